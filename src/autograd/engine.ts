@@ -1,0 +1,204 @@
+// The engine: graph wiring at forward time, and the iterative backward walk.
+// Everything ops share lives here once: requires_grad propagation, grad mode, broadcasting
+// reduction of gradients, dtype casts, leaf-only accumulation, freeing saved values.
+
+import { RuntimeError } from '../errors.js';
+import { allocStorage, convertStorage, type Storage } from '../tensor/dtype.js';
+import { numel, sameShape, shapeStr, stridesOf, type Shape } from '../tensor/shape.js';
+import type { Tensor } from '../tensor/tensor.js';
+import { is_grad_enabled } from './grad_mode.js';
+import { AccumulateGrad, Node, type BackwardFn, type Edge, type SavedRef } from './node.js';
+
+/** True when a result computed from `inputs` must record a graph node. */
+export function shouldRecord(a: Tensor, b?: Tensor | null, c?: Tensor | null): boolean {
+  if (!is_grad_enabled()) return false;
+  return a.requires_grad || (b != null && b.requires_grad) || (c != null && c.requires_grad);
+}
+
+function edgeOf(t: Tensor): Edge {
+  if (t.grad_fn !== null) return [t.grad_fn, 0];
+  if (t.requires_grad) return [t._gradAccumulator(), 0];
+  return [null, 0];
+}
+
+/**
+ * Make `out` the result of node `name` over `inputs`. `saved` are the tensors `backward` reads,
+ * checked against in-place modification when the backward runs. Returns `out`.
+ */
+export function attach(
+  out: Tensor,
+  name: string,
+  inputs: readonly Tensor[],
+  backward: BackwardFn,
+  saved: readonly Tensor[] = [],
+  gradShapes: ReadonlyArray<Shape | null> | null = null,
+): Tensor {
+  const edges = new Array<Edge>(inputs.length);
+  const shapes = new Array<Shape>(inputs.length);
+  const dtypes = new Array<Tensor['dtype']>(inputs.length);
+  for (let i = 0; i < inputs.length; i++) {
+    edges[i] = edgeOf(inputs[i]);
+    shapes[i] = inputs[i].shape;
+    dtypes[i] = inputs[i].dtype;
+  }
+  const refs: SavedRef[] = saved.map((t) => ({ tensor: t, version: t._version.value }));
+  const node = new Node(name, edges, backward, refs, shapes, dtypes, out.shape, out.dtype);
+  node._gradShapes = gradShapes;
+  out._setGradFn(node);
+  return out;
+}
+
+/** Sum a gradient of shape `from` down to the broadcast-compatible shape `to`. */
+export function sumTo(grad: Storage, from: Shape, to: Shape): Storage {
+  const out = allocStorage(grad instanceof Float64Array ? 'float64' : 'float32', numel(to));
+  const nd = from.length;
+  const toStrides = stridesOf(to);
+  const step = new Array<number>(nd).fill(0);
+  const offset = nd - to.length;
+  for (let d = offset; d < nd; d++) step[d] = to[d - offset] === 1 ? 0 : toStrides[d - offset];
+  const idx = new Array<number>(nd).fill(0);
+  const n = grad.length;
+  const acc = new Float64Array(out.length);
+  let j = 0;
+  for (let i = 0; i < n; i++) {
+    acc[j] += grad[i];
+    for (let d = nd - 1; d >= 0; d--) {
+      idx[d]++;
+      j += step[d];
+      if (idx[d] < from[d]) break;
+      j -= step[d] * from[d];
+      idx[d] = 0;
+    }
+  }
+  out.set(acc);
+  return out;
+}
+
+let passCounter = 0;
+
+function savedError(ref: SavedRef): RuntimeError {
+  const t = ref.tensor;
+  const kind = t.dtype === 'float64' ? 'torch.DoubleTensor' : 'torch.FloatTensor';
+  const origin = t.grad_fn !== null ? `, which is output 0 of ${t.grad_fn.name()},` : '';
+  return new RuntimeError(
+    `one of the variables needed for gradient computation has been modified by an inplace operation: ` +
+      `[${kind} ${shapeStr(t.shape)}]${origin} is at version ${t._version.value}; expected version ` +
+      `${ref.version} instead. Hint: the backtrace further above can help find the operation that ` +
+      `failed to compute its gradient.`,
+  );
+}
+
+export const FREED_MESSAGE =
+  'Trying to backward through the graph a second time (or directly access saved tensors after they ' +
+  'have already been freed). Saved intermediate values of the graph are freed when you call .backward() ' +
+  'or autograd.grad(). Specify retain_graph=True if you need to backward through the graph a second time ' +
+  'or if you need to access saved tensors after calling backward.';
+
+/** Add `g` into `node._grad`, never mutating a buffer the engine did not allocate itself. */
+function addPending(node: Node, g: Storage): void {
+  const prev = node._grad;
+  if (prev === null) {
+    node._grad = g;
+    return;
+  }
+  const sum = allocStorage(node._outDtype, prev.length);
+  for (let i = 0; i < sum.length; i++) sum[i] = prev[i] + g[i];
+  node._grad = sum;
+}
+
+/** Count, for every node reachable from `roots`, how many edges lead into it (iteratively). */
+function countDependencies(roots: readonly Node[], pass: number): void {
+  const stack: Node[] = [];
+  for (const r of roots) {
+    if (r._pass !== pass) {
+      r._pass = pass;
+      r._deps = 0;
+      r._grad = null;
+      stack.push(r);
+    }
+  }
+  while (stack.length > 0) {
+    const node = stack.pop() as Node;
+    for (const [next] of node.next_functions) {
+      if (next === null) continue;
+      if (next._pass !== pass) {
+        next._pass = pass;
+        next._deps = 0;
+        next._grad = null;
+        stack.push(next);
+      }
+      next._deps++;
+    }
+  }
+}
+
+/** Bring a returned gradient to input `i`'s shape and dtype. */
+function fitToInput(node: Node, i: number, g: Storage): Storage {
+  const inShape = node._inputShapes[i];
+  if (g.length !== numel(inShape)) {
+    const from = node._gradShapes?.[i] ?? node._outShape;
+    g = sumTo(g, from, inShape);
+  }
+  const dtype = node._inputDtypes[i];
+  if ((dtype === 'float64') !== g instanceof Float64Array) g = convertStorage(g, dtype);
+  return g;
+}
+
+function runNode(node: Node, grad: Storage, retainGraph: boolean): ReadonlyArray<Storage | null> {
+  const fn = node._backward;
+  if (fn === null) throw new RuntimeError(FREED_MESSAGE);
+  for (const ref of node._saved) if (ref.tensor._version.value !== ref.version) throw savedError(ref);
+  const needs = node.next_functions.map(([next]) => next !== null);
+  const grads = fn(grad, needs);
+  if (!retainGraph && node._saved.length > 0) node._backward = null;
+  return grads;
+}
+
+/**
+ * Backpropagate `grads` from `roots`. With `capture` (autograd.grad), gradients reaching the captured
+ * nodes are returned in a map instead of being accumulated into any `.grad`.
+ */
+export function runBackward(
+  roots: readonly Node[],
+  grads: readonly Storage[],
+  retainGraph: boolean,
+  capture: ReadonlySet<Node> | null = null,
+): Map<Node, Storage> {
+  const pass = ++passCounter;
+  countDependencies(roots, pass);
+  for (let i = 0; i < roots.length; i++) addPending(roots[i], grads[i]);
+  const captured = new Map<Node, Storage>();
+  const ready: Node[] = [];
+  for (const r of roots) if (r._deps === 0 && !ready.includes(r)) ready.push(r);
+  while (ready.length > 0) {
+    const node = ready.pop() as Node;
+    const grad = node._grad;
+    node._grad = null;
+    if (grad !== null && capture !== null && capture.has(node)) captured.set(node, grad);
+    if (node instanceof AccumulateGrad) {
+      if (grad !== null && capture === null) node.variable._accumulateGrad(grad);
+      continue;
+    }
+    if (grad !== null && node._retained !== null && capture === null) node._retained._accumulateGrad(grad);
+    const results = grad === null ? null : runNode(node, grad, retainGraph);
+    const edges = node.next_functions;
+    for (let i = 0; i < edges.length; i++) {
+      const next = edges[i][0];
+      if (next === null) continue;
+      const g = results === null ? null : results[i];
+      if (g != null) addPending(next, fitToInput(node, i, g));
+      if (--next._deps === 0) ready.push(next);
+    }
+  }
+  return captured;
+}
+
+/** Check a user-given gradient against the output it is for, with PyTorch's error text. */
+export function checkGradShape(out: Tensor, grad: Tensor, index = 0): void {
+  if (!sameShape(out.shape, grad.shape)) {
+    throw new RuntimeError(
+      `Mismatch in shape: grad_output[${index}] has a shape of torch.Size(${shapeStr(grad.shape)}) and ` +
+        `output[${index}] has a shape of torch.Size(${shapeStr(out.shape)}).`,
+    );
+  }
+}

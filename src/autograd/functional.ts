@@ -1,0 +1,73 @@
+// torch.autograd.backward and torch.autograd.grad on top of the engine.
+
+import { RuntimeError } from '../errors.js';
+import { allocStorage, type Storage } from '../tensor/dtype.js';
+import { Tensor } from '../tensor/tensor.js';
+import { checkGradShape, runBackward } from './engine.js';
+import type { Node } from './node.js';
+
+export interface GradOptions {
+  retain_graph?: boolean;
+  allow_unused?: boolean;
+}
+
+function asList(x: Tensor | readonly Tensor[]): readonly Tensor[] {
+  return x instanceof Tensor ? [x] : x;
+}
+
+/** The gradient a backward starts from: ones for a one-element output, else the given one. */
+function seedGrads(outputs: readonly Tensor[], given: ReadonlyArray<Tensor | null> | null): Storage[] {
+  return outputs.map((out, i) => {
+    const g = given?.[i] ?? null;
+    if (g === null) {
+      if (out.numel() !== 1) throw new RuntimeError('grad can be implicitly created only for scalar outputs');
+      const one = allocStorage(out.dtype, 1);
+      one[0] = 1;
+      return one;
+    }
+    checkGradShape(out, g, i);
+    return g._data;
+  });
+}
+
+/** `torch.autograd.backward(tensors, grad_tensors)`: accumulate into the leaves' `.grad`. */
+export function backward(
+  tensors: Tensor | readonly Tensor[],
+  grad_tensors: Tensor | ReadonlyArray<Tensor | null> | null = null,
+  options: { retain_graph?: boolean } = {},
+): void {
+  const outs = asList(tensors);
+  const given = grad_tensors === null ? null : grad_tensors instanceof Tensor ? [grad_tensors] : grad_tensors;
+  runBackward(outs.map((t) => t.rootNode()), seedGrads(outs, given), options.retain_graph ?? false);
+}
+
+/**
+ * `torch.autograd.grad(outputs, inputs, grad_outputs)`: the gradients of `outputs` with respect to
+ * `inputs`, returned instead of accumulated (no `.grad` anywhere changes).
+ */
+export function grad(
+  outputs: Tensor | readonly Tensor[],
+  inputs: Tensor | readonly Tensor[],
+  grad_outputs: Tensor | ReadonlyArray<Tensor | null> | null = null,
+  options: GradOptions = {},
+): Array<Tensor | null> {
+  const outs = asList(outputs);
+  const ins = asList(inputs);
+  const targets: Node[] = ins.map((t, i) => {
+    if (!t.requires_grad) throw new RuntimeError(`One of the differentiated Tensors does not require grad`);
+    void i;
+    return t.grad_fn ?? t._gradAccumulator();
+  });
+  const given = grad_outputs === null ? null : grad_outputs instanceof Tensor ? [grad_outputs] : grad_outputs;
+  const captured = runBackward(outs.map((t) => t.rootNode()), seedGrads(outs, given), options.retain_graph ?? false, new Set(targets));
+  return ins.map((t, i) => {
+    const g = captured.get(targets[i]);
+    if (g === undefined) {
+      if (options.allow_unused === true) return null;
+      throw new RuntimeError('One of the differentiated Tensors appears to not have been used in the graph. Set allow_unused=True if this is the desired behavior.');
+    }
+    const copy = allocStorage(t.dtype, g.length);
+    copy.set(g);
+    return new Tensor(copy, t.shape);
+  });
+}

@@ -1,0 +1,87 @@
+// Graph nodes: one Node per recorded result (its grad_fn), AccumulateGrad at the leaves.
+
+import type { DType, Storage } from '../tensor/dtype.js';
+import type { Shape } from '../tensor/shape.js';
+import type { Tensor } from '../tensor/tensor.js';
+
+/**
+ * A backward function: the gradient of the node's output in, one gradient per input out
+ * (`null` where `needs[i]` is false or the input gets none). A returned gradient has the input's
+ * shape or, for broadcasting ops, the node's `gradShapes[i]`; the engine sums it down.
+ */
+export type BackwardFn = (grad: Storage, needs: readonly boolean[]) => ReadonlyArray<Storage | null>;
+
+/** Shared by a tensor and its views/detached aliases; bumped by every in-place write. */
+export interface VersionCounter {
+  value: number;
+}
+
+/** A tensor the backward function will read, with the version it had when saved. */
+export interface SavedRef {
+  tensor: Tensor;
+  version: number;
+}
+
+export type Edge = readonly [Node | null, number];
+
+export class Node {
+  readonly next_functions: readonly Edge[];
+  /** null once its saved values are freed (after a backward without retain_graph). */
+  _backward: BackwardFn | null;
+  readonly _saved: readonly SavedRef[];
+  readonly _inputShapes: readonly Shape[];
+  readonly _inputDtypes: readonly DType[];
+  readonly _outShape: Shape;
+  readonly _outDtype: DType;
+  /** Per input: the shape its returned gradient has when that differs from the input's (broadcast). */
+  _gradShapes: ReadonlyArray<Shape | null> | null = null;
+  /** The non-leaf tensor that asked for `retain_grad()`. */
+  _retained: Tensor | null = null;
+  // Engine scratch space for one backward pass (valid while _pass equals the engine's pass number).
+  _pass = 0;
+  _deps = 0;
+  _grad: Storage | null = null;
+  private readonly nodeName: string;
+
+  constructor(
+    name: string,
+    nextFunctions: readonly Edge[],
+    backward: BackwardFn | null,
+    saved: readonly SavedRef[],
+    inputShapes: readonly Shape[],
+    inputDtypes: readonly DType[],
+    outShape: Shape,
+    outDtype: DType,
+  ) {
+    this.nodeName = name;
+    this.next_functions = nextFunctions;
+    this._backward = backward;
+    this._saved = saved;
+    this._inputShapes = inputShapes;
+    this._inputDtypes = inputDtypes;
+    this._outShape = outShape;
+    this._outDtype = outDtype;
+  }
+
+  /** PyTorch's `grad_fn.name()`, e.g. `MulBackward0`. */
+  name(): string {
+    return this.nodeName;
+  }
+
+  toString(): string {
+    return `<${this.nodeName} object>`;
+  }
+
+  [Symbol.for('nodejs.util.inspect.custom')](): string {
+    return this.toString();
+  }
+}
+
+/** The node that adds incoming gradients into a leaf's `.grad`. */
+export class AccumulateGrad extends Node {
+  readonly variable: Tensor;
+  constructor(variable: Tensor) {
+    super('AccumulateGrad', [], null, [], [variable.shape], [variable.dtype], variable.shape, variable.dtype);
+    this.variable = variable;
+  }
+}

@@ -1,0 +1,182 @@
+// Elementwise ops: one table entry per op, forward and gradient side by side.
+// Broadcasting, dtype promotion, graph wiring and reducing gradients to input shapes are the engine's.
+
+import { allocStorage, castScalar, type DType, type Storage } from '../../tensor/dtype.js';
+import { broadcastShapes, numel, sameShape } from '../../tensor/shape.js';
+import { Tensor } from '../../tensor/tensor.js';
+import { attach, shouldRecord } from '../engine.js';
+import { gradMap2, map1, map2, type Fn1, type Fn2, type GradFn2 } from './kernels.js';
+
+/** A gradient that is the upstream gradient itself (no copy is made). */
+const PASS: GradFn2 = (g) => g;
+
+interface BinarySpec {
+  name: string;
+  f: Fn2;
+  da: GradFn2;
+  db: GradFn2;
+  /** Whether the gradients read the inputs (then in-place changes to them are detected). */
+  saves: boolean;
+}
+
+interface UnarySpec {
+  name: string;
+  f: Fn1;
+  /** d/dx, given the upstream gradient, the input and the output. */
+  df: (g: number, x: number, out: number) => number;
+}
+
+/** PyTorch's type promotion for two floating tensors: dimensioned tensors outrank 0-d ones. */
+export function promoteTypes(a: Tensor, b: Tensor): DType {
+  if (a.dtype === b.dtype) return a.dtype;
+  const aDim = a.ndim > 0;
+  if (aDim !== b.ndim > 0) return aDim ? a.dtype : b.dtype;
+  return 'float64';
+}
+
+/** Promotion over several tensors (linear's x, W, b). */
+export function resultType(tensors: readonly Tensor[]): DType {
+  let dimensioned: DType | null = null;
+  let zeroDim: DType | null = null;
+  for (const t of tensors) {
+    if (t.ndim > 0) dimensioned = dimensioned === 'float64' ? 'float64' : t.dtype;
+    else zeroDim = zeroDim === 'float64' ? 'float64' : t.dtype;
+  }
+  return dimensioned ?? zeroDim ?? 'float32';
+}
+
+function storageAs(t: Tensor, dtype: DType): Storage {
+  if (t.dtype === dtype) return t._data;
+  const s = allocStorage(dtype, t._data.length);
+  s.set(t._data);
+  return s;
+}
+
+export function applyBinary(spec: BinarySpec, a: Tensor, b: Tensor): Tensor {
+  const dtype = promoteTypes(a, b);
+  const A = storageAs(a, dtype);
+  const B = storageAs(b, dtype);
+  const outShape = sameShape(a.shape, b.shape) ? a.shape : broadcastShapes(a.shape, b.shape);
+  const out = map2(spec.f, A, a.shape, B, b.shape, outShape, allocStorage(dtype, numel(outShape)));
+  const result = new Tensor(out, outShape);
+  if (!shouldRecord(a, b)) return result;
+  const aShape = a.shape;
+  const bShape = b.shape;
+  const grad = (df: GradFn2, g: Storage): Storage =>
+    df === PASS ? g : gradMap2(df, g, A, aShape, B, bShape, out, outShape, allocStorage(dtype, out.length));
+  return attach(
+    result,
+    spec.name,
+    [a, b],
+    (g, needs) => [needs[0] ? grad(spec.da, g) : null, needs[1] ? grad(spec.db, g) : null],
+    spec.saves ? [a, b] : [],
+    [outShape, outShape],
+  );
+}
+
+export function applyUnary(spec: UnarySpec, x: Tensor): Tensor {
+  const X = x._data;
+  const out = map1(spec.f, X, allocStorage(x.dtype, X.length));
+  const result = new Tensor(out, x.shape);
+  if (!shouldRecord(x)) return result;
+  const df = spec.df;
+  return attach(
+    result,
+    spec.name,
+    [x],
+    (g) => {
+      const gx = allocStorage(x.dtype, g.length);
+      for (let i = 0; i < gx.length; i++) gx[i] = df(g[i], X[i], out[i]);
+      return [gx];
+    },
+    [x],
+  );
+}
+
+/** A number meeting a tensor becomes a 0-d constant of the tensor's dtype (PyTorch's wrapped number). */
+export function scalarTensor(value: number, dtype: DType): Tensor {
+  const s = allocStorage(dtype, 1);
+  s[0] = castScalar(value, dtype);
+  return new Tensor(s, []);
+}
+
+// d/da a^b = b·a^(b-1) (0 where b == 0); d/db a^b = a^b·ln a (0 where a == 0 and b >= 0): PyTorch's pow_backward_*.
+const powSelfGrad: GradFn2 = (g, a, b) => (b === 0 ? 0 : g * (b * Math.pow(a, b - 1)));
+const powExponentGrad: GradFn2 = (g, a, b, out) => (a === 0 && b >= 0 ? 0 : g * (out * Math.log(a)));
+
+export const binaryOps = {
+  add: { name: 'AddBackward0', f: (a, b) => a + b, da: PASS, db: PASS, saves: false },
+  sub: { name: 'SubBackward0', f: (a, b) => a - b, da: PASS, db: (g) => -g, saves: false },
+  /** `rsub(a, b)` is `b - a`: PyTorch's node for `2.5 - a`. */
+  rsub: { name: 'RsubBackward1', f: (a, b) => b - a, da: (g) => -g, db: PASS, saves: false },
+  mul: { name: 'MulBackward0', f: (a, b) => a * b, da: (g, _a, b) => g * b, db: (g, a) => g * a, saves: true },
+  div: {
+    name: 'DivBackward0',
+    f: (a, b) => a / b,
+    da: (g, _a, b) => g / b,
+    db: (g, a, b) => -g * (a / b / b),
+    saves: true,
+  },
+  pow: { name: 'PowBackward1', f: Math.pow, da: powSelfGrad, db: powExponentGrad, saves: true },
+} satisfies Record<string, BinarySpec>;
+
+export const unaryOps = {
+  neg: { name: 'NegBackward0', f: (x) => -x, df: (g) => -g },
+  exp: { name: 'ExpBackward0', f: Math.exp, df: (g, _x, out) => g * out },
+  log: { name: 'LogBackward0', f: Math.log, df: (g, x) => g / x },
+  log2: { name: 'Log2Backward0', f: Math.log2, df: (g, x) => g / (x * Math.LN2) },
+  log10: { name: 'Log10Backward0', f: Math.log10, df: (g, x) => g / (x * Math.LN10) },
+  sqrt: { name: 'SqrtBackward0', f: Math.sqrt, df: (g, _x, out) => g / (2 * out) },
+  // d|x|/dx = sgn(x), with sgn(0) = 0
+  abs: { name: 'AbsBackward0', f: Math.abs, df: (g, x) => g * (x > 0 ? 1 : x < 0 ? -1 : 0) },
+  sigmoid: { name: 'SigmoidBackward0', f: (x) => 1 / (1 + Math.exp(-x)), df: (g, _x, y) => g * (1 - y) * y },
+  tanh: { name: 'TanhBackward0', f: Math.tanh, df: (g, _x, y) => g * (1 - y * y) },
+  // NOTE: relu keeps NaN (x <= 0 is false for NaN), and its gradient is 0 where the output is <= 0.
+  relu: { name: 'ReluBackward0', f: (x) => (x <= 0 ? 0 : x), df: (g, _x, y) => (y <= 0 ? 0 : g) },
+  reciprocal: { name: 'ReciprocalBackward0', f: (x) => 1 / x, df: (g, _x, y) => -g * (y * y) },
+} satisfies Record<string, UnarySpec>;
+
+/** x ** e for a number e, with PyTorch's exact special cases (x*x for 2, sqrt for 0.5, ...). */
+export function powScalarValue(x: number, e: number): number {
+  switch (e) {
+    case 0:
+      return 1;
+    case 1:
+      return x;
+    case 2:
+      return x * x;
+    case 3:
+      return x * x * x;
+    case 0.5:
+      return Math.sqrt(x);
+    case -0.5:
+      return 1 / Math.sqrt(x);
+    case -1:
+      return 1 / x;
+    case -2:
+      return 1 / (x * x);
+    default:
+      return Math.pow(x, e);
+  }
+}
+
+/** `a ** e` with a number exponent: PowBackward0, gradient e·a^(e-1) (zero when e == 0). */
+export function powScalar(a: Tensor, exponent: number): Tensor {
+  const e = castScalar(exponent, a.dtype);
+  const A = a._data;
+  const out = allocStorage(a.dtype, A.length);
+  for (let i = 0; i < out.length; i++) out[i] = powScalarValue(A[i], e);
+  const result = new Tensor(out, a.shape);
+  if (!shouldRecord(a)) return result;
+  return attach(
+    result,
+    'PowBackward0',
+    [a],
+    (g) => {
+      const ga = allocStorage(a.dtype, g.length);
+      if (e !== 0) for (let i = 0; i < ga.length; i++) ga[i] = g[i] * (e * powScalarValue(A[i], e - 1));
+      return [ga];
+    },
+    [a],
+  );
+}

@@ -1,0 +1,129 @@
+// matmul with PyTorch's 1-d / 2-d / batched rules, on one strided GEMM kernel.
+
+import { RuntimeError } from '../../errors.js';
+import { allocStorage, type Storage } from '../../tensor/dtype.js';
+import { broadcastShapes, numel, stridesOf, type Shape } from '../../tensor/shape.js';
+import { Tensor } from '../../tensor/tensor.js';
+import { attach, shouldRecord } from '../engine.js';
+import { promoteTypes } from './elementwise.js';
+
+/** A matrix inside a flat array: element (i, j) is at offset + i*rs + j*cs. */
+export interface MatView {
+  data: Storage;
+  offset: number;
+  rs: number;
+  cs: number;
+}
+
+/** out[m×n] (+)= A[m×k] · B[k×n], accumulating each dot product in float64. */
+export function gemm(A: MatView, B: MatView, m: number, k: number, n: number, out: Storage, outOffset: number, accumulate = false): void {
+  const a = A.data;
+  const b = B.data;
+  for (let i = 0; i < m; i++) {
+    const ai = A.offset + i * A.rs;
+    for (let j = 0; j < n; j++) {
+      let s = 0;
+      let pa = ai;
+      let pb = B.offset + j * B.cs;
+      for (let p = 0; p < k; p++) {
+        s += a[pa] * b[pb];
+        pa += A.cs;
+        pb += B.rs;
+      }
+      const o = outOffset + i * n + j;
+      out[o] = accumulate ? out[o] + s : s;
+    }
+  }
+}
+
+function matmulName(aNd: number, bNd: number): string {
+  if (aNd === 1 && bNd === 1) return 'DotBackward0';
+  if (aNd === 2 && bNd === 1) return 'MvBackward0';
+  if (aNd === 1 && bNd === 2) return 'SqueezeBackward3';
+  if (aNd === 2 && bNd === 2) return 'MmBackward0';
+  return 'UnsafeViewBackward0';
+}
+
+function shapeError(a: Shape, b: Shape): RuntimeError {
+  if (a.length === 1 && b.length === 1) {
+    return new RuntimeError(`inconsistent tensor size, expected tensor [${a[0]}] and src [${b[0]}] to have the same number of elements, but got ${a[0]} and ${b[0]} elements respectively`);
+  }
+  const rows = (s: Shape): string => (s.length === 1 ? `1x${s[0]}` : `${numel(s.slice(0, -1))}x${s[s.length - 1]}`);
+  return new RuntimeError(`mat1 and mat2 shapes cannot be multiplied (${rows(a)} and ${b.length === 1 ? `${b[0]}x1` : `${b[b.length - 2]}x${b[b.length - 1]}`})`);
+}
+
+/**
+ * Batched product of a [..., m, k] and b [..., k, n] (1-d operands already promoted), batch dims
+ * broadcast. `transA`/`transB` read an operand as its transpose: backward reuses this.
+ */
+function batched(a: Storage, aShape: Shape, b: Storage, bShape: Shape, batch: Shape, m: number, k: number, n: number, out: Storage, tA: boolean, tB: boolean): void {
+  const nb = numel(batch);
+  const aBatch = aShape.slice(0, -2);
+  const bBatch = bShape.slice(0, -2);
+  const aStr = stridesOf(aBatch);
+  const bStr = stridesOf(bBatch);
+  const aMat = aShape[aShape.length - 2] * aShape[aShape.length - 1];
+  const bMat = bShape[bShape.length - 2] * bShape[bShape.length - 1];
+  const aCols = aShape[aShape.length - 1];
+  const bCols = bShape[bShape.length - 1];
+  for (let t = 0; t < nb; t++) {
+    let ia = 0;
+    let ib = 0;
+    let rem = t;
+    for (let d = batch.length - 1; d >= 0; d--) {
+      const idx = rem % batch[d];
+      rem = Math.floor(rem / batch[d]);
+      const da = d - (batch.length - aBatch.length);
+      const db = d - (batch.length - bBatch.length);
+      if (da >= 0 && aBatch[da] !== 1) ia += idx * aStr[da];
+      if (db >= 0 && bBatch[db] !== 1) ib += idx * bStr[db];
+    }
+    const A: MatView = tA ? { data: a, offset: ia * aMat, rs: 1, cs: aCols } : { data: a, offset: ia * aMat, rs: aCols, cs: 1 };
+    const B: MatView = tB ? { data: b, offset: ib * bMat, rs: 1, cs: bCols } : { data: b, offset: ib * bMat, rs: bCols, cs: 1 };
+    gemm(A, B, m, k, n, out, t * m * n);
+  }
+}
+
+export function matmul(a: Tensor, b: Tensor): Tensor {
+  if (a.ndim === 0 || b.ndim === 0) {
+    throw new RuntimeError(`both arguments to matmul need to be at least 1D, but they are ${a.ndim}D and ${b.ndim}D`);
+  }
+  const dtype = promoteTypes(a, b);
+  const A = a.dtype === dtype ? a._data : Float64Array.from(a._data);
+  const B = b.dtype === dtype ? b._data : Float64Array.from(b._data);
+  const aS = a.ndim === 1 ? [1, a.shape[0]] : a.shape.slice();
+  const bS = b.ndim === 1 ? [b.shape[0], 1] : b.shape.slice();
+  const m = aS[aS.length - 2];
+  const k = aS[aS.length - 1];
+  const n = bS[bS.length - 1];
+  if (bS[bS.length - 2] !== k) throw shapeError(a.shape, b.shape);
+  const batch = broadcastShapes(aS.slice(0, -2), bS.slice(0, -2));
+  const out = allocStorage(dtype, numel(batch) * m * n);
+  batched(A, aS, B, bS, batch, m, k, n, out, false, false);
+  const outShape = [...batch, ...(a.ndim === 1 ? [] : [m]), ...(b.ndim === 1 ? [] : [n])];
+  const result = new Tensor(out, outShape);
+  if (!shouldRecord(a, b)) return result;
+  const fullA = [...batch, m, k];
+  const fullB = [...batch, k, n];
+  const gOut = [...batch, m, n];
+  return attach(
+    result,
+    matmulName(a.ndim, b.ndim),
+    [a, b],
+    (g, needs) => {
+      let ga: Storage | null = null;
+      let gb: Storage | null = null;
+      if (needs[0]) {
+        ga = allocStorage(dtype, numel(fullA)); // dA = dC · Bᵀ
+        batched(g, gOut, B, bS, batch, m, n, k, ga, false, true);
+      }
+      if (needs[1]) {
+        gb = allocStorage(dtype, numel(fullB)); // dB = Aᵀ · dC
+        batched(A, aS, g, gOut, batch, k, m, n, gb, true, false);
+      }
+      return [ga, gb];
+    },
+    [a, b],
+    [fullA, fullB],
+  );
+}

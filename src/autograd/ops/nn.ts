@@ -1,0 +1,220 @@
+// The fused nn.functional ops: linear (one AddmmBackward0 node), mse_loss, binary_cross_entropy_with_logits.
+
+import { RuntimeError, ValueError } from '../../errors.js';
+import { allocStorage, type Storage } from '../../tensor/dtype.js';
+import { broadcastShapes, numel, sameShape, sizeStr } from '../../tensor/shape.js';
+import { Tensor } from '../../tensor/tensor.js';
+import { warn } from '../../warnings.js';
+import { attach, shouldRecord } from '../engine.js';
+import { promoteTypes, resultType } from './elementwise.js';
+import { gemm } from './matmul.js';
+
+export type Reduction = 'mean' | 'sum' | 'none';
+
+function checkReduction(reduction: string): asserts reduction is Reduction {
+  if (reduction !== 'mean' && reduction !== 'sum' && reduction !== 'none') {
+    throw new ValueError(`${reduction} is not a valid value for reduction`);
+  }
+}
+
+function linearName(xNd: number, hasBias: boolean): string {
+  if (xNd === 2) return hasBias ? 'AddmmBackward0' : 'MmBackward0';
+  if (xNd === 1) return hasBias ? 'AddBackward0' : 'SqueezeBackward3';
+  return hasBias ? 'AddBackward0' : 'UnsafeViewBackward0';
+}
+
+/** y = x Wᵀ + b for x [..., in], W [out, in], b [out]: one node whose backward is three GEMM-shaped loops. */
+export function linear(x: Tensor, weight: Tensor, bias?: Tensor | null): Tensor {
+  if (weight.ndim !== 2) throw new RuntimeError(`linear(): weight must be 2-D, got ${weight.ndim}-D`);
+  const [outF, inF] = weight.shape;
+  const xIn = x.ndim === 0 ? -1 : x.shape[x.ndim - 1];
+  const rows = x.ndim <= 1 ? 1 : numel(x.shape) / xIn;
+  if (xIn !== inF) {
+    throw new RuntimeError(`mat1 and mat2 shapes cannot be multiplied (${rows}x${xIn} and ${inF}x${outF})`);
+  }
+  const b = bias ?? null;
+  if (b !== null && numel(b.shape) !== outF) {
+    throw new RuntimeError(`The size of tensor a (${outF}) must match the size of tensor b (${numel(b.shape)}) at non-singleton dimension ${x.ndim - 1}`);
+  }
+  const dtype = resultType(b === null ? [x, weight] : [x, weight, b]);
+  const X = x.dtype === dtype ? x._data : Float64Array.from(x._data);
+  const W = weight.dtype === dtype ? weight._data : Float64Array.from(weight._data);
+  const out = allocStorage(dtype, rows * outF);
+  gemm({ data: X, offset: 0, rs: inF, cs: 1 }, { data: W, offset: 0, rs: 1, cs: inF }, rows, inF, outF, out, 0);
+  if (b !== null) {
+    const B = b._data;
+    for (let r = 0; r < rows; r++) for (let o = 0; o < outF; o++) out[r * outF + o] += B[o];
+  }
+  const outShape = x.ndim <= 1 ? [outF] : [...x.shape.slice(0, -1), outF];
+  const result = new Tensor(out, outShape);
+  if (!shouldRecord(x, weight, b)) return result;
+  const inputs = b === null ? [x, weight] : [x, weight, b];
+  return attach(result, linearName(x.ndim, b !== null), inputs, (g, needs) => {
+    const gx = needs[0] ? allocStorage(dtype, X.length) : null; // dX = dY · W
+    if (gx !== null) gemm({ data: g, offset: 0, rs: outF, cs: 1 }, { data: W, offset: 0, rs: inF, cs: 1 }, rows, outF, inF, gx, 0);
+    const gw = needs[1] ? allocStorage(dtype, W.length) : null; // dW = dYᵀ · X
+    if (gw !== null) gemm({ data: g, offset: 0, rs: 1, cs: outF }, { data: X, offset: 0, rs: inF, cs: 1 }, outF, rows, inF, gw, 0);
+    let gb: Storage | null = null; // db = Σ_rows dY
+    if (b !== null && needs[2]) {
+      const acc = new Float64Array(outF);
+      for (let r = 0; r < rows; r++) for (let o = 0; o < outF; o++) acc[o] += g[r * outF + o];
+      gb = allocStorage(dtype, outF);
+      gb.set(acc);
+    }
+    return [gx, gw, gb];
+  }, inputs);
+}
+
+function lossShape(input: Tensor, target: Tensor): number[] {
+  if (!sameShape(input.shape, target.shape)) {
+    warn(
+      `Using a target size (${sizeStr(target.shape)}) that is different to the input size (${sizeStr(input.shape)}). ` +
+        'This will likely lead to incorrect results due to broadcasting. Please ensure they have the same size.',
+    );
+    return broadcastShapes(input.shape, target.shape);
+  }
+  return input.shape.slice();
+}
+
+/** Index maps from the broadcast loss shape into input and target. */
+function broadcastIndex(shape: readonly number[], of: readonly number[]): Int32Array {
+  const n = numel(shape);
+  const idx = new Int32Array(n);
+  const offset = shape.length - of.length;
+  let stride = 1;
+  const strides = new Array<number>(shape.length).fill(0);
+  for (let d = of.length - 1; d >= 0; d--) {
+    strides[d + offset] = of[d] === 1 ? 0 : stride;
+    stride *= of[d];
+  }
+  for (let i = 0; i < n; i++) {
+    let rem = i;
+    let j = 0;
+    for (let d = shape.length - 1; d >= 0; d--) {
+      j += (rem % shape[d]) * strides[d];
+      rem = Math.floor(rem / shape[d]);
+    }
+    idx[i] = j;
+  }
+  return idx;
+}
+
+interface Pointwise {
+  shape: number[];
+  ia: Int32Array | null;
+  it: Int32Array | null;
+}
+
+function pointwise(input: Tensor, target: Tensor): Pointwise {
+  const shape = lossShape(input, target);
+  const same = sameShape(input.shape, target.shape);
+  return { shape, ia: same ? null : broadcastIndex(shape, input.shape), it: same ? null : broadcastIndex(shape, target.shape) };
+}
+
+/** Reduce elementwise losses, making the result and the per-element scale of the upstream gradient. */
+function reduceLoss(losses: Float64Array, shape: number[], reduction: Reduction, dtype: Tensor['dtype']): Tensor {
+  if (reduction === 'none') {
+    const out = allocStorage(dtype, losses.length);
+    out.set(losses);
+    return new Tensor(out, shape);
+  }
+  let s = 0;
+  for (let i = 0; i < losses.length; i++) s += losses[i];
+  const out = allocStorage(dtype, 1);
+  out[0] = reduction === 'mean' ? s / losses.length : s;
+  return new Tensor(out, []);
+}
+
+function upstreamAt(g: Storage, i: number, reduction: Reduction): number {
+  return reduction === 'none' ? g[i] : g[0];
+}
+
+/** mean((input - target)²); d/dinput = norm·(input - target)·g with norm 2/N ('mean') or 2. */
+export function mse_loss(input: Tensor, target: Tensor, reduction: Reduction = 'mean'): Tensor {
+  checkReduction(reduction);
+  const dtype = promoteTypes(input, target);
+  const { shape, ia, it } = pointwise(input, target);
+  const I = input._data;
+  const T = target._data;
+  const n = numel(shape);
+  const losses = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    const d = I[ia === null ? i : ia[i]] - T[it === null ? i : it[i]];
+    losses[i] = d * d;
+  }
+  const result = reduceLoss(losses, shape, reduction, dtype);
+  if (!shouldRecord(input, target)) return result;
+  const norm = reduction === 'mean' ? 2 / n : 2;
+  return attach(result, 'MseLossBackward0', [input, target], (g, needs) => {
+    const gi = allocStorage(dtype, n);
+    for (let i = 0; i < n; i++) {
+      gi[i] = norm * (I[ia === null ? i : ia[i]] - T[it === null ? i : it[i]]) * upstreamAt(g, i, reduction);
+    }
+    let gt: Storage | null = null;
+    if (needs[1]) {
+      gt = allocStorage(dtype, n);
+      for (let i = 0; i < n; i++) gt[i] = -gi[i];
+    }
+    return [needs[0] ? gi : null, gt];
+  }, [input, target], [shape, shape]);
+}
+
+export interface BCEOptions {
+  reduction?: Reduction;
+  weight?: Tensor | null;
+  pos_weight?: Tensor | null;
+}
+
+function logSigmoid(x: number): number {
+  // log σ(x) = min(x, 0) - log1p(exp(-|x|)), stable for any x
+  return Math.min(x, 0) - Math.log1p(Math.exp(-Math.abs(x)));
+}
+
+/**
+ * PyTorch 1.13's stable form: (1 - t)·x + lw·(log(e^(-m) + e^(-x-m)) + m) with m = max(-x, 0)
+ * and lw = (pos_weight - 1)·t + 1 (lw = 1 without pos_weight).
+ */
+export function binary_cross_entropy_with_logits(input: Tensor, target: Tensor, options: BCEOptions = {}): Tensor {
+  const reduction = options.reduction ?? 'mean';
+  checkReduction(reduction);
+  if (!sameShape(input.shape, target.shape)) {
+    throw new ValueError(`Target size (${sizeStr(target.shape)}) must be the same as input size (${sizeStr(input.shape)})`);
+  }
+  const dtype = promoteTypes(input, target);
+  const n = input.numel();
+  const shape = input.shape.slice();
+  const X = input._data;
+  const Y = target._data;
+  const pw = options.pos_weight ?? null;
+  const w = options.weight ?? null;
+  const pwIdx = pw === null ? null : broadcastIndex(shape, pw.shape);
+  const wIdx = w === null ? null : broadcastIndex(shape, w.shape);
+  const losses = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    const x = X[i];
+    const t = Y[i];
+    const m = Math.max(-x, 0);
+    const lw = pw === null ? 1 : (pw._data[(pwIdx as Int32Array)[i]] - 1) * t + 1;
+    let l = (1 - t) * x + lw * (Math.log(Math.exp(-m) + Math.exp(-x - m)) + m);
+    if (w !== null) l *= w._data[(wIdx as Int32Array)[i]];
+    losses[i] = l;
+  }
+  const result = reduceLoss(losses, shape, reduction, dtype);
+  if (!shouldRecord(input, target)) return result;
+  const scale = reduction === 'mean' ? n : 1;
+  return attach(result, 'BinaryCrossEntropyWithLogitsBackward0', [input, target], (g, needs) => {
+    const gi = needs[0] ? allocStorage(dtype, n) : null;
+    const gt = needs[1] ? allocStorage(dtype, n) : null;
+    for (let i = 0; i < n; i++) {
+      const x = X[i];
+      const t = Y[i];
+      const p = pw === null ? 1 : pw._data[(pwIdx as Int32Array)[i]];
+      const wi = w === null ? 1 : w._data[(wIdx as Int32Array)[i]];
+      const up = upstreamAt(g, i, reduction);
+      const sig = 1 / (1 + Math.exp(-x));
+      if (gi !== null) gi[i] = ((pw === null ? sig - t : (p * t + 1 - t) * sig - p * t) * up * wi) / scale;
+      if (gt !== null) gt[i] = ((pw === null ? -x : logSigmoid(-x) - logSigmoid(x) * p) * up * wi) / scale;
+    }
+    return [gi, gt];
+  }, [input, target]);
+}

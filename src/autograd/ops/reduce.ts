@@ -1,0 +1,100 @@
+// Reductions: sum, mean (all, one dim or several; keepdim), min, max, norm.
+
+import { allocStorage } from '../../tensor/dtype.js';
+import { normalizeDims, numel, type Shape } from '../../tensor/shape.js';
+import { Tensor } from '../../tensor/tensor.js';
+import { attach, shouldRecord, sumTo } from '../engine.js';
+import { expandTo } from './kernels.js';
+
+export type DimArg = number | readonly number[] | null | undefined;
+
+interface Reduced {
+  /** Shape with reduced dims kept as 1 (what the gradient is broadcast from). */
+  keptShape: number[];
+  outShape: number[];
+  count: number;
+}
+
+function reducedShapes(shape: Shape, dim: DimArg, keepdim: boolean): Reduced {
+  const dims = dim === null || dim === undefined ? shape.map((_, i) => i) : normalizeDims(typeof dim === 'number' ? [dim] : dim, shape.length);
+  const all = dim === null || dim === undefined;
+  const keptShape = shape.map((s, i) => (dims.includes(i) ? 1 : s));
+  const outShape = all && !keepdim ? [] : keepdim ? keptShape : shape.filter((_, i) => !dims.includes(i));
+  return { keptShape, outShape, count: numel(shape) / numel(keptShape) };
+}
+
+function reduceSum(x: Tensor, dim: DimArg, keepdim: boolean, mean: boolean): Tensor {
+  const { keptShape, outShape, count } = reducedShapes(x.shape, dim, keepdim);
+  const out = sumTo(x._data, x.shape, keptShape);
+  if (mean) for (let i = 0; i < out.length; i++) out[i] = out[i] / count;
+  const result = new Tensor(out, outShape);
+  if (!shouldRecord(x)) return result;
+  const all = dim === null || dim === undefined;
+  const name = `${mean ? 'Mean' : 'Sum'}Backward${all ? 0 : 1}`;
+  return attach(result, name, [x], (g) => {
+    const gx = expandTo(g, keptShape, x.shape, allocStorage(x.dtype, x.numel()));
+    if (mean) for (let i = 0; i < gx.length; i++) gx[i] = gx[i] / count;
+    return [gx];
+  });
+}
+
+export function sum(x: Tensor, dim?: DimArg, keepdim = false): Tensor {
+  return reduceSum(x, dim, keepdim, false);
+}
+
+export function mean(x: Tensor, dim?: DimArg, keepdim = false): Tensor {
+  return reduceSum(x, dim, keepdim, true);
+}
+
+/** min()/max() over all elements; the gradient is shared evenly among ties (PyTorch's evenly_distribute_backward). */
+function extreme(x: Tensor, isMax: boolean): Tensor {
+  const X = x._data;
+  if (X.length === 0) {
+    throw new RangeError(`${isMax ? 'max' : 'min'}(): Expected reduction dim to be specified for input.numel() == 0. Specify the reduction dim with the 'dim' argument.`);
+  }
+  let best = X[0];
+  for (let i = 1; i < X.length; i++) {
+    const v = X[i];
+    if (v !== v) {
+      best = v;
+      break;
+    }
+    if (isMax ? v > best : v < best) best = v;
+  }
+  const out = allocStorage(x.dtype, 1);
+  out[0] = best;
+  const result = new Tensor(out, []);
+  if (!shouldRecord(x)) return result;
+  return attach(result, isMax ? 'MaxBackward1' : 'MinBackward1', [x], (g) => {
+    const gx = allocStorage(x.dtype, X.length);
+    let ties = 0;
+    for (let i = 0; i < X.length; i++) if (X[i] === best || (best !== best && X[i] !== X[i])) ties++;
+    for (let i = 0; i < X.length; i++) if (X[i] === best || (best !== best && X[i] !== X[i])) gx[i] = g[0] / ties;
+    return [gx];
+  }, [x]);
+}
+
+export function max(x: Tensor): Tensor {
+  return extreme(x, true);
+}
+
+export function min(x: Tensor): Tensor {
+  return extreme(x, false);
+}
+
+/** The 2-norm of all elements: LinalgVectorNormBackward0, gradient x/‖x‖ (0 where ‖x‖ == 0). */
+export function norm(x: Tensor): Tensor {
+  const X = x._data;
+  let s = 0;
+  for (let i = 0; i < X.length; i++) s += X[i] * X[i];
+  const out = allocStorage(x.dtype, 1);
+  out[0] = Math.sqrt(s);
+  const result = new Tensor(out, []);
+  if (!shouldRecord(x)) return result;
+  return attach(result, 'LinalgVectorNormBackward0', [x], (g) => {
+    const gx = allocStorage(x.dtype, X.length);
+    const n = out[0];
+    if (n !== 0) for (let i = 0; i < X.length; i++) gx[i] = (g[0] * X[i]) / n;
+    return [gx];
+  }, [x]);
+}

@@ -1,0 +1,191 @@
+// Tensor creation: tensor(), zeros/ones/full/eye/arange/linspace, random factories, *_like.
+
+import { RuntimeError, ValueError } from '../errors.js';
+import { default_generator, type Generator } from '../random/generator.js';
+import type { RandomSource } from '../random/source.js';
+import { allocStorage, checkDtype, get_default_dtype, type DType, type Storage } from './dtype.js';
+import { numel } from './shape.js';
+import { Tensor, type NestedArray } from './tensor.js';
+
+export interface TensorOptions {
+  dtype?: DType;
+  requires_grad?: boolean;
+}
+
+export interface RandomOptions extends TensorOptions {
+  generator?: RandomSource | Generator;
+}
+
+/** A size given PyTorch's ways: `zeros(2, 3)`, `zeros([2, 3])`, with options last. */
+export type SizeArgs<O> = Array<number | readonly number[] | O>;
+
+function splitSize<O extends object>(args: SizeArgs<O>): { shape: number[]; options: O } {
+  let options = {} as O;
+  const shape: number[] = [];
+  for (const a of args) {
+    if (typeof a === 'number') shape.push(a);
+    else if (Array.isArray(a)) shape.push(...(a as readonly number[]));
+    else options = a as O;
+  }
+  for (const s of shape) {
+    if (!Number.isInteger(s) || s < 0) throw new RuntimeError(`Trying to create tensor with negative dimension ${s}: [${shape.join(', ')}]`);
+  }
+  return { shape, options };
+}
+
+function finish(data: Storage, shape: readonly number[], options: TensorOptions): Tensor {
+  const t = new Tensor(data, shape);
+  if (options.requires_grad === true) t.requires_grad = true;
+  return t;
+}
+
+function dtypeFrom(options: TensorOptions): DType {
+  const dtype = options.dtype ?? get_default_dtype();
+  checkDtype(dtype);
+  return dtype;
+}
+
+function inferShape(value: NestedArray): number[] {
+  const shape: number[] = [];
+  let v: NestedArray = value;
+  while (Array.isArray(v)) {
+    shape.push(v.length);
+    if (v.length === 0) break;
+    v = v[0];
+  }
+  return shape;
+}
+
+function flatten(value: NestedArray, shape: readonly number[], out: Storage): void {
+  let k = 0;
+  const walk = (v: NestedArray, dim: number): void => {
+    if (dim === shape.length) {
+      if (typeof v !== 'number') throw new ValueError(`expected a number at depth ${dim}, got ${Array.isArray(v) ? 'a list' : typeof v}`);
+      out[k++] = v;
+      return;
+    }
+    if (!Array.isArray(v) || v.length !== shape[dim]) {
+      throw new ValueError(`expected sequence of length ${shape[dim]} at dim ${dim} (got ${Array.isArray(v) ? v.length : typeof v})`);
+    }
+    for (const item of v) walk(item, dim + 1);
+  };
+  walk(value, 0);
+}
+
+/** `torch.tensor(value, {dtype, requires_grad})` from a number, nested arrays or a typed array (copied). */
+export function tensor(value: NestedArray | Storage | Tensor, options: TensorOptions = {}): Tensor {
+  const dtype = dtypeFrom({ dtype: options.dtype ?? (value instanceof Tensor ? value.dtype : undefined) });
+  if (value instanceof Tensor) {
+    const data = allocStorage(dtype, value.numel());
+    data.set(value._data);
+    return finish(data, value.shape, options);
+  }
+  if (value instanceof Float32Array || value instanceof Float64Array) {
+    const data = allocStorage(dtype, value.length);
+    data.set(value);
+    return finish(data, [value.length], options);
+  }
+  const shape = inferShape(value);
+  const data = allocStorage(dtype, numel(shape));
+  flatten(value, shape, data);
+  return finish(data, shape, options);
+}
+
+/** A tensor over an existing typed array, sharing it (`torch.from_numpy`). */
+export function from_numpy(data: Storage, shape: readonly number[] = [data.length]): Tensor {
+  return new Tensor(data, shape);
+}
+
+export function full(size: number | readonly number[], value: number, options: TensorOptions = {}): Tensor {
+  const shape = typeof size === 'number' ? [size] : size.slice();
+  const data = allocStorage(dtypeFrom(options), numel(shape));
+  data.fill(value);
+  return finish(data, shape, options);
+}
+
+export function zeros(...args: SizeArgs<TensorOptions>): Tensor {
+  const { shape, options } = splitSize(args);
+  return full(shape, 0, options);
+}
+
+export function ones(...args: SizeArgs<TensorOptions>): Tensor {
+  const { shape, options } = splitSize(args);
+  return full(shape, 1, options);
+}
+
+export function empty(...args: SizeArgs<TensorOptions>): Tensor {
+  return zeros(...args);
+}
+
+export function eye(n: number, m?: number | TensorOptions, options: TensorOptions = {}): Tensor {
+  const cols = typeof m === 'number' ? m : n;
+  const opts = typeof m === 'object' ? m : options;
+  const data = allocStorage(dtypeFrom(opts), n * cols);
+  for (let i = 0; i < Math.min(n, cols); i++) data[i * cols + i] = 1;
+  return finish(data, [n, cols], opts);
+}
+
+/** `arange(end)` or `arange(start, end, step)`: values start + i·step, as PyTorch computes them. */
+export function arange(start: number, end?: number, step = 1, options: TensorOptions = {}): Tensor {
+  const [lo, hi] = end === undefined ? [0, start] : [start, end];
+  if (step === 0) throw new RuntimeError('step must be nonzero');
+  if ((step > 0 && hi < lo) || (step < 0 && hi > lo)) throw new RuntimeError('upper bound and larger bound inconsistent with step sign');
+  const n = Math.ceil((hi - lo) / step);
+  const data = allocStorage(dtypeFrom(options), n);
+  for (let i = 0; i < n; i++) data[i] = lo + i * step;
+  return finish(data, [n], options);
+}
+
+/** `linspace(start, end, steps)`, filled symmetrically from both ends like PyTorch's kernel. */
+export function linspace(start: number, end: number, steps: number, options: TensorOptions = {}): Tensor {
+  if (!Number.isInteger(steps) || steps < 0) throw new RuntimeError('number of steps must be non-negative');
+  const data = allocStorage(dtypeFrom(options), steps);
+  const step = steps > 1 ? (end - start) / (steps - 1) : 0;
+  const half = Math.floor(steps / 2);
+  for (let i = 0; i < steps; i++) data[i] = i < half ? start + step * i : end - step * (steps - i - 1);
+  return finish(data, [steps], options);
+}
+
+function randomFill(args: SizeArgs<RandomOptions>, draw: (g: RandomSource) => number): Tensor {
+  const { shape, options } = splitSize(args);
+  const g = options.generator ?? default_generator;
+  const data = allocStorage(dtypeFrom(options), numel(shape));
+  for (let i = 0; i < data.length; i++) data[i] = draw(g);
+  return finish(data, shape, options);
+}
+
+/** Uniform in [0, 1). */
+export function rand(...args: SizeArgs<RandomOptions>): Tensor {
+  return randomFill(args, (g) => g.random());
+}
+
+/** Standard normal. */
+export function randn(...args: SizeArgs<RandomOptions>): Tensor {
+  return randomFill(args, (g) => g.normal());
+}
+
+/** Integers in [low, high) as floating values (this library has no integer dtypes). */
+export function randint(low: number, high: number, size: readonly number[], options: RandomOptions = {}): Tensor {
+  if (!(high > low)) throw new RuntimeError(`random_ expects 'from' to be less than 'to', but got from=${low} >= to=${high}`);
+  return randomFill([size, options], (g) => low + g.randomInterval(high - low - 1));
+}
+
+export function zeros_like(t: Tensor, options: TensorOptions = {}): Tensor {
+  return full(t.shape, 0, { dtype: t.dtype, ...options });
+}
+
+export function ones_like(t: Tensor, options: TensorOptions = {}): Tensor {
+  return full(t.shape, 1, { dtype: t.dtype, ...options });
+}
+
+export function full_like(t: Tensor, value: number, options: TensorOptions = {}): Tensor {
+  return full(t.shape, value, { dtype: t.dtype, ...options });
+}
+
+export function rand_like(t: Tensor, options: RandomOptions = {}): Tensor {
+  return rand(t.shape, { dtype: t.dtype, ...options });
+}
+
+export function randn_like(t: Tensor, options: RandomOptions = {}): Tensor {
+  return randn(t.shape, { dtype: t.dtype, ...options });
+}

@@ -1,0 +1,256 @@
+// The Tensor: a flat row-major typed array, a shape and a dtype, plus its place in the autograd graph.
+// Ops are attached as methods in src/tensor/methods.ts, so this file depends on the engine only.
+
+import { ArgumentTypeError, RuntimeError } from '../errors.js';
+import { runBackward, checkGradShape } from '../autograd/engine.js';
+import { AccumulateGrad, type Node, type VersionCounter } from '../autograd/node.js';
+import { allocStorage, dtypeOf, type DType, type Storage } from './dtype.js';
+import { formatTensor } from './format.js';
+import { numel, shapeStr, type Shape } from './shape.js';
+
+export type NestedArray = number | NestedArray[];
+
+export interface BackwardOptions {
+  retain_graph?: boolean;
+}
+
+export class Tensor {
+  /** The storage: flat, contiguous, row-major. Shared with views and detached aliases. */
+  _data: Storage;
+  _shape: number[];
+  _version: VersionCounter;
+  grad_fn: Node | null = null;
+  private requiresGradFlag = false;
+  private gradValue: Tensor | null = null;
+  private accumulator: AccumulateGrad | null = null;
+  private retainsGradFlag = false;
+
+  constructor(data: Storage, shape: readonly number[], version?: VersionCounter) {
+    if (data.length !== numel(shape)) {
+      throw new RuntimeError(`storage of ${data.length} elements does not fit shape ${shapeStr(shape)}`);
+    }
+    this._data = data;
+    this._shape = shape.slice();
+    this._version = version ?? { value: 0 };
+  }
+
+  get shape(): readonly number[] {
+    return this._shape;
+  }
+
+  get dtype(): DType {
+    return dtypeOf(this._data);
+  }
+
+  get ndim(): number {
+    return this._shape.length;
+  }
+
+  dim(): number {
+    return this._shape.length;
+  }
+
+  /** `size()` is the shape; `size(d)` one dimension (negative d counts from the end). */
+  size(): readonly number[];
+  size(dim: number): number;
+  size(dim?: number): readonly number[] | number {
+    if (dim === undefined) return this._shape;
+    const d = dim < 0 ? dim + this._shape.length : dim;
+    if (d < 0 || d >= this._shape.length) {
+      throw new RuntimeError(
+        `Dimension out of range (expected to be in range of [${-this.ndim}, ${this.ndim - 1}], but got ${dim})`,
+      );
+    }
+    return this._shape[d];
+  }
+
+  numel(): number {
+    return this._data.length;
+  }
+
+  get requires_grad(): boolean {
+    return this.requiresGradFlag;
+  }
+
+  set requires_grad(flag: boolean) {
+    if (this.grad_fn !== null && !flag) {
+      throw new RuntimeError(
+        "you can only change requires_grad flags of leaf variables. If you want to use a computed variable in a subgraph that doesn't require differentiation use var_no_grad = var.detach().",
+      );
+    }
+    if (this.grad_fn === null) this.requiresGradFlag = flag;
+  }
+
+  /** `requires_grad_()` sets the flag in place and returns this tensor. */
+  requires_grad_(flag = true): this {
+    this.requires_grad = flag;
+    return this;
+  }
+
+  get is_leaf(): boolean {
+    return this.grad_fn === null;
+  }
+
+  get grad(): Tensor | null {
+    return this.gradValue;
+  }
+
+  set grad(value: Tensor | null) {
+    if (value !== null && (value.numel() !== this.numel() || value.ndim !== this.ndim)) {
+      throw new RuntimeError('assigned grad has data of a different size');
+    }
+    this.gradValue = value;
+  }
+
+  get retains_grad(): boolean {
+    return this.retainsGradFlag;
+  }
+
+  /** Keep `.grad` on a non-leaf after backward (a no-op on leaves, as in PyTorch). */
+  retain_grad(): void {
+    if (!this.requiresGradFlag) throw new RuntimeError("can't retain_grad on Tensor that has requires_grad=False");
+    if (this.grad_fn === null) return;
+    this.retainsGradFlag = true;
+    this.grad_fn._retained = this;
+  }
+
+  /** A tensor sharing this storage, outside the graph, with its own version counter (PyTorch's `.data`). */
+  get data(): Tensor {
+    return new Tensor(this._data, this._shape);
+  }
+
+  /** `x.data = other`: this tensor now uses `other`'s storage, shape and dtype; its graph role stays. */
+  set data(other: Tensor) {
+    if (!(other instanceof Tensor)) throw new ArgumentTypeError('data must be a Tensor');
+    this._data = other._data;
+    this._shape = other._shape.slice();
+  }
+
+  /** A new leaf sharing storage and version counter; it never requires grad. */
+  detach(): Tensor {
+    return new Tensor(this._data, this._shape, this._version);
+  }
+
+  /** Detach in place: this tensor becomes a leaf that does not require grad. */
+  detach_(): this {
+    this.grad_fn = null;
+    this.requiresGradFlag = false;
+    return this;
+  }
+
+  /** The value of a one-element tensor. */
+  item(): number {
+    if (this._data.length !== 1) {
+      throw new RuntimeError(`a Tensor with ${this._data.length} elements cannot be converted to Scalar`);
+    }
+    return this._data[0];
+  }
+
+  /** Nested arrays (a number for a 0-d tensor). */
+  tolist(): NestedArray {
+    if (this._shape.length === 0) return this._data[0];
+    const build = (dim: number, offset: number, stride: number): NestedArray[] => {
+      const n = this._shape[dim];
+      const inner = stride / n;
+      const out: NestedArray[] = new Array(n);
+      for (let i = 0; i < n; i++) {
+        out[i] = dim === this._shape.length - 1 ? this._data[offset + i] : build(dim + 1, offset + i * inner, inner);
+      }
+      return out;
+    };
+    return build(0, 0, this._data.length);
+  }
+
+  /** The storage itself (shared, like `Tensor.numpy()`); refused while the tensor requires grad. */
+  numpy(): Storage {
+    if (this.requiresGradFlag) {
+      throw new RuntimeError("Can't call numpy() on Tensor that requires grad. Use tensor.detach().numpy() instead.");
+    }
+    return this._data;
+  }
+
+  /**
+   * Backpropagate from this tensor. Without `gradient` it must hold one element; otherwise
+   * `gradient` (same shape) is the vector in the vector-Jacobian product.
+   */
+  backward(gradient?: Tensor | null, options: BackwardOptions = {}): void {
+    const root = this.rootNode();
+    let g: Storage;
+    if (gradient === undefined || gradient === null) {
+      if (this._data.length !== 1) throw new RuntimeError('grad can be implicitly created only for scalar outputs');
+      g = allocStorage(this.dtype, 1);
+      g[0] = 1;
+    } else {
+      checkGradShape(this, gradient);
+      g = gradient._data;
+      if (gradient.dtype !== this.dtype) {
+        g = allocStorage(this.dtype, gradient._data.length);
+        g.set(gradient._data);
+      }
+    }
+    runBackward([root], [g], options.retain_graph ?? false);
+  }
+
+  /** The node a backward from this tensor starts at, with PyTorch's error when there is none. */
+  rootNode(): Node {
+    if (this.grad_fn !== null) return this.grad_fn;
+    if (this.requiresGradFlag) return this._gradAccumulator();
+    throw new RuntimeError('element 0 of tensors does not require grad and does not have a grad_fn');
+  }
+
+  toString(): string {
+    return formatTensor({
+      data: this._data,
+      shape: this._shape,
+      dtype: this.dtype,
+      gradFnName: this.grad_fn?.name() ?? null,
+      requiresGrad: this.requiresGradFlag,
+    });
+  }
+
+  [Symbol.for('nodejs.util.inspect.custom')](): string {
+    return this.toString();
+  }
+
+  // ---- engine plumbing (underscored: used by the engine and ops, not part of PyTorch's API) ----
+
+  /** Make this tensor the output of `node`. */
+  _setGradFn(node: Node): void {
+    this.grad_fn = node;
+    this.requiresGradFlag = true;
+  }
+
+  /** The leaf's AccumulateGrad node, made once. */
+  _gradAccumulator(): AccumulateGrad {
+    if (this.accumulator === null) this.accumulator = new AccumulateGrad(this);
+    return this.accumulator;
+  }
+
+  /** `.grad += g` in place, or `.grad = copy of g` the first time. */
+  _accumulateGrad(g: Storage): void {
+    const current = this.gradValue;
+    if (current === null) {
+      const copy = allocStorage(this.dtype, g.length);
+      copy.set(g);
+      this.gradValue = new Tensor(copy, this._shape);
+      return;
+    }
+    const dst = current._data;
+    for (let i = 0; i < dst.length; i++) dst[i] += g[i];
+    current._version.value++;
+  }
+}
+
+/** A tensor over existing storage (no copy). */
+export function fromStorage(data: Storage, shape: Shape): Tensor {
+  return new Tensor(data, shape);
+}
+
+/** A view: same storage and version counter, another shape. */
+export function aliasOf(t: Tensor, shape: Shape): Tensor {
+  return new Tensor(t._data, shape, t._version);
+}
+
+export function isTensor(x: unknown): x is Tensor {
+  return x instanceof Tensor;
+}
