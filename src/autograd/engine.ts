@@ -83,8 +83,8 @@ function savedError(ref: SavedRef): RuntimeError {
   return new RuntimeError(
     `one of the variables needed for gradient computation has been modified by an inplace operation: ` +
       `[${kind} ${shapeStr(t.shape)}]${origin} is at version ${t._version.value}; expected version ` +
-      `${ref.version} instead. Hint: the backtrace further above can help find the operation that ` +
-      `failed to compute its gradient.`,
+      `${ref.version} instead. Hint: enable anomaly detection to find the operation that failed to ` +
+      `compute its gradient, with torch.autograd.set_detect_anomaly(True).`,
   );
 }
 

@@ -1,7 +1,7 @@
 // The Tensor: a flat row-major typed array, a shape and a dtype, plus its place in the autograd graph.
 // Ops are attached as methods in src/tensor/methods.ts, so this file depends on the engine only.
 
-import { ArgumentTypeError, RuntimeError } from '../errors.js';
+import { ArgumentTypeError, RuntimeError, ValueError } from '../errors.js';
 import { runBackward, checkGradShape } from '../autograd/engine.js';
 import { AccumulateGrad, type Node, type VersionCounter } from '../autograd/node.js';
 import { allocStorage, dtypeOf, type DType, type Storage } from './dtype.js';
@@ -96,7 +96,7 @@ export class Tensor {
   }
 
   set grad(value: Tensor | null) {
-    if (value !== null && (value.numel() !== this.numel() || value.ndim !== this.ndim)) {
+    if (value !== null && (value.ndim !== this.ndim || value.shape.some((s, i) => s !== this._shape[i]))) {
       throw new RuntimeError('assigned grad has data of a different size');
     }
     this.gradValue = value;
@@ -141,7 +141,7 @@ export class Tensor {
   /** The value of a one-element tensor. */
   item(): number {
     if (this._data.length !== 1) {
-      throw new RuntimeError(`a Tensor with ${this._data.length} elements cannot be converted to Scalar`);
+      throw new ValueError('only one element tensors can be converted to Python scalars');
     }
     return this._data[0];
   }

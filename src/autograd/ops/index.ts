@@ -25,8 +25,14 @@ function scaled(b: TensorLike, alpha: number | undefined): TensorLike {
   return typeof b === 'number' ? b * alpha : mul(b, alpha);
 }
 
+/** Commutative ops put the tensor first, as PyTorch's `2 * x` (x.__rmul__(2)) does. */
+function tensorFirst(a: TensorLike, b: TensorLike): [TensorLike, TensorLike] {
+  return typeof a === 'number' ? [b, a] : [a, b];
+}
+
 export function add(a: TensorLike, b: TensorLike, options: AlphaOption = {}): Tensor {
-  return applyBinary(binaryOps.add, ...pair(a, scaled(b, options.alpha), 'add'));
+  const [x, y] = options.alpha === undefined ? tensorFirst(a, b) : [a, scaled(b, options.alpha)];
+  return applyBinary(binaryOps.add, ...pair(x, y, 'add'));
 }
 
 /** `sub(a, b)` is `a - b`; with a number first it is PyTorch's `2.5 - a` (RsubBackward1). */
@@ -42,7 +48,7 @@ export function rsub(a: Tensor, b: TensorLike): Tensor {
 }
 
 export function mul(a: TensorLike, b: TensorLike): Tensor {
-  return applyBinary(binaryOps.mul, ...pair(a, b, 'mul'));
+  return applyBinary(binaryOps.mul, ...pair(...tensorFirst(a, b), 'mul'));
 }
 
 /** `div(a, b)`; a number divided by a tensor is PyTorch's `reciprocal(b) * a`. */

@@ -1,0 +1,127 @@
+// torch.utils.data: TensorDataset, and a DataLoader that gathers batches into contiguous tensors.
+
+import { ValueError } from '../errors.js';
+import { default_generator } from '../random/generator.js';
+import { permutation, type RandomSource } from '../random/source.js';
+import { allocStorage } from '../tensor/dtype.js';
+import { Tensor } from '../tensor/tensor.js';
+
+/** A map-style dataset: `length` samples, each a tuple of tensors. */
+export interface Dataset {
+  readonly length: number;
+  get(index: number): Tensor[];
+}
+
+/** Rows of several tensors that share their first dimension. */
+export class TensorDataset implements Dataset {
+  readonly tensors: Tensor[];
+
+  constructor(...tensors: Tensor[]) {
+    if (tensors.length === 0) throw new ValueError('TensorDataset needs at least one tensor');
+    const n = tensors[0].ndim === 0 ? -1 : tensors[0].shape[0];
+    if (tensors.some((t) => t.ndim === 0 || t.shape[0] !== n)) throw new ValueError('Size mismatch between tensors');
+    this.tensors = tensors;
+  }
+
+  get length(): number {
+    return this.tensors[0].shape[0];
+  }
+
+  get(index: number): Tensor[] {
+    return this.tensors.map((t) => gatherRows(t, [index], 0, 1).reshape(t.shape.slice(1)));
+  }
+}
+
+/** Rows `indices[start..end)` of `t` (first dimension) copied into one contiguous tensor. */
+export function gatherRows(t: Tensor, indices: ArrayLike<number>, start: number, end: number): Tensor {
+  const rowSize = t.shape[0] === 0 ? 0 : t.numel() / t.shape[0];
+  const src = t._data;
+  const count = end - start;
+  const out = allocStorage(t.dtype, count * rowSize);
+  if (rowSize === 1) {
+    for (let i = 0; i < count; i++) out[i] = src[indices[start + i]];
+  } else {
+    for (let i = 0; i < count; i++) {
+      const from = indices[start + i] * rowSize;
+      out.set(src.subarray(from, from + rowSize), i * rowSize);
+    }
+  }
+  return new Tensor(out, [count, ...t.shape.slice(1)]);
+}
+
+/** Stack the i-th tensors of several samples along a new first dimension. */
+function collate(samples: Tensor[][]): Tensor[] {
+  return samples[0].map((first, k) => {
+    const size = first.numel();
+    const out = allocStorage(first.dtype, samples.length * size);
+    samples.forEach((s, i) => out.set(s[k]._data, i * size));
+    return new Tensor(out, [samples.length, ...first.shape]);
+  });
+}
+
+export interface DataLoaderOptions {
+  batch_size?: number;
+  shuffle?: boolean;
+  drop_last?: boolean;
+  /** Source of the per-epoch shuffles (the default generator when omitted). */
+  generator?: RandomSource;
+  /** The order of indices for each epoch (iterated afresh every epoch); excludes `shuffle`. */
+  sampler?: Iterable<number>;
+}
+
+/** Batches of a dataset: reshuffled every epoch when `shuffle`, the last batch smaller unless `drop_last`. */
+export class DataLoader implements Iterable<Tensor[]> {
+  readonly dataset: Dataset;
+  readonly batch_size: number;
+  readonly shuffle: boolean;
+  readonly drop_last: boolean;
+  readonly generator: RandomSource;
+  readonly sampler: Iterable<number> | null;
+
+  constructor(dataset: Dataset, options: DataLoaderOptions = {}) {
+    const batch = options.batch_size ?? 1;
+    if (!Number.isInteger(batch) || batch <= 0) {
+      throw new ValueError(`batch_size should be a positive integer value, but got batch_size=${batch}`);
+    }
+    if (options.sampler !== undefined && options.shuffle === true) {
+      throw new ValueError('sampler option is mutually exclusive with shuffle');
+    }
+    this.dataset = dataset;
+    this.batch_size = batch;
+    this.shuffle = options.shuffle ?? false;
+    this.drop_last = options.drop_last ?? false;
+    this.generator = options.generator ?? default_generator;
+    this.sampler = options.sampler ?? null;
+  }
+
+  /** Number of batches per epoch (`len(dataloader)`). */
+  get length(): number {
+    const n = this.dataset.length;
+    return this.drop_last ? Math.floor(n / this.batch_size) : Math.ceil(n / this.batch_size);
+  }
+
+  private epochOrder(): ArrayLike<number> {
+    if (this.sampler !== null) return Uint32Array.from(this.sampler);
+    if (this.shuffle) return permutation(this.generator, this.dataset.length);
+    const order = new Uint32Array(this.dataset.length);
+    for (let i = 0; i < order.length; i++) order[i] = i;
+    return order;
+  }
+
+  *[Symbol.iterator](): Iterator<Tensor[]> {
+    const order = this.epochOrder();
+    const n = order.length;
+    const ds = this.dataset;
+    for (let start = 0; start < n; start += this.batch_size) {
+      const end = Math.min(start + this.batch_size, n);
+      if (this.drop_last && end - start < this.batch_size) return;
+      if (ds instanceof TensorDataset) {
+        yield ds.tensors.map((t) => gatherRows(t, order, start, end));
+      } else {
+        const samples: Tensor[][] = [];
+        for (let i = start; i < end; i++) samples.push(ds.get(order[i]));
+        yield collate(samples);
+      }
+    }
+  }
+}

@@ -1,0 +1,3 @@
+// torch.utils.data
+
+export { TensorDataset, DataLoader, gatherRows, type Dataset, type DataLoaderOptions } from './dataset.js';

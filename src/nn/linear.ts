@@ -1,0 +1,58 @@
+// nn.Linear: y = x Wᵀ + b with PyTorch's default initialisation.
+
+import { linear } from '../autograd/ops/nn.js';
+import { ValueError } from '../errors.js';
+import { default_generator } from '../random/generator.js';
+import type { RandomSource } from '../random/source.js';
+import { get_default_dtype, type DType } from '../tensor/dtype.js';
+import { zeros } from '../tensor/factories.js';
+import type { Tensor } from '../tensor/tensor.js';
+import { uniform_ } from './init.js';
+import { Module } from './module.js';
+import { Parameter } from './parameter.js';
+
+export interface LinearOptions {
+  bias?: boolean;
+  dtype?: DType;
+  generator?: RandomSource;
+}
+
+export class Linear extends Module {
+  readonly in_features: number;
+  readonly out_features: number;
+  weight: Parameter;
+  bias: Parameter | null;
+
+  constructor(in_features: number, out_features: number, options: LinearOptions = {}) {
+    super();
+    for (const [name, v] of [['in_features', in_features], ['out_features', out_features]] as const) {
+      if (!Number.isInteger(v) || v < 0) throw new ValueError(`Linear: ${name} must be a non-negative integer, got ${v}`);
+    }
+    this.in_features = in_features;
+    this.out_features = out_features;
+    const dtype = options.dtype ?? get_default_dtype();
+    this.weight = new Parameter(zeros(out_features, in_features, { dtype }));
+    this.bias = options.bias === false ? null : new Parameter(zeros(out_features, { dtype }));
+    this.register_parameter('weight', this.weight);
+    this.register_parameter('bias', this.bias);
+    this.reset_parameters(options.generator ?? default_generator);
+  }
+
+  /**
+   * PyTorch's default: kaiming_uniform_(a=√5) on the weight, which is U(±1/√fan_in), then the bias
+   * from U(±1/√fan_in); the weight is drawn first.
+   */
+  reset_parameters(generator: RandomSource = default_generator): void {
+    const bound = this.in_features > 0 ? 1 / Math.sqrt(this.in_features) : 0;
+    uniform_(this.weight, -bound, bound, generator);
+    if (this.bias !== null) uniform_(this.bias, -bound, bound, generator);
+  }
+
+  forward(input: Tensor): Tensor {
+    return linear(input, this.weight, this.bias);
+  }
+
+  override extra_repr(): string {
+    return `in_features=${this.in_features}, out_features=${this.out_features}, bias=${this.bias !== null ? 'True' : 'False'}`;
+  }
+}

@@ -1,0 +1,4 @@
+// torch.optim
+
+export { Optimizer, type ParamGroup, type OptimizerStateDict } from './optimizer.js';
+export { SGD, type SGDOptions, type SGDHyper } from './sgd.js';

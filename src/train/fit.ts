@@ -1,0 +1,129 @@
+// The training loop: forward, loss, zero_grad, backward, step. Reports through callbacks, never prints.
+
+import { InterruptedError, TrainingDivergedError } from '../errors.js';
+import { no_grad } from '../autograd/grad_mode.js';
+import type { Module } from '../nn/module.js';
+import type { Optimizer } from '../optim/optimizer.js';
+import { sameShape } from '../tensor/shape.js';
+import type { Tensor } from '../tensor/tensor.js';
+
+export interface StepInfo {
+  /** 1-based epoch and step within the epoch. */
+  epoch: number;
+  step: number;
+  loss: number;
+  batch_size: number;
+}
+
+export interface EpochInfo {
+  epoch: number;
+  /** Mean of the epoch's step losses. */
+  train_loss: number;
+  /** Sample-weighted mean loss over the validation loader, or null without one. */
+  val_loss: number | null;
+  steps: number;
+  samples: number;
+}
+
+export interface FitCallbacks {
+  on_step?(info: StepInfo): void;
+  on_epoch_end?(info: EpochInfo): void;
+}
+
+export type LossFn = Module | ((input: Tensor, target: Tensor) => Tensor);
+
+export interface FitOptions {
+  model: Module;
+  loader: Iterable<Tensor[]>;
+  loss_fn: LossFn;
+  optimizer: Optimizer<object>;
+  epochs: number;
+  val_loader?: Iterable<Tensor[]> | null;
+  callbacks?: FitCallbacks;
+  /** Aborting stops training before the next step with an InterruptedError. */
+  signal?: AbortSignal;
+}
+
+export interface History {
+  train_loss: number[];
+  val_loss: number[] | null;
+  step_losses: number[];
+}
+
+function callLoss(fn: LossFn, input: Tensor, target: Tensor): Tensor {
+  return typeof fn === 'function' ? fn(input, target) : fn.forward(input, target);
+}
+
+/** A target with the prediction's shape when only their layout differs ([N] vs [N, 1]), as the tutorial reshapes it. */
+function alignTarget(pred: Tensor, target: Tensor): Tensor {
+  if (sameShape(pred.shape, target.shape) || pred.numel() !== target.numel()) return target;
+  return target.reshape(pred.shape.slice());
+}
+
+function divergedMessage(what: string, epoch: number, step: number): string {
+  return `training diverged: ${what} at epoch ${epoch}, step ${step}; try a smaller learning rate (e.g. --lr) or standardize the features (--standardize)`;
+}
+
+function allFinite(params: readonly Tensor[]): boolean {
+  for (const p of params) for (let i = 0; i < p._data.length; i++) if (!Number.isFinite(p._data[i])) return false;
+  return true;
+}
+
+/** One optimisation step; parameters are restored and an error thrown if it would make them non-finite. */
+function trainStep(o: FitOptions, params: readonly Tensor[], batch: Tensor[], epoch: number, step: number): number {
+  const [x, y] = batch;
+  const pred = o.model.forward(x);
+  const loss = callLoss(o.loss_fn, pred, alignTarget(pred, y));
+  const value = loss.item();
+  if (!Number.isFinite(value)) throw new TrainingDivergedError(divergedMessage(`the loss became ${value}`, epoch, step), epoch, step);
+  o.optimizer.zero_grad();
+  loss.backward();
+  const before = params.map((p) => p._data.slice());
+  o.optimizer.step();
+  if (!allFinite(params)) {
+    params.forEach((p, i) => p._data.set(before[i]));
+    throw new TrainingDivergedError(divergedMessage('a parameter became non-finite', epoch, step), epoch, step);
+  }
+  return value;
+}
+
+/** Sample-weighted mean loss over a loader, without recording a graph. */
+export function evaluateLoss(model: Module, loader: Iterable<Tensor[]>, loss_fn: LossFn): number {
+  return no_grad(() => {
+    let total = 0;
+    let count = 0;
+    for (const [x, y] of loader) {
+      const pred = model.forward(x);
+      const n = x.ndim === 0 ? 1 : x.shape[0];
+      total += callLoss(loss_fn, pred, alignTarget(pred, y)).item() * n;
+      count += n;
+    }
+    return count === 0 ? NaN : total / count;
+  });
+}
+
+export function fit(o: FitOptions): History {
+  const params = [...o.model.parameters()];
+  const history: History = { train_loss: [], val_loss: o.val_loader ? [] : null, step_losses: [] };
+  for (let epoch = 1; epoch <= o.epochs; epoch++) {
+    let sum = 0;
+    let steps = 0;
+    let samples = 0;
+    for (const batch of o.loader) {
+      if (o.signal?.aborted === true) throw new InterruptedError(`interrupted at epoch ${epoch}, step ${steps + 1}`);
+      const value = trainStep(o, params, batch, epoch, steps + 1);
+      steps++;
+      sum += value;
+      const batchSize = batch[0].ndim === 0 ? 1 : batch[0].shape[0];
+      samples += batchSize;
+      history.step_losses.push(value);
+      o.callbacks?.on_step?.({ epoch, step: steps, loss: value, batch_size: batchSize });
+    }
+    const train_loss = steps === 0 ? NaN : sum / steps;
+    const val_loss = o.val_loader ? evaluateLoss(o.model, o.val_loader, o.loss_fn) : null;
+    history.train_loss.push(train_loss);
+    if (history.val_loss !== null && val_loss !== null) history.val_loss.push(val_loss);
+    o.callbacks?.on_epoch_end?.({ epoch, train_loss, val_loss, steps, samples });
+  }
+  return history;
+}
