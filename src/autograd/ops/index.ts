@@ -98,3 +98,15 @@ export { matmul } from './matmul.js';
 export { reshape, view, unsqueeze, squeeze, transpose, t, clone, toDtype } from './shape.js';
 export { linear, mse_loss, binary_cross_entropy_with_logits, type Reduction, type BCEOptions } from './nn.js';
 export { fill_, zero_, copy_ } from './inplace.js';
+
+import { sum, mean, min, max, norm } from './reduce.js';
+import { matmul } from './matmul.js';
+import { reshape, view, unsqueeze, squeeze, transpose, t, clone, toDtype } from './shape.js';
+import { linear, mse_loss, binary_cross_entropy_with_logits } from './nn.js';
+
+/** Every differentiable op by name: the gradcheck test requires a sample for each entry. */
+export const differentiableOps = {
+  add, sub, rsub, mul, div, pow, neg, exp, log, log2, log10, sqrt, abs, sigmoid, tanh, relu, reciprocal,
+  sum, mean, min, max, norm, matmul, reshape, view, unsqueeze, squeeze, transpose, t, clone, to: toDtype,
+  linear, mse_loss, binary_cross_entropy_with_logits,
+} as const;
