@@ -15,23 +15,87 @@ export interface MatView {
   cs: number;
 }
 
-/** out[m×n] (+)= A[m×k] · B[k×n], accumulating each dot product in float64. */
-export function gemm(A: MatView, B: MatView, m: number, k: number, n: number, out: Storage, outOffset: number, accumulate = false): void {
+/**
+ * out[m×n] = A[m×k] · B[k×n], accumulating in float64. The loop order follows the layout: dot
+ * products when both operands run contiguously along k, row updates (out_i += A_ip · B_p) when
+ * B's rows are contiguous, so neither walks a column of a large row-major matrix.
+ */
+export function gemm(A: MatView, B: MatView, m: number, k: number, n: number, out: Storage, outOffset: number): void {
+  if (A.cs === 1 && B.rs === 1) gemmDot(A, B, m, k, n, out, outOffset);
+  else if (B.cs === 1) gemmRows(A, B, m, k, n, out, outOffset);
+  else gemmStrided(A, B, m, k, n, out, outOffset);
+}
+
+function gemmDot(A: MatView, B: MatView, m: number, k: number, n: number, out: Storage, outOffset: number): void {
   const a = A.data;
   const b = B.data;
+  const k4 = k - (k % 4);
   for (let i = 0; i < m; i++) {
     const ai = A.offset + i * A.rs;
     for (let j = 0; j < n; j++) {
+      const bj = B.offset + j * B.cs;
+      // four partial sums break the add-latency chain; the order is fixed, so results are deterministic
+      let s0 = 0;
+      let s1 = 0;
+      let s2 = 0;
+      let s3 = 0;
+      let p = 0;
+      for (; p < k4; p += 4) {
+        s0 += a[ai + p] * b[bj + p];
+        s1 += a[ai + p + 1] * b[bj + p + 1];
+        s2 += a[ai + p + 2] * b[bj + p + 2];
+        s3 += a[ai + p + 3] * b[bj + p + 3];
+      }
+      for (; p < k; p++) s0 += a[ai + p] * b[bj + p];
+      out[outOffset + i * n + j] = s0 + s1 + (s2 + s3);
+    }
+  }
+}
+
+function gemmRows(A: MatView, B: MatView, m: number, k: number, n: number, out: Storage, outOffset: number): void {
+  const a = A.data;
+  const b = B.data;
+  const row = new Float64Array(n);
+  const k4 = k - (k % 4);
+  for (let i = 0; i < m; i++) {
+    row.fill(0);
+    const ai = A.offset + i * A.rs;
+    let p = 0;
+    // four rows of B per pass: a quarter of the loads and stores of the output row
+    for (; p < k4; p += 4) {
+      const a0 = a[ai + p * A.cs];
+      const a1 = a[ai + (p + 1) * A.cs];
+      const a2 = a[ai + (p + 2) * A.cs];
+      const a3 = a[ai + (p + 3) * A.cs];
+      const b0 = B.offset + p * B.rs;
+      const b1 = b0 + B.rs;
+      const b2 = b1 + B.rs;
+      const b3 = b2 + B.rs;
+      for (let j = 0; j < n; j++) row[j] += a0 * b[b0 + j] + a1 * b[b1 + j] + (a2 * b[b2 + j] + a3 * b[b3 + j]);
+    }
+    for (; p < k; p++) {
+      const aip = a[ai + p * A.cs];
+      const bp = B.offset + p * B.rs;
+      for (let j = 0; j < n; j++) row[j] += aip * b[bp + j];
+    }
+    out.set(row, outOffset + i * n);
+  }
+}
+
+function gemmStrided(A: MatView, B: MatView, m: number, k: number, n: number, out: Storage, outOffset: number): void {
+  const a = A.data;
+  const b = B.data;
+  for (let i = 0; i < m; i++) {
+    for (let j = 0; j < n; j++) {
       let s = 0;
-      let pa = ai;
+      let pa = A.offset + i * A.rs;
       let pb = B.offset + j * B.cs;
       for (let p = 0; p < k; p++) {
         s += a[pa] * b[pb];
         pa += A.cs;
         pb += B.rs;
       }
-      const o = outOffset + i * n + j;
-      out[o] = accumulate ? out[o] + s : s;
+      out[outOffset + i * n + j] = s;
     }
   }
 }
