@@ -4,7 +4,8 @@
 
 import { RuntimeError } from '../errors.js';
 import { allocStorage, convertStorage, type Storage } from '../tensor/dtype.js';
-import { numel, sameShape, shapeStr, stridesOf, type Shape } from '../tensor/shape.js';
+import { numel, sameShape, shapeStr, type Shape } from '../tensor/shape.js';
+import { walk2 } from './ops/kernels.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { is_grad_enabled } from './grad_mode.js';
 import { AccumulateGrad, Node, type BackwardFn, type Edge, type SavedRef } from './node.js';
@@ -48,28 +49,13 @@ export function attach(
   return out;
 }
 
-/** Sum a gradient of shape `from` down to the broadcast-compatible shape `to`. */
+/** Sum a gradient of shape `from` down to the broadcast-compatible shape `to` (accumulating in float64). */
 export function sumTo(grad: Storage, from: Shape, to: Shape): Storage {
-  const out = allocStorage(grad instanceof Float64Array ? 'float64' : 'float32', numel(to));
-  const nd = from.length;
-  const toStrides = stridesOf(to);
-  const step = new Array<number>(nd).fill(0);
-  const offset = nd - to.length;
-  for (let d = offset; d < nd; d++) step[d] = to[d - offset] === 1 ? 0 : toStrides[d - offset];
-  const idx = new Array<number>(nd).fill(0);
-  const n = grad.length;
-  const acc = new Float64Array(out.length);
-  let j = 0;
-  for (let i = 0; i < n; i++) {
+  const acc = new Float64Array(numel(to));
+  walk2(from, from, to, grad.length, (i, _i, j) => {
     acc[j] += grad[i];
-    for (let d = nd - 1; d >= 0; d--) {
-      idx[d]++;
-      j += step[d];
-      if (idx[d] < from[d]) break;
-      j -= step[d] * from[d];
-      idx[d] = 0;
-    }
-  }
+  });
+  const out = allocStorage(grad instanceof Float64Array ? 'float64' : 'float32', acc.length);
   out.set(acc);
   return out;
 }

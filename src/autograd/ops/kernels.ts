@@ -17,7 +17,7 @@ export function map1(f: Fn1, x: Storage, out: Storage): Storage {
  * Walk `outShape` in row-major order, calling `visit(i, ia, ib)` with the flat positions of the
  * two broadcast inputs. Fast paths for equal shapes and one-element inputs.
  */
-function walk2(outShape: Shape, aShape: Shape, bShape: Shape, n: number, visit: (i: number, ia: number, ib: number) => void): void {
+export function walk2(outShape: Shape, aShape: Shape, bShape: Shape, n: number, visit: (i: number, ia: number, ib: number) => void): void {
   const aFull = sameShape(aShape, outShape);
   const bFull = sameShape(bShape, outShape);
   if (aFull && bFull) {
