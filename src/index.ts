@@ -70,3 +70,6 @@ export { TensorDataset, DataLoader, type Dataset, type DataLoaderOptions } from 
 export { fitStandardization, applyStandardization, trainValSplit, type Standardization } from './data/preprocess.js';
 export { fit, evaluateLoss, type FitOptions, type FitCallbacks, type History, type StepInfo, type EpochInfo, type LossFn } from './train/fit.js';
 export { setWarningHandler, resetWarnings } from './warnings.js';
+export { make_regression, makeRegressionArrays, type MakeRegressionParams, type MakeRegressionOptions, type MakeRegressionArrays } from './data/make_regression.js';
+export { NumpyRandomState, createRandomSource, type RngKind } from './random/numpy.js';
+export { lstsq, linearMSE, type LeastSquares } from './linalg/lstsq.js';

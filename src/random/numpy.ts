@@ -1,0 +1,125 @@
+// numpy's legacy RandomState (MT19937) replayed exactly: init_genrand seeding, 53-bit doubles,
+// the polar Gaussian with its one-value cache, masked-rejection integers (specs/make_regression.md §1–§7).
+
+import { ValueError } from '../errors.js';
+import { Generator } from './generator.js';
+import type { RandomSource } from './source.js';
+
+const N = 624;
+const M = 397;
+const MATRIX_A = 0x9908b0df;
+const UPPER = 0x80000000;
+const LOWER = 0x7fffffff;
+
+export class NumpyRandomState implements RandomSource {
+  private readonly key = new Uint32Array(N);
+  private pos = N;
+  private hasGauss = false;
+  private gaussCache = 0;
+
+  constructor(seed: number) {
+    this.seed(seed);
+  }
+
+  /** `RandomState(seed)` for an integer seed: the Knuth / init_genrand recurrence (not init_by_array). */
+  seed(s: number): void {
+    if (!Number.isInteger(s)) throw new ValueError(`Cannot cast seed ${s} to an integer seed: numpy's RandomState takes integers only`);
+    if (s < 0 || s > 0xffffffff) throw new ValueError('Seed must be between 0 and 2**32 - 1');
+    const key = this.key;
+    key[0] = s >>> 0;
+    for (let i = 1; i < N; i++) {
+      const k = key[i - 1];
+      key[i] = (Math.imul(1812433253, k ^ (k >>> 30)) + i) >>> 0;
+    }
+    this.pos = N;
+    this.hasGauss = false;
+    this.gaussCache = 0;
+  }
+
+  private twist(): void {
+    const key = this.key;
+    for (let i = 0; i < N; i++) {
+      const y = (key[i] & UPPER) | (key[(i + 1) % N] & LOWER);
+      key[i] = (key[(i + M) % N] ^ (y >>> 1) ^ (y & 1 ? MATRIX_A : 0)) >>> 0;
+    }
+    this.pos = 0;
+  }
+
+  nextUint32(): number {
+    if (this.pos >= N) this.twist();
+    let y = this.key[this.pos++];
+    y ^= y >>> 11;
+    y ^= (y << 7) & 0x9d2c5680;
+    y ^= (y << 15) & 0xefc60000;
+    y ^= y >>> 18;
+    return y >>> 0;
+  }
+
+  /** `random_sample()`: (a·2^26 + b) / 2^53 from 27 + 26 bits, exact in any IEEE arithmetic. */
+  random(): number {
+    const a = this.nextUint32() >>> 5;
+    const b = this.nextUint32() >>> 6;
+    return (a * 67108864.0 + b) / 9007199254740992.0;
+  }
+
+  /** Legacy Gaussian: Marsaglia's polar method; f·x2 is returned first and f·x1 cached. */
+  normal(): number {
+    if (this.hasGauss) {
+      this.hasGauss = false;
+      const v = this.gaussCache;
+      this.gaussCache = 0;
+      return v;
+    }
+    let x1: number;
+    let x2: number;
+    let r2: number;
+    do {
+      x1 = 2.0 * this.random() - 1.0;
+      x2 = 2.0 * this.random() - 1.0;
+      r2 = x1 * x1 + x2 * x2;
+    } while (r2 >= 1.0 || r2 === 0.0);
+    const f = Math.sqrt((-2.0 * Math.log(r2)) / r2);
+    this.gaussCache = f * x1;
+    this.hasGauss = true;
+    return f * x2;
+  }
+
+  /** `random_interval(max)`: uniform in [0, max] by masked rejection, one 32-bit draw per try. */
+  randomInterval(max: number): number {
+    if (max === 0) return 0;
+    let mask = max;
+    mask |= mask >>> 1;
+    mask |= mask >>> 2;
+    mask |= mask >>> 4;
+    mask |= mask >>> 8;
+    mask |= mask >>> 16;
+    let v: number;
+    do {
+      v = (this.nextUint32() & mask) >>> 0;
+    } while (v > max);
+    return v;
+  }
+
+  /** `uniform(low, high)`: low + (high - low)·random_sample(). */
+  uniform(low = 0, high = 1): number {
+    const range = high - low;
+    if (!Number.isFinite(range)) throw new ValueError('Range exceeds valid bounds');
+    return low + range * this.random();
+  }
+
+  /** `standard_normal(n)`: n legacy Gaussians in order. */
+  standard_normal(n: number): Float64Array {
+    const out = new Float64Array(n);
+    for (let i = 0; i < n; i++) out[i] = this.normal();
+    return out;
+  }
+}
+
+export type RngKind = 'default' | 'numpy';
+
+/** The project's default generator or numpy's RandomState, seeded with `seed`. */
+export function createRandomSource(kind: RngKind, seed: number): RandomSource {
+  if (kind === 'numpy') return new NumpyRandomState(seed);
+  if (kind === 'default') return new Generator(seed);
+  throw new ValueError(`unknown generator '${String(kind)}': expected 'default' or 'numpy'`);
+}
