@@ -3,12 +3,6 @@
 import { Command, CommanderError } from 'commander';
 import { AutogradError, type ErrorKind } from '../errors.js';
 import { setWarningHandler } from '../warnings.js';
-import { evalCommand } from './commands/eval.js';
-import { genDataCommand } from './commands/gen-data.js';
-import { gradCommand } from './commands/grad.js';
-import { minimizeCommand } from './commands/minimize.js';
-import { predictCommand } from './commands/predict.js';
-import { trainCommand } from './commands/train.js';
 import type { CliContext } from './context.js';
 import { processContext } from './io.js';
 
@@ -39,8 +33,23 @@ Exit codes:
   74   I/O error mid-way
   130  interrupted (Ctrl-C)`;
 
-/** A fresh program (tests build one per case); errors surface as exceptions, never process.exit. */
-export function createProgram(ctx: CliContext): Command {
+type CommandFactory = (ctx: CliContext) => Command;
+
+/** Each subcommand's module, loaded only when needed: start-up time is most of a small training run. */
+const COMMANDS: Record<string, () => Promise<CommandFactory>> = {
+  'gen-data': async () => (await import('./commands/gen-data.js')).genDataCommand,
+  train: async () => (await import('./commands/train.js')).trainCommand,
+  predict: async () => (await import('./commands/predict.js')).predictCommand,
+  eval: async () => (await import('./commands/eval.js')).evalCommand,
+  grad: async () => (await import('./commands/grad.js')).gradCommand,
+  minimize: async () => (await import('./commands/minimize.js')).minimizeCommand,
+};
+
+/**
+ * A fresh program (tests build one per case); errors surface as exceptions, never process.exit.
+ * With `only`, just that subcommand is loaded (the others are not needed to run it).
+ */
+export async function createProgram(ctx: CliContext, only?: string): Promise<Command> {
   const program = new Command('autograd')
     .description('Reverse-mode autodiff and linear-regression training with PyTorch semantics')
     .version(VERSION)
@@ -48,8 +57,9 @@ export function createProgram(ctx: CliContext): Command {
     .configureOutput({ writeOut: (s) => ctx.stdout(s), writeErr: (s) => ctx.stderr(s) })
     .addHelpText('after', EXIT_HELP)
     .showHelpAfterError('(run with --help for usage)');
-  for (const make of [genDataCommand, trainCommand, predictCommand, evalCommand, gradCommand, minimizeCommand]) {
-    const cmd = make(ctx);
+  const names = only !== undefined && only in COMMANDS ? [only] : Object.keys(COMMANDS);
+  for (const name of names) {
+    const cmd = (await COMMANDS[name]())(ctx);
     cmd.copyInheritedSettings(program);
     program.addCommand(cmd);
   }
@@ -73,7 +83,7 @@ function exitCodeFor(err: unknown, ctx: CliContext): number {
 export async function main(argv: string[], ctx: CliContext = processContext()): Promise<number> {
   const previous = setWarningHandler((message) => ctx.stderr(`warning: ${message}\n`));
   try {
-    await createProgram(ctx).parseAsync(argv, { from: 'user' });
+    await (await createProgram(ctx, argv[0])).parseAsync(argv, { from: 'user' });
     return 0;
   } catch (err) {
     return exitCodeFor(err, ctx);
