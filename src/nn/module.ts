@@ -52,21 +52,21 @@ export abstract class Module {
   load_state_dict(state: StateDict, options: { strict?: boolean } = {}): void {
     const own = new Map(this.named_parameters());
     const errors: string[] = [];
-    const missing = [...own.keys()].filter((k) => !(k in state));
-    const unexpected = Object.keys(state).filter((k) => !own.has(k));
-    if (options.strict ?? true) {
-      if (unexpected.length > 0) errors.push(`Unexpected key(s) in state_dict: ${unexpected.map((k) => `"${k}"`).join(', ')}. `);
-      if (missing.length > 0) errors.push(`Missing key(s) in state_dict: ${missing.map((k) => `"${k}"`).join(', ')}. `);
-    }
     for (const [name, p] of own) {
       const src = state[name];
-      if (src === undefined) continue;
-      if (src.shape.length !== p.shape.length || src.shape.some((s, i) => s !== p.shape[i])) {
+      if (src !== undefined && (src.shape.length !== p.shape.length || src.shape.some((s, i) => s !== p.shape[i]))) {
         errors.push(`size mismatch for ${name}: copying a param with shape ${sizeStr(src.shape)} from checkpoint, the shape in current model is ${sizeStr(p.shape)}.`);
       }
     }
+    if (options.strict ?? true) {
+      // PyTorch puts the unexpected, then the missing keys in front of the size mismatches
+      const unexpected = Object.keys(state).filter((k) => !own.has(k));
+      const missing = [...own.keys()].filter((k) => !(k in state));
+      if (unexpected.length > 0) errors.unshift(`Unexpected key(s) in state_dict: ${unexpected.map((k) => `"${k}"`).join(', ')}. `);
+      if (missing.length > 0) errors.unshift(`Missing key(s) in state_dict: ${missing.map((k) => `"${k}"`).join(', ')}. `);
+    }
     if (errors.length > 0) {
-      throw new RuntimeError(`Error(s) in loading state_dict for ${this.constructor.name}: ${errors.join(' ')}`.trim());
+      throw new RuntimeError(`Error(s) in loading state_dict for ${this.constructor.name}:\n\t${errors.join('\n\t')}`);
     }
     no_grad(() => {
       for (const [name, p] of own) if (state[name] !== undefined) p.copy_(state[name]);

@@ -1,0 +1,49 @@
+// TensorDataset and DataLoader: PyTorch's checks, lengths, seeded reshuffling every epoch, drop_last.
+
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import * as torch from '../../src/index.js';
+
+test('TensorDataset checks sizes like PyTorch', () => {
+  assert.throws(() => new torch.TensorDataset(torch.ones(3), torch.ones(4)), { message: 'Size mismatch between tensors' });
+  const ds = new torch.TensorDataset(torch.arange(6).reshape(3, 2), torch.arange(3));
+  assert.equal(ds.length, 3);
+  assert.deepEqual(ds.get(1).map((t) => t.tolist()), [[2, 3], 1]);
+});
+
+test('DataLoader: length, batches gathered contiguously, the last batch smaller unless drop_last', () => {
+  const ds = new torch.TensorDataset(torch.arange(10).reshape(10, 1), torch.arange(10));
+  assert.throws(() => new torch.DataLoader(ds, { batch_size: 0 }), { message: 'batch_size should be a positive integer value, but got batch_size=0' });
+  const loader = new torch.DataLoader(ds, { batch_size: 3 });
+  assert.equal(loader.length, 4); // len(DataLoader) in PyTorch: 4, and 3 with drop_last
+  assert.equal(new torch.DataLoader(ds, { batch_size: 3, drop_last: true }).length, 3);
+  const batches = [...loader];
+  assert.deepEqual(batches.map(([x]) => x.shape), [[3, 1], [3, 1], [3, 1], [1, 1]]);
+  assert.deepEqual(batches[3][1].tolist(), [9]);
+  assert.equal([...new torch.DataLoader(ds, { batch_size: 3, drop_last: true })].length, 3);
+});
+
+test('shuffle: a permutation every epoch, different between epochs, reproducible from the seed', () => {
+  const ds = new torch.TensorDataset(torch.arange(20));
+  const order = (loader: torch.DataLoader): number[] => [...loader].flatMap(([x]) => x.tolist() as number[]);
+  const a = new torch.DataLoader(ds, { batch_size: 4, shuffle: true, generator: new torch.Generator(5) });
+  const e1 = order(a);
+  const e2 = order(a);
+  assert.deepEqual([...e1].sort((p, q) => p - q), Array.from({ length: 20 }, (_, i) => i));
+  assert.notDeepEqual(e1, e2);
+  const b = new torch.DataLoader(ds, { batch_size: 4, shuffle: true, generator: new torch.Generator(5) });
+  assert.deepEqual(order(b), e1);
+  assert.deepEqual(order(b), e2);
+});
+
+test('standardization and the seeded split', () => {
+  const x = torch.tensor([[1, 10], [3, 10], [5, 10]], { dtype: torch.float64 });
+  const stats = torch.fitStandardization(x);
+  assert.deepEqual(stats.mean, [3, 10]);
+  assert.deepEqual(stats.std, [Math.sqrt(8 / 3), 1]); // ddof 0; a constant column gets std 1
+  assert.deepEqual(torch.applyStandardization(x, stats).tolist(), [[-Math.sqrt(1.5), 0], [0, 0], [Math.sqrt(1.5), 0]]);
+  const { train, val } = torch.trainValSplit([torch.arange(10)], 0.3, new torch.Generator(2));
+  assert.equal(val[0].numel(), 3);
+  assert.deepEqual([...train[0].tolist() as number[], ...val[0].tolist() as number[]].sort((p, q) => p - q), Array.from({ length: 10 }, (_, i) => i));
+  assert.throws(() => torch.trainValSplit([torch.arange(2)], 0.1, new torch.Generator(2)), /leaves 0 validation and 2 training rows/);
+});

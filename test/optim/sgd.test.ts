@@ -1,0 +1,63 @@
+// optim.SGD beyond the PyTorch trajectories: validation texts, zero_grad, null grads, state_dict.
+
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import * as torch from '../../src/index.js';
+
+const param = (): torch.nn.Parameter => new torch.nn.Parameter(torch.tensor([1, 2], { dtype: torch.float64 }));
+
+test('PyTorch\'s validation errors', () => {
+  assert.throws(() => new torch.optim.SGD([param()], { lr: -1 }), { message: 'Invalid learning rate: -1' });
+  assert.throws(() => new torch.optim.SGD([param()], { lr: 0.1, momentum: -0.5 }), { message: 'Invalid momentum value: -0.5' });
+  assert.throws(() => new torch.optim.SGD([param()], { lr: 0.1, weight_decay: -1 }), { message: 'Invalid weight_decay value: -1' });
+  assert.throws(() => new torch.optim.SGD([param()], { lr: 0.1, nesterov: true }), { message: 'Nesterov momentum requires a momentum and zero dampening' });
+  assert.throws(() => new torch.optim.SGD([param()], { lr: 0.1, momentum: 0.9, dampening: 0.1, nesterov: true }), { message: 'Nesterov momentum requires a momentum and zero dampening' });
+});
+
+test('parameters whose grad is null are skipped; zero_grad sets grads to null by default', () => {
+  const a = param();
+  const b = param();
+  const opt = new torch.optim.SGD([a, b], { lr: 0.5 });
+  a.mul(a).sum().backward();
+  opt.step();
+  assert.deepEqual(Array.from(a.detach().numpy()), [0, 0]); // 1 - 0.5·2, 2 - 0.5·4
+  assert.deepEqual(Array.from(b.detach().numpy()), [1, 2]);
+  opt.zero_grad({ set_to_none: false });
+  assert.deepEqual(Array.from(a.grad!.numpy()), [0, 0]);
+  opt.zero_grad();
+  assert.equal(a.grad, null);
+});
+
+test('momentum: the first buffer is the raw gradient; maximize ascends', () => {
+  const p = param();
+  const opt = new torch.optim.SGD([p], { lr: 0.1, momentum: 0.9, dampening: 0.5 });
+  p.grad = torch.tensor([1, 1], { dtype: torch.float64 });
+  opt.step(); // buf = g (no dampening on the first step)
+  assert.deepEqual(Array.from(p.detach().numpy()), [0.9, 1.9]);
+  opt.step(); // buf = 0.9·1 + 0.5·1 = 1.4
+  assert.ok(Math.abs(p.detach().numpy()[0] - (0.9 - 0.14)) < 1e-15);
+  const q = param();
+  q.grad = torch.tensor([1, 1], { dtype: torch.float64 });
+  new torch.optim.SGD([q], { lr: 0.1, maximize: true }).step();
+  assert.deepEqual(Array.from(q.detach().numpy()), [1.1, 2.1]);
+});
+
+test('state_dict / load_state_dict carry the momentum buffers', () => {
+  const p = param();
+  const opt = new torch.optim.SGD([p], { lr: 0.1, momentum: 0.9 });
+  p.grad = torch.tensor([1, 2], { dtype: torch.float64 });
+  opt.step();
+  const sd = opt.state_dict();
+  assert.deepEqual(sd.state[0].momentum_buffer, [1, 2]);
+  assert.equal(sd.param_groups[0].momentum, 0.9);
+  const p2 = param();
+  const opt2 = new torch.optim.SGD([p2], { lr: 0.5 });
+  opt2.load_state_dict(JSON.parse(JSON.stringify(sd)));
+  assert.equal(opt2.param_groups[0].options.lr, 0.1);
+  p.grad = torch.tensor([1, 1], { dtype: torch.float64 });
+  p2.grad = torch.tensor([1, 1], { dtype: torch.float64 });
+  p2.data = p.detach().clone();
+  opt.step();
+  opt2.step();
+  assert.deepEqual(Array.from(p2.detach().numpy()), Array.from(p.detach().numpy()));
+});
