@@ -1,10 +1,11 @@
 // CSV files into typed arrays: header detection, target/feature selection, strict numbers, and errors
 // that name the file, line, column (index and header name) and the offending value.
 
-import { readFileSync } from 'node:fs';
+import { closeSync, openSync, readFileSync, readSync } from 'node:fs';
 import { parse } from 'csv-parse/sync';
 import { DataError, InputError } from '../errors.js';
 import { allocStorage, type DType, type Storage } from '../tensor/dtype.js';
+import { fastParse } from './csv_fast.js';
 import { isStrictNumber, parseStrict } from './parse_number.js';
 
 export type ColumnRef = string | number;
@@ -19,6 +20,8 @@ export interface CsvOptions {
   header?: boolean | 'auto';
   /** 'skip' drops rows with an empty cell or NaN/Infinity (malformed numbers stay errors). */
   invalidRows?: 'error' | 'skip';
+  /** false forces csv-parse for every row (the fast path gives the same values and errors). */
+  fastPath?: boolean;
 }
 
 export interface CsvTable {
@@ -78,8 +81,70 @@ function cellError(file: string, row: Row, col: number, name: string, reason: st
   return new DataError(`${file}:${row.line}:${col + 1}: ${what} in column ${col + 1} ('${name}')`, { file, line: row.line, column: col + 1, columnName: name });
 }
 
+interface Selection {
+  columns: string[];
+  features: number[];
+  targets: number[];
+}
+
+function select(file: string, columns: string[], options: CsvOptions): Selection {
+  const targetRefs = options.target === undefined ? null : Array.isArray(options.target) ? options.target : [options.target];
+  const targets = targetRefs === null ? defaultTargets(columns) : targetRefs.map((r) => resolveColumn(r, columns, file, 'target'));
+  const features = options.features === undefined
+    ? columns.map((_, i) => i).filter((i) => !targets.includes(i))
+    : options.features.map((r) => resolveColumn(r, columns, file, 'feature'));
+  if (features.length === 0) throw new DataError(`${file}: no feature columns left (columns: ${columns.join(', ')})`, { file });
+  return { columns, features, targets };
+}
+
+/** The first line when it is plain (no BOM, quotes or spaces), with the byte offset after it. */
+function plainFirstLine(file: string): { fields: string[]; end: number } | null {
+  let fd: number;
+  try {
+    fd = openSync(file, 'r');
+  } catch {
+    return null; // the csv-parse path reports the error
+  }
+  try {
+    const head = Buffer.alloc(1 << 16);
+    const n = readSync(fd, head, 0, head.length, 0);
+    const lf = head.subarray(0, n).indexOf(0x0a);
+    if (lf <= 0) return null;
+    const line = head.subarray(0, head[lf - 1] === 0x0d ? lf - 1 : lf).toString('utf8');
+    if (/["\s\ufeff\r]/.test(line) || line === '') return null;
+    return { fields: line.split(','), end: lf + 1 };
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** The byte-level path for plain numeric files, or null to use csv-parse. */
+function loadFast(file: string, options: CsvOptions): CsvTable | null {
+  const first = plainFirstLine(file);
+  if (first === null) return null;
+  const hasHeader = options.header === 'auto' || options.header === undefined ? !first.fields.every(isStrictNumber) : options.header;
+  const width = first.fields.length;
+  const columns = hasHeader ? first.fields : first.fields.map((_, i) => (i === width - 1 ? 'y' : `x${i}`));
+  const sel = select(file, columns, options);
+  const slots = new Int32Array(width).fill(-1);
+  sel.features.forEach((c, j) => (slots[c] = j));
+  sel.targets.forEach((c, k) => (slots[c] = sel.features.length + k));
+  if (new Set([...sel.features, ...sel.targets]).size !== sel.features.length + sel.targets.length) return null;
+  const dtype = options.dtype ?? 'float32';
+  const r = fastParse(file, hasHeader ? first.end : 0, { width, slots, features: sel.features.length, targets: sel.targets.length, dtype });
+  if (r === null || r.rows === 0) return null;
+  return {
+    file, columns, featureNames: sel.features.map((i) => columns[i]), targetNames: sel.targets.map((i) => columns[i]),
+    rows: r.rows, X: r.X, y: r.y, skippedRows: 0, dtype,
+  };
+}
+
 /** Load a whole CSV file (see CsvOptions). */
 export function loadCsv(file: string, options: CsvOptions = {}): CsvTable {
+  if (options.fastPath !== false) {
+    const fast = loadFast(file, options);
+    if (fast !== null) return fast;
+  }
   const rows = parseRows(file, readText(file));
   if (rows.length === 0) throw new DataError(`${file}: the file is empty`, { file });
   const hasHeader = options.header === 'auto' || options.header === undefined ? !rows[0].fields.every(isStrictNumber) : options.header;
@@ -87,12 +152,7 @@ export function loadCsv(file: string, options: CsvOptions = {}): CsvTable {
   const columns = hasHeader ? rows[0].fields : rows[0].fields.map((_, i) => (i === width - 1 ? 'y' : `x${i}`));
   const data = hasHeader ? rows.slice(1) : rows;
   if (data.length === 0) throw new DataError(`${file}: no data rows`, { file });
-  const targetRefs = options.target === undefined ? null : Array.isArray(options.target) ? options.target : [options.target];
-  const targets = targetRefs === null ? defaultTargets(columns) : targetRefs.map((r) => resolveColumn(r, columns, file, 'target'));
-  const features = options.features === undefined
-    ? columns.map((_, i) => i).filter((i) => !targets.includes(i))
-    : options.features.map((r) => resolveColumn(r, columns, file, 'feature'));
-  if (features.length === 0) throw new DataError(`${file}: no feature columns left (columns: ${columns.join(', ')})`, { file });
+  const { features, targets } = select(file, columns, options);
   const dtype = options.dtype ?? 'float32';
   const X = allocStorage(dtype, data.length * features.length);
   const y = allocStorage(dtype, data.length * targets.length);

@@ -92,3 +92,39 @@ test('strict numbers: what Number() accepts is not enough', () => {
   for (const ok of ['1', '-2.5', '+3', '.5', '5.', '1e-7', '2E+3']) assert.equal(parseStrict(ok).ok, true, ok);
   for (const bad of ['1e', '0x1A', '12abc', '1.2.3', '--1', ' ', 'Infinity', 'nan', '1_000']) assert.equal(parseStrict(bad).ok, false, bad);
 });
+
+describe('the byte-level fast path gives exactly the csv-parse path\'s values and errors', () => {
+  const files: Array<[string, string]> = [
+    ['plain', 'x0,x1,y\n-0.3595531615405413,1e-7,-5.455885609879578\n0.1,-2E+3,3\n-0,+.5,5.\n123456789012345678,0.000000000000000000000001234,-1.7976931348623157e308\n'],
+    ['no-final-newline', 'a,b\n1,2\n3,4'],
+    ['crlf', 'a,b\r\n1,2\r\n\r\n3,4\r\n'],
+    ['quoted', 'a,b\n1,"2"\n'],
+    ['spaces', 'a,b\n1, 2\n'],
+    ['bad', 'a,b\n1,2\n3,12abc\n'],
+    ['ragged', 'a,b\n1,2\n3\n'],
+    ['nan', 'a,b\n1,NaN\n'],
+    ['no-header', '1,2\n3,4\n'],
+  ];
+  for (const [name, text] of files) {
+    for (const dtype of ['float32', 'float64'] as const) {
+      test(`${name} (${dtype})`, () => {
+        const file = csv(`fast-${name}.csv`, text);
+        const run = (fastPath: boolean): unknown => {
+          try {
+            const t = loadCsv(file, { dtype, fastPath });
+            return { X: Array.from(t.X), y: Array.from(t.y), rows: t.rows, columns: t.columns, features: t.featureNames, targets: t.targetNames };
+          } catch (err) {
+            return { error: (err as Error).message, type: (err as Error).constructor.name };
+          }
+        };
+        assert.deepEqual(run(true), run(false));
+      });
+    }
+  }
+
+  test('a negative value parsed through the long-digit fallback keeps its sign', () => {
+    const t = loadCsv(csv('neg.csv', 'x,y\n-0.3595531615405413,-5.455885609879578\n'), { dtype: 'float64' });
+    assert.deepEqual(Array.from(t.X), [-0.3595531615405413]);
+    assert.deepEqual(Array.from(t.y), [-5.455885609879578]);
+  });
+});
