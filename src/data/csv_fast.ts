@@ -21,82 +21,124 @@ export interface FastLayout {
   dtype: DType;
 }
 
-/** A decimal literal from bytes [start, end); NaN when it is not a plain finite decimal. */
-export function parseDecimal(buf: Uint8Array, start: number, end: number): number {
-  let i = start;
+/** The value of the last number `scanNumber` read. */
+let scanned = 0;
+
+/**
+ * Read a plain decimal starting at byte i: sets `scanned` and returns the index of the byte after it,
+ * or -1 when there is no valid finite decimal there (the caller then checks the terminator).
+ */
+export function scanNumber(buf: Uint8Array, i: number): number {
+  const start = i;
   let neg = false;
-  if (i < end && (buf[i] === 0x2d || buf[i] === 0x2b)) neg = buf[i++] === 0x2d;
+  let c = buf[i];
+  if (c === 0x2d || c === 0x2b) {
+    neg = c === 0x2d;
+    c = buf[++i];
+  }
   let mantissa = 0;
   let digits = 0;
   let scale = 0;
   let seen = false;
-  for (; i < end && buf[i] >= 0x30 && buf[i] <= 0x39; i++, seen = true) {
-    if (digits > 0 || buf[i] !== 0x30) digits++;
-    mantissa = mantissa * 10 + (buf[i] - 0x30);
+  while (c >= 0x30 && c <= 0x39) {
+    if (digits > 0 || c !== 0x30) digits++;
+    mantissa = mantissa * 10 + (c - 0x30);
+    seen = true;
+    c = buf[++i];
   }
-  if (i < end && buf[i] === 0x2e) {
-    for (i++; i < end && buf[i] >= 0x30 && buf[i] <= 0x39; i++, seen = true) {
-      if (digits > 0 || buf[i] !== 0x30) digits++;
-      mantissa = mantissa * 10 + (buf[i] - 0x30);
+  if (c === 0x2e) {
+    c = buf[++i];
+    while (c >= 0x30 && c <= 0x39) {
+      if (digits > 0 || c !== 0x30) digits++;
+      mantissa = mantissa * 10 + (c - 0x30);
       scale--;
+      seen = true;
+      c = buf[++i];
     }
   }
-  if (!seen) return NaN;
-  if (i < end && (buf[i] === 0x65 || buf[i] === 0x45)) {
+  if (!seen) return -1;
+  if (c === 0x65 || c === 0x45) {
+    c = buf[++i];
     let eneg = false;
-    i++;
-    if (i < end && (buf[i] === 0x2d || buf[i] === 0x2b)) eneg = buf[i++] === 0x2d;
+    if (c === 0x2d || c === 0x2b) {
+      eneg = c === 0x2d;
+      c = buf[++i];
+    }
     let e = 0;
     const e0 = i;
-    for (; i < end && buf[i] >= 0x30 && buf[i] <= 0x39; i++) e = e * 10 + (buf[i] - 0x30);
-    if (i === e0) return NaN;
+    while (c >= 0x30 && c <= 0x39) {
+      e = e * 10 + (c - 0x30);
+      c = buf[++i];
+    }
+    if (i === e0) return -1;
     scale += eneg ? -e : e;
   }
-  if (i !== end) return NaN;
   if (digits <= 15 && scale >= -22 && scale <= 22) {
     // Clinger's fast path: an exact integer times or divided by an exact power of ten rounds once
-    const value = scale >= 0 ? mantissa * POW10[scale] : mantissa / POW10[-scale];
-    return neg ? -value : value;
+    const v = scale >= 0 ? mantissa * POW10[scale] : mantissa / POW10[-scale];
+    scanned = neg ? -v : v;
+    return i;
   }
-  // the text carries its own sign here
-  const value = Number(Buffer.from(buf.buffer, buf.byteOffset + start, end - start).toString('latin1'));
-  return Number.isFinite(value) ? value : NaN;
+  const v = Number(Buffer.from(buf.buffer, buf.byteOffset + start, i - start).toString('latin1')); // signed text
+  if (!Number.isFinite(v)) return -1;
+  scanned = v;
+  return i;
 }
 
-class Growing {
-  data: Storage;
-  length = 0;
-  constructor(private readonly dtype: DType, capacity: number) {
-    this.data = allocStorage(dtype, Math.max(capacity, 16));
-  }
-  ensure(extra: number): void {
-    if (this.length + extra <= this.data.length) return;
-    const next = allocStorage(this.dtype, Math.ceil((this.length + extra) * 1.25));
-    next.set(this.data.subarray(0, this.length));
-    this.data = next;
-  }
-  finish(): Storage {
-    return this.length === this.data.length ? this.data : this.data.slice(0, this.length);
-  }
+/** Grow a typed array to at least `need` elements, keeping the first `used`. */
+function grow(a: Storage, used: number, need: number, dtype: DType): Storage {
+  if (need <= a.length) return a;
+  const next = allocStorage(dtype, Math.ceil(need * 1.25));
+  next.set(a.subarray(0, used));
+  return next;
 }
 
-/** Parse one line [start, end) into `row`; false if it is not a plain numeric row of the right width. */
-function parseLine(buf: Uint8Array, start: number, end: number, layout: FastLayout, row: Float64Array): boolean {
-  let field = 0;
-  let s = start;
-  for (let i = start; i <= end; i++) {
-    if (i < end && buf[i] !== COMMA) continue;
-    if (field >= layout.width) return false;
-    const slot = layout.slots[field];
-    if (slot >= 0) {
-      const v = parseDecimal(buf, s, i);
-      if (v !== v) return false;
-      row[slot] = v;
+interface Output {
+  X: Storage;
+  Y: Storage;
+  rows: number;
+}
+
+/**
+ * Parse the complete lines in buf[0, stop) (stop just after a LF) into `out`. Returns false when a
+ * line is not a plain numeric row of the layout's width.
+ */
+function parseChunk(buf: Uint8Array, stop: number, L: FastLayout, out: Output): boolean {
+  const F = L.features;
+  const T = L.targets;
+  const slots = L.slots;
+  let i = 0;
+  while (i < stop) {
+    const c = buf[i];
+    if (c === LF) {
+      i++;
+      continue;
     }
-    field++;
-    s = i + 1;
+    if (c === CR && buf[i + 1] === LF) {
+      i += 2;
+      continue;
+    }
+    if (out.rows * F + F > out.X.length) out.X = grow(out.X, out.rows * F, (out.rows + 1) * F * 2, L.dtype);
+    if (out.rows * T + T > out.Y.length) out.Y = grow(out.Y, out.rows * T, (out.rows + 1) * T * 2, L.dtype);
+    const xo = out.rows * F;
+    const yo = out.rows * T - F;
+    for (let f = 0; f < L.width; f++) {
+      const j = scanNumber(buf, i);
+      if (j < 0) return false;
+      const slot = slots[f];
+      if (slot >= F) out.Y[yo + slot] = scanned;
+      else if (slot >= 0) out.X[xo + slot] = scanned;
+      const t = buf[j];
+      if (f < L.width - 1) {
+        if (t !== COMMA) return false;
+        i = j + 1;
+      } else if (t === LF) i = j + 1;
+      else if (t === CR && buf[j + 1] === LF) i = j + 2;
+      else return false;
+    }
+    out.rows++;
   }
-  return field === layout.width;
+  return true;
 }
 
 /**
@@ -107,40 +149,34 @@ export function fastParse(file: string, offset: number, layout: FastLayout): { X
   const fd = openSync(file, 'r');
   try {
     const size = fstatSync(fd).size;
-    const buf = new Uint8Array(CHUNK + (1 << 16));
+    const buf = new Uint8Array(CHUNK + 2);
     const guessRows = Math.ceil((size - offset) / Math.max(8, layout.width * 6)) + 16;
-    const X = new Growing(layout.dtype, Math.min(guessRows * layout.features, 1 << 27));
-    const Y = new Growing(layout.dtype, Math.min(guessRows * layout.targets, 1 << 27));
-    const row = new Float64Array(layout.features + layout.targets);
+    const out: Output = {
+      X: allocStorage(layout.dtype, Math.min(guessRows, 1 << 24) * layout.features),
+      Y: allocStorage(layout.dtype, Math.min(guessRows, 1 << 24) * layout.targets),
+      rows: 0,
+    };
     let carry = 0;
     let pos = offset;
-    let rows = 0;
     for (;;) {
-      const n = readSync(fd, buf, carry, buf.length - carry, pos);
+      const n = readSync(fd, buf, carry, CHUNK - carry, pos);
       pos += n;
-      const end = carry + n;
-      const last = n === 0;
-      let start = 0;
-      for (let i = 0; i < end; i++) {
-        if (buf[i] !== LF && !(last && i === end - 1)) continue;
-        let lineEnd = buf[i] === LF ? i : i + 1;
-        if (lineEnd > start && buf[lineEnd - 1] === CR) lineEnd--;
-        if (lineEnd > start) {
-          if (!parseLine(buf, start, lineEnd, layout, row)) return null;
-          X.ensure(layout.features);
-          Y.ensure(layout.targets);
-          for (let j = 0; j < layout.features; j++) X.data[X.length++] = row[j];
-          for (let k = 0; k < layout.targets; k++) Y.data[Y.length++] = row[layout.features + k];
-          rows++;
-        }
-        start = i + 1;
+      let end = carry + n;
+      if (n === 0) {
+        if (end === 0) break;
+        if (buf[end - 1] !== LF) buf[end++] = LF; // the last line without a line end
       }
-      if (last) break;
-      carry = end - start;
-      if (carry >= CHUNK) return null; // a line longer than the chunk: not a plain numeric file
-      buf.copyWithin(0, start, end);
+      const stop = buf.subarray(0, end).lastIndexOf(LF) + 1;
+      if (stop === 0) return null; // a line longer than the chunk: not a plain numeric file
+      buf[end] = 0; // a terminator no number scan can run past
+      if (!parseChunk(buf, stop, layout, out)) return null;
+      carry = end - stop;
+      buf.copyWithin(0, stop, end);
+      if (n === 0) break;
     }
-    return { X: X.finish(), y: Y.finish(), rows };
+    const X = out.X.length === out.rows * layout.features ? out.X : out.X.slice(0, out.rows * layout.features);
+    const y = out.Y.length === out.rows * layout.targets ? out.Y : out.Y.slice(0, out.rows * layout.targets);
+    return { X, y, rows: out.rows };
   } finally {
     closeSync(fd);
   }
