@@ -7,7 +7,7 @@
 
 import seedrandom from 'seedrandom';
 import { ValueError } from '../errors.js';
-import type { RandomSource } from './source.js';
+import { maskedInterval, type RandomSource } from './source.js';
 
 type Alea = seedrandom.StatefulPRNG<seedrandom.State.Alea>;
 
@@ -79,20 +79,9 @@ export class Generator implements RandomSource {
   }
 
   randomInterval(max: number): number {
-    if (max === 0) return 0;
-    let mask = max;
-    mask |= mask >>> 1;
-    mask |= mask >>> 2;
-    mask |= mask >>> 4;
-    mask |= mask >>> 8;
-    mask |= mask >>> 16;
-    mask >>>= 0;
-    let v: number;
-    do {
-      v = (this.alea.int32() & mask) >>> 0;
-    } while (v > max);
-    return v;
+    return maskedInterval(max, () => this.alea.int32() >>> 0);
   }
+
 }
 
 /** The default generator: what factories, nn.Linear and DataLoader use when given none. */

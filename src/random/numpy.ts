@@ -3,7 +3,7 @@
 
 import { ValueError } from '../errors.js';
 import { Generator } from './generator.js';
-import type { RandomSource } from './source.js';
+import { maskedInterval, type RandomSource } from './source.js';
 
 const N = 624;
 const M = 397;
@@ -86,19 +86,9 @@ export class NumpyRandomState implements RandomSource {
 
   /** `random_interval(max)`: uniform in [0, max] by masked rejection, one 32-bit draw per try. */
   randomInterval(max: number): number {
-    if (max === 0) return 0;
-    let mask = max;
-    mask |= mask >>> 1;
-    mask |= mask >>> 2;
-    mask |= mask >>> 4;
-    mask |= mask >>> 8;
-    mask |= mask >>> 16;
-    let v: number;
-    do {
-      v = (this.nextUint32() & mask) >>> 0;
-    } while (v > max);
-    return v;
+    return maskedInterval(max, () => this.nextUint32());
   }
+
 
   /** `uniform(low, high)`: low + (high - low)·random_sample(). */
   uniform(low = 0, high = 1): number {

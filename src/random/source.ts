@@ -10,6 +10,25 @@ export interface RandomSource {
 }
 
 /**
+ * A uniform integer in [0, max] by masked rejection (numpy's random_interval): draw 32 bits, keep the
+ * bits of the smallest all-ones mask covering max, retry while above max.
+ */
+export function maskedInterval(max: number, nextUint32: () => number): number {
+  if (max === 0) return 0;
+  let mask = max;
+  mask |= mask >>> 1;
+  mask |= mask >>> 2;
+  mask |= mask >>> 4;
+  mask |= mask >>> 8;
+  mask |= mask >>> 16;
+  let v: number;
+  do {
+    v = (nextUint32() & mask) >>> 0;
+  } while (v > max);
+  return v;
+}
+
+/**
  * Fisher–Yates from the end, `j` drawn in [0, i]: numpy's `shuffle`, and the order every
  * shuffle in this project uses, so a seed fixes a permutation for any RandomSource.
  */
