@@ -1,13 +1,10 @@
 // `autograd train --stream`: batches read from the CSV as it streams, so memory stays bounded by a
 // shuffle buffer (64 batches) whatever the file size; the file is read again every epoch.
 
-import { createReadStream } from 'node:fs';
-import { parse } from 'csv-parse';
 import * as torch from '../index.js';
-import { DataError, InputError, InterruptedError, IOFailure, TrainingDivergedError } from '../errors.js';
-import { defaultTargets, readRow, resolveColumn, type Row } from '../data/csv.js';
-import { isStrictNumber } from '../data/parse_number.js';
-import { allocStorage } from '../tensor/dtype.js';
+import { DataError, InterruptedError, TrainingDivergedError } from '../errors.js';
+import { streamCsv } from '../data/csv_stream.js';
+import { gatherRows } from '../data/dataset.js';
 import { permutation } from '../random/source.js';
 import type { CliContext } from './context.js';
 import type { TrainOptions } from './commands/train.js';
@@ -16,68 +13,26 @@ import type { TrainSummary } from './train_report.js';
 const BUFFER_BATCHES = 64;
 
 interface Columns {
-  names: string[];
-  features: number[];
-  targets: number[];
+  features: string[];
+  targets: string[];
 }
 
-async function* records(file: string): AsyncGenerator<Row> {
-  const parser = createReadStream(file).on('error', () => undefined).pipe(parse({ bom: true, skip_empty_lines: true, relax_column_count: true, info: true, trim: true }));
-  try {
-    for await (const r of parser as AsyncIterable<{ record: string[]; info: { lines: number } }>) yield { fields: r.record, line: r.info.lines };
-  } catch (err) {
-    const e = err as NodeJS.ErrnoException & { lines?: number };
-    if (e.code === 'ENOENT' || e.code === 'EACCES' || e.code === 'EISDIR') throw new InputError(`cannot read '${file}': ${e.code === 'ENOENT' ? 'no such file or directory' : e.message}`);
-    if (typeof e.code === 'string' && e.code.startsWith('CSV_')) throw new DataError(`${file}:${e.lines ?? '?'}: ${e.message}`, { file, line: e.lines });
-    throw new IOFailure(`error while reading '${file}': ${e.message}`);
-  }
-}
-
-function selectColumns(first: Row, o: TrainOptions): Columns & { header: boolean } {
-  const header = !first.fields.every(isStrictNumber);
-  const w = first.fields.length;
-  const names = header ? first.fields : first.fields.map((_, i) => (i === w - 1 ? 'y' : `x${i}`));
-  const targets = o.target === undefined ? defaultTargets(names) : o.target.map((r) => resolveColumn(r, names, o.data, 'target'));
-  const features = o.features === undefined ? names.map((_, i) => i).filter((i) => !targets.includes(i)) : o.features.map((r) => resolveColumn(r, names, o.data, 'feature'));
-  return { names, features, targets, header };
-}
-
-/** One pass over the file: yields [x, y] batches from shuffled buffers. */
-async function* epochBatches(o: TrainOptions, gen: torch.Generator, onColumns: (c: Columns) => void): AsyncGenerator<[torch.Tensor, torch.Tensor]> {
-  let cols: Columns | null = null;
-  let buffer: number[][] = [];
-  const flush = function* (final: boolean): Generator<[torch.Tensor, torch.Tensor]> {
-    const c = cols as Columns;
-    const order = o.shuffle ? permutation(gen, buffer.length) : Uint32Array.from(buffer.keys());
-    for (let s = 0; s < buffer.length; s += o.batchSize) {
-      const n = Math.min(o.batchSize, buffer.length - s);
-      if (n < o.batchSize && (!final || o.dropLast)) break;
-      const X = allocStorage(o.dtype, n * c.features.length);
-      const Y = allocStorage(o.dtype, n * c.targets.length);
-      for (let i = 0; i < n; i++) {
-        const v = buffer[order[s + i]];
-        X.set(v.slice(0, c.features.length), i * c.features.length);
-        Y.set(v.slice(c.features.length), i * c.targets.length);
-      }
-      yield [torch.from_numpy(X, [n, c.features.length]), torch.from_numpy(Y, [n, c.targets.length])];
+/** One pass over the file: [x, y] batches, shuffled within buffers of BUFFER_BATCHES batches. */
+async function* epochBatches(o: TrainOptions, gen: torch.Generator, onNames: (f: string[], t: string[]) => void): AsyncGenerator<[torch.Tensor, torch.Tensor]> {
+  for await (const chunk of streamCsv(o.data, { target: o.target, features: o.features, dtype: o.dtype, batchRows: o.batchSize * BUFFER_BATCHES })) {
+    onNames(chunk.featureNames, chunk.targetNames);
+    const F = chunk.featureNames.length;
+    const T = chunk.targetNames.length;
+    const order = o.shuffle ? permutation(gen, chunk.rows) : Uint32Array.from({ length: chunk.rows }, (_, i) => i);
+    const X = torch.from_numpy(chunk.X, [chunk.rows, F]);
+    const Y = torch.from_numpy(chunk.y, [chunk.rows, T]);
+    const last = chunk.rows < o.batchSize * BUFFER_BATCHES;
+    for (let s = 0; s < chunk.rows; s += o.batchSize) {
+      const n = Math.min(o.batchSize, chunk.rows - s);
+      if (n < o.batchSize && (!last || o.dropLast)) break;
+      yield [gatherRows(X, order, s, s + n), gatherRows(Y, order, s, s + n)];
     }
-    buffer = [];
-  };
-  let first = true;
-  for await (const row of records(o.data)) {
-    if (first) {
-      first = false;
-      const sel = selectColumns(row, o);
-      cols = sel;
-      onColumns(sel);
-      if (sel.header) continue;
-    }
-    const c = cols as Columns;
-    if (row.fields.length !== c.names.length) throw new DataError(`${o.data}:${row.line}: row has ${row.fields.length} fields, expected ${c.names.length}`, { file: o.data, line: row.line });
-    buffer.push(readRow(o.data, row, c.names, [...c.features, ...c.targets], 'error') as number[]);
-    if (buffer.length >= o.batchSize * BUFFER_BATCHES) yield* flush(false);
   }
-  if (cols !== null && buffer.length > 0) yield* flush(true);
 }
 
 export async function streamTraining(o: TrainOptions, ctx: CliContext, truth: TrainSummary['truth']): Promise<TrainSummary> {
@@ -93,8 +48,8 @@ export async function streamTraining(o: TrainOptions, ctx: CliContext, truth: Tr
   for (let epoch = 1; epoch <= o.epochs; epoch++) {
     let total = 0;
     let steps = 0;
-    for await (const [x, y] of epochBatches(o, gen, (c) => {
-      cols = c;
+    for await (const [x, y] of epochBatches(o, gen, (features, targets) => {
+      cols = { features, targets };
     })) {
       if (ctx.signal.aborted) throw new InterruptedError(`interrupted at epoch ${epoch}, step ${steps + 1}`);
       const c = cols as unknown as Columns;
@@ -124,7 +79,7 @@ export async function streamTraining(o: TrainOptions, ctx: CliContext, truth: Tr
   const m = model as unknown as torch.nn.Linear;
   const meanY = sums.y / (rows * c.targets.length);
   return {
-    data: { file: o.data, rows, trainRows: rows, valRows: 0, features: c.features.map((i) => c.names[i]), targets: c.targets.map((i) => c.names[i]) },
+    data: { file: o.data, rows, trainRows: rows, valRows: 0, features: c.features, targets: c.targets },
     model: String(m),
     loss: "MSELoss(reduction='mean')",
     optimizer: `SGD(lr=${o.lr}, momentum=${o.momentum}, dampening=${o.dampening}, weight_decay=${o.weightDecay}, nesterov=${o.nesterov ? 'True' : 'False'})`,
