@@ -4,6 +4,7 @@ import path from 'node:path';
 import * as torch from '../index.js';
 import type { Tensor } from '../index.js';
 import type { CliContext } from './context.js';
+import { lossChart } from './chart.js';
 import { saveModel, type ModelFile } from './model_file.js';
 import type { TrainOptions } from './commands/train.js';
 import type { TrainSummary } from './train_report.js';
@@ -36,16 +37,36 @@ function baselineLoss(y: Tensor): number {
   return s / (n * t);
 }
 
+/**
+ * On a terminal: a live line (epoch, loss, samples/s, ETA) under the loss chart, redrawn in place on
+ * stderr at most every 50 ms and cleared at the end (the final report then prints the finished chart).
+ */
 function progressReporter(o: TrainOptions, ctx: CliContext, samplesPerEpoch: number): torch.FitCallbacks {
   if (!ctx.isTTY || o.quiet || o.json) return {};
   const t0 = performance.now();
+  const losses: number[] = [];
+  let drawnLines = 0;
+  let lastDraw = -Infinity;
+  const clear = (): string => (drawnLines > 0 ? `\x1b[${drawnLines}F\x1b[J` : '');
   return {
     on_epoch_end: (e) => {
-      const elapsed = (performance.now() - t0) / 1000;
+      losses.push(e.train_loss);
+      const now = performance.now();
+      const done = e.epoch === o.epochs;
+      if (!done && now - lastDraw < 50) return;
+      lastDraw = now;
+      if (done) {
+        ctx.stderr(clear());
+        drawnLines = 0;
+        return;
+      }
+      const elapsed = (now - t0) / 1000;
       const rate = (e.epoch * samplesPerEpoch) / Math.max(elapsed, 1e-9);
       const eta = (elapsed / e.epoch) * (o.epochs - e.epoch);
-      ctx.stderr(`\r\x1b[2Kepoch ${e.epoch}/${o.epochs}  loss ${e.train_loss.toFixed(4)}  ${Math.round(rate).toLocaleString('en-US')} samples/s  ETA ${eta.toFixed(1)} s`);
-      if (e.epoch === o.epochs) ctx.stderr('\r\x1b[2K');
+      const chart = o.chart ? lossChart(losses, null, { color: ctx.color && o.color, width: Math.min(60, ctx.columns - 15) }) : '';
+      const line = `epoch ${e.epoch}/${o.epochs}  loss ${e.train_loss.toFixed(4)}  ${Math.round(rate).toLocaleString('en-US')} samples/s  ETA ${eta.toFixed(1)} s\n`;
+      ctx.stderr(clear() + chart + line);
+      drawnLines = (chart + line).split('\n').length - 1;
     },
   };
 }

@@ -98,6 +98,26 @@ describe('train', () => {
     assert.equal(c.settings.drop_last, true);
   });
 
+  test('on a terminal: the chart and a live line redrawn in place on stderr, colour unless --no-color', async () => {
+    const r = await runCli(['train', '--epochs', '300', '--batch-size', '4'], { isTTY: true, color: true });
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stderr, /loss per epoch — train/);
+    assert.match(r.stderr, /epoch \d+\/300 {2}loss [\d.]+ {2}[\d,]+ samples\/s {2}ETA [\d.]+ s/);
+    assert.match(r.stderr, /\x1b\[\d+F\x1b\[J/, 'redrawn in place');
+    assert.match(r.stdout, /\x1b\[/, 'colour on a terminal');
+    const plain = await runCli(['train', '--epochs', '3', '--no-color'], { isTTY: true, color: true });
+    assert.doesNotMatch(plain.stdout, /\x1b\[/);
+  });
+
+  test('Ctrl-C (an aborted signal) stops training with exit 130 and writes no model', async () => {
+    const controller = new AbortController();
+    controller.abort();
+    const r = await runCli(['train', '--save', file('interrupted.json')], { signal: controller.signal });
+    assert.equal(r.code, 130);
+    assert.match(r.stderr, /^autograd: interrupted at epoch 1, step 1\n$/);
+    assert.ok(!existsSync(file('interrupted.json')));
+  });
+
   test('--quiet and --no-chart', async () => {
     const q = await runCli(['train', '--quiet', '--epochs', '3']);
     assert.doesNotMatch(q.stdout, /epoch|loss per epoch/);
