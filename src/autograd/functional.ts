@@ -53,9 +53,8 @@ export function grad(
 ): Array<Tensor | null> {
   const outs = asList(outputs);
   const ins = asList(inputs);
-  const targets: Node[] = ins.map((t, i) => {
-    if (!t.requires_grad) throw new RuntimeError(`One of the differentiated Tensors does not require grad`);
-    void i;
+  const targets: Node[] = ins.map((t) => {
+    if (!t.requires_grad) throw new RuntimeError('One of the differentiated Tensors does not require grad');
     return t.grad_fn ?? t._gradAccumulator();
   });
   const given = grad_outputs === null ? null : grad_outputs instanceof Tensor ? [grad_outputs] : grad_outputs;

@@ -49,7 +49,3 @@ export function columnList(text: string): Array<string | number> {
   if (items.some((s) => s === '')) throw new InvalidArgumentError(`'${text}' has an empty column name.`);
   return items.map((s) => (/^\d+$/.test(s) ? Number(s) : s));
 }
-
-export function column(text: string): string | number {
-  return columnList(text).length === 1 ? columnList(text)[0] : (() => { throw new InvalidArgumentError('give one column.'); })();
-}
