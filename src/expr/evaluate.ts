@@ -4,7 +4,7 @@ import * as torch from '../index.js';
 import type { DType, Tensor } from '../index.js';
 import { ArgumentTypeError, AutogradError } from '../errors.js';
 import { ExpressionError, columnOf } from './errors.js';
-import type { BinaryOp, Expr, ParsedExpression } from './parser.js';
+import { children, type BinaryOp, type Expr, type ParsedExpression } from './parser.js';
 
 /** What a subexpression is: a tensor, or a plain number (a Python float) while no tensor is involved. */
 export type Value = Tensor | number;
@@ -129,7 +129,7 @@ function compile(root: Expr): Instruction[] {
       program.push(emit(node));
       continue;
     }
-    const kids = operandsOf(node);
+    const kids = children(node);
     if (kids.length === 0) {
       program.push(emit(node));
       continue;
@@ -140,20 +140,6 @@ function compile(root: Expr): Instruction[] {
   return program;
 }
 
-function operandsOf(node: Expr): Expr[] {
-  switch (node.type) {
-    case 'unary':
-      return [node.operand];
-    case 'binary':
-      return [node.left, node.right];
-    case 'call':
-      return node.args;
-    case 'method':
-      return [node.target, ...node.args];
-    default:
-      return [];
-  }
-}
 
 function emit(node: Expr): Instruction {
   switch (node.type) {

@@ -199,7 +199,8 @@ export function variablesOf(root: Expr): string[] {
   return names;
 }
 
-function children(node: Expr): Expr[] {
+/** The operands of a node, in evaluation order (the one definition of the AST's shape). */
+export function children(node: Expr): Expr[] {
   switch (node.type) {
     case 'unary':
       return [node.operand];
