@@ -40,6 +40,12 @@ export function gatherRows(t: Tensor, indices: ArrayLike<number>, start: number,
   const out = allocStorage(t.dtype, count * rowSize);
   if (rowSize === 1) {
     for (let i = 0; i < count; i++) out[i] = src[indices[start + i]];
+  } else if (rowSize < 64) {
+    // short rows: an indexed copy beats subarray() + set(), which allocate a view per row
+    for (let i = 0, o = 0; i < count; i++) {
+      const from = indices[start + i] * rowSize;
+      for (let k = 0; k < rowSize; k++) out[o++] = src[from + k];
+    }
   } else {
     for (let i = 0; i < count; i++) {
       const from = indices[start + i] * rowSize;
