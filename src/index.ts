@@ -68,7 +68,7 @@ export * as optim from './optim/index.js';
 export * as utils_data from './data/utils.js';
 export { TensorDataset, DataLoader, type Dataset, type DataLoaderOptions } from './data/dataset.js';
 export { fitStandardization, applyStandardization, trainValSplit, type Standardization } from './data/preprocess.js';
-export { fit, evaluateLoss, type FitOptions, type FitCallbacks, type History, type StepInfo, type EpochInfo, type LossFn } from './train/fit.js';
+export { fit, fitAsync, evaluateLoss, type FitOptions, type FitCallbacks, type History, type StepInfo, type EpochInfo, type LossFn } from './train/fit.js';
 export { setWarningHandler, resetWarnings } from './warnings.js';
 export { make_regression, makeRegressionArrays, type MakeRegressionParams, type MakeRegressionOptions, type MakeRegressionArrays } from './data/make_regression.js';
 export { NumpyRandomState, createRandomSource, type RngKind } from './random/numpy.js';

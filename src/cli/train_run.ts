@@ -89,6 +89,10 @@ export async function runTraining(o: TrainOptions, ctx: CliContext, truth: Truth
   let Xv: Tensor | null = null;
   let Yv: Tensor | null = null;
   if (o.valSplit !== undefined) {
+    const nVal = Math.round(X.shape[0] * o.valSplit);
+    if (nVal < 1 || nVal >= X.shape[0]) {
+      throw new torch.UsageError(`--val-split ${o.valSplit} of ${X.shape[0]} rows leaves ${nVal} validation and ${X.shape[0] - nVal} training rows; both need at least one`);
+    }
     const split = torch.trainValSplit([X, Y], o.valSplit, gen);
     [X, Y] = split.train;
     [Xv, Yv] = split.val;
@@ -106,7 +110,7 @@ export async function runTraining(o: TrainOptions, ctx: CliContext, truth: Truth
   const valLoader = Xv !== null && Yv !== null ? new torch.DataLoader(new torch.TensorDataset(Xv, Yv), { batch_size: 4096 }) : null;
   if (loader.length === 0) throw new torch.UsageError(`--batch-size ${o.batchSize} with --drop-last leaves no batch from ${X.shape[0]} training rows`);
   const tTrain = performance.now();
-  const history = torch.fit({ model, loader, val_loader: valLoader, loss_fn, optimizer, epochs: o.epochs, signal: ctx.signal, callbacks: progressReporter(o, ctx, X.shape[0]) });
+  const history = await torch.fitAsync({ model, loader, val_loader: valLoader, loss_fn, optimizer, epochs: o.epochs, signal: ctx.signal, callbacks: progressReporter(o, ctx, X.shape[0]) });
   const train_s = (performance.now() - tTrain) / 1000;
 
   const fullLoader = new torch.DataLoader(new torch.TensorDataset(X, Y), { batch_size: 65536 });

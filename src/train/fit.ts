@@ -102,9 +102,9 @@ export function evaluateLoss(model: Module, loader: Iterable<Tensor[]>, loss_fn:
   });
 }
 
-export function fit(o: FitOptions): History {
+/** The training loop as a generator that pauses after every epoch (fit runs it through; fitAsync awaits between). */
+function* epochs(o: FitOptions, history: History): Generator<EpochInfo> {
   const params = [...o.model.parameters()];
-  const history: History = { train_loss: [], val_loss: o.val_loader ? [] : null, step_losses: [] };
   for (let epoch = 1; epoch <= o.epochs; epoch++) {
     let sum = 0;
     let steps = 0;
@@ -123,7 +123,30 @@ export function fit(o: FitOptions): History {
     const val_loss = o.val_loader ? evaluateLoss(o.model, o.val_loader, o.loss_fn) : null;
     history.train_loss.push(train_loss);
     if (history.val_loss !== null && val_loss !== null) history.val_loss.push(val_loss);
-    o.callbacks?.on_epoch_end?.({ epoch, train_loss, val_loss, steps, samples });
+    const info = { epoch, train_loss, val_loss, steps, samples };
+    o.callbacks?.on_epoch_end?.(info);
+    yield info;
   }
+}
+
+function newHistory(o: FitOptions): History {
+  return { train_loss: [], val_loss: o.val_loader ? [] : null, step_losses: [] };
+}
+
+export function fit(o: FitOptions): History {
+  const history = newHistory(o);
+  for (const _ of epochs(o, history)) {
+    // every epoch runs to completion; nothing to wait for between them
+  }
+  return history;
+}
+
+/**
+ * fit(), giving the event loop a turn after every epoch, so that a signal (Ctrl-C) can abort a long
+ * run. Same steps, same results.
+ */
+export async function fitAsync(o: FitOptions): Promise<History> {
+  const history = newHistory(o);
+  for (const _ of epochs(o, history)) await new Promise<void>((resolve) => setImmediate(resolve));
   return history;
 }

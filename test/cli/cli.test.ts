@@ -154,6 +154,7 @@ describe('train', () => {
       [['train', '--frobnicate'], 2, /unknown option '--frobnicate'/],
       [['train', '--nesterov'], 2, /--nesterov needs --momentum/],
       [['train', '--val-split', '1.5'], 2, /between 0 and 1/],
+      [['train', '--val-split', '0.001'], 2, /--val-split 0\.001 of 100 rows leaves 0 validation and 100 training rows/],
       [['train', '--data', file('bad.csv')], 65, /bad\.csv:3:2: invalid number '12abc' in column 2 \('y'\)/],
       [['train', '--data', file('nope.csv')], 66, /cannot read '.*nope\.csv': no such file or directory/],
       [['train', '--lr', '1000', '--epochs', '5'], 1, /training diverged: .* at epoch \d+, step \d+/],
@@ -212,6 +213,20 @@ describe('help and version', () => {
     assert.match(top.stdout, /Exit codes:\n {2}0 {4}success/);
     assert.equal((await runCli(['--version'])).stdout.trim(), '0.1.0');
   });
+});
+
+test('a real Ctrl-C (SIGINT) during a long run stops it with exit 130', async () => {
+  const bin = fileURLToPath(new URL('../../../bin/autograd.js', import.meta.url));
+  const { spawn } = await import('node:child_process');
+  const child = spawn(process.execPath, [bin, 'train', '--epochs', '1000000', '--quiet', '--save', file('sigint.json')]);
+  let stderr = '';
+  child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+  await new Promise((resolve) => setTimeout(resolve, 700));
+  child.kill('SIGINT');
+  const code = await new Promise<number | null>((resolve) => child.on('exit', (c) => resolve(c)));
+  assert.equal(code, 130, stderr);
+  assert.match(stderr, /^autograd: interrupted at epoch \d+, step \d+\n$/);
+  assert.ok(!existsSync(file('sigint.json')));
 });
 
 test('bin/autograd.js runs for real as a process', () => {
