@@ -47,6 +47,14 @@ describe('gen-data', () => {
     });
   });
 
+  test('an interrupt before writing leaves no file (exit 130)', async () => {
+    const controller = new AbortController();
+    controller.abort();
+    const r = await runCli(['gen-data', '--out', file('never.csv')], { signal: controller.signal });
+    assert.equal(r.code, 130);
+    assert.ok(!existsSync(file('never.csv')));
+  });
+
   test('bad values are usage errors', async () => {
     for (const args of [['--n-samples', '0'], ['--noise', '-1'], ['--rng', 'mt'], ['--tail-strength', '2'], ['--seed', 'x']]) {
       const r = await runCli(['gen-data', ...args]);

@@ -1,6 +1,7 @@
 // `autograd gen-data`: scikit-learn's make_regression as CSV, with a .meta.json sidecar of the truth.
 
 import { Command, Option } from 'commander';
+import { InterruptedError } from '../../errors.js';
 import type { CliContext } from '../context.js';
 import { exactText } from '../format_values.js';
 import { writeFileAtomic } from '../io.js';
@@ -64,6 +65,9 @@ Examples:
         lines.push(row.join(','));
       }
       const csv = `${lines.join('\n')}\n`;
+      // generation is synchronous: let a Ctrl-C that arrived meanwhile be seen before anything is written
+      await new Promise<void>((resolve) => setImmediate(resolve));
+      if (ctx.signal.aborted) throw new InterruptedError('interrupted; nothing was written');
       if (o.out === undefined) {
         ctx.stdout(csv);
         return;
