@@ -8,7 +8,6 @@ import { lossChart } from './chart.js';
 import { saveModel, type ModelFile } from './model_file.js';
 import type { TrainOptions } from './commands/train.js';
 import type { TrainSummary } from './train_report.js';
-import { streamTraining } from './train_stream.js';
 
 type Truth = TrainSummary['truth'];
 
@@ -73,6 +72,7 @@ function progressReporter(o: TrainOptions, ctx: CliContext, samplesPerEpoch: num
 
 export async function runTraining(o: TrainOptions, ctx: CliContext, truth: Truth): Promise<TrainSummary> {
   if (o.stream) {
+    const { streamTraining } = await import('./train_stream.js');
     const s = await streamTraining(o, ctx, truth);
     if (o.save !== undefined) saveModel(o.save, modelFile(o, s.data.features, s.data.targets, s.weights, null, s));
     return s;

@@ -2,7 +2,7 @@
 // that name the file, line, column (index and header name) and the offending value.
 
 import { closeSync, openSync, readFileSync, readSync } from 'node:fs';
-import { parse } from 'csv-parse/sync';
+import { createRequire } from 'node:module';
 import { DataError, InputError } from '../errors.js';
 import { allocStorage, type DType, type Storage } from '../tensor/dtype.js';
 import { fastParse } from './csv_fast.js';
@@ -51,9 +51,18 @@ function readText(file: string): string {
   }
 }
 
+type SyncParse = (text: string, options: object) => unknown;
+
+/** csv-parse's synchronous parser, loaded on first use: the byte-level path needs none of it. */
+let syncParse: SyncParse | null = null;
+function csvParseSync(): SyncParse {
+  syncParse ??= (createRequire(import.meta.url)('csv-parse/sync') as { parse: SyncParse }).parse;
+  return syncParse;
+}
+
 function parseRows(file: string, text: string): Row[] {
   try {
-    const records = parse(text, { bom: true, skip_empty_lines: true, relax_column_count: true, info: true, trim: true }) as unknown as Array<{ record: string[]; info: { lines: number } }>;
+    const records = csvParseSync()(text, { bom: true, skip_empty_lines: true, relax_column_count: true, info: true, trim: true }) as unknown as Array<{ record: string[]; info: { lines: number } }>;
     return records.map((r) => ({ fields: r.record, line: r.info.lines }));
   } catch (err) {
     const e = err as Error & { lines?: number };
