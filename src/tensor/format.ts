@@ -1,7 +1,7 @@
-// Tensor printing, ported from PyTorch 1.13's torch/_tensor_str.py so output diffs cleanly against PyTorch.
+// Tensor printing: a port of PyTorch 1.13's torch/_tensor_str.py (same functions, camelCase), text for text.
 
-import { ValueError } from '../errors.js';
-import { get_default_dtype, type DType, type Storage } from './dtype.js';
+import { RuntimeError } from '../errors.js';
+import { dtypeName, get_default_dtype, type DType, type Storage } from './dtype.js';
 import { numel } from './shape.js';
 import { formatExp, formatFixed } from './pyfloat.js';
 
@@ -13,128 +13,205 @@ export interface PrintOptions {
   sci_mode: boolean | null;
 }
 
-const DEFAULTS: PrintOptions = { precision: 4, threshold: 1000, edgeitems: 3, linewidth: 80, sci_mode: null };
-const PROFILES: Record<string, Omit<PrintOptions, 'sci_mode'>> = {
+type Profile = 'default' | 'short' | 'full';
+
+const PROFILES: Record<Profile, Omit<PrintOptions, 'sci_mode'>> = {
   default: { precision: 4, threshold: 1000, edgeitems: 3, linewidth: 80 },
   short: { precision: 2, threshold: 1000, edgeitems: 2, linewidth: 80 },
   full: { precision: 4, threshold: Infinity, edgeitems: 3, linewidth: 80 },
 };
 
-let opts: PrintOptions = { ...DEFAULTS };
+/** PyTorch's PRINT_OPTS: one process-wide setting, as in PyTorch. */
+const PRINT_OPTS: PrintOptions = { ...PROFILES.default, sci_mode: null };
 
-/** `torch.set_printoptions`: a profile first, then any explicit option. */
-export function set_printoptions(options: Partial<PrintOptions> & { profile?: 'default' | 'short' | 'full' }): void {
-  const { profile, ...rest } = options;
-  if (profile !== undefined) {
-    if (!(profile in PROFILES)) throw new ValueError(`unknown print profile '${profile}'`);
-    opts = { ...opts, ...PROFILES[profile] };
-  }
-  opts = { ...opts, ...Object.fromEntries(Object.entries(rest).filter(([, v]) => v !== undefined)) };
+/**
+ * `torch.set_printoptions`: the profile first, then each option given.
+ * NOTE: as in PyTorch, `sci_mode` is reset to null (automatic) by every call that does not pass it,
+ * and an unknown profile name is ignored.
+ */
+export function set_printoptions(options: Partial<PrintOptions> & { profile?: Profile }): void {
+  const { profile, precision, threshold, edgeitems, linewidth, sci_mode } = options;
+  if (profile !== undefined && Object.hasOwn(PROFILES, profile)) Object.assign(PRINT_OPTS, PROFILES[profile]);
+  if (precision !== undefined) PRINT_OPTS.precision = precision;
+  if (threshold !== undefined) PRINT_OPTS.threshold = threshold;
+  if (edgeitems !== undefined) PRINT_OPTS.edgeitems = edgeitems;
+  if (linewidth !== undefined) PRINT_OPTS.linewidth = linewidth;
+  PRINT_OPTS.sci_mode = sci_mode ?? null;
 }
 
+/** The current print options (a copy). */
 export function get_printoptions(): PrintOptions {
-  return { ...opts };
+  return { ...PRINT_OPTS };
 }
 
-/** A row-major block of values with its shape (a sub-tensor while printing). */
-interface Block {
+/** A row-major sub-tensor while printing: `self[i][j]…` is a view into the same flat data. */
+interface View {
   data: ArrayLike<number>;
   offset: number;
   shape: readonly number[];
 }
 
-/** PyTorch's _Formatter: decides int mode, scientific mode and the column width from the values. */
+/** `self[i]` of a view with at least one dim. */
+function select(self: View, i: number): View {
+  const inner = self.shape.slice(1);
+  return { data: self.data, offset: self.offset + i * numel(inner), shape: inner };
+}
+
+function allIndices(n: number): number[] {
+  return Array.from({ length: n }, (_, k) => k);
+}
+
+/** Indices of Python's `self[:e]`. */
+function headIndices(n: number, e: number): number[] {
+  return Array.from({ length: Math.min(e, n) }, (_, k) => k);
+}
+
+/** Indices of Python's `self[-e:]`. NOTE: `self[-0:]` is the whole of self, so edgeitems=0 keeps every element. */
+function tailIndices(n: number, e: number): number[] {
+  const start = e === 0 ? 0 : Math.max(0, n - e);
+  return Array.from({ length: n - start }, (_, k) => start + k);
+}
+
+/** `range(len(self) - e, len(self))`, the rows kept at the end of a summarized dim (empty for e=0). */
+function lastRows(n: number, e: number): number[] {
+  return Array.from({ length: Math.min(e, n) }, (_, k) => n - Math.min(e, n) + k);
+}
+
+/** PyTorch's _Formatter: int mode, scientific mode and the column width, from the nonzero finite values. */
 class Formatter {
   intMode = true;
   sciMode = false;
   maxWidth = 1;
 
-  constructor(values: readonly number[]) {
-    const finite = values.filter((v) => Number.isFinite(v) && v !== 0);
-    if (finite.length > 0) this.measure(finite);
-    if (opts.sci_mode !== null) this.sciMode = opts.sci_mode;
+  constructor(values: ArrayLike<number>) {
+    const nonzeroFinite: number[] = [];
+    for (let i = 0; i < values.length; i++) {
+      if (Number.isFinite(values[i]) && values[i] !== 0) nonzeroFinite.push(values[i]);
+    }
+    // no valid number: the defaults stand, and so does an explicit sci_mode (PyTorch returns early here)
+    if (nonzeroFinite.length === 0) return;
+    this.measure(nonzeroFinite);
+    if (PRINT_OPTS.sci_mode !== null) this.sciMode = PRINT_OPTS.sci_mode;
   }
 
   private measure(values: readonly number[]): void {
-    const abs = values.map(Math.abs);
-    const min = Math.min(...abs);
-    const max = Math.max(...abs);
-    this.intMode = values.every((v) => v === Math.ceil(v));
-    const p = opts.precision;
+    let min = Infinity;
+    let max = 0;
+    for (const value of values) {
+      const abs = Math.abs(value);
+      if (abs < min) min = abs;
+      if (abs > max) max = abs;
+      if (value !== Math.ceil(value)) this.intMode = false;
+    }
+    const p = PRINT_OPTS.precision;
+    const wideRange = max / min > 1000.0 || max > 1.0e8;
     if (this.intMode) {
-      this.sciMode = max / min > 1000 || max > 1e8;
-      for (const v of values) this.maxWidth = Math.max(this.maxWidth, this.sciMode ? formatExp(v, p).length : formatFixed(v, 0).length + 1);
+      // integers print as `10.`: the width of '{:.0f}' plus one for the dot
+      this.sciMode = wideRange;
+      for (const value of values) {
+        const width = this.sciMode ? formatExp(value, p).length : formatFixed(value, 0).length + 1;
+        this.maxWidth = Math.max(this.maxWidth, width);
+      }
     } else {
-      this.sciMode = max / min > 1000 || max > 1e8 || min < 1e-4;
-      for (const v of values) this.maxWidth = Math.max(this.maxWidth, (this.sciMode ? formatExp(v, p) : formatFixed(v, p)).length);
+      this.sciMode = wideRange || min < 1.0e-4;
+      for (const value of values) {
+        const width = (this.sciMode ? formatExp(value, p) : formatFixed(value, p)).length;
+        this.maxWidth = Math.max(this.maxWidth, width);
+      }
     }
   }
 
-  format(v: number): string {
-    let s: string;
-    if (this.sciMode) s = formatExp(v, opts.precision);
-    else if (this.intMode) s = formatFixed(v, 0) + (Number.isFinite(v) ? '.' : '');
-    else s = formatFixed(v, opts.precision);
-    return s.padStart(this.maxWidth, ' ');
+  width(): number {
+    return this.maxWidth;
+  }
+
+  format(value: number): string {
+    let ret: string;
+    if (this.sciMode) ret = formatExp(value, PRINT_OPTS.precision);
+    else if (this.intMode) ret = formatFixed(value, 0) + (Number.isFinite(value) ? '.' : '');
+    else ret = formatFixed(value, PRINT_OPTS.precision);
+    return ret.padStart(this.maxWidth, ' ');
   }
 }
 
-function sub(b: Block, i: number): Block {
-  const inner = numel(b.shape.slice(1));
-  return { data: b.data, offset: b.offset + i * inner, shape: b.shape.slice(1) };
+function scalarStr(self: View, formatter: Formatter): string {
+  return formatter.format(self.data[self.offset]);
 }
 
-/** Indices kept along a dim of size n when summarizing: the first and last `edgeitems`. */
-function keptIndices(n: number, summarize: boolean): number[] {
-  const e = opts.edgeitems;
-  if (summarize && n > 2 * e) return [...Array(e).keys(), ...Array.from({ length: e }, (_, k) => n - e + k)];
-  return [...Array(n).keys()];
-}
-
-/** The values the formatter sees: all of them, or only the summarized corners (get_summarized_data). */
-function summarizedValues(b: Block, summarize: boolean): number[] {
-  if (b.shape.length === 0) return [b.data[b.offset]];
-  const out: number[] = [];
-  for (const i of keptIndices(b.shape[0], summarize)) out.push(...summarizedValues(sub(b, i), summarize));
-  return out;
-}
-
-function vectorStr(b: Block, indent: number, summarize: boolean, f: Formatter): string {
-  const n = b.shape[0];
-  const perLine = Math.max(1, Math.floor((opts.linewidth - indent) / (f.maxWidth + 2)));
-  const e = opts.edgeitems;
-  let items: string[];
-  if (summarize && e === 0) items = ['...'];
-  else if (summarize && n > 2 * e) {
-    const at = (k: number): string => f.format(b.data[b.offset + k]);
-    items = [...Array.from({ length: e }, (_, k) => at(k)), ' ...', ...Array.from({ length: e }, (_, k) => at(n - e + k))];
-  } else items = Array.from({ length: n }, (_, k) => f.format(b.data[b.offset + k]));
+function vectorStr(self: View, indent: number, summarize: boolean, formatter: Formatter): string {
+  // length includes spaces and comma between elements
+  const elementLength = formatter.width() + 2;
+  const elementsPerLine = Math.max(1, Math.floor((PRINT_OPTS.linewidth - indent) / elementLength));
+  const n = self.shape[0];
+  const e = PRINT_OPTS.edgeitems;
+  const valueAt = (k: number): string => formatter.format(self.data[self.offset + k]);
+  const data =
+    summarize && n > 2 * e
+      ? [...headIndices(n, e).map(valueAt), ' ...', ...tailIndices(n, e).map(valueAt)]
+      : allIndices(n).map(valueAt);
   const lines: string[] = [];
-  for (let k = 0; k < items.length; k += perLine) lines.push(items.slice(k, k + perLine).join(', '));
+  for (let i = 0; i < data.length; i += elementsPerLine) lines.push(data.slice(i, i + elementsPerLine).join(', '));
   return `[${lines.join(`,\n${' '.repeat(indent + 1)}`)}]`;
 }
 
-function tensorStr(b: Block, indent: number, summarize: boolean, f: Formatter): string {
-  const dim = b.shape.length;
-  if (dim === 0) return f.format(b.data[b.offset]);
-  if (dim === 1) return vectorStr(b, indent, summarize, f);
-  const n = b.shape[0];
-  const e = opts.edgeitems;
-  const part = (i: number): string => tensorStr(sub(b, i), indent + 1, summarize, f);
+function tensorStrWithFormatter(self: View, indent: number, summarize: boolean, formatter: Formatter): string {
+  const dim = self.shape.length;
+  if (dim === 0) return scalarStr(self, formatter);
+  if (dim === 1) return vectorStr(self, indent, summarize, formatter);
+  const n = self.shape[0];
+  const e = PRINT_OPTS.edgeitems;
+  const sliceStr = (i: number): string => tensorStrWithFormatter(select(self, i), indent + 1, summarize, formatter);
   const slices =
     summarize && n > 2 * e
-      ? [...Array.from({ length: e }, (_, k) => part(k)), '...', ...Array.from({ length: e }, (_, k) => part(n - e + k))]
-      : Array.from({ length: n }, (_, k) => part(k));
+      ? [...headIndices(n, e).map(sliceStr), '...', ...lastRows(n, e).map(sliceStr)]
+      : allIndices(n).map(sliceStr);
   return `[${slices.join(`,${'\n'.repeat(dim - 1)}${' '.repeat(indent + 1)}`)}]`;
 }
 
-function addSuffixes(body: string, suffixes: readonly string[], indent: number): string {
-  const parts = [body];
-  let lastLineLen = body.length - body.lastIndexOf('\n') + 1;
+/** The values a summarized print shows (the first and last edgeitems along every dim), flattened. */
+function getSummarizedData(self: View, out: number[]): void {
+  const dim = self.shape.length;
+  if (dim === 0) {
+    out.push(self.data[self.offset]);
+    return;
+  }
+  const n = self.shape[0];
+  const e = PRINT_OPTS.edgeitems;
+  const summarized = n > 2 * e;
+  if (dim === 1) {
+    const kept = summarized ? [...headIndices(n, e), ...tailIndices(n, e)] : allIndices(n);
+    for (const k of kept) out.push(self.data[self.offset + k]);
+    return;
+  }
+  const rows = summarized ? [...headIndices(n, e), ...lastRows(n, e)] : allIndices(n);
+  // NOTE: PyTorch stacks the kept rows, which fails when edgeitems=0 leaves none
+  if (rows.length === 0) throw new RuntimeError('stack expects a non-empty TensorList');
+  for (const i of rows) getSummarizedData(select(self, i), out);
+}
+
+function tensorStr(self: View, indent: number): string {
+  if (numel(self.shape) === 0) return '[]';
+  const summarize = numel(self.shape) > PRINT_OPTS.threshold;
+  let values: ArrayLike<number> = self.data;
+  if (summarize) {
+    const kept: number[] = [];
+    getSummarizedData(self, kept);
+    values = kept;
+  }
+  return tensorStrWithFormatter(self, indent, summarize, new Formatter(values));
+}
+
+/** Appends `, suffix` to the last line, or `,\n<indent>suffix` when the line would pass linewidth. */
+function addSuffixes(text: string, suffixes: readonly string[], indent: number, forceNewline: boolean): string {
+  const parts = [text];
+  // NOTE: PyTorch's measure is two more than the last line's length; kept, so lines wrap where PyTorch's do
+  let lastLineLen = text.length - text.lastIndexOf('\n') + 1;
+  let newline = forceNewline;
   for (const suffix of suffixes) {
-    if (lastLineLen + suffix.length + 2 > opts.linewidth) {
+    if (newline || lastLineLen + suffix.length + 2 > PRINT_OPTS.linewidth) {
       parts.push(`,\n${' '.repeat(indent)}${suffix}`);
       lastLineLen = indent + suffix.length;
+      newline = false;
     } else {
       parts.push(`, ${suffix}`);
       lastLineLen += suffix.length + 2;
@@ -142,6 +219,11 @@ function addSuffixes(body: string, suffixes: readonly string[], indent: number):
   }
   parts.push(')');
   return parts.join('');
+}
+
+/** Python's `str(tuple(shape))`: `(0, 3)`, `(0,)`, `()`. */
+function pyTuple(shape: readonly number[]): string {
+  return shape.length === 1 ? `(${shape[0]},)` : `(${shape.join(', ')})`;
 }
 
 export interface TensorPrintInfo {
@@ -152,23 +234,21 @@ export interface TensorPrintInfo {
   requiresGrad?: boolean;
 }
 
-/** `str(tensor)` as PyTorch 1.13 writes it. */
+/** `str(tensor)` as PyTorch 1.13 writes it (_str_intern for a dense CPU tensor). */
 export function formatTensor(info: TensorPrintInfo, prefix = 'tensor('): string {
   const indent = prefix.length;
   const suffixes: string[] = [];
-  const n = info.data.length;
-  let body: string;
-  if (n === 0) {
-    if (info.shape.length !== 1) suffixes.push(`size=(${info.shape.join(', ')}${info.shape.length === 1 ? ',' : ''})`);
-    body = '[]';
+  const self: View = { data: info.data.subarray(0, numel(info.shape)), offset: 0, shape: info.shape };
+  let text: string;
+  if (numel(info.shape) === 0) {
+    // the shape is printed unless it is (0,), to match NumPy
+    if (info.shape.length !== 1) suffixes.push(`size=${pyTuple(info.shape)}`);
+    text = '[]';
   } else {
-    const summarize = n > opts.threshold;
-    const block: Block = { data: info.data, offset: 0, shape: info.shape };
-    body = tensorStr(block, indent, summarize, new Formatter(summarizedValues(block, summarize)));
+    text = tensorStr(self, indent);
   }
-  if (info.dtype !== get_default_dtype()) suffixes.push(`dtype=torch.${info.dtype}`);
-  if (info.gradFnName) suffixes.push(`grad_fn=<${info.gradFnName}>`);
-  else if (info.requiresGrad) suffixes.push('requires_grad=True');
-  return addSuffixes(prefix + body, suffixes, indent);
+  if (info.dtype !== get_default_dtype()) suffixes.push(`dtype=${dtypeName(info.dtype)}`);
+  if (info.gradFnName !== undefined && info.gradFnName !== null) suffixes.push(`grad_fn=<${info.gradFnName}>`);
+  else if (info.requiresGrad === true) suffixes.push('requires_grad=True');
+  return addSuffixes(prefix + text, suffixes, indent, false);
 }
-
