@@ -23,7 +23,8 @@ export class NumpyRandomState implements RandomSource {
 
   /** `RandomState(seed)` for an integer seed: the Knuth / init_genrand recurrence (not init_by_array). */
   seed(s: number): void {
-    if (!Number.isInteger(s)) throw new ValueError(`Cannot cast seed ${s} to an integer seed: numpy's RandomState takes integers only`);
+    // scikit-learn's check_random_state wording; numpy itself raises a TypeError about casting here
+    if (!Number.isInteger(s)) throw new ValueError(`${s} cannot be used to seed a numpy.random.RandomState instance (an integer in [0, 2**32 - 1] is required)`);
     if (s < 0 || s > 0xffffffff) throw new ValueError('Seed must be between 0 and 2**32 - 1');
     const key = this.key;
     key[0] = s >>> 0;
@@ -36,12 +37,23 @@ export class NumpyRandomState implements RandomSource {
     this.gaussCache = 0;
   }
 
+  /**
+   * The in-place, ascending twist (§1.2); from i = 227 on it reads entries this pass already updated.
+   * `-(y & 1) & MATRIX_A` is MATRIX_A when y is odd, else 0; the Uint32Array store wraps to unsigned.
+   */
   private twist(): void {
     const key = this.key;
-    for (let i = 0; i < N; i++) {
-      const y = (key[i] & UPPER) | (key[(i + 1) % N] & LOWER);
-      key[i] = (key[(i + M) % N] ^ (y >>> 1) ^ (y & 1 ? MATRIX_A : 0)) >>> 0;
+    let i = 0;
+    for (; i < N - M; i++) {
+      const y = (key[i] & UPPER) | (key[i + 1] & LOWER);
+      key[i] = key[i + M] ^ (y >>> 1) ^ (-(y & 1) & MATRIX_A);
     }
+    for (; i < N - 1; i++) {
+      const y = (key[i] & UPPER) | (key[i + 1] & LOWER);
+      key[i] = key[i + M - N] ^ (y >>> 1) ^ (-(y & 1) & MATRIX_A);
+    }
+    const y = (key[N - 1] & UPPER) | (key[0] & LOWER);
+    key[N - 1] = key[M - 1] ^ (y >>> 1) ^ (-(y & 1) & MATRIX_A);
     this.pos = 0;
   }
 
@@ -89,7 +101,6 @@ export class NumpyRandomState implements RandomSource {
     return maskedInterval(max, () => this.nextUint32());
   }
 
-
   /** `uniform(low, high)`: low + (high - low)·random_sample(). */
   uniform(low = 0, high = 1): number {
     const range = high - low;
@@ -99,6 +110,7 @@ export class NumpyRandomState implements RandomSource {
 
   /** `standard_normal(n)`: n legacy Gaussians in order. */
   standard_normal(n: number): Float64Array {
+    if (!Number.isInteger(n) || n < 0) throw new ValueError(`standard_normal: size must be a non-negative integer, got ${n}`);
     const out = new Float64Array(n);
     for (let i = 0; i < n; i++) out[i] = this.normal();
     return out;

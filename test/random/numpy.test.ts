@@ -1,11 +1,18 @@
-// numpy's legacy RandomState streams, against the tables of specs/make_regression.md §11.1 (numpy 1.24.2).
+// numpy's legacy RandomState replayed: the spec's §11.1 tables (numpy 1.24.2) and test/fixtures/numpy/streams.json
+// (real numpy, gen_streams.py): integers, doubles and permutations exactly, Gaussians within a few ulp.
 
 import assert from 'node:assert/strict';
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
 import { test } from 'node:test';
-import { NumpyRandomState } from '../../src/random/numpy.js';
-import { permutation } from '../../src/random/source.js';
+import { ValueError } from '../../src/errors.js';
+import { Generator } from '../../src/random/generator.js';
+import { createRandomSource, NumpyRandomState } from '../../src/random/numpy.js';
+import { permutation, shuffleInPlace } from '../../src/random/source.js';
+import { fixturesDir, readFixture } from '../helpers/fixtures.js';
 
-const STREAMS: Record<number, { u32: number[]; doubles: number[]; normals: number[] }> = {
+// specs/make_regression.md §11.1: first 5 next_uint32(), random_sample(), standard_normal() per seed
+const SPEC_STREAMS: Record<number, { u32: number[]; doubles: number[]; normals: number[] }> = {
   0: {
     u32: [2357136044, 2546248239, 3071714933, 3626093760, 2588848963],
     doubles: [0.54881350392732475, 0.71518936637241948, 0.60276337607164387, 0.54488318299689686, 0.42365479933890471],
@@ -28,38 +35,134 @@ const STREAMS: Record<number, { u32: number[]; doubles: number[]; normals: numbe
   },
 };
 
-for (const [seed, s] of Object.entries(STREAMS)) {
-  test(`seed ${seed}: integers and doubles bit-exact, normals within a few ulp`, () => {
-    const a = new NumpyRandomState(Number(seed));
-    assert.deepEqual(s.u32.map(() => a.nextUint32()), s.u32);
-    const b = new NumpyRandomState(Number(seed));
-    assert.deepEqual(s.doubles.map(() => b.random()), s.doubles);
-    const c = new NumpyRandomState(Number(seed));
-    const normals = c.standard_normal(5);
-    s.normals.forEach((v, i) => assert.ok(Math.abs(normals[i] - v) <= 4 * Number.EPSILON * Math.abs(v), `${normals[i]} vs ${v}`));
+interface Streams {
+  streams: Array<{ seed: number; uint32_at: Record<string, number>; random_sample: number[]; standard_normal: number[] }>;
+  permutations: Array<{ seed: number; n: number; head: number[]; tail: number[]; checksum: number; perm?: number[] }>;
+  shuffle: { seed: number; input: number[]; output: number[] };
+  sequence: { seed: number; steps: Array<{ call: string; n: number; out: number[]; loc?: number; scale?: number; low?: number; high?: number }> };
+}
+
+/** numpy/ fixtures are generated here (gen_*.py); a fresh AUTOGRAD_FIXTURES_DIR without them falls back to test/fixtures. */
+function readNumpyFixture<T>(relative: string): T {
+  return existsSync(path.join(fixturesDir(), relative)) ? readFixture<T>(relative) : (JSON.parse(readFileSync(path.resolve('test/fixtures', relative), 'utf8')) as T);
+}
+
+const fixture = readNumpyFixture<Streams>('numpy/streams.json');
+
+/** The spec's bound for Gaussians: V8's Math.log may differ from glibc's in the last bit, so a few ulp. */
+function assertGaussians(actual: ArrayLike<number>, expected: number[], what: string): void {
+  assert.equal(actual.length, expected.length);
+  expected.forEach((e, i) => {
+    const err = Math.abs(actual[i] - e);
+    assert.ok(err <= 4 * Number.EPSILON * Math.abs(e), `${what}[${i}]: ${actual[i]} vs ${e} (${(err / (Number.EPSILON * Math.abs(e))).toFixed(1)} ulp)`);
   });
 }
 
-test('seeding: integers in [0, 2^32 - 1] only, and it clears the Gaussian cache', () => {
-  assert.throws(() => new NumpyRandomState(-1), { message: 'Seed must be between 0 and 2**32 - 1' });
-  assert.throws(() => new NumpyRandomState(2 ** 32), { message: 'Seed must be between 0 and 2**32 - 1' });
-  assert.throws(() => new NumpyRandomState(1.5), /integer/);
+function draws(n: number, draw: () => number): number[] {
+  return Array.from({ length: n }, draw);
+}
+
+for (const [seed, s] of Object.entries(SPEC_STREAMS)) {
+  test(`spec §11.1, seed ${seed}: integers and doubles bit-exact, normals within a few ulp`, () => {
+    const a = new NumpyRandomState(Number(seed));
+    assert.deepEqual(draws(5, () => a.nextUint32()), s.u32);
+    const b = new NumpyRandomState(Number(seed));
+    assert.deepEqual(draws(5, () => b.random()), s.doubles);
+    assertGaussians(new NumpyRandomState(Number(seed)).standard_normal(5), s.normals, 'standard_normal');
+  });
+}
+
+for (const s of fixture.streams) {
+  test(`numpy fixture, seed ${s.seed}: raw words across the twists, random_sample, standard_normal`, () => {
+    const rs = new NumpyRandomState(s.seed);
+    const raw = draws(2000, () => rs.nextUint32());
+    for (const [i, v] of Object.entries(s.uint32_at)) assert.equal(raw[Number(i)], v, `word ${i}`);
+    const b = new NumpyRandomState(s.seed);
+    assert.deepEqual(draws(s.random_sample.length, () => b.random()), s.random_sample);
+    assertGaussians(new NumpyRandomState(s.seed).standard_normal(s.standard_normal.length), s.standard_normal, 'standard_normal');
+  });
+}
+
+test('seeding: integers in [0, 2**32 - 1] only, with numpy / scikit-learn wording', () => {
+  for (const bad of [-1, 2 ** 32, 2 ** 53]) {
+    assert.throws(() => new NumpyRandomState(bad), (e: unknown) => e instanceof ValueError && e.message === 'Seed must be between 0 and 2**32 - 1');
+  }
+  for (const bad of [1.5, Number.NaN, Number.POSITIVE_INFINITY]) {
+    assert.throws(() => new NumpyRandomState(bad), (e: unknown) => e instanceof ValueError && e.message.startsWith(`${bad} cannot be used to seed a numpy.random.RandomState instance`));
+  }
+  assert.equal(new NumpyRandomState(2 ** 32 - 1).nextUint32(), fixture.streams.find((s) => s.seed === 2 ** 32 - 1)?.uint32_at['0']);
+});
+
+test('re-seeding restarts the stream and clears the Gaussian cache', () => {
   const r = new NumpyRandomState(0);
   r.normal(); // leaves f·x1 in the cache
+  r.nextUint32();
   r.seed(0);
-  assert.equal(r.normal(), new NumpyRandomState(0).normal());
+  assert.equal(r.nextUint32(), 2357136044);
+  r.seed(1);
+  assert.equal(r.normal(), new NumpyRandomState(1).normal()); // a fresh pair, not the cached value
 });
 
-test('the Gaussian cache survives uniform draws (numpy legacy behaviour)', () => {
-  const a = new NumpyRandomState(0);
-  const first = a.normal();
-  a.random();
-  const second = a.normal(); // the cached f·x1 of the first pair, not a fresh pair
-  assert.ok(Math.abs(first - 1.764052345967664) < 1e-15);
-  assert.ok(Math.abs(second - 0.40015720836722329) < 1e-15);
+test('the Gaussian cache crosses calls: numpy pairs are split across standard_normal(1) calls', () => {
+  const one = new NumpyRandomState(0);
+  const split = [...one.standard_normal(1), ...one.standard_normal(1), ...one.standard_normal(3)];
+  assert.deepEqual(split, Array.from(new NumpyRandomState(0).standard_normal(5)));
 });
 
-test('permutation matches numpy: RandomState(0).permutation(10)', () => {
-  // numpy 1.24: np.random.RandomState(0).permutation(10) == [2, 8, 4, 9, 1, 6, 7, 3, 0, 5]
-  assert.deepEqual(Array.from(permutation(new NumpyRandomState(0), 10)), [2, 8, 4, 9, 1, 6, 7, 3, 0, 5]);
+test('a mixed sequence shares one stream and one Gaussian cache, as numpy does (fixture)', () => {
+  const rs = new NumpyRandomState(fixture.sequence.seed);
+  for (const step of fixture.sequence.steps) {
+    const n = step.n;
+    if (step.call === 'standard_normal') assertGaussians(rs.standard_normal(n), step.out, 'standard_normal');
+    else if (step.call === 'random_sample') assert.deepEqual(draws(n, () => rs.random()), step.out);
+    else if (step.call === 'permutation') assert.deepEqual(Array.from(permutation(rs, n)), step.out);
+    else if (step.call === 'normal') assertGaussians(draws(n, () => 0.0 + (step.scale ?? 1) * rs.normal()), step.out, 'normal');
+    else if (step.call === 'uniform') assert.deepEqual(draws(n, () => rs.uniform(step.low, step.high)), step.out);
+    else assert.fail(`unknown step ${step.call}`);
+  }
+});
+
+for (const p of fixture.permutations) {
+  test(`permutation(${p.n}) with seed ${p.seed} equals numpy's RandomState(${p.seed}).permutation(${p.n})`, () => {
+    const perm = Array.from(permutation(new NumpyRandomState(p.seed), p.n));
+    if (p.perm !== undefined) assert.deepEqual(perm, p.perm);
+    assert.deepEqual(perm.slice(0, 20), p.head);
+    assert.deepEqual(p.n > 0 ? perm.slice(-20) : [], p.tail);
+    assert.equal(perm.reduce((s, v, i) => s + i * v, 0), p.checksum);
+  });
+}
+
+test("shuffleInPlace over a float array equals numpy's RandomState.shuffle", () => {
+  const a = Float64Array.from(fixture.shuffle.input);
+  shuffleInPlace(new NumpyRandomState(fixture.shuffle.seed), a);
+  assert.deepEqual(Array.from(a), fixture.shuffle.output);
+});
+
+test('randomInterval: 0 consumes nothing; values stay in [0, max]', () => {
+  const a = new NumpyRandomState(3);
+  assert.equal(a.randomInterval(0), 0);
+  assert.equal(a.nextUint32(), new NumpyRandomState(3).nextUint32());
+  for (const max of [1, 2, 5, 1000, 2 ** 31, 2 ** 32 - 1]) {
+    for (let i = 0; i < 50; i++) {
+      const v = a.randomInterval(max);
+      assert.ok(Number.isInteger(v) && v >= 0 && v <= max, `${v} outside [0, ${max}]`);
+    }
+  }
+});
+
+test('uniform(low, high) = low + (high - low)·random_sample(); an infinite range is refused', () => {
+  const a = new NumpyRandomState(42);
+  assert.equal(a.uniform(), 0.37454011884736249);
+  assert.equal(a.uniform(-2, 6), -2 + 8 * 0.95071430640991617);
+  assert.throws(() => a.uniform(-Number.MAX_VALUE, Number.MAX_VALUE), /Range exceeds valid bounds/);
+  assert.throws(() => a.standard_normal(-1), /size must be a non-negative integer, got -1/);
+});
+
+test("createRandomSource: 'numpy' is RandomState, 'default' the project's Generator", () => {
+  const numpy = createRandomSource('numpy', 0);
+  assert.ok(numpy instanceof NumpyRandomState);
+  assert.equal(numpy.random(), 0.54881350392732475);
+  const def = createRandomSource('default', 0);
+  assert.ok(def instanceof Generator);
+  assert.equal(def.random(), new Generator(0).random());
 });
