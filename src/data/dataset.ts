@@ -3,7 +3,7 @@
 import { ValueError } from '../errors.js';
 import { default_generator } from '../random/generator.js';
 import { permutation, type RandomSource } from '../random/source.js';
-import { allocStorage } from '../tensor/dtype.js';
+import { allocPooled } from '../kernels/pool.js';
 import { Tensor } from '../tensor/tensor.js';
 
 /** A map-style dataset: `length` samples, each a tuple of tensors. */
@@ -37,7 +37,7 @@ export function gatherRows(t: Tensor, indices: ArrayLike<number>, start: number,
   const rowSize = t.shape[0] === 0 ? 0 : t.numel() / t.shape[0];
   const src = t._data;
   const count = end - start;
-  const out = allocStorage(t.dtype, count * rowSize);
+  const out = allocPooled(t.dtype, count * rowSize);
   if (rowSize === 1) {
     for (let i = 0; i < count; i++) out[i] = src[indices[start + i]];
   } else if (rowSize < 64) {
@@ -59,7 +59,7 @@ export function gatherRows(t: Tensor, indices: ArrayLike<number>, start: number,
 function collate(samples: Tensor[][]): Tensor[] {
   return samples[0].map((first, k) => {
     const size = first.numel();
-    const out = allocStorage(first.dtype, samples.length * size);
+    const out = allocPooled(first.dtype, samples.length * size);
     samples.forEach((s, i) => out.set(s[k]._data, i * size));
     return new Tensor(out, [samples.length, ...first.shape]);
   });

@@ -1,11 +1,14 @@
 // matmul with PyTorch's 1-d / 2-d / batched rules, on one strided GEMM kernel.
 
 import { RuntimeError } from '../../errors.js';
-import { allocStorage, type Storage } from '../../tensor/dtype.js';
+import type { Storage } from '../../tensor/dtype.js';
+import { allocPooled } from '../../kernels/pool.js';
 import { broadcastShapes, numel, stridesOf, type Shape } from '../../tensor/shape.js';
 import { Tensor } from '../../tensor/tensor.js';
 import { attach, shouldRecord } from '../engine.js';
 import { promoteTypes } from './elementwise.js';
+import { wasmDot, wasmRows } from '../../kernels/gemm.js';
+import { fastKernelsEnabled, WASM_MIN_WORK } from '../../kernels/select.js';
 
 /** A matrix inside a flat array: element (i, j) is at offset + i*rs + j*cs. */
 export interface MatView {
@@ -21,9 +24,22 @@ export interface MatView {
  * B's rows are contiguous, so neither walks a column of a large row-major matrix.
  */
 export function gemm(A: MatView, B: MatView, m: number, k: number, n: number, out: Storage, outOffset: number): void {
-  if (A.cs === 1 && B.rs === 1) gemmDot(A, B, m, k, n, out, outOffset);
-  else if (B.cs === 1) gemmRows(A, B, m, k, n, out, outOffset);
-  else gemmStrided(A, B, m, k, n, out, outOffset);
+  if (A.cs === 1 && B.rs === 1) {
+    if (!(useWasm(A, B, out, m * k * n) && wasmDot(A.data as Float32Array, A.offset, A.rs, B.data as Float32Array, B.offset, B.cs, m, k, n, out as Float32Array, outOffset))) {
+      gemmDot(A, B, m, k, n, out, outOffset);
+    }
+  } else if (B.cs === 1) {
+    if (!(useWasm(A, B, out, m * k * n) && wasmRows(A.data as Float32Array, A.offset, A.rs, A.cs, B.data as Float32Array, B.offset, B.rs, m, k, n, out as Float32Array, outOffset))) {
+      gemmRows(A, B, m, k, n, out, outOffset);
+    }
+  } else {
+    gemmStrided(A, B, m, k, n, out, outOffset);
+  }
+}
+
+/** The wasm kernels (same values as gemmDot / gemmRows) take float32 products large enough to pay for the copies. */
+function useWasm(A: MatView, B: MatView, out: Storage, work: number): boolean {
+  return work >= WASM_MIN_WORK && fastKernelsEnabled() && A.data instanceof Float32Array && B.data instanceof Float32Array && out instanceof Float32Array;
 }
 
 function gemmDot(A: MatView, B: MatView, m: number, k: number, n: number, out: Storage, outOffset: number): void {
@@ -162,7 +178,7 @@ export function matmul(a: Tensor, b: Tensor): Tensor {
   const n = bS[bS.length - 1];
   if (bS[bS.length - 2] !== k) throw shapeError(a.shape, b.shape);
   const batch = broadcastShapes(aS.slice(0, -2), bS.slice(0, -2));
-  const out = allocStorage(dtype, numel(batch) * m * n);
+  const out = allocPooled(dtype, numel(batch) * m * n);
   batched(A, aS, B, bS, batch, m, k, n, out, false, false);
   const outShape = [...batch, ...(a.ndim === 1 ? [] : [m]), ...(b.ndim === 1 ? [] : [n])];
   const result = new Tensor(out, outShape);
@@ -178,11 +194,11 @@ export function matmul(a: Tensor, b: Tensor): Tensor {
       let ga: Storage | null = null;
       let gb: Storage | null = null;
       if (needs[0]) {
-        ga = allocStorage(dtype, numel(fullA)); // dA = dC · Bᵀ
+        ga = allocPooled(dtype, numel(fullA)); // dA = dC · Bᵀ
         batched(g, gOut, B, bS, batch, m, n, k, ga, false, true);
       }
       if (needs[1]) {
-        gb = allocStorage(dtype, numel(fullB)); // dB = Aᵀ · dC
+        gb = allocPooled(dtype, numel(fullB)); // dB = Aᵀ · dC
         batched(A, aS, g, gOut, batch, k, m, n, gb, true, false);
       }
       return [ga, gb];

@@ -2,6 +2,7 @@
 
 import { RuntimeError, ValueError } from '../../errors.js';
 import { allocStorage, type Storage } from '../../tensor/dtype.js';
+import { allocPooled } from '../../kernels/pool.js';
 import { broadcastShapes, numel, sameShape, sizeStr } from '../../tensor/shape.js';
 import { Tensor } from '../../tensor/tensor.js';
 import { warn } from '../../warnings.js';
@@ -23,6 +24,21 @@ function linearName(xNd: number, hasBias: boolean): string {
   return hasBias ? 'AddBackward0' : 'UnsafeViewBackward0';
 }
 
+/** Column sums of a rows × cols matrix, accumulated in float64 in row order. */
+function sumRows(g: Storage, rows: number, cols: number, dtype: Tensor['dtype']): Storage {
+  const out = allocStorage(dtype, cols);
+  if (cols === 1) {
+    let s = 0;
+    for (let r = 0; r < rows; r++) s += g[r];
+    out[0] = s;
+    return out;
+  }
+  const acc = new Float64Array(cols);
+  for (let r = 0; r < rows; r++) for (let o = 0; o < cols; o++) acc[o] += g[r * cols + o];
+  out.set(acc);
+  return out;
+}
+
 /** y = x Wᵀ + b for x [..., in], W [out, in], b [out]: one node whose backward is three GEMM-shaped loops. */
 export function linear(x: Tensor, weight: Tensor, bias?: Tensor | null): Tensor {
   if (weight.ndim !== 2) throw new RuntimeError(`linear(): weight must be 2-D, got ${weight.ndim}-D`);
@@ -39,7 +55,7 @@ export function linear(x: Tensor, weight: Tensor, bias?: Tensor | null): Tensor 
   const dtype = resultType(b === null ? [x, weight] : [x, weight, b]);
   const X = x.dtype === dtype ? x._data : Float64Array.from(x._data);
   const W = weight.dtype === dtype ? weight._data : Float64Array.from(weight._data);
-  const out = allocStorage(dtype, rows * outF);
+  const out = allocPooled(dtype, rows * outF);
   gemm({ data: X, offset: 0, rs: inF, cs: 1 }, { data: W, offset: 0, rs: 1, cs: inF }, rows, inF, outF, out, 0);
   if (b !== null) {
     const B = b._data;
@@ -50,17 +66,11 @@ export function linear(x: Tensor, weight: Tensor, bias?: Tensor | null): Tensor 
   if (!shouldRecord(x, weight, b)) return result;
   const inputs = b === null ? [x, weight] : [x, weight, b];
   return attach(result, linearName(x.ndim, b !== null), inputs, (g, needs) => {
-    const gx = needs[0] ? allocStorage(dtype, X.length) : null; // dX = dY · W
+    const gx = needs[0] ? allocPooled(dtype, X.length) : null; // dX = dY · W
     if (gx !== null) gemm({ data: g, offset: 0, rs: outF, cs: 1 }, { data: W, offset: 0, rs: inF, cs: 1 }, rows, outF, inF, gx, 0);
-    const gw = needs[1] ? allocStorage(dtype, W.length) : null; // dW = dYᵀ · X
+    const gw = needs[1] ? allocPooled(dtype, W.length) : null; // dW = dYᵀ · X
     if (gw !== null) gemm({ data: g, offset: 0, rs: 1, cs: outF }, { data: X, offset: 0, rs: inF, cs: 1 }, outF, rows, inF, gw, 0);
-    let gb: Storage | null = null; // db = Σ_rows dY
-    if (b !== null && needs[2]) {
-      const acc = new Float64Array(outF);
-      for (let r = 0; r < rows; r++) for (let o = 0; o < outF; o++) acc[o] += g[r * outF + o];
-      gb = allocStorage(dtype, outF);
-      gb.set(acc);
-    }
+    const gb = b !== null && needs[2] ? sumRows(g, rows, outF, dtype) : null; // db = Σ_rows dY
     return [gx, gw, gb];
   }, inputs);
 }
@@ -114,7 +124,7 @@ function pointwise(input: Tensor, target: Tensor): Pointwise {
 /** Reduce elementwise losses, making the result and the per-element scale of the upstream gradient. */
 function reduceLoss(losses: Float64Array, shape: number[], reduction: Reduction, dtype: Tensor['dtype']): Tensor {
   if (reduction === 'none') {
-    const out = allocStorage(dtype, losses.length);
+    const out = allocPooled(dtype, losses.length);
     out.set(losses);
     return new Tensor(out, shape);
   }
@@ -129,6 +139,38 @@ function upstreamAt(g: Storage, i: number, reduction: Reduction): number {
   return reduction === 'none' ? g[i] : g[0];
 }
 
+function squaredErrors(I: Storage, ia: Int32Array | null, T: Storage, it: Int32Array | null, n: number): Float64Array {
+  const losses = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    const d = I[ia === null ? i : ia[i]] - T[it === null ? i : it[i]];
+    losses[i] = d * d;
+  }
+  return losses;
+}
+
+/** Σ (input - target)² (divided by n for 'mean'), summed in index order as reduceLoss does. */
+function sumSquaredErrors(I: Storage, ia: Int32Array | null, T: Storage, it: Int32Array | null, n: number, reduction: Reduction): number {
+  let s = 0;
+  if (ia === null && it === null) {
+    for (let i = 0; i < n; i++) {
+      const d = I[i] - T[i];
+      s += d * d;
+    }
+  } else {
+    for (let i = 0; i < n; i++) {
+      const d = I[ia === null ? i : ia[i]] - T[it === null ? i : it[i]];
+      s += d * d;
+    }
+  }
+  return reduction === 'mean' ? s / n : s;
+}
+
+function scalarOf(value: number, dtype: Tensor['dtype']): Tensor {
+  const out = allocStorage(dtype, 1);
+  out[0] = value;
+  return new Tensor(out, []);
+}
+
 /** mean((input - target)²); d/dinput = norm·(input - target)·g with norm 2/N ('mean') or 2. */
 export function mse_loss(input: Tensor, target: Tensor, reduction: Reduction = 'mean'): Tensor {
   checkReduction(reduction);
@@ -137,22 +179,17 @@ export function mse_loss(input: Tensor, target: Tensor, reduction: Reduction = '
   const I = input._data;
   const T = target._data;
   const n = numel(shape);
-  const losses = new Float64Array(n);
-  for (let i = 0; i < n; i++) {
-    const d = I[ia === null ? i : ia[i]] - T[it === null ? i : it[i]];
-    losses[i] = d * d;
-  }
-  const result = reduceLoss(losses, shape, reduction, dtype);
+  const result = reduction === 'none' ? reduceLoss(squaredErrors(I, ia, T, it, n), shape, reduction, dtype) : scalarOf(sumSquaredErrors(I, ia, T, it, n, reduction), dtype);
   if (!shouldRecord(input, target)) return result;
   const norm = reduction === 'mean' ? 2 / n : 2;
   return attach(result, 'MseLossBackward0', [input, target], (g, needs) => {
-    const gi = allocStorage(dtype, n);
+    const gi = allocPooled(dtype, n);
     for (let i = 0; i < n; i++) {
       gi[i] = norm * (I[ia === null ? i : ia[i]] - T[it === null ? i : it[i]]) * upstreamAt(g, i, reduction);
     }
     let gt: Storage | null = null;
     if (needs[1]) {
-      gt = allocStorage(dtype, n);
+      gt = allocPooled(dtype, n);
       for (let i = 0; i < n; i++) gt[i] = -gi[i];
     }
     return [needs[0] ? gi : null, gt];
@@ -203,8 +240,8 @@ export function binary_cross_entropy_with_logits(input: Tensor, target: Tensor, 
   if (!shouldRecord(input, target)) return result;
   const scale = reduction === 'mean' ? n : 1;
   return attach(result, 'BinaryCrossEntropyWithLogitsBackward0', [input, target], (g, needs) => {
-    const gi = needs[0] ? allocStorage(dtype, n) : null;
-    const gt = needs[1] ? allocStorage(dtype, n) : null;
+    const gi = needs[0] ? allocPooled(dtype, n) : null;
+    const gt = needs[1] ? allocPooled(dtype, n) : null;
     for (let i = 0; i < n; i++) {
       const x = X[i];
       const t = Y[i];
