@@ -1,84 +1,332 @@
-// Streaming CSV: batches of rows as the file is read, so memory is bounded by the batch, not the file.
+// Reading a CSV file chunk by chunk: header and column selection, plain lines through the byte-level
+// fast path and every other record through csv-parse, rows written straight into typed arrays, and
+// errors as `file:line:col: ...`. streamCsv yields the rows in bounded batches.
 
-import { createReadStream } from 'node:fs';
-import { parse } from 'csv-parse';
-import { DataError, InputError, IOFailure } from '../errors.js';
-import { allocStorage, type DType, type Storage } from '../tensor/dtype.js';
-import { defaultTargets, readRow, resolveColumn, type ColumnRef, type Row } from './csv.js';
-import { isStrictNumber } from './parse_number.js';
+import { open, type FileHandle } from 'node:fs/promises';
+import { DataError, ValueError } from '../errors.js';
+import { allocStorage, type DType } from '../tensor/dtype.js';
+import type { CsvBatch, CsvOptions } from './csv.js';
+import { CR, LF, advanceLines, detectDelimiter, plainLine, recordEnd, scanPlainLines, type Cursor, type Delimiter, type FastLayout, type RowBlock } from './csv_fast.js';
+import { cellError, readError, recordTooLong, selectColumns, syntaxError, type Selection } from './csv_columns.js';
+import { looksNumeric, parseNumber } from './parse_number.js';
 
-export interface StreamOptions {
-  target?: ColumnRef | ColumnRef[];
-  features?: ColumnRef[];
-  dtype?: DType;
-  /** Rows per yielded batch. */
-  batchRows: number;
+type SyncParse = typeof import('csv-parse/sync').parse;
+type ParsedRecord = { fields: string[]; line: number };
+
+const CHUNK = 1 << 20; // bytes per read, at most (small files and pipes use less)
+const MAX_RUN = 1024; // records per csv-parse call: 1, 2, 4, ... while lines keep falling back
+const MAX_RECORD = 64 << 20; // bytes; bounds the memory a never-closed quote can take
+
+/** The file in chunks, the next read already under way while the current chunk is parsed. */
+class ChunkSource {
+  private readonly buffers: [Buffer, Buffer];
+  private turn = 0;
+  private reads = 0;
+  private pending: Promise<number | Error>;
+
+  constructor(private readonly handle: FileHandle, private readonly file: string, readonly chunk: number) {
+    this.buffers = [Buffer.allocUnsafe(chunk), Buffer.allocUnsafe(chunk)];
+    this.pending = this.issue();
+  }
+
+  private issue(): Promise<number | Error> {
+    // position null: sequential reads, so that pipes (a FIFO, /dev/stdin) work as well as files
+    return this.handle.read(this.buffers[this.turn], 0, this.chunk, null).then((r) => r.bytesRead, (err: Error) => err);
+  }
+
+  /** The next chunk (empty at the end); valid until the next call. */
+  async next(): Promise<Buffer> {
+    const n = await this.pending;
+    if (n instanceof Error) throw readError(this.file, n, this.reads === 0);
+    const chunk = this.buffers[this.turn].subarray(0, n);
+    this.reads++;
+    this.turn ^= 1;
+    this.pending = n > 0 ? this.issue() : Promise.resolve(0);
+    return chunk;
+  }
+
+  async close(): Promise<void> {
+    await this.pending;
+    await this.handle.close();
+  }
 }
 
-export interface CsvBatch {
-  X: Storage;
-  y: Storage;
-  rows: number;
-  featureNames: string[];
-  targetNames: string[];
-  /** 1-based line of the batch's first row. */
-  firstLine: number;
+/** A CSV file being read: its columns, and data rows on demand into RowBlocks. */
+export class CsvReader {
+  private buf: Buffer;
+  private end = 0; // bytes of buf holding data; buf[end] is a 0 sentinel
+  private base = 0; // file offset of buf[0]
+  private eof = false;
+  private readonly cursor: Cursor = { pos: 0, line: 1, prevCR: false };
+  private delimiter: Delimiter = '\n';
+  private selection: Selection | null = null;
+  private layout: FastLayout | null = null;
+  private parse: SyncParse | null = null;
+  private slowRun = 1;
+  private pending: ParsedRecord | null = null; // a first row that was data, not a header
+  private dataStart = 0;
+  private rowsRead = 0;
+  skippedRows = 0;
+  readonly dtype: DType;
+
+  private constructor(readonly file: string, private readonly options: CsvOptions, private readonly source: ChunkSource, private readonly size: number) {
+    this.dtype = options.dtype ?? 'float32';
+    this.buf = Buffer.alloc(2 * source.chunk + 1); // zeroed: an empty file must not show stale bytes as a BOM
+  }
+
+  static async open(file: string, options: CsvOptions): Promise<CsvReader> {
+    let handle: FileHandle;
+    let size: number;
+    try {
+      handle = await open(file, 'r');
+      size = (await handle.stat()).size;
+    } catch (err) {
+      throw readError(file, err as Error, true);
+    }
+    const chunk = Math.min(CHUNK, Math.max(1 << 16, size + 1));
+    const reader = new CsvReader(file, options, new ChunkSource(handle, file, chunk), size);
+    try {
+      await reader.readHeader();
+    } catch (err) {
+      await reader.close();
+      throw err;
+    }
+    return reader;
+  }
+
+  close(): Promise<void> {
+    return this.source.close();
+  }
+
+  /** Append the next chunk after the unparsed bytes; sets eof at the end of the file. */
+  private async refill(): Promise<void> {
+    const chunk = await this.source.next();
+    if (chunk.length === 0) {
+      this.eof = true;
+      this.endLastLine();
+      return;
+    }
+    const { pos } = this.cursor;
+    const keep = this.end - pos;
+    if (keep > MAX_RECORD) throw recordTooLong(this.file, this.cursor.line, '64 MiB');
+    if (keep + chunk.length + 1 > this.buf.length) {
+      const bigger = Buffer.allocUnsafe(2 * (keep + chunk.length) + 1);
+      this.buf.copy(bigger, 0, pos, this.end);
+      this.buf = bigger;
+    } else if (pos > 0) this.buf.copyWithin(0, pos, this.end);
+    chunk.copy(this.buf, keep);
+    this.base += pos;
+    this.cursor.pos = 0;
+    this.end = keep + chunk.length;
+    this.buf[this.end] = 0;
+  }
+
+  /**
+   * At the end of the file, a last line without a line break gets one (csv-parse ends a record the
+   * same way at the end of its input), so that a plain last line stays on the fast path.
+   */
+  private endLastLine(): void {
+    const d = this.delimiter;
+    const { end } = this;
+    if (end === this.cursor.pos || this.buf.toString('latin1', end - d.length, end) === d) return;
+    if (end + d.length + 1 > this.buf.length) {
+      const bigger = Buffer.allocUnsafe(end + d.length + 1);
+      this.buf.copy(bigger, 0, 0, end);
+      this.buf = bigger;
+    }
+    this.end += this.buf.write(d, end, 'latin1');
+    this.buf[this.end] = 0;
+  }
+
+  /** BOM, record delimiter, header (or first data row) and the column selection. */
+  private async readHeader(): Promise<void> {
+    while (this.end < 3 && !this.eof) await this.refill();
+    const b = this.buf;
+    if ((b[0] === 0xff && b[1] === 0xfe) || (b[0] === 0xfe && b[1] === 0xff)) {
+      throw new DataError(`${this.file}:1: UTF-16 text is not supported; save the file as UTF-8`, { file: this.file, line: 1 });
+    }
+    if (b[0] === 0xef && b[1] === 0xbb && b[2] === 0xbf) this.cursor.pos = 3;
+    let found: Delimiter | null;
+    while ((found = detectDelimiter(this.buf, this.cursor.pos, this.end, this.eof)) === null) await this.refill();
+    this.delimiter = found;
+    const first = await this.firstRecord();
+    if (first === null) throw new DataError(`${this.file}: the file is empty`, { file: this.file });
+    const header = this.options.header ?? 'auto';
+    const isHeader = header === 'auto' ? !first.fields.every(looksNumeric) : header;
+    const width = first.fields.length;
+    const columns = isHeader ? first.fields : first.fields.map((_, i) => (i === width - 1 ? 'y' : `x${i}`));
+    const sel = selectColumns(this.file, columns, this.options);
+    const slots = new Int32Array(width).fill(-1);
+    [...sel.features, ...sel.targets].forEach((c, k) => (slots[c] = k));
+    this.selection = sel;
+    this.layout = { width, slots, float32: this.dtype === 'float32', delimiter: this.delimiter };
+    this.pending = isHeader ? null : first;
+    this.dataStart = this.base + this.cursor.pos;
+  }
+
+  /** The first non-blank record (plain text split at commas when csv-parse would read it so). */
+  private async firstRecord(): Promise<ParsedRecord | null> {
+    for (;;) {
+      const c = this.cursor;
+      const plain = this.options.fastPath === false ? null : plainLine(this.buf, c.pos, this.end, this.delimiter);
+      if (plain !== null) {
+        const line = advanceLines(this.buf, c, plain.next);
+        return { fields: plain.fields, line };
+      }
+      const run = await this.slowRecords(1);
+      if (run === null) {
+        if (this.eof) return null;
+        await this.refill();
+      } else if (run.length > 0) return run[0];
+    }
+  }
+
+  /**
+   * Up to `limit` records from the cursor, parsed by csv-parse, each with its line; the cursor moves
+   * past them. null when no complete record is buffered (more data is needed, or none is left).
+   */
+  private async slowRecords(limit: number): Promise<ParsedRecord[] | null> {
+    const { pos } = this.cursor;
+    let to = pos;
+    for (let n = 0; n < limit && to < this.end; n++) {
+      const e = recordEnd(this.buf, to, this.end, this.delimiter);
+      if (e < 0 && !this.eof) break;
+      to = e < 0 ? this.end : e;
+    }
+    if (to === pos) return null;
+    this.parse ??= (await import('csv-parse/sync')).parse;
+    let parsed: Array<{ record: string[]; info: { bytes: number } }>;
+    try {
+      const options = { bom: false, trim: true, skip_empty_lines: true, relax_column_count: true, info: true, record_delimiter: this.delimiter };
+      parsed = this.parse(this.buf.subarray(pos, to), options) as unknown as typeof parsed;
+    } catch (err) {
+      if (limit > 1) {
+        this.slowRun = 1; // one at a time up to the bad record, so that an earlier row's error comes first
+        return this.slowRecords(1);
+      }
+      const line = advanceLines(this.buf, this.cursor, to);
+      throw syntaxError(this.file, line, err as Error, this.selection?.columns ?? null);
+    }
+    const records = parsed.map((r) => ({ fields: r.record, line: advanceLines(this.buf, this.cursor, pos + r.info.bytes) }));
+    advanceLines(this.buf, this.cursor, to);
+    return records;
+  }
+
+  /** A block of `capacity` rows for the selected columns. */
+  newBlock(capacity: number): RowBlock {
+    const { features, targets } = this.selection as Selection;
+    const F = features.length;
+    const T = targets.length;
+    return { X: allocStorage(this.dtype, capacity * F), y: allocStorage(this.dtype, capacity * T), features: F, targets: T, rows: 0, capacity, firstLine: 0 };
+  }
+
+  /** Fill `block` with data rows; false when the file has no more. */
+  async fill(block: RowBlock): Promise<boolean> {
+    const before = block.rows;
+    const more = await this.fillRows(block);
+    this.rowsRead += block.rows - before;
+    return more;
+  }
+
+  private async fillRows(block: RowBlock): Promise<boolean> {
+    const c = this.cursor;
+    const fast = this.options.fastPath !== false;
+    if (this.pending !== null && block.rows < block.capacity) {
+      this.writeRow(this.pending, block);
+      this.pending = null;
+    }
+    for (;;) {
+      if (block.rows === block.capacity) return true;
+      if (this.eof && c.pos === this.end) return false;
+      const stop = this.eof ? this.end : this.completeLines();
+      if (fast) {
+        const from = c.pos;
+        scanPlainLines(this.buf, c, stop, this.layout as FastLayout, block);
+        if (c.pos !== from) this.slowRun = 1;
+        if (block.rows === block.capacity) return true;
+      }
+      if (c.pos < stop && (await this.slowRows(block))) continue;
+      if (!this.eof) await this.refill();
+    }
+  }
+
+  /** End of the last complete line in the buffer. */
+  private completeLines(): number {
+    const last = this.buf.lastIndexOf(this.delimiter === '\r' ? CR : LF, this.end - 1);
+    return last < this.cursor.pos ? this.cursor.pos : last + 1;
+  }
+
+  /** Rows from csv-parse into the block; false when more data is needed first. */
+  private async slowRows(block: RowBlock): Promise<boolean> {
+    const limit = Math.min(this.slowRun, block.capacity - block.rows);
+    const records = await this.slowRecords(limit);
+    if (records === null) return false;
+    for (const r of records) this.writeRow(r, block);
+    this.slowRun = Math.min(2 * this.slowRun, MAX_RUN);
+    return true;
+  }
+
+  /** One record's selected fields as numbers into the block's next row, unless the row is skipped. */
+  private writeRow(r: ParsedRecord, block: RowBlock): void {
+    const { columns, features, targets } = this.selection as Selection;
+    if (r.fields.length !== columns.length) {
+      throw new DataError(`${this.file}:${r.line}: row has ${r.fields.length} fields, expected ${columns.length}`, { file: this.file, line: r.line });
+    }
+    const F = features.length;
+    const { X, y, rows } = block;
+    for (let k = 0; k < F + targets.length; k++) {
+      const col = k < F ? features[k] : targets[k - F];
+      const p = parseNumber(r.fields[col], this.dtype);
+      if (!p.ok) {
+        if (this.options.invalidRows === 'skip' && p.problem !== 'invalid') {
+          this.skippedRows++;
+          return;
+        }
+        throw cellError(this.file, r.line, col, columns[col], r.fields[col], p.problem, this.dtype);
+      }
+      if (k < F) X[rows * F + k] = p.value;
+      else y[rows * block.targets + k - F] = p.value;
+    }
+    if (rows === 0) block.firstLine = r.line;
+    block.rows++;
+  }
+
+  /** Throw when the file had no data rows. */
+  finish(): void {
+    if (this.rowsRead > 0) return;
+    const why = this.skippedRows > 0 ? `no data rows left after skipping ${this.skippedRows} invalid rows` : 'no data rows';
+    throw new DataError(`${this.file}: ${why}`, { file: this.file });
+  }
+
+  names(): { columns: string[]; featureNames: string[]; targetNames: string[] } {
+    const { columns, features, targets } = this.selection as Selection;
+    return { columns, featureNames: features.map((i) => columns[i]), targetNames: targets.map((i) => columns[i]) };
+  }
+
+  progress(): { rowsRead: number; dataBytes: number; remainingBytes: number } {
+    const at = this.base + this.cursor.pos;
+    return { rowsRead: this.rowsRead, dataBytes: at - this.dataStart, remainingBytes: Math.max(0, this.size - at) };
+  }
 }
 
-async function* records(file: string): AsyncGenerator<Row> {
-  const input = createReadStream(file);
-  const parser = input.pipe(parse({ bom: true, skip_empty_lines: true, relax_column_count: true, info: true, trim: true }));
-  input.on('error', (err) => parser.destroy(err)); // pipe() does not forward a read error
+/** Batches of at most `batchRows` rows (all full but the last), read with loadCsv's rules and errors. */
+export async function* streamCsv(file: string, options: CsvOptions & { batchRows: number }): AsyncGenerator<CsvBatch> {
+  if (!Number.isInteger(options.batchRows) || options.batchRows < 1) throw new ValueError(`batchRows must be a positive integer, got ${options.batchRows}`);
+  const reader = await CsvReader.open(file, options);
   try {
-    for await (const r of parser as AsyncIterable<{ record: string[]; info: { lines: number } }>) yield { fields: r.record, line: r.info.lines };
-  } catch (err) {
-    const e = err as NodeJS.ErrnoException & { lines?: number };
-    if (e.code === 'ENOENT' || e.code === 'EACCES' || e.code === 'EISDIR') {
-      throw new InputError(`cannot read '${file}': ${e.code === 'ENOENT' ? 'no such file or directory' : e.code === 'EACCES' ? 'permission denied' : 'is a directory'}`);
+    const { featureNames, targetNames } = reader.names();
+    for (;;) {
+      const block = reader.newBlock(options.batchRows);
+      const more = await reader.fill(block);
+      if (block.rows > 0) {
+        const X = block.rows === block.capacity ? block.X : block.X.slice(0, block.rows * block.features);
+        const y = block.rows === block.capacity ? block.y : block.y.slice(0, block.rows * block.targets);
+        yield { X, y, rows: block.rows, firstLine: block.firstLine, featureNames, targetNames, skippedRows: reader.skippedRows };
+      }
+      if (!more) break;
     }
-    if (typeof e.code === 'string' && e.code.startsWith('CSV_')) throw new DataError(`${file}:${e.lines ?? '?'}: ${e.message}`, { file, line: e.lines });
-    throw new IOFailure(`error while reading '${file}': ${e.message}`);
+    reader.finish();
+  } finally {
+    await reader.close();
   }
-}
-
-/** Batches of at most `batchRows` rows, with loadCsv's column rules, strict numbers and error texts. */
-export async function* streamCsv(file: string, options: StreamOptions): AsyncGenerator<CsvBatch> {
-  const dtype = options.dtype ?? 'float32';
-  let names: string[] | null = null;
-  let cols: number[] = [];
-  let F = 0;
-  let T = 0;
-  let X = allocStorage(dtype, 0);
-  let y = allocStorage(dtype, 0);
-  let n = 0;
-  let firstLine = 0;
-  const batch = (): CsvBatch => ({
-    X: X.slice(0, n * F), y: y.slice(0, n * T), rows: n, firstLine,
-    featureNames: cols.slice(0, F).map((i) => (names as string[])[i]), targetNames: cols.slice(F).map((i) => (names as string[])[i]),
-  });
-  for await (const row of records(file)) {
-    if (names === null) {
-      const header = !row.fields.every(isStrictNumber);
-      const w = row.fields.length;
-      names = header ? row.fields : row.fields.map((_, i) => (i === w - 1 ? 'y' : `x${i}`));
-      const all = names;
-      const targetRefs = options.target === undefined ? null : Array.isArray(options.target) ? options.target : [options.target];
-      const targets = targetRefs === null ? defaultTargets(all) : targetRefs.map((r) => resolveColumn(r, all, file, 'target'));
-      const features = options.features === undefined ? all.map((_, i) => i).filter((i) => !targets.includes(i)) : options.features.map((r) => resolveColumn(r, all, file, 'feature'));
-      [cols, F, T] = [[...features, ...targets], features.length, targets.length];
-      [X, y] = [allocStorage(dtype, options.batchRows * F), allocStorage(dtype, options.batchRows * T)];
-      if (header) continue;
-    }
-    if (row.fields.length !== names.length) throw new DataError(`${file}:${row.line}: row has ${row.fields.length} fields, expected ${names.length}`, { file, line: row.line });
-    const values = readRow(file, row, names, cols, 'error') as number[];
-    if (n === 0) firstLine = row.line;
-    for (let j = 0; j < F; j++) X[n * F + j] = values[j];
-    for (let k = 0; k < T; k++) y[n * T + k] = values[F + k];
-    if (++n === options.batchRows) {
-      yield batch();
-      n = 0;
-    }
-  }
-  if (names === null) throw new DataError(`${file}: the file is empty`, { file });
-  if (n > 0) yield batch();
 }

@@ -1,0 +1,117 @@
+// The CSV loader's column selection (targets and features by name or index) and its error texts, each
+// one line naming the file and, where there is one, the line, the column and the offending value.
+
+import { DataError, InputError, IOFailure } from '../errors.js';
+import type { DType } from '../tensor/dtype.js';
+import type { ColumnRef, CsvOptions } from './csv.js';
+import type { FieldProblem } from './parse_number.js';
+
+/** Column indexes (0-based) of the features and targets, in output order. */
+export interface Selection {
+  columns: string[];
+  features: number[];
+  targets: number[];
+}
+
+const LISTED = 30;
+
+function listColumns(columns: readonly string[]): string {
+  const shown = columns.slice(0, LISTED).map(escapeText).join(', ');
+  return columns.length > LISTED ? `${shown}, ... (${columns.length} columns)` : shown;
+}
+
+function resolve(ref: ColumnRef, columns: readonly string[], file: string, role: string): number {
+  if (typeof ref === 'number') {
+    if (Number.isInteger(ref) && ref >= 0 && ref < columns.length) return ref;
+    throw new DataError(`${file}: no ${role} column at index ${ref} (columns: ${listColumns(columns)})`, { file });
+  }
+  const at = columns.indexOf(ref);
+  if (at < 0) throw new DataError(`${file}: no ${role} column named ${showValue(ref)} (columns: ${listColumns(columns)})`, { file });
+  const again = columns.indexOf(ref, at + 1);
+  if (again >= 0) throw new DataError(`${file}: ${role} column name ${showValue(ref)} is ambiguous: columns ${at + 1} and ${again + 1} are both named ${showValue(ref)}`, { file });
+  return at;
+}
+
+/** `y`; else y0, y1, ... as far as they go; else the last column. */
+function defaultTargets(columns: readonly string[]): ColumnRef[] {
+  if (columns.includes('y')) return ['y'];
+  const numbered: string[] = [];
+  while (columns.includes(`y${numbered.length}`)) numbered.push(`y${numbered.length}`);
+  return numbered.length > 0 ? numbered : [columns.length - 1];
+}
+
+export function selectColumns(file: string, columns: string[], options: CsvOptions): Selection {
+  const t = options.target;
+  const targets = (t === undefined ? defaultTargets(columns) : Array.isArray(t) ? t : [t]).map((r) => resolve(r, columns, file, 'target'));
+  const features = options.features === undefined
+    ? columns.map((_, i) => i).filter((i) => !targets.includes(i))
+    : options.features.map((r) => resolve(r, columns, file, 'feature'));
+  if (features.length === 0) {
+    throw new DataError(`${file}: no feature columns ${options.features === undefined ? 'left' : 'selected'} (columns: ${listColumns(columns)})`, { file });
+  }
+  const all = [...features, ...targets];
+  const twice = all.findIndex((c, k) => all.indexOf(c) !== k);
+  if (twice >= 0) {
+    const c = all[twice];
+    const how = twice >= features.length && all.indexOf(c) < features.length ? 'both as a feature and as a target' : 'twice';
+    throw new DataError(`${file}: column ${c + 1} (${showValue(columns[c])}) is selected ${how}`, { file });
+  }
+  return { columns, features, targets };
+}
+
+const INVISIBLE = /[\u007f-\u009f\u00a0\u200b-\u200f\u2028\u2029\ufeff]/g;
+
+/** Text as messages show it, on one line: control and invisible characters escaped, long text cut. */
+function escapeText(text: string): string {
+  const json = JSON.stringify(text.length > 40 ? `${text.slice(0, 37)}...` : text).slice(1, -1).replace(/\\"/g, '"');
+  return json.replace(INVISIBLE, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}
+
+/** A field's text or a column name as messages show it: 'text', escaped. */
+export function showValue(text: string): string {
+  return `'${escapeText(text)}'`;
+}
+
+export function cellError(file: string, line: number, col: number, name: string, text: string, problem: FieldProblem, dtype: DType): DataError {
+  const value = showValue(text);
+  const what = problem === 'empty' ? 'empty cell'
+    : problem === 'non-finite' ? `non-finite value ${value}`
+    : problem === 'overflow' ? `value ${value} out of range for ${dtype}`
+    : `invalid number ${value}`;
+  return new DataError(`${file}:${line}:${col + 1}: ${what} in column ${col + 1} (${showValue(name)})`, { file, line, column: col + 1, columnName: name });
+}
+
+const SYNTAX: Record<string, string> = {
+  CSV_QUOTE_NOT_CLOSED: 'quote not closed',
+  INVALID_OPENING_QUOTE: 'quote inside an unquoted field',
+  CSV_INVALID_CLOSING_QUOTE: 'unexpected text after a closing quote',
+  CSV_NON_TRIMABLE_CHAR_AFTER_CLOSING_QUOTE: 'unexpected text after a closing quote',
+};
+
+/** csv-parse's error for the record starting on `line`, reworded into `file:line:col: ...`. */
+export function syntaxError(file: string, line: number, err: Error & { code?: unknown; column?: unknown }, columns: readonly string[] | null): DataError {
+  if (typeof err.code !== 'string') throw err; // not csv-parse's: a bug, not bad data
+  const what = SYNTAX[err.code] ?? err.message.replace(/ (at|on) line \d+/g, '');
+  if (typeof err.column !== 'number') return new DataError(`${file}:${line}: ${what}`, { file, line });
+  const col = err.column + 1;
+  const name = columns !== null && err.column < columns.length ? ` (${showValue(columns[err.column])})` : '';
+  return new DataError(`${file}:${line}:${col}: ${what} in column ${col}${name}`, { file, line, column: col, columnName: name === '' ? undefined : columns?.[err.column] });
+}
+
+export function recordTooLong(file: string, line: number, limit: string): DataError {
+  return new DataError(`${file}:${line}: record longer than ${limit} (a quote never closed, or no line breaks?)`, { file, line });
+}
+
+const ERRNO: Record<string, string> = {
+  ENOENT: 'no such file or directory',
+  EACCES: 'permission denied',
+  EISDIR: 'is a directory',
+  ENOTDIR: 'not a directory',
+  EIO: 'input/output error',
+};
+
+/** A file that cannot be opened or read at all is an InputError; a failure mid-way an IOFailure. */
+export function readError(file: string, err: Error & { code?: unknown }, atStart: boolean): Error {
+  const why = typeof err.code === 'string' && err.code in ERRNO ? ERRNO[err.code] : err.message;
+  return atStart ? new InputError(`cannot read '${file}': ${why}`) : new IOFailure(`error while reading '${file}': ${why}`);
+}
