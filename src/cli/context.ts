@@ -8,6 +8,11 @@ export interface CliContext {
   stderr(text: string): void;
   /** True when stdout is an interactive terminal (live progress, redrawn charts). */
   isTTY: boolean;
+  /**
+   * True when stderr, where progress goes, is a terminal (a live line redrawn with `\r`); when absent,
+   * `isTTY` decides. Optional so that contexts written before it still work.
+   */
+  progressTTY?: boolean;
   /** Whether colour escapes are allowed (TTY, FORCE_COLOR, NO_COLOR and --no-color decide). */
   color: boolean;
   /** Terminal width in columns (80 when unknown). */

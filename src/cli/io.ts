@@ -1,39 +1,51 @@
-// File output that never leaves a half-written file, and the real process-facing CliContext.
+// Files for the CLI: inputs read with the right error kind, outputs written atomically (a temporary file
+// in the same directory, then a rename), so a failure or Ctrl-C never leaves a half-written or changed file.
 
-import { randomBytes } from 'node:crypto';
-import { existsSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { closeSync, existsSync, fsyncSync, openSync, readFileSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
 import path from 'node:path';
-import { InputError, OutputError } from '../errors.js';
-import type { CliContext } from './context.js';
+import { InputError, IOFailure, OutputError } from '../errors.js';
 
-function reason(err: unknown): string {
-  const code = (err as NodeJS.ErrnoException).code;
-  if (code === 'ENOENT') return 'no such directory';
-  if (code === 'EACCES' || code === 'EPERM') return 'permission denied';
-  if (code === 'EISDIR') return 'is a directory';
-  if (code === 'ENOSPC') return 'no space left on device';
-  if (code === 'EROFS') return 'read-only file system';
-  return (err as Error).message;
+const REASONS: Record<string, string> = {
+  ENOENT: 'no such file or directory',
+  ENOTDIR: 'a parent of it is not a directory',
+  EACCES: 'permission denied',
+  EPERM: 'operation not permitted',
+  EISDIR: 'is a directory',
+  ENOSPC: 'no space left on device',
+  EDQUOT: 'disk quota exceeded',
+  EFBIG: 'file too large',
+  EROFS: 'read-only file system',
+  EIO: 'input/output error',
+  EMFILE: 'too many open files',
+  ENAMETOOLONG: 'file name too long',
+};
+
+/** The errno code of a Node file-system error, or undefined. */
+export function errnoCode(err: unknown): string | undefined {
+  const code = (err as NodeJS.ErrnoException | null)?.code;
+  return typeof code === 'string' ? code : undefined;
 }
 
-/** Write `text` to `file` atomically: a temporary file in the same directory, then a rename. */
-export function writeFileAtomic(file: string, text: string): void {
-  const tmp = path.join(path.dirname(file), `.${path.basename(file)}.${randomBytes(6).toString('hex')}.tmp`);
-  try {
-    writeFileSync(tmp, text, { flag: 'wx' });
-    renameSync(tmp, file);
-  } catch (err) {
-    rmSync(tmp, { force: true });
-    throw new OutputError(`cannot write '${file}': ${reason(err)}`);
-  }
+/** A short human reason for a file-system error ("no space left on device"). */
+export function errnoReason(err: unknown): string {
+  const code = errnoCode(err);
+  if (code !== undefined && code in REASONS) return REASONS[code];
+  return err instanceof Error ? err.message : String(err);
 }
 
+/** Reading `file` failed: missing/unreadable before reading is an InputError (66), a failure mid-way an IOFailure (74). */
+export function readFailure(file: string, what: string, err: unknown): InputError | IOFailure {
+  const code = errnoCode(err);
+  if (code === 'EIO') return new IOFailure(`error reading ${what} '${file}': ${errnoReason(err)}`);
+  return new InputError(`cannot read ${what} '${file}': ${errnoReason(err)}`);
+}
+
+/** The whole text of a small input file (a model, a sidecar). */
 export function readTextFile(file: string, what: string): string {
   try {
     return readFileSync(file, 'utf8');
   } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    throw new InputError(`cannot read ${what} '${file}': ${code === 'ENOENT' ? 'no such file or directory' : reason(err)}`);
+    throw readFailure(file, what, err);
   }
 }
 
@@ -41,26 +53,123 @@ export function fileExists(file: string): boolean {
   return existsSync(file);
 }
 
-/** Colour by NO_COLOR / FORCE_COLOR, else only on a terminal. */
-export function colorAllowed(env: Readonly<Record<string, string | undefined>>, isTTY: boolean): boolean {
-  if (env.NO_COLOR !== undefined && env.NO_COLOR !== '') return false;
-  if (env.FORCE_COLOR !== undefined) return env.FORCE_COLOR !== '0' && env.FORCE_COLOR !== 'false';
-  return isTTY;
+let tmpCounter = 0;
+
+/**
+ * An output file being written: the text goes to `.NAME.XXXX.tmp` beside it and replaces `file` only on
+ * commit(). Failing to create it is an OutputError (73); failing while writing or renaming an IOFailure (74);
+ * either way the temporary file is removed and `file` is untouched.
+ */
+export class AtomicFile {
+  readonly file: string;
+  readonly tmp: string;
+  private fd: number | null;
+
+  private constructor(file: string, tmp: string, fd: number) {
+    this.file = file;
+    this.tmp = tmp;
+    this.fd = fd;
+  }
+
+  static create(file: string): AtomicFile {
+    // unique per process and call; 'wx' below refuses a name that exists anyway
+    const tag = `${process.pid}-${++tmpCounter}-${Date.now().toString(36)}`;
+    const tmp = path.join(path.dirname(file), `.${path.basename(file)}.${tag}.tmp`);
+    if (isDirectory(file)) throw new OutputError(`cannot create '${file}': ${REASONS.EISDIR}`);
+    try {
+      return new AtomicFile(file, tmp, openSync(tmp, 'wx', 0o644));
+    } catch (err) {
+      throw new OutputError(`cannot create '${file}': ${errnoReason(err)}`);
+    }
+  }
+
+  write(text: string): void {
+    if (this.fd === null) throw new IOFailure(`error writing '${this.file}': already closed`);
+    try {
+      writeSync(this.fd, text);
+    } catch (err) {
+      this.discard();
+      throw new IOFailure(`error writing '${this.file}': ${errnoReason(err)}`);
+    }
+  }
+
+  /** Flush to disk and rename over `file` (a reader sees the old file or the new one, never a mix). */
+  commit(): void {
+    this.finish();
+    this.publish();
+  }
+
+  /** Flush and close; the content is complete on disk but not yet visible under `file`. */
+  finish(): void {
+    if (this.fd === null) throw new IOFailure(`error writing '${this.file}': already closed`);
+    try {
+      fsyncSync(this.fd);
+      closeSync(this.fd);
+      this.fd = null;
+    } catch (err) {
+      this.discard();
+      throw new IOFailure(`error writing '${this.file}': ${errnoReason(err)}`);
+    }
+  }
+
+  /** Rename the finished temporary file over `file`. */
+  publish(): void {
+    try {
+      renameSync(this.tmp, this.file);
+    } catch (err) {
+      this.discard();
+      throw new IOFailure(`error writing '${this.file}': ${errnoReason(err)}`);
+    }
+  }
+
+  /** Close and remove the temporary file; `file` keeps its old content (or stays absent). Safe to call twice. */
+  discard(): void {
+    if (this.fd !== null) {
+      try {
+        closeSync(this.fd);
+      } catch {
+        // already failing; the removal below is what matters
+      }
+      this.fd = null;
+    }
+    rmSync(this.tmp, { force: true });
+  }
 }
 
-/** The context for a real run: process streams, environment, SIGINT as an abort signal. */
-export function processContext(): CliContext {
-  const controller = new AbortController();
-  process.once('SIGINT', () => controller.abort());
-  const isTTY = process.stdout.isTTY === true;
-  return {
-    stdout: (text) => void process.stdout.write(text),
-    stderr: (text) => void process.stderr.write(text),
-    isTTY,
-    color: colorAllowed(process.env, isTTY),
-    columns: process.stdout.columns ?? 80,
-    env: process.env,
-    cwd: process.cwd(),
-    signal: controller.signal,
-  };
+function isDirectory(file: string): boolean {
+  try {
+    return statSync(file).isDirectory();
+  } catch {
+    return false;
+  }
+}
+
+/** Write `text` to `file` atomically. */
+export function writeFileAtomic(file: string, text: string): void {
+  const out = AtomicFile.create(file);
+  out.write(text);
+  out.commit();
+}
+
+/**
+ * Write several files that belong together (a CSV and its sidecar): all are written to temporary files
+ * first and renamed only once every one is complete, so a failure leaves none of them changed.
+ */
+export async function writeFilesAtomic(files: string[], fill: (outs: AtomicFile[]) => Promise<void> | void): Promise<void> {
+  const outs: AtomicFile[] = [];
+  try {
+    for (const file of files) outs.push(AtomicFile.create(file));
+    await fill(outs);
+    // every file complete before any is renamed: a late failure then changes none of them
+    for (const out of outs) out.finish();
+    for (const out of outs) out.publish();
+  } catch (err) {
+    for (const out of outs) out.discard();
+    throw err;
+  }
+}
+
+/** `file` as given when the context's directory is the process's own (messages then show it as typed), else resolved against it. */
+export function resolvePath(cwd: string, file: string): string {
+  return path.isAbsolute(file) || path.resolve(cwd) === process.cwd() ? file : path.resolve(cwd, file);
 }

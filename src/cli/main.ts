@@ -3,91 +3,208 @@
 import { Command, CommanderError } from 'commander';
 import { AutogradError, type ErrorKind } from '../errors.js';
 import { setWarningHandler } from '../warnings.js';
+import { evalCommand } from './commands/eval.js';
+import { genDataCommand } from './commands/gen-data.js';
+import { predictCommand } from './commands/predict.js';
+import { trainCommand } from './commands/train.js';
 import type { CliContext } from './context.js';
-import { processContext } from './io.js';
+import { errnoCode, errnoReason } from './io.js';
+import { VERSION } from './version.js';
 
-export const VERSION = '0.1.0';
+export { VERSION };
 
 /** Exit codes (README "Exit codes"): sysexits-style for data and file problems. */
-export const EXIT_CODES: Record<ErrorKind | 'internal', number> = {
+export const EXIT_CODES: Readonly<Record<ErrorKind, number>> = {
   diverged: 1,
   usage: 2,
   data: 65,
   input: 66,
+  runtime: 70, // a library error reaching the CLI is a bug in the CLI (EX_SOFTWARE)
   output: 73,
   io: 74,
   interrupted: 130,
-  runtime: 70,
-  internal: 70,
 };
 
-const EXIT_HELP = `
+export const EXIT_CODES_HELP = `
 Exit codes:
   0    success
   1    training diverged (non-finite loss)
-  2    bad usage: unknown flag, bad flag value, refused request
-  65   bad data (malformed CSV, model file or values)
+  2    bad usage: unknown flag, bad flag value, invalid combination, refused request
+  65   bad data (malformed CSV, invalid model file)
   66   input missing or unreadable
-  70   internal error
+  70   internal error (a bug: please report it)
   73   output cannot be created
   74   I/O error mid-way
   130  interrupted (Ctrl-C)`;
 
 type CommandFactory = (ctx: CliContext) => Command;
 
-/** Each subcommand's module, loaded only when needed: start-up time is most of a small training run. */
-const COMMANDS: Record<string, () => Promise<CommandFactory>> = {
-  'gen-data': async () => (await import('./commands/gen-data.js')).genDataCommand,
-  train: async () => (await import('./commands/train.js')).trainCommand,
-  predict: async () => (await import('./commands/predict.js')).predictCommand,
-  eval: async () => (await import('./commands/eval.js')).evalCommand,
-  grad: async () => (await import('./commands/grad.js')).gradCommand,
-  minimize: async () => (await import('./commands/minimize.js')).minimizeCommand,
-};
-
 /**
- * A fresh program (tests build one per case); errors surface as exceptions, never process.exit.
- * With `only`, just that subcommand is loaded (the others are not needed to run it).
+ * Commands whose modules load the whole engine at import time: registered as stubs (name and description
+ * only) and loaded when invoked, so that `train`, `predict` and the others do not pay for them at start-up.
  */
-export async function createProgram(ctx: CliContext, only?: string): Promise<Command> {
+const LAZY_COMMANDS: ReadonlyArray<{ name: string; description: string; load: () => Promise<CommandFactory> }> = [
+  {
+    name: 'grad',
+    description: "evaluate an expression with autograd; print its value and each variable's gradient as PyTorch does",
+    load: async () => (await import('./commands/grad.js')).gradCommand,
+  },
+  {
+    name: 'minimize',
+    description: "gradient descent on an expression with autograd, printing each step as the tutorials' loops do",
+    load: async () => (await import('./commands/minimize.js')).minimizeCommand,
+  },
+];
+
+/** A stub that takes every argument as it is and hands it to the real command once that is loaded. */
+function lazyCommand(program: Command, ctx: CliContext, spec: (typeof LAZY_COMMANDS)[number]): Command {
+  return new Command(spec.name)
+    .description(spec.description)
+    .copyInheritedSettings(program) // first: it would reset the three settings below
+    .helpOption(false)
+    .allowUnknownOption()
+    .allowExcessArguments()
+    .action(async (_options: unknown, stub: Command) => {
+      const real = (await spec.load())(ctx);
+      real.copyInheritedSettings(program);
+      real.parent = program; // so its usage line reads `autograd grad ...`
+      await real.parseAsync(stub.args, { from: 'user' });
+    });
+}
+
+/** A fresh program: errors surface as exceptions (never process.exit) and all output goes through ctx. */
+export function createProgram(ctx: CliContext): Command {
   const program = new Command('autograd')
-    .description('Reverse-mode autodiff and linear-regression training with PyTorch semantics')
-    .version(VERSION)
+    .description("Reverse-mode autodiff and linear-regression training with PyTorch's semantics")
+    .version(VERSION, '-V, --version', 'print the version')
+    .helpOption('-h, --help', 'show help')
     .exitOverride()
-    .configureOutput({ writeOut: (s) => ctx.stdout(s), writeErr: (s) => ctx.stderr(s) })
-    .addHelpText('after', EXIT_HELP)
-    .showHelpAfterError('(run with --help for usage)');
-  const names = only !== undefined && only in COMMANDS ? [only] : Object.keys(COMMANDS);
-  for (const name of names) {
-    const cmd = (await COMMANDS[name]())(ctx);
+    // commander's own error text is replaced by main's one line (see exitCodeFor)
+    .configureOutput({ writeOut: (s) => ctx.stdout(s), writeErr: (s) => ctx.stderr(s), outputError: () => undefined })
+    .addHelpText('after', `${EXIT_CODES_HELP}\n\nRun 'autograd <command> --help' for a command's flags and examples.`);
+  for (const factory of [trainCommand, genDataCommand, predictCommand, evalCommand]) {
+    const cmd = factory(ctx);
     cmd.copyInheritedSettings(program);
     program.addCommand(cmd);
   }
+  for (const spec of LAZY_COMMANDS) program.addCommand(lazyCommand(program, ctx, spec));
   return program;
 }
 
-function exitCodeFor(err: unknown, ctx: CliContext): number {
-  if (err instanceof CommanderError) {
-    // commander has already printed its one-line message; help and version are successes
-    return err.exitCode === 0 ? 0 : EXIT_CODES.usage;
-  }
-  if (err instanceof AutogradError) {
-    ctx.stderr(`autograd: ${err.message.split('\n').join('\n  ')}\n`);
-    return EXIT_CODES[err.kind];
-  }
-  ctx.stderr(`autograd: internal error: ${err instanceof Error ? err.message : String(err)}\n`);
-  return EXIT_CODES.internal;
+/** The subcommand argv names, for messages ("autograd train: ..."). */
+function commandName(program: Command, argv: readonly string[]): string {
+  const sub = program.commands.find((c) => c.name() === argv[0]);
+  return sub === undefined ? 'autograd' : `autograd ${sub.name()}`;
 }
 
-/** Run the CLI with `argv` (without node and script) and return the exit code. */
-export async function main(argv: string[], ctx: CliContext = processContext()): Promise<number> {
+/** One line on stderr, and the exit code for `err`. */
+export function exitCodeFor(err: unknown, ctx: CliContext, name = 'autograd'): number {
+  if (err instanceof CommanderError) {
+    // help and version are successes; 'commander.help' (help shown because no command was given) is usage
+    if (err.exitCode === 0 && err.code !== 'commander.help') return 0;
+    if (err.code !== 'commander.help') ctx.stderr(`${name}: ${err.message.replace(/^error: /, '')} (see '${name} --help')\n`);
+    return EXIT_CODES.usage;
+  }
+  if (err instanceof AutogradError) {
+    ctx.stderr(`${name}: ${oneLine(err.message)}\n`);
+    return EXIT_CODES[err.kind];
+  }
+  const what = err instanceof Error ? `${err.name}: ${err.message}` : String(err);
+  ctx.stderr(`${name}: internal error (please report it): ${oneLine(what)}\n`);
+  return EXIT_CODES.runtime;
+}
+
+function oneLine(text: string): string {
+  return text.replace(/\s*\n\s*/g, '; ');
+}
+
+/** Colour only on a terminal, never with NO_COLOR or TERM=dumb; FORCE_COLOR (not 0/false) forces it. */
+export function colorAllowed(env: Readonly<Record<string, string | undefined>>, isTTY: boolean): boolean {
+  if (env.NO_COLOR !== undefined && env.NO_COLOR !== '') return false;
+  const force = env.FORCE_COLOR;
+  if (force !== undefined && force !== '') return force !== '0' && force !== 'false';
+  return isTTY && env.TERM !== 'dumb';
+}
+
+interface ProcessContext {
+  ctx: CliContext;
+  /** Wait until stdout has taken everything; an error writing it (other than a closed pipe) is returned. */
+  drain(): Promise<Error | null>;
+  dispose(): void;
+}
+
+/** The real context: process streams, environment, terminal width, SIGINT as an abort signal. */
+export function processContext(): ProcessContext {
+  const controller = new AbortController();
+  const onSigint = (): void => controller.abort();
+  // once: a second Ctrl-C gets Node's default and ends the process at once
+  process.once('SIGINT', onSigint);
+  let outError: Error | null = null;
+  const onOutError = (err: Error): void => {
+    outError ??= err;
+    controller.abort(); // nobody reads the output any more: stop working
+  };
+  process.stdout.on('error', onOutError);
+  const isTTY = process.stdout.isTTY === true;
+  const ctx: CliContext = {
+    stdout: (text) => {
+      if (outError === null) process.stdout.write(text);
+    },
+    stderr: (text) => void process.stderr.write(text),
+    isTTY,
+    progressTTY: process.stderr.isTTY === true,
+    color: colorAllowed(process.env, isTTY),
+    columns: process.stdout.columns ?? process.stderr.columns ?? 80,
+    env: process.env,
+    cwd: process.cwd(),
+    signal: controller.signal,
+  };
+  const drain = (): Promise<Error | null> =>
+    new Promise((resolve) => {
+      if (outError !== null) return resolve(outError);
+      process.stdout.write('', () => resolve(outError));
+    });
+  const dispose = (): void => {
+    process.off('SIGINT', onSigint);
+  };
+  return { ctx, drain, dispose };
+}
+
+/** A failed stdout: a closed pipe (`| head`) ends quietly with 0, anything else is an I/O error (74). */
+function stdoutFailure(err: Error, ctx: CliContext): number {
+  if (errnoCode(err) === 'EPIPE') return 0;
+  ctx.stderr(`autograd: error writing to standard output: ${errnoReason(err)}\n`);
+  return EXIT_CODES.io;
+}
+
+/** `autograd help [command]` is `autograd [command] --help` (so that lazily loaded commands show their full help). */
+function helpAsFlag(argv: string[]): string[] {
+  return argv[0] === 'help' && argv.length <= 2 ? [...argv.slice(1), '--help'] : argv;
+}
+
+async function run(args: string[], ctx: CliContext): Promise<number> {
+  const argv = helpAsFlag(args);
+  const program = createProgram(ctx);
   const previous = setWarningHandler((message) => ctx.stderr(`warning: ${message}\n`));
   try {
-    await (await createProgram(ctx, argv[0])).parseAsync(argv, { from: 'user' });
+    await program.parseAsync(argv, { from: 'user' });
     return 0;
   } catch (err) {
-    return exitCodeFor(err, ctx);
+    return exitCodeFor(err, ctx, commandName(program, argv));
   } finally {
     setWarningHandler(previous);
+  }
+}
+
+/** Run the CLI with `argv` (without node and the script) and return the exit code; nothing calls process.exit. */
+export async function main(argv: string[], ctx?: CliContext): Promise<number> {
+  if (ctx !== undefined) return run(argv, ctx);
+  const real = processContext();
+  try {
+    const code = await run(argv, real.ctx);
+    const outError = await real.drain();
+    return outError === null ? code : stdoutFailure(outError, real.ctx);
+  } finally {
+    real.dispose();
   }
 }

@@ -1,51 +1,85 @@
-// Option parsers for commander: each throws InvalidArgumentError with the reason (exit 2).
+// Option parsers for commander: each returns the parsed value or throws InvalidArgumentError (exit 2).
 
 import { InvalidArgumentError } from 'commander';
 
-const NUMBER = /^[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?$/;
+/** A plain decimal: no hex, no `1e`, no `12abc`, no Infinity/NaN, no empty text (Number() accepts all of those). */
+const DECIMAL = /^[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?$/;
 
+/** The largest seed/count we accept: beyond it doubles no longer hold every integer. */
+const MAX_INTEGER = Number.MAX_SAFE_INTEGER;
+
+/** A finite number written as a decimal (`0.01`, `-3`, `1e-4`). */
 export function finiteNumber(text: string): number {
-  if (!NUMBER.test(text.trim())) throw new InvalidArgumentError(`'${text}' is not a number.`);
-  return Number(text);
+  const value = DECIMAL.test(text.trim()) ? Number(text) : NaN;
+  if (!Number.isFinite(value)) throw new InvalidArgumentError('Expected a number such as 0.5 or 1e-3.');
+  return value;
 }
 
+/** A finite number > 0 (learning rate, noise scale...). */
 export function positiveNumber(text: string): number {
-  const v = finiteNumber(text);
-  if (!(v > 0)) throw new InvalidArgumentError(`must be greater than 0, got ${text}.`);
-  return v;
+  const value = finiteNumber(text);
+  if (!(value > 0)) throw new InvalidArgumentError('It must be greater than 0.');
+  return value;
 }
 
+/** A finite number >= 0 (momentum, weight decay, noise...). */
 export function nonNegativeNumber(text: string): number {
-  const v = finiteNumber(text);
-  if (!(v >= 0)) throw new InvalidArgumentError(`must be 0 or more, got ${text}.`);
-  return v;
+  const value = finiteNumber(text);
+  if (!(value >= 0)) throw new InvalidArgumentError('It must be 0 or greater.');
+  return value;
 }
 
-export function integerAtLeast(min: number): (text: string) => number {
-  return (text) => {
-    const v = finiteNumber(text);
-    if (!Number.isInteger(v)) throw new InvalidArgumentError(`must be a whole number, got ${text}.`);
-    if (v < min) throw new InvalidArgumentError(`must be at least ${min}, got ${text}.`);
-    if (!Number.isSafeInteger(v)) throw new InvalidArgumentError(`is too large: ${text}.`);
-    return v;
+/** An integer in [min, max]; a whole number written as a decimal (`10`, `1e3`), never `2.5`. */
+export function integerInRange(min: number, max = MAX_INTEGER): (text: string) => number {
+  return (text: string): number => {
+    const value = finiteNumber(text);
+    if (!Number.isInteger(value)) throw new InvalidArgumentError('It must be a whole number.');
+    if (value < min || value > max) {
+      const range = max === MAX_INTEGER ? `at least ${min}` : `between ${min} and ${max}`;
+      throw new InvalidArgumentError(`It must be ${range}.`);
+    }
+    return value;
   };
 }
 
-export function fraction(text: string): number {
-  const v = finiteNumber(text);
-  if (!(v > 0 && v < 1)) throw new InvalidArgumentError(`must be between 0 and 1 (exclusive), got ${text}.`);
-  return v;
+/** An integer >= min (kept for the commands that name their lower bound this way). */
+export function integerAtLeast(min: number): (text: string) => number {
+  return integerInRange(min);
 }
 
+/** An integer >= 1 (epochs, batch size, rows). */
+export const positiveInteger = integerInRange(1);
+
+/** An integer >= 0 (seeds). */
+export const nonNegativeInteger = integerInRange(0);
+
+/** A fraction strictly between 0 and 1 (validation split). */
+export function openFraction(text: string): number {
+  const value = finiteNumber(text);
+  if (!(value > 0 && value < 1)) throw new InvalidArgumentError('It must be between 0 and 1 (both excluded).');
+  return value;
+}
+
+/** A probability-like weight in [0, 1] (tail strength). */
 export function probability(text: string): number {
-  const v = finiteNumber(text);
-  if (!(v >= 0 && v <= 1)) throw new InvalidArgumentError(`must be between 0 and 1, got ${text}.`);
-  return v;
+  const value = finiteNumber(text);
+  if (!(value >= 0 && value <= 1)) throw new InvalidArgumentError('It must be between 0 and 1.');
+  return value;
+}
+
+export type DtypeName = 'float32' | 'float64';
+
+/** A tensor precision, spelled as PyTorch prints it (`torch.` prefix and the `float`/`double` aliases accepted). */
+export function dtype(text: string): DtypeName {
+  const name = text.trim().replace(/^torch\./, '');
+  if (name === 'float32' || name === 'float') return 'float32';
+  if (name === 'float64' || name === 'double') return 'float64';
+  throw new InvalidArgumentError('Expected float32 or float64.');
 }
 
 /** A comma-separated list of column names or 0-based indexes (`x0,x2` or `0,2`). */
 export function columnList(text: string): Array<string | number> {
   const items = text.split(',').map((s) => s.trim());
-  if (items.some((s) => s === '')) throw new InvalidArgumentError(`'${text}' has an empty column name.`);
+  if (items.some((s) => s === '')) throw new InvalidArgumentError('A column name is empty.');
   return items.map((s) => (/^\d+$/.test(s) ? Number(s) : s));
 }

@@ -1,76 +1,139 @@
-// The text `autograd train` prints, built by pure functions from numbers (tests compare whole outputs).
+// The text and JSON `autograd train` prints, built by pure functions from numbers (tests compare whole outputs).
 
-import chalk, { Chalk } from 'chalk';
 import { lossChart } from './chart.js';
+import { thousands } from './format_values.js';
+import { PLAIN, type Palette } from './palette.js';
+import type { LinearParams, TrainHeader, TrainResult } from './train_common.js';
+import { unstandardize } from './train_common.js';
 
+/** The true coefficients from a gen-data sidecar, aligned to the trained columns: coef [targets][features]. */
+export interface Truth {
+  coef: number[][];
+  bias: number;
+}
+
+/** The `--json` document. Weights are in raw feature units (comparable with the truth and least squares). */
 export interface TrainSummary {
-  data: { file: string; rows: number; trainRows: number; valRows: number; features: string[]; targets: string[] };
+  command: 'train';
+  data: TrainHeader['data'];
   model: string;
   loss: string;
   optimizer: string;
-  settings: { epochs: number; batch_size: number; shuffle: boolean; drop_last: boolean; seed: number; dtype: string; standardize: boolean };
-  history: { train_loss: number[]; val_loss: number[] | null };
+  settings: TrainHeader['settings'];
+  history: TrainResult['history'];
   final: { train_loss: number; val_loss: number | null; baseline_loss: number; least_squares_loss: number | null };
-  weights: { weight: number[][]; bias: number[] };
-  least_squares: { weight: number[][]; bias: number[] } | null;
-  truth: { coef: number[][]; bias: number } | null;
-  timings: { load_s: number; train_s: number; samples_per_s: number };
+  weights: LinearParams;
+  least_squares: LinearParams | null;
+  least_squares_note: string | null;
+  truth: Truth | null;
+  saved: string | null;
+  timings: TrainResult['timings'] & { total_s: number };
 }
 
-const num = (x: number | null | undefined): string => (x === null || x === undefined ? '—' : Number.isFinite(x) ? x.toFixed(4) : String(x));
+export function summarize(r: TrainResult, truth: Truth | null, saved: string | null, total_s: number): TrainSummary {
+  const ls = 'skipped' in r.least_squares ? null : r.least_squares;
+  return {
+    command: 'train',
+    ...r.header,
+    history: r.history,
+    final: { train_loss: r.final_train_loss, val_loss: r.history.val_loss?.at(-1) ?? null, baseline_loss: r.baseline_loss, least_squares_loss: ls?.loss ?? null },
+    weights: unstandardize({ weight: r.weight, bias: r.bias }, r.standardization),
+    least_squares: ls === null ? null : { weight: ls.weight, bias: ls.bias },
+    least_squares_note: 'skipped' in r.least_squares ? r.least_squares.skipped : null,
+    truth,
+    saved,
+    timings: { ...r.timings, total_s },
+  };
+}
 
-export function headerText(s: TrainSummary): string {
-  const d = s.data;
-  const rows = d.valRows > 0 ? `${d.rows} rows (${d.trainRows} train, ${d.valRows} validation)` : `${d.rows} rows`;
-  const st = s.settings;
+/** 4 decimals in the usual range; scientific notation for very small or very large magnitudes. */
+export function fmt(x: number | null | undefined): string {
+  if (x === null || x === undefined) return '—';
+  if (!Number.isFinite(x)) return String(x);
+  const a = Math.abs(x);
+  return a !== 0 && (a < 1e-3 || a >= 1e7) ? x.toExponential(4) : x.toFixed(4);
+}
+
+function names(list: string[], what: string): string {
+  const shown = list.length <= 8 ? list.join(', ') : `${list.slice(0, 3).join(', ')}, ..., ${list[list.length - 1]}`;
+  return list.length === 1 ? `${what} ${shown}` : `${list.length} ${what}s (${shown})`;
+}
+
+function rowsText(d: TrainHeader['data']): string {
+  if (!Number.isFinite(d.rows)) return 'streamed in batches';
+  return d.val_rows > 0 ? `${d.rows} rows (${d.train_rows} train, ${d.val_rows} validation)` : `${d.rows} rows`;
+}
+
+/** What is trained on, with what: printed before the first step. `file` as the user should read it. */
+export function headerText(h: TrainHeader, file: string): string {
+  const s = h.settings;
+  const flags = [s.shuffle === true ? 'shuffled' : 'not shuffled', s.drop_last === true ? 'drop_last' : '', `seed ${s.seed}`, String(s.dtype), s.standardize === true ? 'standardized features' : '', s.stream === true ? 'streamed' : ''];
   return [
-    `data       ${d.file}: ${rows}, features ${d.features.join(', ')}, target ${d.targets.join(', ')}`,
-    `model      ${s.model}`,
-    `loss       ${s.loss}`,
-    `optimizer  ${s.optimizer}`,
-    `training   ${st.epochs} epochs, batch size ${st.batch_size}${st.shuffle ? ', shuffled' : ''}${st.drop_last ? ', drop_last' : ''}, seed ${st.seed}, ${st.dtype}${st.standardize ? ', standardized features' : ''}`,
+    `data       ${file}: ${rowsText(h.data)}, ${names(h.data.features, 'feature')}, ${names(h.data.targets, 'target')}`,
+    `model      ${h.model}`,
+    `loss       ${h.loss}`,
+    `optimizer  ${h.optimizer}`,
+    `training   ${s.epochs} epochs, batch size ${s.batch_size}, ${flags.filter((f) => f !== '').join(', ')}`,
     '',
   ].join('\n');
 }
 
-/** One progress line per epoch shown; at most `limit` lines, always the first and last epoch. */
-export function epochLines(train: readonly number[], val: readonly number[] | null, limit = 10): string {
-  const n = train.length;
-  const every = Math.max(1, Math.ceil(n / limit));
-  const lines: string[] = [];
-  for (let e = 0; e < n; e++) {
-    if (e % every !== 0 && e !== n - 1) continue;
-    lines.push(`epoch ${String(e + 1).padStart(String(n).length)}/${n}  train loss ${num(train[e])}${val ? `  val loss ${num(val[e])}` : ''}`);
-  }
-  return `${lines.join('\n')}\n`;
-}
+/** At most this many weight rows in the table (--json has them all). */
+const MAX_WEIGHT_ROWS = 20;
 
-function comparisonTable(s: TrainSummary): string {
-  const rows: string[][] = [['', 'learned', ...(s.truth ? ['true'] : []), ...(s.least_squares ? ['least squares'] : [])]];
+function parameterRows(s: TrainSummary): string[][] {
+  const multi = s.weights.weight.length > 1;
+  const rows: string[][] = [];
   s.weights.weight.forEach((row, k) => {
     row.forEach((w, j) => {
-      const name = `weight ${s.data.features[j]}${s.weights.weight.length > 1 ? ` → ${s.data.targets[k]}` : ''}`;
-      rows.push([name, num(w), ...(s.truth ? [num(s.truth.coef[k]?.[j])] : []), ...(s.least_squares ? [num(s.least_squares.weight[k][j])] : [])]);
+      const name = `weight ${s.data.features[j]}${multi ? ` → ${s.data.targets[k]}` : ''}`;
+      rows.push([name, fmt(w), ...(s.truth ? [fmt(s.truth.coef[k]?.[j])] : []), ...(s.least_squares ? [fmt(s.least_squares.weight[k][j])] : [])]);
     });
   });
+  if (rows.length > MAX_WEIGHT_ROWS) rows.splice(MAX_WEIGHT_ROWS, rows.length - MAX_WEIGHT_ROWS, [`... ${rows.length - MAX_WEIGHT_ROWS} more (see --json)`]);
   s.weights.bias.forEach((b, k) => {
-    rows.push([`bias${s.weights.bias.length > 1 ? ` ${s.data.targets[k]}` : ''}`, num(b), ...(s.truth ? [num(s.truth.bias)] : []), ...(s.least_squares ? [num(s.least_squares.bias[k])] : [])]);
+    rows.push([`bias${multi ? ` ${s.data.targets[k]}` : ''}`, fmt(b), ...(s.truth ? [fmt(s.truth.bias)] : []), ...(s.least_squares ? [fmt(s.least_squares.bias[k])] : [])]);
   });
-  rows.push(['loss (MSE)', num(s.final.train_loss), ...(s.truth ? [''] : []), ...(s.least_squares ? [num(s.final.least_squares_loss)] : [])]);
-  const widths = rows[0].map((_, c) => Math.max(...rows.map((r) => r[c].length)));
-  return rows.map((r) => r.map((cell, c) => (c === 0 ? cell.padEnd(widths[c]) : cell.padStart(widths[c]))).join('   ').trimEnd()).join('\n');
+  rows.push(['loss (MSE)', fmt(s.final.train_loss), ...(s.truth ? [''] : []), ...(s.least_squares ? [fmt(s.final.least_squares_loss)] : [])]);
+  return rows;
 }
 
-export function finalText(s: TrainSummary, options: { chart: boolean; color: boolean }): string {
-  const c = options.color ? new Chalk({ level: Math.max(1, chalk.level) as 1 | 2 | 3 }) : new Chalk({ level: 0 });
+/** Learned parameters beside the true ones and the least-squares ones, aligned in columns. */
+export function comparisonTable(s: TrainSummary): string {
+  const head = ['', 'learned', ...(s.truth ? ['true'] : []), ...(s.least_squares ? ['least squares'] : [])];
+  const rows = [head, ...parameterRows(s)];
+  const widths = head.map((_, c) => Math.max(...rows.filter((r) => r.length > 1).map((r) => (r[c] ?? '').length)));
+  const line = (r: string[]): string => (r.length === 1 ? r[0] : r.map((cell, c) => (c === 0 ? cell.padEnd(widths[c]) : cell.padStart(widths[c]))).join('   ').trimEnd());
+  return rows.map(line).join('\n');
+}
+
+export interface FinalTextOptions {
+  chart: boolean;
+  /** Colours (palette.ts); PLAIN when absent. */
+  palette?: Palette;
+  /** Terminal width: the chart is at most this wide. */
+  columns?: number;
+}
+
+/** Everything after training: chart, final and baseline losses, the parameter table, timings. */
+export function finalText(s: TrainSummary, o: FinalTextOptions): string {
+  const paint = o.palette ?? PLAIN;
   const parts: string[] = [];
-  if (options.chart) parts.push(lossChart(s.history.train_loss, s.history.val_loss, { color: options.color }));
-  parts.push(`${c.bold('final train loss')} ${num(s.final.train_loss)}${s.final.val_loss !== null ? `   validation loss ${num(s.final.val_loss)}` : ''}`);
-  parts.push(`baseline (always predict the mean): loss ${num(s.final.baseline_loss)}`);
+  if (o.chart) parts.push(lossChart(s.history.train_loss, s.history.val_loss, { palette: paint, width: Math.min(60, (o.columns ?? 80) - 14) }));
+  const val = s.final.val_loss === null ? '' : `   validation loss ${fmt(s.final.val_loss)}`;
+  parts.push(`${paint.bold('final train loss')} ${fmt(s.final.train_loss)}${val}`);
+  parts.push(`baseline (always predict the mean): loss ${fmt(s.final.baseline_loss)}`);
   parts.push('');
   parts.push(comparisonTable(s));
-  if (s.settings.standardize) parts.push('(weights are in the units of the original features)');
+  if (s.settings.standardize === true) parts.push('(weights in the units of the original features)');
+  if (s.least_squares_note !== null) parts.push(`(least squares: ${s.least_squares_note})`);
   parts.push('');
-  parts.push(`trained in ${s.timings.train_s.toFixed(3)} s (${Math.round(s.timings.samples_per_s).toLocaleString('en-US')} samples/s); data loaded in ${s.timings.load_s.toFixed(3)} s`);
+  const rate = thousands(s.timings.samples_per_s);
+  parts.push(`trained in ${s.timings.train_s.toFixed(3)} s (${rate} samples/s); data loaded in ${s.timings.load_s.toFixed(3)} s`);
   return `${parts.join('\n')}\n`;
+}
+
+/** `--json`: the summary as one document; non-finite numbers (none expected) become null. */
+export function summaryJson(s: TrainSummary): string {
+  return `${JSON.stringify(s, (_k, v: unknown) => (typeof v === 'number' && !Number.isFinite(v) ? null : v), 2)}\n`;
 }

@@ -85,8 +85,8 @@ describe('train', () => {
     const doc = JSON.parse(r.stdout);
     assert.equal(doc.history.train_loss.length, 20);
     assert.equal(doc.history.val_loss.length, 20);
-    assert.equal(doc.data.trainRows, 80);
-    assert.equal(doc.data.valRows, 20);
+    assert.equal(doc.data.train_rows, 80);
+    assert.equal(doc.data.val_rows, 20);
     assert.equal(doc.settings.dtype, 'float64');
     assert.ok(doc.final.train_loss < doc.final.baseline_loss / 5);
     assert.ok(Math.abs(doc.weights.weight[0][0] - doc.least_squares.weight[0][0]) < 2);
@@ -109,9 +109,9 @@ describe('train', () => {
   test('on a terminal: the chart and a live line redrawn in place on stderr, colour unless --no-color', async () => {
     const r = await runCli(['train', '--epochs', '300', '--batch-size', '4'], { isTTY: true, color: true });
     assert.equal(r.code, 0, r.stderr);
-    assert.match(r.stderr, /loss per epoch — train/);
+    assert.match(r.stderr, /loss per epoch \(train\)/);
     assert.match(r.stderr, /epoch \d+\/300 {2}loss [\d.]+ {2}[\d,]+ samples\/s {2}ETA [\d.]+ s/);
-    assert.match(r.stderr, /\x1b\[\d+F\x1b\[J/, 'redrawn in place');
+    assert.match(r.stderr, /\x1b\[\d+A\r\x1b\[J/, 'redrawn in place');
     assert.match(r.stdout, /\x1b\[/, 'colour on a terminal');
     const plain = await runCli(['train', '--epochs', '3', '--no-color'], { isTTY: true, color: true });
     assert.doesNotMatch(plain.stdout, /\x1b\[/);
@@ -122,7 +122,7 @@ describe('train', () => {
     controller.abort();
     const r = await runCli(['train', '--save', file('interrupted.json')], { signal: controller.signal });
     assert.equal(r.code, 130);
-    assert.match(r.stderr, /^autograd: interrupted at epoch 1, step 1\n$/);
+    assert.match(r.stderr, /^autograd train: interrupted at epoch 1, step 1\n$/);
     assert.ok(!existsSync(file('interrupted.json')));
   });
 
@@ -166,7 +166,7 @@ describe('train', () => {
       [['train', '--data', file('bad.csv')], 65, /bad\.csv:3:2: invalid number '12abc' in column 2 \('y'\)/],
       [['train', '--data', file('nope.csv')], 66, /cannot read '.*nope\.csv': no such file or directory/],
       [['train', '--lr', '1000', '--epochs', '5'], 1, /training diverged: .* at epoch \d+, step \d+/],
-      [['train', '--epochs', '1', '--save', file('no/dir/m.json')], 73, /cannot write/],
+      [['train', '--epochs', '1', '--save', file('no/dir/m.json')], 73, /cannot create '.*m\.json': no such file or directory/],
       [['nonsense'], 2, /unknown command/],
     ];
     for (const [args, code, message] of cases) {
@@ -202,7 +202,7 @@ describe('predict and eval', () => {
     writeFileSync(file('broken.json'), '{"format":"autograd-linear-model","version":1,"dtype":"float32","feature_names":["x0"],"target_names":["y"],"weight":[[1,2]],"bias":[0]}');
     const r = await runCli(['eval', '--model', file('broken.json'), '--data', file('three.csv')]);
     assert.equal(r.code, 65);
-    assert.match(r.stderr, /not a valid model file: 'weight\[0\]' must be 1 finite numbers/);
+    assert.match(r.stderr, /not a valid model file: 'weight\[0\]' must have 1 value \(one per feature\), got 2/);
     assert.equal((await runCli(['predict', '--model', file('missing.json'), '--data', file('three.csv')])).code, 66);
   });
 });
@@ -233,7 +233,7 @@ test('a real Ctrl-C (SIGINT) during a long run stops it with exit 130', async ()
   child.kill('SIGINT');
   const code = await new Promise<number | null>((resolve) => child.on('exit', (c) => resolve(c)));
   assert.equal(code, 130, stderr);
-  assert.match(stderr, /^autograd: interrupted at epoch \d+, step \d+\n$/);
+  assert.match(stderr, /^autograd train: interrupted at epoch \d+, step \d+\n$/);
   assert.ok(!existsSync(file('sigint.json')));
 });
 

@@ -1,12 +1,13 @@
 // `autograd train`: CSV → TensorDataset → DataLoader → nn.Linear → MSELoss → SGD, with a report or JSON.
 
 import { Command, Option } from 'commander';
+import { existsSync } from 'node:fs';
+import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { UsageError } from '../../errors.js';
 import type { CliContext } from '../context.js';
-import { fileExists, readTextFile } from '../io.js';
-import { columnList, fraction, integerAtLeast, nonNegativeNumber, positiveNumber } from '../options.js';
-import { epochLines, finalText, headerText } from '../train_report.js';
+import { resolvePath } from '../io.js';
+import { columnList, dtype, nonNegativeInteger, nonNegativeNumber, openFraction, positiveInteger, positiveNumber, type DtypeName } from '../options.js';
 
 export interface TrainOptions {
   data: string;
@@ -24,7 +25,7 @@ export interface TrainOptions {
   nesterov: boolean;
   valSplit?: number;
   standardize: boolean;
-  dtype: 'float32' | 'float64';
+  dtype: DtypeName;
   save?: string;
   json: boolean;
   quiet: boolean;
@@ -33,71 +34,73 @@ export interface TrainOptions {
   stream: boolean;
 }
 
-/** The tutorial dataset shipped with the package (resolved from this file, not the working directory). */
-export const TUTORIAL_DATA = fileURLToPath(new URL('../../../../data/tutorial.csv', import.meta.url));
-
-function checkCombinations(o: TrainOptions): void {
-  if (o.nesterov && (o.momentum <= 0 || o.dampening !== 0)) {
-    throw new UsageError('--nesterov needs --momentum greater than 0 and --dampening 0');
+/**
+ * The tutorial dataset shipped with the package: found from this file's location (the nearest ancestor
+ * with package.json and data/tutorial.csv), never from the working directory.
+ */
+export function tutorialDataPath(): string {
+  const here = path.dirname(fileURLToPath(import.meta.url));
+  for (let dir = here; ; dir = path.dirname(dir)) {
+    const file = path.join(dir, 'data', 'tutorial.csv');
+    if (existsSync(path.join(dir, 'package.json')) && existsSync(file)) return file;
+    if (path.dirname(dir) === dir) return path.resolve(here, '../../../../data/tutorial.csv');
   }
-  if (o.stream && (o.valSplit !== undefined || o.standardize)) {
-    throw new UsageError('--stream cannot be combined with --val-split or --standardize (they need the whole file in memory)');
+}
+
+/** Combinations no single option parser can see. The row-count checks wait until the data is read. */
+export function checkCombinations(o: TrainOptions, cwd: string): void {
+  if (o.nesterov && !(o.momentum > 0 && o.dampening === 0)) {
+    throw new UsageError(`--nesterov needs --momentum greater than 0 and --dampening 0 (got --momentum ${o.momentum} --dampening ${o.dampening})`);
+  }
+  if (o.stream && o.valSplit !== undefined) {
+    throw new UsageError('--stream cannot be combined with --val-split (a split needs the whole file in memory)');
+  }
+  if (o.save !== undefined && path.resolve(cwd, o.save) === path.resolve(cwd, o.data)) {
+    throw new UsageError(`--save ${o.save} would overwrite the training data (--data)`);
   }
 }
 
-/** The `.meta.json` sidecar gen-data writes: the true coefficients and bias, when present. */
-function readTruth(file: string): { coef: number[][]; bias: number } | null {
-  const meta = `${file}.meta.json`;
-  if (!fileExists(meta)) return null;
-  try {
-    const m = JSON.parse(readTextFile(meta, 'metadata')) as { coef?: number[][]; bias?: number };
-    return Array.isArray(m.coef) && typeof m.bias === 'number' ? { coef: m.coef, bias: m.bias } : null;
-  } catch {
-    return null;
-  }
-}
+const EXAMPLES = `
+Examples:
+  autograd train                                   # the tutorial: 100 epochs of SGD(lr=0.01), batch 16
+  autograd train --data data.csv --target price --features area,rooms --standardize --save model.json
+  autograd train --data data.csv --lr 0.05 --epochs 50 --val-split 0.2 --momentum 0.9 --nesterov
+  autograd train --data big.csv --stream --batch-size 1024 --epochs 2 --json > run.json
+
+Output: a header (data, model, loss, optimizer), progress on stderr (a live line and chart on a terminal,
+at most ~10 plain lines otherwise), then the loss chart, the final loss, the learned weights beside the
+true ones (from DATA.meta.json, written by gen-data) and the least-squares solution, and the loss of
+always predicting the mean. --json prints one JSON document instead. Exit codes: autograd --help.`;
 
 export function trainCommand(ctx: CliContext): Command {
   return new Command('train')
     .description('train a linear regression (nn.Linear + MSELoss + SGD) on a CSV file')
-    .option('--data <file>', 'CSV file with a header (default: the tutorial dataset in data/tutorial.csv)', TUTORIAL_DATA)
-    .option('--target <columns>', "target column(s) by name or 0-based index (default: 'y', else y0,y1..., else the last)", columnList)
-    .option('--features <columns>', 'feature columns by name or index, comma-separated (default: all others)', columnList)
+    .addOption(new Option('--data <file>', 'CSV file, header row optional').default(tutorialDataPath(), 'data/tutorial.csv shipped with autograd'))
+    .option('--target <columns>', "target column(s), by name or 0-based index (default: 'y', else y0,y1,..., else the last column)", columnList)
+    .option('--features <columns>', 'feature columns, by name or 0-based index, comma-separated (default: all but the target)', columnList)
     .option('--lr <rate>', 'learning rate', positiveNumber, 0.01)
-    .option('--epochs <n>', 'passes over the data', integerAtLeast(1), 100)
-    .option('--batch-size <n>', 'rows per step', integerAtLeast(1), 16)
+    .option('--epochs <n>', 'passes over the data', positiveInteger, 100)
+    .option('--batch-size <n>', 'rows per optimizer step', positiveInteger, 16)
     .option('--no-shuffle', 'keep the file order instead of reshuffling every epoch')
     .option('--drop-last', 'drop the last, smaller batch of each epoch', false)
-    .option('--seed <n>', 'seed for initialisation, shuffling and the validation split', integerAtLeast(0), 0)
+    .option('--seed <n>', 'seed for the initial weights, the shuffling and the validation split', nonNegativeInteger, 0)
     .option('--momentum <m>', 'SGD momentum', nonNegativeNumber, 0)
-    .option('--dampening <d>', 'SGD dampening', nonNegativeNumber, 0)
+    .option('--dampening <d>', 'SGD dampening for momentum', nonNegativeNumber, 0)
     .option('--weight-decay <w>', 'SGD weight decay (L2 penalty)', nonNegativeNumber, 0)
     .option('--nesterov', 'Nesterov momentum (needs --momentum > 0 and --dampening 0)', false)
-    .option('--val-split <fraction>', 'hold out this fraction of rows for validation', fraction)
-    .option('--standardize', 'scale features to mean 0 and standard deviation 1 (statistics saved with the model)', false)
-    .addOption(new Option('--dtype <dtype>', 'tensor precision').choices(['float32', 'float64']).default('float32'))
-    .option('--save <model.json>', 'write the trained model here (atomically)')
-    .option('--json', 'print one JSON document instead of the report', false)
-    .option('--quiet', 'print only the final summary', false)
+    .option('--val-split <fraction>', 'hold out this fraction of the rows (seeded) to report a validation loss', openFraction)
+    .option('--standardize', 'train on features scaled to mean 0, std 1 (the statistics are saved with the model)', false)
+    .addOption(new Option('--dtype <dtype>', 'tensor precision: float32 or float64').argParser(dtype).default('float32'))
+    .option('--save <model.json>', 'write the trained model to this JSON file (atomically)')
+    .option('--json', 'print one JSON document (settings, history, metrics, weights, timings) instead of the report', false)
+    .option('--quiet', 'no header or progress; only the final summary', false)
     .option('--no-chart', 'leave out the loss chart')
-    .option('--no-color', 'no colour even on a terminal')
-    .option('--stream', 'read the CSV in batches instead of loading it whole (files larger than memory)', false)
-    .addHelpText('after', `
-Examples:
-  autograd train                                   # the tutorial: 100 epochs, lr 0.01, batch 16
-  autograd train --data data.csv --lr 0.05 --epochs 50 --val-split 0.2 --save model.json
-  autograd train --data data.csv --standardize --momentum 0.9 --nesterov --json`)
+    .option('--no-color', 'no colour, even on a terminal (NO_COLOR=1 does the same)')
+    .option('--stream', 'read the CSV in batches as it trains, for files larger than memory (shuffles within a 64-batch buffer)', false)
+    .addHelpText('after', EXAMPLES)
     .action(async (o: TrainOptions) => {
-      checkCombinations(o);
-      const { runTraining } = await import('../train_run.js');
-      const summary = await runTraining(o, ctx, readTruth(o.data));
-      if (o.json) {
-        ctx.stdout(`${JSON.stringify(summary, null, 2)}\n`);
-        return;
-      }
-      const color = ctx.color && o.color;
-      if (!o.quiet) ctx.stdout(headerText(summary) + epochLines(summary.history.train_loss, summary.history.val_loss));
-      ctx.stdout(finalText(summary, { chart: o.chart && !o.quiet, color }));
-      if (o.save !== undefined) ctx.stderr(`model saved to ${o.save}\n`);
+      checkCombinations(o, ctx.cwd);
+      const { trainAction } = await import('../train_action.js');
+      await trainAction({ ...o, data: resolvePath(ctx.cwd, o.data), save: o.save === undefined ? undefined : resolvePath(ctx.cwd, o.save) }, ctx);
     });
 }

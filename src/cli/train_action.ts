@@ -1,0 +1,119 @@
+// `autograd train`'s action: header, progress, the run (in memory or --stream), model file, report or JSON.
+
+import path from 'node:path';
+import type { TrainOptions } from './commands/train.js';
+import type { CliContext } from './context.js';
+import { AtomicFile, fileExists, readTextFile } from './io.js';
+import { commitModel, type ModelFile } from './model_file.js';
+import { loadPalette, type Palette } from './palette.js';
+import { createProgress, type Progress } from './progress.js';
+import type { RunHooks, TrainHeader, TrainResult } from './train_common.js';
+import { finalText, headerText, summarize, summaryJson, type Truth } from './train_report.js';
+
+/** A path as the user would write it: relative to the working directory when inside it. */
+export function displayPath(file: string, cwd: string): string {
+  const rel = path.relative(cwd, file);
+  return rel !== '' && !rel.startsWith('..') && !path.isAbsolute(rel) ? rel : file;
+}
+
+interface Sidecar {
+  coef?: unknown;
+  bias?: unknown;
+  feature_names?: unknown;
+  target_names?: unknown;
+}
+
+/** `coef` of a sidecar, reordered to the trained columns by name; null when a column is not in it. */
+function alignTruth(m: Sidecar, features: string[], targets: string[]): Truth | null {
+  const coef = m.coef as number[][];
+  const fNames = Array.isArray(m.feature_names) ? (m.feature_names as string[]) : features;
+  const tNames = Array.isArray(m.target_names) ? (m.target_names as string[]) : targets;
+  const fi = features.map((f) => fNames.indexOf(f));
+  const ti = targets.map((t) => tNames.indexOf(t));
+  if (fi.includes(-1) || ti.includes(-1)) return null;
+  const aligned = ti.map((k) => fi.map((j) => coef[k]?.[j]));
+  return aligned.flat().every((v) => typeof v === 'number' && Number.isFinite(v)) ? { coef: aligned, bias: m.bias as number } : null;
+}
+
+/** The true coefficients from DATA.meta.json (written by gen-data), when there is one that fits. */
+export function readTruth(data: string, features: string[], targets: string[], warn: (message: string) => void): Truth | null {
+  const file = `${data}.meta.json`;
+  if (!fileExists(file)) return null;
+  try {
+    const m = JSON.parse(readTextFile(file, 'metadata')) as Sidecar;
+    if (!Array.isArray(m.coef) || typeof m.bias !== 'number') throw new Error("no 'coef' and 'bias'");
+    return alignTruth(m, features, targets);
+  } catch (err) {
+    warn(`ignoring ${file}: ${(err as Error).message}`);
+    return null;
+  }
+}
+
+function modelFile(o: TrainOptions, r: TrainResult, summary: ReturnType<typeof summarize>): ModelFile {
+  return {
+    format: 'autograd-linear-model',
+    version: 1,
+    dtype: o.dtype,
+    feature_names: r.header.data.features,
+    target_names: r.header.data.targets,
+    weight: r.weight,
+    bias: r.bias,
+    standardization: r.standardization,
+    settings: { data: o.data, ...r.header.settings },
+    metrics: { ...summary.final },
+  };
+}
+
+function progressFor(o: TrainOptions, ctx: CliContext, header: TrainHeader, samplesPerEpoch: number, palette: Palette): Progress {
+  const live = ctx.progressTTY ?? ctx.isTTY;
+  return createProgress({
+    mode: o.json || o.quiet ? 'off' : live ? 'live' : 'lines',
+    epochs: o.epochs,
+    samplesPerEpoch,
+    validation: header.data.val_rows > 0,
+    write: ctx.stderr,
+    chart: o.chart,
+    palette,
+    columns: ctx.columns,
+  });
+}
+
+/** Train with a header before the first step and progress during it; the progress display is always closed. */
+async function runWithProgress(o: TrainOptions, ctx: CliContext, palette: Palette): Promise<TrainResult> {
+  let progress: Progress | null = null;
+  const hooks: RunHooks = {
+    signal: ctx.signal,
+    onStart: (header, samplesPerEpoch) => {
+      if (!o.json && !o.quiet) ctx.stdout(headerText(header, displayPath(o.data, ctx.cwd)));
+      progress = progressFor(o, ctx, header, samplesPerEpoch, palette);
+      return progress;
+    },
+  };
+  try {
+    const run = o.stream ? (await import('./train_stream.js')).runStreaming : (await import('./train_run.js')).runInMemory;
+    return await run(o, hooks);
+  } finally {
+    (progress as Progress | null)?.finish();
+  }
+}
+
+export async function trainAction(o: TrainOptions, ctx: CliContext): Promise<void> {
+  const t0 = performance.now();
+  const palette = await loadPalette(ctx.color && o.color && !o.json);
+  // opened now, written at the end: an unwritable --save fails before training, not after
+  const out = o.save === undefined ? null : AtomicFile.create(o.save);
+  try {
+    const result = await runWithProgress(o, ctx, palette);
+    const header = { ...result.header, data: { ...result.header.data, file: displayPath(o.data, ctx.cwd) } };
+    const truth = readTruth(o.data, header.data.features, header.data.targets, (m) => ctx.stderr(`warning: ${m}\n`));
+    const saved = o.save === undefined ? null : displayPath(o.save, ctx.cwd);
+    const summary = summarize({ ...result, header }, truth, saved, (performance.now() - t0) / 1000);
+    if (out !== null) commitModel(out, modelFile(o, result, summary));
+    if (o.json) ctx.stdout(summaryJson(summary));
+    else ctx.stdout(finalText(summary, { chart: o.chart && !o.quiet, palette, columns: ctx.columns }));
+    if (saved !== null && !o.json) ctx.stderr(`model saved to ${saved}\n`);
+  } catch (err) {
+    out?.discard(); // Ctrl-C, divergence or any failure: the model file is left as it was
+    throw err;
+  }
+}

@@ -1,0 +1,89 @@
+// What both trainers (in memory and --stream) share: the header and result shapes, settings, baselines.
+
+import { lstsq, mseOf } from '../linalg/lstsq.js';
+import type { FitCallbacks } from '../train/fit.js';
+import type { TrainOptions } from './commands/train.js';
+import type { SettingValue, Standardization } from './model_file.js';
+
+/** What is known before the first step: printed as the report's header. */
+export interface TrainHeader {
+  data: { file: string; rows: number; train_rows: number; val_rows: number; features: string[]; targets: string[] };
+  model: string;
+  loss: string;
+  optimizer: string;
+  settings: Record<string, SettingValue>;
+}
+
+/** A linear model's parameters: weight [targets][features], bias [targets]. */
+export interface LinearParams {
+  weight: number[][];
+  bias: number[];
+}
+
+export interface TrainResult {
+  header: TrainHeader;
+  history: { train_loss: number[]; val_loss: number[] | null };
+  /** MSE of the final parameters over the training rows. */
+  final_train_loss: number;
+  /** MSE of always predicting the training targets' mean. */
+  baseline_loss: number;
+  /** The closed-form solution in raw feature units and its training MSE, or why there is none. */
+  least_squares: (LinearParams & { loss: number }) | { skipped: string };
+  /** As trained: in standardized units when `standardization` is set. */
+  weight: number[][];
+  bias: number[];
+  standardization: Standardization | null;
+  timings: { load_s: number; train_s: number; samples_per_s: number };
+}
+
+export interface RunHooks {
+  signal: AbortSignal;
+  /** Called once the data is read and the model built; returns the callbacks for fit(). */
+  onStart(header: TrainHeader, samplesPerEpoch: number): FitCallbacks;
+}
+
+/** The settings as the JSON output and the model file record them (snake_case, like PyTorch's arguments). */
+export function trainSettings(o: TrainOptions): Record<string, SettingValue> {
+  return {
+    lr: o.lr, epochs: o.epochs, batch_size: o.batchSize, shuffle: o.shuffle, drop_last: o.dropLast, seed: o.seed,
+    momentum: o.momentum, dampening: o.dampening, weight_decay: o.weightDecay, nesterov: o.nesterov,
+    val_split: o.valSplit ?? null, standardize: o.standardize, dtype: o.dtype, stream: o.stream,
+  };
+}
+
+/** The optimizer with every setting, in PyTorch's argument names. */
+export function sgdText(o: TrainOptions): string {
+  const py = (b: boolean): string => (b ? 'True' : 'False');
+  return `SGD(lr=${o.lr}, momentum=${o.momentum}, dampening=${o.dampening}, weight_decay=${o.weightDecay}, nesterov=${py(o.nesterov)})`;
+}
+
+/** MSE of predicting each target's mean: the loss any useful model must beat. */
+export function baselineLoss(Y: ArrayLike<number>, rows: number, targets: number): number {
+  let total = 0;
+  for (let k = 0; k < targets; k++) {
+    let mean = 0;
+    for (let i = 0; i < rows; i++) mean += Y[i * targets + k];
+    mean /= rows;
+    for (let i = 0; i < rows; i++) total += (Y[i * targets + k] - mean) ** 2;
+  }
+  return total / (rows * targets);
+}
+
+/** Beyond this many multiply-adds (rows × features²) the QR solve would take longer than the training. */
+export const LSTSQ_BUDGET = 2e8;
+
+/** The closed-form least-squares fit (Householder QR), or the reason it was skipped. */
+export function leastSquares(X: ArrayLike<number>, rows: number, F: number, Y: ArrayLike<number>, T: number): TrainResult['least_squares'] {
+  if (rows * F * F > LSTSQ_BUDGET) return { skipped: `${rows} rows × ${F} features is too large to solve here` };
+  const sol = lstsq(X, rows, F, Y, T);
+  const weight = Array.from({ length: T }, (_, k) => Array.from(sol.weight.subarray(k * F, (k + 1) * F)));
+  return { weight, bias: Array.from(sol.bias), loss: mseOf(X, rows, F, Y, T, sol.weight, sol.bias) };
+}
+
+/** Parameters in raw feature units from standardized ones: w' = w / std, b' = b - Σ w'·mean. */
+export function unstandardize(p: LinearParams, stats: Standardization | null): LinearParams {
+  if (stats === null) return p;
+  const weight = p.weight.map((row) => row.map((w, j) => w / stats.std[j]));
+  const bias = p.bias.map((b, k) => b - weight[k].reduce((s, w, j) => s + w * stats.mean[j], 0));
+  return { weight, bias };
+}
