@@ -1,7 +1,8 @@
 // Engine benchmarks (issue 2): per-op overhead with and without graph recording, and one
-// Linear + MSELoss forward/backward/SGD step at batch 16×1 and 1024×100.
+// Linear + MSELoss forward/backward/SGD step at batch 16×1 and 1024×100 (with and without the wasm kernels).
 
 import * as torch from '../src/index.js';
+import { setFastKernels } from '../src/kernels/select.js';
 import { perIteration } from './timing.js';
 
 export interface EngineFigures {
@@ -9,6 +10,8 @@ export interface EngineFigures {
   opNoGradUs: number;
   step16x1Us: number;
   step1024x100Us: number;
+  /** The same step with the WebAssembly kernels turned off. */
+  step1024x100JsUs: number;
 }
 
 /** Microseconds per `a.mul(b)` on 10-element float32 tensors. */
@@ -39,10 +42,12 @@ function trainingStep(batch: number, features: number): number {
 }
 
 export function runEngineBench(): EngineFigures {
-  return {
-    opRecordedUs: smallOp(true),
-    opNoGradUs: torch.no_grad(() => smallOp(false)),
-    step16x1Us: trainingStep(16, 1),
-    step1024x100Us: trainingStep(1024, 100),
-  };
+  const opRecordedUs = smallOp(true);
+  const opNoGradUs = torch.no_grad(() => smallOp(false));
+  const step16x1Us = trainingStep(16, 1);
+  const step1024x100Us = trainingStep(1024, 100);
+  const previous = setFastKernels(false);
+  const step1024x100JsUs = trainingStep(1024, 100);
+  setFastKernels(previous);
+  return { opRecordedUs, opNoGradUs, step16x1Us, step1024x100Us, step1024x100JsUs };
 }

@@ -1,37 +1,111 @@
-// `npm run bench`: prints the engine figures against the PyTorch 1.13 references measured on this kind of machine.
+// `npm run bench` (build, then node dist/bench/run.js [--quick] [--runs N] [--only w1,w2,w3,w4] [--no-python]):
+// the engine figures of issue 2 and the workloads W1–W4 of issue 5, against PyTorch / pandas run in the
+// same run on the same machine when /usr/bin/python3 has torch, with a plain-JavaScript yardstick.
 
+import { existsSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { genData, largeData, tutorialData, type DataContext, type DataFile } from './datasets.js';
 import { runEngineBench } from './engine.js';
-import { fmt } from './timing.js';
-import { runCsvWorkload, runTrainingWorkloads } from './workloads.js';
+import { Report, type Verdict } from './report.js';
+import { benchCsv } from './csv.js';
+import { loadWorkload, measureLoops, type Workload } from './workloads.js';
+import { ourTrain, pythonCsv, pythonVersions, torchTrain, type TrainFigures } from './whole.js';
 
-/** PyTorch 1.13 (CPU) on the same kind of machine, from the issues. */
-const TORCH = { opRecordedUs: 1.3, step16x1Us: 39, step1024x100Us: 88 };
-
-function row(name: string, ours: number, reference: number | null, unit: string): string {
-  const ratio = reference === null ? '' : `  PyTorch ${fmt(reference)} ${unit}  → ${fmt(reference / ours)}× faster`;
-  return `${name.padEnd(40)} ${fmt(ours).padStart(8)} ${unit}${ratio}`;
+interface Options {
+  quick: boolean;
+  runs: number;
+  only: Set<string>;
+  python: boolean;
 }
 
-function main(): void {
-  console.log(`autograd benchmark — node ${process.version}, ${process.platform}/${process.arch}`);
-  const e = runEngineBench();
-  console.log(row('small op (mul, 10 elems), recorded', e.opRecordedUs, TORCH.opRecordedUs, 'µs'));
-  console.log(row('small op (mul, 10 elems), no_grad', e.opNoGradUs, null, 'µs'));
-  console.log(row('Linear+MSELoss+SGD step, 16×1', e.step16x1Us, TORCH.step16x1Us, 'µs'));
-  console.log(row('Linear+MSELoss+SGD step, 1024×100', e.step1024x100Us, TORCH.step1024x100Us, 'µs'));
-  const quick = process.argv.includes('--quick');
-  const runs = quick ? 1 : 3;
-  console.log('\ntraining throughput, the tutorial loop (median of runs); yardstick: a hand-written JS loop, same gradients');
-  for (const w of runTrainingWorkloads(runs, quick)) {
-    const ref = TORCH_LOOP[w.name.slice(0, 2)];
-    console.log(`${w.name.padEnd(40)} ${fmt(w.samplesPerSec / 1e6).padStart(8)} M samples/s  yardstick ${fmt(w.yardstickSamplesPerSec / 1e6)} M/s  PyTorch loop ${fmt(ref / 1e6)} M/s → ${fmt(w.samplesPerSec / ref)}×`);
+function parseOptions(argv: string[]): Options {
+  const quick = argv.includes('--quick');
+  const at = (flag: string): string | undefined => {
+    const i = argv.indexOf(flag);
+    return i >= 0 ? argv[i + 1] : undefined;
+  };
+  const runs = Number(at('--runs') ?? (quick ? 1 : 3));
+  const only = new Set((at('--only') ?? 'w1,w2,w3,w4').split(','));
+  return { quick, runs, only, python: !argv.includes('--no-python') };
+}
+
+/** [node, entry] for our CLI: bin/autograd.js when this is dist/, else this build folder's cli_entry.js. */
+function cliArgv(root: string): string[] {
+  const here = path.dirname(fileURLToPath(import.meta.url));
+  const fromDist = path.resolve(here, '..') === path.join(root, 'dist');
+  return [process.execPath, fromDist ? path.join(root, 'bin', 'autograd.js') : path.join(here, 'cli_entry.js')];
+}
+
+function machineLine(py: string | null): string {
+  const cpus = os.cpus();
+  return `machine: ${cpus[0]?.model ?? 'unknown cpu'}, ${cpus.length} cores, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB; ` +
+    `node ${process.version} ${process.platform}/${process.arch}; python: ${py ?? 'no /usr/bin/python3 with torch (references skipped)'}`;
+}
+
+const W: Record<string, Workload> = {
+  w1: { name: 'W1 100×1, batch 16, 100 epochs', batch: 16, epochs: 100, lr: 0.01 },
+  w2: { name: 'W2 100,000×10, batch 64, 5 epochs', batch: 64, epochs: 5, lr: 0.01 },
+  w3: { name: 'W3 1,000,000×100, batch 1024, 2 epochs', batch: 1024, epochs: 2, lr: 0.001 },
+};
+
+interface References {
+  tutorial: TrainFigures | null;
+  best: TrainFigures | null;
+}
+
+/** PyTorch's tutorial loop and best case (for W3 the faster of 1 and 2 threads). */
+function references(o: Options, refDir: string, d: DataFile, w: Workload, key: string): References {
+  if (!o.python) return { tutorial: null, best: null };
+  const heavy = key === 'w3';
+  const tutorial = torchTrain(refDir, d.file, w, 'dataloader', 1, heavy ? 1 : key === 'w1' ? Math.max(o.runs, 5) : o.runs);
+  let best = torchTrain(refDir, d.file, w, 'slice', 1, o.runs);
+  if (heavy) {
+    const two = torchTrain(refDir, d.file, w, 'slice', 2, o.runs);
+    if (two.samplesPerSec > best.samplesPerSec) best = two;
   }
-  const csv = runCsvWorkload(runs, quick);
-  console.log(`\nW4 CSV load (${fmt(csv.mb)} MB, float32)${''.padEnd(14)} ${fmt(csv.mbPerSec).padStart(8)} MB/s  (pandas here: 96–128 MB/s)`);
+  return { tutorial, best };
 }
 
-/** PyTorch 1.13's tutorial DataLoader loop on this kind of machine (issue 5's table, samples/s). */
-const TORCH_LOOP: Record<string, number> = { W1: 143e3, W2: 316e3, W3: 229e3 };
+async function trainingWorkload(o: Options, ctx: DataContext, refDir: string, key: string, report: Report): Promise<void> {
+  const w = W[key];
+  const d = key === 'w1' ? tutorialData(ctx) : key === 'w2' ? genData(ctx, 'w2', 100_000, 10, 2) : largeData(ctx, o.quick ? 200_000 : 1_000_000, 100);
+  const name = o.quick && key === 'w3' ? `${w.name} (--quick: ${d.rows.toLocaleString('en-US')} rows)` : w.name;
+  const loops = measureLoops(w, await loadWorkload(d.file), o.runs);
+  let ours: TrainFigures | null = null;
+  try {
+    // W3 once: the CLI's least-squares comparison after training takes minutes at 1,000,000 × 100
+    ours = ourTrain(ctx.cli, d.file, w, key === 'w1' ? Math.max(o.runs, 5) : key === 'w3' ? 1 : o.runs);
+  } catch (err) {
+    console.error(`autograd train failed: ${(err as Error).message.split('\n')[0]}`);
+  }
+  const refs = references(o, refDir, d, w, key);
+  report.training(name, key, d, loops, ours, refs.tutorial, refs.best);
+}
 
-main();
+async function main(): Promise<void> {
+  const o = parseOptions(process.argv.slice(2));
+  const root = process.cwd();
+  if (!existsSync(path.join(root, 'package.json'))) throw new Error('run the bench from the repository root');
+  const py = o.python ? pythonVersions() : null;
+  o.python = py !== null;
+  const report = new Report((line) => console.log(line));
+  report.line(`autograd benchmark — ${new Date().toISOString()}`);
+  report.line(machineLine(py));
+  report.engine(runEngineBench());
+  const ctx: DataContext = { root, outDir: path.join(root, 'bench', 'out'), cli: cliArgv(root), log: (l) => console.error(l) };
+  const refDir = path.join(root, 'bench', 'reference');
+  for (const key of ['w1', 'w2', 'w3']) if (o.only.has(key)) await trainingWorkload(o, ctx, refDir, key, report);
+  if (o.only.has('w4')) {
+    const d = genData(ctx, 'w4', o.quick ? 200_000 : 1_000_000, 20, 4);
+    const ours = (await benchCsv(d.file, o.runs)).mbPerSec; // bench/csv.ts: loadCsv into float32, median
+    const pandas = o.python ? pythonCsv(refDir, d.file, 'pandas', o.runs) : null;
+    const loadtxt = o.python ? pythonCsv(refDir, d.file, 'loadtxt', o.runs) : null;
+    report.csv(d, ours, pandas, loadtxt);
+  }
+  const verdicts: Verdict[] = report.verdicts();
+  if (verdicts.length > 0) report.summary(verdicts);
+}
 
+await main();
