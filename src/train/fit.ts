@@ -7,6 +7,7 @@ import type { Optimizer } from '../optim/optimizer.js';
 import { sameShape } from '../tensor/shape.js';
 import type { Storage } from '../tensor/dtype.js';
 import type { Tensor } from '../tensor/tensor.js';
+import { FusedLinearMse } from './fused.js';
 
 export interface StepInfo {
   /** 1-based epoch and step within the epoch. */
@@ -88,20 +89,34 @@ class ParamBackup {
   }
 }
 
-/** One optimisation step; parameters are restored and an error thrown if it would make them non-finite. */
-function trainStep(o: FitOptions, params: readonly Tensor[], backup: ParamBackup, batch: Tensor[], epoch: number, step: number): number {
-  const x = batch[0];
-  const y = batch[1];
+/** What every step of one fit() shares. */
+interface StepState {
+  params: readonly Tensor[];
+  backup: ParamBackup;
+  /** The fused Linear + MSELoss step when the model and loss allow it (same results, no graph). */
+  fused: FusedLinearMse | null;
+}
+
+/** The batch's loss value, and the graph to run backward on (null when the fused step computed it). */
+function forwardLoss(o: FitOptions, s: StepState, x: Tensor, y: Tensor): { value: number; loss: Tensor | null } {
+  const fused = s.fused === null ? null : s.fused.forward(x, y);
+  if (fused !== null) return { value: fused, loss: null };
   const pred = o.model.forward(x);
   const loss = callLoss(o.loss_fn, pred, alignTarget(pred, y));
-  const value = loss.item();
+  return { value: loss.item(), loss };
+}
+
+/** One optimisation step; parameters are restored and an error thrown if it would make them non-finite. */
+function trainStep(o: FitOptions, s: StepState, batch: Tensor[], epoch: number, step: number): number {
+  const { value, loss } = forwardLoss(o, s, batch[0], batch[1]);
   if (!Number.isFinite(value)) throw new TrainingDivergedError(divergedMessage(`the loss became ${value}`, epoch, step), epoch, step);
   o.optimizer.zero_grad();
-  loss.backward();
-  backup.save(params);
+  if (loss === null) s.fused?.backward();
+  else loss.backward();
+  s.backup.save(s.params);
   o.optimizer.step();
-  if (!allFinite(params)) {
-    backup.restore(params);
+  if (!allFinite(s.params)) {
+    s.backup.restore(s.params);
     throw new TrainingDivergedError(divergedMessage('a parameter became non-finite', epoch, step), epoch, step);
   }
   return value;
@@ -124,15 +139,14 @@ export function evaluateLoss(model: Module, loader: Iterable<Tensor[]>, loss_fn:
 
 /** The training loop as a generator that pauses after every epoch (fit runs it through; fitAsync awaits between). */
 function* epochs(o: FitOptions, history: History): Generator<EpochInfo> {
-  const params = [...o.model.parameters()];
-  const backup = new ParamBackup();
+  const state: StepState = { params: [...o.model.parameters()], backup: new ParamBackup(), fused: FusedLinearMse.for(o.model, o.loss_fn) };
   for (let epoch = 1; epoch <= o.epochs; epoch++) {
     let sum = 0;
     let steps = 0;
     let samples = 0;
     for (const batch of o.loader) {
       if (o.signal?.aborted === true) throw new InterruptedError(`interrupted at epoch ${epoch}, step ${steps + 1}`);
-      const value = trainStep(o, params, backup, batch, epoch, steps + 1);
+      const value = trainStep(o, state, batch, epoch, steps + 1);
       steps++;
       sum += value;
       const batchSize = batch[0].ndim === 0 ? 1 : batch[0].shape[0];

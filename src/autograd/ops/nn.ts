@@ -24,8 +24,8 @@ function linearName(xNd: number, hasBias: boolean): string {
   return hasBias ? 'AddBackward0' : 'UnsafeViewBackward0';
 }
 
-/** Column sums of a rows × cols matrix, accumulated in float64 in row order. */
-function sumRows(g: Storage, rows: number, cols: number, dtype: Tensor['dtype']): Storage {
+/** Column sums of a rows × cols matrix, accumulated in float64 in row order (db = Σ_rows dY). */
+export function sumRows(g: Storage, rows: number, cols: number, dtype: Tensor['dtype']): Storage {
   const out = allocStorage(dtype, cols);
   if (cols === 1) {
     let s = 0;
@@ -37,6 +37,23 @@ function sumRows(g: Storage, rows: number, cols: number, dtype: Tensor['dtype'])
   for (let r = 0; r < rows; r++) for (let o = 0; o < cols; o++) acc[o] += g[r * cols + o];
   out.set(acc);
   return out;
+}
+
+/** The values of x Wᵀ + b for X [rows, inF], W [outF, inF], B [outF] (the bias added after the product). */
+export function linearForward(X: Storage, W: Storage, B: Storage | null, rows: number, inF: number, outF: number, dtype: Tensor['dtype']): Storage {
+  const out = allocPooled(dtype, rows * outF);
+  gemm({ data: X, offset: 0, rs: inF, cs: 1 }, { data: W, offset: 0, rs: 1, cs: inF }, rows, inF, outF, out, 0);
+  if (B !== null) {
+    for (let r = 0; r < rows; r++) for (let o = 0; o < outF; o++) out[r * outF + o] += B[o];
+  }
+  return out;
+}
+
+/** dW = dYᵀ · X for the upstream gradient g [rows, outF] and X [rows, inF]. */
+export function linearWeightGrad(g: Storage, X: Storage, rows: number, inF: number, outF: number, dtype: Tensor['dtype']): Storage {
+  const gw = allocPooled(dtype, outF * inF);
+  gemm({ data: g, offset: 0, rs: 1, cs: outF }, { data: X, offset: 0, rs: inF, cs: 1 }, outF, rows, inF, gw, 0);
+  return gw;
 }
 
 /** y = x Wᵀ + b for x [..., in], W [out, in], b [out]: one node whose backward is three GEMM-shaped loops. */
@@ -55,12 +72,7 @@ export function linear(x: Tensor, weight: Tensor, bias?: Tensor | null): Tensor 
   const dtype = resultType(b === null ? [x, weight] : [x, weight, b]);
   const X = x.dtype === dtype ? x._data : Float64Array.from(x._data);
   const W = weight.dtype === dtype ? weight._data : Float64Array.from(weight._data);
-  const out = allocPooled(dtype, rows * outF);
-  gemm({ data: X, offset: 0, rs: inF, cs: 1 }, { data: W, offset: 0, rs: 1, cs: inF }, rows, inF, outF, out, 0);
-  if (b !== null) {
-    const B = b._data;
-    for (let r = 0; r < rows; r++) for (let o = 0; o < outF; o++) out[r * outF + o] += B[o];
-  }
+  const out = linearForward(X, W, b === null ? null : b._data, rows, inF, outF, dtype);
   const outShape = x.ndim <= 1 ? [outF] : [...x.shape.slice(0, -1), outF];
   const result = new Tensor(out, outShape);
   if (!shouldRecord(x, weight, b)) return result;
@@ -68,8 +80,7 @@ export function linear(x: Tensor, weight: Tensor, bias?: Tensor | null): Tensor 
   return attach(result, linearName(x.ndim, b !== null), inputs, (g, needs) => {
     const gx = needs[0] ? allocPooled(dtype, X.length) : null; // dX = dY · W
     if (gx !== null) gemm({ data: g, offset: 0, rs: outF, cs: 1 }, { data: W, offset: 0, rs: inF, cs: 1 }, rows, outF, inF, gx, 0);
-    const gw = needs[1] ? allocPooled(dtype, W.length) : null; // dW = dYᵀ · X
-    if (gw !== null) gemm({ data: g, offset: 0, rs: 1, cs: outF }, { data: X, offset: 0, rs: inF, cs: 1 }, outF, rows, inF, gw, 0);
+    const gw = needs[1] ? linearWeightGrad(g, X, rows, inF, outF, dtype) : null;
     const gb = b !== null && needs[2] ? sumRows(g, rows, outF, dtype) : null; // db = Σ_rows dY
     return [gx, gw, gb];
   }, inputs);
@@ -171,6 +182,21 @@ function scalarOf(value: number, dtype: Tensor['dtype']): Tensor {
   return new Tensor(out, []);
 }
 
+/** d/dinput of mse_loss: norm·(input - target)·g with norm 2/N ('mean') or 2, g the upstream gradient. */
+export function mseInputGrad(I: Storage, ia: Int32Array | null, T: Storage, it: Int32Array | null, n: number, reduction: Reduction, g: Storage, dtype: Tensor['dtype']): Storage {
+  const norm = reduction === 'mean' ? 2 / n : 2;
+  const gi = allocPooled(dtype, n);
+  for (let i = 0; i < n; i++) {
+    gi[i] = norm * (I[ia === null ? i : ia[i]] - T[it === null ? i : it[i]]) * upstreamAt(g, i, reduction);
+  }
+  return gi;
+}
+
+/** The value of mse_loss with reduction 'mean' or 'sum' on same-shaped input and target, as its result tensor holds it. */
+export function mseLossValue(I: Storage, T: Storage, n: number, reduction: 'mean' | 'sum', dtype: Tensor['dtype']): number {
+  return scalarOf(sumSquaredErrors(I, null, T, null, n, reduction), dtype)._data[0];
+}
+
 /** mean((input - target)²); d/dinput = norm·(input - target)·g with norm 2/N ('mean') or 2. */
 export function mse_loss(input: Tensor, target: Tensor, reduction: Reduction = 'mean'): Tensor {
   checkReduction(reduction);
@@ -181,12 +207,8 @@ export function mse_loss(input: Tensor, target: Tensor, reduction: Reduction = '
   const n = numel(shape);
   const result = reduction === 'none' ? reduceLoss(squaredErrors(I, ia, T, it, n), shape, reduction, dtype) : scalarOf(sumSquaredErrors(I, ia, T, it, n, reduction), dtype);
   if (!shouldRecord(input, target)) return result;
-  const norm = reduction === 'mean' ? 2 / n : 2;
   return attach(result, 'MseLossBackward0', [input, target], (g, needs) => {
-    const gi = allocPooled(dtype, n);
-    for (let i = 0; i < n; i++) {
-      gi[i] = norm * (I[ia === null ? i : ia[i]] - T[it === null ? i : it[i]]) * upstreamAt(g, i, reduction);
-    }
+    const gi = mseInputGrad(I, ia, T, it, n, reduction, g, dtype);
     let gt: Storage | null = null;
     if (needs[1]) {
       gt = allocPooled(dtype, n);

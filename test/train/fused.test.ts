@@ -1,0 +1,140 @@
+// fit()'s fused Linear + MSELoss step gives the same losses and parameters, bit for bit, as the graph
+// path (setFusedSteps(false)), and is used only where it applies.
+
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import * as torch from '../../src/index.js';
+import { setFusedSteps } from '../../src/kernels/select.js';
+import { FusedLinearMse } from '../../src/train/fused.js';
+
+interface Case {
+  name: string;
+  dtype: 'float32' | 'float64';
+  rows: number;
+  features: number;
+  outputs: number;
+  batch: number;
+  bias?: boolean;
+  reduction?: 'mean' | 'sum';
+  sgd: { lr: number; momentum?: number; dampening?: number; weight_decay?: number; nesterov?: boolean; maximize?: boolean };
+  /** Targets as [N] (the tutorial's y, reshaped by fit) instead of [N, outputs]. */
+  flatTarget?: boolean;
+}
+
+const CASES: Case[] = [
+  { name: 'the tutorial: float32, 100×1, batch 16, flat target', dtype: 'float32', rows: 100, features: 1, outputs: 1, batch: 16, sgd: { lr: 0.01 }, flatTarget: true },
+  { name: 'float64, 3 outputs, sum, nesterov momentum and weight decay, ragged last batch', dtype: 'float64', rows: 53, features: 4, outputs: 3, batch: 7, reduction: 'sum', sgd: { lr: 1e-3, momentum: 0.9, nesterov: true, weight_decay: 0.01 } },
+  { name: 'float32, 100 features, batch 256 (the wasm kernels), dampened momentum', dtype: 'float32', rows: 1000, features: 100, outputs: 1, batch: 256, sgd: { lr: 1e-3, momentum: 0.5, dampening: 0.1 } },
+  { name: 'float32 without bias, 2 outputs, plain SGD', dtype: 'float32', rows: 40, features: 2, outputs: 2, batch: 8, bias: false, sgd: { lr: 0.05 } },
+];
+
+interface Run {
+  steps: number[];
+  epochs: number[];
+  params: number[][];
+}
+
+function run(c: Case, fused: boolean): Run {
+  const previous = setFusedSteps(fused);
+  try {
+    const gen = new torch.Generator(5);
+    const X = torch.randn(c.rows, c.features, { generator: gen, dtype: c.dtype });
+    const y = torch.randn(...(c.flatTarget === true ? [c.rows] : [c.rows, c.outputs]), { generator: gen, dtype: c.dtype }).mul(3);
+    const model = new torch.nn.Linear(c.features, c.outputs, { bias: c.bias ?? true, dtype: c.dtype, generator: gen });
+    const history = torch.fit({
+      model,
+      loader: new torch.DataLoader(new torch.TensorDataset(X, y), { batch_size: c.batch, shuffle: true, generator: gen }),
+      loss_fn: new torch.nn.MSELoss({ reduction: c.reduction ?? 'mean' }),
+      optimizer: new torch.optim.SGD(model.parameters(), c.sgd),
+      epochs: 4,
+    });
+    return { steps: history.step_losses, epochs: history.train_loss, params: [...model.parameters()].map((p) => Array.from(p.detach().numpy())) };
+  } finally {
+    setFusedSteps(previous);
+  }
+}
+
+describe('fused Linear + MSELoss step', () => {
+  for (const c of CASES) {
+    test(`same step losses and parameters as the graph, bit for bit: ${c.name}`, () => {
+      const fast = run(c, true);
+      const graph = run(c, false);
+      assert.equal(fast.steps.length, 4 * Math.ceil(c.rows / c.batch));
+      assert.deepEqual(fast.steps, graph.steps);
+      assert.deepEqual(fast.epochs, graph.epochs);
+      assert.deepEqual(fast.params, graph.params);
+      assert.ok(fast.epochs[3] < fast.epochs[0], 'the run trains');
+    });
+  }
+
+  test('a diverging run stops at the same step with the same message and parameters either way', () => {
+    const attempt = (fused: boolean): { message: string; params: number[][] } => {
+      const previous = setFusedSteps(fused);
+      try {
+        const gen = new torch.Generator(2);
+        const X = torch.randn(64, 3, { generator: gen }).mul(1e3);
+        const y = torch.randn(64, 1, { generator: gen });
+        const model = new torch.nn.Linear(3, 1, { generator: gen });
+        const optimizer = new torch.optim.SGD(model.parameters(), { lr: 10 });
+        const loader = new torch.DataLoader(new torch.TensorDataset(X, y), { batch_size: 8 });
+        const message = (() => {
+          try {
+            torch.fit({ model, loader, loss_fn: new torch.nn.MSELoss(), optimizer, epochs: 50 });
+          } catch (err) {
+            return (err as Error).message;
+          }
+          return 'no error';
+        })();
+        return { message, params: [...model.parameters()].map((p) => Array.from(p.detach().numpy())) };
+      } finally {
+        setFusedSteps(previous);
+      }
+    };
+    const fast = attempt(true);
+    assert.match(fast.message, /^training diverged: .* at epoch \d+, step \d+/);
+    assert.deepEqual(fast, attempt(false));
+    assert.ok(fast.params.flat().every(Number.isFinite));
+  });
+
+  test('applies only to exactly nn.Linear with nn.MSELoss, and leaves other batches to the graph', () => {
+    const model = new torch.nn.Linear(2, 1, { generator: new torch.Generator(1) });
+    assert.notEqual(FusedLinearMse.for(model, new torch.nn.MSELoss()), null);
+    assert.equal(FusedLinearMse.for(model, new torch.nn.MSELoss({ reduction: 'none' })), null);
+    assert.equal(FusedLinearMse.for(model, new torch.nn.BCEWithLogitsLoss()), null);
+    assert.equal(FusedLinearMse.for(model, (a: torch.Tensor, b: torch.Tensor) => torch.nn.functional.mse_loss(a, b)), null);
+    class Scaled extends torch.nn.Linear {
+      override forward(x: torch.Tensor): torch.Tensor {
+        return super.forward(x).mul(2);
+      }
+    }
+    assert.equal(FusedLinearMse.for(new Scaled(2, 1), new torch.nn.MSELoss()), null);
+    const patched = new torch.nn.Linear(2, 1);
+    patched.forward = (x: torch.Tensor) => x.sum(1, true);
+    assert.equal(FusedLinearMse.for(patched, new torch.nn.MSELoss()), null);
+
+    const step = FusedLinearMse.for(model, new torch.nn.MSELoss())!;
+    const x = torch.ones(4, 2);
+    assert.equal(typeof step.forward(x, torch.ones(4)), 'number');
+    assert.equal(step.forward(x.to('float64'), torch.ones(4)), null, 'mixed dtypes');
+    assert.equal(step.forward(torch.ones(4, 2, { requires_grad: true }), torch.ones(4)), null, 'input requires grad');
+    assert.equal(step.forward(x, torch.ones(4, 2)), null, 'target to be broadcast');
+    assert.equal(torch.no_grad(() => step.forward(x, torch.ones(4))), null, 'grad mode off');
+    assert.throws(() => step.backward(), /without a forward/);
+  });
+
+  test('backward accumulates into .grad exactly as loss.backward() does', () => {
+    const gen = new torch.Generator(8);
+    const x = torch.randn(9, 3, { generator: gen });
+    const y = torch.randn(9, 2, { generator: gen });
+    const model = new torch.nn.Linear(3, 2, { generator: gen });
+    const step = FusedLinearMse.for(model, new torch.nn.MSELoss())!;
+    const value = step.forward(x, y)!;
+    step.backward();
+    const fusedGrads = [...model.parameters()].map((p) => Array.from(p.grad!.numpy()));
+    model.zero_grad();
+    const loss = torch.nn.functional.mse_loss(model.forward(x), y);
+    loss.backward();
+    assert.equal(value, loss.item());
+    assert.deepEqual(fusedGrads, [...model.parameters()].map((p) => Array.from(p.grad!.numpy())));
+  });
+});
