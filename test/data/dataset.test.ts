@@ -3,6 +3,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import * as torch from '../../src/index.js';
+import { permutation } from '../../src/random/source.js';
 
 test('TensorDataset checks sizes like PyTorch', () => {
   assert.throws(() => new torch.TensorDataset(torch.ones(3), torch.ones(4)), { message: 'Size mismatch between tensors' });
@@ -46,4 +47,26 @@ test('standardization and the seeded split', () => {
   assert.equal(val[0].numel(), 3);
   assert.deepEqual([...train[0].tolist() as number[], ...val[0].tolist() as number[]].sort((p, q) => p - q), Array.from({ length: 10 }, (_, i) => i));
   assert.throws(() => torch.trainValSplit([torch.arange(2)], 0.1, new torch.Generator(2)), /leaves 0 validation and 2 training rows/);
+});
+
+test('gathering rows: every row size and a source too large for the cache (touched before copying) give the rows asked for', () => {
+  // 100 float32 rows of 90,000 × 100 = 36 MB: above gatherRows' out-of-cache threshold; 1, 10 and 70 columns below it
+  for (const [rows, cols] of [[1000, 1], [1000, 10], [1000, 70], [90_000, 100]]) {
+    const data = new Float32Array(rows * cols);
+    for (let i = 0; i < data.length; i++) data[i] = i % 9973;
+    const ds = new torch.TensorDataset(torch.from_numpy(data, [rows, cols]));
+    const loader = new torch.DataLoader(ds, { batch_size: 37, shuffle: true, generator: new torch.Generator(3) });
+    const order = permutation(new torch.Generator(3), rows);
+    let seen = 0;
+    for (const [batch] of loader) {
+      const got = batch.numpy();
+      for (let r = 0; r < batch.shape[0]; r++) {
+        const src = order[seen + r] * cols;
+        for (let c = 0; c < cols; c++) if (got[r * cols + c] !== data[src + c]) assert.fail(`${rows}×${cols}: row ${seen + r}, column ${c}`);
+      }
+      seen += batch.shape[0];
+      if (seen > 400) break;
+    }
+    assert.ok(seen > 400);
+  }
 });
