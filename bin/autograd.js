@@ -1,3 +1,3 @@
 #!/usr/bin/env node
-import { main } from '../dist/src/cli/main.js';
+import { main } from '../dist/cli.js';
 process.exitCode = await main(process.argv.slice(2));
