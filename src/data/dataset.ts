@@ -4,7 +4,7 @@ import { ValueError } from '../errors.js';
 import { default_generator } from '../random/generator.js';
 import { permutation, type RandomSource } from '../random/source.js';
 import { allocPooled } from '../kernels/pool.js';
-import type { Storage } from '../tensor/dtype.js';
+import { allocStorage, type Storage } from '../tensor/dtype.js';
 import { Tensor } from '../tensor/tensor.js';
 
 /** A map-style dataset: `length` samples, each a tuple of tensors. */
@@ -59,10 +59,19 @@ function touchRows(src: Storage, indices: ArrayLike<number>, start: number, end:
 
 /** Rows `indices[start..end)` of `t` (first dimension) copied into one contiguous tensor. */
 export function gatherRows(t: Tensor, indices: ArrayLike<number>, start: number, end: number): Tensor {
-  const rowSize = t.shape[0] === 0 ? 0 : t.numel() / t.shape[0];
-  const src = t._data;
+  const rowSize = rowSizeOf(t);
+  const out = allocPooled(t.dtype, (end - start) * rowSize);
+  copyRows(t._data, indices, start, end, rowSize, out);
+  return new Tensor(out, [end - start, ...t.shape.slice(1)]);
+}
+
+function rowSizeOf(t: Tensor): number {
+  return t.shape[0] === 0 ? 0 : t.numel() / t.shape[0];
+}
+
+/** Rows `indices[start..end)` of `src` (rows of `rowSize`) copied to the start of `out`. */
+function copyRows(src: Storage, indices: ArrayLike<number>, start: number, end: number, rowSize: number, out: Storage): void {
   const count = end - start;
-  const out = allocPooled(t.dtype, count * rowSize);
   if (rowSize > 0 && src.byteLength > OUT_OF_CACHE_BYTES) touchRows(src, indices, start, end, rowSize);
   if (rowSize === 1) {
     for (let i = 0; i < count; i++) out[i] = src[indices[start + i]];
@@ -78,7 +87,6 @@ export function gatherRows(t: Tensor, indices: ArrayLike<number>, start: number,
       out.set(src.subarray(from, from + rowSize), i * rowSize);
     }
   }
-  return new Tensor(out, [count, ...t.shape.slice(1)]);
 }
 
 /** Stack the i-th tensors of several samples along a new first dimension. */
@@ -141,19 +149,42 @@ export class DataLoader implements Iterable<Tensor[]> {
   }
 
   *[Symbol.iterator](): Iterator<Tensor[]> {
+    yield* this.batches(null);
+  }
+
+  /**
+   * The same batches in the same order, from the same draws of the generator, but gathered into buffers
+   * that are reused: each batch is overwritten by the next, and a big batch costs no fresh allocation.
+   * NOTE: only for a consumer that keeps no batch past its step (fit's fused Linear + MSELoss step).
+   */
+  _reusedBatches(): Iterable<Tensor[]> {
+    return { [Symbol.iterator]: () => this.batches([]) };
+  }
+
+  private *batches(buffers: Storage[] | null): Generator<Tensor[]> {
     const order = this.epochOrder();
     const n = order.length;
     const ds = this.dataset;
     for (let start = 0; start < n; start += this.batch_size) {
       const end = Math.min(start + this.batch_size, n);
       if (this.drop_last && end - start < this.batch_size) return;
-      if (ds instanceof TensorDataset) {
-        yield ds.tensors.map((t) => gatherRows(t, order, start, end));
-      } else {
+      if (!(ds instanceof TensorDataset)) {
         const samples: Tensor[][] = [];
         for (let i = start; i < end; i++) samples.push(ds.get(order[i]));
         yield collate(samples);
+      } else if (buffers === null) {
+        yield ds.tensors.map((t) => gatherRows(t, order, start, end));
+      } else {
+        yield ds.tensors.map((t, k) => this.gatherReused(t, order, start, end, buffers, k));
       }
     }
+  }
+
+  private gatherReused(t: Tensor, order: ArrayLike<number>, start: number, end: number, buffers: Storage[], k: number): Tensor {
+    const rowSize = rowSizeOf(t);
+    buffers[k] ??= allocStorage(t.dtype, this.batch_size * rowSize);
+    const out = buffers[k].subarray(0, (end - start) * rowSize);
+    copyRows(t._data, order, start, end, rowSize, out);
+    return new Tensor(out, [end - start, ...t.shape.slice(1)]);
   }
 }

@@ -7,6 +7,7 @@ import type { Optimizer } from '../optim/optimizer.js';
 import { sameShape } from '../tensor/shape.js';
 import type { Storage } from '../tensor/dtype.js';
 import type { Tensor } from '../tensor/tensor.js';
+import { DataLoader } from '../data/dataset.js';
 import { FusedLinearMse } from './fused.js';
 
 export interface StepInfo {
@@ -106,6 +107,16 @@ function forwardLoss(o: FitOptions, s: StepState, x: Tensor, y: Tensor): { value
   return { value: loss.item(), loss };
 }
 
+/**
+ * The loader's batches; with the fused step and a DataLoader over a TensorDataset, gathered into reused
+ * buffers (the same batches: nothing but the step sees them, and it keeps none).
+ */
+function batchesOf(o: FitOptions, s: StepState): Iterable<Tensor[]> {
+  const loader = o.loader;
+  const plain = loader instanceof DataLoader && Object.getPrototypeOf(loader) === DataLoader.prototype;
+  return s.fused !== null && plain ? loader._reusedBatches() : loader;
+}
+
 /** One optimisation step; parameters are restored and an error thrown if it would make them non-finite. */
 function trainStep(o: FitOptions, s: StepState, batch: Tensor[], epoch: number, step: number): number {
   const { value, loss } = forwardLoss(o, s, batch[0], batch[1]);
@@ -144,7 +155,7 @@ function* epochs(o: FitOptions, history: History): Generator<EpochInfo> {
     let sum = 0;
     let steps = 0;
     let samples = 0;
-    for (const batch of o.loader) {
+    for (const batch of batchesOf(o, state)) {
       if (o.signal?.aborted === true) throw new InterruptedError(`interrupted at epoch ${epoch}, step ${steps + 1}`);
       const value = trainStep(o, state, batch, epoch, steps + 1);
       steps++;

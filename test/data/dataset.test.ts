@@ -70,3 +70,22 @@ test('gathering rows: every row size and a source too large for the cache (touch
     assert.ok(seen > 400);
   }
 });
+
+test('_reusedBatches: the same batches from the same draws, in one buffer per tensor that each batch overwrites', () => {
+  const ds = new torch.TensorDataset(torch.arange(60).reshape(20, 3), torch.arange(20));
+  const fresh = new torch.DataLoader(ds, { batch_size: 6, shuffle: true, generator: new torch.Generator(4) });
+  const reused = new torch.DataLoader(ds, { batch_size: 6, shuffle: true, generator: new torch.Generator(4) });
+  for (let epoch = 0; epoch < 2; epoch++) {
+    const expected = [...fresh].map((b) => b.map((t) => t.tolist()));
+    const got: unknown[] = [];
+    const buffers = new Set<ArrayBufferLike>();
+    for (const batch of reused._reusedBatches()) {
+      got.push(batch.map((t) => t.tolist()));
+      buffers.add(batch[0].numpy().buffer);
+    }
+    assert.deepEqual(got, expected);
+    assert.equal(expected.length, 4);
+    assert.deepEqual(expected[3].map((t) => (t as unknown[]).length), [2, 2], 'the last batch is smaller');
+    assert.equal(buffers.size, 1, 'one buffer for every batch of X');
+  }
+});
