@@ -99,6 +99,13 @@ function collate(samples: Tensor[][]): Tensor[] {
   });
 }
 
+/** Rows `order[start..end)` of a dataset: one batch, not yet gathered. */
+export interface IndexBatch {
+  order: ArrayLike<number>;
+  start: number;
+  end: number;
+}
+
 export interface DataLoaderOptions {
   batch_size?: number;
   shuffle?: boolean;
@@ -161,13 +168,27 @@ export class DataLoader implements Iterable<Tensor[]> {
     return { [Symbol.iterator]: () => this.batches([]) };
   }
 
-  private *batches(buffers: Storage[] | null): Generator<Tensor[]> {
+  /**
+   * The epoch's batches as index ranges: rows `order[start..end)` of the dataset, the same rows, in the same
+   * order and from the same draws of the generator as the batches the iterator gathers.
+   */
+  _indexBatches(): Iterable<IndexBatch> {
+    return { [Symbol.iterator]: () => this.ranges() };
+  }
+
+  private *ranges(): Generator<IndexBatch> {
     const order = this.epochOrder();
     const n = order.length;
-    const ds = this.dataset;
     for (let start = 0; start < n; start += this.batch_size) {
       const end = Math.min(start + this.batch_size, n);
       if (this.drop_last && end - start < this.batch_size) return;
+      yield { order, start, end };
+    }
+  }
+
+  private *batches(buffers: Storage[] | null): Generator<Tensor[]> {
+    const ds = this.dataset;
+    for (const { order, start, end } of this.ranges()) {
       if (!(ds instanceof TensorDataset)) {
         const samples: Tensor[][] = [];
         for (let i = start; i < end; i++) samples.push(ds.get(order[i]));

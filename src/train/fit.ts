@@ -7,7 +7,7 @@ import type { Optimizer } from '../optim/optimizer.js';
 import { sameShape } from '../tensor/shape.js';
 import type { Storage } from '../tensor/dtype.js';
 import type { Tensor } from '../tensor/tensor.js';
-import { DataLoader } from '../data/dataset.js';
+import { DataLoader, gatherRows, TensorDataset, type IndexBatch } from '../data/dataset.js';
 import { FusedLinearMse } from './fused.js';
 
 export interface StepInfo {
@@ -98,28 +98,49 @@ interface StepState {
   fused: FusedLinearMse | null;
 }
 
+/** A batch as a step takes it: tensors, or rows of a TensorDataset's (X, Y) picked by index (not gathered). */
+type Batch = { tensors: Tensor[] } | { X: Tensor; Y: Tensor; rows: IndexBatch };
+
+function batchSize(b: Batch): number {
+  if ('rows' in b) return b.rows.end - b.rows.start;
+  return b.tensors[0].ndim === 0 ? 1 : b.tensors[0].shape[0];
+}
+
 /** The batch's loss value, and the graph to run backward on (null when the fused step computed it). */
-function forwardLoss(o: FitOptions, s: StepState, x: Tensor, y: Tensor): { value: number; loss: Tensor | null } {
-  const fused = s.fused === null ? null : s.fused.forward(x, y);
+function forwardLoss(o: FitOptions, s: StepState, b: Batch): { value: number; loss: Tensor | null } {
+  let fused: number | null = null;
+  if (s.fused !== null) fused = 'rows' in b ? s.fused.forwardRows(b.X, b.Y, b.rows) : s.fused.forward(b.tensors[0], b.tensors[1]);
   if (fused !== null) return { value: fused, loss: null };
+  const [x, y] = 'rows' in b ? [b.X, b.Y].map((t) => gatherRows(t, b.rows.order, b.rows.start, b.rows.end)) : b.tensors;
   const pred = o.model.forward(x);
   const loss = callLoss(o.loss_fn, pred, alignTarget(pred, y));
   return { value: loss.item(), loss };
 }
 
+function* mapped<T, U>(items: Iterable<T>, f: (item: T) => U): Generator<U> {
+  for (const item of items) yield f(item);
+}
+
 /**
- * The loader's batches; with the fused step and a DataLoader over a TensorDataset, gathered into reused
- * buffers (the same batches: nothing but the step sees them, and it keeps none).
+ * The loader's batches. With the fused step and a DataLoader over a TensorDataset (X, Y), the same batches
+ * from the same draws, but not gathered (the row kernels read the rows in place) or, where those do not
+ * apply, gathered into reused buffers: nothing but the step sees them, and it keeps none.
  */
-function batchesOf(o: FitOptions, s: StepState): Iterable<Tensor[]> {
+function batchesOf(o: FitOptions, s: StepState): Iterable<Batch> {
   const loader = o.loader;
   const plain = loader instanceof DataLoader && Object.getPrototypeOf(loader) === DataLoader.prototype;
-  return s.fused !== null && plain ? loader._reusedBatches() : loader;
+  if (s.fused === null || !plain) return mapped(loader, (tensors) => ({ tensors }));
+  const ds = loader.dataset;
+  if (ds instanceof TensorDataset && Object.getPrototypeOf(ds) === TensorDataset.prototype && ds.tensors.length === 2) {
+    const [X, Y] = ds.tensors;
+    if (s.fused.acceptsRows(X, Y)) return mapped(loader._indexBatches(), (rows) => ({ X, Y, rows }));
+  }
+  return mapped(loader._reusedBatches(), (tensors) => ({ tensors }));
 }
 
 /** One optimisation step; parameters are restored and an error thrown if it would make them non-finite. */
-function trainStep(o: FitOptions, s: StepState, batch: Tensor[], epoch: number, step: number): number {
-  const { value, loss } = forwardLoss(o, s, batch[0], batch[1]);
+function trainStep(o: FitOptions, s: StepState, batch: Batch, epoch: number, step: number): number {
+  const { value, loss } = forwardLoss(o, s, batch);
   if (!Number.isFinite(value)) throw new TrainingDivergedError(divergedMessage(`the loss became ${value}`, epoch, step), epoch, step);
   o.optimizer.zero_grad();
   if (loss === null) s.fused?.backward();
@@ -160,10 +181,10 @@ function* epochs(o: FitOptions, history: History): Generator<EpochInfo> {
       const value = trainStep(o, state, batch, epoch, steps + 1);
       steps++;
       sum += value;
-      const batchSize = batch[0].ndim === 0 ? 1 : batch[0].shape[0];
-      samples += batchSize;
+      const size = batchSize(batch);
+      samples += size;
       history.step_losses.push(value);
-      o.callbacks?.on_step?.({ epoch, step: steps, loss: value, batch_size: batchSize });
+      o.callbacks?.on_step?.({ epoch, step: steps, loss: value, batch_size: size });
     }
     const train_loss = steps === 0 ? NaN : sum / steps;
     const val_loss = o.val_loader ? evaluateLoss(o.model, o.val_loader, o.loss_fn) : null;

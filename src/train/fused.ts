@@ -10,12 +10,15 @@ import { fusedStepsEnabled } from '../kernels/select.js';
 import { Linear } from '../nn/linear.js';
 import { MSELoss } from '../nn/loss.js';
 import type { Module } from '../nn/module.js';
-import type { Storage } from '../tensor/dtype.js';
+import { allocStorage, type Storage } from '../tensor/dtype.js';
+import type { IndexBatch } from '../data/dataset.js';
+import { backwardRows, forwardRows, type RowBatch } from '../kernels/linear_mse_rows.js';
 import type { Tensor } from '../tensor/tensor.js';
 
 /** The root gradient of a scalar loss: backward() starts from ones. */
 const ONE = { float32: Float32Array.of(1), float64: Float64Array.of(1) };
 
+/** The last forward() on a gathered batch, for backward(). */
 interface Pending {
   X: Storage;
   T: Storage;
@@ -23,10 +26,21 @@ interface Pending {
   rows: number;
 }
 
+/** Buffers of the row-indexed kernels, allocated once per fit and reused by every batch. */
+interface RowBuffers {
+  pred: Storage;
+  grad: Storage;
+  acc: Float64Array;
+  gw: Storage;
+  scalar: Storage;
+}
+
 export class FusedLinearMse {
   private readonly model: Linear;
   private readonly reduction: 'mean' | 'sum';
   private pending: Pending | null = null;
+  private pendingRows: RowBatch | null = null;
+  private buffers: RowBuffers | null = null;
 
   private constructor(model: Linear, reduction: 'mean' | 'sum') {
     this.model = model;
@@ -40,15 +54,22 @@ export class FusedLinearMse {
     return reduction === 'none' ? null : new FusedLinearMse(model as Linear, reduction);
   }
 
+  /** Whether the parameters are as the fused kernels expect (both require grad, one dtype) and grad mode is on. */
+  private paramsReady(): boolean {
+    const { weight, bias } = this.model;
+    return is_grad_enabled() && weight.requires_grad && (bias === null || (bias.requires_grad && bias.dtype === weight.dtype));
+  }
+
   /**
    * The loss of batch (x, y), or null when the batch needs the graph (other shapes, mixed dtypes,
    * inputs that require grad, parameters that do not, grad mode off). Does not touch any `.grad`.
    */
   forward(x: Tensor, y: Tensor): number | null {
     this.pending = null;
+    this.pendingRows = null;
     const { weight, bias, in_features: inF, out_features: outF } = this.model;
     const dtype = weight.dtype;
-    if (!is_grad_enabled() || !weight.requires_grad || (bias !== null && (!bias.requires_grad || bias.dtype !== dtype))) return null;
+    if (!this.paramsReady()) return null;
     if (x.ndim !== 2 || x.shape[1] !== inF || x.dtype !== dtype || x.requires_grad) return null;
     const rows = x.shape[0];
     // the graph path reshapes a target with the prediction's number of elements (fit's alignTarget)
@@ -58,8 +79,34 @@ export class FusedLinearMse {
     return mseLossValue(out, y._data, rows * outF, this.reduction, dtype);
   }
 
-  /** The gradients of the last forward(), accumulated into weight.grad and bias.grad as backward() would. */
+  /**
+   * Whether forwardRows() can train on the rows of (X, Y) directly: one output, at least two features
+   * (with one, the graph's weight gradient takes another kernel), and X [N, in], Y [N] or [N, 1] of the
+   * parameters' dtype, neither requiring grad.
+   */
+  acceptsRows(X: Tensor, Y: Tensor): boolean {
+    const { weight, in_features: inF, out_features: outF } = this.model;
+    const dtype = weight.dtype;
+    if (outF !== 1 || inF < 2 || X.ndim !== 2 || X.shape[1] !== inF || X.dtype !== dtype || X.requires_grad) return false;
+    return Y.numel() === X.shape[0] && Y.dtype === dtype && !Y.requires_grad;
+  }
+
+  /** forward() on rows `order[start..end)` of (X, Y), read in place; (X, Y) must be accepted by acceptsRows. */
+  forwardRows(X: Tensor, Y: Tensor, batch: IndexBatch): number | null {
+    this.pending = null;
+    this.pendingRows = null;
+    if (!this.paramsReady() || batch.end <= batch.start) return null;
+    const { weight, bias } = this.model;
+    const b = this.rowBuffers(batch.end - batch.start);
+    const rb: RowBatch = { X: X._data, Y: Y._data, order: batch.order, start: batch.start, end: batch.end };
+    b.scalar[0] = forwardRows(rb, this.model.in_features, weight._data, bias === null ? null : bias._data, b.pred, this.reduction === 'mean');
+    this.pendingRows = rb;
+    return b.scalar[0];
+  }
+
+  /** The gradients of the last forward() or forwardRows(), accumulated into weight.grad and bias.grad as backward() would. */
   backward(): void {
+    if (this.pendingRows !== null) return this.backwardRows(this.pendingRows);
     const p = this.pending;
     if (p === null) throw new Error('FusedLinearMse.backward() without a forward()');
     this.pending = null;
@@ -69,6 +116,26 @@ export class FusedLinearMse {
     const gOut = mseInputGrad(p.out, null, p.T, null, n, this.reduction, ONE[dtype], dtype);
     weight._accumulateGrad(linearWeightGrad(gOut, p.X, p.rows, inF, outF, dtype));
     if (bias !== null) bias._accumulateGrad(sumRows(gOut, p.rows, outF, dtype));
+  }
+
+  private backwardRows(rb: RowBatch): void {
+    this.pendingRows = null;
+    const { weight, bias } = this.model;
+    const b = this.buffers as RowBuffers;
+    const n = rb.end - rb.start;
+    const norm = this.reduction === 'mean' ? 2 / n : 2; // as mseInputGrad
+    b.scalar[0] = backwardRows(rb, this.model.in_features, b.pred, b.grad, norm, b.acc, b.gw);
+    weight._accumulateGrad(b.gw);
+    if (bias !== null) bias._accumulateGrad(b.scalar);
+  }
+
+  private rowBuffers(rows: number): RowBuffers {
+    const dtype = this.model.weight.dtype;
+    const inF = this.model.in_features;
+    if (this.buffers === null || this.buffers.pred.length < rows) {
+      this.buffers = { pred: allocStorage(dtype, rows), grad: allocStorage(dtype, rows), acc: new Float64Array(inF), gw: allocStorage(dtype, inF), scalar: allocStorage(dtype, 1) };
+    }
+    return this.buffers;
   }
 }
 

@@ -17,6 +17,7 @@ interface Case {
   bias?: boolean;
   reduction?: 'mean' | 'sum';
   sgd: { lr: number; momentum?: number; dampening?: number; weight_decay?: number; nesterov?: boolean; maximize?: boolean };
+  dropLast?: boolean;
   /** Targets as [N] (the tutorial's y, reshaped by fit) instead of [N, outputs]. */
   flatTarget?: boolean;
 }
@@ -25,6 +26,10 @@ const CASES: Case[] = [
   { name: 'the tutorial: float32, 100×1, batch 16, flat target', dtype: 'float32', rows: 100, features: 1, outputs: 1, batch: 16, sgd: { lr: 0.01 }, flatTarget: true },
   { name: 'float64, 3 outputs, sum, nesterov momentum and weight decay, ragged last batch', dtype: 'float64', rows: 53, features: 4, outputs: 3, batch: 7, reduction: 'sum', sgd: { lr: 1e-3, momentum: 0.9, nesterov: true, weight_decay: 0.01 } },
   { name: 'float32, 100 features, batch 256 (the wasm kernels), dampened momentum', dtype: 'float32', rows: 1000, features: 100, outputs: 1, batch: 256, sgd: { lr: 1e-3, momentum: 0.5, dampening: 0.1 } },
+  { name: 'rows read in place: float32, 5 features (a tail after fours), batch 7 (a tail of rows), flat target', dtype: 'float32', rows: 61, features: 5, outputs: 1, batch: 7, sgd: { lr: 0.01 }, flatTarget: true },
+  { name: 'rows read in place: float64, 2 features, sum, momentum and weight decay', dtype: 'float64', rows: 45, features: 2, outputs: 1, batch: 10, reduction: 'sum', sgd: { lr: 1e-3, momentum: 0.9, weight_decay: 0.1 } },
+  { name: 'rows read in place: float32, 13 features without bias, drop_last', dtype: 'float32', rows: 50, features: 13, outputs: 1, batch: 8, bias: false, dropLast: true, sgd: { lr: 0.01 } },
+  { name: 'rows read in place: float64, 37 features, batch 30 (every sum order shows in float64)', dtype: 'float64', rows: 200, features: 37, outputs: 1, batch: 30, sgd: { lr: 1e-3, momentum: 0.5 } },
   { name: 'float32 without bias, 2 outputs, plain SGD', dtype: 'float32', rows: 40, features: 2, outputs: 2, batch: 8, bias: false, sgd: { lr: 0.05 } },
 ];
 
@@ -43,7 +48,7 @@ function run(c: Case, fused: boolean): Run {
     const model = new torch.nn.Linear(c.features, c.outputs, { bias: c.bias ?? true, dtype: c.dtype, generator: gen });
     const history = torch.fit({
       model,
-      loader: new torch.DataLoader(new torch.TensorDataset(X, y), { batch_size: c.batch, shuffle: true, generator: gen }),
+      loader: new torch.DataLoader(new torch.TensorDataset(X, y), { batch_size: c.batch, shuffle: true, drop_last: c.dropLast ?? false, generator: gen }),
       loss_fn: new torch.nn.MSELoss({ reduction: c.reduction ?? 'mean' }),
       optimizer: new torch.optim.SGD(model.parameters(), c.sgd),
       epochs: 4,
@@ -59,7 +64,7 @@ describe('fused Linear + MSELoss step', () => {
     test(`same step losses and parameters as the graph, bit for bit: ${c.name}`, () => {
       const fast = run(c, true);
       const graph = run(c, false);
-      assert.equal(fast.steps.length, 4 * Math.ceil(c.rows / c.batch));
+      assert.equal(fast.steps.length, 4 * (c.dropLast === true ? Math.floor(c.rows / c.batch) : Math.ceil(c.rows / c.batch)));
       assert.deepEqual(fast.steps, graph.steps);
       assert.deepEqual(fast.epochs, graph.epochs);
       assert.deepEqual(fast.params, graph.params);
@@ -120,6 +125,12 @@ describe('fused Linear + MSELoss step', () => {
     assert.equal(step.forward(x, torch.ones(4, 2)), null, 'target to be broadcast');
     assert.equal(torch.no_grad(() => step.forward(x, torch.ones(4))), null, 'grad mode off');
     assert.throws(() => step.backward(), /without a forward/);
+    assert.equal(step.acceptsRows(torch.ones(4, 2), torch.ones(4)), true);
+    assert.equal(step.acceptsRows(torch.ones(4, 2), torch.ones(4, 1)), true);
+    assert.equal(step.acceptsRows(torch.ones(4, 2, { dtype: 'float64' }), torch.ones(4)), false, 'mixed dtypes');
+    assert.equal(step.acceptsRows(torch.ones(4, 3), torch.ones(4)), false, 'another feature count');
+    const one = FusedLinearMse.for(new torch.nn.Linear(1, 1), new torch.nn.MSELoss())!;
+    assert.equal(one.acceptsRows(torch.ones(4, 1), torch.ones(4)), false, 'one feature: the graph uses another kernel');
   });
 
   test('backward accumulates into .grad exactly as loss.backward() does', () => {
