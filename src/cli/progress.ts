@@ -103,7 +103,9 @@ function liveProgress(o: ProgressOptions): Progress {
     on_epoch_end: (e: EpochInfo) => {
       losses.push(e.train_loss);
       state.loss = e.train_loss;
-      maybeDraw();
+      // the chart as soon as it has two points, however fast the epochs go; then at the usual pace
+      if (o.chart === true && losses.length === 2) draw();
+      else maybeDraw();
     },
     finish: () => {
       if (state.lastDraw === -Infinity) return;
