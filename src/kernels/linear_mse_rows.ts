@@ -11,6 +11,7 @@
 // test/train/fused.test.ts compares the two paths bit for bit.
 
 import type { Storage } from '../tensor/dtype.js';
+import { OUT_OF_CACHE_BYTES, touchRows } from './touch_rows.js';
 
 /** One batch: rows `order[start..end)` of X [N, inF] and of the targets Y [N]. */
 export interface RowBatch {
@@ -20,9 +21,6 @@ export interface RowBatch {
   start: number;
   end: number;
 }
-
-/** Bytes above which the rows are taken to be out of cache and are touched first (see touchRows). */
-const OUT_OF_CACHE_BYTES = 32 << 20;
 
 /**
  * pred[r] = x_r · w + b for each row of the batch, and the loss Σ (pred - y)² (divided by the row count
@@ -89,22 +87,4 @@ export function backwardRows(rb: RowBatch, inF: number, pred: Storage, grad: Sto
   }
   gw.set(acc);
   return gb;
-}
-
-/** Where touchRows puts its sum, so that the loads cannot be optimised away. */
-const sink = { value: 0 };
-
-/**
- * Read one element of every cache line of the batch's rows: the loads are independent, so the CPU has many
- * misses in flight at once, and the passes that follow read from cache.
- */
-function touchRows(X: Storage, order: ArrayLike<number>, start: number, end: number, inF: number): void {
-  const step = 64 / X.BYTES_PER_ELEMENT;
-  let sum = 0;
-  for (let i = start; i < end; i++) {
-    const f = order[i] * inF;
-    for (let k = 0; k < inF; k += step) sum += X[f + k];
-    sum += X[f + inF - 1];
-  }
-  sink.value = sum;
 }
