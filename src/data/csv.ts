@@ -64,15 +64,21 @@ export interface CsvBatch {
 
 const FIRST_ROWS = 4096; // rows read before the file's row count is estimated from their bytes
 const SLACK = 1.02; // headroom on the estimate, so that no second allocation is needed
-const GROWTH = 1.25; // when the estimate falls short after all
+const MIN_GROWTH = 1.0625; // when the estimate falls short after all: bounds how often the rows are copied
+const PIPE_GROWTH = 1.5; // no size to estimate from (a pipe)
 
-/** Room for more rows: the file's remaining bytes at the bytes per row seen so far, then by 25%. */
-function grow(block: RowBlock, reader: CsvReader, estimated: boolean): void {
+/**
+ * Room for the rest of the file: its remaining bytes at the bytes per row of all rows so far (a second
+ * estimate is better than the first), or half as much again for a pipe. Each growth copies the rows.
+ */
+function grow(block: RowBlock, reader: CsvReader, sized: boolean): void {
   const { rowsRead, dataBytes, remainingBytes } = reader.progress();
   const bytesPerRow = Math.max(1, dataBytes / Math.max(1, rowsRead));
-  const capacity = estimated
-    ? Math.ceil(block.capacity * GROWTH) + FIRST_ROWS
-    : block.rows + Math.ceil((remainingBytes / bytesPerRow) * SLACK) + FIRST_ROWS;
+  const estimate = block.rows + Math.ceil((remainingBytes / bytesPerRow) * SLACK) + FIRST_ROWS;
+  // while bytes remain, at least MIN_GROWTH: rows that keep getting shorter then cost few copies
+  const capacity = !sized ? Math.ceil(block.capacity * PIPE_GROWTH) + FIRST_ROWS
+    : remainingBytes > 0 ? Math.max(estimate, Math.ceil(block.capacity * MIN_GROWTH))
+    : estimate;
   const X = allocStorage(reader.dtype, capacity * block.features);
   const y = allocStorage(reader.dtype, capacity * block.targets);
   X.set(block.X.subarray(0, block.rows * block.features));
@@ -93,11 +99,7 @@ export async function loadCsv(file: string, options: CsvOptions = {}): Promise<C
     const width = reader.names().columns.length;
     // each field takes at least 2 bytes (a digit and a comma or line break): an upper bound on the rows
     const block = reader.newBlock(remainingBytes === 0 ? FIRST_ROWS : Math.min(FIRST_ROWS, Math.floor(remainingBytes / (2 * width)) + 1));
-    let estimated = false;
-    while (await reader.fill(block)) {
-      grow(block, reader, estimated);
-      estimated = true;
-    }
+    while (await reader.fill(block)) grow(block, reader, remainingBytes > 0);
     reader.finish();
     const { columns, featureNames, targetNames } = reader.names();
     return {

@@ -4,7 +4,7 @@
 // messages are the same on both paths.
 
 import type { Storage } from '../tensor/dtype.js';
-import { float32Tie } from './parse_number.js';
+import { scaledDecimal } from './parse_number.js';
 
 export const LF = 0x0a;
 export const CR = 0x0d;
@@ -44,11 +44,11 @@ export interface FastLayout {
   delimiter: Delimiter;
 }
 
-const POW10 = Float64Array.from({ length: 23 }, (_, i) => 10 ** i); // exact doubles up to 1e22
-const TWO53 = 2 ** 53;
+const INT_POW10 = Int32Array.from({ length: 9 }, (_, i) => 10 ** i);
 const DOT = 0x2e - 0x30; // bytes as digit values: c - '0'
 const LOWER_E = 0x65 - 0x30;
 const UPPER_E = 0x45 - 0x30;
+const WORDS = 8; // bytes read at once after a decimal point: two 4-byte words
 
 /** The exponent `scanExponent` read last (a module variable keeps the scan free of allocations). */
 let exponent = 0;
@@ -68,28 +68,28 @@ function scanExponent(buf: Uint8Array, i: number): number {
   return i === e0 ? -1 : i;
 }
 
-function latin1(buf: Uint8Array, start: number, end: number): string {
-  return Buffer.from(buf.buffer, buf.byteOffset + start, end - start).toString('latin1');
+/** How many of a word's 4 bytes (read little-endian: the first byte lowest) are digits before any other byte. */
+function leadingDigits(word: number): number {
+  // a zero byte in t for each digit byte; a carry out of a byte ≥ 0xfa disturbs only the bytes after it
+  const t = ((word & 0xf0f0f0f0) | (((word + 0x06060606) & 0xf0f0f0f0) >>> 4)) ^ 0x33333333;
+  return (32 - Math.clz32(~t & (t - 1))) >>> 3; // trailing zero bytes of t
 }
 
-/**
- * The value of the decimal in bytes [start, end) with the given digits (an integer) and power of ten,
- * correctly rounded to float64 or float32; not finite when out of range.
- */
-function decimalValue(mantissa: number, scale: number, neg: boolean, buf: Uint8Array, start: number, end: number, float32: boolean): number {
-  let v: number;
-  if (mantissa < TWO53 && scale >= -22 && scale <= 22) {
-    // Clinger's fast path: an exact integer times or over an exact power of ten is one rounding
-    v = scale >= 0 ? mantissa * POW10[scale] : mantissa / POW10[-scale];
-    if (neg) v = -v;
-  } else v = Number(latin1(buf, start, end));
-  if (float32) {
-    const f = Math.fround(v);
-    if (f === v) return f;
-    const g = 2 * v - f; // the other float32 neighbour when v is their midpoint
-    return Math.fround(g) === g ? float32Tie(v, latin1(buf, start, end)) : f;
-  }
-  return v;
+/** The value of a word's first n (0 to 4) digit bytes. */
+function digitsValue(word: number, n: number): number {
+  const shift = 16 - 4 * n; // shifted twice, so that n = 0 shifts all 32 bits out
+  const v = ((word - 0x30303030) << shift) << shift; // the n digits in the top bytes, zero bytes below
+  const pairs = (Math.imul(v, 10) + (v >>> 8)) & 0x00ff00ff; // bytes 0 and 2: two-digit numbers
+  return (Math.imul(pairs & 0xff, 100) + (pairs >>> 16)) | 0;
+}
+
+/** The digits leading the 8 bytes at `at`, without a branch: their value × 16 + their count (0 to 8). */
+function digitWords(dv: DataView, at: number): number {
+  const a = dv.getInt32(at, true);
+  const b = dv.getInt32(at + 4, true);
+  const na = leadingDigits(a);
+  const nb = leadingDigits(b) & -(na >>> 2); // b's digits count only when all of a's are digits
+  return ((Math.imul(digitsValue(a, na), INT_POW10[nb]) + digitsValue(b, nb)) << 4) | (na + nb); // < 10^8 × 16 < 2^31
 }
 
 /** Index after an unselected field's bytes: up to a comma, a line break, a quote or the 0 sentinel. */
@@ -110,30 +110,40 @@ function delimiterAt(buf: Uint8Array, j: number, delimiter: Delimiter): number {
 
 /**
  * Parse one plain row at byte p into X[xo + slot] / y[yo + slot]; returns the index after its
- * delimiter, or -1 when the row is not plain (then what was written is overwritten later).
- * NOTE: the digit loops are written out here: as a separate function per field, V8's inlining left
- * the scan ~25% slower.
+ * delimiter, or -1 when the row is not plain (then what was written is overwritten later). `dv` views
+ * `buf`; a row whose fraction starts after `last` (too near the buffer's end to read 8 bytes) is left
+ * to csv-parse.
+ * NOTE: the number scan is written out here: as a separate function per field it is too large for V8
+ * to inline, and a call per field costs ~10%. A digit loop's exit and the sign are mispredicted on
+ * real data (lengths and signs vary), so the sign is arithmetic and the fraction's first 8 digits are
+ * counted and summed without a branch, 4 bytes at a time; a third word cost more than it saved.
  */
-function scanRow(buf: Uint8Array, p: number, L: FastLayout, X: Storage, y: Storage, xo: number, yo: number, F: number): number {
-  const { width, slots, float32, delimiter } = L;
+function scanRow(buf: Uint8Array, dv: DataView, p: number, last: number, L: FastLayout, X: Storage, y: Storage, xo: number, yo: number, F: number): number {
+  const { width, slots, delimiter } = L;
+  const float32 = L.float32 === true; // a known boolean, tested without a type check per field
   for (let f = 0; f < width; f++) {
     const slot = slots[f];
     let j = p;
     if (slot < 0) j = skipField(buf, p);
     else {
-      let c = buf[j];
-      const neg = c === 0x2d;
-      if (neg || c === 0x2b) c = buf[++j];
+      const c = buf[j];
+      const s = (c - 0x2c) * (c - 0x2c); // 1 for '+' (0x2b) and '-' (0x2d), 0 for ',', at least 4 for any other byte
+      const minus = ((c ^ 0x2d) - 1) >>> 31;
+      j += ((s ^ 1) - 1) >>> 31;
       const j0 = j;
       let mantissa = 0;
-      let d = c - 0x30;
+      let d = buf[j] - 0x30;
       while (d >>> 0 < 10) {
         mantissa = mantissa * 10 + d;
         d = buf[++j] - 0x30;
       }
       let scale = 0;
       if (d === DOT) {
-        const f0 = ++j;
+        const f0 = j + 1;
+        if (f0 > last) return -1;
+        const run = digitWords(dv, f0);
+        mantissa = mantissa * INT_POW10[run & 15] + (run >>> 4);
+        j = f0 + (run & 15);
         d = buf[j] - 0x30;
         while (d >>> 0 < 10) {
           mantissa = mantissa * 10 + d;
@@ -147,7 +157,7 @@ function scanRow(buf: Uint8Array, p: number, L: FastLayout, X: Storage, y: Stora
         if (j < 0) return -1;
         scale += exponent;
       }
-      const v = decimalValue(mantissa, scale, neg, buf, p, j, float32);
+      const v = scaledDecimal(mantissa, scale, minus, float32, buf, p, j);
       if (v - v !== 0) return -1; // out of range: csv-parse's path reports it
       if (slot < F) X[xo + slot] = v;
       else y[yo + slot] = v;
@@ -169,27 +179,28 @@ function scanRow(buf: Uint8Array, p: number, L: FastLayout, X: Storage, y: Stora
  */
 export function scanPlainLines(buf: Uint8Array, cursor: Cursor, stop: number, L: FastLayout, out: RowBlock): void {
   const { X, y, features: F, targets: T, capacity } = out;
+  const { delimiter } = L;
+  const dv = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
+  const last = buf.byteLength - WORDS;
   let i = cursor.pos;
   let line = cursor.line;
   let rows = out.rows;
   while (i < stop && rows < capacity) {
-    const blank = delimiterAt(buf, i, L.delimiter);
-    if (blank !== 0) {
-      i += blank;
-      line++;
-      continue;
+    let next = i + delimiterAt(buf, i, delimiter);
+    if (next === i) {
+      next = scanRow(buf, dv, i, last, L, X, y, rows * F, rows * T - F, F);
+      if (next < 0) break; // not a plain row: csv-parse reads it
+      if (rows === 0) out.firstLine = line;
+      out.rows = ++rows;
     }
-    const next = scanRow(buf, i, L, X, y, rows * F, rows * T - F, F);
-    if (next < 0) break; // not a plain row: csv-parse reads it
-    if (rows === 0) out.firstLine = line;
-    rows++;
-    line++;
     i = next;
+    line++;
+    // NOTE: stored on every line, not once after the loop: V8 compiles this loop while it runs the first
+    // time, and stores it has not yet seen would then deoptimize it at the end of every later call
+    cursor.pos = i;
+    cursor.line = line;
+    cursor.prevCR = delimiter === '\r';
   }
-  if (line !== cursor.line) cursor.prevCR = L.delimiter === '\r';
-  cursor.pos = i;
-  cursor.line = line;
-  out.rows = rows;
 }
 
 /**

@@ -1,5 +1,6 @@
 // Strict decimal numbers, [+-]?(digits[.digits]|.digits)([eE][+-]?digits)?, correctly rounded into
-// float64 (Number's rounding) or float32 (exact even where rounding twice would be off by one ulp).
+// float64 (Number's rounding) or float32 (exact even where rounding twice would be off by one ulp),
+// from their text or, for the CSV byte scanner, from digits already summed into an integer.
 
 import type { DType } from '../tensor/dtype.js';
 
@@ -24,6 +25,61 @@ export function parseNumber(text: string, dtype: DType = 'float64'): ParsedField
 export function looksNumeric(text: string): boolean {
   const p = parseNumber(text);
   return p.ok || p.problem !== 'invalid';
+}
+
+// 10^0 .. 10^22 (exact doubles), then their negatives: the sign rides on the power of ten, so that a
+// minus, as common as a plus in most data, costs no branch
+const SIGNED_POW10 = Float64Array.from({ length: 46 }, (_, i) => (i < 23 ? 10 ** i : -(10 ** (i - 23))));
+const NEGATIVE = 23;
+// 10^-22 .. 10^22 as the nearest doubles (10^-k is 1 / 10^k rounded once), then their negatives
+const SCALES = Float64Array.from({ length: 90 }, (_, i) => {
+  const k = (i % 45) - 22;
+  return (i < 45 ? 1 : -1) * (k >= 0 ? 10 ** k : 1 / 10 ** -k);
+});
+const SCALE_ZERO = 22;
+const SCALE_NEGATIVE = 45;
+const TWO53 = 2 ** 53;
+
+/** A double's bits, for the float32 midpoint test (its low word holds the significand's last 32 bits). */
+const DOUBLE = new Float64Array(1);
+const DOUBLE_WORDS = new Int32Array(DOUBLE.buffer);
+const LOW_WORD = new Uint8Array(Uint16Array.of(1).buffer)[0] === 1 ? 0 : 1;
+
+function latin1(bytes: Uint8Array, start: number, end: number): string {
+  return Buffer.from(bytes.buffer, bytes.byteOffset + start, end - start).toString('latin1');
+}
+
+/** ±mantissa × 10^scale correctly rounded to float64: Clinger's fast path, one rounding of exact operands. */
+function clinger(mantissa: number, scale: number, minus: number): number {
+  return scale >= 0 ? mantissa * SIGNED_POW10[scale + NEGATIVE * minus] : mantissa / SIGNED_POW10[NEGATIVE * minus - scale];
+}
+
+/** Whether a double in float32's normal range lies `ulps` or fewer of its ulps from halfway between two float32s. */
+function nearFloat32Midpoint(v: number, ulps: number): boolean {
+  // the last 29 of its 52 significand bits are those below float32's 24: halfway is a 1 followed by zeros
+  DOUBLE[0] = v;
+  return ((DOUBLE_WORDS[LOW_WORD] & 0x1fffffff) - 0x10000000 + ulps) >>> 0 <= 2 * ulps;
+}
+
+/**
+ * The decimal in bytes [start, end) (Latin-1), read as an integer mantissa, a power of ten and a sign
+ * (minus: 1 or 0): correctly rounded to float64, or for float32 to a double that a Float32Array store
+ * rounds to the correctly rounded float32 (not every double near it does). Not finite when out of range.
+ */
+export function scaledDecimal(mantissa: number, scale: number, minus: number, float32: boolean, bytes: Uint8Array, start: number, end: number): number {
+  if (mantissa < TWO53 && scale >= -22 && scale <= 22) {
+    if (!float32) return clinger(mantissa, scale, minus);
+    // Here 1e-22 ≤ |value| < 2^53 × 1e22 or value = 0: a normal float32 or 0. One multiplication (no
+    // division) lands within 2 ulps of the value; rounding that to float32, as the store does, is then
+    // right unless a float32 midpoint is that near.
+    const near = mantissa * SCALES[scale + SCALE_ZERO + SCALE_NEGATIVE * minus];
+    if (!nearFloat32Midpoint(near, 4)) return near;
+    // rounding the correctly rounded double to float32 is wrong only when it is exactly a midpoint
+    const v = clinger(mantissa, scale, minus);
+    return nearFloat32Midpoint(v, 0) ? float32Tie(v, latin1(bytes, start, end)) : v;
+  }
+  const d = Number(latin1(bytes, start, end));
+  return float32 ? toFloat32(d, latin1(bytes, start, end)) : d;
 }
 
 /**

@@ -284,6 +284,15 @@ describe('files of several chunks', () => {
     assert.ok(t.X.buffer.byteLength <= t.X.byteLength * 1.05, `${t.X.buffer.byteLength} bytes for ${t.X.byteLength}`);
   });
 
+  test('rows that get shorter after the first 4096: the estimate is redone, still at most 5% unused', async () => {
+    const long = Array.from({ length: 5000 }, (_, i) => `${i}.000000000000000000001,${i}`);
+    const short = Array.from({ length: 200_000 }, (_, i) => `${i},1`);
+    const t = await loadCsv(csv('shorter.csv', `x,y\n${[...long, ...short].join('\n')}\n`));
+    assert.equal(t.rows, 205_000);
+    assert.deepEqual([t.X[4999], t.X[5000], t.X[204_999]], [4999, 0, 199_999]);
+    assert.ok(t.X.buffer.byteLength <= t.X.byteLength * 1.05, `${t.X.buffer.byteLength} bytes for ${t.X.byteLength}`);
+  });
+
   test('an error near the end names its line, counting the lines inside quotes', async () => {
     const bad = `${text}1,2,3,4,5,6,7,8,9,oops,0\n`;
     const file = csv('bigbad.csv', bad);

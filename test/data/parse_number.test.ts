@@ -3,7 +3,7 @@
 
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { compareDecimal, looksNumeric, parseNumber, toFloat32 } from '../../src/data/parse_number.js';
+import { compareDecimal, looksNumeric, parseNumber, scaledDecimal, toFloat32 } from '../../src/data/parse_number.js';
 import { readFixture } from '../helpers/fixtures.js';
 
 interface Reference {
@@ -89,4 +89,38 @@ test('compareDecimal compares a decimal with a double exactly', () => {
   assert.equal(compareDecimal('-2.5e0', 2.5), 0);
   assert.equal(compareDecimal('1e-320', 1e-320), 1); // the subnormal double 1e-320 is 9.99988671826831e-321
   assert.equal(compareDecimal('4e22', 4e22), 0);
+});
+
+describe('scaledDecimal: digits summed into an integer, then scaled (the CSV byte scanner)', () => {
+  /** mantissa, power of ten and sign of a decimal's text, or null when the mantissa is not exact (≥ 2^53). */
+  function parts(text: string): [number, number, number] | null {
+    const m = /^(-?)(\d*)\.?(\d*)e([+-]?\d+)$/.exec(text) as RegExpExecArray;
+    const mantissa = Number(m[2] + m[3]);
+    return mantissa < 2 ** 53 ? [mantissa, Number(m[4]) - m[3].length, m[1] === '-' ? 1 : 0] : null;
+  }
+  const bits = new Float32Array(1);
+  const word = new Int32Array(bits.buffer);
+
+  test('float32: decimals within a fraction of a double ulp of a float32 midpoint, as parseNumber reads them', () => {
+    let checked = 0;
+    for (let i = 0; checked < 2000; i++) {
+      word[0] = ((i * 2654435761) >>> 0) % 0x7f000000; // float32 bit patterns from 2^-126 up to 2^127, spread out
+      const f = bits[0];
+      word[0] += 1;
+      const midpoint = (f + bits[0]) / 2; // exact in a double
+      const text = (i % 2 === 0 ? midpoint : -midpoint).toExponential(15); // 16 digits: within half an ulp of it
+      const p = parts(text);
+      if (p === null || Math.abs(p[1]) > 22) continue;
+      const value = scaledDecimal(...p, true, Buffer.from(text, 'latin1'), 0, text.length);
+      assert.equal(Math.fround(value), (parseNumber(text, 'float32') as { value: number }).value, text);
+      checked++;
+    }
+  });
+
+  test('float64: Clinger exact, the sign on the power of ten (-0 stays -0)', () => {
+    for (const text of ['1.5e0', '-1.5e0', '-0e0', '1.2345e-22', '-9.007199254740991e+22', '1e22', '3.3e-1']) {
+      const p = parts(text) as [number, number, number];
+      assert.ok(Object.is(scaledDecimal(...p, false, Buffer.from(text), 0, text.length), Number(text)), text);
+    }
+  });
 });
