@@ -89,3 +89,14 @@ test('_reusedBatches: the same batches from the same draws, in one buffer per te
     assert.equal(buffers.size, 1, 'one buffer for every batch of X');
   }
 });
+
+test('rowViews: consecutive batches equal to an unshuffled DataLoader, as views of the same storage', async () => {
+  const { rowViews } = await import('../../src/data/dataset.js');
+  const X = torch.arange(30).reshape(10, 3);
+  const y = torch.arange(10);
+  const views = [...rowViews([X, y], 4)];
+  const copies = [...new torch.DataLoader(new torch.TensorDataset(X, y), { batch_size: 4 })];
+  assert.deepEqual(views.map((b) => b.map((t) => t.tolist())), copies.map((b) => b.map((t) => t.tolist())));
+  assert.deepEqual(views.map((b) => b[0].shape), [[4, 3], [4, 3], [2, 3]]);
+  assert.equal(views[1][0].numpy().buffer, X.numpy().buffer, 'a view, not a copy');
+});
