@@ -22,11 +22,14 @@ export interface RowBatch {
   end: number;
 }
 
-/**
- * pred[r] = x_r · w + b for each row of the batch, and the loss Σ (pred - y)² (divided by the row count
- * for 'mean'); returns the loss before it is stored in the loss's dtype.
+/*
+ * NOTE: each function below ends with its hot loop. V8 compiles a long-running loop on the fly (OSR);
+ * code placed after the loop then has no type feedback yet in that compiled code, which was thrown away
+ * at every call (~150 deoptimisations a run, and half the speed) when the loss was divided after the loop.
  */
-export function forwardRows(rb: RowBatch, inF: number, W: Storage, B: Storage | null, pred: Storage, mean: boolean): number {
+
+/** pred[r] = x_r · w + b for each row of the batch; returns Σ (pred - y)² (the caller divides for 'mean'). */
+export function forwardRows(rb: RowBatch, inF: number, W: Storage, B: Storage | null, pred: Storage): number {
   const { X, Y, order, start, end } = rb;
   if (X.byteLength > OUT_OF_CACHE_BYTES) touchRows(X, order, start, end, inF);
   const k4 = inF - (inF % 4);
@@ -51,7 +54,7 @@ export function forwardRows(rb: RowBatch, inF: number, W: Storage, B: Storage | 
     const d = pred[r] - Y[i];
     loss += d * d;
   }
-  return mean ? loss / (end - start) : loss;
+  return loss;
 }
 
 /**
@@ -59,17 +62,31 @@ export function forwardRows(rb: RowBatch, inF: number, W: Storage, B: Storage | 
  * (through the float64 `acc`), and Σ_r grad[r] returned (the bias gradient before it is stored).
  */
 export function backwardRows(rb: RowBatch, inF: number, pred: Storage, grad: Storage, norm: number, acc: Float64Array, gw: Storage): number {
-  const { X, Y, order, start } = rb;
-  const n = rb.end - start;
+  const gb = outputGradients(rb, pred, grad, norm);
+  acc.fill(0);
+  const n = rb.end - rb.start;
+  const n4 = n - (n % 4);
+  accumulateFours(rb, inF, grad, n4, acc);
+  accumulateRest(rb, inF, grad, n4, acc);
+  gw.set(acc);
+  return gb;
+}
+
+/** grad[r] = norm·(pred[r] - y_r); returns Σ grad[r] in row order. */
+function outputGradients(rb: RowBatch, pred: Storage, grad: Storage, norm: number): number {
+  const { Y, order, start } = rb;
   let gb = 0;
-  for (let r = 0; r < n; r++) {
+  for (let r = 0; r < rb.end - start; r++) {
     grad[r] = norm * (pred[r] - Y[order[start + r]]);
     gb += grad[r];
   }
-  acc.fill(0);
-  const n4 = n - (n % 4);
-  let r = 0;
-  for (; r < n4; r += 4) {
+  return gb;
+}
+
+/** acc += Σ over rows [0, n4), in fours, of ((g0·x0 + g1·x1) + (g2·x2 + g3·x3)): gemmRows' order. */
+function accumulateFours(rb: RowBatch, inF: number, grad: Storage, n4: number, acc: Float64Array): void {
+  const { X, order, start } = rb;
+  for (let r = 0; r < n4; r += 4) {
     const a0 = grad[r];
     const a1 = grad[r + 1];
     const a2 = grad[r + 2];
@@ -80,11 +97,14 @@ export function backwardRows(rb: RowBatch, inF: number, pred: Storage, grad: Sto
     const f3 = order[start + r + 3] * inF;
     for (let j = 0; j < inF; j++) acc[j] += a0 * X[f0 + j] + a1 * X[f1 + j] + (a2 * X[f2 + j] + a3 * X[f3 + j]);
   }
-  for (; r < n; r++) {
+}
+
+/** acc += g·x for the rows from n4 on, one at a time (gemmRows' tail). */
+function accumulateRest(rb: RowBatch, inF: number, grad: Storage, n4: number, acc: Float64Array): void {
+  const { X, order, start } = rb;
+  for (let r = n4; r < rb.end - start; r++) {
     const a = grad[r];
     const f = order[start + r] * inF;
     for (let j = 0; j < inF; j++) acc[j] += a * X[f + j];
   }
-  gw.set(acc);
-  return gb;
 }

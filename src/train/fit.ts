@@ -133,7 +133,7 @@ function batchesOf(o: FitOptions, s: StepState): Iterable<Batch> {
   const ds = loader.dataset;
   if (ds instanceof TensorDataset && Object.getPrototypeOf(ds) === TensorDataset.prototype && ds.tensors.length === 2) {
     const [X, Y] = ds.tensors;
-    if (s.fused.acceptsRows(X, Y)) return mapped(loader._indexBatches(), (rows) => ({ X, Y, rows }));
+    if (s.fused.acceptsRows(X, Y, loader.batch_size)) return mapped(loader._indexBatches(), (rows) => ({ X, Y, rows }));
   }
   return mapped(loader._reusedBatches(), (tensors) => ({ tensors }));
 }

@@ -125,12 +125,13 @@ describe('fused Linear + MSELoss step', () => {
     assert.equal(step.forward(x, torch.ones(4, 2)), null, 'target to be broadcast');
     assert.equal(torch.no_grad(() => step.forward(x, torch.ones(4))), null, 'grad mode off');
     assert.throws(() => step.backward(), /without a forward/);
-    assert.equal(step.acceptsRows(torch.ones(4, 2), torch.ones(4)), true);
-    assert.equal(step.acceptsRows(torch.ones(4, 2), torch.ones(4, 1)), true);
-    assert.equal(step.acceptsRows(torch.ones(4, 2, { dtype: 'float64' }), torch.ones(4)), false, 'mixed dtypes');
-    assert.equal(step.acceptsRows(torch.ones(4, 3), torch.ones(4)), false, 'another feature count');
+    assert.equal(step.acceptsRows(torch.ones(4, 2), torch.ones(4), 4), true);
+    assert.equal(step.acceptsRows(torch.ones(4, 2), torch.ones(4, 1), 4), true);
+    assert.equal(step.acceptsRows(torch.ones(4, 2, { dtype: 'float64' }), torch.ones(4), 4), false, 'mixed dtypes');
+    assert.equal(step.acceptsRows(torch.ones(4, 3), torch.ones(4), 4), false, 'another feature count');
     const one = FusedLinearMse.for(new torch.nn.Linear(1, 1), new torch.nn.MSELoss())!;
-    assert.equal(one.acceptsRows(torch.ones(4, 1), torch.ones(4)), false, 'one feature: the graph uses another kernel');
+    assert.equal(step.acceptsRows(torch.ones(4096, 2), torch.ones(4096), 4096), false, 'batches big enough for the SIMD kernels are gathered');
+    assert.equal(one.acceptsRows(torch.ones(4, 1), torch.ones(4), 4), false, 'one feature: the graph uses another kernel');
   });
 
   test('backward accumulates into .grad exactly as loss.backward() does', () => {
