@@ -1,7 +1,7 @@
-// Bundles the compiled CLI (dist/src/cli/main.js and everything it imports, lazily loaded commands
-// included) into one module, dist/cli.js, which bin/autograd.js runs. Why: Node resolves, reads and
-// links every ES module separately, and for a small `autograd train` that start-up cost was larger
-// than the training. Dependencies in node_modules stay imports. Run by `npm run build` after tsc.
+// Bundles the compiled CLI (dist/src/cli/main.js and everything it imports, lazily loaded commands and
+// the dependencies included) into one module, dist/cli.js, which bin/autograd.js runs. Why: Node
+// resolves, reads and links every module separately (and scans each CommonJS one for its exports), and
+// for a small `autograd train` that start-up cost was larger than the training. Run by `npm run build`.
 
 import { build } from 'esbuild-wasm';
 
@@ -12,7 +12,8 @@ await build({
   platform: 'node',
   format: 'esm',
   target: 'node20',
-  packages: 'external',
+  // the bundled CommonJS dependencies (commander, seedrandom, asciichart) call require() for Node's modules
+  banner: { js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);" },
   sourcemap: true,
   logLevel: 'warning',
 });
