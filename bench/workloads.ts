@@ -101,10 +101,26 @@ export interface LoopFigures {
 }
 
 /** Medians over `runs` (each after the first, which warms the JIT up and is not counted). */
+/** Seconds of repetitions behind each in-process figure. */
+const MIN_SAMPLE_S = 0.3;
+
 export function measureLoops(w: Workload, d: Loaded, runs: number): LoopFigures {
+  // a W1 run takes milliseconds: each figure is the mean rate over repetitions lasting ≥ MIN_SAMPLE_S,
+  // after warm-up runs lasting as long, so that the JIT has settled and the timer's noise is small
   const med = (f: () => number): number => {
-    f();
-    return median(Array.from({ length: runs }, f));
+    const rate = (): number => {
+      let samples = 0;
+      let time = 0;
+      while (time < MIN_SAMPLE_S) {
+        const perSec = f();
+        const s = (d.rows * w.epochs) / perSec;
+        samples += d.rows * w.epochs;
+        time += s;
+      }
+      return samples / time;
+    };
+    rate();
+    return median(Array.from({ length: runs }, rate));
   };
   const samplesPerSec = med(() => tutorialLoop(w, d));
   const previous = setFastKernels(false);
