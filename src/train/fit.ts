@@ -106,10 +106,16 @@ function batchSize(b: Batch): number {
   return b.tensors[0].ndim === 0 ? 1 : b.tensors[0].shape[0];
 }
 
+/** The loss by the fused step, or null when there is none or the batch needs the graph. */
+function fusedLoss(s: StepState, b: Batch): number | null {
+  if (s.fused === null) return null;
+  if ('rows' in b) return s.fused.forwardRows(b.X, b.Y, b.rows);
+  return b.tensors.length === 2 ? s.fused.forward(b.tensors[0], b.tensors[1]) : null;
+}
+
 /** The batch's loss value, and the graph to run backward on (null when the fused step computed it). */
 function forwardLoss(o: FitOptions, s: StepState, b: Batch): { value: number; loss: Tensor | null } {
-  let fused: number | null = null;
-  if (s.fused !== null) fused = 'rows' in b ? s.fused.forwardRows(b.X, b.Y, b.rows) : s.fused.forward(b.tensors[0], b.tensors[1]);
+  const fused = fusedLoss(s, b);
   if (fused !== null) return { value: fused, loss: null };
   const [x, y] = 'rows' in b ? [b.X, b.Y].map((t) => gatherRows(t, b.rows.order, b.rows.start, b.rows.end)) : b.tensors;
   const pred = o.model.forward(x);

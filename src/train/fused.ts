@@ -2,7 +2,9 @@
 // directly with the very kernels the autograd ops run (linearForward, mseLossValue, mseInputGrad,
 // linearWeightGrad, sumRows), in the same order, so parameters and losses are bit-identical to the
 // graph path; what it saves is building and walking a graph, which dominates small batches and
-// the first, not yet optimised, steps of a short run. Anything else goes through the graph.
+// the first, not yet optimised, steps of a short run. forwardRows() does the same on rows of the
+// dataset read in place (kernels/linear_mse_rows.ts, which sums in those kernels' order). Anything
+// else goes through the graph.
 
 import { is_grad_enabled } from '../autograd/grad_mode.js';
 import { linearForward, linearWeightGrad, mseInputGrad, mseLossValue, sumRows } from '../autograd/ops/nn.js';
