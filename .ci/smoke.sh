@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # CLI smoke test, as CI uses the tool: gen-data → train --save → predict → eval, asserting on --json
-# output, then the documented exit code for a few bad inputs. Runs the built bin/autograd.js.
+# output, then the documented exit code for a few bad inputs. Runs the built bin/autograd.cjs.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-cli() { node bin/autograd.js "$@"; }
+cli() { node bin/autograd.cjs "$@"; }
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 fail() { echo "smoke: FAIL: $*" >&2; exit 1; }

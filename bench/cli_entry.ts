@@ -1,5 +1,5 @@
-// The CLI of the build folder this file is compiled into (bin/autograd.js always runs dist/), so the
-// bench can time a build made elsewhere; under dist/ the bench runs bin/autograd.js itself.
+// The CLI of the build folder this file is compiled into (bin/autograd.cjs always runs dist/), so the
+// bench can time a build made elsewhere; under dist/ the bench runs bin/autograd.cjs itself.
 
 import { main } from '../src/cli/main.js';
 

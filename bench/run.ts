@@ -31,11 +31,11 @@ function parseOptions(argv: string[]): Options {
   return { quick, runs, only, python: !argv.includes('--no-python') };
 }
 
-/** [node, entry] for our CLI: bin/autograd.js when this is dist/, else this build folder's cli_entry.js. */
+/** [node, entry] for our CLI: bin/autograd.cjs when this is dist/, else this build folder's cli_entry.js. */
 function cliArgv(root: string): string[] {
   const here = path.dirname(fileURLToPath(import.meta.url));
   const fromDist = path.resolve(here, '..') === path.join(root, 'dist');
-  return [process.execPath, fromDist ? path.join(root, 'bin', 'autograd.js') : path.join(here, 'cli_entry.js')];
+  return [process.execPath, fromDist ? path.join(root, 'bin', 'autograd.cjs') : path.join(here, 'cli_entry.js')];
 }
 
 function machineLine(py: string | null): string {

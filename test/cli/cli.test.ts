@@ -224,7 +224,7 @@ describe('help and version', () => {
 });
 
 test('a real Ctrl-C (SIGINT) during a long run stops it with exit 130', async () => {
-  const bin = fileURLToPath(new URL('../../../bin/autograd.js', import.meta.url));
+  const bin = fileURLToPath(new URL('../../../bin/autograd.cjs', import.meta.url));
   const { spawn } = await import('node:child_process');
   const child = spawn(process.execPath, [bin, 'train', '--epochs', '1000000', '--quiet', '--save', file('sigint.json')]);
   let stderr = '';
@@ -237,8 +237,8 @@ test('a real Ctrl-C (SIGINT) during a long run stops it with exit 130', async ()
   assert.ok(!existsSync(file('sigint.json')));
 });
 
-test('bin/autograd.js runs for real as a process', () => {
-  const bin = fileURLToPath(new URL('../../../bin/autograd.js', import.meta.url));
+test('bin/autograd.cjs runs for real as a process', () => {
+  const bin = fileURLToPath(new URL('../../../bin/autograd.cjs', import.meta.url));
   const r = spawnSync(process.execPath, [bin, 'train', '--epochs', '2', '--quiet'], { encoding: 'utf8' });
   assert.equal(r.status, 0, r.stderr);
   assert.match(r.stdout, /final train loss/);
