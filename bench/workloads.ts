@@ -100,10 +100,10 @@ export interface LoopFigures {
   yardstickSamplesPerSec: number;
 }
 
-/** Medians over `runs` (each after the first, which warms the JIT up and is not counted). */
 /** Seconds of repetitions behind each in-process figure. */
 const MIN_SAMPLE_S = 0.3;
 
+/** Medians over `runs` (after a warm-up that is not counted). */
 export function measureLoops(w: Workload, d: Loaded, runs: number): LoopFigures {
   // a W1 run takes milliseconds: each figure is the mean rate over repetitions lasting ≥ MIN_SAMPLE_S,
   // after warm-up runs lasting as long, so that the JIT has settled and the timer's noise is small
