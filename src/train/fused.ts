@@ -7,6 +7,7 @@
 // else goes through the graph.
 
 import { is_grad_enabled } from '../autograd/grad_mode.js';
+import { RuntimeError } from '../errors.js';
 import { linearForward, linearWeightGrad, mseInputGrad, mseLossValue, sumRows } from '../autograd/ops/nn.js';
 import { wasmAvailable } from '../kernels/gemm.js';
 import { fastKernelsEnabled, fusedStepsEnabled, WASM_MIN_WORK } from '../kernels/select.js';
@@ -116,7 +117,7 @@ export class FusedLinearMse {
   backward(): void {
     if (this.pendingRows !== null) return this.backwardRows(this.pendingRows);
     const p = this.pending;
-    if (p === null) throw new Error('FusedLinearMse.backward() without a forward()');
+    if (p === null) throw new RuntimeError('FusedLinearMse.backward() without a forward()');
     this.pending = null;
     const { weight, bias, in_features: inF, out_features: outF } = this.model;
     const dtype = weight.dtype;
