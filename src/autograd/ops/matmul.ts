@@ -7,6 +7,7 @@ import { broadcastShapes, numel, stridesOf, type Shape } from '../../tensor/shap
 import { Tensor } from '../../tensor/tensor.js';
 import { attach, shouldRecord } from '../engine.js';
 import { promoteTypes } from './elementwise.js';
+import { axpy, axpy4, dot4 } from '../../kernels/dot.js';
 import { wasmDot, wasmRows } from '../../kernels/gemm.js';
 import { fastKernelsEnabled, WASM_MIN_WORK } from '../../kernels/select.js';
 
@@ -43,34 +44,14 @@ function useWasm(A: MatView, B: MatView, out: Storage, work: number): boolean {
 }
 
 function gemmDot(A: MatView, B: MatView, m: number, k: number, n: number, out: Storage, outOffset: number): void {
-  const a = A.data;
-  const b = B.data;
-  const k4 = k - (k % 4);
   for (let i = 0; i < m; i++) {
     const ai = A.offset + i * A.rs;
-    for (let j = 0; j < n; j++) {
-      const bj = B.offset + j * B.cs;
-      // four partial sums break the add-latency chain; the order is fixed, so results are deterministic
-      let s0 = 0;
-      let s1 = 0;
-      let s2 = 0;
-      let s3 = 0;
-      let p = 0;
-      for (; p < k4; p += 4) {
-        s0 += a[ai + p] * b[bj + p];
-        s1 += a[ai + p + 1] * b[bj + p + 1];
-        s2 += a[ai + p + 2] * b[bj + p + 2];
-        s3 += a[ai + p + 3] * b[bj + p + 3];
-      }
-      for (; p < k; p++) s0 += a[ai + p] * b[bj + p];
-      out[outOffset + i * n + j] = s0 + s1 + (s2 + s3);
-    }
+    for (let j = 0; j < n; j++) out[outOffset + i * n + j] = dot4(A.data, ai, B.data, B.offset + j * B.cs, k);
   }
 }
 
 function gemmRows(A: MatView, B: MatView, m: number, k: number, n: number, out: Storage, outOffset: number): void {
   const a = A.data;
-  const b = B.data;
   const row = new Float64Array(n);
   const k4 = k - (k % 4);
   for (let i = 0; i < m; i++) {
@@ -79,21 +60,14 @@ function gemmRows(A: MatView, B: MatView, m: number, k: number, n: number, out: 
     let p = 0;
     // four rows of B per pass: a quarter of the loads and stores of the output row
     for (; p < k4; p += 4) {
+      const b0 = B.offset + p * B.rs;
       const a0 = a[ai + p * A.cs];
       const a1 = a[ai + (p + 1) * A.cs];
       const a2 = a[ai + (p + 2) * A.cs];
       const a3 = a[ai + (p + 3) * A.cs];
-      const b0 = B.offset + p * B.rs;
-      const b1 = b0 + B.rs;
-      const b2 = b1 + B.rs;
-      const b3 = b2 + B.rs;
-      for (let j = 0; j < n; j++) row[j] += a0 * b[b0 + j] + a1 * b[b1 + j] + (a2 * b[b2 + j] + a3 * b[b3 + j]);
+      axpy4(row, a0, a1, a2, a3, B.data, b0, b0 + B.rs, b0 + 2 * B.rs, b0 + 3 * B.rs, n);
     }
-    for (; p < k; p++) {
-      const aip = a[ai + p * A.cs];
-      const bp = B.offset + p * B.rs;
-      for (let j = 0; j < n; j++) row[j] += aip * b[bp + j];
-    }
+    for (; p < k; p++) axpy(row, a[ai + p * A.cs], B.data, B.offset + p * B.rs, n);
     out.set(row, outOffset + i * n);
   }
 }
