@@ -2,6 +2,7 @@
 // operands are copied into the module's memory, the kernel runs, the result is copied out.
 
 import { GEMM_WASM_BASE64 } from './gemm_wasm.js';
+import { fastKernelsEnabled, WASM_MIN_WORK } from './select.js';
 
 interface WasmMemory {
   readonly buffer: ArrayBuffer;
@@ -56,6 +57,11 @@ const align16 = (bytes: number): number => (bytes + 15) & ~15;
 /** Whether the kernels can run here (WebAssembly with SIMD). */
 export function wasmAvailable(): boolean {
   return load() !== null;
+}
+
+/** Whether a float32 product of `work` multiply-adds goes to these kernels: large enough to pay for the copies, allowed, available. */
+export function simdTakes(work: number): boolean {
+  return work >= WASM_MIN_WORK && fastKernelsEnabled() && wasmAvailable();
 }
 
 /**

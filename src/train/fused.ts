@@ -9,8 +9,8 @@
 import { is_grad_enabled } from '../autograd/grad_mode.js';
 import { RuntimeError } from '../errors.js';
 import { linearForward, linearWeightGrad, mseInputGrad, mseLossValue, sumRows } from '../autograd/ops/nn.js';
-import { wasmAvailable } from '../kernels/gemm.js';
-import { fastKernelsEnabled, fusedStepsEnabled, WASM_MIN_WORK } from '../kernels/select.js';
+import { simdTakes } from '../kernels/gemm.js';
+import { fusedStepsEnabled } from '../kernels/select.js';
 import { Linear } from '../nn/linear.js';
 import { MSELoss } from '../nn/loss.js';
 import type { Module } from '../nn/module.js';
@@ -95,8 +95,8 @@ export class FusedLinearMse {
     const dtype = weight.dtype;
     if (outF !== 1 || inF < 2 || X.ndim !== 2 || X.shape[1] !== inF || X.dtype !== dtype || X.requires_grad) return false;
     if (Y.numel() !== X.shape[0] || Y.dtype !== dtype || Y.requires_grad) return false;
-    const simd = dtype === 'float32' && fastKernelsEnabled() && wasmAvailable() && batchSize * inF >= WASM_MIN_WORK;
-    return !simd;
+    // a batch's forward product is batchSize × inF multiply-adds
+    return !(dtype === 'float32' && simdTakes(batchSize * inF));
   }
 
   /** forward() on rows `order[start..end)` of (X, Y), read in place; (X, Y) must be accepted by acceptsRows. */

@@ -8,8 +8,7 @@ import { Tensor } from '../../tensor/tensor.js';
 import { attach, shouldRecord } from '../engine.js';
 import { promoteTypes } from './elementwise.js';
 import { axpy, axpy4, dot4 } from '../../kernels/dot.js';
-import { wasmDot, wasmRows } from '../../kernels/gemm.js';
-import { fastKernelsEnabled, WASM_MIN_WORK } from '../../kernels/select.js';
+import { simdTakes, wasmDot, wasmRows } from '../../kernels/gemm.js';
 
 /** A matrix inside a flat array: element (i, j) is at offset + i*rs + j*cs. */
 export interface MatView {
@@ -40,7 +39,7 @@ export function gemm(A: MatView, B: MatView, m: number, k: number, n: number, ou
 
 /** The wasm kernels (same values as gemmDot / gemmRows) take float32 products large enough to pay for the copies. */
 function useWasm(A: MatView, B: MatView, out: Storage, work: number): boolean {
-  return work >= WASM_MIN_WORK && fastKernelsEnabled() && A.data instanceof Float32Array && B.data instanceof Float32Array && out instanceof Float32Array;
+  return A.data instanceof Float32Array && B.data instanceof Float32Array && out instanceof Float32Array && simdTakes(work);
 }
 
 function gemmDot(A: MatView, B: MatView, m: number, k: number, n: number, out: Storage, outOffset: number): void {
