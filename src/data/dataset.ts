@@ -4,7 +4,7 @@ import { ValueError } from '../errors.js';
 import { default_generator } from '../random/generator.js';
 import { permutation, type RandomSource } from '../random/source.js';
 import { allocPooled } from '../kernels/pool.js';
-import { OUT_OF_CACHE_BYTES, touchRows } from '../kernels/touch_rows.js';
+import { touchRows } from '../kernels/touch_rows.js';
 import { allocStorage, type Storage } from '../tensor/dtype.js';
 import { Tensor } from '../tensor/tensor.js';
 
@@ -49,7 +49,7 @@ function rowSizeOf(t: Tensor): number {
 /** Rows `indices[start..end)` of `src` (rows of `rowSize`) copied to the start of `out`. */
 function copyRows(src: Storage, indices: ArrayLike<number>, start: number, end: number, rowSize: number, out: Storage): void {
   const count = end - start;
-  if (rowSize > 0 && src.byteLength > OUT_OF_CACHE_BYTES) touchRows(src, indices, start, end, rowSize);
+  touchRows(src, indices, start, end, rowSize);
   if (rowSize === 1) {
     for (let i = 0; i < count; i++) out[i] = src[indices[start + i]];
   } else if (rowSize < 64) {

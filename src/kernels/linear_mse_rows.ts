@@ -11,7 +11,7 @@
 
 import type { Storage } from '../tensor/dtype.js';
 import { axpy, axpy4, dot4 } from './dot.js';
-import { OUT_OF_CACHE_BYTES, touchRows } from './touch_rows.js';
+import { touchRows } from './touch_rows.js';
 
 /** One batch: rows `order[start..end)` of X [N, inF] and of the targets Y [N]. */
 export interface RowBatch {
@@ -31,7 +31,7 @@ export interface RowBatch {
 /** pred[r] = x_r · w + b for each row of the batch; returns Σ (pred - y)² (the caller divides for 'mean'). */
 export function forwardRows(rb: RowBatch, inF: number, W: Storage, B: Storage | null, pred: Storage): number {
   const { X, Y, order, start, end } = rb;
-  if (X.byteLength > OUT_OF_CACHE_BYTES) touchRows(X, order, start, end, inF);
+  touchRows(X, order, start, end, inF);
   let loss = 0;
   for (let r = 0; r < end - start; r++) {
     const i = order[start + r];
