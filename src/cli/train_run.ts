@@ -63,7 +63,7 @@ export async function runInMemory(o: TrainOptions, hooks: RunHooks): Promise<Tra
   const loader = new DataLoader(new TensorDataset(X, data.Y), { batch_size: o.batchSize, shuffle: o.shuffle, drop_last: o.dropLast, generator: gen });
   if (loader.length === 0) throw new UsageError(`--batch-size ${o.batchSize} with --drop-last leaves no batch from ${X.shape[0]} training rows`);
   // views, not copies: evaluation only reads the rows (copies of a large dataset were most of the peak memory)
-  const valLoader = Xv === null || data.Yv === null ? null : { [Symbol.iterator]: () => rowViews([Xv, data.Yv as Tensor], 4096) };
+  const valLoader = Xv === null || data.Yv === null ? null : rowViews([Xv, data.Yv], 4096);
   const header: TrainHeader = {
     data: { file: o.data, rows: table.rows, train_rows: X.shape[0], val_rows: Xv?.shape[0] ?? 0, features: table.featureNames, targets: table.targetNames },
     model: String(model),
@@ -76,7 +76,7 @@ export async function runInMemory(o: TrainOptions, hooks: RunHooks): Promise<Tra
   const t1 = performance.now();
   const history = await fitAsync({ model, loader, val_loader: valLoader, loss_fn, optimizer, epochs: o.epochs, signal: hooks.signal, callbacks });
   const train_s = (performance.now() - t1) / 1000;
-  const full = { [Symbol.iterator]: () => rowViews([X, data.Y], 65536) };
+  const full = rowViews([X, data.Y], 65536);
   return {
     header,
     history: { train_loss: history.train_loss, val_loss: history.val_loss },

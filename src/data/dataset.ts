@@ -67,18 +67,22 @@ function copyRows(src: Storage, indices: ArrayLike<number>, start: number, end: 
 }
 
 /**
- * Batches of `batchSize` consecutive rows as views of the tensors (no copy, unlike a DataLoader's batches):
- * for reading only, e.g. evaluating a loss over a large dataset without copying it again.
+ * Batches of `batchSize` consecutive rows as views of the tensors (no copy, unlike a DataLoader's batches),
+ * afresh on every iteration: for reading only, e.g. evaluating a loss over a large dataset.
  */
-export function* rowViews(tensors: readonly Tensor[], batchSize: number): Generator<Tensor[]> {
-  const n = tensors[0].shape[0];
-  for (let start = 0; start < n; start += batchSize) {
-    const end = Math.min(start + batchSize, n);
-    yield tensors.map((t) => {
-      const rowSize = rowSizeOf(t);
-      return new Tensor(t._data.subarray(start * rowSize, end * rowSize), [end - start, ...t.shape.slice(1)]);
-    });
-  }
+export function rowViews(tensors: readonly Tensor[], batchSize: number): Iterable<Tensor[]> {
+  return {
+    *[Symbol.iterator](): Generator<Tensor[]> {
+      const n = tensors[0].shape[0];
+      for (let start = 0; start < n; start += batchSize) {
+        const end = Math.min(start + batchSize, n);
+        yield tensors.map((t) => {
+          const rowSize = rowSizeOf(t);
+          return new Tensor(t._data.subarray(start * rowSize, end * rowSize), [end - start, ...t.shape.slice(1)]);
+        });
+      }
+    },
+  };
 }
 
 /** Stack the i-th tensors of several samples along a new first dimension. */

@@ -99,4 +99,7 @@ test('rowViews: consecutive batches equal to an unshuffled DataLoader, as views 
   assert.deepEqual(views.map((b) => b.map((t) => t.tolist())), copies.map((b) => b.map((t) => t.tolist())));
   assert.deepEqual(views.map((b) => b[0].shape), [[4, 3], [4, 3], [2, 3]]);
   assert.equal(views[1][0].numpy().buffer, X.numpy().buffer, 'a view, not a copy');
+  const again = rowViews([X, y], 4);
+  assert.equal([...again].length, 3);
+  assert.equal([...again].length, 3, 'iterable afresh, as a validation set is read every epoch');
 });
