@@ -73,11 +73,8 @@ export class FusedLinearMse {
     this.pendingRows = null;
     const { weight, bias, in_features: inF, out_features: outF } = this.model;
     const dtype = weight.dtype;
-    if (!this.paramsReady()) return null;
-    if (x.ndim !== 2 || x.shape[1] !== inF || x.dtype !== dtype || x.requires_grad) return null;
+    if (!this.paramsReady() || !this.fits(x, y) || x.shape[0] === 0) return null;
     const rows = x.shape[0];
-    // the graph path reshapes a target with the prediction's number of elements (fit's alignTarget)
-    if (y.numel() !== rows * outF || y.dtype !== dtype || y.requires_grad || rows === 0) return null;
     const out = linearForward(x._data, weight._data, bias === null ? null : bias._data, rows, inF, outF, dtype);
     this.pending = { X: x._data, T: y._data, out, rows };
     return mseLossValue(out, y._data, rows * outF, this.reduction, dtype);
@@ -92,11 +89,20 @@ export class FusedLinearMse {
    */
   acceptsRows(X: Tensor, Y: Tensor, batchSize: number): boolean {
     const { weight, in_features: inF, out_features: outF } = this.model;
-    const dtype = weight.dtype;
-    if (outF !== 1 || inF < 2 || X.ndim !== 2 || X.shape[1] !== inF || X.dtype !== dtype || X.requires_grad) return false;
-    if (Y.numel() !== X.shape[0] || Y.dtype !== dtype || Y.requires_grad) return false;
+    if (outF !== 1 || inF < 2 || !this.fits(X, Y)) return false;
     // a batch's forward product is batchSize × inF multiply-adds
-    return !(dtype === 'float32' && simdTakes(batchSize * inF));
+    return !(weight.dtype === 'float32' && simdTakes(batchSize * inF));
+  }
+
+  /**
+   * x is [rows, in] and y has rows × out elements (the graph path reshapes such a target to the
+   * prediction's shape: fit's alignTarget), both of the parameters' dtype and neither requiring grad.
+   */
+  private fits(x: Tensor, y: Tensor): boolean {
+    const { weight, in_features: inF, out_features: outF } = this.model;
+    const dtype = weight.dtype;
+    if (x.ndim !== 2 || x.shape[1] !== inF || x.dtype !== dtype || x.requires_grad) return false;
+    return y.numel() === x.shape[0] * outF && y.dtype === dtype && !y.requires_grad;
   }
 
   /** forward() on rows `order[start..end)` of (X, Y), read in place; (X, Y) must be accepted by acceptsRows. */
