@@ -20,7 +20,8 @@ import { baselineLoss, leastSquares, type RunHooks, type TrainHeader, type Train
 /** A file too large for memory fails in an allocation: that is a refused request (exit 2), not a bug. */
 async function load(o: TrainOptions): Promise<CsvTable> {
   try {
-    return await loadCsv(o.data, { target: o.target, features: o.features, dtype: o.dtype });
+    // float32 features in shared memory: fit()'s fused step reads their rows in place, on two threads
+    return await loadCsv(o.data, { target: o.target, features: o.features, dtype: o.dtype, shared: o.dtype === 'float32' });
   } catch (err) {
     if (err instanceof RangeError) throw new UsageError(`${o.data} is too large to load into memory (${err.message}); train with --stream`);
     throw err;

@@ -1,6 +1,7 @@
 // CSV files into typed arrays (the public API): options, the table, and loadCsv, which reads the file
 // in chunks straight into typed arrays sized from the first rows, never into an array of row objects.
 
+import { allocShared, resizeShared, sharedAddress } from '../kernels/shared_memory.js';
 import { allocStorage, type DType, type Storage } from '../tensor/dtype.js';
 import type { RowBlock } from './csv_fast.js';
 import { CsvReader } from './csv_stream.js';
@@ -32,6 +33,13 @@ export interface CsvOptions {
   invalidRows?: 'error' | 'skip';
   /** false parses every row with csv-parse (the byte-level path gives the same values and errors). */
   fastPath?: boolean;
+  /**
+   * true puts X in the process's shared WebAssembly memory (kernels/shared_memory.ts), where fit()'s fused
+   * Linear + MSELoss step reads float32 rows in place, with a helper thread. That memory is never given
+   * back to the system: for data that lives as long as the process (as in `autograd train`). Falls back
+   * to ordinary memory where it is unavailable or full (it holds at most 4 GiB).
+   */
+  shared?: boolean;
 }
 
 export interface CsvTable {
@@ -79,16 +87,21 @@ function grow(block: RowBlock, reader: CsvReader, sized: boolean): void {
   const capacity = !sized ? Math.ceil(block.capacity * PIPE_GROWTH) + FIRST_ROWS
     : remainingBytes > 0 ? Math.max(estimate, Math.ceil(block.capacity * MIN_GROWTH))
     : estimate;
-  const X = allocStorage(reader.dtype, capacity * block.features);
-  const y = allocStorage(reader.dtype, capacity * block.targets);
-  X.set(block.X.subarray(0, block.rows * block.features));
-  y.set(block.y.subarray(0, block.rows * block.targets));
+  const X = resizeShared(block.X, capacity * block.features) ?? copied(block.X, block.rows * block.features, capacity * block.features, reader.dtype);
+  const y = copied(block.y, block.rows * block.targets, capacity * block.targets, reader.dtype);
   Object.assign(block, { X, y, capacity });
 }
 
-/** The first `n` elements: a view when the unused tail is under 5%, else a copy. */
+/** A new array of `length` elements starting with the first `n` of `a`, in the same kind of memory. */
+function copied(a: Storage, n: number, length: number, dtype: DType): Storage {
+  const out = (sharedAddress(a) >= 0 ? allocShared(dtype, length) : null) ?? allocStorage(dtype, length);
+  out.set(a.subarray(0, n));
+  return out;
+}
+
+/** The first `n` elements: shared memory trimmed in place; else a view when the unused tail is under 5%, else a copy. */
 function fit(a: Storage, n: number): Storage {
-  return a.length - n <= n * 0.05 ? a.subarray(0, n) : a.slice(0, n);
+  return resizeShared(a, n) ?? (a.length - n <= n * 0.05 ? a.subarray(0, n) : a.slice(0, n));
 }
 
 /** Load a whole CSV file (see CsvOptions) into typed arrays. */
@@ -99,6 +112,7 @@ export async function loadCsv(file: string, options: CsvOptions = {}): Promise<C
     const width = reader.names().columns.length;
     // each field takes at least 2 bytes (a digit and a comma or line break): an upper bound on the rows
     const block = reader.newBlock(remainingBytes === 0 ? FIRST_ROWS : Math.min(FIRST_ROWS, Math.floor(remainingBytes / (2 * width)) + 1));
+    if (options.shared === true) block.X = allocShared(reader.dtype, block.X.length) ?? block.X;
     while (await reader.fill(block)) grow(block, reader, remainingBytes > 0);
     reader.finish();
     const { columns, featureNames, targetNames } = reader.names();

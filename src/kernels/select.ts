@@ -7,16 +7,17 @@ export const WASM_MIN_WORK = 4096;
 
 /**
  * NOTE: read once at start-up, like PyTorch's ATEN_CPU_CAPABILITY: AUTOGRAD_WASM=0 turns the kernels
- * off and AUTOGRAD_FUSED=0 the fused training step, for a whole process (e.g. to time `autograd train`
- * without them).
+ * off, AUTOGRAD_FUSED=0 the fused training step and AUTOGRAD_THREADS=1 its helper thread, for a whole
+ * process (e.g. to time `autograd train` without them).
  */
-function fromEnvironment(name: string): boolean {
+function fromEnvironment(name: string, off: string): boolean {
   const env = (globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env;
-  return env?.[name] !== '0';
+  return env?.[name] !== off;
 }
 
-let wasmAllowed = fromEnvironment('AUTOGRAD_WASM');
-let fusedAllowed = fromEnvironment('AUTOGRAD_FUSED');
+let wasmAllowed = fromEnvironment('AUTOGRAD_WASM', '0');
+let fusedAllowed = fromEnvironment('AUTOGRAD_FUSED', '0');
+let threadsAllowed = fromEnvironment('AUTOGRAD_THREADS', '1');
 
 /** Allow (the default) or forbid the wasm kernels; returns the previous setting. */
 export function setFastKernels(allow: boolean): boolean {
@@ -38,4 +39,15 @@ export function setFusedSteps(allow: boolean): boolean {
 
 export function fusedStepsEnabled(): boolean {
   return fusedAllowed;
+}
+
+/** Allow (the default) or forbid the fused step's helper thread; returns the previous setting. */
+export function setHelperThreads(allow: boolean): boolean {
+  const previous = threadsAllowed;
+  threadsAllowed = allow;
+  return previous;
+}
+
+export function helperThreadsEnabled(): boolean {
+  return threadsAllowed;
 }

@@ -3,8 +3,9 @@
 // linearWeightGrad, sumRows), in the same order, so parameters and losses are bit-identical to the
 // graph path; what it saves is building and walking a graph, which dominates small batches and
 // the first, not yet optimised, steps of a short run. forwardRows() does the same on rows of the
-// dataset read in place (kernels/linear_mse_rows.ts, which sums in those kernels' order). Anything
-// else goes through the graph.
+// dataset read in place (kernels/linear_mse_rows.ts, which sums in those kernels' order), or, for a
+// float32 dataset in the shared memory, by the wasm kernels of kernels/linear_mse_shared.ts (the same
+// order again, on one or two threads). Anything else goes through the graph.
 
 import { is_grad_enabled } from '../autograd/grad_mode.js';
 import { RuntimeError } from '../errors.js';
@@ -17,6 +18,7 @@ import type { Module } from '../nn/module.js';
 import { allocStorage, type Storage } from '../tensor/dtype.js';
 import type { IndexBatch } from '../data/dataset.js';
 import { backwardRows, forwardRows, type RowBatch } from '../kernels/linear_mse_rows.js';
+import { backwardShared, forwardShared, sharedRowsApply } from '../kernels/linear_mse_shared.js';
 import type { Tensor } from '../tensor/tensor.js';
 
 /** The root gradient of a scalar loss: backward() starts from ones. */
@@ -44,6 +46,8 @@ export class FusedLinearMse {
   private readonly reduction: 'mean' | 'sum';
   private pending: Pending | null = null;
   private pendingRows: RowBatch | null = null;
+  /** Whether pendingRows went through the shared-memory kernels. */
+  private pendingShared = false;
   private buffers: RowBuffers | null = null;
 
   private constructor(model: Linear, reduction: 'mean' | 'sum') {
@@ -91,7 +95,12 @@ export class FusedLinearMse {
     const { weight, in_features: inF, out_features: outF } = this.model;
     if (outF !== 1 || inF < 2 || !this.fits(X, Y)) return false;
     // a batch's forward product is batchSize × inF multiply-adds
-    return !(weight.dtype === 'float32' && simdTakes(batchSize * inF));
+    return !(weight.dtype === 'float32' && simdTakes(batchSize * inF)) || sharedRowsApply(X._data);
+  }
+
+  /** Whether a batch of `rows` rows of X goes to the shared-memory kernels (large enough for SIMD). */
+  private sharedTakes(X: Tensor, rows: number): boolean {
+    return simdTakes(rows * this.model.in_features) && sharedRowsApply(X._data);
   }
 
   /**
@@ -111,9 +120,13 @@ export class FusedLinearMse {
     this.pendingRows = null;
     if (!this.paramsReady() || batch.end <= batch.start) return null;
     const { weight, bias } = this.model;
-    const b = this.rowBuffers(batch.end - batch.start);
+    const n = batch.end - batch.start;
+    const b = this.rowBuffers(n);
     const rb: RowBatch = { X: X._data, Y: Y._data, order: batch.order, start: batch.start, end: batch.end };
-    const sum = forwardRows(rb, this.model.in_features, weight._data, bias === null ? null : bias._data, b.pred);
+    const B = bias === null ? null : bias._data;
+    const shared = this.sharedTakes(X, n) ? forwardShared(rb, this.model.in_features, weight._data, B, X._version.value) : null;
+    this.pendingShared = shared !== null;
+    const sum = shared ?? forwardRows(rb, this.model.in_features, weight._data, B, b.pred);
     b.scalar[0] = this.reduction === 'mean' ? sum / (batch.end - batch.start) : sum; // as sumSquaredErrors
     this.pendingRows = rb;
     return b.scalar[0];
@@ -139,7 +152,8 @@ export class FusedLinearMse {
     const b = this.buffers as RowBuffers;
     const n = rb.end - rb.start;
     const norm = this.reduction === 'mean' ? 2 / n : 2; // as mseInputGrad
-    b.scalar[0] = backwardRows(rb, this.model.in_features, b.pred, b.grad, norm, b.acc, b.gw);
+    const inF = this.model.in_features;
+    b.scalar[0] = this.pendingShared ? backwardShared(rb, inF, norm, b.gw) : backwardRows(rb, inF, b.pred, b.grad, norm, b.acc, b.gw);
     weight._accumulateGrad(b.gw);
     if (bias !== null) bias._accumulateGrad(b.scalar);
   }
