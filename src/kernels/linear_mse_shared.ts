@@ -185,6 +185,14 @@ function wantsHelper(X: Storage): boolean {
   return X.byteLength > OUT_OF_CACHE_BYTES && helperThreadsEnabled();
 }
 
+/** How forwardShared has read its batches so far: in place, or gathered (by the helper and this thread). */
+export const sharedRowStats = { inPlace: 0, gathered: 0 };
+
+/** Whether the helper thread has started and can take gathers (for tests and the benchmark). */
+export function helperReady(): boolean {
+  return loaded?.helper?.ready() ?? false;
+}
+
 /** Where backwardShared finds the rows of the batch forwardShared saw: address and row numbers. */
 let rowsAt = 0;
 let rowsIdx = 0;
@@ -202,10 +210,12 @@ export function forwardShared(rb: RowBatch, inF: number, W: Storage, B: Storage 
   const gathered = takeGathered(l, rb, version);
   let touch = 0;
   if (gathered !== null) {
+    sharedRowStats.gathered++;
     rowsAt = gathered.rows.byteOffset;
     rowsIdx = s.identity.byteOffset;
   } else {
     // the rows in place (this thread waits for their cache misses), their numbers in a free buffer
+    sharedRowStats.inPlace++;
     const free = s.batches[0];
     copyIndices(rb.order, rb.start, rb.end, free.idx);
     rowsAt = sharedAddress(rb.X);

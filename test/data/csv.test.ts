@@ -10,6 +10,7 @@ import path from 'node:path';
 import { describe, mock, test } from 'node:test';
 import { loadCsv, type CsvOptions, type CsvTable } from '../../src/data/csv.js';
 import { DataError, InputError, IOFailure } from '../../src/errors.js';
+import { sharedAddress } from '../../src/kernels/shared_memory.js';
 import { fixturesDir, readFixture } from '../helpers/fixtures.js';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'autograd-csv-'));
@@ -291,6 +292,25 @@ describe('files of several chunks', () => {
     assert.equal(t.rows, 205_000);
     assert.deepEqual([t.X[4999], t.X[5000], t.X[204_999]], [4999, 0, 199_999]);
     assert.ok(t.X.buffer.byteLength <= t.X.byteLength * 1.05, `${t.X.buffer.byteLength} bytes for ${t.X.byteLength}`);
+  });
+
+  test('shared: X in the shared memory (y not), grown in place as the estimate is redone, same values', async () => {
+    const file = csv('big3.csv', text);
+    for (const dtype of ['float32', 'float64'] as const) {
+      const plain = await loadCsv(file, { dtype, invalidRows: 'skip', features });
+      const shared = await loadCsv(file, { dtype, invalidRows: 'skip', features, shared: true });
+      assert.ok(sharedAddress(shared.X) >= 0 && sharedAddress(plain.X) < 0 && sharedAddress(shared.y) < 0);
+      assert.deepEqual(shared.X, plain.X);
+      assert.deepEqual(shared.y, plain.y);
+      assert.equal(shared.rows, plain.rows);
+    }
+    const long = Array.from({ length: 5000 }, (_, i) => `${i}.000000000000000000001,${i}`);
+    const short = Array.from({ length: 200_000 }, (_, i) => `${i},1`);
+    const shorter = csv('shorter2.csv', `x,y\n${[...long, ...short].join('\n')}\n`);
+    const t = await loadCsv(shorter, { shared: true });
+    assert.ok(sharedAddress(t.X) >= 0);
+    assert.equal(t.X.length, 205_000);
+    assert.deepEqual(t.X, (await loadCsv(shorter)).X);
   });
 
   test('an error near the end names its line, counting the lines inside quotes', async () => {

@@ -5,6 +5,7 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import * as torch from '../../src/index.js';
 import { setFusedSteps } from '../../src/kernels/select.js';
+import { allocShared } from '../../src/kernels/shared_memory.js';
 import { FusedLinearMse } from '../../src/train/fused.js';
 
 interface Case {
@@ -20,6 +21,8 @@ interface Case {
   dropLast?: boolean;
   /** Targets as [N] (the tutorial's y, reshaped by fit) instead of [N, outputs]. */
   flatTarget?: boolean;
+  /** X in the shared memory (as `autograd train` loads it): float32 batches big enough for SIMD go to the wasm row kernels. */
+  shared?: boolean;
 }
 
 const CASES: Case[] = [
@@ -31,7 +34,18 @@ const CASES: Case[] = [
   { name: 'rows read in place: float32, 13 features without bias, drop_last', dtype: 'float32', rows: 50, features: 13, outputs: 1, batch: 8, bias: false, dropLast: true, sgd: { lr: 0.01 } },
   { name: 'rows read in place: float64, 37 features, batch 30 (every sum order shows in float64)', dtype: 'float64', rows: 200, features: 37, outputs: 1, batch: 30, sgd: { lr: 1e-3, momentum: 0.5 } },
   { name: 'float32 without bias, 2 outputs, plain SGD', dtype: 'float32', rows: 40, features: 2, outputs: 2, batch: 8, bias: false, sgd: { lr: 0.05 } },
+  { name: 'shared memory: float32, 100 features, batch 256, flat target, momentum', dtype: 'float32', rows: 1000, features: 100, outputs: 1, batch: 256, shared: true, flatTarget: true, sgd: { lr: 1e-3, momentum: 0.9 } },
+  { name: 'shared memory: float32, 7 features without bias, batch 999 (tails of rows and columns), sum, drop_last', dtype: 'float32', rows: 3000, features: 7, outputs: 1, batch: 999, bias: false, reduction: 'sum', dropLast: true, shared: true, sgd: { lr: 1e-5 } },
+  { name: 'shared memory, small batches: the JavaScript row kernels', dtype: 'float32', rows: 61, features: 5, outputs: 1, batch: 7, shared: true, sgd: { lr: 0.01 } },
 ];
+
+/** X's values in the shared memory, when the case asks for it. */
+function placed(X: torch.Tensor, shared: boolean): torch.Tensor {
+  if (!shared) return X;
+  const data = allocShared('float32', X.numel()) as Float32Array;
+  data.set(X.numpy());
+  return torch.from_numpy(data, X.shape.slice());
+}
 
 interface Run {
   steps: number[];
@@ -43,7 +57,7 @@ function run(c: Case, fused: boolean): Run {
   const previous = setFusedSteps(fused);
   try {
     const gen = new torch.Generator(5);
-    const X = torch.randn(c.rows, c.features, { generator: gen, dtype: c.dtype });
+    const X = placed(torch.randn(c.rows, c.features, { generator: gen, dtype: c.dtype }), c.shared === true);
     const y = torch.randn(...(c.flatTarget === true ? [c.rows] : [c.rows, c.outputs]), { generator: gen, dtype: c.dtype }).mul(3);
     const model = new torch.nn.Linear(c.features, c.outputs, { bias: c.bias ?? true, dtype: c.dtype, generator: gen });
     const history = torch.fit({
@@ -131,6 +145,8 @@ describe('fused Linear + MSELoss step', () => {
     assert.equal(step.acceptsRows(torch.ones(4, 3), torch.ones(4), 4), false, 'another feature count');
     const one = FusedLinearMse.for(new torch.nn.Linear(1, 1), new torch.nn.MSELoss())!;
     assert.equal(step.acceptsRows(torch.ones(4096, 2), torch.ones(4096), 4096), false, 'batches big enough for the SIMD kernels are gathered');
+    const sharedX = torch.from_numpy(allocShared('float32', 4096 * 2) as Float32Array, [4096, 2]);
+    assert.equal(step.acceptsRows(sharedX, torch.ones(4096), 4096), true, 'unless the rows are in the shared memory');
     assert.equal(one.acceptsRows(torch.ones(4, 1), torch.ones(4), 4), false, 'one feature: the graph uses another kernel');
   });
 

@@ -1,0 +1,293 @@
+// The shared WebAssembly memory (a bump allocator), the helper thread, and the row kernels that read a
+// float32 dataset there: the same values, bit for bit, as the JavaScript row kernels, on one thread or
+// with the helper gathering batches, whatever the shapes.
+
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { HelperThread } from '../../src/kernels/helper_thread.js';
+import { backwardRows, forwardRows, type RowBatch } from '../../src/kernels/linear_mse_rows.js';
+import { backwardShared, forwardShared, helperReady, sharedRowStats } from '../../src/kernels/linear_mse_shared.js';
+import { ROWS_WASM_BASE64 } from '../../src/kernels/rows_wasm.js';
+import { setHelperThreads } from '../../src/kernels/select.js';
+import { allocShared, resizeShared, sharedAddress, sharedMemory } from '../../src/kernels/shared_memory.js';
+
+/**
+ * Deterministic values, a quarter of them ±2^30 and the rest in ±[2^-20, 1): the large ones cancel in sums,
+ * leaving small remainders whose rounding depends on the order of the float64 additions, so that a sum
+ * formed in another order than the JavaScript kernels' shows even after rounding to float32.
+ */
+function fill(a: Float32Array, seed: number): void {
+  let s = seed >>> 0;
+  for (let i = 0; i < a.length; i++) {
+    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
+    const sign = s & 1 ? -1 : 1;
+    a[i] = (s & 6) === 0 ? sign * 2 ** 30 : sign * (s / 2 ** 32) * 2 ** -((s >>> 3) % 21);
+  }
+}
+
+function sharedF32(n: number, seed: number): Float32Array {
+  const a = allocShared('float32', n) as Float32Array;
+  fill(a, seed);
+  return a;
+}
+
+function shuffled(n: number, seed: number): Uint32Array {
+  const order = Uint32Array.from({ length: n }, (_, i) => i);
+  let s = seed;
+  for (let i = n - 1; i > 0; i--) {
+    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
+    const j = s % (i + 1);
+    [order[i], order[j]] = [order[j], order[i]];
+  }
+  return order;
+}
+
+describe('shared memory', () => {
+  test('allocations are zero-filled, 64-byte aligned, do not overlap, and are known to be shared', () => {
+    const a = allocShared('float32', 100) as Float32Array;
+    const b = allocShared('float64', 7) as Float64Array;
+    assert.ok(a instanceof Float32Array && b instanceof Float64Array);
+    assert.ok(a.every((v) => v === 0) && b.every((v) => v === 0));
+    assert.equal(sharedAddress(a) % 64, 0);
+    assert.equal(sharedAddress(b) % 64, 0);
+    assert.ok(sharedAddress(b) >= sharedAddress(a) + a.byteLength);
+    a.fill(1);
+    assert.ok(b.every((v) => v === 0));
+    assert.equal(sharedAddress(new Float32Array(4)), -1);
+    assert.ok(a.buffer instanceof SharedArrayBuffer);
+  });
+
+  test('the last allocation grows in place, keeping its values, and reads zeros where it shrank and grew back', () => {
+    const first = allocShared('float32', 1000) as Float32Array;
+    const last = allocShared('float32', 10) as Float32Array;
+    last.set([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
+    assert.equal(resizeShared(first, 2000), null, 'only the last allocation can grow in place');
+    const grown = resizeShared(last, 300_000) as Float32Array; // past the memory's size: it grows
+    assert.equal(sharedAddress(grown), sharedAddress(last));
+    assert.deepEqual(Array.from(grown.subarray(0, 10)), [1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
+    assert.ok(grown.subarray(10).every((v) => v === 0));
+    grown.fill(5);
+    const shrunk = resizeShared(grown, 4) as Float32Array;
+    assert.equal(shrunk.length, 4);
+    const again = resizeShared(shrunk, 8) as Float32Array;
+    assert.deepEqual(Array.from(again), [5, 5, 5, 5, 0, 0, 0, 0]);
+    const next = allocShared('float32', 1000) as Float32Array;
+    assert.ok(next.every((v) => v === 0), 'memory handed out before reads as zeros');
+    assert.equal(last[0], 5, 'views made before a grow still see the memory');
+  });
+});
+
+describe('helper thread', () => {
+  // (the project's TypeScript settings declare no WebAssembly global: it is typed here as far as used)
+  const wasm = (globalThis as unknown as { WebAssembly: { Module: new (bytes: Uint8Array) => object } }).WebAssembly;
+  const module = new wasm.Module(Uint8Array.from(atob(ROWS_WASM_BASE64), (c) => c.charCodeAt(0)));
+
+  async function started(ops: string[]): Promise<HelperThread> {
+    const helper = HelperThread.start(module, sharedMemory() as object, ops);
+    assert.ok(helper !== null, 'this machine has two cores and workers');
+    for (let i = 0; i < 500 && !helper.ready(); i++) await sleep(10);
+    assert.ok(helper.ready());
+    return helper;
+  }
+
+  test('runs a kernel on the shared memory: gather copies the rows picked by index', async () => {
+    const helper = await started(['gather']);
+    const X = sharedF32(50 * 6, 1);
+    const idx = allocShared('float32', 4) as Float32Array;
+    const rows = new Uint32Array(idx.buffer, idx.byteOffset, 4);
+    rows.set([7, 0, 49, 7]);
+    const out = allocShared('float32', 4 * 6) as Float32Array;
+    helper.post('gather', [sharedAddress(X), idx.byteOffset, 0, 4, 6, out.byteOffset]);
+    assert.equal(helper.wait(), true);
+    assert.deepEqual(Array.from(out), [...rows].flatMap((r) => Array.from(X.subarray(r * 6, r * 6 + 6))));
+  });
+
+  test('a job that fails is reported, and the helper is not used again', async () => {
+    const helper = await started(['no_such_export']);
+    helper.post('no_such_export', []);
+    assert.equal(helper.wait(), false);
+    assert.equal(helper.ready(), false);
+  });
+});
+
+interface KernelCase {
+  features: number;
+  batch: number;
+  bias: boolean;
+}
+
+/** ±0.5, ±1 or ±2: weights whose products with the data are exact, so that large terms cancel exactly. */
+function powerWeights(F: number, seed: number): Float32Array {
+  let s = seed >>> 0;
+  return Float32Array.from({ length: F }, () => {
+    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
+    return (s & 1 ? -1 : 1) * 2 ** (((s >>> 3) % 3) - 1);
+  });
+}
+
+/**
+ * Rows order[start..start+n) rewritten so that the order of float64 additions shows in the float32 results:
+ * small values down to ~2^-40 everywhere, plus ±2^30 in pairs of columns that cancel within the row (the
+ * products, with weights of 1) and between batch positions 2m and 2m + 1 (the weight gradient, whose
+ * output gradients are then all equal): what is left after the cancelling is rounded differently when
+ * the sums are formed in another order.
+ */
+function adversarialBatch(X: Float32Array, order: ArrayLike<number>, start: number, n: number, F: number, seed: number): void {
+  let s = seed >>> 0;
+  const next = (): number => (s = (Math.imul(s, 1664525) + 1013904223) >>> 0);
+  const cols = Uint32Array.from({ length: F }, (_, j) => j);
+  for (let t = 0; t < n; t++) {
+    const row = X.subarray(order[start + t] * F, order[start + t] * F + F);
+    for (let j = 0; j < F; j++) row[j] = ((next() & 1) === 0 ? -1 : 1) * (next() / 2 ** 32) * 2 ** -(next() % 16);
+    if (t % 2 === 0) {
+      for (let j = F - 1; j > 0; j--) {
+        const k = next() % (j + 1);
+        [cols[j], cols[k]] = [cols[k], cols[j]];
+      }
+    }
+    const sign = t % 2 === 0 ? 1 : -1; // position 2m + 1 mirrors 2m: its large values cancel 2m's column by column
+    for (let k = 0; k + 1 < F && k < F / 2; k += 2) {
+      row[cols[k]] = sign * 2 ** 30;
+      row[cols[k + 1]] = -sign * 2 ** 30;
+    }
+  }
+}
+
+/**
+ * Both kernels on consecutive batches of one shuffled epoch; the shared kernels must match the JavaScript
+ * ones exactly. Each batch's targets are first set from the predictions: minus 1 for adversarial rows (with
+ * a bias of 8 the difference is exactly 1, so every output gradient is the same), else minus ±0.5 or ±1.
+ */
+function compareEpoch(X: Float32Array, Y: Float32Array, rows: number, c: KernelCase, order: ArrayLike<number>, adversarial = false): void {
+  const F = c.features;
+  const W = adversarial ? new Float32Array(F).fill(1) : powerWeights(F, F);
+  const B = c.bias ? Float32Array.of(adversarial ? 8 : 0.25) : null;
+  const pred = new Float32Array(c.batch);
+  const grad = new Float32Array(c.batch);
+  const acc = new Float64Array(F);
+  const gwJs = new Float32Array(F);
+  const gwShared = new Float32Array(F);
+  for (let start = 0; start < rows; start += c.batch) {
+    const rb: RowBatch = { X, Y, order, start, end: Math.min(rows, start + c.batch) };
+    const n = rb.end - rb.start;
+    if (adversarial) adversarialBatch(X, order, start, n, F, start + 1);
+    forwardRows(rb, F, W, B, pred);
+    for (let r = 0; r < n; r++) Y[order[start + r]] = pred[r] - (adversarial ? 1 : (r % 2 === 0 ? 1 : -0.5) * (r % 3 === 0 ? -1 : 1));
+    const norm = 2 / n;
+    const lossShared = forwardShared(rb, F, W, B, 0);
+    const gbShared = backwardShared(rb, F, norm, gwShared);
+    const lossJs = forwardRows(rb, F, W, B, pred);
+    const gbJs = backwardRows(rb, F, pred, grad, norm, acc, gwJs);
+    assert.equal(lossShared, lossJs, `loss of rows ${rb.start}..${rb.end}`);
+    assert.equal(gbShared, gbJs, `bias gradient of rows ${rb.start}..${rb.end}`);
+    assert.deepEqual(gwShared, gwJs, `weight gradient of rows ${rb.start}..${rb.end}`);
+  }
+}
+
+describe('row kernels on shared memory', () => {
+  const CASES: KernelCase[] = [
+    { features: 2, batch: 5, bias: true },
+    { features: 3, batch: 4, bias: false },
+    { features: 4, batch: 1, bias: true },
+    { features: 5, batch: 9, bias: true },
+    { features: 7, batch: 64, bias: false },
+    { features: 100, batch: 33, bias: true },
+    { features: 101, batch: 16, bias: true },
+  ];
+  for (const c of CASES) {
+    test(`same losses and gradients as the JavaScript row kernels: ${c.features} features, batches of ${c.batch}, ${c.bias ? 'with' : 'without'} bias`, () => {
+      const rows = 150;
+      const X = sharedF32(rows * c.features, c.features * 31 + c.batch);
+      const Y = new Float32Array(rows);
+      fill(Y, 3);
+      compareEpoch(X, Y, rows, c, shuffled(rows, c.batch));
+      compareEpoch(X, Y, rows, c, Array.from(shuffled(rows, 7))); // any array of row numbers
+      compareEpoch(X, Y, rows, c, shuffled(rows, 8), true);
+    });
+  }
+
+  test('the adversarial rows tell apart sums formed in another order (or the test above could not fail)', () => {
+    const F = 100;
+    const n = 32;
+    const X = new Float32Array(n * F);
+    const order = Uint32Array.from({ length: n }, (_, i) => i);
+    adversarialBatch(X, order, 0, n, F, 5);
+    const g = 2 / n;
+    let rowsDiffering = 0;
+    for (let r = 0; r < n; r++) {
+      const s = [0, 0, 0, 0];
+      for (let p = 0; p < F; p++) s[p % 4] += X[r * F + p];
+      if (Math.fround(s[0] + s[1] + (s[2] + s[3])) !== Math.fround(s[0] + (s[1] + s[2]) + s[3])) rowsDiffering++;
+    }
+    let colsDiffering = 0;
+    for (let j = 0; j < F; j++) {
+      let fours = 0;
+      let oneByOne = 0;
+      for (let r = 0; r < n; r += 4) {
+        const [a, b, c, d] = [0, 1, 2, 3].map((k) => g * X[(r + k) * F + j]);
+        fours += a + b + (c + d);
+        oneByOne = oneByOne + a + b + c + d;
+      }
+      if (Math.fround(fours) !== Math.fround(oneByOne)) colsDiffering++;
+    }
+    assert.ok(rowsDiffering >= n / 4, `products: ${rowsDiffering} of ${n} rows differ`);
+    assert.ok(colsDiffering >= F / 4, `weight gradient: ${colsDiffering} of ${F} columns differ`);
+  });
+
+  test('on a dataset larger than the caches the helper gathers batches, and the values stay the same', async () => {
+    const F = 100;
+    const rows = 90_000; // 36 MB of float32: past the size from which batches are gathered
+    const X = sharedF32(rows * F, 11);
+    const Y = new Float32Array(rows);
+    fill(Y, 12);
+    const c: KernelCase = { features: F, batch: 1000, bias: true };
+    compareEpoch(X, Y, 3000, c, shuffled(rows, 1)); // starts the helper
+    for (let i = 0; i < 500 && !helperReady(); i++) await sleep(10);
+    assert.ok(helperReady(), 'the helper started');
+    const before = { ...sharedRowStats };
+    compareEpoch(X, Y, rows, c, shuffled(rows, 2));
+    assert.ok(sharedRowStats.gathered - before.gathered >= 80, `batches gathered: ${sharedRowStats.gathered - before.gathered} of 90`);
+
+    // a batch other than the one guessed, and a dataset changed since the gather: read in place
+    const order = shuffled(rows, 3);
+    const W = new Float32Array(F).fill(0.01);
+    const gw = new Float32Array(F);
+    const step = (start: number, version: number): number => {
+      const rb: RowBatch = { X, Y, order, start, end: start + 1000 };
+      const loss = forwardShared(rb, F, W, null, version) as number;
+      backwardShared(rb, F, 2 / 1000, gw);
+      return loss;
+    };
+    step(0, 0);
+    const inPlace = sharedRowStats.inPlace;
+    step(5000, 0); // not the guessed 1000..2000
+    assert.equal(sharedRowStats.inPlace, inPlace + 1);
+    step(6000, 0); // guessed: gathered
+    assert.equal(sharedRowStats.inPlace, inPlace + 1);
+    const guessed = order[7000];
+    X.fill(2, guessed * F, guessed * F + F); // the dataset changes (its version goes up) after the gather
+    const expected = (() => {
+      const pred = new Float32Array(1000);
+      return forwardRows({ X, Y, order, start: 7000, end: 8000 }, F, W, null, pred);
+    })();
+    assert.equal(step(7000, 1), expected, 'the rows as they are now, not as gathered');
+    assert.equal(sharedRowStats.inPlace, inPlace + 2);
+  });
+
+  test('with the helper switched off every batch is read in place', () => {
+    const previous = setHelperThreads(false);
+    try {
+      const F = 100;
+      const rows = 90_000;
+      const X = sharedF32(rows * F, 21);
+      const Y = new Float32Array(rows);
+      const before = { ...sharedRowStats };
+      compareEpoch(X, Y, 5000, { features: F, batch: 1000, bias: false }, shuffled(rows, 4));
+      assert.equal(sharedRowStats.gathered, before.gathered);
+      assert.equal(sharedRowStats.inPlace, before.inPlace + 5);
+    } finally {
+      setHelperThreads(previous);
+    }
+  });
+});
