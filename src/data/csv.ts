@@ -1,8 +1,8 @@
 // CSV files into typed arrays (the public API): options, the table, and loadCsv, which reads the file
 // in chunks straight into typed arrays sized from the first rows, never into an array of row objects.
 
-import { allocShared, resizeShared, sharedAddress } from '../kernels/shared_memory.js';
-import { allocStorage, type DType, type Storage } from '../tensor/dtype.js';
+import { allocBeside, allocShared, resizeShared } from '../kernels/shared_memory.js';
+import type { DType, Storage } from '../tensor/dtype.js';
 import type { RowBlock } from './csv_fast.js';
 import { CsvReader } from './csv_stream.js';
 
@@ -94,7 +94,7 @@ function grow(block: RowBlock, reader: CsvReader, sized: boolean): void {
 
 /** A new array of `length` elements starting with the first `n` of `a`, in the same kind of memory. */
 function copied(a: Storage, n: number, length: number, dtype: DType): Storage {
-  const out = (sharedAddress(a) >= 0 ? allocShared(dtype, length) : null) ?? allocStorage(dtype, length);
+  const out = allocBeside(a, dtype, length);
   out.set(a.subarray(0, n));
   return out;
 }

@@ -34,10 +34,13 @@ export class TensorDataset implements Dataset {
   }
 }
 
-/** Rows `indices[start..end)` of `t` (first dimension) copied into one contiguous tensor. */
-export function gatherRows(t: Tensor, indices: ArrayLike<number>, start: number, end: number): Tensor {
+/**
+ * Rows `indices[start..end)` of `t` (first dimension) copied into one contiguous tensor, whose storage
+ * `alloc` gives (by default a pooled one).
+ */
+export function gatherRows(t: Tensor, indices: ArrayLike<number>, start: number, end: number, alloc: (dtype: Tensor['dtype'], length: number) => Storage = allocPooled): Tensor {
   const rowSize = rowSizeOf(t);
-  const out = allocPooled(t.dtype, (end - start) * rowSize);
+  const out = alloc(t.dtype, (end - start) * rowSize);
   copyRows(t._data, indices, start, end, rowSize, out);
   return new Tensor(out, [end - start, ...t.shape.slice(1)]);
 }

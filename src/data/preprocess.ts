@@ -2,7 +2,7 @@
 
 import { ValueError } from '../errors.js';
 import { permutation, type RandomSource } from '../random/source.js';
-import { allocStorage } from '../tensor/dtype.js';
+import { allocBeside } from '../kernels/shared_memory.js';
 import { Tensor } from '../tensor/tensor.js';
 import { gatherRows } from './dataset.js';
 
@@ -39,7 +39,7 @@ export function applyStandardization(x: Tensor, stats: Standardization): Tensor 
   const [n, f] = x.shape;
   if (f !== stats.mean.length) throw new ValueError(`standardization has ${stats.mean.length} features, data has ${f}`);
   const X = x._data;
-  const out = allocStorage(x.dtype, X.length);
+  const out = allocBeside(X, x.dtype, X.length);
   for (let i = 0; i < n; i++) for (let j = 0; j < f; j++) out[i * f + j] = (X[i * f + j] - stats.mean[j]) / stats.std[j];
   return new Tensor(out, x.shape);
 }
@@ -56,8 +56,10 @@ export function trainValSplit(tensors: Tensor[], fraction: number, rng: RandomSo
     throw new ValueError(`validation fraction ${fraction} of ${n} rows leaves ${nVal} validation and ${n - nVal} training rows; both need at least one`);
   }
   const order = permutation(rng, n);
+  // each part in the same kind of memory as its tensor (shared memory stays shared: see loadCsv's `shared`)
+  const split = (t: Tensor, start: number, end: number): Tensor => gatherRows(t, order, start, end, (dtype, length) => allocBeside(t._data, dtype, length));
   return {
-    val: tensors.map((t) => gatherRows(t, order, 0, nVal)),
-    train: tensors.map((t) => gatherRows(t, order, nVal, n)),
+    val: tensors.map((t) => split(t, 0, nVal)),
+    train: tensors.map((t) => split(t, nVal, n)),
   };
 }

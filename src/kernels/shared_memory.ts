@@ -4,7 +4,7 @@
 // to the system, so it is for data that lives as long as the process (the CLI's training data), and
 // for the kernels' scratch, which is reused.
 
-import type { DType, Storage } from '../tensor/dtype.js';
+import { allocStorage, type DType, type Storage } from '../tensor/dtype.js';
 
 interface SharedMemory {
   readonly buffer: SharedArrayBuffer;
@@ -78,6 +78,11 @@ export function allocShared(dtype: DType, length: number): Storage | null {
   if (start < highWater) fresh.fill(0, 0, Math.ceil((Math.min(end, highWater) - start) / bytesPer(dtype)));
   highWater = Math.max(highWater, end);
   return fresh;
+}
+
+/** `length` zeros of `dtype` in the same kind of memory as `source`: shared if it is (and there is room), else ordinary. */
+export function allocBeside(source: Storage, dtype: DType, length: number): Storage {
+  return (sharedAddress(source) >= 0 ? allocShared(dtype, length) : null) ?? allocStorage(dtype, length);
 }
 
 /** Address of `storage` in the shared memory, or -1 when it is not there. */

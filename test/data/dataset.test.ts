@@ -3,6 +3,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import * as torch from '../../src/index.js';
+import { allocShared, sharedAddress } from '../../src/kernels/shared_memory.js';
 import { permutation } from '../../src/random/source.js';
 
 test('TensorDataset checks sizes like PyTorch', () => {
@@ -47,6 +48,22 @@ test('standardization and the seeded split', () => {
   assert.equal(val[0].numel(), 3);
   assert.deepEqual([...train[0].tolist() as number[], ...val[0].tolist() as number[]].sort((p, q) => p - q), Array.from({ length: 10 }, (_, i) => i));
   assert.throws(() => torch.trainValSplit([torch.arange(2)], 0.1, new torch.Generator(2)), /leaves 0 validation and 2 training rows/);
+});
+
+test('split and standardized data stay in the shared memory when the source is there, with the same values', () => {
+  const plain = torch.randn(50, 3, { generator: new torch.Generator(4) });
+  const data = allocShared('float32', 150) as Float32Array;
+  data.set(plain.numpy());
+  const shared = torch.from_numpy(data, [50, 3]);
+  const parts = (x: torch.Tensor): torch.Tensor[] => {
+    const { train, val } = torch.trainValSplit([x, torch.arange(50)], 0.2, new torch.Generator(9));
+    return [...train, ...val, torch.applyStandardization(x, torch.fitStandardization(x))];
+  };
+  const fromShared = parts(shared);
+  const fromPlain = parts(plain);
+  assert.deepEqual(fromShared.map((t) => sharedAddress(t._data) >= 0), [true, false, true, false, true]);
+  assert.ok(fromPlain.every((t) => sharedAddress(t._data) < 0));
+  assert.deepEqual(fromShared.map((t) => t.tolist()), fromPlain.map((t) => t.tolist()));
 });
 
 test('gathering rows: every row size and a source too large for the cache (touched before copying) give the rows asked for', () => {
