@@ -6,7 +6,7 @@ import { existsSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { genData, largeData, tutorialData, type DataContext, type DataFile } from './datasets.js';
+import { genData, tutorialData, type DataContext, type DataFile } from './datasets.js';
 import { runEngineBench } from './engine.js';
 import { Report, type Verdict } from './report.js';
 import { benchCsv } from './csv.js';
@@ -70,7 +70,7 @@ function references(o: Options, refDir: string, d: DataFile, w: Workload, key: s
 
 async function trainingWorkload(o: Options, ctx: DataContext, refDir: string, key: string, report: Report): Promise<void> {
   const w = W[key];
-  const d = key === 'w1' ? tutorialData(ctx) : key === 'w2' ? genData(ctx, 'w2', 100_000, 10, 2) : largeData(ctx, o.quick ? 200_000 : 1_000_000, 100);
+  const d = key === 'w1' ? tutorialData(ctx) : key === 'w2' ? genData(ctx, 'w2', 100_000, 10, 2) : genData(ctx, 'w3', o.quick ? 200_000 : 1_000_000, 100, 3);
   const name = o.quick && key === 'w3' ? `${w.name} (--quick: ${d.rows.toLocaleString('en-US')} rows)` : w.name;
   const loops = measureLoops(w, await loadWorkload(d.file), o.runs);
   let ours: TrainFigures | null = null;
