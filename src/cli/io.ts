@@ -144,6 +144,15 @@ function isDirectory(file: string): boolean {
   }
 }
 
+/** The size of `file` in bytes; 0 when it cannot be read (reading it then reports why). */
+export function fileSize(file: string): number {
+  try {
+    return statSync(file).size;
+  } catch {
+    return 0;
+  }
+}
+
 /** Write `text` to `file` atomically. */
 export function writeFileAtomic(file: string, text: string): void {
   const out = AtomicFile.create(file);

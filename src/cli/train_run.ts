@@ -14,14 +14,19 @@ import { Generator } from '../random/generator.js';
 import { from_numpy } from '../tensor/factories.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { evaluateLoss, fitAsync } from '../train/fit.js';
+import { prepareSharedRows } from '../kernels/linear_mse_shared.js';
 import type { TrainOptions } from './commands/train.js';
+import { fileSize } from './io.js';
 import { baselineLoss, leastSquares, type RunHooks, type TrainHeader, type TrainResult, trainSettings, sgdText } from './train_common.js';
 
 /** A file too large for memory fails in an allocation: that is a refused request (exit 2), not a bug. */
 async function load(o: TrainOptions): Promise<CsvTable> {
   try {
     // float32 features in shared memory: fit()'s fused step reads their rows in place, on two threads
-    return await loadCsv(o.data, { target: o.target, features: o.features, dtype: o.dtype, shared: o.dtype === 'float32' });
+    const shared = o.dtype === 'float32';
+    // its helper thread starts while the file loads (a CSV is at least twice the size of its float32 values)
+    if (shared) prepareSharedRows(fileSize(o.data) / 2);
+    return await loadCsv(o.data, { target: o.target, features: o.features, dtype: o.dtype, shared });
   } catch (err) {
     if (err instanceof RangeError) throw new UsageError(`${o.data} is too large to load into memory (${err.message}); train with --stream`);
     throw err;

@@ -2,8 +2,9 @@
 // (shared_memory.ts), by the wasm kernels of rows.wat: the same values as the JavaScript row kernels
 // (linear_mse_rows.ts), which they replace for batches large enough for SIMD. On a dataset larger than
 // the caches, a helper thread gathers the next batch's rows into a contiguous buffer while this thread
-// trains on the current batch, which it then reads from cache, not from rows scattered over memory.
-// The sums are the same whichever way the rows are read.
+// trains on the current batch, then gathers the rest of the next batch itself (the helper's share is
+// adjusted so that neither waits long for the other); a batch is then read from cache, not from rows
+// scattered over memory. The sums are the same whichever way the rows are read.
 //
 // NOTE: what limits a step on a large dataset is reading random rows (cache and TLB misses; measured on
 // a 2-core VM: touching 1024 rows of 100 float32 took ~110 µs in a 400 MB array, ~20 µs in a 4 MB one).
@@ -171,6 +172,15 @@ function gatherNext(l: Loaded, rb: RowBatch, version: number, inF: number, buffe
   gathering = { X: rb.X, version, order: rb.order, start, end, features: inF, buffer, helperRows, restDone: false, done: false };
 }
 
+/**
+ * Start the helper thread now if a dataset of `bytes` bytes will need it, so that it is ready by the first
+ * batch (a worker takes tens of milliseconds to start: a hundred batches of W3).
+ */
+export function prepareSharedRows(bytes: number): void {
+  const l = load();
+  if (l !== null && bytes > OUT_OF_CACHE_BYTES && helperThreadsEnabled()) helperOf(l);
+}
+
 function helperOf(l: Loaded): HelperThread | null {
   if (l.helper === undefined) l.helper = HelperThread.start(l.module, l.memory, ['gather']);
   return l.helper;
@@ -185,10 +195,10 @@ function wantsHelper(X: Storage): boolean {
   return X.byteLength > OUT_OF_CACHE_BYTES && helperThreadsEnabled();
 }
 
-/** How forwardShared has read its batches so far: in place, or gathered (by the helper and this thread). */
+/** How forwardShared has read its batches so far, in place or gathered (for tests). */
 export const sharedRowStats = { inPlace: 0, gathered: 0 };
 
-/** Whether the helper thread has started and can take gathers (for tests and the benchmark). */
+/** Whether the helper thread has started and can take gathers (for tests). */
 export function helperReady(): boolean {
   return loaded?.helper?.ready() ?? false;
 }
