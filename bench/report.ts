@@ -91,6 +91,12 @@ export class Report {
     return parts;
   }
 
+  /** `autograd train --stream` under a heap limit: it completes, in bounded memory. */
+  stream(d: DataFile, f: TrainFigures, heapMb: number): void {
+    this.process(`--stream, heap limit ${heapMb} MB:`, f);
+    this.out(`  --stream: the ${fmt(d.mb)} MB file is ${fmt(d.mb / heapMb)}× the heap limit; peak RSS ${mb(f.peakMb)}`);
+  }
+
   csv(d: DataFile, oursMbPerSec: number, pandas: number | null, loadtxt: number | null): void {
     this.out(`\nW4 CSV → float32 (${d.file.split('/').slice(-2).join('/')}, ${fmt(d.mb)} MB)`);
     this.out(`  autograd loadCsv ${fmt(oursMbPerSec)} MB/s` +

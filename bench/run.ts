@@ -82,6 +82,15 @@ async function trainingWorkload(o: Options, ctx: DataContext, refDir: string, ke
   }
   const refs = references(o, refDir, d, w, key);
   report.training(name, key, d, loops, ours, refs.tutorial, refs.best);
+  if (key === 'w3') {
+    // --stream: the same file through a JavaScript heap limit far smaller than the file
+    const heapMb = 64;
+    try {
+      report.stream(d, ourTrain(ctx.cli, d.file, w, 1, {}, { heapMb }), heapMb);
+    } catch (err) {
+      console.error(`autograd train --stream failed: ${(err as Error).message.split('\n')[0]}`);
+    }
+  }
 }
 
 async function main(): Promise<void> {

@@ -6,6 +6,17 @@
 // Run by `npm run build`.
 
 import { build } from 'esbuild-wasm';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+/** commander's node:child_process, loaded only if used (scripts/lazy-child-process.cjs). */
+const lazyChildProcess = {
+  name: 'lazy-child-process',
+  setup(b) {
+    const shim = path.join(path.dirname(fileURLToPath(import.meta.url)), 'lazy-child-process.cjs');
+    b.onResolve({ filter: /^node:child_process$/ }, (args) => (args.importer.includes(`${path.sep}commander${path.sep}`) ? { path: shim } : undefined));
+  },
+};
 
 await build({
   entryPoints: ['dist/src/cli/main.js'],
@@ -18,5 +29,6 @@ await build({
   define: { 'import.meta.url': '__import_meta_url' },
   banner: { js: "const __import_meta_url = require('node:url').pathToFileURL(__filename).href;" },
   sourcemap: true,
+  plugins: [lazyChildProcess],
   logLevel: 'warning',
 });

@@ -5,6 +5,7 @@ import type { EpochInfo, FitCallbacks, StepInfo } from '../train/fit.js';
 import { lossChart } from './chart.js';
 import { thousands } from './format_values.js';
 import type { Palette } from './palette.js';
+import { nowMs } from './clock.js';
 
 export type ProgressMode = 'live' | 'lines' | 'off';
 
@@ -73,7 +74,7 @@ function plainProgress(o: ProgressOptions): Progress {
 
 /** Terminal progress, redrawn in place at most every `interval` ms: `\r` for the line, cursor-up for the chart. */
 function liveProgress(o: ProgressOptions): Progress {
-  const now = o.now ?? (() => performance.now());
+  const now = o.now ?? nowMs;
   const interval = o.interval ?? 100;
   const columns = Math.max(20, o.columns ?? 80);
   const start = now();

@@ -9,6 +9,7 @@ import { loadPalette, type Palette } from './palette.js';
 import { createProgress, type Progress } from './progress.js';
 import type { RunHooks, TrainHeader, TrainResult } from './train_common.js';
 import { finalText, headerText, summarize, summaryJson, type Truth } from './train_report.js';
+import { nowMs } from './clock.js';
 
 /** A path as the user would write it: relative to the working directory when inside it. */
 export function displayPath(file: string, cwd: string): string {
@@ -98,7 +99,7 @@ async function runWithProgress(o: TrainOptions, ctx: CliContext, palette: Palett
 }
 
 export async function trainAction(o: TrainOptions, ctx: CliContext): Promise<void> {
-  const t0 = performance.now();
+  const t0 = nowMs();
   const palette = await loadPalette(ctx.color && o.color && !o.json);
   // opened now, written at the end: an unwritable --save fails before training, not after
   const out = o.save === undefined ? null : AtomicFile.create(o.save);
@@ -107,7 +108,7 @@ export async function trainAction(o: TrainOptions, ctx: CliContext): Promise<voi
     const header = { ...result.header, data: { ...result.header.data, file: displayPath(o.data, ctx.cwd) } };
     const truth = readTruth(o.data, header.data.features, header.data.targets, (m) => ctx.stderr(`warning: ${m}\n`));
     const saved = o.save === undefined ? null : displayPath(o.save, ctx.cwd);
-    const summary = summarize({ ...result, header }, truth, saved, (performance.now() - t0) / 1000);
+    const summary = summarize({ ...result, header }, truth, saved, (nowMs() - t0) / 1000);
     if (out !== null) commitModel(out, modelFile(o, result, summary));
     if (o.json) ctx.stdout(summaryJson(summary));
     else ctx.stdout(finalText(summary, { chart: o.chart && !o.quiet, palette, columns: ctx.columns }));

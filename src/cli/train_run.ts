@@ -18,6 +18,7 @@ import { prepareSharedRows } from '../kernels/linear_mse_shared.js';
 import type { TrainOptions } from './commands/train.js';
 import { fileSize } from './io.js';
 import { baselineLoss, leastSquares, type RunHooks, type TrainHeader, type TrainResult, trainSettings, sgdText } from './train_common.js';
+import { nowMs } from './clock.js';
 
 /** A file too large for memory fails in an allocation: that is a refused request (exit 2), not a bug. */
 async function load(o: TrainOptions): Promise<CsvTable> {
@@ -53,9 +54,9 @@ function split(o: TrainOptions, X: Tensor, Y: Tensor, gen: Generator): Split {
 
 /** Load, then train with fit(); `hooks.onStart` sees the header before the first step. */
 export async function runInMemory(o: TrainOptions, hooks: RunHooks): Promise<TrainResult> {
-  const t0 = performance.now();
+  const t0 = nowMs();
   const table = await load(o);
-  const load_s = (performance.now() - t0) / 1000;
+  const load_s = (nowMs() - t0) / 1000;
   const F = table.featureNames.length;
   const T = table.targetNames.length;
   const gen = new Generator(o.seed);
@@ -79,9 +80,9 @@ export async function runInMemory(o: TrainOptions, hooks: RunHooks): Promise<Tra
   };
   const samplesPerEpoch = o.dropLast ? loader.length * o.batchSize : X.shape[0];
   const callbacks = hooks.onStart(header, samplesPerEpoch);
-  const t1 = performance.now();
+  const t1 = nowMs();
   const history = await fitAsync({ model, loader, val_loader: valLoader, loss_fn, optimizer, epochs: o.epochs, signal: hooks.signal, callbacks });
-  const train_s = (performance.now() - t1) / 1000;
+  const train_s = (nowMs() - t1) / 1000;
   const full = rowViews([X, data.Y], 65536);
   return {
     header,

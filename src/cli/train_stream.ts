@@ -11,6 +11,7 @@ import type { Storage } from '../tensor/dtype.js';
 import type { TrainOptions } from './commands/train.js';
 import type { Standardization } from './model_file.js';
 import { sgdText, trainSettings, type RunHooks, type TrainHeader, type TrainResult } from './train_common.js';
+import { nowMs } from './clock.js';
 
 const BUFFER_BATCHES = 64;
 
@@ -108,7 +109,7 @@ function step(s: StreamState, x: torch.Tensor, y: torch.Tensor, epoch: number, s
 }
 
 export async function runStreaming(o: TrainOptions, hooks: RunHooks): Promise<TrainResult> {
-  const t0 = performance.now();
+  const t0 = nowMs();
   const stats = o.standardize ? await streamedStandardization(o) : null;
   const gen = new torch.Generator(o.seed);
   const s: StreamState = { header: null, model: null, optimizer: null, callbacks: {}, rows: 0, ySum: 0, ySq: 0 };
@@ -139,7 +140,7 @@ export async function runStreaming(o: TrainOptions, hooks: RunHooks): Promise<Tr
     trainLoss.push(total / steps);
     s.callbacks.on_epoch_end?.({ epoch, train_loss: total / steps, val_loss: null, steps, samples });
   }
-  return result(o, s, trainLoss, stats, (performance.now() - t0) / 1000);
+  return result(o, s, trainLoss, stats, (nowMs() - t0) / 1000);
 }
 
 function result(o: TrainOptions, s: StreamState, trainLoss: number[], stats: Standardization | null, train_s: number): TrainResult {

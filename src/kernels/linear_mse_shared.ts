@@ -177,8 +177,9 @@ function gatherNext(l: Loaded, rb: RowBatch, version: number, inF: number, buffe
  * batch (a worker takes tens of milliseconds to start: a hundred batches of W3).
  */
 export function prepareSharedRows(bytes: number): void {
+  if (bytes <= OUT_OF_CACHE_BYTES || !helperThreadsEnabled()) return;
   const l = load();
-  if (l !== null && bytes > OUT_OF_CACHE_BYTES && helperThreadsEnabled()) helperOf(l);
+  if (l !== null) helperOf(l);
 }
 
 function helperOf(l: Loaded): HelperThread | null {
