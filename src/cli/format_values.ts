@@ -25,7 +25,7 @@ const f32Bits = new Uint32Array(f32.buffer);
  * between two decimals of at most 8 digits is at least 3·10^-16 away from halfway (its distance is a
  * nonzero integer over 2^25·10^8 at most, relatively), so both round the same way; and a float32 exactly
  * halfway has at most 9 digits, which String(f) then shows exactly. test/cli/format_values.test.ts
- * compares the two ways on a million values.
+ * compares the two ways on some 320,000 values of every kind.
  */
 function shortestFloat32(f: number): string {
   if (f === 0) return '0';

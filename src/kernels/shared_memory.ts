@@ -1,8 +1,8 @@
 // One process-wide shared WebAssembly memory (a SharedArrayBuffer that grows in place, up to 4 GiB):
-// a dataset allocated here can be read in place by the wasm row kernels (rows.wat), on this thread and
-// on a helper thread, instead of being gathered batch by batch. A bump allocator: nothing is given back
-// to the system, so it is for data that lives as long as the process (the CLI's training data), and
-// for the kernels' scratch, which is reused.
+// a dataset allocated here can be read by the wasm row kernels (rows.wat) directly, on this thread and
+// on a helper thread (kernels/linear_mse_shared.ts). A bump allocator: nothing is given back to the
+// system, so it is for data that lives as long as the process (the CLI's training data), and for the
+// kernels' scratch, which is reused.
 
 import { allocStorage, type DType, type Storage } from '../tensor/dtype.js';
 
@@ -109,9 +109,4 @@ export function resizeShared(storage: Storage, length: number): Storage | null {
   if (end > kept && kept < highWater) resized.fill(0, storage.length, Math.ceil((Math.min(end, highWater) - start) / bytesPer(dtype)));
   highWater = Math.max(highWater, end);
   return resized;
-}
-
-/** Bytes of the shared memory handed out (for tests and reports). */
-export function sharedBytesInUse(): number {
-  return top;
 }

@@ -88,8 +88,9 @@ export class FusedLinearMse {
    * Whether forwardRows() should train on the rows of (X, Y) directly, for batches of `batchSize`: one
    * output, at least two features (with one, the graph's weight gradient takes another kernel), X [N, in]
    * and Y [N] or [N, 1] of the parameters' dtype, neither requiring grad; and batches too small for the
-   * SIMD kernels, which on a gathered batch are faster than reading rows in place (measured: W2's
-   * 64×10 batches ~1.2× faster in place, W3's 1024×100 ~1.3× faster gathered).
+   * SIMD kernels, which on a gathered batch are faster than the JavaScript row kernels (measured: W2's
+   * 64×10 batches ~1.2× faster in place, W3's 1024×100 ~1.3× faster gathered), unless X is in the
+   * shared memory, where wasm kernels read rows in place (W3: ~3× faster than gathering on the heap).
    */
   acceptsRows(X: Tensor, Y: Tensor, batchSize: number): boolean {
     const { weight, in_features: inF, out_features: outF } = this.model;
