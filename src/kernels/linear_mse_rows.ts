@@ -4,7 +4,7 @@
 //
 // NOTE: bit-identical to the graph path because it forms every sum as that path's kernels do: the
 // prediction and the weight gradient through the same loops (dot.ts: gemmDot's dot4, gemmRows' axpy4 over
-// rows in fours, then axpy one row at a time), the bias added after the product is stored, the loss and
+// rows in fours, then axpy one row at a time; with one feature the weight gradient is gemmDot's dot4), the bias added after the product is stored, the loss and
 // the bias gradient summed over rows in order (as sumSquaredErrors and sumRows). The stores into `pred`,
 // `grad` and `gw` round exactly where the graph path's storages do. test/train/fused.test.ts compares the
 // two paths bit for bit.
@@ -45,16 +45,25 @@ export function forwardRows(rb: RowBatch, inF: number, W: Storage, B: Storage | 
 
 /**
  * The gradients of forwardRows' loss: grad[r] = norm·(pred[r] - y), gw = Σ_r grad[r]·x_r into `gw`
- * (through the float64 `acc`), and Σ_r grad[r] returned (the bias gradient before it is stored).
+ * (through the float64 `acc`, of max(inF, rows) elements), and Σ_r grad[r] returned (the bias gradient
+ * before it is stored).
  */
 export function backwardRows(rb: RowBatch, inF: number, pred: Storage, grad: Storage, norm: number, acc: Float64Array, gw: Storage): number {
   const gb = outputGradients(rb, pred, grad, norm);
-  acc.fill(0);
+  if (inF === 1) {
+    // one feature: the graph's product gᵀ·X is then a dot product over the rows (gemmDot's dot4), so
+    // the column of x values is gathered into acc and summed by dot4 itself
+    const { X, order, start } = rb;
+    for (let r = 0; r < rb.end - start; r++) acc[r] = X[order[start + r]];
+    gw[0] = dot4(grad, 0, acc, 0, rb.end - start);
+    return gb;
+  }
+  acc.fill(0, 0, inF);
   const n = rb.end - rb.start;
   const n4 = n - (n % 4);
   accumulateFours(rb, inF, grad, n4, acc);
   accumulateRest(rb, inF, grad, n4, acc);
-  gw.set(acc);
+  for (let j = 0; j < inF; j++) gw[j] = acc[j]; // rounded as the graph's storage rounds them
   return gb;
 }
 

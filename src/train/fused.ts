@@ -86,7 +86,7 @@ export class FusedLinearMse {
 
   /**
    * Whether forwardRows() should train on the rows of (X, Y) directly, for batches of `batchSize`: one
-   * output, at least two features (with one, the graph's weight gradient takes another kernel), X [N, in]
+   * output, X [N, in]
    * and Y [N] or [N, 1] of the parameters' dtype, neither requiring grad; and batches too small for the
    * SIMD kernels, which on a gathered batch are faster than the JavaScript row kernels (measured: W2's
    * 64×10 batches ~1.2× faster in place, W3's 1024×100 ~1.3× faster gathered), unless X is in the
@@ -94,7 +94,7 @@ export class FusedLinearMse {
    */
   acceptsRows(X: Tensor, Y: Tensor, batchSize: number): boolean {
     const { weight, in_features: inF, out_features: outF } = this.model;
-    if (outF !== 1 || inF < 2 || !this.fits(X, Y)) return false;
+    if (outF !== 1 || !this.fits(X, Y)) return false;
     // a batch's forward product is batchSize × inF multiply-adds
     return !(weight.dtype === 'float32' && simdTakes(batchSize * inF)) || sharedRowsApply(X._data);
   }
@@ -163,7 +163,8 @@ export class FusedLinearMse {
     const dtype = this.model.weight.dtype;
     const inF = this.model.in_features;
     if (this.buffers === null || this.buffers.pred.length < rows) {
-      this.buffers = { pred: allocStorage(dtype, rows), grad: allocStorage(dtype, rows), acc: new Float64Array(inF), gw: allocStorage(dtype, inF), scalar: allocStorage(dtype, 1) };
+      // acc: the weight gradient's float64 sums, or with one feature the column of x values (backwardRows)
+      this.buffers = { pred: allocStorage(dtype, rows), grad: allocStorage(dtype, rows), acc: new Float64Array(Math.max(inF, rows)), gw: allocStorage(dtype, inF), scalar: allocStorage(dtype, 1) };
     }
     return this.buffers;
   }

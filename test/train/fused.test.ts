@@ -6,6 +6,7 @@ import { describe, test } from 'node:test';
 import * as torch from '../../src/index.js';
 import { setFusedSteps } from '../../src/kernels/select.js';
 import { allocShared } from '../../src/kernels/shared_memory.js';
+import { gatherRows } from '../../src/data/dataset.js';
 import { FusedLinearMse } from '../../src/train/fused.js';
 
 interface Case {
@@ -32,6 +33,7 @@ const CASES: Case[] = [
   { name: 'rows read in place: float32, 5 features (a tail after fours), batch 7 (a tail of rows), flat target', dtype: 'float32', rows: 61, features: 5, outputs: 1, batch: 7, sgd: { lr: 0.01 }, flatTarget: true },
   { name: 'rows read in place: float64, 2 features, sum, momentum and weight decay', dtype: 'float64', rows: 45, features: 2, outputs: 1, batch: 10, reduction: 'sum', sgd: { lr: 1e-3, momentum: 0.9, weight_decay: 0.1 } },
   { name: 'rows read in place: float32, 13 features without bias, drop_last', dtype: 'float32', rows: 50, features: 13, outputs: 1, batch: 8, bias: false, dropLast: true, sgd: { lr: 0.01 } },
+  { name: 'rows read in place: float64, one feature, batch 13 (the weight gradient as gemmDot sums it)', dtype: 'float64', rows: 150, features: 1, outputs: 1, batch: 13, sgd: { lr: 1e-2 }, flatTarget: true },
   { name: 'rows read in place: float64, 37 features, batch 30 (every sum order shows in float64)', dtype: 'float64', rows: 200, features: 37, outputs: 1, batch: 30, sgd: { lr: 1e-3, momentum: 0.5 } },
   { name: 'float32 without bias, 2 outputs, plain SGD', dtype: 'float32', rows: 40, features: 2, outputs: 2, batch: 8, bias: false, sgd: { lr: 0.05 } },
   { name: 'shared memory: float32, 100 features, batch 256, flat target, momentum', dtype: 'float32', rows: 1000, features: 100, outputs: 1, batch: 256, shared: true, flatTarget: true, sgd: { lr: 1e-3, momentum: 0.9 } },
@@ -147,7 +149,29 @@ describe('fused Linear + MSELoss step', () => {
     assert.equal(step.acceptsRows(torch.ones(4096, 2), torch.ones(4096), 4096), false, 'batches big enough for the SIMD kernels are gathered');
     const sharedX = torch.from_numpy(allocShared('float32', 4096 * 2) as Float32Array, [4096, 2]);
     assert.equal(step.acceptsRows(sharedX, torch.ones(4096), 4096), true, 'unless the rows are in the shared memory');
-    assert.equal(one.acceptsRows(torch.ones(4, 1), torch.ones(4), 4), false, 'one feature: the graph uses another kernel');
+    assert.equal(one.acceptsRows(torch.ones(4, 1), torch.ones(4), 4), true, 'one feature (the weight gradient is then a dot product over rows)');
+  });
+
+  test('rows read in place: .grad exactly as loss.backward() on the gathered batch, float64 (where any reordered sum shows)', () => {
+    for (const [features, rows] of [[1, 13], [1, 4], [2, 7], [5, 30], [37, 30]]) {
+      const gen = new torch.Generator(features * 100 + rows);
+      const X = torch.randn(200, features, { generator: gen, dtype: 'float64' });
+      const y = torch.randn(200, { generator: gen, dtype: 'float64' });
+      const model = new torch.nn.Linear(features, 1, { dtype: 'float64', generator: gen });
+      const step = FusedLinearMse.for(model, new torch.nn.MSELoss())!;
+      assert.ok(step.acceptsRows(X, y, rows));
+      const order = Uint32Array.from({ length: 200 }, (_, i) => (i * 37) % 200);
+      const value = step.forwardRows(X, y, { order, start: 50, end: 50 + rows })!;
+      step.backward();
+      const fusedGrads = [...model.parameters()].map((p) => Array.from(p.grad!.numpy()));
+      model.zero_grad();
+      const xb = gatherRows(X, order, 50, 50 + rows); // the batch the DataLoader would gather
+      const yb = gatherRows(y, order, 50, 50 + rows);
+      const loss = torch.nn.functional.mse_loss(model.forward(xb), yb.reshape(-1, 1));
+      loss.backward();
+      assert.equal(value, loss.item(), `loss, ${features} features, ${rows} rows`);
+      assert.deepEqual(fusedGrads, [...model.parameters()].map((p) => Array.from(p.grad!.numpy())), `grads, ${features} features, ${rows} rows`);
+    }
   });
 
   test('backward accumulates into .grad exactly as loss.backward() does', () => {
