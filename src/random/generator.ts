@@ -5,7 +5,8 @@
 // cached), and `randomInterval` is masked rejection over `alea.int32()`. These are fixed: the same seed
 // gives the same data, init, shuffle and output in every version of this package.
 
-import seedrandom from 'seedrandom';
+import type seedrandom from 'seedrandom';
+import alea from 'seedrandom/lib/alea.js';
 import { ValueError } from '../errors.js';
 import { maskedInterval, type RandomSource } from './source.js';
 
@@ -35,7 +36,7 @@ export class Generator implements RandomSource {
       throw new ValueError(`manual_seed expects a non-negative integer, got ${seed}`);
     }
     this.seedValue = seed;
-    this.alea = seedrandom.alea(String(seed), { state: true });
+    this.alea = alea(String(seed), { state: true });
     this.gaussCache = null;
     return this;
   }
@@ -50,7 +51,7 @@ export class Generator implements RandomSource {
 
   set_state(state: GeneratorState): this {
     this.seedValue = state.seed;
-    this.alea = seedrandom.alea('', { state: state.alea });
+    this.alea = alea('', { state: state.alea });
     this.gaussCache = state.gaussCache;
     return this;
   }
