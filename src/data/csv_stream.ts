@@ -2,7 +2,9 @@
 // fast path and every other record through csv-parse, rows written straight into typed arrays, and
 // errors as `file:line:col: ...`. streamCsv yields the rows in bounded batches.
 
-import { open, type FileHandle } from 'node:fs/promises';
+// NOTE: callback fs (promisified here) rather than node:fs/promises, whose first use loads ~2 ms of modules
+import { close, fstat, open, read } from 'node:fs';
+import { promisify } from 'node:util';
 import { DataError, ValueError } from '../errors.js';
 import { allocStorage, type DType } from '../tensor/dtype.js';
 import type { CsvBatch, CsvOptions } from './csv.js';
@@ -17,6 +19,10 @@ const CHUNK = 1 << 20; // bytes per read, at most (small files and pipes use les
 const MAX_RUN = 1024; // records per csv-parse call: 1, 2, 4, ... while lines keep falling back
 const MAX_RECORD = 64 << 20; // bytes; bounds the memory a never-closed quote can take
 
+const openFile = promisify(open);
+const statFile = promisify(fstat);
+const closeFile = promisify(close);
+
 /** The file in chunks, the next read already under way while the current chunk is parsed. */
 class ChunkSource {
   private readonly buffers: [Buffer, Buffer];
@@ -24,14 +30,16 @@ class ChunkSource {
   private reads = 0;
   private pending: Promise<number | Error>;
 
-  constructor(private readonly handle: FileHandle, private readonly file: string, readonly chunk: number) {
+  constructor(private readonly fd: number, private readonly file: string, readonly chunk: number) {
     this.buffers = [Buffer.allocUnsafe(chunk), Buffer.allocUnsafe(chunk)];
     this.pending = this.issue();
   }
 
   private issue(): Promise<number | Error> {
     // position null: sequential reads, so that pipes (a FIFO, /dev/stdin) work as well as files
-    return this.handle.read(this.buffers[this.turn], 0, this.chunk, null).then((r) => r.bytesRead, (err: Error) => err);
+    return new Promise((resolve) => {
+      read(this.fd, this.buffers[this.turn], 0, this.chunk, null, (err, bytesRead) => resolve(err ?? bytesRead));
+    });
   }
 
   /** The next chunk (empty at the end); valid until the next call. */
@@ -47,7 +55,7 @@ class ChunkSource {
 
   async close(): Promise<void> {
     await this.pending;
-    await this.handle.close();
+    await closeFile(this.fd);
   }
 }
 
@@ -75,16 +83,17 @@ export class CsvReader {
   }
 
   static async open(file: string, options: CsvOptions): Promise<CsvReader> {
-    let handle: FileHandle;
+    let fd: number | null = null;
     let size: number;
     try {
-      handle = await open(file, 'r');
-      size = (await handle.stat()).size;
+      fd = await openFile(file, 'r');
+      size = (await statFile(fd)).size;
     } catch (err) {
+      if (fd !== null) await closeFile(fd);
       throw readError(file, err as Error, true);
     }
     const chunk = Math.min(CHUNK, Math.max(1 << 16, size + 1));
-    const reader = new CsvReader(file, options, new ChunkSource(handle, file, chunk), size);
+    const reader = new CsvReader(file, options, new ChunkSource(fd, file, chunk), size);
     try {
       await reader.readHeader();
     } catch (err) {
