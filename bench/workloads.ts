@@ -27,15 +27,20 @@ export async function loadWorkload(file: string): Promise<Loaded> {
   return { X: t.X as Float32Array, y: t.y as Float32Array, rows: t.rows, features: t.featureNames.length };
 }
 
-/** The seeds' loop: DataLoader(shuffle) → Linear → MSELoss(pred, y.reshape(-1, 1)) → item → zero_grad → backward → step. */
-function tutorialLoop(w: Workload, d: Loaded): number {
+/** What both loops train: the same data, batches, initialisation and optimizer. */
+function setup(w: Workload, d: Loaded): { loader: torch.DataLoader; model: torch.nn.Linear; optimizer: torch.optim.SGD } {
   const X = torch.from_numpy(d.X, [d.rows, d.features]);
   const y = torch.from_numpy(d.y, [d.rows]);
   const gen = new torch.Generator(1);
   const loader = new torch.DataLoader(new torch.TensorDataset(X, y), { batch_size: w.batch, shuffle: true, generator: gen });
   const model = new torch.nn.Linear(d.features, 1, { generator: gen });
+  return { loader, model, optimizer: new torch.optim.SGD(model.parameters(), { lr: w.lr }) };
+}
+
+/** The seeds' loop: DataLoader(shuffle) → Linear → MSELoss(pred, y.reshape(-1, 1)) → item → zero_grad → backward → step. */
+function tutorialLoop(w: Workload, d: Loaded): number {
+  const { loader, model, optimizer } = setup(w, d);
   const criterion = new torch.nn.MSELoss();
-  const optimizer = new torch.optim.SGD(model.parameters(), { lr: w.lr });
   const s = seconds(() => {
     for (let e = 0; e < w.epochs; e++) {
       for (const [bx, by] of loader) {
@@ -52,12 +57,7 @@ function tutorialLoop(w: Workload, d: Loaded): number {
 
 /** The same training through the library's loop, fit() (its fused Linear + MSELoss step). */
 function fitLoop(w: Workload, d: Loaded): number {
-  const X = torch.from_numpy(d.X, [d.rows, d.features]);
-  const y = torch.from_numpy(d.y, [d.rows]);
-  const gen = new torch.Generator(1);
-  const loader = new torch.DataLoader(new torch.TensorDataset(X, y), { batch_size: w.batch, shuffle: true, generator: gen });
-  const model = new torch.nn.Linear(d.features, 1, { generator: gen });
-  const optimizer = new torch.optim.SGD(model.parameters(), { lr: w.lr });
+  const { loader, model, optimizer } = setup(w, d);
   const s = seconds(() => torch.fit({ model, loader, loss_fn: new torch.nn.MSELoss(), optimizer, epochs: w.epochs }));
   return (d.rows * w.epochs) / s;
 }

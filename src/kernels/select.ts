@@ -15,39 +15,29 @@ function fromEnvironment(name: string, off: string): boolean {
   return env?.[name] !== off;
 }
 
-let wasmAllowed = fromEnvironment('AUTOGRAD_WASM', '0');
-let fusedAllowed = fromEnvironment('AUTOGRAD_FUSED', '0');
-let threadsAllowed = fromEnvironment('AUTOGRAD_THREADS', '1');
+/** One switch: on unless turned off in the environment; set() returns the previous setting. */
+class Switch {
+  constructor(public on: boolean) {}
+
+  set(allow: boolean): boolean {
+    const previous = this.on;
+    this.on = allow;
+    return previous;
+  }
+}
+
+const wasm = new Switch(fromEnvironment('AUTOGRAD_WASM', '0'));
+const fused = new Switch(fromEnvironment('AUTOGRAD_FUSED', '0'));
+const threads = new Switch(fromEnvironment('AUTOGRAD_THREADS', '1'));
 
 /** Allow (the default) or forbid the wasm kernels; returns the previous setting. */
-export function setFastKernels(allow: boolean): boolean {
-  const previous = wasmAllowed;
-  wasmAllowed = allow;
-  return previous;
-}
-
-export function fastKernelsEnabled(): boolean {
-  return wasmAllowed;
-}
+export const setFastKernels = (allow: boolean): boolean => wasm.set(allow);
+export const fastKernelsEnabled = (): boolean => wasm.on;
 
 /** Allow (the default) or forbid fit()'s fused Linear + MSELoss step; returns the previous setting. */
-export function setFusedSteps(allow: boolean): boolean {
-  const previous = fusedAllowed;
-  fusedAllowed = allow;
-  return previous;
-}
-
-export function fusedStepsEnabled(): boolean {
-  return fusedAllowed;
-}
+export const setFusedSteps = (allow: boolean): boolean => fused.set(allow);
+export const fusedStepsEnabled = (): boolean => fused.on;
 
 /** Allow (the default) or forbid the fused step's helper thread; returns the previous setting. */
-export function setHelperThreads(allow: boolean): boolean {
-  const previous = threadsAllowed;
-  threadsAllowed = allow;
-  return previous;
-}
-
-export function helperThreadsEnabled(): boolean {
-  return threadsAllowed;
-}
+export const setHelperThreads = (allow: boolean): boolean => threads.set(allow);
+export const helperThreadsEnabled = (): boolean => threads.on;
