@@ -1,3 +1,3 @@
 #!/usr/bin/env node
-const { main } = require('../dist/cli.cjs');
+const { main } = require('./load-cli.cjs').loadCli().exports;
 main(process.argv.slice(2)).then((code) => { process.exitCode = code; });
