@@ -15,10 +15,10 @@ import { from_numpy } from '../tensor/factories.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { evaluateLoss, fitAsync } from '../train/fit.js';
 import { prepareSharedRows } from '../kernels/linear_mse_shared.js';
+import { nowMs } from './clock.js';
 import type { TrainOptions } from './commands/train.js';
 import { fileSize } from './io.js';
 import { baselineLoss, leastSquares, type RunHooks, type TrainHeader, type TrainResult, trainSettings, sgdText } from './train_common.js';
-import { nowMs } from './clock.js';
 
 /** A file too large for memory fails in an allocation: that is a refused request (exit 2), not a bug. */
 async function load(o: TrainOptions): Promise<CsvTable> {

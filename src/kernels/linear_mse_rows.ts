@@ -4,10 +4,10 @@
 //
 // NOTE: bit-identical to the graph path because it forms every sum as that path's kernels do: the
 // prediction and the weight gradient through the same loops (dot.ts: gemmDot's dot4, gemmRows' axpy4 over
-// rows in fours, then axpy one row at a time; with one feature the weight gradient is gemmDot's dot4), the bias added after the product is stored, the loss and
-// the bias gradient summed over rows in order (as sumSquaredErrors and sumRows). The stores into `pred`,
-// `grad` and `gw` round exactly where the graph path's storages do. test/train/fused.test.ts compares the
-// two paths bit for bit.
+// rows in fours, then axpy one row at a time; with one feature the weight gradient is gemmDot's dot4),
+// the bias added after the product is stored, the loss and the bias gradient summed over rows in order
+// (as sumSquaredErrors and sumRows). The stores into `pred`, `grad` and `gw` round exactly where the
+// graph path's storages do. test/train/fused.test.ts compares the two paths bit for bit.
 
 import type { Storage } from '../tensor/dtype.js';
 import { axpy, axpy4, dot4 } from './dot.js';
