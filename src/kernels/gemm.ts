@@ -3,6 +3,7 @@
 
 import { GEMM_WASM_BASE64 } from './gemm_wasm.js';
 import { fastKernelsEnabled, WASM_MIN_WORK } from './select.js';
+import { instantiate } from './wasm_module.js';
 
 interface WasmMemory {
   readonly buffer: ArrayBuffer;
@@ -13,12 +14,6 @@ interface GemmExports {
   memory: WasmMemory;
   dot_f32(a: number, ars: number, b: number, bcs: number, m: number, k: number, n: number, out: number, col: number): void;
   rows_f32(a: number, ars: number, acs: number, b: number, brs: number, m: number, k: number, n: number, out: number, row: number): void;
-}
-
-/** The part of the WebAssembly global this file uses (TypeScript declares it only with the DOM library). */
-interface WasmApi {
-  Module: new (bytes: Uint8Array) => object;
-  Instance: new (module: object, imports: object) => { exports: unknown };
 }
 
 const PAGE = 65536;
@@ -34,10 +29,7 @@ let f32: Float32Array = new Float32Array(0);
 function load(): GemmExports | null {
   if (kernels !== undefined) return kernels;
   try {
-    const api = (globalThis as unknown as { WebAssembly?: WasmApi }).WebAssembly;
-    if (api === undefined) throw new Error('no WebAssembly');
-    const bytes = Uint8Array.from(atob(GEMM_WASM_BASE64), (c) => c.charCodeAt(0));
-    kernels = new api.Instance(new api.Module(bytes), {}).exports as GemmExports;
+    kernels = instantiate(GEMM_WASM_BASE64).exports as GemmExports;
   } catch {
     kernels = null;
   }

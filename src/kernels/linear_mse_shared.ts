@@ -16,6 +16,7 @@ import { ROWS_WASM_BASE64 } from './rows_wasm.js';
 import { HelperThread } from './helper_thread.js';
 import { helperThreadsEnabled } from './select.js';
 import { allocShared, sharedAddress, sharedMemory } from './shared_memory.js';
+import { instantiate } from './wasm_module.js';
 import type { RowBatch } from './linear_mse_rows.js';
 import type { Storage } from '../tensor/dtype.js';
 
@@ -23,11 +24,6 @@ interface RowsExports {
   forward(x: number, idx: number, r0: number, r1: number, k: number, w: number, hasBias: number, bias: number, pred: number, touch: number): number;
   gather(x: number, idx: number, r0: number, r1: number, k: number, out: number): number;
   weight_grad(x: number, idx: number, n: number, k: number, grad: number, acc: number, gw: number): void;
-}
-
-interface WasmApi {
-  Module: new (bytes: Uint8Array) => object;
-  Instance: new (module: object, imports: object) => { exports: unknown };
 }
 
 /** Datasets larger than this (bytes) are taken to be out of cache: the helper gathers their batches. */
@@ -46,12 +42,10 @@ let loaded: Loaded | null | undefined;
 function load(): Loaded | null {
   if (loaded !== undefined) return loaded;
   try {
-    const api = (globalThis as unknown as { WebAssembly?: WasmApi }).WebAssembly;
     const memory = sharedMemory();
-    if (api === undefined || memory === null) throw new Error('no shared WebAssembly memory');
-    const module = new api.Module(Uint8Array.from(atob(ROWS_WASM_BASE64), (c) => c.charCodeAt(0)));
-    const kernels = new api.Instance(module, { env: { memory } }).exports as RowsExports;
-    loaded = { module, memory, kernels, helper: undefined };
+    if (memory === null) throw new Error('no shared WebAssembly memory');
+    const { module, exports } = instantiate(ROWS_WASM_BASE64, { env: { memory } });
+    loaded = { module, memory, kernels: exports as RowsExports, helper: undefined };
   } catch {
     loaded = null;
   }

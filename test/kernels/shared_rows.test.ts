@@ -11,6 +11,7 @@ import { backwardShared, forwardShared, helperReady, sharedRowStats } from '../.
 import { ROWS_WASM_BASE64 } from '../../src/kernels/rows_wasm.js';
 import { setHelperThreads } from '../../src/kernels/select.js';
 import { allocShared, resizeShared, sharedAddress, sharedMemory } from '../../src/kernels/shared_memory.js';
+import { instantiate } from '../../src/kernels/wasm_module.js';
 
 /**
  * Deterministic values, a quarter of them ±2^30 and the rest in ±[2^-20, 1): the large ones cancel in sums,
@@ -79,9 +80,7 @@ describe('shared memory', () => {
 });
 
 describe('helper thread', () => {
-  // (the project's TypeScript settings declare no WebAssembly global: it is typed here as far as used)
-  const wasm = (globalThis as unknown as { WebAssembly: { Module: new (bytes: Uint8Array) => object } }).WebAssembly;
-  const module = new wasm.Module(Uint8Array.from(atob(ROWS_WASM_BASE64), (c) => c.charCodeAt(0)));
+  const { module } = instantiate(ROWS_WASM_BASE64, { env: { memory: sharedMemory() } });
 
   async function started(ops: string[]): Promise<HelperThread> {
     const helper = HelperThread.start(module, sharedMemory() as object, ops);
