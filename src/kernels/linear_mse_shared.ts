@@ -16,6 +16,7 @@ import { ROWS_WASM_BASE64 } from './rows_wasm.js';
 import { HelperThread } from './helper_thread.js';
 import { helperThreadsEnabled } from './select.js';
 import { allocShared, sharedAddress, sharedMemory } from './shared_memory.js';
+import { OUT_OF_CACHE_BYTES } from './touch_rows.js';
 import { instantiate } from './wasm_module.js';
 import type { RowBatch } from './linear_mse_rows.js';
 import type { Storage } from '../tensor/dtype.js';
@@ -25,9 +26,6 @@ interface RowsExports {
   gather(x: number, idx: number, r0: number, r1: number, k: number, out: number): number;
   weight_grad(x: number, idx: number, n: number, k: number, grad: number, acc: number, gw: number): void;
 }
-
-/** Datasets larger than this (bytes) are taken to be out of cache: the helper gathers their batches. */
-const OUT_OF_CACHE_BYTES = 32 << 20;
 
 interface Loaded {
   module: object;
@@ -171,7 +169,7 @@ function gatherNext(l: Loaded, rb: RowBatch, version: number, inF: number, buffe
  * batch (a worker takes tens of milliseconds to start: a hundred batches of W3).
  */
 export function prepareSharedRows(bytes: number): void {
-  if (bytes <= OUT_OF_CACHE_BYTES || !helperThreadsEnabled()) return;
+  if (!wantsHelper(bytes)) return;
   const l = load();
   if (l !== null) helperOf(l);
 }
@@ -186,8 +184,9 @@ function copyIndices(order: ArrayLike<number>, start: number, end: number, idx: 
   else for (let r = 0; r < end - start; r++) idx[r] = order[start + r];
 }
 
-function wantsHelper(X: Storage): boolean {
-  return X.byteLength > OUT_OF_CACHE_BYTES && helperThreadsEnabled();
+/** Whether the helper gathers the batches of a dataset of `bytes`: one out of cache (as touchRows judges it). */
+function wantsHelper(bytes: number): boolean {
+  return bytes > OUT_OF_CACHE_BYTES && helperThreadsEnabled();
 }
 
 /** How forwardShared has read its batches so far, in place or gathered (for tests). */
@@ -228,7 +227,7 @@ export function forwardShared(rb: RowBatch, inF: number, W: Storage, B: Storage 
     touch = 1;
   }
   // the next batch into the buffer this one does not use
-  if (wantsHelper(rb.X)) gatherNext(l, rb, version, inF, gathered === null || gathered === s.batches[0] ? s.batches[1] : s.batches[0]);
+  if (wantsHelper(rb.X.byteLength)) gatherNext(l, rb, version, inF, gathered === null || gathered === s.batches[0] ? s.batches[1] : s.batches[0]);
   for (let j = 0; j < inF; j++) s.w64[j] = W[j];
   l.kernels.forward(rowsAt, rowsIdx, 0, n, inF, s.w64.byteOffset, B === null ? 0 : 1, B === null ? 0 : B[0], s.pred.byteOffset, touch);
   return sumSquaredErrors(s.pred, rb.Y, rb.order, rb.start, n);

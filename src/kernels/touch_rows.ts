@@ -3,7 +3,7 @@
 import type { Storage } from '../tensor/dtype.js';
 
 /** Arrays larger than this (bytes) are taken to be out of cache: their rows are worth touching first. */
-const OUT_OF_CACHE_BYTES = 32 << 20;
+export const OUT_OF_CACHE_BYTES = 32 << 20;
 
 /** Where touchRows puts its sum, so that the loads cannot be optimised away. */
 const sink = { value: 0 };
