@@ -78,8 +78,9 @@ export function scaledDecimal(mantissa: number, scale: number, minus: number, fl
     const v = clinger(mantissa, scale, minus);
     return nearFloat32Midpoint(v, 0) ? float32Tie(v, latin1(bytes, start, end)) : v;
   }
-  const d = Number(latin1(bytes, start, end));
-  return float32 ? toFloat32(d, latin1(bytes, start, end)) : d;
+  const text = latin1(bytes, start, end);
+  const d = Number(text);
+  return float32 ? toFloat32(d, text) : d;
 }
 
 /**
