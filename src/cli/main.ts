@@ -12,6 +12,8 @@ import { errnoCode, errnoReason } from './io.js';
 import { VERSION } from './version.js';
 
 export { VERSION };
+// the CSV parse workers load this bundle and call it (data/csv_parallel.ts)
+export { runCsvWorker } from '../data/csv_parallel.js';
 
 /** Exit codes (README "Exit codes"): sysexits-style for data and file problems. */
 export const EXIT_CODES: Readonly<Record<ErrorKind, number>> = {

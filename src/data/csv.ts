@@ -4,6 +4,7 @@
 import { allocBeside, allocShared, resizeShared } from '../kernels/shared_memory.js';
 import type { DType, Storage } from '../tensor/dtype.js';
 import type { RowBlock } from './csv_fast.js';
+import { loadCsvParallel } from './csv_parallel.js';
 import { CsvReader } from './csv_stream.js';
 
 export { streamCsv } from './csv_stream.js';
@@ -106,6 +107,9 @@ function fit(a: Storage, n: number): Storage {
 
 /** Load a whole CSV file (see CsvOptions) into typed arrays. */
 export async function loadCsv(file: string, options: CsvOptions = {}): Promise<CsvTable> {
+  // a large file: parsed on every core (csv_parallel.ts), with the same values and errors
+  const parallel = await loadCsvParallel(file, options);
+  if (parallel !== null) return parallel;
   const reader = await CsvReader.open(file, options);
   try {
     const { remainingBytes } = reader.progress();

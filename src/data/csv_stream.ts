@@ -13,7 +13,9 @@ import { cellError, readError, recordTooLong, selectColumns, syntaxError, type S
 import { looksNumeric, parseNumber } from './parse_number.js';
 
 type SyncParse = typeof import('csv-parse/sync').parse;
-type ParsedRecord = { fields: string[]; line: number };
+export type ParsedRecord = { fields: string[]; line: number };
+
+const QUOTE_BYTE = 0x22;
 
 const CHUNK = 1 << 20; // bytes per read, at most (small files and pipes use less)
 const MAX_RUN = 1024; // records per csv-parse call: 1, 2, 4, ... while lines keep falling back
@@ -28,17 +30,25 @@ class ChunkSource {
   private readonly buffers: [Buffer, Buffer];
   private turn = 0;
   private reads = 0;
+  private offset: number; // bytes before the next read's first one (from `start`, or the file's start)
   private pending: Promise<number | Error>;
+  /** Quote bytes in the chunks returned so far (where a line break may end a record: csv_parallel.ts). */
+  quotes = 0;
 
-  constructor(private readonly fd: number, private readonly file: string, readonly chunk: number) {
+  /** From `start` (positional reads) or sequentially (start null: pipes too), never past byte `limit`. */
+  constructor(private readonly fd: number, private readonly file: string, readonly chunk: number, private readonly start: number | null = null, private readonly limit = Infinity) {
     this.buffers = [Buffer.allocUnsafe(chunk), Buffer.allocUnsafe(chunk)];
+    this.offset = start ?? 0;
     this.pending = this.issue();
   }
 
   private issue(): Promise<number | Error> {
+    const length = Math.min(this.chunk, this.limit - this.offset);
+    if (length <= 0) return Promise.resolve(0);
     // position null: sequential reads, so that pipes (a FIFO, /dev/stdin) work as well as files
+    const position = this.start === null ? null : this.offset;
     return new Promise((resolve) => {
-      read(this.fd, this.buffers[this.turn], 0, this.chunk, null, (err, bytesRead) => resolve(err ?? bytesRead));
+      read(this.fd, this.buffers[this.turn], 0, length, position, (err, bytesRead) => resolve(err ?? bytesRead));
     });
   }
 
@@ -49,6 +59,8 @@ class ChunkSource {
     const chunk = this.buffers[this.turn].subarray(0, n);
     this.reads++;
     this.turn ^= 1;
+    this.offset += n;
+    for (let i = chunk.indexOf(QUOTE_BYTE); i >= 0; i = chunk.indexOf(QUOTE_BYTE, i + 1)) this.quotes++;
     this.pending = n > 0 ? this.issue() : Promise.resolve(0);
     return chunk;
   }
@@ -57,6 +69,25 @@ class ChunkSource {
     await this.pending;
     await closeFile(this.fd);
   }
+}
+
+/**
+ * Where a byte range of a CSV file starts (at a record's start) and how to read it: what a CsvReader
+ * that read the header knows, so that another reader (on another thread: csv_parallel.ts) parses the
+ * range as that reader would. Plain data, so that it can be posted to a worker.
+ */
+export interface RangeSpec {
+  start: number;
+  end: number;
+  /** 1-based line at `start`, and whether the byte before it was a CR. */
+  line: number;
+  prevCR: boolean;
+  delimiter: Delimiter;
+  columns: string[];
+  features: number[];
+  targets: number[];
+  /** The first row, when it was data rather than a header (it comes before `start`). */
+  pending: ParsedRecord | null;
 }
 
 /** A CSV file being read: its columns, and data rows on demand into RowBlocks. */
@@ -101,6 +132,45 @@ export class CsvReader {
       throw err;
     }
     return reader;
+  }
+
+  /** A reader of `spec`'s byte range only, in the state of the reader that made the spec. */
+  static async openRange(file: string, options: CsvOptions, spec: RangeSpec): Promise<CsvReader> {
+    let fd: number;
+    try {
+      fd = await openFile(file, 'r');
+    } catch (err) {
+      throw readError(file, err as Error, true);
+    }
+    const chunk = Math.min(CHUNK, Math.max(1 << 16, spec.end - spec.start + 1));
+    const reader = new CsvReader(file, options, new ChunkSource(fd, file, chunk, spec.start, spec.end), spec.end);
+    reader.base = spec.start;
+    reader.dataStart = spec.start;
+    Object.assign(reader.cursor, { pos: 0, line: spec.line, prevCR: spec.prevCR });
+    reader.delimiter = spec.delimiter;
+    reader.setSelection({ columns: spec.columns, features: spec.features, targets: spec.targets });
+    reader.pending = spec.pending;
+    return reader;
+  }
+
+  /** The range from the first data row to `end` (after the header was read). */
+  rangeSpec(end: number): RangeSpec {
+    const { columns, features, targets } = this.selection as Selection;
+    const { line, prevCR } = this.cursor;
+    return { start: this.dataStart, end, line, prevCR, delimiter: this.delimiter, columns, features, targets, pending: this.pending };
+  }
+
+  /** Bytes per line break in the data buffered so far (an estimate of bytes per row), or 0 when none is. */
+  bufferedBytesPerLine(): number {
+    const brk = this.delimiter === '\r' ? CR : LF;
+    let lines = 0;
+    for (let i = this.buf.indexOf(brk, this.cursor.pos); i >= 0 && i < this.end; i = this.buf.indexOf(brk, i + 1)) lines++;
+    return lines === 0 ? 0 : (this.end - this.cursor.pos) / lines;
+  }
+
+  /** Where reading stands: the cursor's line and whether a CR came last, and the quote bytes read. */
+  position(): { line: number; prevCR: boolean; quotes: number } {
+    return { line: this.cursor.line, prevCR: this.cursor.prevCR, quotes: this.source.quotes };
   }
 
   close(): Promise<void> {
@@ -164,13 +234,17 @@ export class CsvReader {
     const isHeader = header === 'auto' ? !first.fields.every(looksNumeric) : header;
     const width = first.fields.length;
     const columns = isHeader ? first.fields : first.fields.map((_, i) => (i === width - 1 ? 'y' : `x${i}`));
-    const sel = selectColumns(this.file, columns, this.options);
+    this.setSelection(selectColumns(this.file, columns, this.options));
+    this.pending = isHeader ? null : first;
+    this.dataStart = this.base + this.cursor.pos;
+  }
+
+  private setSelection(sel: Selection): void {
+    const width = sel.columns.length;
     const slots = new Int32Array(width).fill(-1);
     [...sel.features, ...sel.targets].forEach((c, k) => (slots[c] = k));
     this.selection = sel;
     this.layout = { width, slots, float32: this.dtype === 'float32', delimiter: this.delimiter };
-    this.pending = isHeader ? null : first;
-    this.dataStart = this.base + this.cursor.pos;
   }
 
   /** The first non-blank record (plain text split at commas when csv-parse would read it so). */
@@ -302,9 +376,7 @@ export class CsvReader {
 
   /** Throw when the file had no data rows. */
   finish(): void {
-    if (this.rowsRead > 0) return;
-    const why = this.skippedRows > 0 ? `no data rows left after skipping ${this.skippedRows} invalid rows` : 'no data rows';
-    throw new DataError(`${this.file}: ${why}`, { file: this.file });
+    if (this.rowsRead === 0) throw noDataRows(this.file, this.skippedRows);
   }
 
   names(): { columns: string[]; featureNames: string[]; targetNames: string[] } {
@@ -316,6 +388,11 @@ export class CsvReader {
     const at = this.base + this.cursor.pos;
     return { rowsRead: this.rowsRead, dataBytes: at - this.dataStart, remainingBytes: Math.max(0, this.size - at) };
   }
+}
+
+export function noDataRows(file: string, skippedRows: number): DataError {
+  const why = skippedRows > 0 ? `no data rows left after skipping ${skippedRows} invalid rows` : 'no data rows';
+  return new DataError(`${file}: ${why}`, { file });
 }
 
 /** Batches of at most `batchRows` rows (all full but the last), read with loadCsv's rules and errors. */
