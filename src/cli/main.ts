@@ -3,6 +3,7 @@
 import { Command, CommanderError } from 'commander';
 import { AutogradError, type ErrorKind } from '../errors.js';
 import { setWarningHandler } from '../warnings.js';
+import { cacheCommand } from './commands/cache.js';
 import { evalCommand } from './commands/eval.js';
 import { genDataCommand } from './commands/gen-data.js';
 import { predictCommand } from './commands/predict.js';
@@ -84,9 +85,10 @@ export function createProgram(ctx: CliContext): Command {
     // commander's own error text is replaced by main's one line (see exitCodeFor)
     .configureOutput({ writeOut: (s) => ctx.stdout(s), writeErr: (s) => ctx.stderr(s), outputError: () => undefined })
     .addHelpText('after', `${EXIT_CODES_HELP}\n\nRun 'autograd <command> --help' for a command's flags and examples.`);
-  for (const factory of [trainCommand, genDataCommand, predictCommand, evalCommand]) {
+  for (const factory of [trainCommand, genDataCommand, predictCommand, evalCommand, cacheCommand]) {
     const cmd = factory(ctx);
     cmd.copyInheritedSettings(program);
+    for (const sub of cmd.commands) sub.copyInheritedSettings(cmd); // `cache clear`
     program.addCommand(cmd);
   }
   for (const spec of LAZY_COMMANDS) program.addCommand(lazyCommand(program, ctx, spec));

@@ -84,6 +84,7 @@ async function runWithProgress(o: TrainOptions, ctx: CliContext, palette: Palett
   let progress: Progress | null = null;
   const hooks: RunHooks = {
     signal: ctx.signal,
+    warn: (m) => ctx.stderr(`warning: ${m}\n`),
     onStart: (header, samplesPerEpoch) => {
       if (!o.json && !o.quiet) ctx.stdout(headerText(header, displayPath(o.data, ctx.cwd)));
       progress = progressFor(o, ctx, header, samplesPerEpoch, palette);

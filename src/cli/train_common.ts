@@ -38,6 +38,8 @@ export interface TrainResult {
 
 export interface RunHooks {
   signal: AbortSignal;
+  /** A one-line warning for stderr (e.g. an unusable --cache rebuilt). */
+  warn?: (message: string) => void;
   /** Called once the data is read and the model built; returns the callbacks for fit(). */
   onStart(header: TrainHeader, samplesPerEpoch: number): FitCallbacks;
 }

@@ -21,13 +21,18 @@ import { fileSize } from './io.js';
 import { baselineLoss, leastSquares, type RunHooks, type TrainHeader, type TrainResult, trainSettings, sgdText } from './train_common.js';
 
 /** A file too large for memory fails in an allocation: that is a refused request (exit 2), not a bug. */
-async function load(o: TrainOptions): Promise<CsvTable> {
+async function load(o: TrainOptions, warn: (message: string) => void): Promise<CsvTable> {
   try {
     // float32 features in shared memory: fit()'s fused step reads their rows in place, on two threads
     const shared = o.dtype === 'float32';
     // its helper thread starts while the file loads (a CSV is at least twice the size of its float32 values)
     if (shared) prepareSharedRows(fileSize(o.data) / 2);
-    return await loadCsv(o.data, { target: o.target, features: o.features, dtype: o.dtype, shared });
+    const options = { target: o.target, features: o.features, dtype: o.dtype, shared };
+    if (o.cacheDir === undefined) return await loadCsv(o.data, options);
+    const { loadCsvCached } = await import('../data/cache.js');
+    const cached = await loadCsvCached(o.data, options, o.cacheDir);
+    if (cached.note !== null) warn(cached.note);
+    return cached.table;
   } catch (err) {
     if (err instanceof RangeError) throw new UsageError(`${o.data} is too large to load into memory (${err.message}); train with --stream`);
     throw err;
@@ -55,7 +60,7 @@ function split(o: TrainOptions, X: Tensor, Y: Tensor, gen: Generator): Split {
 /** Load, then train with fit(); `hooks.onStart` sees the header before the first step. */
 export async function runInMemory(o: TrainOptions, hooks: RunHooks): Promise<TrainResult> {
   const t0 = nowMs();
-  const table = await load(o);
+  const table = await load(o, hooks.warn ?? (() => undefined));
   const load_s = (nowMs() - t0) / 1000;
   const F = table.featureNames.length;
   const T = table.targetNames.length;

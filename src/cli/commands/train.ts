@@ -2,6 +2,7 @@
 
 import { Command, Option } from 'commander';
 import { existsSync } from 'node:fs';
+import { homedir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { UsageError } from '../../errors.js';
@@ -32,6 +33,9 @@ export interface TrainOptions {
   chart: boolean;
   color: boolean;
   stream: boolean;
+  /** Read the data through a binary cache (data/cache.ts) in cacheDir. */
+  cache: boolean;
+  cacheDir?: string;
 }
 
 /**
@@ -47,6 +51,13 @@ export function tutorialDataPath(): string {
   }
 }
 
+/** The --cache folder: --cache-dir, else $XDG_CACHE_HOME/autograd, else ~/.cache/autograd. */
+export function cacheFolder(ctx: CliContext, dir: string | undefined): string {
+  if (dir !== undefined) return resolvePath(ctx.cwd, dir);
+  const base = ctx.env.XDG_CACHE_HOME ?? path.join(ctx.env.HOME ?? homedir(), '.cache');
+  return path.join(base, 'autograd');
+}
+
 /** Combinations no single option parser can see. The row-count checks wait until the data is read. */
 export function checkCombinations(o: TrainOptions, cwd: string): void {
   if (o.nesterov && !(o.momentum > 0 && o.dampening === 0)) {
@@ -54,6 +65,9 @@ export function checkCombinations(o: TrainOptions, cwd: string): void {
   }
   if (o.stream && o.valSplit !== undefined) {
     throw new UsageError('--stream cannot be combined with --val-split (a split needs the whole file in memory)');
+  }
+  if (o.stream && (o.cache || o.cacheDir !== undefined)) {
+    throw new UsageError('--cache cannot be combined with --stream yet (the cache holds the whole parsed file)');
   }
   if (o.save !== undefined && path.resolve(cwd, o.save) === path.resolve(cwd, o.data)) {
     throw new UsageError(`--save ${o.save} would overwrite the training data (--data)`);
@@ -97,10 +111,13 @@ export function trainCommand(ctx: CliContext): Command {
     .option('--no-chart', 'leave out the loss chart')
     .option('--no-color', 'no colour, even on a terminal (NO_COLOR=1 does the same)')
     .option('--stream', 'read the CSV in batches as it trains, for files larger than memory (shuffles within a 64-batch buffer)', false)
+    .option('--cache', `keep the parsed data in a binary cache (in --cache-dir) and load it from there while the file and options are unchanged`, false)
+    .option('--cache-dir <dir>', 'folder of the --cache files (implies --cache; default: $XDG_CACHE_HOME/autograd or ~/.cache/autograd)')
     .addHelpText('after', EXAMPLES)
     .action(async (o: TrainOptions) => {
       checkCombinations(o, ctx.cwd);
       const { trainAction } = await import('../train_action.js');
-      await trainAction({ ...o, data: resolvePath(ctx.cwd, o.data), save: o.save === undefined ? undefined : resolvePath(ctx.cwd, o.save) }, ctx);
+      const cacheDir = o.cache || o.cacheDir !== undefined ? cacheFolder(ctx, o.cacheDir) : undefined;
+      await trainAction({ ...o, cache: cacheDir !== undefined, cacheDir, data: resolvePath(ctx.cwd, o.data), save: o.save === undefined ? undefined : resolvePath(ctx.cwd, o.save) }, ctx);
     });
 }
