@@ -97,6 +97,25 @@ export class Report {
     this.out(`  --stream: the ${fmt(d.mb)} MB file is ${fmt(d.mb / heapMb)}× the heap limit; peak RSS ${mb(f.peakMb)}`);
   }
 
+  /** Issue 20's figures for W3: cold and cached whole process and the loop against PyTorch's best case, --stream, CSV MB/s. */
+  bigData(d: DataFile, f: { cold: TrainFigures | null; cached: TrainFigures | null; best: TrainFigures | null; stream: TrainFigures | null; single: number; multi: number; threads: number }): void {
+    this.out(`\nW3 big data (issue 20; ${fmt(d.mb)} MB)`);
+    this.out(`  CSV → float32: one thread ${fmt(f.single)} MB/s, ${f.threads} threads ${fmt(f.multi)} MB/s → ${this.verdict('W3 CSV parse, all threads vs one (MB/s)', f.multi / f.single, 1.8)}`);
+    this.process('autograd train --cache (cached):', f.cached);
+    const { cold, cached, best, stream } = f;
+    if (best === null) return;
+    const parts: string[] = [];
+    if (cold !== null) parts.push(`cold whole process ${this.verdict('W3 cold whole process vs PyTorch best whole process', best.wallS / cold.wallS, 4)}`);
+    if (cached !== null) parts.push(`cached ${this.verdict('W3 cached whole process vs PyTorch best whole process', best.wallS / cached.wallS, 12)}`);
+    if (cold !== null) parts.push(`loop ${this.verdict('W3 autograd train loop vs PyTorch best loop', cold.samplesPerSec / best.samplesPerSec, 2)}`);
+    if (stream !== null && cold !== null) {
+      parts.push(`--stream (no cache) wall ${fmt(stream.wallS / cold.wallS)}× the in-memory cold run's`);
+      this.found.push({ target: 'W3 --stream wall / in-memory cold wall (at most)', ratio: stream.wallS / cold.wallS, needed: -2 });
+      this.found.push({ target: 'W3 --stream samples/s / 1.5 M', ratio: stream.samplesPerSec / 1.5e6, needed: 1 });
+    }
+    this.out(`  vs PyTorch best whole process (wall ${ms(best.wallS)}): ${parts.join('; ')}`);
+  }
+
   csv(d: DataFile, oursMbPerSec: number, pandas: number | null, loadtxt: number | null): void {
     this.out(`\nW4 CSV → float32 (${d.file.split('/').slice(-2).join('/')}, ${fmt(d.mb)} MB)`);
     this.out(`  autograd loadCsv ${fmt(oursMbPerSec)} MB/s` +

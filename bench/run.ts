@@ -2,7 +2,8 @@
 // the engine figures of issue 2 and the workloads W1–W4 of issue 5, against PyTorch / pandas run in the
 // same run on the same machine when /usr/bin/python3 has torch, with a plain-JavaScript yardstick.
 
-import { existsSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { setHelperThreads } from '../src/kernels/select.js';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -14,6 +15,8 @@ import { loadWorkload, measureLoops, type Workload } from './workloads.js';
 import { ourTrain, pythonCsv, pythonVersions, torchTrain, type TrainFigures } from './whole.js';
 
 interface Options {
+  /** Where the generated CSV files are kept (--data-dir; default bench/out/): W3 is 1.1 GB. */
+  dataDir: string | undefined;
   quick: boolean;
   runs: number;
   only: Set<string>;
@@ -28,7 +31,7 @@ function parseOptions(argv: string[]): Options {
   };
   const runs = Number(at('--runs') ?? (quick ? 1 : 3));
   const only = new Set((at('--only') ?? 'w1,w2,w3,w4').split(','));
-  return { quick, runs, only, python: !argv.includes('--no-python') };
+  return { quick, runs, only, python: !argv.includes('--no-python'), dataDir: at('--data-dir') };
 }
 
 /** [node, entry] for our CLI: bin/autograd.cjs when this is dist/, else this build folder's cli_entry.js. */
@@ -85,11 +88,35 @@ async function trainingWorkload(o: Options, ctx: DataContext, refDir: string, ke
   if (key === 'w3') {
     // --stream: the same file through a JavaScript heap limit far smaller than the file
     const heapMb = 64;
+    let stream: TrainFigures | null = null;
     try {
-      report.stream(d, ourTrain(ctx.cli, d.file, w, 1, {}, { heapMb }), heapMb);
+      stream = ourTrain(ctx.cli, d.file, w, o.runs, {}, { heapMb });
+      report.stream(d, stream, heapMb);
     } catch (err) {
       console.error(`autograd train --stream failed: ${(err as Error).message.split('\n')[0]}`);
     }
+    await bigData(o, ctx, d, w, report, { cold: ours, best: refs.best, stream });
+  }
+}
+
+/** Issue 20 on W3: cached whole process (a first run writes the cache), CSV MB/s on one thread and on all. */
+async function bigData(o: Options, ctx: DataContext, d: DataFile, w: Workload, report: Report, f: { cold: TrainFigures | null; best: TrainFigures | null; stream: TrainFigures | null }): Promise<void> {
+  const cacheDir = mkdtempSync(path.join(os.tmpdir(), 'autograd-bench-cache-'));
+  try {
+    let cached: TrainFigures | null = null;
+    try {
+      ourTrain(ctx.cli, d.file, w, 1, {}, null, ['--cache-dir', cacheDir]); // writes the cache
+      cached = ourTrain(ctx.cli, d.file, w, o.runs, {}, null, ['--cache-dir', cacheDir]);
+    } catch (err) {
+      console.error(`autograd train --cache failed: ${(err as Error).message.split('\n')[0]}`);
+    }
+    const previous = setHelperThreads(false);
+    const single = (await benchCsv(d.file, o.runs, {}, false)).mbPerSec;
+    setHelperThreads(previous);
+    const multi = (await benchCsv(d.file, o.runs, {}, false)).mbPerSec;
+    report.bigData(d, { ...f, cached, single, multi, threads: os.availableParallelism() });
+  } finally {
+    rmSync(cacheDir, { recursive: true, force: true });
   }
 }
 
@@ -103,7 +130,7 @@ async function main(): Promise<void> {
   report.line(`autograd benchmark — ${new Date().toISOString()}`);
   report.line(machineLine(py));
   report.engine(runEngineBench());
-  const ctx: DataContext = { root, outDir: path.join(root, 'bench', 'out'), cli: cliArgv(root), log: (l) => console.error(l) };
+  const ctx: DataContext = { root, outDir: o.dataDir === undefined ? path.join(root, 'bench', 'out') : path.resolve(o.dataDir), cli: cliArgv(root), log: (l) => console.error(l) };
   const refDir = path.join(root, 'bench', 'reference');
   for (const key of ['w1', 'w2', 'w3']) if (o.only.has(key)) await trainingWorkload(o, ctx, refDir, key, report);
   if (o.only.has('w4')) {

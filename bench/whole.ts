@@ -33,9 +33,9 @@ interface TrainJson {
  * `autograd train --json` on `file` with the workload's settings (`env` e.g. AUTOGRAD_WASM=0); with
  * `stream`, `--stream` under a JavaScript heap limit of stream.heapMb (node --max-old-space-size).
  */
-export function ourTrain(cli: string[], file: string, w: Workload, runs: number, env: Record<string, string> = {}, stream: { heapMb: number } | null = null): TrainFigures {
+export function ourTrain(cli: string[], file: string, w: Workload, runs: number, env: Record<string, string> = {}, stream: { heapMb: number } | null = null, extra: string[] = []): TrainFigures {
   const node = stream === null ? [cli[0]] : [cli[0], `--max-old-space-size=${stream.heapMb}`];
-  const flags = stream === null ? [] : ['--stream'];
+  const flags = [...(stream === null ? [] : ['--stream']), ...extra];
   const argv = [...node, ...cli.slice(1), 'train', ...flags, '--data', file, '--batch-size', String(w.batch), '--epochs', String(w.epochs), '--lr', String(w.lr), '--json'];
   const r = repeat(argv, runs, (out) => JSON.parse(out) as TrainJson, env);
   return {
