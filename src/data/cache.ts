@@ -11,15 +11,15 @@ import { allocShared, resizeShared } from '../kernels/shared_memory.js';
 import { allocStorage, type Storage } from '../tensor/dtype.js';
 import { loadCsv, type CsvOptions, type CsvTable } from './csv.js';
 
-const MAGIC = Buffer.from('AGCACHE\x01', 'latin1');
-const HASH_BYTES = 32;
+export const MAGIC = Buffer.from('AGCACHE\x01', 'latin1');
+export const HASH_BYTES = 32;
 const SAMPLES = 64; // 4 KiB blocks hashed for the content check, spread over the file
 const SAMPLE_BYTES = 4096;
 /** Cache files end in this; `autograd cache clear` removes them. */
 export const CACHE_SUFFIX = '.agcache';
 
 /** What identifies the data a cache holds. */
-interface Identity {
+export interface Identity {
   source: string;
   size: number;
   mtimeMs: number;
@@ -29,7 +29,7 @@ interface Identity {
   options: string;
 }
 
-interface Header extends Identity {
+export interface Header extends Identity {
   rows: number;
   features: number;
   targets: number;
@@ -38,6 +38,15 @@ interface Header extends Identity {
   featureNames: string[];
   targetNames: string[];
   skippedRows: number;
+}
+
+export interface CacheLayout {
+  h: Header;
+  head: Buffer;
+  hBytes: Buffer;
+  hLen: number;
+  xBytes: number;
+  yBytes: number;
 }
 
 export interface CachedLoad {
@@ -53,7 +62,7 @@ function optionsKey(o: CsvOptions): string {
   return JSON.stringify({ target: o.target ?? null, features: o.features ?? null, dtype: o.dtype ?? 'float32', header: o.header ?? 'auto', invalidRows: o.invalidRows ?? 'error' });
 }
 
-function identity(file: string, options: CsvOptions): Identity {
+export function identity(file: string, options: CsvOptions): Identity {
   const fd = openSync(file, 'r');
   try {
     const st = fstatSync(fd);
@@ -74,9 +83,9 @@ export function cachePath(file: string, options: CsvOptions, dir: string): strin
   return path.join(dir, `${path.basename(file).replace(/[^\w.-]/g, '_')}-${name}${CACHE_SUFFIX}`);
 }
 
-const bytesOf = (a: Storage): Buffer => Buffer.from(a.buffer, a.byteOffset, a.byteLength);
+export const bytesOf = (a: Storage): Buffer => Buffer.from(a.buffer, a.byteOffset, a.byteLength);
 
-function readFully(fd: number, into: Buffer, position: number): void {
+export function readFully(fd: number, into: Buffer, position: number): void {
   for (let done = 0; done < into.length;) {
     const n = readSync(fd, into, done, Math.min(into.length - done, 1 << 26), position + done);
     if (n === 0) throw new Error('the cache ends early');
@@ -91,7 +100,7 @@ const PIECE = 16 << 20;
  * next one is read (an asynchronous read runs on libuv's thread pool), so the hash costs little more
  * than the read.
  */
-async function readHashed(fd: number, parts: Buffer[], position: number, hash: Hash): Promise<void> {
+export async function readHashed(fd: number, parts: Buffer[], position: number, hash: Hash): Promise<void> {
   const pieces: Buffer[] = [];
   for (const p of parts) for (let at = 0; at < p.length; at += PIECE) pieces.push(p.subarray(at, Math.min(p.length, at + PIECE)));
   const readPiece = (i: number, from: number): Promise<void> => new Promise((resolve, reject) => {
@@ -112,6 +121,31 @@ async function readHashed(fd: number, parts: Buffer[], position: number, hash: H
   }
 }
 
+/** A cache file's header, checked against the data wanted; or why the cache cannot be used. */
+export function checkHeader(fd: number, want: Identity): CacheLayout | string {
+  const size = fstatSync(fd).size;
+  const head = Buffer.alloc(12);
+  if (size < 12 + HASH_BYTES || readSync(fd, head, 0, 12, 0) !== 12 || !head.subarray(0, 8).equals(MAGIC)) return 'is not an autograd cache (or is truncated)';
+  const hLen = head.readUInt32LE(8);
+  if (12 + hLen + HASH_BYTES > size) return 'is truncated';
+  const hBytes = Buffer.alloc(hLen);
+  readFully(fd, hBytes, 12);
+  let h: Header;
+  try {
+    h = JSON.parse(hBytes.toString('utf8')) as Header;
+  } catch {
+    return 'is corrupt (its header does not parse)';
+  }
+  const unit = h.dtype === 'float64' ? 8 : 4;
+  const xBytes = h.rows * h.features * unit;
+  const yBytes = h.rows * h.targets * unit;
+  if (12 + hLen + xBytes + yBytes + HASH_BYTES !== size) return `is truncated or padded (${size} bytes, expected ${12 + hLen + xBytes + yBytes + HASH_BYTES})`;
+  if (h.source !== want.source) return `was made for another file (${h.source})`;
+  if (h.options !== want.options) return 'was made with other parse options';
+  if (h.size !== want.size || h.mtimeMs !== want.mtimeMs || h.sample !== want.sample) return 'is out of date (the CSV file changed)';
+  return { h, head, hBytes, hLen, xBytes, yBytes };
+}
+
 /** Why the cache cannot be used, or its table. */
 async function readCache(cacheFile: string, want: Identity, shared: boolean): Promise<CsvTable | string> {
   let fd: number;
@@ -121,33 +155,17 @@ async function readCache(cacheFile: string, want: Identity, shared: boolean): Pr
     return 'missing';
   }
   try {
-    const size = fstatSync(fd).size;
-    const head = Buffer.alloc(12);
-    if (size < 12 + HASH_BYTES || readSync(fd, head, 0, 12, 0) !== 12 || !head.subarray(0, 8).equals(MAGIC)) return 'is not an autograd cache (or is truncated)';
-    const hLen = head.readUInt32LE(8);
-    if (12 + hLen + HASH_BYTES > size) return 'is truncated';
-    const hBytes = Buffer.alloc(hLen);
-    readFully(fd, hBytes, 12);
-    let h: Header;
-    try {
-      h = JSON.parse(hBytes.toString('utf8')) as Header;
-    } catch {
-      return 'is corrupt (its header does not parse)';
-    }
-    const unit = h.dtype === 'float64' ? 8 : 4;
-    const xBytes = h.rows * h.features * unit;
-    const yBytes = h.rows * h.targets * unit;
-    if (12 + hLen + xBytes + yBytes + HASH_BYTES !== size) return `is truncated or padded (${size} bytes, expected ${12 + hLen + xBytes + yBytes + HASH_BYTES})`;
-    if (h.source !== want.source) return `was made for another file (${h.source})`;
-    if (h.options !== want.options) return 'was made with other parse options';
-    if (h.size !== want.size || h.mtimeMs !== want.mtimeMs || h.sample !== want.sample) return 'is out of date (the CSV file changed)';
+    const checked = checkHeader(fd, want);
+    if (typeof checked === 'string') return checked;
+    const { h, head, hBytes, hLen, xBytes, yBytes } = checked;
     const X = (shared ? allocShared(h.dtype, h.rows * h.features) : null) ?? allocStorage(h.dtype, h.rows * h.features);
     const y = allocStorage(h.dtype, h.rows * h.targets);
-    const hash = createHash('sha256').update(head).update(hBytes);
+    // the hash covers the data, then the header: a cache written while streaming knows its header last
+    const hash = createHash('sha256');
     await readHashed(fd, [bytesOf(X), bytesOf(y)], 12 + hLen, hash);
     const stored = Buffer.alloc(HASH_BYTES);
     readFully(fd, stored, 12 + hLen + xBytes + yBytes);
-    if (!hash.digest().equals(stored)) {
+    if (!hash.update(head).update(hBytes).digest().equals(stored)) {
       resizeShared(X, 0); // give the shared memory back (it was the last allocation)
       return 'is corrupt (its checksum does not match)';
     }
@@ -169,7 +187,7 @@ function writeCache(cacheFile: string, id: Identity, t: CsvTable): void {
   head.writeUInt32LE(hBytes.length, 8);
   const X = bytesOf(t.X.subarray(0, t.rows * h.features));
   const y = bytesOf(t.y.subarray(0, t.rows * h.targets));
-  const hash = createHash('sha256').update(head).update(hBytes).update(X).update(y).digest();
+  const hash = createHash('sha256').update(X).update(y).update(head).update(hBytes).digest();
   const tmp = `${cacheFile}.tmp-${process.pid}-${Date.now()}`;
   const fd = openSync(tmp, 'w');
   try {
