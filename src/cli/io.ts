@@ -1,7 +1,7 @@
 // Files for the CLI: inputs read with the right error kind, outputs written atomically (a temporary file
 // in the same directory, then a rename), so a failure or Ctrl-C never leaves a half-written or changed file.
 
-import { closeSync, existsSync, fsyncSync, openSync, readFileSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, fstatSync, fsyncSync, openSync, readFileSync, readSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
 import path from 'node:path';
 import { InputError, IOFailure, OutputError } from '../errors.js';
 
@@ -40,13 +40,68 @@ export function readFailure(file: string, what: string, err: unknown): InputErro
   return new InputError(`cannot read ${what} '${file}': ${errnoReason(err)}`);
 }
 
-/** The whole text of a small input file (a model, a sidecar). */
-export function readTextFile(file: string, what: string): string {
+/** Limits on a small input file: its size, and bytes that cannot be in it (so /dev/zero fails at once). */
+export interface TextLimits {
+  maxBytes: number;
+  tooLarge: () => Error;
+  /** When set, a control byte other than tab, LF and CR (never in JSON or text) is refused with this error. */
+  controlByte?: (byte: number, offset: number) => Error;
+}
+
+const READ_CHUNK = 1 << 20;
+
+/**
+ * The whole text of a small input file (a model, a sidecar). With limits it is read in chunks, so that a
+ * device or a pipe that never ends (/dev/zero, /dev/urandom, a FIFO) fails at the limit, or at its first
+ * refused byte, instead of filling memory; a regular file over the limit fails before it is read.
+ */
+export function readTextFile(file: string, what: string, limits?: TextLimits): string {
+  if (limits === undefined) {
+    try {
+      return readFileSync(file, 'utf8');
+    } catch (err) {
+      throw readFailure(file, what, err);
+    }
+  }
+  let fd: number;
   try {
-    return readFileSync(file, 'utf8');
+    fd = openSync(file, 'r');
   } catch (err) {
     throw readFailure(file, what, err);
   }
+  try {
+    return readLimited(fd, file, what, limits);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+function readLimited(fd: number, file: string, what: string, limits: TextLimits): string {
+  const chunks: Buffer[] = [];
+  let total = 0;
+  try {
+    const st = fstatSync(fd);
+    if (st.isDirectory()) throw Object.assign(new Error('is a directory'), { code: 'EISDIR' });
+    if (st.isFile() && st.size > limits.maxBytes) throw limits.tooLarge();
+    for (;;) {
+      const chunk = Buffer.allocUnsafe(READ_CHUNK);
+      const n = readSync(fd, chunk, 0, READ_CHUNK, null);
+      if (n === 0) break;
+      if (total + n > limits.maxBytes) throw limits.tooLarge();
+      if (limits.controlByte !== undefined) {
+        for (let i = 0; i < n; i++) {
+          const c = chunk[i];
+          if (c < 0x20 && c !== 0x09 && c !== 0x0a && c !== 0x0d) throw limits.controlByte(c, total + i);
+        }
+      }
+      chunks.push(chunk.subarray(0, n));
+      total += n;
+    }
+  } catch (err) {
+    if (errnoCode(err) === undefined) throw err;
+    throw readFailure(file, what, err);
+  }
+  return Buffer.concat(chunks, total).toString('utf8');
 }
 
 export function fileExists(file: string): boolean {
@@ -141,6 +196,15 @@ function isDirectory(file: string): boolean {
     return statSync(file).isDirectory();
   } catch {
     return false;
+  }
+}
+
+/** What `file` is: a regular file, something else (a pipe, a device, a directory), or missing. */
+export function fileKind(file: string): 'file' | 'other' | 'missing' {
+  try {
+    return statSync(file).isFile() ? 'file' : 'other';
+  } catch {
+    return 'missing';
   }
 }
 

@@ -11,6 +11,7 @@ import { trainCommand } from './commands/train.js';
 import type { CliContext } from './context.js';
 import { errnoCode, errnoReason } from './io.js';
 import { VERSION } from './version.js';
+import { escapeControls, quote } from '../quote.js';
 
 export { VERSION };
 // the CSV parse workers load this bundle and call it (data/csv_parallel.ts)
@@ -106,7 +107,7 @@ export function exitCodeFor(err: unknown, ctx: CliContext, name = 'autograd'): n
   if (err instanceof CommanderError) {
     // help and version are successes; 'commander.help' (help shown because no command was given) is usage
     if (err.exitCode === 0 && err.code !== 'commander.help') return 0;
-    if (err.code !== 'commander.help') ctx.stderr(`${name}: ${err.message.replace(/^error: /, '')} (see '${name} --help')\n`);
+    if (err.code !== 'commander.help') ctx.stderr(`${name}: ${oneLine(cutQuotes(err.message.replace(/^error: /, '')))} (see '${name} --help')\n`);
     return EXIT_CODES.usage;
   }
   if (err instanceof AutogradError) {
@@ -118,8 +119,14 @@ export function exitCodeFor(err: unknown, ctx: CliContext, name = 'autograd'): n
   return EXIT_CODES.runtime;
 }
 
-function oneLine(text: string): string {
-  return text.replace(/\s*\n\s*/g, '; ');
+/** Commander quotes the flag's text whole ('--lr' argument '...' is invalid): cut what is long. */
+function cutQuotes(text: string): string {
+  return text.replace(/'([^']{81,})'/g, (_m, inner: string) => quote(inner));
+}
+
+/** One line, with any control character left in it escaped (messages quote file names and input). */
+export function oneLine(text: string): string {
+  return escapeControls(text.replace(/\s*\n\s*/g, '; '));
 }
 
 /** Colour only on a terminal, never with NO_COLOR or TERM=dumb; FORCE_COLOR (not 0/false) forces it. */
@@ -189,7 +196,7 @@ function helpAsFlag(argv: string[]): string[] {
 async function run(args: string[], ctx: CliContext): Promise<number> {
   const argv = helpAsFlag(args);
   const program = createProgram(ctx);
-  const previous = setWarningHandler((message) => ctx.stderr(`warning: ${message}\n`));
+  const previous = setWarningHandler((message) => ctx.stderr(`warning: ${oneLine(message)}\n`));
   try {
     await program.parseAsync(argv, { from: 'user' });
     return 0;

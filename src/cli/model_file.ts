@@ -1,10 +1,32 @@
 // The model file: JSON with a trained linear model, its columns and standardization, validated on load.
 
 import { DataError } from '../errors.js';
+import { escapeControls, quote } from '../quote.js';
 import { readTextFile, writeFileAtomic, type AtomicFile } from './io.js';
 
 export const MODEL_FORMAT = 'autograd-linear-model';
 export const MODEL_VERSION = 1;
+
+const MIN_NORMAL = 2.2250738585072014e-308;
+
+/**
+ * JSON.parse's message without the excerpt of the input V8 puts in it (raw, possibly binary), with the
+ * position as line and column, on one line.
+ */
+function jsonProblem(message: string, text: string): string {
+  const bare = message.replace(/^(Unexpected token '[^]+?'), "[^]*" is not valid JSON$/, '$1');
+  const withLine = bare.replace(/ at position (\d+)(?: \(line \d+ column \d+\))?$/, (_m, at: string) => {
+    const end = Math.min(Number(at), text.length);
+    let line = 1;
+    let start = 0;
+    for (let i = text.indexOf('\n'); i >= 0 && i < end; i = text.indexOf('\n', i + 1)) {
+      line++;
+      start = i + 1;
+    }
+    return ` at line ${line} column ${end - start + 1}`;
+  });
+  return escapeControls(withLine);
+}
 
 export interface Standardization {
   mean: number[];
@@ -82,9 +104,11 @@ class Checker {
 
   names(v: unknown, what: string): string[] {
     if (!Array.isArray(v) || v.length === 0) this.fail(`'${what}' must be a non-empty list of column names, got ${describe(v)}`);
+    const seen = new Set<string>(); // not indexOf per name: 100,000 names must not take minutes
     v.forEach((s, i) => {
       if (typeof s !== 'string' || s === '') this.fail(`'${what}[${i}]' must be a column name, got ${describe(s)}`);
-      if (v.indexOf(s) !== i) this.fail(`'${what}' names '${s}' twice`);
+      if (seen.has(s)) this.fail(`'${what}' names ${quote(s)} twice`);
+      seen.add(s);
     });
     return v as string[];
   }
@@ -99,10 +123,38 @@ class Checker {
   }
 }
 
+const SHOWN = 40;
+
+/** A closing bracket to write once a value's items are written. */
+class Closing {
+  constructor(readonly text: string) {}
+}
+
+/**
+ * A JSON value as messages show it: its JSON text cut to 40 characters, control characters escaped.
+ * NOTE: built without recursion and only as far as it is shown: JSON.stringify of a value nested 5,000
+ * deep overflows the stack, and of a huge one takes its whole size.
+ */
 function describe(v: unknown): string {
   if (v === undefined) return 'nothing';
-  const text = JSON.stringify(v);
-  return text.length > 40 ? `${text.slice(0, 37)}...` : text;
+  let out = '';
+  const todo: unknown[] = [v];
+  while (todo.length > 0 && out.length <= SHOWN) {
+    const x = todo.pop();
+    if (x instanceof Closing) out += x.text;
+    else if (Array.isArray(x)) {
+      out += '[';
+      todo.push(new Closing(']'));
+      for (let i = Math.min(x.length, SHOWN) - 1; i >= 0; i--) todo.push(x[i], ...(i > 0 ? [new Closing(',')] : []));
+    } else if (x !== null && typeof x === 'object') {
+      out += '{';
+      todo.push(new Closing('}'));
+      const keys = Object.keys(x).slice(0, SHOWN).reverse();
+      keys.forEach((k, i) => todo.push((x as Record<string, unknown>)[k], new Closing(`${JSON.stringify(k.slice(0, SHOWN + 1))}:`), ...(i < keys.length - 1 ? [new Closing(',')] : [])));
+    } else out += typeof x === 'string' ? JSON.stringify(x.slice(0, SHOWN + 1)) : String(JSON.stringify(x));
+  }
+  const text = escapeControls(out);
+  return text.length > SHOWN || todo.length > 0 ? `${text.slice(0, SHOWN - 3)}...` : text;
 }
 
 function checkStandardization(c: Checker, v: unknown, features: number): Standardization | null {
@@ -110,8 +162,9 @@ function checkStandardization(c: Checker, v: unknown, features: number): Standar
   const s = c.object(v, "'standardization'");
   const mean = c.numbers(s.mean, features, 'standardization.mean', 'feature');
   const std = c.numbers(s.std, features, 'standardization.std', 'feature');
-  const j = std.findIndex((x) => !(x > 0));
-  if (j >= 0) c.fail(`'standardization.std[${j}]' must be greater than 0, got ${std[j]}`);
+  // a subnormal std makes 1/std infinite: every prediction would be ±Infinity
+  const j = std.findIndex((x) => !(x >= MIN_NORMAL));
+  if (j >= 0) c.fail(`'standardization.std[${j}]' must be at least ${MIN_NORMAL} (the smallest normal float64), got ${std[j]}`);
   return { mean, std };
 }
 
@@ -132,7 +185,7 @@ export function parseModel(text: string, file: string): ModelFile {
   try {
     raw = JSON.parse(text);
   } catch (err) {
-    c.fail(`invalid JSON (${(err as Error).message.replace(/\n/g, '\\n')})`);
+    c.fail(`invalid JSON (${jsonProblem((err as Error).message, text)})`);
   }
   const m = c.object(raw, 'the file');
   if (m.format !== MODEL_FORMAT) c.fail(`'format' must be "${MODEL_FORMAT}", got ${describe(m.format)}`);
@@ -160,9 +213,22 @@ export function parseModel(text: string, file: string): ModelFile {
   };
 }
 
-/** Read and validate a model file: missing/unreadable is an InputError (66), invalid a DataError (65). */
+/** The largest model file read (README): 100,000 features and 100 targets take about 200 MB. */
+export const MODEL_MAX_BYTES = 256 * 2 ** 20;
+
+/**
+ * Read and validate a model file: missing/unreadable is an InputError (66), invalid a DataError (65).
+ * It is read up to MODEL_MAX_BYTES, and a control byte (never in JSON) stops it at once: /dev/zero,
+ * /dev/urandom or an endless pipe fail quickly instead of filling memory.
+ */
 export function loadModel(file: string): ModelFile {
-  return parseModel(readTextFile(file, 'model'), file);
+  const fail = (what: string): DataError => new DataError(`${file}: not a valid model file: ${what}`);
+  const text = readTextFile(file, 'model', {
+    maxBytes: MODEL_MAX_BYTES,
+    tooLarge: () => fail(`larger than ${MODEL_MAX_BYTES / 2 ** 20} MiB`),
+    controlByte: (byte, offset) => fail(`invalid JSON (control byte 0x${byte.toString(16).padStart(2, '0')} at byte ${offset + 1})`),
+  });
+  return parseModel(text, file);
 }
 
 /** Predictions [rows × targets] for raw features [rows × features], in float64, standardization applied. */

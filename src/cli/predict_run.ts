@@ -1,31 +1,42 @@
 // `autograd predict` and `autograd eval`: a saved model applied to a CSV by the model's column names.
 
-import { loadCsv, type CsvTable } from '../data/csv.js';
+import { loadCsv, type CsvOptions } from '../data/csv.js';
 import { InterruptedError } from '../errors.js';
 import type { EvalOptions } from './commands/eval.js';
 import type { PredictOptions } from './commands/predict.js';
 import type { CliContext } from './context.js';
 import { exactText } from './format_values.js';
+import { firstNonFinite, nonFiniteMetrics, nonFinitePrediction, overflowRow } from './finite_output.js';
 import { resolvePath, writeFileAtomic } from './io.js';
 import { regressionMetrics } from './metrics.js';
 import { loadModel, predictRows, type ModelFile } from './model_file.js';
 
-/** The model's feature columns (and target columns when `withTargets`), read in float64. */
-async function readColumns(model: ModelFile, data: string, withTargets: boolean): Promise<CsvTable> {
-  return loadCsv(data, { features: model.feature_names, target: withTargets ? model.target_names : [], dtype: 'float64' });
+/** How predict and eval read the data: the model's feature columns (and target columns when `withTargets`), in float64. */
+function csvOptions(model: ModelFile, withTargets: boolean): CsvOptions {
+  return { features: model.feature_names, target: withTargets ? model.target_names : [], dtype: 'float64' };
+}
+
+/** A CSV field as RFC 4180 writes it: quoted (quotes doubled) when it holds a comma, a quote, a line break or edge spaces. */
+export function csvField(text: string): string {
+  return /[",\r\n]|^\s|\s$/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 }
 
 export function predictionsCsv(model: ModelFile, pred: Float64Array, rows: number): string {
   const T = model.target_names.length;
-  const lines = [model.target_names.join(',')];
+  const lines = [model.target_names.map(csvField).join(',')];
   for (let i = 0; i < rows; i++) lines.push(Array.from(pred.subarray(i * T, (i + 1) * T), (v) => exactText(v, 'float64')).join(','));
   return `${lines.join('\n')}\n`;
 }
 
 export async function predictAction(o: PredictOptions, ctx: CliContext): Promise<void> {
   const model = loadModel(resolvePath(ctx.cwd, o.model));
-  const table = await readColumns(model, resolvePath(ctx.cwd, o.data), false);
-  const csv = predictionsCsv(model, predictRows(model, table.X, table.rows), table.rows);
+  const data = resolvePath(ctx.cwd, o.data);
+  const options = csvOptions(model, false);
+  const table = await loadCsv(data, options);
+  const pred = predictRows(model, table.X, table.rows);
+  const bad = firstNonFinite(pred, model.target_names.length);
+  if (bad !== null) throw await nonFinitePrediction(data, options, model.target_names, pred, bad);
+  const csv = predictionsCsv(model, pred, table.rows);
   if (o.out === undefined) {
     ctx.stdout(csv);
     return;
@@ -37,8 +48,15 @@ export async function predictAction(o: PredictOptions, ctx: CliContext): Promise
 
 export async function evalAction(o: EvalOptions, ctx: CliContext): Promise<void> {
   const model = loadModel(resolvePath(ctx.cwd, o.model));
-  const table = await readColumns(model, resolvePath(ctx.cwd, o.data), true);
-  const m = regressionMetrics(predictRows(model, table.X, table.rows), table.y, table.rows, model.target_names.length);
+  const data = resolvePath(ctx.cwd, o.data);
+  const options = csvOptions(model, true);
+  const table = await loadCsv(data, options);
+  const T = model.target_names.length;
+  const pred = predictRows(model, table.X, table.rows);
+  const bad = firstNonFinite(pred, T);
+  if (bad !== null) throw await nonFinitePrediction(data, options, model.target_names, pred, bad);
+  const m = regressionMetrics(pred, table.y, table.rows, T);
+  if (![m.mse, m.rmse, m.mae, m.r2].every(Number.isFinite)) throw await nonFiniteMetrics(data, options, overflowRow(pred, table.y, table.rows, T));
   if (o.json) {
     ctx.stdout(`${JSON.stringify({ command: 'eval', model: o.model, data: o.data, ...m }, null, 2)}\n`);
     return;

@@ -29,8 +29,11 @@ function alignTruth(m: Sidecar, features: string[], targets: string[]): Truth | 
   const coef = m.coef as number[][];
   const fNames = Array.isArray(m.feature_names) ? (m.feature_names as string[]) : features;
   const tNames = Array.isArray(m.target_names) ? (m.target_names as string[]) : targets;
-  const fi = features.map((f) => fNames.indexOf(f));
-  const ti = targets.map((t) => tNames.indexOf(t));
+  const at = (names: string[]): Map<string, number> => new Map(names.map((n, i): [string, number] => [n, i]).reverse()); // the first of a repeated name
+  const fAt = at(fNames);
+  const tAt = at(tNames);
+  const fi = features.map((f) => fAt.get(f) ?? -1);
+  const ti = targets.map((t) => tAt.get(t) ?? -1);
   if (fi.includes(-1) || ti.includes(-1)) return null;
   const aligned = ti.map((k) => fi.map((j) => coef[k]?.[j]));
   return aligned.flat().every((v) => typeof v === 'number' && Number.isFinite(v)) ? { coef: aligned, bias: m.bias as number } : null;

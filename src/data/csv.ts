@@ -14,7 +14,7 @@ export type ColumnRef = string | number;
 
 /**
  * How a CSV file is read (UTF-8, optional BOM; LF, CRLF or CR line ends as csv-parse detects them;
- * quoted fields; blank lines skipped). Numbers are strict decimals, [+-]?(digits[.digits]|.digits)
+ * quoted fields; blank lines skipped). Numbers are strict decimals, [+-]?(digits[.[digits]]|.digits)
  * ([eE][+-]?digits)?, correctly rounded to the dtype. Fields may have spaces or tabs around them
  * (csv-parse's `trim`); inside quotes the text must be exactly a number. Without a header the columns
  * are named x0, x1, ..., x{W-2} and y (the last column), whatever is selected as target. Errors are

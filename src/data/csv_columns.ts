@@ -5,6 +5,7 @@ import { DataError, InputError, IOFailure } from '../errors.js';
 import type { DType } from '../tensor/dtype.js';
 import type { ColumnRef, CsvOptions } from './csv.js';
 import type { FieldProblem } from './parse_number.js';
+import { escapeText, quote } from '../quote.js';
 
 /** Column indexes (0-based) of the features and targets, in output order. */
 export interface Selection {
@@ -16,61 +17,80 @@ export interface Selection {
 const LISTED = 30;
 
 function listColumns(columns: readonly string[]): string {
-  const shown = columns.slice(0, LISTED).map(escapeText).join(', ');
+  const shown = columns.slice(0, LISTED).map((c) => escapeText(c, 40)).join(', ');
   return columns.length > LISTED ? `${shown}, ... (${columns.length} columns)` : shown;
 }
 
-function resolve(ref: ColumnRef, columns: readonly string[], file: string, role: string): number {
+/** Each name's first column and, when it has one, its second: found once, so that selecting is linear. */
+interface NameIndex {
+  first: Map<string, number>;
+  second: Map<string, number>;
+}
+
+function indexNames(columns: readonly string[]): NameIndex {
+  const first = new Map<string, number>();
+  const second = new Map<string, number>();
+  columns.forEach((name, i) => {
+    if (!first.has(name)) first.set(name, i);
+    else if (!second.has(name)) second.set(name, i);
+  });
+  return { first, second };
+}
+
+function resolve(ref: ColumnRef, columns: readonly string[], names: NameIndex, file: string, role: string): number {
   if (typeof ref === 'number') {
     if (Number.isInteger(ref) && ref >= 0 && ref < columns.length) return ref;
     throw new DataError(`${file}: no ${role} column at index ${ref} (columns: ${listColumns(columns)})`, { file });
   }
-  const at = columns.indexOf(ref);
-  if (at < 0) throw new DataError(`${file}: no ${role} column named ${showValue(ref)} (columns: ${listColumns(columns)})`, { file });
-  const again = columns.indexOf(ref, at + 1);
-  if (again >= 0) throw new DataError(`${file}: ${role} column name ${showValue(ref)} is ambiguous: columns ${at + 1} and ${again + 1} are both named ${showValue(ref)}`, { file });
+  const at = names.first.get(ref);
+  if (at === undefined) throw new DataError(`${file}: no ${role} column named ${showValue(ref)} (columns: ${listColumns(columns)})`, { file });
+  const again = names.second.get(ref);
+  if (again !== undefined) throw new DataError(`${file}: ${role} column name ${showValue(ref)} is ambiguous: columns ${at + 1} and ${again + 1} are both named ${showValue(ref)}`, { file });
   return at;
 }
 
 /** `y`; else y0, y1, ... as far as they go; else the last column. */
-function defaultTargets(columns: readonly string[]): ColumnRef[] {
-  if (columns.includes('y')) return ['y'];
+function defaultTargets(names: NameIndex, width: number): ColumnRef[] {
+  if (names.first.has('y')) return ['y'];
   const numbered: string[] = [];
-  while (columns.includes(`y${numbered.length}`)) numbered.push(`y${numbered.length}`);
-  return numbered.length > 0 ? numbered : [columns.length - 1];
+  while (names.first.has(`y${numbered.length}`)) numbered.push(`y${numbered.length}`);
+  return numbered.length > 0 ? numbered : [width - 1];
+}
+
+/** A column selected twice (as a feature and a target, or twice as either), as an error; null when none is. */
+function selectedTwice(file: string, columns: readonly string[], features: number[], targets: number[]): DataError | null {
+  const role = new Map<number, 'feature' | 'target'>();
+  for (const [list, kind] of [[features, 'feature'], [targets, 'target']] as const) {
+    for (const c of list) {
+      const before = role.get(c);
+      if (before !== undefined) {
+        const how = before !== kind ? 'both as a feature and as a target' : 'twice';
+        return new DataError(`${file}: column ${c + 1} (${showValue(columns[c])}) is selected ${how}`, { file });
+      }
+      role.set(c, kind);
+    }
+  }
+  return null;
 }
 
 export function selectColumns(file: string, columns: string[], options: CsvOptions): Selection {
+  const names = indexNames(columns);
   const t = options.target;
-  const targets = (t === undefined ? defaultTargets(columns) : Array.isArray(t) ? t : [t]).map((r) => resolve(r, columns, file, 'target'));
+  const targets = (t === undefined ? defaultTargets(names, columns.length) : Array.isArray(t) ? t : [t]).map((r) => resolve(r, columns, names, file, 'target'));
+  const isTarget = new Set(targets);
   const features = options.features === undefined
-    ? columns.map((_, i) => i).filter((i) => !targets.includes(i))
-    : options.features.map((r) => resolve(r, columns, file, 'feature'));
+    ? columns.map((_, i) => i).filter((i) => !isTarget.has(i))
+    : options.features.map((r) => resolve(r, columns, names, file, 'feature'));
   if (features.length === 0) {
     throw new DataError(`${file}: no feature columns ${options.features === undefined ? 'left' : 'selected'} (columns: ${listColumns(columns)})`, { file });
   }
-  const all = [...features, ...targets];
-  const twice = all.findIndex((c, k) => all.indexOf(c) !== k);
-  if (twice >= 0) {
-    const c = all[twice];
-    const how = twice >= features.length && all.indexOf(c) < features.length ? 'both as a feature and as a target' : 'twice';
-    throw new DataError(`${file}: column ${c + 1} (${showValue(columns[c])}) is selected ${how}`, { file });
-  }
+  const twice = selectedTwice(file, columns, features, targets);
+  if (twice !== null) throw twice;
   return { columns, features, targets };
 }
 
-const INVISIBLE = /[\u007f-\u009f\u00a0\u200b-\u200f\u2028\u2029\ufeff]/g;
-
-/** Text as messages show it, on one line: control and invisible characters escaped, long text cut. */
-function escapeText(text: string): string {
-  const json = JSON.stringify(text.length > 40 ? `${text.slice(0, 37)}...` : text).slice(1, -1).replace(/\\"/g, '"');
-  return json.replace(INVISIBLE, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
-}
-
-/** A field's text or a column name as messages show it: 'text', escaped. */
-export function showValue(text: string): string {
-  return `'${escapeText(text)}'`;
-}
+/** A field's text or a column name as messages show it: 'text', escaped and cut. */
+export const showValue = quote;
 
 export function cellError(file: string, line: number, col: number, name: string, text: string, problem: FieldProblem, dtype: DType): DataError {
   const value = showValue(text);

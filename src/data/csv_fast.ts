@@ -14,8 +14,12 @@ const SPACE = 0x20;
 const TAB = 0x09;
 const FORM_FEED = 0x0c;
 
-/** The record delimiter, found as csv-parse finds it: the first line break outside quotes. */
-export type Delimiter = '\n' | '\r\n' | '\r';
+/**
+ * The record delimiter, from the first line break outside quotes: '\n' when that is LF or CRLF, and then
+ * every LF or CRLF ends a record (a file may mix them, as pandas and csv-parse with both delimiters
+ * read it); '\r' for old Mac files, where a lone CR ends a record.
+ */
+export type Delimiter = '\n' | '\r';
 
 /** Rows of selected values being filled: features in X, targets in y, both row-major. */
 export interface RowBlock {
@@ -99,10 +103,10 @@ function skipField(buf: Uint8Array, i: number): number {
   return i;
 }
 
-/** Length of the delimiter at byte j, or 0. */
+/** Length of the delimiter at byte j (LF or CRLF; CR in '\r' mode), or 0. */
 function delimiterAt(buf: Uint8Array, j: number, delimiter: Delimiter): number {
   const c = buf[j];
-  if (delimiter === '\n') return c === LF ? 1 : 0;
+  if (c === LF) return delimiter === '\n' ? 1 : 0;
   if (c !== CR) return 0;
   if (delimiter === '\r') return 1;
   return buf[j + 1] === LF ? 2 : 0;
@@ -150,7 +154,7 @@ function scanRow(buf: Uint8Array, dv: DataView, p: number, last: number, L: Fast
           d = buf[++j] - 0x30;
         }
         scale = f0 - j;
-        if (scale === 0) return -1; // '5.' and '.' are not in the grammar
+        if (scale === 0 && f0 - 1 === j0) return -1; // '.' alone is not a number ('5.' is 5, as Python reads it)
       } else if (j === j0) return -1;
       if (d === LOWER_E || d === UPPER_E) {
         j = scanExponent(buf, j + 1);
@@ -208,21 +212,17 @@ export function scanPlainLines(buf: Uint8Array, cursor: Cursor, stop: number, L:
  * as csv-parse's quoting state would have it. -1 when `end` comes first (more data is needed).
  */
 export function recordEnd(buf: Uint8Array, pos: number, end: number, delimiter: Delimiter): number {
-  const first = delimiter === '\n' ? LF : CR;
+  const last = delimiter === '\n' ? LF : CR; // a CRLF ends at its LF
   let quoted = false;
   for (let i = pos; i < end; i++) {
     const c = buf[i];
     if (c === QUOTE) quoted = !quoted;
-    else if (c === first && !quoted) {
-      if (delimiter !== '\r\n') return i + 1;
-      if (i + 1 === end) return -1;
-      if (buf[i + 1] === LF) return i + 2;
-    }
+    else if (c === last && !quoted) return i + 1;
   }
   return -1;
 }
 
-/** csv-parse's auto-detected record delimiter, or null when more data is needed to tell. */
+/** The record delimiter (see Delimiter), or null when more data is needed to tell. */
 export function detectDelimiter(buf: Uint8Array, pos: number, end: number, eof: boolean): Delimiter | null {
   let quoted = false;
   for (let i = pos; i < end; i++) {
@@ -230,7 +230,7 @@ export function detectDelimiter(buf: Uint8Array, pos: number, end: number, eof: 
     if (c === QUOTE) quoted = !quoted;
     else if (!quoted && c === LF) return '\n';
     else if (!quoted && c === CR) {
-      if (i + 1 < end) return buf[i + 1] === LF ? '\r\n' : '\r';
+      if (i + 1 < end) return buf[i + 1] === LF ? '\n' : '\r';
       return eof ? '\r' : null;
     }
   }

@@ -177,26 +177,42 @@ export class CsvReader {
     return this.source.close();
   }
 
-  /** Append the next chunk after the unparsed bytes; sets eof at the end of the file. */
+  /**
+   * Append more data after the unparsed bytes; sets eof at the end of the file.
+   * NOTE: while a record is longer than a chunk (no line break yet), chunks are read until the buffered
+   * bytes have doubled: every scan of an incomplete record starts again at its first byte, so one chunk
+   * per scan made input without line breaks quadratic (~1 MB/s from a pipe or /dev/zero).
+   */
   private async refill(): Promise<void> {
-    const chunk = await this.source.next();
-    if (chunk.length === 0) {
-      this.eof = true;
-      this.endLastLine();
-      return;
-    }
     const { pos } = this.cursor;
     const keep = this.end - pos;
     if (keep > MAX_RECORD) throw recordTooLong(this.file, this.cursor.line, '64 MiB');
-    if (keep + chunk.length + 1 > this.buf.length) {
-      const bigger = Buffer.allocUnsafe(2 * (keep + chunk.length) + 1);
-      this.buf.copy(bigger, 0, pos, this.end);
-      this.buf = bigger;
-    } else if (pos > 0) this.buf.copyWithin(0, pos, this.end);
-    chunk.copy(this.buf, keep);
+    if (pos > 0) this.buf.copyWithin(0, pos, this.end);
     this.base += pos;
     this.cursor.pos = 0;
-    this.end = keep + chunk.length;
+    this.end = keep;
+    this.buf[this.end] = 0;
+    let added = 0;
+    do {
+      const chunk = await this.source.next();
+      if (chunk.length === 0) {
+        this.eof = true;
+        this.endLastLine();
+        return;
+      }
+      this.append(chunk);
+      added += chunk.length;
+    } while (added < keep && this.end <= MAX_RECORD);
+  }
+
+  private append(chunk: Buffer): void {
+    if (this.end + chunk.length + 1 > this.buf.length) {
+      const bigger = Buffer.allocUnsafe(2 * (this.end + chunk.length) + 1);
+      this.buf.copy(bigger, 0, 0, this.end);
+      this.buf = bigger;
+    }
+    chunk.copy(this.buf, this.end);
+    this.end += chunk.length;
     this.buf[this.end] = 0;
   }
 
@@ -280,7 +296,7 @@ export class CsvReader {
     this.parse ??= (await import('csv-parse/sync')).parse;
     let parsed: Array<{ record: string[]; info: { bytes: number } }>;
     try {
-      const options = { bom: false, trim: true, skip_empty_lines: true, relax_column_count: true, info: true, record_delimiter: this.delimiter };
+      const options = { bom: false, trim: true, skip_empty_lines: true, relax_column_count: true, info: true, record_delimiter: this.delimiter === '\r' ? '\r' : ['\r\n', '\n'] };
       parsed = this.parse(this.buf.subarray(pos, to), options) as unknown as typeof parsed;
     } catch (err) {
       if (limit > 1) {

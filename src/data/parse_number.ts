@@ -1,6 +1,6 @@
-// Strict decimal numbers, [+-]?(digits[.digits]|.digits)([eE][+-]?digits)?, correctly rounded into
-// float64 (Number's rounding) or float32 (exact even where rounding twice would be off by one ulp),
-// from their text or, for the CSV byte scanner, from digits already summed into an integer.
+// Strict decimal numbers, [+-]?(digits[.[digits]]|.digits)([eE][+-]?digits)? (`5.` is 5, as Python reads it),
+// correctly rounded into float64 (Number's rounding) or float32 (exact even where rounding twice would be
+// off by one ulp), from their text or, for the CSV byte scanner, from digits already summed into an integer.
 
 import type { DType } from '../tensor/dtype.js';
 
@@ -9,10 +9,10 @@ export type FieldProblem = 'empty' | 'non-finite' | 'overflow' | 'invalid';
 
 export type ParsedField = { ok: true; value: number } | { ok: false; problem: FieldProblem };
 
-const DECIMAL = /^[+-]?(?:\d+(?:\.\d+)?|\.\d+)(?:[eE][+-]?\d+)?$/;
+const DECIMAL = /^[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?$/;
 const NON_FINITE = /^[+-]?(?:nan|inf|infinity)$/i;
 
-/** Parse one field's text; `1e`, `0x1A`, `12abc`, `1.2.3`, `5.`, ` 1` are invalid, NaN/inf non-finite. */
+/** Parse one field's text; `1e`, `0x1A`, `12abc`, `1.2.3`, `.`, ` 1` are invalid (`5.` is 5), NaN/inf non-finite. */
 export function parseNumber(text: string, dtype: DType = 'float64'): ParsedField {
   if (text === '') return { ok: false, problem: 'empty' };
   if (!DECIMAL.test(text)) return { ok: false, problem: NON_FINITE.test(text) ? 'non-finite' : 'invalid' };

@@ -13,16 +13,16 @@ interface Reference {
 const ref = readFixture<Reference>('csv/reference.json');
 const num = (v: number | string): number => (typeof v === 'number' ? v : Number(v.replace('inf', 'Infinity')));
 
-describe('the grammar [+-]?(digits[.digits]|.digits)([eE][+-]?digits)?', () => {
+describe('the grammar [+-]?(digits[.[digits]]|.digits)([eE][+-]?digits)?', () => {
   test('accepted forms', () => {
-    const ok: Array<[string, number]> = [['1', 1], ['-2.5', -2.5], ['+3', 3], ['.5', 0.5], ['-.5e-3', -0.0005], ['1e-7', 1e-7], ['2E+3', 2000], ['007', 7], ['0.0', 0]];
+    const ok: Array<[string, number]> = [['1', 1], ['-2.5', -2.5], ['+3', 3], ['.5', 0.5], ['-.5e-3', -0.0005], ['1e-7', 1e-7], ['2E+3', 2000], ['007', 7], ['0.0', 0], ['5.', 5], ['-5.', -5], ['5.e2', 500], ['+0.', 0]];
     for (const [text, value] of ok) assert.deepEqual(parseNumber(text), { ok: true, value }, text);
     assert.ok(Object.is((parseNumber('-0') as { value: number }).value, -0));
   });
 
   test('rejected forms, with the reason', () => {
     const bad: Array<[string, string]> = [
-      ['1e', 'invalid'], ['0x1A', 'invalid'], ['12abc', 'invalid'], ['1.2.3', 'invalid'], ['--1', 'invalid'], ['5.', 'invalid'], ['.', 'invalid'],
+      ['1e', 'invalid'], ['0x1A', 'invalid'], ['12abc', 'invalid'], ['1.2.3', 'invalid'], ['--1', 'invalid'], ['.', 'invalid'], ['-.', 'invalid'], ['.e1', 'invalid'], ['5..', 'invalid'],
       ['e5', 'invalid'], [' 1', 'invalid'], ['1 ', 'invalid'], ['1_000', 'invalid'], ['１', 'invalid'], ['1e+', 'invalid'],
       ['', 'empty'], ['NaN', 'non-finite'], ['nan', 'non-finite'], ['Infinity', 'non-finite'], ['-inf', 'non-finite'], ['+INF', 'non-finite'],
       ['1e400', 'overflow'], ['-1e400', 'overflow'],
