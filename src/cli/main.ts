@@ -9,6 +9,7 @@ import { predictCommand } from './commands/predict.js';
 import { trainCommand } from './commands/train.js';
 import type { CliContext } from './context.js';
 import { errnoCode, errnoReason } from './io.js';
+import { ExpressionError } from '../expr/errors.js';
 import { VERSION } from './version.js';
 
 export { VERSION };
@@ -102,8 +103,12 @@ export function exitCodeFor(err: unknown, ctx: CliContext, name = 'autograd'): n
   if (err instanceof CommanderError) {
     // help and version are successes; 'commander.help' (help shown because no command was given) is usage
     if (err.exitCode === 0 && err.code !== 'commander.help') return 0;
-    if (err.code !== 'commander.help') ctx.stderr(`${name}: ${err.message.replace(/^error: /, '')} (see '${name} --help')\n`);
+    if (err.code !== 'commander.help') ctx.stderr(`${name}: ${commanderLine(err.message)} (see '${name} --help')\n`);
     return EXIT_CODES.usage;
+  }
+  if (err instanceof ExpressionError) {
+    ctx.stderr(expressionLines(name, err));
+    return EXIT_CODES[err.kind];
   }
   if (err instanceof AutogradError) {
     ctx.stderr(`${name}: ${oneLine(err.message)}\n`);
@@ -112,6 +117,23 @@ export function exitCodeFor(err: unknown, ctx: CliContext, name = 'autograd'): n
   const what = err instanceof Error ? `${err.name}: ${err.message}` : String(err);
   ctx.stderr(`${name}: internal error (please report it): ${oneLine(what)}\n`);
   return EXIT_CODES.runtime;
+}
+
+/** Commander's text on one line: its `\n(Did you mean train?)` becomes ` (did you mean train?)`. */
+function commanderLine(message: string): string {
+  return oneLine(message.replace(/^error: /, '').replace(/\s*\n\(Did you mean (.*)\?\)/, ' (did you mean $1?)'));
+}
+
+/**
+ * A malformed expression: the one-line error, the expression early in it (so that a long message cannot
+ * push it off the screen), then a second line with a caret under the offending character of that same
+ * expression (README "Exit codes" says so): `autograd grad: in '2 * x ^ 2': unexpected character ...`.
+ */
+function expressionLines(name: string, err: ExpressionError): string {
+  const shown = err.source.replace(/[\t\n\r]/g, ' '); // one character each: the caret's column stays right
+  const before = `${name}: in '`;
+  const column = Math.max(0, Math.min(err.position, shown.length));
+  return `${before}${shown}': ${oneLine(err.detail)}\n${' '.repeat(before.length + column)}^\n`;
 }
 
 function oneLine(text: string): string {
