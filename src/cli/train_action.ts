@@ -10,6 +10,7 @@ import { createProgress, type Progress } from './progress.js';
 import type { RunHooks, TrainHeader, TrainResult } from './train_common.js';
 import { finalText, headerText, summarize, summaryJson, type Truth } from './train_report.js';
 import { nowMs } from './clock.js';
+import { PictureFiles } from './train_pictures.js';
 
 /** A path as the user would write it: relative to the working directory when inside it. */
 export function displayPath(file: string, cwd: string): string {
@@ -103,18 +104,22 @@ export async function trainAction(o: TrainOptions, ctx: CliContext): Promise<voi
   const palette = await loadPalette(ctx.color && o.color && !o.json);
   // opened now, written at the end: an unwritable --save fails before training, not after
   const out = o.save === undefined ? null : AtomicFile.create(o.save);
+  let pictures: PictureFiles | null = null;
   try {
+    pictures = new PictureFiles(o);
     const result = await runWithProgress(o, ctx, palette);
     const header = { ...result.header, data: { ...result.header.data, file: displayPath(o.data, ctx.cwd) } };
     const truth = readTruth(o.data, header.data.features, header.data.targets, (m) => ctx.stderr(`warning: ${m}\n`));
     const saved = o.save === undefined ? null : displayPath(o.save, ctx.cwd);
     const summary = summarize({ ...result, header }, truth, saved, (nowMs() - t0) / 1000);
     if (out !== null) commitModel(out, modelFile(o, result, summary));
+    await pictures.write(o, summary);
     if (o.json) ctx.stdout(summaryJson(summary));
     else ctx.stdout(finalText(summary, { chart: o.chart && !o.quiet, palette, columns: ctx.columns }));
     if (saved !== null && !o.json) ctx.stderr(`model saved to ${saved}\n`);
   } catch (err) {
     out?.discard(); // Ctrl-C, divergence or any failure: the model file is left as it was
+    pictures?.discard();
     throw err;
   }
 }
