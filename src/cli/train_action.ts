@@ -115,7 +115,7 @@ export async function trainAction(o: TrainOptions, ctx: CliContext): Promise<voi
     if (out !== null) commitModel(out, modelFile(o, result, summary));
     await pictures.write(o, summary);
     if (o.json) ctx.stdout(summaryJson(summary));
-    else ctx.stdout(finalText(summary, { chart: o.chart && !o.quiet, palette, columns: ctx.columns }));
+    else ctx.stdout(finalText(summary, { chart: o.chart && !o.quiet, perEpoch: !o.quiet, palette, columns: ctx.columns }));
     if (saved !== null && !o.json) ctx.stderr(`model saved to ${saved}\n`);
   } catch (err) {
     out?.discard(); // Ctrl-C, divergence or any failure: the model file is left as it was
