@@ -124,6 +124,8 @@ export interface FinalTextOptions {
   palette?: Palette;
   /** Whether per-epoch losses were shown (progress lines or the chart): the loss note refers to them. */
   perEpoch?: boolean;
+  /** The fit drawn in the terminal (scatter.ts), shown after the loss chart. */
+  scatter?: string;
   /** Terminal width: the chart is at most this wide. */
   columns?: number;
 }
@@ -133,6 +135,7 @@ export function finalText(s: TrainSummary, o: FinalTextOptions): string {
   const paint = o.palette ?? PLAIN;
   const parts: string[] = [];
   if (o.chart) parts.push(lossChart(s.history.train_loss, s.history.val_loss, { palette: paint, width: Math.min(60, (o.columns ?? 80) - 14) }));
+  if (o.scatter !== undefined) parts.push(o.scatter);
   const val = s.final.val_loss === null ? '' : `   validation loss ${fmt(s.final.val_loss)}`;
   parts.push(`${paint.bold('final train loss')} ${fmt(s.final.train_loss)}${val}`);
   parts.push(lossNote(s, o.perEpoch ?? o.chart));
