@@ -21,6 +21,17 @@ const lazyChildProcess = {
   },
 };
 
+/** src/viz/import_esm.ts's import() goes through bin/import-esm.cjs (import() in the vm.Script has no loader). */
+const importEsm = {
+  name: 'import-esm',
+  setup(b) {
+    b.onLoad({ filter: /[\\/]viz[\\/]import_esm\.js$/ }, () => ({
+      contents: "import load from '../bin/import-esm.cjs'; export const importEsm = load;",
+      loader: 'js',
+    }));
+  },
+};
+
 // an earlier build's code cache must not outlive its bundle (bin/load-cli.cjs also checks)
 rmSync('dist/cli.cjs.cache', { force: true });
 
@@ -35,7 +46,9 @@ await build({
   define: { 'import.meta.url': '__import_meta_url' },
   banner: { js: "const __import_meta_url = require('node:url').pathToFileURL(__filename).href;" },
   sourcemap: true,
-  plugins: [lazyChildProcess],
+  // the picture libraries are large and needed only by --graph/--report/--plot: loaded from node_modules when used
+  external: ['@viz-js/viz', 'vega', 'vega-lite', '../bin/import-esm.cjs'],
+  plugins: [lazyChildProcess, importEsm],
   logLevel: 'warning',
 });
 

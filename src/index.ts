@@ -61,6 +61,7 @@ export {
 export { no_grad, enable_grad, set_grad_enabled, is_grad_enabled } from './autograd/grad_mode.js';
 export { Node } from './autograd/node.js';
 export * as autograd from './autograd/api.js';
+export * as viz from './viz/index.js';
 export { Generator, manual_seed, initial_seed, default_generator } from './random/generator.js';
 export * from './errors.js';
 export * as nn from './nn/index.js';

@@ -10,6 +10,7 @@ import { predictCommand } from './commands/predict.js';
 import { trainCommand } from './commands/train.js';
 import type { CliContext } from './context.js';
 import { errnoCode, errnoReason } from './io.js';
+import { ExpressionError } from '../expr/errors.js';
 import { VERSION } from './version.js';
 import { escapeControls, quote } from '../quote.js';
 
@@ -107,8 +108,12 @@ export function exitCodeFor(err: unknown, ctx: CliContext, name = 'autograd'): n
   if (err instanceof CommanderError) {
     // help and version are successes; 'commander.help' (help shown because no command was given) is usage
     if (err.exitCode === 0 && err.code !== 'commander.help') return 0;
-    if (err.code !== 'commander.help') ctx.stderr(`${name}: ${oneLine(cutQuotes(err.message.replace(/^error: /, '')))} (see '${name} --help')\n`);
+    if (err.code !== 'commander.help') ctx.stderr(`${name}: ${commanderLine(err.message)} (see '${name} --help')\n`);
     return EXIT_CODES.usage;
+  }
+  if (err instanceof ExpressionError) {
+    ctx.stderr(expressionLines(name, err));
+    return EXIT_CODES[err.kind];
   }
   if (err instanceof AutogradError) {
     ctx.stderr(`${name}: ${oneLine(err.message)}\n`);
@@ -122,6 +127,23 @@ export function exitCodeFor(err: unknown, ctx: CliContext, name = 'autograd'): n
 /** Commander quotes the flag's text whole ('--lr' argument '...' is invalid): cut what is long. */
 function cutQuotes(text: string): string {
   return text.replace(/'([^']{81,})'/g, (_m, inner: string) => quote(inner));
+}
+
+/** Commander's text on one line: its `\n(Did you mean train?)` becomes ` (did you mean train?)`. */
+function commanderLine(message: string): string {
+  return oneLine(cutQuotes(message.replace(/^error: /, '').replace(/\s*\n\(Did you mean (.*)\?\)/, ' (did you mean $1?)')));
+}
+
+/**
+ * A malformed expression: the one-line error, the expression early in it (so that a long message cannot
+ * push it off the screen), then a second line with a caret under the offending character of that same
+ * expression (README "Exit codes" says so): `autograd grad: in '2 * x ^ 2': unexpected character ...`.
+ */
+function expressionLines(name: string, err: ExpressionError): string {
+  const shown = err.source.replace(/[\t\n\r]/g, ' '); // one character each: the caret's column stays right
+  const before = `${name}: in '`;
+  const column = escapeControls(shown.slice(0, Math.max(0, Math.min(err.position, shown.length)))).length;
+  return `${before}${escapeControls(shown)}': ${oneLine(err.detail)}\n${' '.repeat(before.length + column)}^\n`;
 }
 
 /** One line, with any control character left in it escaped (messages quote file names and input). */

@@ -56,10 +56,10 @@ export function formatDuration(seconds: number): string {
   return `${Math.floor(s / 3600)}h ${String(Math.floor((s % 3600) / 60)).padStart(2, '0')}m`;
 }
 
-/** The live line: epoch, loss, throughput and the time left at that pace. */
+/** The live line: epoch, the last batch's loss, throughput and the time left at that pace. */
 export function liveLine(epoch: number, epochs: number, loss: number, samplesPerSecond: number, etaSeconds: number): string {
   const rate = thousands(samplesPerSecond);
-  return `epoch ${epoch}/${epochs}  loss ${loss.toFixed(4)}  ${rate} samples/s  ETA ${formatDuration(etaSeconds)}`;
+  return `epoch ${epoch}/${epochs}  batch loss ${loss.toFixed(4)}  ${rate} samples/s  ETA ${formatDuration(etaSeconds)}`;
 }
 
 function plainProgress(o: ProgressOptions): Progress {

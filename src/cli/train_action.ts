@@ -8,8 +8,9 @@ import { commitModel, type ModelFile } from './model_file.js';
 import { loadPalette, type Palette } from './palette.js';
 import { createProgress, type Progress } from './progress.js';
 import type { RunHooks, TrainHeader, TrainResult } from './train_common.js';
-import { finalText, headerText, summarize, summaryJson, type Truth } from './train_report.js';
+import { finalText, headerText, summarize, summaryJson, type Truth, type TrainSummary } from './train_report.js';
 import { nowMs } from './clock.js';
+import { PictureFiles } from './train_pictures.js';
 
 /** A path as the user would write it: relative to the working directory when inside it. */
 export function displayPath(file: string, cwd: string): string {
@@ -102,23 +103,43 @@ async function runWithProgress(o: TrainOptions, ctx: CliContext, palette: Palett
   }
 }
 
+/** Files up to this many rows are read again for the terminal scatter (beyond: no scatter). */
+const SCATTER_MAX_ROWS = 200_000;
+
+/** After a one-feature, one-target run held in memory: the data and the learned line in braille. */
+async function terminalScatter(o: TrainOptions, s: TrainSummary, palette: Palette, columns: number): Promise<string | undefined> {
+  if (o.stream || s.data.features.length !== 1 || s.data.targets.length !== 1 || !(s.data.rows <= SCATTER_MAX_ROWS)) return undefined;
+  const [{ loadCsv }, { scatterPlot }] = await Promise.all([import('../data/csv.js'), import('./scatter.js')]);
+  const table = await loadCsv(o.data, { target: s.data.targets, features: s.data.features, dtype: 'float64' });
+  const line = { slope: s.weights.weight[0][0], intercept: s.weights.bias[0] };
+  return scatterPlot(table.X, table.y, line, { palette, width: Math.min(60, columns - 14), height: 12, xName: s.data.features[0], yName: s.data.targets[0] });
+}
+
 export async function trainAction(o: TrainOptions, ctx: CliContext): Promise<void> {
   const t0 = nowMs();
   const palette = await loadPalette(ctx.color && o.color && !o.json);
   // opened now, written at the end: an unwritable --save fails before training, not after
   const out = o.save === undefined ? null : AtomicFile.create(o.save);
+  let pictures: PictureFiles | null = null;
   try {
+    pictures = new PictureFiles(o);
     const result = await runWithProgress(o, ctx, palette);
     const header = { ...result.header, data: { ...result.header.data, file: displayPath(o.data, ctx.cwd) } };
     const truth = readTruth(o.data, header.data.features, header.data.targets, (m) => ctx.stderr(`warning: ${m}\n`));
     const saved = o.save === undefined ? null : displayPath(o.save, ctx.cwd);
     const summary = summarize({ ...result, header }, truth, saved, (nowMs() - t0) / 1000);
     if (out !== null) commitModel(out, modelFile(o, result, summary));
+    await pictures.write(o, summary);
     if (o.json) ctx.stdout(summaryJson(summary));
-    else ctx.stdout(finalText(summary, { chart: o.chart && !o.quiet, palette, columns: ctx.columns }));
+    else {
+      const chart = o.chart && !o.quiet;
+      const scatter = chart ? await terminalScatter(o, summary, palette, ctx.columns) : undefined;
+      ctx.stdout(finalText(summary, { chart, perEpoch: !o.quiet, scatter, palette, columns: ctx.columns }));
+    }
     if (saved !== null && !o.json) ctx.stderr(`model saved to ${saved}\n`);
   } catch (err) {
     out?.discard(); // Ctrl-C, divergence or any failure: the model file is left as it was
+    pictures?.discard();
     throw err;
   }
 }

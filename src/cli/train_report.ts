@@ -107,10 +107,25 @@ export function comparisonTable(s: TrainSummary): string {
   return rows.map(line).join('\n');
 }
 
+/**
+ * What the final loss is, beside the per-epoch losses of the chart and progress lines (means of each
+ * epoch's batch losses, taken while the weights moved). `perEpoch`: whether those were shown.
+ */
+export function lossNote(s: TrainSummary, perEpoch: boolean): string {
+  if (s.settings.stream === true) return "  (the mean of the last pass's batch losses: --stream does not read the file again for the final weights)";
+  const rows = `${s.data.train_rows} training row${s.data.train_rows === 1 ? '' : 's'}`;
+  const val = s.final.val_loss === null ? '' : '; validation: on the held-out rows';
+  return `  (MSE of the final weights on all ${rows}${val}${perEpoch ? "; each epoch's loss above is the mean of its batch losses" : ''})`;
+}
+
 export interface FinalTextOptions {
   chart: boolean;
   /** Colours (palette.ts); PLAIN when absent. */
   palette?: Palette;
+  /** Whether per-epoch losses were shown (progress lines or the chart): the loss note refers to them. */
+  perEpoch?: boolean;
+  /** The fit drawn in the terminal (scatter.ts), shown after the loss chart. */
+  scatter?: string;
   /** Terminal width: the chart is at most this wide. */
   columns?: number;
 }
@@ -120,8 +135,10 @@ export function finalText(s: TrainSummary, o: FinalTextOptions): string {
   const paint = o.palette ?? PLAIN;
   const parts: string[] = [];
   if (o.chart) parts.push(lossChart(s.history.train_loss, s.history.val_loss, { palette: paint, width: Math.min(60, (o.columns ?? 80) - 14) }));
+  if (o.scatter !== undefined) parts.push(o.scatter);
   const val = s.final.val_loss === null ? '' : `   validation loss ${fmt(s.final.val_loss)}`;
   parts.push(`${paint.bold('final train loss')} ${fmt(s.final.train_loss)}${val}`);
+  parts.push(lossNote(s, o.perEpoch ?? o.chart));
   parts.push(`baseline (always predict the mean): loss ${fmt(s.final.baseline_loss)}`);
   parts.push('');
   parts.push(comparisonTable(s));

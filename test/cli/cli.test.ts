@@ -110,7 +110,7 @@ describe('train', () => {
     const r = await runCli(['train', '--epochs', '300', '--batch-size', '4'], { isTTY: true, color: true });
     assert.equal(r.code, 0, r.stderr);
     assert.match(r.stderr, /loss per epoch \(train\)/);
-    assert.match(r.stderr, /epoch \d+\/300 {2}loss [\d.]+ {2}[\d,]+ samples\/s {2}ETA [\d.]+ s/);
+    assert.match(r.stderr, /epoch \d+\/300 {2}batch loss [\d.]+ {2}[\d,]+ samples\/s {2}ETA [\d.]+ s/);
     assert.match(r.stderr, /\x1b\[\d+A\r\x1b\[J/, 'redrawn in place');
     assert.match(r.stdout, /\x1b\[/, 'colour on a terminal');
     const plain = await runCli(['train', '--epochs', '3', '--no-color'], { isTTY: true, color: true });

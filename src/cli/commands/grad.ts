@@ -10,6 +10,8 @@ import { parseExpression, parseLiteral, type Literal } from '../../expr/parser.j
 import { pyRepr } from '../../tensor/pyfloat.js';
 import type { CliContext } from '../context.js';
 import { positiveNumber } from '../options.js';
+import { resolvePath, writeFileAtomic } from '../io.js';
+import { make_dot } from '../../viz/make_dot.js';
 
 /** One `--at name=value`. */
 export interface Binding {
@@ -92,6 +94,20 @@ interface GradOptions {
   gradOutput?: Literal;
   lr?: number;
   json?: boolean;
+  graph?: string;
+}
+
+/** `--graph FILE`: .svg (laid out by Graphviz) or .dot (its source). */
+function graphFile(text: string): string {
+  if (!/\.(svg|dot)$/i.test(text)) throw new InvalidArgumentError(`expected a file name ending in .svg or .dot, got '${text}'`);
+  return text;
+}
+
+/** The backward graph of the result, named after the --at variables, as make_dot draws it. */
+async function writeGraph(ctx: CliContext, file: string, result: Tensor, variables: Record<string, Tensor>): Promise<void> {
+  const dot = make_dot(result, { params: variables });
+  const text = /\.svg$/i.test(file) ? await dot.pipe('svg') : dot.source;
+  writeFileAtomic(resolvePath(ctx.cwd, file), text);
 }
 
 function parseGradOutput(text: string): Literal {
@@ -193,8 +209,11 @@ function gradJson(source: string, options: GradOptions, outcome: Outcome): Recor
   return json;
 }
 
-function run(ctx: CliContext, source: string, options: GradOptions): void {
+async function run(ctx: CliContext, source: string, options: GradOptions): Promise<void> {
   const outcome = compute(source, options);
+  if (options.graph !== undefined) {
+    await writeGraph(ctx, options.graph, outcome.reduced?.tensor ?? outcome.result, outcome.variables);
+  }
   ctx.stdout(options.json === true ? `${JSON.stringify(gradJson(source, options, outcome))}\n` : gradText(outcome, options.lr));
 }
 
@@ -224,6 +243,7 @@ export function gradCommand(ctx: CliContext): Command {
     )
     .addOption(new Option('--lr <rate>', "also print one update x - lr * x.grad (the tutorial's first cell)").argParser(positiveNumber))
     .option('--json', 'print one JSON object instead of text')
+    .addOption(new Option('--graph <file>', "also write the backward graph, as torchviz's make_dot draws it (.svg or .dot)").argParser(graphFile))
     .addHelpText('after', `${EXPRESSION_HELP}\n${EXAMPLES}`)
     .action((source: string, options: Parsed<GradOptions>) => run(ctx, source, { ...options, at: options.at ?? [] }));
 }

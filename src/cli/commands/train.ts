@@ -1,6 +1,6 @@
 // `autograd train`: CSV → TensorDataset → DataLoader → nn.Linear → MSELoss → SGD, with a report or JSON.
 
-import { Command, Option } from 'commander';
+import { Command, InvalidArgumentError, Option } from 'commander';
 import { existsSync } from 'node:fs';
 import { homedir } from 'node:os';
 import path from 'node:path';
@@ -36,6 +36,8 @@ export interface TrainOptions {
   /** Read the data through a binary cache (data/cache.ts) in cacheDir. */
   cache: boolean;
   cacheDir?: string;
+  report?: string;
+  plot?: string;
 }
 
 /**
@@ -69,9 +71,22 @@ export function checkCombinations(o: TrainOptions, cwd: string): void {
   if (o.stream && (o.cache || o.cacheDir !== undefined)) {
     throw new UsageError('--cache cannot be combined with --stream yet (the cache holds the whole parsed file)');
   }
-  if (o.save !== undefined && path.resolve(cwd, o.save) === path.resolve(cwd, o.data)) {
-    throw new UsageError(`--save ${o.save} would overwrite the training data (--data)`);
+  for (const [flag, file] of [['--save', o.save], ['--report', o.report], ['--plot', o.plot]] as const) {
+    if (file !== undefined && path.resolve(cwd, file) === path.resolve(cwd, o.data)) {
+      throw new UsageError(`${flag} ${file} would overwrite the training data (--data)`);
+    }
   }
+  if (o.stream && (o.report !== undefined || o.plot !== undefined)) {
+    throw new UsageError(`--stream cannot be combined with ${o.report !== undefined ? '--report' : '--plot'} (the pictures need the whole file in memory)`);
+  }
+}
+
+/** An output file name with the extension its format needs. */
+function fileEnding(ext: string): (text: string) => string {
+  return (text) => {
+    if (!text.toLowerCase().endsWith(ext)) throw new InvalidArgumentError(`expected a file name ending in ${ext}, got '${text}'`);
+    return text;
+  };
 }
 
 const EXAMPLES = `
@@ -79,6 +94,7 @@ Examples:
   autograd train                                   # the tutorial: 100 epochs of SGD(lr=0.01), batch 16
   autograd train --data data.csv --target price --features area,rooms --standardize --save model.json
   autograd train --data data.csv --lr 0.05 --epochs 50 --val-split 0.2 --momentum 0.9 --nesterov
+  autograd train --report run.html --plot fit.svg    # the fit, losses and residuals as pictures
   autograd train --data big.csv --stream --batch-size 1024 --epochs 2 --json > run.json
 
 Output: a header (data, model, loss, optimizer), progress on stderr (a live line and chart on a terminal,
@@ -110,6 +126,8 @@ export function trainCommand(ctx: CliContext): Command {
     .option('--quiet', 'no header or progress; only the final summary', false)
     .option('--no-chart', 'leave out the loss chart')
     .option('--no-color', 'no colour, even on a terminal (NO_COLOR=1 does the same)')
+    .addOption(new Option('--report <file.html>', 'also write one self-contained HTML page: fit, losses, residuals, coefficients, settings (atomically)').argParser(fileEnding('.html')))
+    .addOption(new Option('--plot <file.svg>', 'also write the fit figure as SVG (atomically)').argParser(fileEnding('.svg')))
     .option('--stream', 'read the CSV in batches as it trains, for files larger than memory (shuffles within a 64-batch buffer)', false)
     .option('--cache', `keep the parsed data in a binary cache (in --cache-dir) and load it from there while the file and options are unchanged`, false)
     .option('--cache-dir <dir>', 'folder of the --cache files (implies --cache; default: $XDG_CACHE_HOME/autograd or ~/.cache/autograd)')
@@ -118,6 +136,7 @@ export function trainCommand(ctx: CliContext): Command {
       checkCombinations(o, ctx.cwd);
       const { trainAction } = await import('../train_action.js');
       const cacheDir = o.cache || o.cacheDir !== undefined ? cacheFolder(ctx, o.cacheDir) : undefined;
-      await trainAction({ ...o, cache: cacheDir !== undefined, cacheDir, data: resolvePath(ctx.cwd, o.data), save: o.save === undefined ? undefined : resolvePath(ctx.cwd, o.save) }, ctx);
+      const file = (f: string | undefined): string | undefined => (f === undefined ? undefined : resolvePath(ctx.cwd, f));
+      await trainAction({ ...o, cache: cacheDir !== undefined, cacheDir, data: resolvePath(ctx.cwd, o.data), save: file(o.save), report: file(o.report), plot: file(o.plot) }, ctx);
     });
 }
