@@ -26,38 +26,8 @@ export {
 } from './tensor/factories.js';
 export { float32, float64, float, double, get_default_dtype, set_default_dtype, type DType, type Storage } from './tensor/dtype.js';
 export { set_printoptions, get_printoptions, type PrintOptions } from './tensor/format.js';
-export {
-  add,
-  sub,
-  rsub,
-  mul,
-  div,
-  pow,
-  neg,
-  exp,
-  log,
-  log2,
-  log10,
-  sqrt,
-  abs,
-  sigmoid,
-  tanh,
-  relu,
-  reciprocal,
-  sum,
-  mean,
-  min,
-  max,
-  norm,
-  matmul,
-  t,
-  transpose,
-  reshape,
-  unsqueeze,
-  squeeze,
-  clone,
-  type TensorLike,
-} from './autograd/ops/index.js';
+export * from './autograd/ops/functions.generated.js';
+export { type TensorLike, type ReduceArgs } from './autograd/ops/index.js';
 export { no_grad, enable_grad, set_grad_enabled, is_grad_enabled } from './autograd/grad_mode.js';
 export { Node } from './autograd/node.js';
 export * as autograd from './autograd/api.js';
