@@ -1,6 +1,6 @@
 // The public library API, spelled as PyTorch spells it: `import * as torch from 'autograd'`.
 
-import './tensor/methods.js';
+import './autograd/ops/methods.js';
 
 export { Tensor, type NestedArray, type BackwardOptions } from './tensor/tensor.js';
 export {
@@ -28,8 +28,8 @@ export { float32, float64, float, double, get_default_dtype, set_default_dtype, 
 export { set_printoptions, get_printoptions, type PrintOptions } from './tensor/format.js';
 export * from './autograd/ops/functions.generated.js';
 export { type TensorLike, type ReduceArgs } from './autograd/ops/index.js';
-export { no_grad, enable_grad, set_grad_enabled, is_grad_enabled } from './autograd/grad_mode.js';
-export { Node } from './autograd/node.js';
+export { no_grad, enable_grad, set_grad_enabled, is_grad_enabled } from './tensor/autograd/grad_mode.js';
+export { Node } from './tensor/autograd/node.js';
 export * as autograd from './autograd/api.js';
 export { Generator, manual_seed, initial_seed, default_generator } from './random/generator.js';
 export * from './errors.js';

@@ -4,8 +4,8 @@
 import { allocStorage, castScalar, type DType, type Storage } from '../../tensor/dtype.js';
 import { broadcastShapes, numel, sameShape } from '../../tensor/shape.js';
 import { Tensor } from '../../tensor/tensor.js';
-import { attach, shouldRecord } from '../engine.js';
-import { gradMap2, map1, map2, type Fn2, type GradFn2 } from './kernels.js';
+import { attach, shouldRecord } from '../../tensor/autograd/engine.js';
+import { gradMap2, map1, map2, type Fn2, type GradFn2 } from '../../tensor/kernels.js';
 import { numberAlgebra, type UnarySpec } from './unary.js';
 
 /** A gradient that is the upstream gradient itself (no copy is made). */

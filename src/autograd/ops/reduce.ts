@@ -3,8 +3,8 @@
 import { allocStorage } from '../../tensor/dtype.js';
 import { normalizeDims, numel, type Shape } from '../../tensor/shape.js';
 import { Tensor } from '../../tensor/tensor.js';
-import { attach, shouldRecord, sumTo } from '../engine.js';
-import { expandTo } from './kernels.js';
+import { attach, shouldRecord, sumTo } from '../../tensor/autograd/engine.js';
+import { expandTo } from '../../tensor/kernels.js';
 
 export type DimArg = number | readonly number[] | null | undefined;
 

@@ -1,5 +1,5 @@
 // The op registry: one entry per op a user can call, with every spelling of it. The Tensor methods
-// (tensor/methods.ts), the torch.* functions (functions.generated.ts), the in-place variants and the
+// (ops/methods.ts), the torch.* functions (functions.generated.ts), the in-place variants and the
 // functions of the expression language (expr/evaluate.ts) are all derived from this table, and so are
 // their types: adding an op is one entry here (a unary elementwise op: one line in unary.ts) plus its
 // PyTorch fixture cases.

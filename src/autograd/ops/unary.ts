@@ -2,7 +2,7 @@
 // A derivative is written over an Algebra, not over numbers, so the same formula can later run on
 // tensors (recording a graph, for higher-order gradients) as PyTorch's derivatives.yaml does.
 
-import type { Fn1 } from './kernels.js';
+import type { Fn1 } from '../../tensor/kernels.js';
 
 /** The arithmetic a derivative formula is written in; numbers mix with values as constants. */
 export interface Algebra<T> {

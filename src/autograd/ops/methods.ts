@@ -1,11 +1,11 @@
 // Tensor methods with PyTorch's names, installed from the op registry: each entry's `method` and
 // `inplace` spellings become `x.name(...)` and `x.name_(...)`, typed by the registry itself.
-// Library modules call the ops as functions; this module is for the public API (src/index.ts).
+// Library modules call the ops as functions; this module is for the public API (src/index.ts) and the CLI.
 
-import { registry, type RegistryMethods } from '../autograd/ops/registry.js';
-import { Tensor } from './tensor.js';
+import { registry, type RegistryMethods } from './registry.js';
+import { Tensor } from '../../tensor/tensor.js';
 
-declare module './tensor.js' {
+declare module '../../tensor/tensor.js' {
   // eslint-disable-next-line @typescript-eslint/no-empty-interface -- the members come from the registry
   interface Tensor extends RegistryMethods {}
 }
