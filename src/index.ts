@@ -1,6 +1,6 @@
 // The public library API, spelled as PyTorch spells it: `import * as torch from 'autograd'`.
 
-import './tensor/methods.js';
+import './autograd/ops/methods.js';
 
 export { Tensor, type NestedArray, type BackwardOptions } from './tensor/tensor.js';
 export {
@@ -26,40 +26,10 @@ export {
 } from './tensor/factories.js';
 export { float32, float64, float, double, get_default_dtype, set_default_dtype, type DType, type Storage } from './tensor/dtype.js';
 export { set_printoptions, get_printoptions, type PrintOptions } from './tensor/format.js';
-export {
-  add,
-  sub,
-  rsub,
-  mul,
-  div,
-  pow,
-  neg,
-  exp,
-  log,
-  log2,
-  log10,
-  sqrt,
-  abs,
-  sigmoid,
-  tanh,
-  relu,
-  reciprocal,
-  sum,
-  mean,
-  min,
-  max,
-  norm,
-  matmul,
-  t,
-  transpose,
-  reshape,
-  unsqueeze,
-  squeeze,
-  clone,
-  type TensorLike,
-} from './autograd/ops/index.js';
-export { no_grad, enable_grad, set_grad_enabled, is_grad_enabled } from './autograd/grad_mode.js';
-export { Node } from './autograd/node.js';
+export * from './autograd/ops/functions.generated.js';
+export { type TensorLike, type ReduceArgs } from './autograd/ops/index.js';
+export { no_grad, enable_grad, set_grad_enabled, is_grad_enabled } from './tensor/autograd/grad_mode.js';
+export { Node } from './tensor/autograd/node.js';
 export * as autograd from './autograd/api.js';
 export * as viz from './viz/index.js';
 export { Generator, manual_seed, initial_seed, default_generator } from './random/generator.js';

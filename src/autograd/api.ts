@@ -2,4 +2,4 @@
 
 export { backward, grad, type GradOptions } from './functional.js';
 export { gradcheck, GradcheckError, type GradcheckOptions } from './gradcheck.js';
-export { no_grad, enable_grad, set_grad_enabled, is_grad_enabled } from './grad_mode.js';
+export { no_grad, enable_grad, set_grad_enabled, is_grad_enabled } from '../tensor/autograd/grad_mode.js';

@@ -3,8 +3,8 @@
 import { RuntimeError } from '../errors.js';
 import { allocStorage, type Storage } from '../tensor/dtype.js';
 import { Tensor } from '../tensor/tensor.js';
-import { checkGradShape, runBackward } from './engine.js';
-import type { Node } from './node.js';
+import { checkGradShape, runBackward } from '../tensor/autograd/engine.js';
+import type { Node } from '../tensor/autograd/node.js';
 
 export interface GradOptions {
   retain_graph?: boolean;

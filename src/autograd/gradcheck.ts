@@ -4,7 +4,7 @@ import { AutogradError } from '../errors.js';
 import { Tensor } from '../tensor/tensor.js';
 import { warn } from '../warnings.js';
 import { grad } from './functional.js';
-import { no_grad } from './grad_mode.js';
+import { no_grad } from '../tensor/autograd/grad_mode.js';
 
 export interface GradcheckOptions {
   eps?: number;

@@ -2,7 +2,7 @@
 
 // NOTE: the modules themselves rather than index.js, which also loads make_regression, gradcheck and more
 // that training does not use (start-up time is most of a small run); methods.js gives Tensor its methods.
-import '../tensor/methods.js';
+import '../autograd/ops/methods.js';
 import { loadCsv, type CsvTable } from '../data/csv.js';
 import { DataLoader, rowViews, TensorDataset } from '../data/dataset.js';
 import { applyStandardization, fitStandardization, trainValSplit } from '../data/preprocess.js';

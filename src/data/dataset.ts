@@ -6,6 +6,7 @@ import { permutation, type RandomSource } from '../random/source.js';
 import { allocPooled } from '../kernels/pool.js';
 import { touchRows } from '../kernels/touch_rows.js';
 import { allocStorage, type Storage } from '../tensor/dtype.js';
+import { reshape } from '../autograd/ops/shape.js';
 import { Tensor } from '../tensor/tensor.js';
 
 /** A map-style dataset: `length` samples, each a tuple of tensors. */
@@ -30,7 +31,7 @@ export class TensorDataset implements Dataset {
   }
 
   get(index: number): Tensor[] {
-    return this.tensors.map((t) => gatherRows(t, [index], 0, 1).reshape(t.shape.slice(1)));
+    return this.tensors.map((t) => reshape(gatherRows(t, [index], 0, 1), t.shape.slice(1)));
   }
 }
 

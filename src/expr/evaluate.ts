@@ -4,6 +4,7 @@ import * as torch from '../index.js';
 import type { DType, Tensor } from '../index.js';
 import { ArgumentTypeError, AutogradError } from '../errors.js';
 import { ExpressionError, columnOf } from './errors.js';
+import { registry } from '../autograd/ops/registry.js';
 import { children, type BinaryOp, type Expr, type ParsedExpression } from './parser.js';
 
 /** What a subexpression is: a tensor, or a plain number (a Python float) while no tensor is involved. */
@@ -20,15 +21,6 @@ interface Callable {
   maxArgs: number;
   apply(args: Value[], dtype: DType): Value;
 }
-
-const UNARY = {
-  exp: torch.exp, log: torch.log, log2: torch.log2, log10: torch.log10, sqrt: torch.sqrt, abs: torch.abs,
-  sigmoid: torch.sigmoid, tanh: torch.tanh, relu: torch.relu, neg: torch.neg,
-} as const;
-
-const BINARY: Record<'add' | 'sub' | 'mul' | 'div' | 'pow', BinaryOp> = {
-  add: '+', sub: '-', mul: '*', div: '/', pow: '**',
-};
 
 function asTensor(value: Value, dtype: DType): Tensor {
   return typeof value === 'number' ? torch.tensor(value, { dtype }) : value;
@@ -52,18 +44,22 @@ function integerDim(name: string, dim: Value): number {
 }
 
 /** The functions and methods an expression may call: `exp(x)`, `torch.exp(x)` and `x.exp()` alike. */
-const CALLABLES: ReadonlyMap<string, Callable> = new Map<string, Callable>([
-  ...Object.entries(UNARY).map(([name, op]): [string, Callable] => [
-    name,
-    { minArgs: 1, maxArgs: 1, apply: ([x], dtype) => op(asTensor(x, dtype)) },
-  ]),
-  ...Object.entries(BINARY).map(([name, op]): [string, Callable] => [
-    name,
-    { minArgs: 2, maxArgs: 2, apply: ([a, b]) => arithmetic(op, a, b) },
-  ]),
-  ['sum', reduction('sum', torch.sum)],
-  ['mean', reduction('mean', torch.mean)],
-]);
+// Derived from the op registry: every entry with an expression spelling.
+const CALLABLES: ReadonlyMap<string, Callable> = new Map<string, Callable>(
+  Object.entries(registry).flatMap(([name, entry]): Array<[string, Callable]> => {
+    const spelling = entry.expr;
+    if (spelling === null) return [];
+    const fn = entry.fn as (x: Tensor) => Tensor;
+    switch (spelling.kind) {
+      case 'unary':
+        return [[name, { minArgs: 1, maxArgs: 1, apply: ([x], dtype) => fn(asTensor(x, dtype)) }]];
+      case 'binary':
+        return [[name, { minArgs: 2, maxArgs: 2, apply: ([a, b]) => arithmetic(spelling.operator, a, b) }]];
+      case 'reduce':
+        return [[name, reduction(name, entry.fn as typeof torch.sum)]];
+    }
+  }),
+);
 
 /** The names CALLABLES knows, for error messages and help. */
 export const FUNCTION_NAMES: readonly string[] = [...CALLABLES.keys()].sort();

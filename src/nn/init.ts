@@ -1,6 +1,7 @@
 // nn.init: in-place initialisers drawing from a generator (the default one unless given).
 
-import { no_grad } from '../autograd/grad_mode.js';
+import { no_grad } from '../tensor/autograd/grad_mode.js';
+import { fill_ } from '../autograd/ops/inplace.js';
 import { default_generator } from '../random/generator.js';
 import type { RandomSource } from '../random/source.js';
 import type { Tensor } from '../tensor/tensor.js';
@@ -25,7 +26,7 @@ export function normal_(t: Tensor, mean = 0, std = 1, generator: RandomSource = 
 }
 
 export function constant_(t: Tensor, value: number): Tensor {
-  no_grad(() => t.fill_(value));
+  no_grad(() => fill_(t, value));
   return t;
 }
 

@@ -1,7 +1,8 @@
 // nn.Module: parameters and submodules by name, zero_grad, state_dict, train/eval, printing.
 
 import { RuntimeError } from '../errors.js';
-import { no_grad } from '../autograd/grad_mode.js';
+import { no_grad } from '../tensor/autograd/grad_mode.js';
+import { copy_, zero_ } from '../autograd/ops/inplace.js';
 import { sizeStr } from '../tensor/shape.js';
 import { Tensor } from '../tensor/tensor.js';
 import { Parameter } from './parameter.js';
@@ -37,7 +38,7 @@ export abstract class Module {
     for (const p of this.parameters()) {
       if (p.grad === null) continue;
       if (options.set_to_none ?? true) p.grad = null;
-      else p.grad.detach().zero_();
+      else zero_(p.grad.detach());
     }
   }
 
@@ -69,7 +70,7 @@ export abstract class Module {
       throw new RuntimeError(`Error(s) in loading state_dict for ${this.constructor.name}:\n\t${errors.join('\n\t')}`);
     }
     no_grad(() => {
-      for (const [name, p] of own) if (state[name] !== undefined) p.copy_(state[name]);
+      for (const [name, p] of own) if (state[name] !== undefined) copy_(p, state[name]);
     });
   }
 

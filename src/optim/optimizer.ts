@@ -1,6 +1,7 @@
 // optim.Optimizer: parameter groups, per-parameter state, zero_grad, state_dict.
 
 import { ValueError } from '../errors.js';
+import { zero_ } from '../autograd/ops/inplace.js';
 import type { Tensor } from '../tensor/tensor.js';
 
 export interface ParamGroup<H> {
@@ -32,7 +33,7 @@ export abstract class Optimizer<H extends object> {
       for (const p of group.params) {
         if (p.grad === null) continue;
         if (options.set_to_none ?? true) p.grad = null;
-        else p.grad.detach().zero_();
+        else zero_(p.grad.detach());
       }
     }
   }

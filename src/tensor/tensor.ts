@@ -1,9 +1,10 @@
 // The Tensor: a flat row-major typed array, a shape and a dtype, plus its place in the autograd graph.
-// Ops are attached as methods in src/tensor/methods.ts, so this file depends on the engine only.
+// Ops are attached as methods in src/autograd/ops/methods.ts, so this file depends on the engine only
+// (which sees a Tensor as a GraphTensor and never imports this file).
 
 import { ArgumentTypeError, RuntimeError, ValueError } from '../errors.js';
-import { runBackward, checkGradShape } from '../autograd/engine.js';
-import { AccumulateGrad, type Node, type VersionCounter } from '../autograd/node.js';
+import { runBackward, checkGradShape } from './autograd/engine.js';
+import { AccumulateGrad, type GraphTensor, type Node, type VersionCounter } from './autograd/node.js';
 import { allocStorage, dtypeOf, type DType, type Storage } from './dtype.js';
 import { formatTensor } from './format.js';
 import { numel, shapeStr, type Shape } from './shape.js';
@@ -14,7 +15,7 @@ export interface BackwardOptions {
   retain_graph?: boolean;
 }
 
-export class Tensor {
+export class Tensor implements GraphTensor {
   /** The storage: flat, contiguous, row-major. Shared with views and detached aliases. */
   _data: Storage;
   _shape: number[];
@@ -22,7 +23,7 @@ export class Tensor {
   grad_fn: Node | null = null;
   private requiresGradFlag = false;
   private gradValue: Tensor | null = null;
-  private accumulator: AccumulateGrad | null = null;
+  private accumulator: AccumulateGrad<Tensor> | null = null;
   private retainsGradFlag = false;
 
   constructor(data: Storage, shape: readonly number[], version?: VersionCounter) {
@@ -221,8 +222,8 @@ export class Tensor {
   }
 
   /** The leaf's AccumulateGrad node, made once. */
-  _gradAccumulator(): AccumulateGrad {
-    if (this.accumulator === null) this.accumulator = new AccumulateGrad(this);
+  _gradAccumulator(): AccumulateGrad<Tensor> {
+    if (this.accumulator === null) this.accumulator = new AccumulateGrad<Tensor>(this);
     return this.accumulator;
   }
 

@@ -1,7 +1,8 @@
 // The training loop: forward, loss, zero_grad, backward, step. Reports through callbacks, never prints.
 
 import { InterruptedError, TrainingDivergedError } from '../errors.js';
-import { no_grad } from '../autograd/grad_mode.js';
+import { no_grad } from '../tensor/autograd/grad_mode.js';
+import { reshape } from '../autograd/ops/shape.js';
 import type { Module } from '../nn/module.js';
 import type { Optimizer } from '../optim/optimizer.js';
 import { sameShape } from '../tensor/shape.js';
@@ -60,7 +61,7 @@ function callLoss(fn: LossFn, input: Tensor, target: Tensor): Tensor {
 /** A target with the prediction's shape when only their layout differs ([N] vs [N, 1]), as the tutorial reshapes it. */
 function alignTarget(pred: Tensor, target: Tensor): Tensor {
   if (sameShape(pred.shape, target.shape) || pred.numel() !== target.numel()) return target;
-  return target.reshape(pred.shape.slice());
+  return reshape(target, pred.shape.slice());
 }
 
 function divergedMessage(what: string, epoch: number, step: number): string {

@@ -7,7 +7,7 @@
 // float32 dataset in the shared memory, by the wasm kernels of kernels/linear_mse_shared.ts (the same
 // order again, on one or two threads). Anything else goes through the graph.
 
-import { is_grad_enabled } from '../autograd/grad_mode.js';
+import { is_grad_enabled } from '../tensor/autograd/grad_mode.js';
 import { RuntimeError } from '../errors.js';
 import { linearForward, linearWeightGrad, mseInputGrad, mseLossValue, sumRows } from '../autograd/ops/nn.js';
 import { simdTakes } from '../kernels/gemm.js';

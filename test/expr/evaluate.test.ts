@@ -90,7 +90,8 @@ test('functions accept torch. prefix, method spelling and constants alike', () =
   assert.equal((run('exp(0)') as Tensor).item(), 1);
   assert.equal(String(run('+x', { x })), String(x), 'unary plus returns the tensor itself');
   assert.deepEqual(FUNCTION_NAMES, [
-    'abs', 'add', 'div', 'exp', 'log', 'log10', 'log2', 'mean', 'mul', 'neg', 'pow', 'relu', 'sigmoid', 'sqrt', 'sub', 'sum', 'tanh',
+    'abs', 'acos', 'add', 'asin', 'atan', 'cos', 'cosh', 'div', 'exp', 'exp2', 'expm1', 'log', 'log10', 'log1p', 'log2', 'mean', 'mul',
+    'neg', 'pow', 'reciprocal', 'relu', 'rsqrt', 'sigmoid', 'sign', 'sin', 'sinh', 'sqrt', 'square', 'sub', 'sum', 'tan', 'tanh',
   ]);
 });
 
@@ -111,7 +112,7 @@ test('unknown names and wrong argument counts are named, with a caret', () => {
   assert.equal(unknown.detail, "unknown variable 'z' (given: x, y)");
   assert.equal(unknown.message, "unknown variable 'z' (given: x, y)\n  x + z * y\n      ^");
   assert.equal(errorOf(() => run('x')).detail, "unknown variable 'x' (given: none)");
-  assert.match(errorOf(() => run('foo(x)', { x })).detail, /^unknown function 'foo' \(known: abs, add, .*tanh\)$/);
+  assert.match(errorOf(() => run('foo(x)', { x })).detail, /^unknown function 'foo' \(known: abs, acos, add, .*tanh\)$/);
   assert.match(errorOf(() => run('x.item()', { x })).detail, /^unknown method 'item' \(known: /);
   assert.equal(errorOf(() => run('x.item()', { x })).position, 2);
   assert.equal(errorOf(() => run('exp(x, x)', { x })).detail, 'exp() takes 1 positional argument but 2 were given');

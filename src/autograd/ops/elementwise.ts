@@ -4,8 +4,9 @@
 import { allocStorage, castScalar, type DType, type Storage } from '../../tensor/dtype.js';
 import { broadcastShapes, numel, sameShape } from '../../tensor/shape.js';
 import { Tensor } from '../../tensor/tensor.js';
-import { attach, shouldRecord } from '../engine.js';
-import { gradMap2, map1, map2, type Fn1, type Fn2, type GradFn2 } from './kernels.js';
+import { attach, shouldRecord } from '../../tensor/autograd/engine.js';
+import { gradMap2, map1, map2, type Fn2, type GradFn2 } from '../../tensor/kernels.js';
+import { numberAlgebra, type UnarySpec } from './unary.js';
 
 /** A gradient that is the upstream gradient itself (no copy is made). */
 const PASS: GradFn2 = (g) => g;
@@ -17,13 +18,6 @@ interface BinarySpec {
   db: GradFn2;
   /** Whether the gradients read the inputs (then in-place changes to them are detected). */
   saves: boolean;
-}
-
-interface UnarySpec {
-  name: string;
-  f: Fn1;
-  /** d/dx, given the upstream gradient, the input and the output. */
-  df: (g: number, x: number, out: number) => number;
 }
 
 /** PyTorch's type promotion for two floating tensors: dimensioned tensors outrank 0-d ones. */
@@ -86,7 +80,7 @@ export function applyUnary(spec: UnarySpec, x: Tensor): Tensor {
     [x],
     (g) => {
       const gx = allocStorage(x.dtype, g.length);
-      for (let i = 0; i < gx.length; i++) gx[i] = df(g[i], X[i], out[i]);
+      for (let i = 0; i < gx.length; i++) gx[i] = df(numberAlgebra, g[i], X[i], out[i]);
       return [gx];
     },
     [x],
@@ -119,22 +113,6 @@ export const binaryOps = {
   },
   pow: { name: 'PowBackward1', f: Math.pow, da: powSelfGrad, db: powExponentGrad, saves: true },
 } satisfies Record<string, BinarySpec>;
-
-export const unaryOps = {
-  neg: { name: 'NegBackward0', f: (x) => -x, df: (g) => -g },
-  exp: { name: 'ExpBackward0', f: Math.exp, df: (g, _x, out) => g * out },
-  log: { name: 'LogBackward0', f: Math.log, df: (g, x) => g / x },
-  log2: { name: 'Log2Backward0', f: Math.log2, df: (g, x) => g / (x * Math.LN2) },
-  log10: { name: 'Log10Backward0', f: Math.log10, df: (g, x) => g / (x * Math.LN10) },
-  sqrt: { name: 'SqrtBackward0', f: Math.sqrt, df: (g, _x, out) => g / (2 * out) },
-  // d|x|/dx = sgn(x), with sgn(0) = 0
-  abs: { name: 'AbsBackward0', f: Math.abs, df: (g, x) => g * (x > 0 ? 1 : x < 0 ? -1 : 0) },
-  sigmoid: { name: 'SigmoidBackward0', f: (x) => 1 / (1 + Math.exp(-x)), df: (g, _x, y) => g * (1 - y) * y },
-  tanh: { name: 'TanhBackward0', f: Math.tanh, df: (g, _x, y) => g * (1 - y * y) },
-  // NOTE: relu keeps NaN (x <= 0 is false for NaN), and its gradient is 0 where the output is <= 0.
-  relu: { name: 'ReluBackward0', f: (x) => (x <= 0 ? 0 : x), df: (g, _x, y) => (y <= 0 ? 0 : g) },
-  reciprocal: { name: 'ReciprocalBackward0', f: (x) => 1 / x, df: (g, _x, y) => -g * (y * y) },
-} satisfies Record<string, UnarySpec>;
 
 /** x ** e for a number e, with PyTorch's exact special cases (x*x for 2, sqrt for 0.5, ...). */
 export function powScalarValue(x: number, e: number): number {

@@ -5,9 +5,9 @@ import { RuntimeError } from '../../errors.js';
 import { castScalar } from '../../tensor/dtype.js';
 import { broadcastShapes, sameShape, shapeStr } from '../../tensor/shape.js';
 import { Tensor } from '../../tensor/tensor.js';
-import { attach, shouldRecord } from '../engine.js';
-import { is_grad_enabled, no_grad } from '../grad_mode.js';
-import { expandTo } from './kernels.js';
+import { attach, shouldRecord } from '../../tensor/autograd/engine.js';
+import { is_grad_enabled, no_grad } from '../../tensor/autograd/grad_mode.js';
+import { expandTo } from '../../tensor/kernels.js';
 
 export const LEAF_INPLACE_MESSAGE = 'a leaf Variable that requires grad is being used in an in-place operation.';
 

@@ -5,7 +5,7 @@ import type { Storage } from '../../tensor/dtype.js';
 import { allocPooled } from '../../kernels/pool.js';
 import { broadcastShapes, numel, stridesOf, type Shape } from '../../tensor/shape.js';
 import { Tensor } from '../../tensor/tensor.js';
-import { attach, shouldRecord } from '../engine.js';
+import { attach, shouldRecord } from '../../tensor/autograd/engine.js';
 import { promoteTypes } from './elementwise.js';
 import { axpy, axpy4, dot4 } from '../../kernels/dot.js';
 import { simdTakes, wasmDot, wasmRows } from '../../kernels/gemm.js';

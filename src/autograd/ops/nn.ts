@@ -6,7 +6,7 @@ import { allocPooled } from '../../kernels/pool.js';
 import { broadcastShapes, numel, sameShape, sizeStr } from '../../tensor/shape.js';
 import { Tensor } from '../../tensor/tensor.js';
 import { warn } from '../../warnings.js';
-import { attach, shouldRecord } from '../engine.js';
+import { attach, shouldRecord } from '../../tensor/autograd/engine.js';
 import { promoteTypes, resultType } from './elementwise.js';
 import { gemm } from './matmul.js';
 

@@ -3,8 +3,8 @@
 import { allocStorage } from '../../tensor/dtype.js';
 import { normalizeDims, numel, type Shape } from '../../tensor/shape.js';
 import { Tensor } from '../../tensor/tensor.js';
-import { attach, shouldRecord, sumTo } from '../engine.js';
-import { expandTo } from './kernels.js';
+import { attach, shouldRecord, sumTo } from '../../tensor/autograd/engine.js';
+import { expandTo } from '../../tensor/kernels.js';
 
 export type DimArg = number | readonly number[] | null | undefined;
 
@@ -82,7 +82,7 @@ export function min(x: Tensor): Tensor {
   return extreme(x, false);
 }
 
-/** The 2-norm of all elements: LinalgVectorNormBackward0, gradient x/‖x‖ (0 where ‖x‖ == 0). */
+/** The 2-norm of all elements: NormBackward1 (PyTorch's x.norm()), gradient x/‖x‖ (0 where ‖x‖ == 0). */
 export function norm(x: Tensor): Tensor {
   const X = x._data;
   let s = 0;
@@ -91,7 +91,7 @@ export function norm(x: Tensor): Tensor {
   out[0] = Math.sqrt(s);
   const result = new Tensor(out, []);
   if (!shouldRecord(x)) return result;
-  return attach(result, 'LinalgVectorNormBackward0', [x], (g) => {
+  return attach(result, 'NormBackward1', [x], (g) => {
     const gx = allocStorage(x.dtype, X.length);
     const n = out[0];
     if (n !== 0) for (let i = 0; i < X.length; i++) gx[i] = (g[0] * X[i]) / n;

@@ -4,7 +4,7 @@ import { RuntimeError } from '../../errors.js';
 import { allocStorage, type DType } from '../../tensor/dtype.js';
 import { inferReshape, normalizeDim, stridesOf } from '../../tensor/shape.js';
 import { aliasOf, Tensor } from '../../tensor/tensor.js';
-import { attach, shouldRecord } from '../engine.js';
+import { attach, shouldRecord } from '../../tensor/autograd/engine.js';
 
 /** A view over the same storage; its gradient is the upstream gradient read in the input's shape. */
 function viewOp(x: Tensor, shape: number[], name: string): Tensor {

@@ -1,7 +1,7 @@
 // Loops shared by the elementwise ops: broadcast maps over flat typed arrays.
 
-import type { Storage } from '../../tensor/dtype.js';
-import { broadcastStrides, sameShape, type Shape } from '../../tensor/shape.js';
+import type { Storage } from './dtype.js';
+import { broadcastStrides, sameShape, type Shape } from './shape.js';
 
 export type Fn1 = (x: number) => number;
 export type Fn2 = (a: number, b: number) => number;

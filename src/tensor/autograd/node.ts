@@ -1,8 +1,24 @@
 // Graph nodes: one Node per recorded result (its grad_fn), AccumulateGrad at the leaves.
+// Below the tensor layer: nodes and the engine see a tensor only as a GraphTensor, so that
+// tensor.ts imports the engine and never the other way round.
 
-import type { DType, Storage } from '../tensor/dtype.js';
-import type { Shape } from '../tensor/shape.js';
-import type { Tensor } from '../tensor/tensor.js';
+import type { DType, Storage } from '../dtype.js';
+import type { Shape } from '../shape.js';
+
+/** What the engine needs of a tensor; Tensor implements it. */
+export interface GraphTensor {
+  readonly shape: readonly number[];
+  readonly dtype: DType;
+  readonly _version: VersionCounter;
+  readonly grad_fn: Node | null;
+  readonly requires_grad: boolean;
+  /** The leaf's AccumulateGrad node, made once. */
+  _gradAccumulator(): AccumulateGrad;
+  /** Make this tensor the output of `node`. */
+  _setGradFn(node: Node): void;
+  /** `.grad += g` in place, or `.grad = copy of g` the first time. */
+  _accumulateGrad(g: Storage): void;
+}
 
 /**
  * A backward function: the gradient of the node's output in, one gradient per input out
@@ -18,7 +34,7 @@ export interface VersionCounter {
 
 /** A tensor the backward function will read, with the version it had when saved. */
 export interface SavedRef {
-  tensor: Tensor;
+  tensor: GraphTensor;
   version: number;
 }
 
@@ -36,7 +52,7 @@ export class Node {
   /** Per input: the shape its returned gradient has when that differs from the input's (broadcast). */
   _gradShapes: ReadonlyArray<Shape | null> | null = null;
   /** The non-leaf tensor that asked for `retain_grad()`. */
-  _retained: Tensor | null = null;
+  _retained: GraphTensor | null = null;
   // Engine scratch space for one backward pass (valid while _pass equals the engine's pass number).
   _pass = 0;
   _deps = 0;
@@ -78,9 +94,9 @@ export class Node {
 }
 
 /** The node that adds incoming gradients into a leaf's `.grad`. */
-export class AccumulateGrad extends Node {
-  readonly variable: Tensor;
-  constructor(variable: Tensor) {
+export class AccumulateGrad<T extends GraphTensor = GraphTensor> extends Node {
+  readonly variable: T;
+  constructor(variable: T) {
     super('AccumulateGrad', [], null, [], [variable.shape], [variable.dtype], variable.shape, variable.dtype);
     this.variable = variable;
   }

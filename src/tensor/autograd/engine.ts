@@ -2,21 +2,20 @@
 // Everything ops share lives here once: requires_grad propagation, grad mode, broadcasting
 // reduction of gradients, dtype casts, leaf-only accumulation, freeing saved values.
 
-import { RuntimeError } from '../errors.js';
-import { allocStorage, convertStorage, type Storage } from '../tensor/dtype.js';
-import { numel, sameShape, shapeStr, type Shape } from '../tensor/shape.js';
-import { walk2 } from './ops/kernels.js';
-import type { Tensor } from '../tensor/tensor.js';
+import { RuntimeError } from '../../errors.js';
+import { allocStorage, convertStorage, type Storage } from '../dtype.js';
+import { numel, sameShape, shapeStr, type Shape } from '../shape.js';
+import { walk2 } from '../kernels.js';
 import { is_grad_enabled } from './grad_mode.js';
-import { AccumulateGrad, Node, type BackwardFn, type Edge, type SavedRef } from './node.js';
+import { AccumulateGrad, Node, type BackwardFn, type Edge, type GraphTensor, type SavedRef } from './node.js';
 
 /** True when a result computed from `inputs` must record a graph node. */
-export function shouldRecord(a: Tensor, b?: Tensor | null, c?: Tensor | null): boolean {
+export function shouldRecord(a: GraphTensor, b?: GraphTensor | null, c?: GraphTensor | null): boolean {
   if (!is_grad_enabled()) return false;
   return a.requires_grad || (b != null && b.requires_grad) || (c != null && c.requires_grad);
 }
 
-function edgeOf(t: Tensor): Edge {
+function edgeOf(t: GraphTensor): Edge {
   if (t.grad_fn !== null) return [t.grad_fn, 0];
   if (t.requires_grad) return [t._gradAccumulator(), 0];
   return [null, 0];
@@ -26,17 +25,17 @@ function edgeOf(t: Tensor): Edge {
  * Make `out` the result of node `name` over `inputs`. `saved` are the tensors `backward` reads,
  * checked against in-place modification when the backward runs. Returns `out`.
  */
-export function attach(
-  out: Tensor,
+export function attach<T extends GraphTensor>(
+  out: T,
   name: string,
-  inputs: readonly Tensor[],
+  inputs: readonly GraphTensor[],
   backward: BackwardFn,
-  saved: readonly Tensor[] = [],
+  saved: readonly GraphTensor[] = [],
   gradShapes: ReadonlyArray<Shape | null> | null = null,
-): Tensor {
+): T {
   const edges = new Array<Edge>(inputs.length);
   const shapes = new Array<Shape>(inputs.length);
-  const dtypes = new Array<Tensor['dtype']>(inputs.length);
+  const dtypes = new Array<GraphTensor['dtype']>(inputs.length);
   for (let i = 0; i < inputs.length; i++) {
     edges[i] = edgeOf(inputs[i]);
     shapes[i] = inputs[i].shape;
@@ -180,7 +179,7 @@ export function runBackward(
 }
 
 /** Check a user-given gradient against the output it is for, with PyTorch's error text. */
-export function checkGradShape(out: Tensor, grad: Tensor, index = 0): void {
+export function checkGradShape(out: { readonly shape: Shape }, grad: { readonly shape: Shape }, index = 0): void {
   if (!sameShape(out.shape, grad.shape)) {
     throw new RuntimeError(
       `Mismatch in shape: grad_output[${index}] has a shape of torch.Size(${shapeStr(grad.shape)}) and ` +

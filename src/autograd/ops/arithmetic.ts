@@ -1,0 +1,83 @@
+// Arithmetic as PyTorch spells it: functions taking tensors or numbers on either side, and their
+// in-place variants. The kernels and gradients are elementwise.ts's binary specs.
+
+import { ArgumentTypeError } from '../../errors.js';
+
+import { Tensor } from '../../tensor/tensor.js';
+import { applyBinary, applyUnary, binaryOps, powScalar, scalarTensor } from './elementwise.js';
+import { applyInplace } from './inplace.js';
+import { unaryOps } from './unary.js';
+
+export type TensorLike = Tensor | number;
+
+export interface AlphaOption {
+  alpha?: number;
+}
+
+function pair(a: TensorLike, b: TensorLike, op: string): [Tensor, Tensor] {
+  if (a instanceof Tensor && b instanceof Tensor) return [a, b];
+  if (a instanceof Tensor && typeof b === 'number') return [a, scalarTensor(b, a.dtype)];
+  if (typeof a === 'number' && b instanceof Tensor) return [scalarTensor(a, b.dtype), b];
+  throw new ArgumentTypeError(`${op}(): expected at least one Tensor argument, got ${typeof a} and ${typeof b}`);
+}
+
+function scaled(b: TensorLike, alpha: number | undefined): TensorLike {
+  if (alpha === undefined || alpha === 1) return b;
+  return typeof b === 'number' ? b * alpha : mul(b, alpha);
+}
+
+/** Commutative ops put the tensor first, as PyTorch's `2 * x` (x.__rmul__(2)) does. */
+function tensorFirst(a: TensorLike, b: TensorLike): [TensorLike, TensorLike] {
+  return typeof a === 'number' ? [b, a] : [a, b];
+}
+
+export function add(a: TensorLike, b: TensorLike, options: AlphaOption = {}): Tensor {
+  const [x, y] = options.alpha === undefined ? tensorFirst(a, b) : [a, scaled(b, options.alpha)];
+  return applyBinary(binaryOps.add, ...pair(x, y, 'add'));
+}
+
+/** `sub(a, b)` is `a - b`; with a number first it is PyTorch's `2.5 - a` (RsubBackward1). */
+export function sub(a: TensorLike, b: TensorLike, options: AlphaOption = {}): Tensor {
+  const bb = scaled(b, options.alpha);
+  if (typeof a === 'number' && bb instanceof Tensor) return applyBinary(binaryOps.rsub, bb, scalarTensor(a, bb.dtype));
+  return applyBinary(binaryOps.sub, ...pair(a, bb, 'sub'));
+}
+
+/** `rsub(a, b)` is `b - a`. */
+export function rsub(a: Tensor, b: TensorLike): Tensor {
+  return applyBinary(binaryOps.rsub, ...pair(a, b, 'rsub'));
+}
+
+export function mul(a: TensorLike, b: TensorLike): Tensor {
+  return applyBinary(binaryOps.mul, ...pair(...tensorFirst(a, b), 'mul'));
+}
+
+/** `div(a, b)`; a number divided by a tensor is PyTorch's `reciprocal(b) * a`. */
+export function div(a: TensorLike, b: TensorLike): Tensor {
+  if (typeof a === 'number' && b instanceof Tensor) return mul(applyUnary(unaryOps.reciprocal, b), a);
+  return applyBinary(binaryOps.div, ...pair(a, b, 'div'));
+}
+
+/** `pow(a, e)`: a number exponent is PowBackward0; a tensor exponent or a number base PowBackward1. */
+export function pow(a: TensorLike, b: TensorLike): Tensor {
+  if (a instanceof Tensor && typeof b === 'number') return powScalar(a, b);
+  return applyBinary(binaryOps.pow, ...pair(a, b, 'pow'));
+}
+
+// In-place arithmetic: self is always a tensor; the out-of-place op is reused on a snapshot.
+export function add_(self: Tensor, other: TensorLike, options: AlphaOption = {}): Tensor {
+  return applyInplace(self, other instanceof Tensor ? other : null, (a) => add(a, other, options));
+}
+
+export function sub_(self: Tensor, other: TensorLike, options: AlphaOption = {}): Tensor {
+  return applyInplace(self, other instanceof Tensor ? other : null, (a) => sub(a, other, options));
+}
+
+export function mul_(self: Tensor, other: TensorLike): Tensor {
+  return applyInplace(self, other instanceof Tensor ? other : null, (a) => mul(a, other));
+}
+
+export function div_(self: Tensor, other: TensorLike): Tensor {
+  return applyInplace(self, other instanceof Tensor ? other : null, (a) => div(a, other));
+}
+

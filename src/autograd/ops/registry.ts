@@ -1,0 +1,173 @@
+// The op registry: one entry per op a user can call, with every spelling of it. The Tensor methods
+// (ops/methods.ts), the torch.* functions (functions.generated.ts), the in-place variants and the
+// functions of the expression language (expr/evaluate.ts) are all derived from this table, and so are
+// their types: adding an op is one entry here (a unary elementwise op: one line in unary.ts) plus its
+// PyTorch fixture cases.
+
+import { ArgumentTypeError } from '../../errors.js';
+import { checkDtype, type DType } from '../../tensor/dtype.js';
+import { Tensor } from '../../tensor/tensor.js';
+import { add, add_, div, div_, mul, mul_, pow, rsub, sub, sub_ } from './arithmetic.js';
+import { applyUnary, powScalar } from './elementwise.js';
+import { applyInplace, copy_, fill_, zero_ } from './inplace.js';
+import { matmul } from './matmul.js';
+import { binary_cross_entropy_with_logits, linear, mse_loss } from './nn.js';
+import { max, mean, min, norm, sum, type DimArg } from './reduce.js';
+import { clone, reshape, squeeze, t, toDtype, transpose, unsqueeze, view } from './shape.js';
+import { unaryOps, type UnarySpec } from './unary.js';
+
+/** How an op is called in the expression language of `autograd grad` / `minimize`. */
+export type ExprSpelling =
+  | { kind: 'unary' }
+  | { kind: 'binary'; operator: '+' | '-' | '*' | '/' | '**' }
+  /** `sum(x)`, `x.sum()` or `x.sum(dim)`. */
+  | { kind: 'reduce' };
+
+type AnyFn = (...args: never[]) => unknown;
+
+/** One op: its torch.* function and the other spellings derived from it. */
+export interface OpEntry<F extends AnyFn, M extends AnyFn | null, I extends AnyFn | null, T extends boolean> {
+  /** The function: `torch.<name>` when `torch` is true. */
+  fn: F;
+  torch: T;
+  /** `x.<name>(...)`: a function of the tensor and the method's arguments, or null for none. */
+  method: M;
+  /** `x.<name>_(...)`, writing the result into x, or null for none. */
+  inplace: I;
+  expr: ExprSpelling | null;
+  /** Records a graph node: the gradcheck and fixture tests then require samples of it. */
+  differentiable: boolean;
+}
+
+interface Spellings<M, I, T> {
+  torch?: T;
+  method?: M;
+  inplace?: I;
+  expr?: ExprSpelling;
+  differentiable?: boolean;
+}
+
+function op<F extends AnyFn, M extends AnyFn | null = F, I extends AnyFn | null = null, T extends boolean = true>(
+  fn: F,
+  s: Spellings<M, I, T> = {},
+): OpEntry<F, M, I, T> {
+  return {
+    fn,
+    torch: (s.torch ?? true) as T,
+    method: (s.method === undefined ? fn : s.method) as M,
+    inplace: (s.inplace ?? null) as I,
+    expr: s.expr ?? null,
+    differentiable: s.differentiable ?? true,
+  };
+}
+
+type Unary = (x: Tensor) => Tensor;
+
+/** A unary elementwise op: function, method, in-place method and expression function. */
+function unaryEntry(spec: UnarySpec): OpEntry<Unary, Unary, Unary, true> {
+  const fn: Unary = (x) => applyUnary(spec, x);
+  return op(fn, { inplace: (x: Tensor) => applyInplace(x, null, (a) => fn(a)), expr: { kind: 'unary' } });
+}
+
+type UnaryEntries = { [K in keyof typeof unaryOps]: OpEntry<Unary, Unary, Unary, true> };
+
+function unaryEntries(): UnaryEntries {
+  const out: Partial<Record<keyof typeof unaryOps, OpEntry<Unary, Unary, Unary, true>>> = {};
+  for (const name of Object.keys(unaryOps) as Array<keyof typeof unaryOps>) out[name] = unaryEntry(unaryOps[name]);
+  return out as UnaryEntries;
+}
+
+/** `a.sum()`, `a.sum(1)`, `a.sum(-1, true)`, `a.sum([0, 2])` or `a.sum({ dim: -1, keepdim: true })`. */
+export type ReduceArgs = [] | [DimArg] | [DimArg, boolean] | [{ dim?: DimArg; keepdim?: boolean }];
+
+function reduceArgs(args: ReduceArgs): [DimArg, boolean] {
+  const [first, second] = args as [unknown, unknown];
+  if (first !== null && typeof first === 'object' && !Array.isArray(first)) {
+    const o = first as { dim?: DimArg; keepdim?: boolean };
+    return [o.dim, o.keepdim ?? false];
+  }
+  return [first as DimArg, (second as boolean | undefined) ?? false];
+}
+
+type ShapeArgs = Array<number | readonly number[]>;
+
+function shapeArgs(args: ShapeArgs): number[] {
+  return args.length === 1 && Array.isArray(args[0]) ? (args[0] as number[]).slice() : (args as number[]);
+}
+
+const square: Unary = (x) => powScalar(x, 2); // PyTorch's square is pow(x, 2): PowBackward0
+
+export const registry = {
+  add: op(add, { inplace: add_, expr: { kind: 'binary', operator: '+' } }),
+  sub: op(sub, { inplace: sub_, expr: { kind: 'binary', operator: '-' } }),
+  mul: op(mul, { inplace: mul_, expr: { kind: 'binary', operator: '*' } }),
+  div: op(div, { inplace: div_, expr: { kind: 'binary', operator: '/' } }),
+  pow: op(pow, { expr: { kind: 'binary', operator: '**' } }),
+  rsub: op(rsub),
+  ...unaryEntries(),
+  square: op(square, { inplace: (x: Tensor) => applyInplace(x, null, (a) => square(a)), expr: { kind: 'unary' } }),
+  sum: op(sum, { method: (x: Tensor, ...args: ReduceArgs) => sum(x, ...reduceArgs(args)), expr: { kind: 'reduce' } }),
+  mean: op(mean, { method: (x: Tensor, ...args: ReduceArgs) => mean(x, ...reduceArgs(args)), expr: { kind: 'reduce' } }),
+  min: op(min),
+  max: op(max),
+  norm: op(norm),
+  matmul: op(matmul),
+  mm: op(matmul, { torch: false, differentiable: false }),
+  t: op(t),
+  transpose: op(transpose),
+  reshape: op(reshape, { method: (x: Tensor, ...shape: ShapeArgs) => reshape(x, shapeArgs(shape)) }),
+  view: op(view, { torch: false, method: (x: Tensor, ...shape: ShapeArgs) => view(x, shapeArgs(shape)) }),
+  unsqueeze: op(unsqueeze),
+  squeeze: op(squeeze),
+  clone: op(clone),
+  contiguous: op((x: Tensor) => x, { torch: false, differentiable: false }),
+  to: op(toDtype, { torch: false, method: toDtypeChecked }),
+  type: op(toDtype, { torch: false, differentiable: false, method: toDtypeChecked }),
+  float: op((x: Tensor) => toDtype(x, 'float32'), { torch: false, differentiable: false }),
+  double: op((x: Tensor) => toDtype(x, 'float64'), { torch: false, differentiable: false }),
+  zero_: op(zero_, { torch: false, differentiable: false }),
+  fill_: op(fill_, { torch: false, differentiable: false }),
+  copy_: op(copy_, {
+    torch: false,
+    differentiable: false,
+    method: (x: Tensor, src: Tensor) => {
+      if (!(src instanceof Tensor)) throw new ArgumentTypeError('copy_(): argument src must be a Tensor');
+      return copy_(x, src);
+    },
+  }),
+  equal: op(equal, { torch: false, differentiable: false }),
+  // torch.nn.functional's: entries so that they are checked like every op, spelled in nn/functional.ts
+  linear: op(linear, { torch: false, method: null }),
+  mse_loss: op(mse_loss, { torch: false, method: null }),
+  binary_cross_entropy_with_logits: op(binary_cross_entropy_with_logits, { torch: false, method: null }),
+};
+
+function toDtypeChecked(x: Tensor, dtype: DType): Tensor {
+  checkDtype(dtype);
+  return toDtype(x, dtype);
+}
+
+function equal(a: Tensor, b: Tensor): boolean {
+  if (a.ndim !== b.ndim || a.shape.some((s, i) => s !== b.shape[i])) return false;
+  for (let i = 0; i < a._data.length; i++) if (a._data[i] !== b._data[i]) return false;
+  return true;
+}
+
+export type Registry = typeof registry;
+export type OpName = keyof Registry;
+
+/** A function of (self, ...args) as the method of self: (...args). */
+type AsMethod<M> = M extends (self: never, ...args: infer A) => infer R ? (...args: A) => R : never;
+
+/** Every Tensor method the registry gives, with its precise signature. */
+export type RegistryMethods = {
+  [K in OpName as Registry[K]['method'] extends null ? never : K]: AsMethod<Registry[K]['method']>;
+} & {
+  [K in OpName as Registry[K]['inplace'] extends null ? never : `${K}_`]: AsMethod<Registry[K]['inplace']>;
+};
+
+/** The names exported as `torch.<name>`. */
+export const torchFunctionNames: readonly OpName[] = (Object.keys(registry) as OpName[]).filter((n) => registry[n].torch);
+
+/** The ops that record graph nodes (every one needs gradcheck samples and PyTorch fixture cases). */
+export const differentiableOps: readonly OpName[] = (Object.keys(registry) as OpName[]).filter((n) => registry[n].differentiable);
