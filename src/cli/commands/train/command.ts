@@ -4,35 +4,11 @@ import { Command, Option } from 'commander';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { UsageError } from '../../errors.js';
-import type { CliContext } from '../context.js';
-import { resolvePath } from '../io.js';
-import { columnList, dtype, nonNegativeInteger, nonNegativeNumber, openFraction, positiveInteger, positiveNumber, type DtypeName } from '../options.js';
-
-export interface TrainOptions {
-  data: string;
-  target?: Array<string | number>;
-  features?: Array<string | number>;
-  lr: number;
-  epochs: number;
-  batchSize: number;
-  shuffle: boolean;
-  dropLast: boolean;
-  seed: number;
-  momentum: number;
-  dampening: number;
-  weightDecay: number;
-  nesterov: boolean;
-  valSplit?: number;
-  standardize: boolean;
-  dtype: DtypeName;
-  save?: string;
-  json: boolean;
-  quiet: boolean;
-  chart: boolean;
-  color: boolean;
-  stream: boolean;
-}
+import { UsageError } from '../../../errors.js';
+import type { CliContext } from '../../context.js';
+import { resolvePath } from '../../io.js';
+import { columnList, dtype, nonNegativeInteger, nonNegativeNumber, openFraction, positiveInteger, positiveNumber } from '../../options.js';
+import type { TrainOptions } from './options.js';
 
 /**
  * The tutorial dataset shipped with the package: found from this file's location (the nearest ancestor
@@ -43,7 +19,7 @@ export function tutorialDataPath(): string {
   for (let dir = here; ; dir = path.dirname(dir)) {
     const file = path.join(dir, 'data', 'tutorial.csv');
     if (existsSync(path.join(dir, 'package.json')) && existsSync(file)) return file;
-    if (path.dirname(dir) === dir) return path.resolve(here, '../../../../data/tutorial.csv');
+    if (path.dirname(dir) === dir) return path.resolve(here, '../../../../../data/tutorial.csv');
   }
 }
 
@@ -100,7 +76,7 @@ export function trainCommand(ctx: CliContext): Command {
     .addHelpText('after', EXAMPLES)
     .action(async (o: TrainOptions) => {
       checkCombinations(o, ctx.cwd);
-      const { trainAction } = await import('../train_action.js');
+      const { trainAction } = await import('./action.js');
       await trainAction({ ...o, data: resolvePath(ctx.cwd, o.data), save: o.save === undefined ? undefined : resolvePath(ctx.cwd, o.save) }, ctx);
     });
 }

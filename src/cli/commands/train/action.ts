@@ -1,15 +1,15 @@
 // `autograd train`'s action: header, progress, the run (in memory or --stream), model file, report or JSON.
 
 import path from 'node:path';
-import type { TrainOptions } from './commands/train.js';
-import type { CliContext } from './context.js';
-import { AtomicFile, fileExists, readTextFile } from './io.js';
-import { commitModel, type ModelFile } from './model_file.js';
-import { loadPalette, type Palette } from './palette.js';
-import { createProgress, type Progress } from './progress.js';
-import type { RunHooks, TrainHeader, TrainResult } from './train_common.js';
-import { finalText, headerText, summarize, summaryJson, type Truth } from './train_report.js';
-import { nowMs } from './clock.js';
+import type { TrainOptions } from './options.js';
+import type { CliContext } from '../../context.js';
+import { AtomicFile, fileExists, readTextFile } from '../../io.js';
+import { commitModel, type ModelFile } from '../../model_file.js';
+import { loadPalette, type Palette } from '../../palette.js';
+import { createProgress, type Progress } from '../../progress.js';
+import type { RunHooks, TrainHeader, TrainResult } from './common.js';
+import { finalText, headerText, summarize, summaryJson, type Truth } from './report.js';
+import { nowMs } from '../../clock.js';
 
 /** A path as the user would write it: relative to the working directory when inside it. */
 export function displayPath(file: string, cwd: string): string {
@@ -91,7 +91,7 @@ async function runWithProgress(o: TrainOptions, ctx: CliContext, palette: Palett
     },
   };
   try {
-    const run = o.stream ? (await import('./train_stream.js')).runStreaming : (await import('./train_run.js')).runInMemory;
+    const run = o.stream ? (await import('./stream.js')).runStreaming : (await import('./run.js')).runInMemory;
     return await run(o, hooks);
   } finally {
     (progress as Progress | null)?.finish();
