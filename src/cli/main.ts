@@ -3,11 +3,11 @@
 import { Command, CommanderError } from 'commander';
 import { AutogradError, type ErrorKind } from '../errors.js';
 import { setWarningHandler } from '../warnings.js';
-import { cacheCommand } from './commands/cache.js';
-import { evalCommand } from './commands/eval.js';
-import { genDataCommand } from './commands/gen-data.js';
-import { predictCommand } from './commands/predict.js';
-import { trainCommand } from './commands/train.js';
+import { cacheCommand } from './commands/cache/command.js';
+import { evalCommand } from './commands/eval/command.js';
+import { genDataCommand } from './commands/gen-data/command.js';
+import { predictCommand } from './commands/predict/command.js';
+import { trainCommand } from './commands/train/command.js';
 import type { CliContext } from './context.js';
 import { errnoCode, errnoReason } from './io.js';
 import { ExpressionError } from '../expr/errors.js';
@@ -52,12 +52,12 @@ const LAZY_COMMANDS: ReadonlyArray<{ name: string; description: string; load: ()
   {
     name: 'grad',
     description: "evaluate an expression with autograd; print its value and each variable's gradient as PyTorch does",
-    load: async () => (await import('./commands/grad.js')).gradCommand,
+    load: async () => (await import('./commands/grad/command.js')).gradCommand,
   },
   {
     name: 'minimize',
     description: "gradient descent on an expression with autograd, printing each step as the tutorials' loops do",
-    load: async () => (await import('./commands/minimize.js')).minimizeCommand,
+    load: async () => (await import('./commands/minimize/command.js')).minimizeCommand,
   },
 ];
 

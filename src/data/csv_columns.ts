@@ -3,7 +3,7 @@
 
 import { DataError, InputError, IOFailure } from '../errors.js';
 import type { DType } from '../tensor/dtype.js';
-import type { ColumnRef, CsvOptions } from './csv.js';
+import type { ColumnRef, CsvOptions } from './csv_options.js';
 import type { FieldProblem } from './parse_number.js';
 import { escapeText, quote } from '../quote.js';
 

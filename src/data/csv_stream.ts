@@ -7,7 +7,7 @@ import { close, fstat, open, read } from 'node:fs';
 import { promisify } from 'node:util';
 import { DataError, ValueError } from '../errors.js';
 import { allocStorage, type DType } from '../tensor/dtype.js';
-import type { CsvBatch, CsvOptions } from './csv.js';
+import type { CsvBatch, CsvOptions } from './csv_options.js';
 import { CR, LF, advanceLines, detectDelimiter, plainLine, recordEnd, scanPlainLines, type Cursor, type Delimiter, type FastLayout, type RowBlock } from './csv_fast.js';
 import { cellError, readError, recordTooLong, selectColumns, syntaxError, type Selection } from './csv_columns.js';
 import { looksNumeric, parseNumber } from './parse_number.js';

@@ -3,7 +3,7 @@
 // laid out to SVG by Graphviz compiled to WebAssembly (@viz-js/viz), loaded only when asked for.
 // Reads only public graph information: grad_fn, name(), next_functions, AccumulateGrad.variable.
 
-import { AccumulateGrad, type Node } from '../autograd/node.js';
+import { AccumulateGrad, type Node } from '../tensor/autograd/node.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { importEsm } from './import_esm.js';
 

@@ -3,7 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { CommanderError } from 'commander';
-import { EXPRESSION_HELP, gradCommand } from '../../src/cli/commands/grad.js';
+import { EXPRESSION_HELP, gradCommand } from '../../src/cli/commands/grad/command.js';
 import { FUNCTION_NAMES } from '../../src/expr/evaluate.js';
 import type { CliContext } from '../../src/cli/context.js';
 import { UsageError } from '../../src/errors.js';

@@ -3,7 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { CommanderError } from 'commander';
-import { minimizeCommand } from '../../src/cli/commands/minimize.js';
+import { minimizeCommand } from '../../src/cli/commands/minimize/command.js';
 import type { CliContext } from '../../src/cli/context.js';
 import { TrainingDivergedError, UsageError, InterruptedError } from '../../src/errors.js';
 import type { Literal } from '../../src/expr/parser.js';

@@ -1,25 +1,9 @@
 // `autograd gen-data`: scikit-learn's make_regression as CSV, with a FILE.meta.json sidecar holding the truth.
 
 import { Command, Option } from 'commander';
-import type { CliContext } from '../context.js';
-import { dtype, finiteNumber, integerInRange, nonNegativeInteger, nonNegativeNumber, positiveInteger, probability, type DtypeName } from '../options.js';
-
-export interface GenDataOptions {
-  nSamples: number;
-  nFeatures: number;
-  nInformative: number;
-  nTargets: number;
-  bias: number;
-  noise: number;
-  effectiveRank?: number;
-  tailStrength: number;
-  shuffle: boolean;
-  signedCoef: boolean;
-  seed: number;
-  rng: 'default' | 'numpy';
-  out?: string;
-  dtype: DtypeName;
-}
+import type { CliContext } from '../../context.js';
+import { dtype, finiteNumber, integerInRange, nonNegativeInteger, nonNegativeNumber, positiveInteger, probability } from '../../options.js';
+import type { GenDataOptions } from './options.js';
 
 const EXAMPLES = `
 Examples:
@@ -51,7 +35,7 @@ export function genDataCommand(ctx: CliContext): Command {
     .addOption(new Option('--dtype <dtype>', 'precision the values are written in (float32: shortest text of the float32 value)').argParser(dtype).default('float64'))
     .addHelpText('after', EXAMPLES)
     .action(async (o: GenDataOptions) => {
-      const { generateCsv } = await import('../gen_data_run.js');
+      const { generateCsv } = await import('./run.js');
       await generateCsv(o, ctx);
     });
 }

@@ -5,40 +5,11 @@ import { existsSync } from 'node:fs';
 import { homedir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { UsageError } from '../../errors.js';
-import type { CliContext } from '../context.js';
-import { resolvePath } from '../io.js';
-import { columnList, dtype, nonNegativeInteger, nonNegativeNumber, openFraction, positiveInteger, positiveNumber, type DtypeName } from '../options.js';
-
-export interface TrainOptions {
-  data: string;
-  target?: Array<string | number>;
-  features?: Array<string | number>;
-  lr: number;
-  epochs: number;
-  batchSize: number;
-  shuffle: boolean;
-  dropLast: boolean;
-  seed: number;
-  momentum: number;
-  dampening: number;
-  weightDecay: number;
-  nesterov: boolean;
-  valSplit?: number;
-  standardize: boolean;
-  dtype: DtypeName;
-  save?: string;
-  json: boolean;
-  quiet: boolean;
-  chart: boolean;
-  color: boolean;
-  stream: boolean;
-  /** Read the data through a binary cache (data/cache.ts) in cacheDir. */
-  cache: boolean;
-  cacheDir?: string;
-  report?: string;
-  plot?: string;
-}
+import { UsageError } from '../../../errors.js';
+import type { CliContext } from '../../context.js';
+import { resolvePath } from '../../io.js';
+import { columnList, dtype, nonNegativeInteger, nonNegativeNumber, openFraction, positiveInteger, positiveNumber } from '../../options.js';
+import type { TrainOptions } from './options.js';
 
 /**
  * The tutorial dataset shipped with the package: found from this file's location (the nearest ancestor
@@ -49,7 +20,7 @@ export function tutorialDataPath(): string {
   for (let dir = here; ; dir = path.dirname(dir)) {
     const file = path.join(dir, 'data', 'tutorial.csv');
     if (existsSync(path.join(dir, 'package.json')) && existsSync(file)) return file;
-    if (path.dirname(dir) === dir) return path.resolve(here, '../../../../data/tutorial.csv');
+    if (path.dirname(dir) === dir) return path.resolve(here, '../../../../../data/tutorial.csv');
   }
 }
 
@@ -134,7 +105,7 @@ export function trainCommand(ctx: CliContext): Command {
     .addHelpText('after', EXAMPLES)
     .action(async (o: TrainOptions) => {
       checkCombinations(o, ctx.cwd);
-      const { trainAction } = await import('../train_action.js');
+      const { trainAction } = await import('./action.js');
       const cacheDir = o.cache || o.cacheDir !== undefined ? cacheFolder(ctx, o.cacheDir) : undefined;
       const file = (f: string | undefined): string | undefined => (f === undefined ? undefined : resolvePath(ctx.cwd, f));
       await trainAction({ ...o, cache: cacheDir !== undefined, cacheDir, data: resolvePath(ctx.cwd, o.data), save: file(o.save), report: file(o.report), plot: file(o.plot) }, ctx);

@@ -1,9 +1,9 @@
 // What both trainers (in memory and --stream) share: the header and result shapes, settings, baselines.
 
-import { lstsq, mseOf } from '../linalg/lstsq.js';
-import type { FitCallbacks } from '../train/fit.js';
-import type { TrainOptions } from './commands/train.js';
-import type { SettingValue, Standardization } from './model_file.js';
+import { lstsq, mseOf } from '../../../linalg/lstsq.js';
+import type { FitCallbacks } from '../../../train/fit.js';
+import type { TrainOptions } from './options.js';
+import type { SettingValue, Standardization } from '../../model_file.js';
 
 /** What is known before the first step: printed as the report's header. */
 export interface TrainHeader {

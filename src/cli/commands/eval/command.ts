@@ -1,13 +1,8 @@
 // `autograd eval`: MSE, RMSE, MAE and R² of a saved model on a CSV with the feature and target columns.
 
 import { Command } from 'commander';
-import type { CliContext } from '../context.js';
-
-export interface EvalOptions {
-  model: string;
-  data: string;
-  json: boolean;
-}
+import type { CliContext } from '../../context.js';
+import type { EvalOptions } from './options.js';
 
 const EXAMPLES = `
 Examples:
@@ -26,7 +21,7 @@ export function evalCommand(ctx: CliContext): Command {
     .option('--json', 'print the metrics as one JSON document', false)
     .addHelpText('after', EXAMPLES)
     .action(async (o: EvalOptions) => {
-      const { evalAction } = await import('../predict_run.js');
+      const { evalAction } = await import('../predict/run.js');
       await evalAction(o, ctx);
     });
 }

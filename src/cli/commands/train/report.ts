@@ -1,10 +1,10 @@
 // The text and JSON `autograd train` prints, built by pure functions from numbers (tests compare whole outputs).
 
-import { lossChart } from './chart.js';
-import { thousands } from './format_values.js';
-import { PLAIN, type Palette } from './palette.js';
-import type { LinearParams, TrainHeader, TrainResult } from './train_common.js';
-import { unstandardize } from './train_common.js';
+import { lossChart } from '../../chart.js';
+import { thousands } from '../../format_values.js';
+import { PLAIN, type Palette } from '../../palette.js';
+import type { LinearParams, TrainHeader, TrainResult } from './common.js';
+import { unstandardize } from './common.js';
 
 /** The true coefficients from a gen-data sidecar, aligned to the trained columns: coef [targets][features]. */
 export interface Truth {

@@ -1,13 +1,8 @@
 // `autograd predict`: apply a saved model (its feature names and standardization) to a CSV.
 
 import { Command } from 'commander';
-import type { CliContext } from '../context.js';
-
-export interface PredictOptions {
-  model: string;
-  data: string;
-  out?: string;
-}
+import type { CliContext } from '../../context.js';
+import type { PredictOptions } from './options.js';
 
 const EXAMPLES = `
 Examples:
@@ -25,7 +20,7 @@ export function predictCommand(ctx: CliContext): Command {
     .option('--out <file>', 'write the predictions here, atomically (default: stdout)')
     .addHelpText('after', EXAMPLES)
     .action(async (o: PredictOptions) => {
-      const { predictAction } = await import('../predict_run.js');
+      const { predictAction } = await import('./run.js');
       await predictAction(o, ctx);
     });
 }

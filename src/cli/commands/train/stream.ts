@@ -2,16 +2,16 @@
 // buffer of 64 batches whatever the file size; the file is read again every epoch (and once more first
 // with --standardize, for the statistics).
 
-import * as torch from '../index.js';
-import { DataError, InterruptedError, TrainingDivergedError } from '../errors.js';
-import { streamCsv } from '../data/csv_stream.js';
-import { gatherRows } from '../data/dataset.js';
-import { permutation } from '../random/source.js';
-import type { Storage } from '../tensor/dtype.js';
-import type { TrainOptions } from './commands/train.js';
-import type { Standardization } from './model_file.js';
-import { sgdText, trainSettings, type RunHooks, type TrainHeader, type TrainResult } from './train_common.js';
-import { nowMs } from './clock.js';
+import * as torch from '../../../index.js';
+import { DataError, InterruptedError, TrainingDivergedError } from '../../../errors.js';
+import { streamCsv } from '../../../data/csv_stream.js';
+import { gatherRows } from '../../../data/dataset.js';
+import { permutation } from '../../../random/source.js';
+import type { Storage } from '../../../tensor/dtype.js';
+import type { TrainOptions } from './options.js';
+import type { Standardization } from '../../model_file.js';
+import { sgdText, trainSettings, type RunHooks, type TrainHeader, type TrainResult } from './common.js';
+import { nowMs } from '../../clock.js';
 
 const BUFFER_BATCHES = 64;
 

@@ -1,14 +1,14 @@
 // What `autograd gen-data` does: make_regression, then the CSV (and its sidecar) written in chunks.
 
 import { totalmem } from 'node:os';
-import { InterruptedError, UsageError, ValueError } from '../errors.js';
-import { makeRegressionArrays, type MakeRegressionArrays, type MakeRegressionParams } from '../data/make_regression.js';
-import { createRandomSource } from '../random/numpy.js';
-import type { GenDataOptions } from './commands/gen-data.js';
-import type { CliContext } from './context.js';
-import { exactText } from './format_values.js';
-import { writeFilesAtomic, type AtomicFile } from './io.js';
-import { VERSION } from './version.js';
+import { InterruptedError, UsageError, ValueError } from '../../../errors.js';
+import { makeRegressionArrays, type MakeRegressionArrays, type MakeRegressionParams } from '../../../data/make_regression.js';
+import { createRandomSource } from '../../../random/numpy.js';
+import type { GenDataOptions } from './options.js';
+import type { CliContext } from '../../context.js';
+import { exactText } from '../../format_values.js';
+import { writeFilesAtomic, type AtomicFile } from '../../io.js';
+import { VERSION } from '../../version.js';
 
 /** Rows per written chunk; between chunks a Ctrl-C is noticed. */
 const CHUNK_ROWS = 8192;

@@ -1,16 +1,16 @@
 // `autograd train`'s action: header, progress, the run (in memory or --stream), model file, report or JSON.
 
 import path from 'node:path';
-import type { TrainOptions } from './commands/train.js';
-import type { CliContext } from './context.js';
-import { AtomicFile, fileExists, readTextFile } from './io.js';
-import { commitModel, type ModelFile } from './model_file.js';
-import { loadPalette, type Palette } from './palette.js';
-import { createProgress, type Progress } from './progress.js';
-import type { RunHooks, TrainHeader, TrainResult } from './train_common.js';
-import { finalText, headerText, summarize, summaryJson, type Truth, type TrainSummary } from './train_report.js';
-import { nowMs } from './clock.js';
-import { PictureFiles } from './train_pictures.js';
+import type { TrainOptions } from './options.js';
+import type { CliContext } from '../../context.js';
+import { AtomicFile, fileExists, readTextFile } from '../../io.js';
+import { commitModel, type ModelFile } from '../../model_file.js';
+import { loadPalette, type Palette } from '../../palette.js';
+import { createProgress, type Progress } from '../../progress.js';
+import type { RunHooks, TrainHeader, TrainResult } from './common.js';
+import { finalText, headerText, summarize, summaryJson, type Truth, type TrainSummary } from './report.js';
+import { nowMs } from '../../clock.js';
+import { PictureFiles } from './pictures.js';
 
 /** A path as the user would write it: relative to the working directory when inside it. */
 export function displayPath(file: string, cwd: string): string {
@@ -96,7 +96,7 @@ async function runWithProgress(o: TrainOptions, ctx: CliContext, palette: Palett
     },
   };
   try {
-    const run = o.stream ? (await import('./train_stream.js')).runStreaming : (await import('./train_run.js')).runInMemory;
+    const run = o.stream ? (await import('./stream.js')).runStreaming : (await import('./run.js')).runInMemory;
     return await run(o, hooks);
   } finally {
     (progress as Progress | null)?.finish();
@@ -109,7 +109,7 @@ const SCATTER_MAX_ROWS = 200_000;
 /** After a one-feature, one-target run held in memory: the data and the learned line in braille. */
 async function terminalScatter(o: TrainOptions, s: TrainSummary, palette: Palette, columns: number): Promise<string | undefined> {
   if (o.stream || s.data.features.length !== 1 || s.data.targets.length !== 1 || !(s.data.rows <= SCATTER_MAX_ROWS)) return undefined;
-  const [{ loadCsv }, { scatterPlot }] = await Promise.all([import('../data/csv.js'), import('./scatter.js')]);
+  const [{ loadCsv }, { scatterPlot }] = await Promise.all([import('../../../data/csv.js'), import('../../scatter.js')]);
   const table = await loadCsv(o.data, { target: s.data.targets, features: s.data.features, dtype: 'float64' });
   const line = { slope: s.weights.weight[0][0], intercept: s.weights.bias[0] };
   return scatterPlot(table.X, table.y, line, { palette, width: Math.min(60, columns - 14), height: 12, xName: s.data.features[0], yName: s.data.targets[0] });

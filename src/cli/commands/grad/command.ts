@@ -1,17 +1,17 @@
 // `autograd grad EXPR --at x=10`: evaluate an expression with the engine, backpropagate, print PyTorch's text.
 
 import { Command, InvalidArgumentError, Option } from 'commander';
-import * as torch from '../../index.js';
-import type { DType, NestedArray, Tensor } from '../../index.js';
-import { AutogradError, UsageError } from '../../errors.js';
-import { CompiledExpression, type Value } from '../../expr/evaluate.js';
-import { ExpressionError } from '../../expr/errors.js';
-import { parseExpression, parseLiteral, type Literal } from '../../expr/parser.js';
-import { pyRepr } from '../../tensor/pyfloat.js';
-import type { CliContext } from '../context.js';
-import { positiveNumber } from '../options.js';
-import { resolvePath, writeFileAtomic } from '../io.js';
-import { make_dot } from '../../viz/make_dot.js';
+import * as torch from '../../../index.js';
+import type { DType, NestedArray, Tensor } from '../../../index.js';
+import { AutogradError, UsageError } from '../../../errors.js';
+import { CompiledExpression, type Value } from '../../../expr/evaluate.js';
+import { ExpressionError } from '../../../expr/errors.js';
+import { parseExpression, parseLiteral, type Literal } from '../../../expr/parser.js';
+import { pyRepr } from '../../../tensor/pyfloat.js';
+import type { CliContext } from '../../context.js';
+import { positiveNumber } from '../../options.js';
+import { resolvePath, writeFileAtomic } from '../../io.js';
+import { make_dot } from '../../../viz/make_dot.js';
 
 /** One `--at name=value`. */
 export interface Binding {

@@ -1,11 +1,11 @@
 // `autograd train --report FILE.html` and `--plot FILE.svg`: the run drawn with Vega-Lite (src/viz/report.ts).
 // The data are read again from the file (float64, the trained columns) once training is done.
 
-import { loadCsv } from '../data/csv.js';
-import type { ReportInput } from '../viz/report.js';
-import type { TrainOptions } from './commands/train.js';
-import { AtomicFile } from './io.js';
-import type { TrainSummary } from './train_report.js';
+import { loadCsv } from '../../../data/csv.js';
+import type { ReportInput } from '../../../viz/report.js';
+import type { TrainOptions } from './options.js';
+import { AtomicFile } from '../../io.js';
+import type { TrainSummary } from './report.js';
 
 /** The report's input: the summary's models and losses with the data file's rows. */
 async function reportInput(o: TrainOptions, s: TrainSummary): Promise<ReportInput> {
@@ -49,7 +49,7 @@ export class PictureFiles {
   /** Render and write both files; each appears whole or not at all. */
   async write(o: TrainOptions, s: TrainSummary): Promise<void> {
     if (!this.wanted) return;
-    const viz = await import('../viz/report.js');
+    const viz = await import('../../../viz/report.js');
     const input = await reportInput(o, s);
     const html = this.report === null ? null : await viz.reportHtml(input);
     const svg = this.plot === null ? null : await viz.fitSvg(input);

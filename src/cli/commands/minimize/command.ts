@@ -1,15 +1,15 @@
 // `autograd minimize EXPR --at w=10 --lr 0.01 --steps 100`: the tutorial's gradient-descent loop, step by step.
 
 import { Command, Option } from 'commander';
-import * as torch from '../../index.js';
-import type { DType, NestedArray, Tensor } from '../../index.js';
-import { InterruptedError, TrainingDivergedError } from '../../errors.js';
-import { CompiledExpression } from '../../expr/evaluate.js';
-import { parseExpression } from '../../expr/parser.js';
-import { pyRepr } from '../../tensor/pyfloat.js';
-import { lossChart } from '../chart.js';
-import type { CliContext } from '../context.js';
-import { integerAtLeast, nonNegativeNumber, positiveNumber } from '../options.js';
+import * as torch from '../../../index.js';
+import type { DType, NestedArray, Tensor } from '../../../index.js';
+import { InterruptedError, TrainingDivergedError } from '../../../errors.js';
+import { CompiledExpression } from '../../../expr/evaluate.js';
+import { parseExpression } from '../../../expr/parser.js';
+import { pyRepr } from '../../../tensor/pyfloat.js';
+import { lossChart } from '../../chart.js';
+import type { CliContext } from '../../context.js';
+import { integerAtLeast, nonNegativeNumber, positiveNumber } from '../../options.js';
 import {
   dtypeOption,
   EXPRESSION_HELP,
@@ -20,7 +20,7 @@ import {
   requireGraph,
   type Binding,
   type Parsed,
-} from './grad.js';
+} from '../grad/command.js';
 
 /** Columns the chart's y-axis labels and axis take beside the plot. */
 const CHART_AXIS_WIDTH = 14;

@@ -2,23 +2,23 @@
 
 // NOTE: the modules themselves rather than index.js, which also loads make_regression, gradcheck and more
 // that training does not use (start-up time is most of a small run); methods.js gives Tensor its methods.
-import '../autograd/ops/methods.js';
-import { loadCsv, type CsvTable } from '../data/csv.js';
-import { DataLoader, rowViews, TensorDataset } from '../data/dataset.js';
-import { applyStandardization, fitStandardization, trainValSplit } from '../data/preprocess.js';
-import { UsageError } from '../errors.js';
-import { Linear } from '../nn/linear.js';
-import { MSELoss } from '../nn/loss.js';
-import { SGD } from '../optim/sgd.js';
-import { Generator } from '../random/generator.js';
-import { from_numpy } from '../tensor/factories.js';
-import type { Tensor } from '../tensor/tensor.js';
-import { evaluateLoss, fitAsync } from '../train/fit.js';
-import { prepareSharedRows } from '../kernels/linear_mse_shared.js';
-import { nowMs } from './clock.js';
-import type { TrainOptions } from './commands/train.js';
-import { fileSize } from './io.js';
-import { baselineLoss, leastSquares, type RunHooks, type TrainHeader, type TrainResult, trainSettings, sgdText } from './train_common.js';
+import '../../../autograd/ops/methods.js';
+import { loadCsv, type CsvTable } from '../../../data/csv.js';
+import { DataLoader, rowViews, TensorDataset } from '../../../data/dataset.js';
+import { applyStandardization, fitStandardization, trainValSplit } from '../../../data/preprocess.js';
+import { UsageError } from '../../../errors.js';
+import { Linear } from '../../../nn/linear.js';
+import { MSELoss } from '../../../nn/loss.js';
+import { SGD } from '../../../optim/sgd.js';
+import { Generator } from '../../../random/generator.js';
+import { from_numpy } from '../../../tensor/factories.js';
+import type { Tensor } from '../../../tensor/tensor.js';
+import { evaluateLoss, fitAsync } from '../../../train/fit.js';
+import { prepareSharedRows } from '../../../kernels/linear_mse_shared.js';
+import { nowMs } from '../../clock.js';
+import type { TrainOptions } from './options.js';
+import { fileSize } from '../../io.js';
+import { baselineLoss, leastSquares, type RunHooks, type TrainHeader, type TrainResult, trainSettings, sgdText } from './common.js';
 
 /** A file too large for memory fails in an allocation: that is a refused request (exit 2), not a bug. */
 async function load(o: TrainOptions, warn: (message: string) => void): Promise<CsvTable> {
@@ -29,7 +29,7 @@ async function load(o: TrainOptions, warn: (message: string) => void): Promise<C
     if (shared) prepareSharedRows(fileSize(o.data) / 2);
     const options = { target: o.target, features: o.features, dtype: o.dtype, shared };
     if (o.cacheDir === undefined) return await loadCsv(o.data, options);
-    const { loadCsvCached } = await import('../data/cache.js');
+    const { loadCsvCached } = await import('../../../data/cache.js');
     const cached = await loadCsvCached(o.data, options, o.cacheDir);
     if (cached.note !== null) warn(cached.note);
     return cached.table;

@@ -1,15 +1,15 @@
 // `autograd predict` and `autograd eval`: a saved model applied to a CSV by the model's column names.
 
-import { loadCsv, type CsvOptions } from '../data/csv.js';
-import { InterruptedError } from '../errors.js';
-import type { EvalOptions } from './commands/eval.js';
-import type { PredictOptions } from './commands/predict.js';
-import type { CliContext } from './context.js';
-import { exactText } from './format_values.js';
-import { firstNonFinite, nonFiniteMetrics, nonFinitePrediction, overflowRow } from './finite_output.js';
-import { resolvePath, writeFileAtomic } from './io.js';
-import { regressionMetrics } from './metrics.js';
-import { loadModel, predictRows, type ModelFile } from './model_file.js';
+import { loadCsv, type CsvOptions } from '../../../data/csv.js';
+import { InterruptedError } from '../../../errors.js';
+import type { EvalOptions } from '../eval/options.js';
+import type { PredictOptions } from './options.js';
+import type { CliContext } from '../../context.js';
+import { exactText } from '../../format_values.js';
+import { firstNonFinite, nonFiniteMetrics, nonFinitePrediction, overflowRow } from '../../finite_output.js';
+import { resolvePath, writeFileAtomic } from '../../io.js';
+import { regressionMetrics } from '../../metrics.js';
+import { loadModel, predictRows, type ModelFile } from '../../model_file.js';
 
 /** How predict and eval read the data: the model's feature columns (and target columns when `withTargets`), in float64. */
 function csvOptions(model: ModelFile, withTargets: boolean): CsvOptions {

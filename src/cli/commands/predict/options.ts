@@ -1,0 +1,7 @@
+// The options of `autograd predict`, as commander parses them.
+
+export interface PredictOptions {
+  model: string;
+  data: string;
+  out?: string;
+}
