@@ -3,7 +3,7 @@
 // for it, and rows beyond those (the estimate fell short) into an overflow block of its own.
 
 import type { DType, Storage } from '../tensor/dtype.js';
-import type { CsvOptions } from './csv.js';
+import type { CsvOptions } from './csv_options.js';
 import type { RowBlock } from './csv_fast.js';
 import { CsvReader, type RangeSpec } from './csv_stream.js';
 

@@ -15,7 +15,7 @@ import { availableParallelism } from 'node:os';
 import { helperThreadsEnabled } from '../kernels/select.js';
 import { allocBeside, allocShared, resizeShared, sharedMemory } from '../kernels/shared_memory.js';
 import { allocStorage, type DType, type Storage } from '../tensor/dtype.js';
-import type { CsvOptions, CsvTable } from './csv.js';
+import type { CsvOptions, CsvTable } from './csv_options.js';
 import { parseChunk, type ChunkOptions, type ChunkResult, type ChunkTask, type SharedRows } from './csv_chunk.js';
 import { CsvReader, noDataRows, type RangeSpec } from './csv_stream.js';
 import { CR, LF } from './csv_fast.js';
