@@ -3,8 +3,9 @@
 // (which sees a Tensor as a GraphTensor and never imports this file).
 
 import { ArgumentTypeError, RuntimeError, ValueError } from '../errors.js';
-import { runBackward, checkGradShape } from './autograd/engine.js';
-import { AccumulateGrad, type GraphTensor, type Node, type VersionCounter } from './autograd/node.js';
+import { runBackward, checkGradShape, gradEdge } from './autograd/engine.js';
+import { is_grad_enabled } from './autograd/grad_mode.js';
+import { AccumulateGrad, Node, type GraphTensor, type VersionCounter } from './autograd/node.js';
 import { allocStorage, dtypeOf, type DType, type Storage } from './dtype.js';
 import { formatTensor } from './format.js';
 import { numel, shapeStr, type Shape } from './shape.js';
@@ -20,7 +21,17 @@ export class Tensor implements GraphTensor {
   _data: Storage;
   _shape: number[];
   _version: VersionCounter;
-  grad_fn: Node | null = null;
+  /**
+   * For a view (reshape, view, unsqueeze, squeeze): the tensor it views, which owns the history of the
+   * storage (PyTorch's `_base`; always a non-view). An in-place op on a view rebases the base
+   * (CopySlices); after any in-place change the view's grad_fn is remade (AsStridedBackward0).
+   */
+  _base: Tensor | null = null;
+  /** A view made in no_grad mode (PyTorch's CreationMeta::NO_GRAD_MODE): it must not be rebased. */
+  _viewNoGrad = false;
+  /** The version at which a view's grad_fn was last set. */
+  _attrVersion = 0;
+  private gradFnValue: Node | null = null;
   private requiresGradFlag = false;
   private gradValue: Tensor | null = null;
   private accumulator: AccumulateGrad<Tensor> | null = null;
@@ -69,8 +80,22 @@ export class Tensor implements GraphTensor {
     return this._data.length;
   }
 
+  /** The node that made this tensor; for a view changed in place since, remade as AsStridedBackward0. */
+  get grad_fn(): Node | null {
+    const base = this._base;
+    if (base === null) return this.gradFnValue;
+    if (this.gradFnValue === null && !base.requires_grad) return null;
+    if (this._attrVersion !== this._version.value) {
+      if (this._viewNoGrad) throw new RuntimeError(NO_GRAD_VIEW_REBASED);
+      this.gradFnValue = viewRegrad(base, this);
+      this._attrVersion = this._version.value;
+    }
+    return this.gradFnValue;
+  }
+
+  /** True for a leaf asked to, for every result of a recorded op, and for a view of either. */
   get requires_grad(): boolean {
-    return this.requiresGradFlag;
+    return this.requiresGradFlag || this.gradFnValue !== null || (this._base !== null && this._base.requires_grad);
   }
 
   set requires_grad(flag: boolean) {
@@ -80,6 +105,11 @@ export class Tensor implements GraphTensor {
       );
     }
     if (this.grad_fn === null) this.requiresGradFlag = flag;
+  }
+
+  /** A leaf's own flag: whether it has an AccumulateGrad (a view of such a leaf does not). */
+  get _leafRequiresGrad(): boolean {
+    return this.requiresGradFlag;
   }
 
   /** `requires_grad_()` sets the flag in place and returns this tensor. */
@@ -109,7 +139,7 @@ export class Tensor implements GraphTensor {
 
   /** Keep `.grad` on a non-leaf after backward (a no-op on leaves, as in PyTorch). */
   retain_grad(): void {
-    if (!this.requiresGradFlag) throw new RuntimeError("can't retain_grad on Tensor that has requires_grad=False");
+    if (!this.requires_grad) throw new RuntimeError("can't retain_grad on Tensor that has requires_grad=False");
     if (this.grad_fn === null) return;
     this.retainsGradFlag = true;
     this.grad_fn._retained = this;
@@ -134,7 +164,8 @@ export class Tensor implements GraphTensor {
 
   /** Detach in place: this tensor becomes a leaf that does not require grad. */
   detach_(): this {
-    this.grad_fn = null;
+    if (this._base !== null) throw new RuntimeError(DETACH_VIEW_MESSAGE);
+    this.gradFnValue = null;
     this.requiresGradFlag = false;
     return this;
   }
@@ -164,7 +195,7 @@ export class Tensor implements GraphTensor {
 
   /** The storage itself (shared, like `Tensor.numpy()`); refused while the tensor requires grad. */
   numpy(): Storage {
-    if (this.requiresGradFlag) {
+    if (this.requires_grad) {
       throw new RuntimeError("Can't call numpy() on Tensor that requires grad. Use tensor.detach().numpy() instead.");
     }
     return this._data;
@@ -204,8 +235,8 @@ export class Tensor implements GraphTensor {
       data: this._data,
       shape: this._shape,
       dtype: this.dtype,
-      gradFnName: this.grad_fn?.name() ?? null,
-      requiresGrad: this.requiresGradFlag,
+      gradFnName: this.grad_fn?.name().replace('torch::autograd::', '') ?? null,
+      requiresGrad: this.requires_grad,
     });
   }
 
@@ -217,8 +248,9 @@ export class Tensor implements GraphTensor {
 
   /** Make this tensor the output of `node`. */
   _setGradFn(node: Node): void {
-    this.grad_fn = node;
-    this.requiresGradFlag = true;
+    this.gradFnValue = node;
+    this.requiresGradFlag = false;
+    this._attrVersion = this._version.value;
   }
 
   /** The leaf's AccumulateGrad node, made once. */
@@ -247,9 +279,27 @@ export function fromStorage(data: Storage, shape: Shape): Tensor {
   return new Tensor(data, shape);
 }
 
-/** A view: same storage and version counter, another shape. */
+/** A view: same storage and version counter, another shape; its base is t's base or t. */
 export function aliasOf(t: Tensor, shape: Shape): Tensor {
-  return new Tensor(t._data, shape, t._version);
+  const v = new Tensor(t._data, shape, t._version);
+  v._base = t._base ?? t;
+  v._viewNoGrad = t._viewNoGrad || !is_grad_enabled();
+  v._attrVersion = t._version.value;
+  return v;
+}
+
+export const NO_GRAD_VIEW_REBASED =
+  'A view was created in no_grad mode and its base or another view of its base has been modified inplace with ' +
+  "grad mode enabled. Given that this use case is ambiguous and error-prone, it is forbidden. You can clarify your code by moving both the view and the inplace either both inside the no_grad block (if you don't want the inplace to be tracked) or both outside (if you want the inplace to be tracked).";
+
+const DETACH_VIEW_MESSAGE =
+  "Can't detach views in-place. Use detach() instead. If you are using DistributedDataParallel (DDP) for training, and " +
+  'gradient_as_bucket_view is set as True, gradients are views of DDP buckets, and hence detach_() cannot be called on ' +
+  'these gradients. To fix this error, please refer to the Optimizer.zero_grad() function in torch/optim/optimizer.py as the solution.';
+
+/** The grad_fn of a view whose storage was changed in place: the view read out of its base's history. */
+function viewRegrad(base: Tensor, view: Tensor): Node {
+  return new Node('AsStridedBackward0', [gradEdge(base)], (g) => [g], [], [base.shape], [base.dtype], view.shape, view.dtype);
 }
 
 export function isTensor(x: unknown): x is Tensor {

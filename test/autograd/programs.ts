@@ -91,7 +91,8 @@ export function snap(t: Tensor, printed = false): Snap {
     v: values(t),
     s: t.shape.slice(),
     d: t.dtype,
-    f: guarded(() => t.grad_fn?.name() ?? null),
+    // Python's type(grad_fn).__name__: name() without C++'s namespace (torch::autograd::CopySlices)
+    f: guarded(() => t.grad_fn?.name().replace('torch::autograd::', '') ?? null),
     rg: t.requires_grad,
     leaf: guarded(() => t.is_leaf),
   };

@@ -4,7 +4,7 @@
 import { ArgumentTypeError } from '../../errors.js';
 
 import { Tensor } from '../../tensor/tensor.js';
-import { applyBinary, applyUnary, binaryOps, powScalar, scalarTensor } from './elementwise.js';
+import { applyBinary, applyUnary, binaryOps, powScalar, scalarTensor, type BinarySpec } from './elementwise.js';
 import { applyInplace } from './inplace.js';
 import { unaryOps } from './unary.js';
 
@@ -22,8 +22,8 @@ function pair(a: TensorLike, b: TensorLike, op: string): [Tensor, Tensor] {
 }
 
 function scaled(b: TensorLike, alpha: number | undefined): TensorLike {
-  if (alpha === undefined || alpha === 1) return b;
-  return typeof b === 'number' ? b * alpha : mul(b, alpha);
+  if (alpha === undefined || alpha === 1 || typeof b !== 'number') return b;
+  return b * alpha;
 }
 
 /** Commutative ops put the tensor first, as PyTorch's `2 * x` (x.__rmul__(2)) does. */
@@ -31,21 +31,29 @@ function tensorFirst(a: TensorLike, b: TensorLike): [TensorLike, TensorLike] {
   return typeof a === 'number' ? [b, a] : [a, b];
 }
 
+/** `a + alpha·b` (`a - alpha·b`) for a tensor b: one AddBackward0 (SubBackward0) node, as in PyTorch. */
+function alphaSpec(negate: boolean, alpha: number): BinarySpec {
+  const s = negate ? -alpha : alpha;
+  return { name: negate ? 'SubBackward0' : 'AddBackward0', f: (x, y) => x + s * y, da: (g) => g, db: (g) => g * s, saves: false };
+}
+
 export function add(a: TensorLike, b: TensorLike, options: AlphaOption = {}): Tensor {
+  if (options.alpha !== undefined && options.alpha !== 1 && b instanceof Tensor) return applyBinary(alphaSpec(false, options.alpha), ...pair(a, b, 'add'));
   const [x, y] = options.alpha === undefined ? tensorFirst(a, b) : [a, scaled(b, options.alpha)];
   return applyBinary(binaryOps.add, ...pair(x, y, 'add'));
 }
 
 /** `sub(a, b)` is `a - b`; with a number first it is PyTorch's `2.5 - a` (RsubBackward1). */
 export function sub(a: TensorLike, b: TensorLike, options: AlphaOption = {}): Tensor {
+  if (options.alpha !== undefined && options.alpha !== 1 && b instanceof Tensor && a instanceof Tensor) return applyBinary(alphaSpec(true, options.alpha), a, b);
   const bb = scaled(b, options.alpha);
-  if (typeof a === 'number' && bb instanceof Tensor) return applyBinary(binaryOps.rsub, bb, scalarTensor(a, bb.dtype));
+  if (typeof a === 'number' && bb instanceof Tensor) return applyBinary(binaryOps.rsubScalar, bb, scalarTensor(a, bb.dtype));
   return applyBinary(binaryOps.sub, ...pair(a, bb, 'sub'));
 }
 
 /** `rsub(a, b)` is `b - a`. */
 export function rsub(a: Tensor, b: TensorLike): Tensor {
-  return applyBinary(binaryOps.rsub, ...pair(a, b, 'rsub'));
+  return applyBinary(b instanceof Tensor ? binaryOps.rsub : binaryOps.rsubScalar, ...pair(a, b, 'rsub'));
 }
 
 export function mul(a: TensorLike, b: TensorLike): Tensor {

@@ -11,13 +11,39 @@ import { numberAlgebra, type UnarySpec } from './unary.js';
 /** A gradient that is the upstream gradient itself (no copy is made). */
 const PASS: GradFn2 = (g) => g;
 
-interface BinarySpec {
+export interface BinarySpec {
   name: string;
   f: Fn2;
   da: GradFn2;
   db: GradFn2;
-  /** Whether the gradients read the inputs (then in-place changes to them are detected). */
-  saves: boolean;
+  /**
+   * What the gradients read, so what in-place changes are detected: nothing, or as derivatives.yaml's
+   * mul/div do ('cross': a when b needs a gradient, b when a does; 'div': b when a needs one, both when b
+   * does), or both inputs and the result (pow).
+   */
+  saves: false | 'cross' | 'div' | 'pow';
+}
+
+function savedOf(spec: BinarySpec, a: Tensor, b: Tensor, out: Tensor): Tensor[] {
+  const saved: Tensor[] = [];
+  const ra = a.requires_grad;
+  const rb = b.requires_grad;
+  switch (spec.saves) {
+    case false:
+      return saved;
+    case 'cross':
+      if (rb) saved.push(a);
+      if (ra) saved.push(b);
+      return saved;
+    case 'div':
+      if (rb) saved.push(a);
+      if (ra || rb) saved.push(b);
+      return saved;
+    case 'pow':
+      saved.push(a, b);
+      if (rb) saved.push(out);
+      return saved;
+  }
 }
 
 /** PyTorch's type promotion for two floating tensors: dimensioned tensors outrank 0-d ones. */
@@ -63,7 +89,7 @@ export function applyBinary(spec: BinarySpec, a: Tensor, b: Tensor): Tensor {
     spec.name,
     [a, b],
     (g, needs) => [needs[0] ? grad(spec.da, g) : null, needs[1] ? grad(spec.db, g) : null],
-    spec.saves ? [a, b] : [],
+    savedOf(spec, a, b, result),
     [outShape, outShape],
   );
 }
@@ -83,7 +109,7 @@ export function applyUnary(spec: UnarySpec, x: Tensor): Tensor {
       for (let i = 0; i < gx.length; i++) gx[i] = df(numberAlgebra, g[i], X[i], out[i]);
       return [gx];
     },
-    [x],
+    spec.saves === 'output' ? [result] : spec.saves === 'none' ? [] : [x],
   );
 }
 
@@ -101,17 +127,18 @@ const powExponentGrad: GradFn2 = (g, a, b, out) => (a === 0 && b >= 0 ? 0 : g * 
 export const binaryOps = {
   add: { name: 'AddBackward0', f: (a, b) => a + b, da: PASS, db: PASS, saves: false },
   sub: { name: 'SubBackward0', f: (a, b) => a - b, da: PASS, db: (g) => -g, saves: false },
-  /** `rsub(a, b)` is `b - a`: PyTorch's node for `2.5 - a`. */
-  rsub: { name: 'RsubBackward1', f: (a, b) => b - a, da: (g) => -g, db: PASS, saves: false },
-  mul: { name: 'MulBackward0', f: (a, b) => a * b, da: (g, _a, b) => g * b, db: (g, a) => g * a, saves: true },
+  /** `rsub(a, b)` is `b - a`: RsubBackward0 for two tensors, RsubBackward1 for `2.5 - a` (rsubScalar). */
+  rsub: { name: 'RsubBackward0', f: (a, b) => b - a, da: (g) => -g, db: PASS, saves: false },
+  rsubScalar: { name: 'RsubBackward1', f: (a, b) => b - a, da: (g) => -g, db: PASS, saves: false },
+  mul: { name: 'MulBackward0', f: (a, b) => a * b, da: (g, _a, b) => g * b, db: (g, a) => g * a, saves: 'cross' },
   div: {
     name: 'DivBackward0',
     f: (a, b) => a / b,
     da: (g, _a, b) => g / b,
     db: (g, a, b) => -g * (a / b / b),
-    saves: true,
+    saves: 'div',
   },
-  pow: { name: 'PowBackward1', f: Math.pow, da: powSelfGrad, db: powExponentGrad, saves: true },
+  pow: { name: 'PowBackward1', f: Math.pow, da: powSelfGrad, db: powExponentGrad, saves: 'pow' },
 } satisfies Record<string, BinarySpec>;
 
 /** x ** e for a number e, with PyTorch's exact special cases (x*x for 2, sqrt for 0.5, ...). */

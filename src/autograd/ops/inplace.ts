@@ -1,71 +1,130 @@
-// In-place ops: zero_, fill_, copy_, add_, sub_, mul_, div_. They bump the version counter so that a
-// backward reading an overwritten value fails loudly, and refuse leaves that require grad.
+// In-place ops: zero_, fill_, copy_, add_, sub_, mul_, div_ and the unary x.op_(). They bump the version
+// counter (so that a backward reading an overwritten value fails loudly), refuse what PyTorch's
+// check_inplace refuses, and rebase the history: the tensor's grad_fn becomes the op's node, or, for
+// a view, its base's becomes CopySlices over that node (PyTorch's rebase_history).
 
 import { RuntimeError } from '../../errors.js';
-import { castScalar } from '../../tensor/dtype.js';
+import { allocStorage, castScalar, convertStorage } from '../../tensor/dtype.js';
 import { broadcastShapes, sameShape, shapeStr } from '../../tensor/shape.js';
 import { Tensor } from '../../tensor/tensor.js';
-import { attach, shouldRecord } from '../../tensor/autograd/engine.js';
+import { attach, gradEdge, sumTo } from '../../tensor/autograd/engine.js';
 import { is_grad_enabled, no_grad } from '../../tensor/autograd/grad_mode.js';
+import { Node } from '../../tensor/autograd/node.js';
 import { expandTo } from '../../tensor/kernels.js';
 
 export const LEAF_INPLACE_MESSAGE = 'a leaf Variable that requires grad is being used in an in-place operation.';
+const VIEW_OF_LEAF_MESSAGE = 'a view of a leaf Variable that requires grad is being used in an in-place operation.';
+const NO_GRAD_VIEW_MESSAGE =
+  'A view was created in no_grad mode and is being modified inplace with grad mode enabled. Given that this use case ' +
+  "is ambiguous and error-prone, it is forbidden. You can clarify your code by moving both the view and the inplace either both inside the no_grad block (if you don't want the inplace to be tracked) or both outside (if you want the inplace to be tracked).";
 
+/** PyTorch's check_inplace, for an in-place op that records a node. */
 function checkInplace(self: Tensor): void {
-  if (is_grad_enabled() && self.requires_grad && self.is_leaf) throw new RuntimeError(LEAF_INPLACE_MESSAGE);
+  const base = self._base;
+  if (base !== null) {
+    if (self._viewNoGrad) throw new RuntimeError(NO_GRAD_VIEW_MESSAGE);
+    if (self.requires_grad && base.is_leaf) throw new RuntimeError(VIEW_OF_LEAF_MESSAGE);
+  }
+  if (self.requires_grad && self.is_leaf) throw new RuntimeError(LEAF_INPLACE_MESSAGE);
 }
 
 /** A tensor with a copy of `self`'s current values and its current place in the graph. */
 function snapshot(self: Tensor): Tensor {
   const s = new Tensor(self._data.slice(), self.shape);
-  if (self.grad_fn !== null) s._setGradFn(self.grad_fn);
+  const fn = self.grad_fn;
+  if (fn !== null) s._setGradFn(fn);
   return s;
 }
 
 /**
- * Run the out-of-place `op(self, other)` and write its result into `self`. When a graph is recorded,
- * the op reads a snapshot of `self`, and `self` takes over the result's grad_fn (PyTorch's rebase).
+ * The base's new grad_fn after an in-place `node` on one of its views: the node's backward applied to
+ * the view's part of the base's gradient (here views span the whole storage, so all of it).
+ */
+function copySlices(base: Tensor, node: Node): Node {
+  const inner = node._backward;
+  const fn = new Node(
+    'torch::autograd::CopySlices',
+    [gradEdge(base), ...node.next_functions.slice(1)],
+    inner === null ? null : (g, needs) => inner(g, needs),
+    node._saved,
+    [base.shape, ...node._inputShapes.slice(1)],
+    [base.dtype, ...node._inputDtypes.slice(1)],
+    base.shape,
+    base.dtype,
+  );
+  fn._gradShapes = [null, ...(node._gradShapes ?? node._inputShapes.map(() => null)).slice(1)];
+  return fn;
+}
+
+/** Make `self` (just overwritten with `result`'s values) the output of `result`'s node. */
+function rebase(self: Tensor, result: Tensor, node: Node): void {
+  for (const ref of node._saved) {
+    if (ref.tensor === result) {
+      ref.tensor = self;
+      ref.version = self._version.value;
+    }
+  }
+  const base = self._base;
+  if (base !== null) {
+    base._setGradFn(copySlices(base, node));
+    return;
+  }
+  const old = self.grad_fn;
+  self._setGradFn(node);
+  if (old !== null && old._retained === self) {
+    old._retained = null;
+    node._retained = self; // retain_grad follows the tensor to its new grad_fn
+  }
+}
+
+/**
+ * Run the out-of-place `op(self)` and write its result into `self`. When a graph is recorded, the op
+ * reads a snapshot of `self` (the value before the change), and the history is rebased.
  */
 export function applyInplace(self: Tensor, other: Tensor | null, op: (a: Tensor, b: Tensor | null) => Tensor): Tensor {
-  checkInplace(self);
-  const record = shouldRecord(self, other);
+  const record = is_grad_enabled() && (self.requires_grad || (other !== null && other.requires_grad));
+  if (record) checkInplace(self);
   const result = record ? op(snapshot(self), other) : no_grad(() => op(self, other));
   if (!sameShape(result.shape, self.shape)) {
     throw new RuntimeError(`output with shape ${shapeStr(self.shape)} doesn't match the broadcast shape ${shapeStr(result.shape)}`);
   }
   self._data.set(result._data);
   self._version.value++;
-  if (record && result.grad_fn !== null) self._setGradFn(result.grad_fn);
+  const node = result.grad_fn;
+  if (record && node !== null) rebase(self, result, node);
   return self;
+}
+
+/** A constant of self's shape and dtype whose node passes a zero gradient to self's history. */
+function constantLike(a: Tensor, value: number, name: string): Tensor {
+  const data = allocStorage(a.dtype, a.numel());
+  data.fill(castScalar(value, a.dtype));
+  const out = new Tensor(data, a.shape);
+  if (!is_grad_enabled() || !a.requires_grad) return out;
+  return attach(out, name, [a], () => [allocStorage(a.dtype, a.numel())]);
 }
 
 export function fill_(self: Tensor, value: number): Tensor {
-  checkInplace(self);
-  self._data.fill(castScalar(value, self.dtype));
-  self._version.value++;
-  if (self.grad_fn !== null && is_grad_enabled()) {
-    attach(self, 'FillBackward0', [], () => []); // the old history gets no gradient
-  }
-  return self;
+  return applyInplace(self, null, (a) => constantLike(a, value, 'FillBackward2'));
 }
 
 export function zero_(self: Tensor): Tensor {
-  return fill_(self, 0);
+  return applyInplace(self, null, (a) => constantLike(a, 0, 'ZeroBackward0'));
 }
 
-/** Copy `src` (broadcast to self's shape, converted to self's dtype) into `self`. */
+/** Copy `src` (broadcast to self's shape, converted to self's dtype) into `self`: CopyBackwards. */
 export function copy_(self: Tensor, src: Tensor): Tensor {
-  checkInplace(self);
-  broadcastShapes(self.shape, src.shape);
   if (!sameShape(broadcastShapes(self.shape, src.shape), self.shape)) {
     throw new RuntimeError(`output with shape ${shapeStr(self.shape)} doesn't match the broadcast shape ${shapeStr(src.shape)}`);
   }
-  expandTo(src._data, src.shape, self.shape, self._data);
-  self._version.value++;
-  if (shouldRecord(src)) {
-    attach(self, 'CopyBackwards', [src], (g) => [g], [], [self.shape]);
-  } else if (self.grad_fn !== null) {
-    self.detach_();
-  }
-  return self;
+  return applyInplace(self, src, (a, b) => {
+    const s = b as Tensor;
+    const values = convertStorage(s._data, a.dtype);
+    const out = new Tensor(expandTo(values, s.shape, a.shape, allocStorage(a.dtype, a.numel())), a.shape);
+    if (!is_grad_enabled() || !(a.requires_grad || s.requires_grad)) return out;
+    return attach(out, 'CopyBackwards', [a, s], (g, needs) => [
+      needs[0] ? allocStorage(a.dtype, a.numel()) : null,
+      needs[1] ? (sameShape(a.shape, s.shape) ? g : sumTo(g, a.shape, s.shape)) : null,
+    ]);
+  });
 }

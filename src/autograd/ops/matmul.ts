@@ -1,12 +1,11 @@
 // matmul with PyTorch's 1-d / 2-d / batched rules, on one strided GEMM kernel.
 
 import { RuntimeError } from '../../errors.js';
-import type { Storage } from '../../tensor/dtype.js';
+import { convertStorage, type DType, type Storage } from '../../tensor/dtype.js';
 import { allocPooled } from '../../kernels/pool.js';
 import { broadcastShapes, numel, stridesOf, type Shape } from '../../tensor/shape.js';
 import { Tensor } from '../../tensor/tensor.js';
 import { attach, shouldRecord } from '../../tensor/autograd/engine.js';
-import { promoteTypes } from './elementwise.js';
 import { axpy, axpy4, dot4 } from '../../kernels/dot.js';
 import { simdTakes, wasmDot, wasmRows } from '../../kernels/gemm.js';
 
@@ -89,20 +88,112 @@ function gemmStrided(A: MatView, B: MatView, m: number, k: number, n: number, ou
   }
 }
 
-function matmulName(aNd: number, bNd: number): string {
-  if (aNd === 1 && bNd === 1) return 'DotBackward0';
-  if (aNd === 2 && bNd === 1) return 'MvBackward0';
-  if (aNd === 1 && bNd === 2) return 'SqueezeBackward3';
-  if (aNd === 2 && bNd === 2) return 'MmBackward0';
-  return 'UnsafeViewBackward0';
+const TYPE_NAME = { float32: 'Float', float64: 'Double' } as const;
+
+/**
+ * How PyTorch 1.13's at::matmul computes a @ b, which fixes the grad_fn name and the error texts:
+ * dot, mv, mm, a folded mm/mv when one side has 3+ dims and the other at most 2 (for 2-d/1-d @ N-d
+ * on the transposed product), else bmm over broadcast batch dims.
+ */
+function matmulPath(a: Shape, b: Shape): 'dot' | 'mv' | 'vm' | 'mm' | 'fold' | 'foldT' | 'bmm' {
+  const [na, nb] = [a.length, b.length];
+  if (na === 1 && nb === 1) return 'dot';
+  if (na === 2 && nb === 1) return 'mv';
+  if (na === 1 && nb === 2) return 'vm';
+  if (na === 2 && nb === 2) return 'mm';
+  if (na >= 3 && nb <= 2) return 'fold';
+  if (nb >= 3 && na <= 2) return 'foldT';
+  return 'bmm';
 }
 
-function shapeError(a: Shape, b: Shape): RuntimeError {
-  if (a.length === 1 && b.length === 1) {
-    return new RuntimeError(`inconsistent tensor size, expected tensor [${a[0]}] and src [${b[0]}] to have the same number of elements, but got ${a[0]} and ${b[0]} elements respectively`);
+const mmError = (r1: number, c1: number, r2: number, c2: number): RuntimeError =>
+  new RuntimeError(`mat1 and mat2 shapes cannot be multiplied (${r1}x${c1} and ${r2}x${c2})`);
+const mvError = (rows: number, cols: number, len: number): RuntimeError =>
+  new RuntimeError(`size mismatch, got ${rows}, ${rows}x${cols},${len}`);
+
+/**
+ * PyTorch's shape, then dtype, checks of a @ b, in the order of the kernel it dispatches to; returns
+ * the result's dtype.
+ */
+function checkMatmul(a: Tensor, b: Tensor): DType {
+  const A = a.shape;
+  const B = b.shape;
+  const path = matmulPath(A, B);
+  const last = (s: Shape, i = 1): number => s[s.length - i];
+  const lead = (s: Shape): number => numel(s.slice(0, -1));
+  let first = a.dtype;
+  let second = b.dtype;
+  switch (path) {
+    case 'dot':
+      if (a.dtype !== b.dtype) {
+        throw new RuntimeError(`dot : expected both vectors to have same dtype, but found ${TYPE_NAME[a.dtype]} and ${TYPE_NAME[b.dtype]}`);
+      }
+      if (A[0] !== B[0]) {
+        throw new RuntimeError(`inconsistent tensor size, expected tensor [${A[0]}] and src [${B[0]}] to have the same number of elements, but got ${A[0]} and ${B[0]} elements respectively`);
+      }
+      return a.dtype;
+    case 'mv':
+    case 'fold':
+      if (B.length === 1 && last(A) !== B[0]) throw mvError(lead(A), last(A), B[0]);
+      if (B.length === 2 && last(A) !== B[0]) throw mmError(lead(A), last(A), B[0], B[1]);
+      break;
+    case 'vm':
+    case 'mm':
+      if (last(A) !== B[0]) throw mmError(A.length === 1 ? 1 : A[0], last(A), B[0], B[1]);
+      break;
+    case 'foldT': {
+      // bᵀ folded to [batch·n, k] times aᵀ (a matrix) or a (a vector)
+      const folded = numel(B.slice(0, -2)) * last(B);
+      if (A.length === 1 && A[0] !== last(B, 2)) throw mvError(folded, last(B, 2), A[0]);
+      if (A.length === 2 && A[1] !== last(B, 2)) throw mmError(folded, last(B, 2), A[1], A[0]);
+      first = b.dtype;
+      second = a.dtype;
+      break;
+    }
+    case 'bmm': {
+      const batch = broadcastShapes(A.slice(0, -2), B.slice(0, -2));
+      const nb = numel(batch);
+      if (last(A) !== last(B, 2)) {
+        throw new RuntimeError(`Expected size for first two dimensions of batch2 tensor to be: [${nb}, ${last(A)}] but got: [${nb}, ${last(B, 2)}].`);
+      }
+      break;
+    }
   }
-  const rows = (s: Shape): string => (s.length === 1 ? `1x${s[0]}` : `${numel(s.slice(0, -1))}x${s[s.length - 1]}`);
-  return new RuntimeError(`mat1 and mat2 shapes cannot be multiplied (${rows(a)} and ${b.length === 1 ? `${b[0]}x1` : `${b[b.length - 2]}x${b[b.length - 1]}`})`);
+  // NOTE: with an empty inner dimension PyTorch's kernels return before checking dtypes: the result
+  // then has the matrix's dtype (mm) or the vector's (mv)
+  if (last(A) === 0) return path === 'mv' || (path === 'fold' && B.length === 1) ? b.dtype : path === 'foldT' && A.length === 1 ? a.dtype : first;
+  if (first !== second) throw new RuntimeError(`expected scalar type ${TYPE_NAME[first]} but found ${TYPE_NAME[second]}`);
+  return a.dtype;
+}
+
+/** The grad_fn of a @ b: the last node of PyTorch's decomposition. */
+function matmulName(A: Shape, B: Shape): string {
+  switch (matmulPath(A, B)) {
+    case 'dot':
+      return 'DotBackward0';
+    case 'mv':
+      return 'MvBackward0';
+    case 'vm':
+      return 'SqueezeBackward3';
+    case 'mm':
+      return 'MmBackward0';
+    case 'foldT': {
+      if (A.length === 1) return 'UnsafeViewBackward0';
+      // (bᵀ aᵀ)ᵀ made contiguous: a copy (CloneBackward0) unless the transpose already is contiguous
+      const m = A[0];
+      const n = B[B.length - 1];
+      return m === 1 || n === 1 || numel(B.slice(0, -2)) === 0 ? 'TransposeBackward0' : 'CloneBackward0';
+    }
+    default:
+      return 'UnsafeViewBackward0';
+  }
+}
+
+/** `Tensor.mm`: matrices only, same dtype (PyTorch's texts). */
+export function mm(a: Tensor, b: Tensor): Tensor {
+  if (a.ndim !== 2) throw new RuntimeError('self must be a matrix');
+  if (b.ndim !== 2) throw new RuntimeError('mat2 must be a matrix');
+  return matmul(a, b);
 }
 
 /**
@@ -141,27 +232,27 @@ export function matmul(a: Tensor, b: Tensor): Tensor {
   if (a.ndim === 0 || b.ndim === 0) {
     throw new RuntimeError(`both arguments to matmul need to be at least 1D, but they are ${a.ndim}D and ${b.ndim}D`);
   }
-  const dtype = promoteTypes(a, b);
-  const A = a.dtype === dtype ? a._data : Float64Array.from(a._data);
-  const B = b.dtype === dtype ? b._data : Float64Array.from(b._data);
+  const dtype = checkMatmul(a, b);
+  const A = a.dtype === dtype ? a._data : convertStorage(a._data, dtype);
+  const B = b.dtype === dtype ? b._data : convertStorage(b._data, dtype);
   const aS = a.ndim === 1 ? [1, a.shape[0]] : a.shape.slice();
   const bS = b.ndim === 1 ? [b.shape[0], 1] : b.shape.slice();
   const m = aS[aS.length - 2];
   const k = aS[aS.length - 1];
   const n = bS[bS.length - 1];
-  if (bS[bS.length - 2] !== k) throw shapeError(a.shape, b.shape);
   const batch = broadcastShapes(aS.slice(0, -2), bS.slice(0, -2));
   const out = allocPooled(dtype, numel(batch) * m * n);
   batched(A, aS, B, bS, batch, m, k, n, out, false, false);
   const outShape = [...batch, ...(a.ndim === 1 ? [] : [m]), ...(b.ndim === 1 ? [] : [n])];
   const result = new Tensor(out, outShape);
   if (!shouldRecord(a, b)) return result;
-  const fullA = [...batch, m, k];
-  const fullB = [...batch, k, n];
+  // a 1-d operand's gradient is summed over the batch dims from [...batch, k] (not [...batch, 1, k])
+  const fullA = a.ndim === 1 ? [...batch, k] : [...batch, m, k];
+  const fullB = b.ndim === 1 ? [...batch, k] : [...batch, k, n];
   const gOut = [...batch, m, n];
   return attach(
     result,
-    matmulName(a.ndim, b.ndim),
+    matmulName(a.shape, b.shape),
     [a, b],
     (g, needs) => {
       let ga: Storage | null = null;
@@ -176,7 +267,8 @@ export function matmul(a: Tensor, b: Tensor): Tensor {
       }
       return [ga, gb];
     },
-    [a, b],
+    // mm/mv/dot save a for b's gradient and b for a's
+    [...(b.requires_grad ? [a] : []), ...(a.requires_grad ? [b] : [])],
     [fullA, fullB],
   );
 }

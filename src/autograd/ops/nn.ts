@@ -7,7 +7,7 @@ import { broadcastShapes, numel, sameShape, sizeStr } from '../../tensor/shape.j
 import { Tensor } from '../../tensor/tensor.js';
 import { warn } from '../../warnings.js';
 import { attach, shouldRecord } from '../../tensor/autograd/engine.js';
-import { promoteTypes, resultType } from './elementwise.js';
+import { promoteTypes } from './elementwise.js';
 import { gemm } from './matmul.js';
 
 export type Reduction = 'mean' | 'sum' | 'none';
@@ -18,10 +18,24 @@ function checkReduction(reduction: string): asserts reduction is Reduction {
   }
 }
 
+const TYPE_NAMES = { float32: 'Float', float64: 'Double' } as const;
+
+/** PyTorch 1.13's linear: x Wᵀ (+ b in place) for 1-d x, addmm/mm for 2-d, folded to 2-d and viewed back for more. */
 function linearName(xNd: number, hasBias: boolean): string {
   if (xNd === 2) return hasBias ? 'AddmmBackward0' : 'MmBackward0';
   if (xNd === 1) return hasBias ? 'AddBackward0' : 'SqueezeBackward3';
-  return hasBias ? 'AddBackward0' : 'UnsafeViewBackward0';
+  return hasBias ? 'ViewBackward0' : 'UnsafeViewBackward0';
+}
+
+/** No promotion in linear: addmm's or mm's dtype errors, in their order. */
+function checkLinearDtypes(x: Tensor, weight: Tensor, bias: Tensor | null): void {
+  if (weight.shape[1] === 0) return; // an empty product returns before its dtype checks
+  if (bias !== null && x.ndim >= 2) {
+    if (bias.dtype !== weight.dtype) throw new RuntimeError('self and mat2 must have the same dtype');
+    if (x.dtype !== weight.dtype) throw new RuntimeError('mat1 and mat2 must have the same dtype');
+  } else if (x.dtype !== weight.dtype) {
+    throw new RuntimeError(`expected scalar type ${TYPE_NAMES[x.dtype]} but found ${TYPE_NAMES[weight.dtype]}`);
+  }
 }
 
 /** Column sums of a rows × cols matrix, accumulated in float64 in row order (db = Σ_rows dY). */
@@ -69,8 +83,10 @@ export function linear(x: Tensor, weight: Tensor, bias?: Tensor | null): Tensor 
   if (b !== null && numel(b.shape) !== outF) {
     throw new RuntimeError(`The size of tensor a (${outF}) must match the size of tensor b (${numel(b.shape)}) at non-singleton dimension ${x.ndim - 1}`);
   }
-  const dtype = resultType(b === null ? [x, weight] : [x, weight, b]);
-  const X = x.dtype === dtype ? x._data : Float64Array.from(x._data);
+  checkLinearDtypes(x, weight, b);
+  // a 1-d input adds the bias in place into x Wᵀ: the result keeps x's dtype
+  const dtype = x.dtype;
+  const X = x._data;
   const W = weight.dtype === dtype ? weight._data : Float64Array.from(weight._data);
   const out = linearForward(X, W, b === null ? null : b._data, rows, inF, outF, dtype);
   const outShape = x.ndim <= 1 ? [outF] : [...x.shape.slice(0, -1), outF];
@@ -83,7 +99,7 @@ export function linear(x: Tensor, weight: Tensor, bias?: Tensor | null): Tensor 
     const gw = needs[1] ? linearWeightGrad(g, X, rows, inF, outF, dtype) : null;
     const gb = b !== null && needs[2] ? sumRows(g, rows, outF, dtype) : null; // db = Σ_rows dY
     return [gx, gw, gb];
-  }, inputs);
+  }, [...(weight.requires_grad ? [x] : []), ...(x.requires_grad ? [weight] : [])]); // addmm: mat1 for mat2's gradient and back
 }
 
 function lossShape(input: Tensor, target: Tensor): number[] {
@@ -208,6 +224,12 @@ export function mse_loss(input: Tensor, target: Tensor, reduction: Reduction = '
   const result = reduction === 'none' ? reduceLoss(squaredErrors(I, ia, T, it, n), shape, reduction, dtype) : scalarOf(sumSquaredErrors(I, ia, T, it, n, reduction), dtype);
   if (!shouldRecord(input, target)) return result;
   return attach(result, 'MseLossBackward0', [input, target], (g, needs) => {
+    // NOTE: PyTorch 1.13's mse_loss_backward gives each input's gradient the other's dtype and then
+    // refuses the mismatch (the forward promotes without complaint)
+    if (input.dtype !== target.dtype) {
+      const [own, other] = needs[0] ? [input.dtype, target.dtype] : [target.dtype, input.dtype];
+      throw new RuntimeError(`Found dtype ${TYPE_NAMES[other]} but expected ${TYPE_NAMES[own]}`);
+    }
     const gi = mseInputGrad(I, ia, T, it, n, reduction, g, dtype);
     let gt: Storage | null = null;
     if (needs[1]) {

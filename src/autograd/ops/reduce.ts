@@ -1,5 +1,6 @@
 // Reductions: sum, mean (all, one dim or several; keepdim), min, max, norm.
 
+import { RuntimeError } from '../../errors.js';
 import { allocStorage } from '../../tensor/dtype.js';
 import { normalizeDims, numel, type Shape } from '../../tensor/shape.js';
 import { Tensor } from '../../tensor/tensor.js';
@@ -16,8 +17,9 @@ interface Reduced {
 }
 
 function reducedShapes(shape: Shape, dim: DimArg, keepdim: boolean): Reduced {
-  const dims = dim === null || dim === undefined ? shape.map((_, i) => i) : normalizeDims(typeof dim === 'number' ? [dim] : dim, shape.length);
-  const all = dim === null || dim === undefined;
+  // NOTE: an empty dim list reduces over every dim, as PyTorch's sum(x, []) does
+  const all = dim === null || dim === undefined || (typeof dim !== 'number' && dim.length === 0);
+  const dims = all ? shape.map((_, i) => i) : normalizeDims(typeof dim === 'number' ? [dim] : (dim as readonly number[]), shape.length);
   const keptShape = shape.map((s, i) => (dims.includes(i) ? 1 : s));
   const outShape = all && !keepdim ? [] : keepdim ? keptShape : shape.filter((_, i) => !dims.includes(i));
   return { keptShape, outShape, count: numel(shape) / numel(keptShape) };
@@ -29,8 +31,8 @@ function reduceSum(x: Tensor, dim: DimArg, keepdim: boolean, mean: boolean): Ten
   if (mean) for (let i = 0; i < out.length; i++) out[i] = out[i] / count;
   const result = new Tensor(out, outShape);
   if (!shouldRecord(x)) return result;
-  const all = dim === null || dim === undefined;
-  const name = `${mean ? 'Mean' : 'Sum'}Backward${all ? 0 : 1}`;
+  // sum()/mean() without arguments are SumBackward0/MeanBackward0; any dim argument (None included) the dim overload's 1
+  const name = `${mean ? 'Mean' : 'Sum'}Backward${dim === undefined ? 0 : 1}`;
   return attach(result, name, [x], (g) => {
     const gx = expandTo(g, keptShape, x.shape, allocStorage(x.dtype, x.numel()));
     if (mean) for (let i = 0; i < gx.length; i++) gx[i] = gx[i] / count;
@@ -50,7 +52,7 @@ export function mean(x: Tensor, dim?: DimArg, keepdim = false): Tensor {
 function extreme(x: Tensor, isMax: boolean): Tensor {
   const X = x._data;
   if (X.length === 0) {
-    throw new RangeError(`${isMax ? 'max' : 'min'}(): Expected reduction dim to be specified for input.numel() == 0. Specify the reduction dim with the 'dim' argument.`);
+    throw new RuntimeError(`${isMax ? 'max' : 'min'}(): Expected reduction dim to be specified for input.numel() == 0. Specify the reduction dim with the 'dim' argument.`);
   }
   let best = X[0];
   for (let i = 1; i < X.length; i++) {
@@ -71,7 +73,7 @@ function extreme(x: Tensor, isMax: boolean): Tensor {
     for (let i = 0; i < X.length; i++) if (X[i] === best || (best !== best && X[i] !== X[i])) ties++;
     for (let i = 0; i < X.length; i++) if (X[i] === best || (best !== best && X[i] !== X[i])) gx[i] = g[0] / ties;
     return [gx];
-  }, [x]);
+  }, [x, result]);
 }
 
 export function max(x: Tensor): Tensor {
@@ -96,5 +98,5 @@ export function norm(x: Tensor): Tensor {
     const n = out[0];
     if (n !== 0) for (let i = 0; i < X.length; i++) gx[i] = (g[0] * X[i]) / n;
     return [gx];
-  }, [x]);
+  }, [x, result]);
 }

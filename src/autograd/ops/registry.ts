@@ -10,7 +10,7 @@ import { Tensor } from '../../tensor/tensor.js';
 import { add, add_, div, div_, mul, mul_, pow, rsub, sub, sub_ } from './arithmetic.js';
 import { applyUnary, powScalar } from './elementwise.js';
 import { applyInplace, copy_, fill_, zero_ } from './inplace.js';
-import { matmul } from './matmul.js';
+import { matmul, mm } from './matmul.js';
 import { binary_cross_entropy_with_logits, linear, mse_loss } from './nn.js';
 import { max, mean, min, norm, sum, type DimArg } from './reduce.js';
 import { clone, reshape, squeeze, t, toDtype, transpose, unsqueeze, view } from './shape.js';
@@ -112,7 +112,7 @@ export const registry = {
   max: op(max),
   norm: op(norm),
   matmul: op(matmul),
-  mm: op(matmul, { torch: false, differentiable: false }),
+  mm: op(mm, { torch: false, differentiable: false }),
   t: op(t),
   transpose: op(transpose),
   reshape: op(reshape, { method: (x: Tensor, ...shape: ShapeArgs) => reshape(x, shapeArgs(shape)) }),

@@ -34,6 +34,11 @@ export interface UnarySpec {
   df: Derivative;
   /** Where the op is smooth, for sampling gradient checks: all reals unless said. */
   domain?: 'positive' | 'awayFromZero' | 'open unit interval';
+  /**
+   * What the backward reads, as derivatives.yaml's formula does (`self` or `result`): only that is
+   * checked against in-place changes. Input unless said.
+   */
+  saves?: 'input' | 'output' | 'none';
 }
 
 /** Algebra over plain numbers: how the engine runs a formula elementwise today. */
@@ -54,36 +59,38 @@ export const numberAlgebra: Algebra<number> = {
 };
 
 const unary = (name: string, f: Fn1, df: Derivative, domain?: UnarySpec['domain']): UnarySpec => ({ name, f, df, domain });
+/** The derivative is written in the result (exp: grad * result): PyTorch saves the output. */
+const fromOutput = (spec: UnarySpec): UnarySpec => ({ ...spec, saves: 'output' });
 
 export const unaryOps = {
-  neg: unary('NegBackward0', (x) => -x, (k, g) => k.neg(g)),
-  exp: unary('ExpBackward0', Math.exp, (k, g, _x, y) => k.mul(g, y)),
+  neg: { ...unary('NegBackward0', (x) => -x, (k, g) => k.neg(g)), saves: 'none' },
+  exp: fromOutput(unary('ExpBackward0', Math.exp, (k, g, _x, y) => k.mul(g, y))),
   log: unary('LogBackward0', Math.log, (k, g, x) => k.div(g, x), 'positive'),
   log2: unary('Log2Backward0', Math.log2, (k, g, x) => k.div(g, k.mul(x, Math.LN2)), 'positive'),
   log10: unary('Log10Backward0', Math.log10, (k, g, x) => k.div(g, k.mul(x, Math.LN10)), 'positive'),
-  sqrt: unary('SqrtBackward0', Math.sqrt, (k, g, _x, y) => k.div(g, k.mul(2, y)), 'positive'),
+  sqrt: fromOutput(unary('SqrtBackward0', Math.sqrt, (k, g, _x, y) => k.div(g, k.mul(2, y)), 'positive')),
   // d|x|/dx = sgn(x), with sgn(0) = 0
   abs: unary('AbsBackward0', Math.abs, (k, g, x) => k.mul(g, k.sgn(x)), 'awayFromZero'),
-  sigmoid: unary('SigmoidBackward0', (x) => 1 / (1 + Math.exp(-x)), (k, g, _x, y) => k.mul(k.mul(g, k.sub(1, y)), y)),
-  tanh: unary('TanhBackward0', Math.tanh, (k, g, _x, y) => k.mul(g, k.sub(1, k.mul(y, y)))),
+  sigmoid: fromOutput(unary('SigmoidBackward0', (x) => 1 / (1 + Math.exp(-x)), (k, g, _x, y) => k.mul(k.mul(g, k.sub(1, y)), y))),
+  tanh: fromOutput(unary('TanhBackward0', Math.tanh, (k, g, _x, y) => k.mul(g, k.sub(1, k.mul(y, y))))),
   // NOTE: relu keeps NaN (x <= 0 is false for NaN) and -0 (PyTorch's clamp_min), and its gradient is 0
   // where the output is <= 0.
-  relu: unary('ReluBackward0', (x) => (x < 0 ? 0 : x), (k, g, _x, y) => k.keepWherePositive(g, y), 'awayFromZero'),
-  reciprocal: unary('ReciprocalBackward0', (x) => 1 / x, (k, g, _x, y) => k.mul(k.neg(g), k.mul(y, y)), 'positive'),
+  relu: fromOutput(unary('ReluBackward0', (x) => (x < 0 ? 0 : x), (k, g, _x, y) => k.keepWherePositive(g, y), 'awayFromZero')),
+  reciprocal: fromOutput(unary('ReciprocalBackward0', (x) => 1 / x, (k, g, _x, y) => k.mul(k.neg(g), k.mul(y, y)), 'positive')),
   sin: unary('SinBackward0', Math.sin, (k, g, x) => k.mul(g, k.cos(x))),
   cos: unary('CosBackward0', Math.cos, (k, g, x) => k.mul(g, k.neg(k.sin(x)))),
-  tan: unary('TanBackward0', Math.tan, (k, g, _x, y) => k.mul(g, k.add(1, k.mul(y, y)))),
+  tan: fromOutput(unary('TanBackward0', Math.tan, (k, g, _x, y) => k.mul(g, k.add(1, k.mul(y, y))))),
   // d asin = 1/sqrt(1 - x²), d acos = its negation: PyTorch's (-x*x + 1).rsqrt()
   asin: unary('AsinBackward0', Math.asin, (k, g, x) => k.mul(g, k.div(1, k.sqrt(k.add(k.neg(k.mul(x, x)), 1)))), 'open unit interval'),
   acos: unary('AcosBackward0', Math.acos, (k, g, x) => k.mul(g, k.neg(k.div(1, k.sqrt(k.add(k.neg(k.mul(x, x)), 1))))), 'open unit interval'),
   atan: unary('AtanBackward0', Math.atan, (k, g, x) => k.div(g, k.add(k.mul(x, x), 1))),
   sinh: unary('SinhBackward0', Math.sinh, (k, g, x) => k.mul(g, k.cosh(x))),
   cosh: unary('CoshBackward0', Math.cosh, (k, g, x) => k.mul(g, k.sinh(x))),
-  expm1: unary('Expm1Backward0', Math.expm1, (k, g, _x, y) => k.mul(g, k.add(y, 1))),
+  expm1: fromOutput(unary('Expm1Backward0', Math.expm1, (k, g, _x, y) => k.mul(g, k.add(y, 1)))),
   log1p: unary('Log1PBackward0', Math.log1p, (k, g, x) => k.div(g, k.add(x, 1)), 'positive'),
-  exp2: unary('Exp2Backward0', (x) => 2 ** x, (k, g, _x, y) => k.mul(k.mul(g, y), Math.LN2)),
+  exp2: fromOutput(unary('Exp2Backward0', (x) => 2 ** x, (k, g, _x, y) => k.mul(k.mul(g, y), Math.LN2))),
   // d x^(-1/2) = -1/2 · x^(-3/2) = -0.5 · y³
-  rsqrt: unary('RsqrtBackward0', (x) => 1 / Math.sqrt(x), (k, g, _x, y) => k.mul(k.mul(-0.5, g), k.mul(k.mul(y, y), y)), 'positive'),
+  rsqrt: fromOutput(unary('RsqrtBackward0', (x) => 1 / Math.sqrt(x), (k, g, _x, y) => k.mul(k.mul(-0.5, g), k.mul(k.mul(y, y), y)), 'positive')),
   // PyTorch 1.13: sign(nan) = 0, sign(-0) = 0
-  sign: unary('SignBackward0', (x) => (x > 0 ? 1 : x < 0 ? -1 : 0), (k, g) => k.zerosLike(g), 'awayFromZero'),
+  sign: { ...unary('SignBackward0', (x) => (x > 0 ? 1 : x < 0 ? -1 : 0), (k, g) => k.zerosLike(g), 'awayFromZero'), saves: 'none' },
 } satisfies Record<string, UnarySpec>;

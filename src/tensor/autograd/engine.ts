@@ -15,9 +15,11 @@ export function shouldRecord(a: GraphTensor, b?: GraphTensor | null, c?: GraphTe
   return a.requires_grad || (b != null && b.requires_grad) || (c != null && c.requires_grad);
 }
 
-function edgeOf(t: GraphTensor): Edge {
-  if (t.grad_fn !== null) return [t.grad_fn, 0];
-  if (t.requires_grad) return [t._gradAccumulator(), 0];
+/** Where a gradient for `t` goes: its grad_fn, its AccumulateGrad (a leaf asked to), or nowhere. */
+export function gradEdge(t: GraphTensor): Edge {
+  const fn = t.grad_fn;
+  if (fn !== null) return [fn, 0];
+  if (t._leafRequiresGrad) return [t._gradAccumulator(), 0];
   return [null, 0];
 }
 
@@ -37,12 +39,13 @@ export function attach<T extends GraphTensor>(
   const shapes = new Array<Shape>(inputs.length);
   const dtypes = new Array<GraphTensor['dtype']>(inputs.length);
   for (let i = 0; i < inputs.length; i++) {
-    edges[i] = edgeOf(inputs[i]);
+    edges[i] = gradEdge(inputs[i]);
     shapes[i] = inputs[i].shape;
     dtypes[i] = inputs[i].dtype;
   }
-  const refs: SavedRef[] = saved.map((t) => ({ tensor: t, version: t._version.value }));
+  const refs: SavedRef[] = saved.map((t) => ({ tensor: t, version: t._version.value, output: null }));
   const node = new Node(name, edges, backward, refs, shapes, dtypes, out.shape, out.dtype);
+  for (const r of refs) if (r.tensor === out) r.output = node;
   node._gradShapes = gradShapes;
   out._setGradFn(node);
   return out;
@@ -64,7 +67,9 @@ let passCounter = 0;
 function savedError(ref: SavedRef): RuntimeError {
   const t = ref.tensor;
   const kind = t.dtype === 'float64' ? 'torch.DoubleTensor' : 'torch.FloatTensor';
-  const origin = t.grad_fn !== null ? `, which is output 0 of ${t.grad_fn.name()},` : '';
+  // a saved output names the node that saved it; any other tensor its grad_fn now (after the in-place op)
+  const fn = ref.output ?? t.grad_fn;
+  const origin = fn !== null ? `, which is output 0 of ${fn.name()},` : '';
   return new RuntimeError(
     `one of the variables needed for gradient computation has been modified by an inplace operation: ` +
       `[${kind} ${shapeStr(t.shape)}]${origin} is at version ${t._version.value}; expected version ` +

@@ -12,6 +12,8 @@ export interface GraphTensor {
   readonly _version: VersionCounter;
   readonly grad_fn: Node | null;
   readonly requires_grad: boolean;
+  /** A leaf's own requires_grad flag (false for results and for views). */
+  readonly _leafRequiresGrad: boolean;
   /** The leaf's AccumulateGrad node, made once. */
   _gradAccumulator(): AccumulateGrad;
   /** Make this tensor the output of `node`. */
@@ -36,6 +38,8 @@ export interface VersionCounter {
 export interface SavedRef {
   tensor: GraphTensor;
   version: number;
+  /** The node when the saved tensor is its own output (PyTorch then names that node in the version error). */
+  output: Node | null;
 }
 
 export type Edge = readonly [Node | null, number];
