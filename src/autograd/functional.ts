@@ -20,7 +20,8 @@ function seedGrads(outputs: readonly Tensor[], given: ReadonlyArray<Tensor | nul
   return outputs.map((out, i) => {
     const g = given?.[i] ?? null;
     if (g === null) {
-      if (out.numel() !== 1) throw new RuntimeError('grad can be implicitly created only for scalar outputs');
+      // PyTorch's _make_grads asks for a scalar only of outputs that require grad (the engine refuses the rest)
+      if (out.numel() !== 1 && out.requires_grad) throw new RuntimeError('grad can be implicitly created only for scalar outputs');
       const one = allocStorage(out.dtype, 1);
       one[0] = 1;
       return one;
@@ -38,7 +39,8 @@ export function backward(
 ): void {
   const outs = asList(tensors);
   const given = grad_tensors === null ? null : grad_tensors instanceof Tensor ? [grad_tensors] : grad_tensors;
-  runBackward(outs.map((t) => t.rootNode()), seedGrads(outs, given), options.retain_graph ?? false);
+  const seeds = seedGrads(outs, given); // PyTorch's _make_grads runs before the engine's checks
+  runBackward(outs.map((t) => t.rootNode()), seeds, options.retain_graph ?? false);
 }
 
 /**
@@ -53,12 +55,14 @@ export function grad(
 ): Array<Tensor | null> {
   const outs = asList(outputs);
   const ins = asList(inputs);
+  const given = grad_outputs === null ? null : grad_outputs instanceof Tensor ? [grad_outputs] : grad_outputs;
+  const seeds = seedGrads(outs, given);
+  const roots = outs.map((t) => t.rootNode()); // outputs are checked before inputs, as PyTorch's engine does
   const targets: Node[] = ins.map((t) => {
     if (!t.requires_grad) throw new RuntimeError('One of the differentiated Tensors does not require grad');
     return t.grad_fn ?? t._gradAccumulator();
   });
-  const given = grad_outputs === null ? null : grad_outputs instanceof Tensor ? [grad_outputs] : grad_outputs;
-  const captured = runBackward(outs.map((t) => t.rootNode()), seedGrads(outs, given), options.retain_graph ?? false, new Set(targets));
+  const captured = runBackward(roots, seeds, options.retain_graph ?? false, new Set(targets));
   return ins.map((t, i) => {
     const g = captured.get(targets[i]);
     if (g === undefined) {

@@ -206,10 +206,10 @@ export class Tensor implements GraphTensor {
    * `gradient` (same shape) is the vector in the vector-Jacobian product.
    */
   backward(gradient?: Tensor | null, options: BackwardOptions = {}): void {
-    const root = this.rootNode();
     let g: Storage;
     if (gradient === undefined || gradient === null) {
-      if (this._data.length !== 1) throw new RuntimeError('grad can be implicitly created only for scalar outputs');
+      // PyTorch's _make_grads asks for a scalar only when this requires grad; rootNode() refuses the rest
+      if (this._data.length !== 1 && this.requires_grad) throw new RuntimeError('grad can be implicitly created only for scalar outputs');
       g = allocStorage(this.dtype, 1);
       g[0] = 1;
     } else {
@@ -220,7 +220,7 @@ export class Tensor implements GraphTensor {
         g.set(gradient._data);
       }
     }
-    runBackward([root], [g], options.retain_graph ?? false);
+    runBackward([this.rootNode()], [g], options.retain_graph ?? false);
   }
 
   /** The node a backward from this tensor starts at, with PyTorch's error when there is none. */

@@ -20,17 +20,19 @@ function checkReduction(reduction: string): asserts reduction is Reduction {
 
 const TYPE_NAMES = { float32: 'Float', float64: 'Double' } as const;
 
-/** PyTorch 1.13's linear: x Wᵀ (+ b in place) for 1-d x, addmm/mm for 2-d, folded to 2-d and viewed back for more. */
+/** PyTorch 1.13's linear: addmm/mm for 2-d x, one addmm viewed back for 3-d x with a bias, else matmul (+ b in place). */
 function linearName(xNd: number, hasBias: boolean): string {
   if (xNd === 2) return hasBias ? 'AddmmBackward0' : 'MmBackward0';
   if (xNd === 1) return hasBias ? 'AddBackward0' : 'SqueezeBackward3';
-  return hasBias ? 'ViewBackward0' : 'UnsafeViewBackward0';
+  // 3-d with a bias: folded to one addmm and viewed back; else matmul, then the bias added in place
+  if (xNd === 3 && hasBias) return 'ViewBackward0';
+  return hasBias ? 'AddBackward0' : 'UnsafeViewBackward0';
 }
 
 /** No promotion in linear: addmm's or mm's dtype errors, in their order. */
 function checkLinearDtypes(x: Tensor, weight: Tensor, bias: Tensor | null): void {
   if (weight.shape[1] === 0) return; // an empty product returns before its dtype checks
-  if (bias !== null && x.ndim >= 2) {
+  if (bias !== null && (x.ndim === 2 || x.ndim === 3)) {
     if (bias.dtype !== weight.dtype) throw new RuntimeError('self and mat2 must have the same dtype');
     if (x.dtype !== weight.dtype) throw new RuntimeError('mat1 and mat2 must have the same dtype');
   } else if (x.dtype !== weight.dtype) {
@@ -75,7 +77,7 @@ export function linear(x: Tensor, weight: Tensor, bias?: Tensor | null): Tensor 
   if (weight.ndim !== 2) throw new RuntimeError(`linear(): weight must be 2-D, got ${weight.ndim}-D`);
   const [outF, inF] = weight.shape;
   const xIn = x.ndim === 0 ? -1 : x.shape[x.ndim - 1];
-  const rows = x.ndim <= 1 ? 1 : numel(x.shape) / xIn;
+  const rows = x.ndim <= 1 ? 1 : numel(x.shape.slice(0, -1));
   if (xIn !== inF) {
     throw new RuntimeError(`mat1 and mat2 shapes cannot be multiplied (${rows}x${xIn} and ${inF}x${outF})`);
   }

@@ -37,7 +37,7 @@ function reduceSum(x: Tensor, dim: DimArg, keepdim: boolean, mean: boolean): Ten
     const gx = expandTo(g, keptShape, x.shape, allocStorage(x.dtype, x.numel()));
     if (mean) for (let i = 0; i < gx.length; i++) gx[i] = gx[i] / count;
     return [gx];
-  });
+  }, mean && dim !== undefined ? [x] : []); // NOTE: PyTorch's MeanBackward1 saves self (for its numel)
 }
 
 export function sum(x: Tensor, dim?: DimArg, keepdim = false): Tensor {

@@ -122,6 +122,32 @@ function countDependencies(roots: readonly Node[], pass: number): void {
   }
 }
 
+/**
+ * The nodes from which a captured node can be reached (PyTorch's exec_info): in autograd.grad only they
+ * run, so the rest of the graph keeps its saved values. Iterative post-order walk.
+ */
+function neededFor(roots: readonly Node[], capture: ReadonlySet<Node>): Set<Node> {
+  const needed = new Set<Node>();
+  const done = new Set<Node>();
+  const stack: Array<[Node, number]> = roots.map((r) => [r, 0]);
+  while (stack.length > 0) {
+    const top = stack[stack.length - 1];
+    const node = top[0];
+    const edges = node.next_functions;
+    if (done.has(node)) {
+      stack.pop();
+    } else if (top[1] < edges.length) {
+      const next = edges[top[1]++][0];
+      if (next !== null && !done.has(next)) stack.push([next, 0]);
+    } else {
+      stack.pop();
+      done.add(node);
+      if (edges.some(([m]) => m !== null && (capture.has(m) || needed.has(m)))) needed.add(node);
+    }
+  }
+  return needed;
+}
+
 /** Bring a returned gradient to input `i`'s shape and dtype. */
 function fitToInput(node: Node, i: number, g: Storage): Storage {
   const inShape = node._inputShapes[i];
@@ -158,6 +184,7 @@ export function runBackward(
   countDependencies(roots, pass);
   for (let i = 0; i < roots.length; i++) addPending(roots[i], grads[i]);
   const captured = new Map<Node, Storage>();
+  const needed = capture === null ? null : neededFor(roots, capture);
   const ready: Node[] = [];
   for (const r of roots) if (r._deps === 0 && !ready.includes(r)) ready.push(r);
   while (ready.length > 0) {
@@ -170,7 +197,7 @@ export function runBackward(
       continue;
     }
     if (grad !== null && node._retained !== null && capture === null) node._retained._accumulateGrad(grad);
-    const results = grad === null ? null : runNode(node, grad, retainGraph);
+    const results = grad === null || (needed !== null && !needed.has(node)) ? null : runNode(node, grad, retainGraph);
     const edges = node.next_functions;
     for (let i = 0; i < edges.length; i++) {
       const next = edges[i][0];
