@@ -50,3 +50,9 @@ export function convertStorage(src: Storage, dtype: DType): Storage {
 export function dtypeName(dtype: DType): string {
   return `torch.${dtype}`;
 }
+
+/** C++'s ScalarType name of a dtype, as PyTorch's messages spell it ("expected scalar type Float but found Double"). */
+export function scalarTypeName(dtype: DType): string {
+  const names: Record<string, string> = { float32: 'Float', float64: 'Double', int64: 'Long', int32: 'Int', int16: 'Short', int8: 'Char', uint8: 'Byte', bool: 'Bool' };
+  return names[dtype] ?? dtype;
+}

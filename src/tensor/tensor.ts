@@ -140,9 +140,9 @@ export class Tensor implements GraphTensor {
   /** Keep `.grad` on a non-leaf after backward (a no-op on leaves, as in PyTorch). */
   retain_grad(): void {
     if (!this.requires_grad) throw new RuntimeError("can't retain_grad on Tensor that has requires_grad=False");
-    if (this.grad_fn === null) return;
+    if (this.gradFnValue === null) return; // NOTE: PyTorch's is_leaf here does not remake a view's grad_fn
     this.retainsGradFlag = true;
-    this.grad_fn._retained = this;
+    (this.grad_fn as Node)._retained = this;
   }
 
   /** A tensor sharing this storage, outside the graph, with its own version counter (PyTorch's `.data`). */

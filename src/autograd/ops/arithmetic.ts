@@ -3,6 +3,7 @@
 
 import { ArgumentTypeError } from '../../errors.js';
 
+import { broadcastShapes } from '../../tensor/shape.js';
 import { Tensor } from '../../tensor/tensor.js';
 import { applyBinary, applyUnary, binaryOps, powScalar, scalarTensor, type BinarySpec } from './elementwise.js';
 import { applyInplace } from './inplace.js';
@@ -53,6 +54,7 @@ export function sub(a: TensorLike, b: TensorLike, options: AlphaOption = {}): Te
 
 /** `rsub(a, b)` is `b - a`. */
 export function rsub(a: Tensor, b: TensorLike): Tensor {
+  if (b instanceof Tensor) broadcastShapes(b.shape, a.shape); // PyTorch computes other - self: its error names them so
   return applyBinary(b instanceof Tensor ? binaryOps.rsub : binaryOps.rsubScalar, ...pair(a, b, 'rsub'));
 }
 

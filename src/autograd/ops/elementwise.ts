@@ -120,8 +120,15 @@ export function scalarTensor(value: number, dtype: DType): Tensor {
   return new Tensor(s, []);
 }
 
+/** C's pow: 1 ** y and x ** ±0 are 1 for every y and x, NaN included; (-1) ** ±inf is 1 (JavaScript says NaN). */
+export function cPow(x: number, y: number): number {
+  if (x === 1 || y === 0) return 1;
+  if (x === -1 && (y === Infinity || y === -Infinity)) return 1;
+  return Math.pow(x, y);
+}
+
 // d/da a^b = b·a^(b-1) (0 where b == 0); d/db a^b = a^b·ln a (0 where a == 0 and b >= 0): PyTorch's pow_backward_*.
-const powSelfGrad: GradFn2 = (g, a, b) => (b === 0 ? 0 : g * (b * Math.pow(a, b - 1)));
+const powSelfGrad: GradFn2 = (g, a, b) => (b === 0 ? 0 : g * (b * cPow(a, b - 1)));
 const powExponentGrad: GradFn2 = (g, a, b, out) => (a === 0 && b >= 0 ? 0 : g * (out * Math.log(a)));
 
 export const binaryOps = {
@@ -138,7 +145,7 @@ export const binaryOps = {
     db: (g, a, b) => -g * (a / b / b),
     saves: 'div',
   },
-  pow: { name: 'PowBackward1', f: Math.pow, da: powSelfGrad, db: powExponentGrad, saves: 'pow' },
+  pow: { name: 'PowBackward1', f: cPow, da: powSelfGrad, db: powExponentGrad, saves: 'pow' },
 } satisfies Record<string, BinarySpec>;
 
 /** x ** e for a number e, with PyTorch's exact special cases (x*x for 2, sqrt for 0.5, ...). */
@@ -161,7 +168,7 @@ export function powScalarValue(x: number, e: number): number {
     case -2:
       return 1 / (x * x);
     default:
-      return Math.pow(x, e);
+      return cPow(x, e);
   }
 }
 

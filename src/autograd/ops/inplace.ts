@@ -114,11 +114,12 @@ export function zero_(self: Tensor): Tensor {
 
 /** Copy `src` (broadcast to self's shape, converted to self's dtype) into `self`: CopyBackwards. */
 export function copy_(self: Tensor, src: Tensor): Tensor {
-  if (!sameShape(broadcastShapes(self.shape, src.shape), self.shape)) {
-    throw new RuntimeError(`output with shape ${shapeStr(self.shape)} doesn't match the broadcast shape ${shapeStr(src.shape)}`);
-  }
   return applyInplace(self, src, (a, b) => {
     const s = b as Tensor;
+    const shape = broadcastShapes(a.shape, s.shape); // after check_inplace, as in PyTorch
+    if (!sameShape(shape, a.shape)) {
+      throw new RuntimeError(`output with shape ${shapeStr(a.shape)} doesn't match the broadcast shape ${shapeStr(shape)}`);
+    }
     const values = convertStorage(s._data, a.dtype);
     const out = new Tensor(expandTo(values, s.shape, a.shape, allocStorage(a.dtype, a.numel())), a.shape);
     if (!is_grad_enabled() || !(a.requires_grad || s.requires_grad)) return out;

@@ -1,7 +1,7 @@
 // matmul with PyTorch's 1-d / 2-d / batched rules, on one strided GEMM kernel.
 
 import { RuntimeError } from '../../errors.js';
-import { convertStorage, type DType, type Storage } from '../../tensor/dtype.js';
+import { convertStorage, scalarTypeName, type DType, type Storage } from '../../tensor/dtype.js';
 import { allocPooled } from '../../kernels/pool.js';
 import { broadcastShapes, numel, stridesOf, type Shape } from '../../tensor/shape.js';
 import { Tensor } from '../../tensor/tensor.js';
@@ -88,7 +88,6 @@ function gemmStrided(A: MatView, B: MatView, m: number, k: number, n: number, ou
   }
 }
 
-const TYPE_NAME = { float32: 'Float', float64: 'Double' } as const;
 
 /**
  * How PyTorch 1.13's at::matmul computes a @ b, which fixes the grad_fn name and the error texts:
@@ -126,7 +125,7 @@ function checkMatmul(a: Tensor, b: Tensor): DType {
   switch (path) {
     case 'dot':
       if (a.dtype !== b.dtype) {
-        throw new RuntimeError(`dot : expected both vectors to have same dtype, but found ${TYPE_NAME[a.dtype]} and ${TYPE_NAME[b.dtype]}`);
+        throw new RuntimeError(`dot : expected both vectors to have same dtype, but found ${scalarTypeName(a.dtype)} and ${scalarTypeName(b.dtype)}`);
       }
       if (A[0] !== B[0]) {
         throw new RuntimeError(`inconsistent tensor size, expected tensor [${A[0]}] and src [${B[0]}] to have the same number of elements, but got ${A[0]} and ${B[0]} elements respectively`);
@@ -162,7 +161,7 @@ function checkMatmul(a: Tensor, b: Tensor): DType {
   // NOTE: with an empty inner dimension PyTorch's kernels return before checking dtypes: the result
   // then has the matrix's dtype (mm) or the vector's (mv)
   if (last(A) === 0) return path === 'mv' || (path === 'fold' && B.length === 1) ? b.dtype : path === 'foldT' && A.length === 1 ? a.dtype : first;
-  if (first !== second) throw new RuntimeError(`expected scalar type ${TYPE_NAME[first]} but found ${TYPE_NAME[second]}`);
+  if (first !== second) throw new RuntimeError(`expected scalar type ${scalarTypeName(first)} but found ${scalarTypeName(second)}`);
   return a.dtype;
 }
 

@@ -1,14 +1,16 @@
 // The fused nn.functional ops: linear (one AddmmBackward0 node), mse_loss, binary_cross_entropy_with_logits.
 
 import { RuntimeError, ValueError } from '../../errors.js';
-import { allocStorage, type Storage } from '../../tensor/dtype.js';
+import { allocStorage, scalarTypeName, type Storage } from '../../tensor/dtype.js';
 import { allocPooled } from '../../kernels/pool.js';
 import { broadcastShapes, numel, sameShape, sizeStr } from '../../tensor/shape.js';
 import { Tensor } from '../../tensor/tensor.js';
 import { warn } from '../../warnings.js';
 import { attach, shouldRecord } from '../../tensor/autograd/engine.js';
+import type { Node } from '../../tensor/autograd/node.js';
 import { promoteTypes } from './elementwise.js';
 import { gemm } from './matmul.js';
+import { view } from './shape.js';
 
 export type Reduction = 'mean' | 'sum' | 'none';
 
@@ -18,14 +20,12 @@ function checkReduction(reduction: string): asserts reduction is Reduction {
   }
 }
 
-const TYPE_NAMES = { float32: 'Float', float64: 'Double' } as const;
 
 /** PyTorch 1.13's linear: addmm/mm for 2-d x, one addmm viewed back for 3-d x with a bias, else matmul (+ b in place). */
 function linearName(xNd: number, hasBias: boolean): string {
   if (xNd === 2) return hasBias ? 'AddmmBackward0' : 'MmBackward0';
   if (xNd === 1) return hasBias ? 'AddBackward0' : 'SqueezeBackward3';
-  // 3-d with a bias: folded to one addmm and viewed back; else matmul, then the bias added in place
-  if (xNd === 3 && hasBias) return 'ViewBackward0';
+  // (3-d with a bias is one addmm viewed back: ViewBackward0, made by linear itself); else matmul, then the bias added in place
   return hasBias ? 'AddBackward0' : 'UnsafeViewBackward0';
 }
 
@@ -36,7 +36,7 @@ function checkLinearDtypes(x: Tensor, weight: Tensor, bias: Tensor | null): void
     if (bias.dtype !== weight.dtype) throw new RuntimeError('self and mat2 must have the same dtype');
     if (x.dtype !== weight.dtype) throw new RuntimeError('mat1 and mat2 must have the same dtype');
   } else if (x.dtype !== weight.dtype) {
-    throw new RuntimeError(`expected scalar type ${TYPE_NAMES[x.dtype]} but found ${TYPE_NAMES[weight.dtype]}`);
+    throw new RuntimeError(`expected scalar type ${scalarTypeName(x.dtype)} but found ${scalarTypeName(weight.dtype)}`);
   }
 }
 
@@ -86,6 +86,10 @@ export function linear(x: Tensor, weight: Tensor, bias?: Tensor | null): Tensor 
     throw new RuntimeError(`The size of tensor a (${outF}) must match the size of tensor b (${numel(b.shape)}) at non-singleton dimension ${x.ndim - 1}`);
   }
   checkLinearDtypes(x, weight, b);
+  if (x.ndim === 3 && b !== null) {
+    // PyTorch's _flatten_3d_linear: one addmm over x viewed as rows, its result viewed back (a real view)
+    return view(linear(view(x, [rows, inF]), weight, b), [x.shape[0], x.shape[1], outF]);
+  }
   // a 1-d input adds the bias in place into x Wᵀ: the result keeps x's dtype
   const dtype = x.dtype;
   const X = x._data;
@@ -225,12 +229,12 @@ export function mse_loss(input: Tensor, target: Tensor, reduction: Reduction = '
   const n = numel(shape);
   const result = reduction === 'none' ? reduceLoss(squaredErrors(I, ia, T, it, n), shape, reduction, dtype) : scalarOf(sumSquaredErrors(I, ia, T, it, n, reduction), dtype);
   if (!shouldRecord(input, target)) return result;
-  return attach(result, 'MseLossBackward0', [input, target], (g, needs) => {
+  const out = attach(result, 'MseLossBackward0', [input, target], (g, needs) => {
     // NOTE: PyTorch 1.13's mse_loss_backward gives each input's gradient the other's dtype and then
     // refuses the mismatch (the forward promotes without complaint)
     if (input.dtype !== target.dtype) {
       const [own, other] = needs[0] ? [input.dtype, target.dtype] : [target.dtype, input.dtype];
-      throw new RuntimeError(`Found dtype ${TYPE_NAMES[other]} but expected ${TYPE_NAMES[own]}`);
+      throw new RuntimeError(`Found dtype ${scalarTypeName(other)} but expected ${scalarTypeName(own)}`);
     }
     const gi = mseInputGrad(I, ia, T, it, n, reduction, g, dtype);
     let gt: Storage | null = null;
@@ -240,6 +244,9 @@ export function mse_loss(input: Tensor, target: Tensor, reduction: Reduction = '
     }
     return [needs[0] ? gi : null, gt];
   }, [input, target], [shape, shape]);
+  // NOTE: PyTorch broadcasts input and target to views first when their shapes differ, and saves those
+  if (!sameShape(input.shape, target.shape)) for (const ref of (out.grad_fn as Node)._saved) ref.expanded = shape;
+  return out;
 }
 
 export interface BCEOptions {

@@ -88,7 +88,9 @@ export function min(x: Tensor): Tensor {
 export function norm(x: Tensor): Tensor {
   const X = x._data;
   let s = 0;
-  for (let i = 0; i < X.length; i++) s += X[i] * X[i];
+  // NOTE: PyTorch accumulates a float32 norm in float32: squares of values past 1.8e19 overflow to inf
+  if (x.dtype === 'float32') for (let i = 0; i < X.length; i++) s = Math.fround(s + Math.fround(X[i] * X[i]));
+  else for (let i = 0; i < X.length; i++) s += X[i] * X[i];
   const out = allocStorage(x.dtype, 1);
   out[0] = Math.sqrt(s);
   const result = new Tensor(out, []);

@@ -3,7 +3,7 @@
 // reduction of gradients, dtype casts, leaf-only accumulation, freeing saved values.
 
 import { RuntimeError } from '../../errors.js';
-import { allocStorage, convertStorage, type Storage } from '../dtype.js';
+import { allocStorage, convertStorage, scalarTypeName, type Storage } from '../dtype.js';
 import { numel, sameShape, shapeStr, type Shape } from '../shape.js';
 import { walk2 } from '../kernels.js';
 import { is_grad_enabled } from './grad_mode.js';
@@ -66,13 +66,15 @@ let passCounter = 0;
 
 function savedError(ref: SavedRef): RuntimeError {
   const t = ref.tensor;
-  const kind = t.dtype === 'float64' ? 'torch.DoubleTensor' : 'torch.FloatTensor';
+  const kind = `torch.${scalarTypeName(t.dtype)}Tensor`;
   // a saved output names the node that saved it; any other tensor its grad_fn now (after the in-place op)
-  const fn = ref.output ?? t.grad_fn;
-  const origin = fn !== null ? `, which is output 0 of ${fn.name()},` : '';
+  // a broadcast view saved by PyTorch was remade (AsStridedBackward0) by the in-place change
+  const expanded = ref.expanded ?? null;
+  const fn = expanded !== null ? (t.requires_grad ? 'AsStridedBackward0' : null) : (ref.output ?? t.grad_fn)?.name() ?? null;
+  const origin = fn !== null ? `, which is output 0 of ${fn},` : '';
   return new RuntimeError(
     `one of the variables needed for gradient computation has been modified by an inplace operation: ` +
-      `[${kind} ${shapeStr(t.shape)}]${origin} is at version ${t._version.value}; expected version ` +
+      `[${kind} ${shapeStr(expanded ?? t.shape)}]${origin} is at version ${t._version.value}; expected version ` +
       `${ref.version} instead. Hint: enable anomaly detection to find the operation that failed to ` +
       `compute its gradient, with torch.autograd.set_detect_anomaly(True).`,
   );
@@ -170,6 +172,48 @@ function runNode(node: Node, grad: Storage, retainGraph: boolean): ReadonlyArray
   return grads;
 }
 
+/** A max-heap of ready nodes by sequence number (PyTorch's ReadyQueue order). */
+class ReadyQueue {
+  private readonly heap: Node[] = [];
+  get size(): number {
+    return this.heap.length;
+  }
+  has(node: Node): boolean {
+    return this.heap.includes(node);
+  }
+  push(node: Node): void {
+    const h = this.heap;
+    h.push(node);
+    let i = h.length - 1;
+    while (i > 0) {
+      const p = (i - 1) >> 1;
+      if (h[p]._seq >= h[i]._seq) break;
+      [h[p], h[i]] = [h[i], h[p]];
+      i = p;
+    }
+  }
+  pop(): Node {
+    const h = this.heap;
+    const top = h[0];
+    const last = h.pop() as Node;
+    if (h.length > 0) {
+      h[0] = last;
+      let i = 0;
+      for (;;) {
+        const l = 2 * i + 1;
+        const r = l + 1;
+        let m = i;
+        if (l < h.length && h[l]._seq > h[m]._seq) m = l;
+        if (r < h.length && h[r]._seq > h[m]._seq) m = r;
+        if (m === i) break;
+        [h[m], h[i]] = [h[i], h[m]];
+        i = m;
+      }
+    }
+    return top;
+  }
+}
+
 /**
  * Backpropagate `grads` from `roots`. With `capture` (autograd.grad), gradients reaching the captured
  * nodes are returned in a map instead of being accumulated into any `.grad`.
@@ -185,15 +229,16 @@ export function runBackward(
   for (let i = 0; i < roots.length; i++) addPending(roots[i], grads[i]);
   const captured = new Map<Node, Storage>();
   const needed = capture === null ? null : neededFor(roots, capture);
-  const ready: Node[] = [];
-  for (const r of roots) if (r._deps === 0 && !ready.includes(r)) ready.push(r);
-  while (ready.length > 0) {
+  const ready = new ReadyQueue();
+  for (const r of roots) if (r._deps === 0 && !ready.has(r)) ready.push(r);
+  while (ready.size > 0) {
     const node = ready.pop() as Node;
     const grad = node._grad;
     node._grad = null;
     if (grad !== null && capture !== null && capture.has(node)) captured.set(node, grad);
     if (node instanceof AccumulateGrad) {
-      if (grad !== null && capture === null) node.variable._accumulateGrad(grad);
+      // NOTE: a leaf detached in place since the graph was built gets nothing (PyTorch's AccumulateGrad)
+      if (grad !== null && capture === null && node.variable.requires_grad) node.variable._accumulateGrad(grad);
       continue;
     }
     if (grad !== null && node._retained !== null && capture === null) node._retained._accumulateGrad(grad);

@@ -40,9 +40,13 @@ export interface SavedRef {
   version: number;
   /** The node when the saved tensor is its own output (PyTorch then names that node in the version error). */
   output: Node | null;
+  /** Saved as a broadcast view of this shape (mse_loss's broadcast_tensors), as the version error shows it. */
+  expanded?: Shape;
 }
 
 export type Edge = readonly [Node | null, number];
+
+let sequenceCounter = 0;
 
 export class Node {
   readonly next_functions: readonly Edge[];
@@ -61,6 +65,11 @@ export class Node {
   _pass = 0;
   _deps = 0;
   _grad: Storage | null = null;
+  /**
+   * PyTorch's sequence_nr: creation order. The engine runs the ready node made last first, and
+   * AccumulateGrad (Infinity) before any other, so partial results before an error match PyTorch's.
+   */
+  _seq = sequenceCounter++;
   private readonly nodeName: string;
 
   constructor(
@@ -103,5 +112,6 @@ export class AccumulateGrad<T extends GraphTensor = GraphTensor> extends Node {
   constructor(variable: T) {
     super('AccumulateGrad', [], null, [], [variable.shape], [variable.dtype], variable.shape, variable.dtype);
     this.variable = variable;
+    this._seq = Infinity;
   }
 }
