@@ -96,7 +96,7 @@ export function applyBinary(spec: BinarySpec, a: Tensor, b: Tensor): Tensor {
 
 export function applyUnary(spec: UnarySpec, x: Tensor): Tensor {
   const X = x._data;
-  const out = map1(spec.f, X, allocStorage(x.dtype, X.length));
+  const out = map1(x.dtype === 'float32' && spec.f32 !== undefined ? spec.f32 : spec.f, X, allocStorage(x.dtype, X.length));
   const result = new Tensor(out, x.shape);
   if (!shouldRecord(x)) return result;
   const df = spec.df;

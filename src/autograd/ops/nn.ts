@@ -31,11 +31,11 @@ function linearName(xNd: number, hasBias: boolean): string {
 
 /** No promotion in linear: addmm's or mm's dtype errors, in their order. */
 function checkLinearDtypes(x: Tensor, weight: Tensor, bias: Tensor | null): void {
-  if (weight.shape[1] === 0) return; // an empty product returns before its dtype checks
   if (bias !== null && (x.ndim === 2 || x.ndim === 3)) {
     if (bias.dtype !== weight.dtype) throw new RuntimeError('self and mat2 must have the same dtype');
     if (x.dtype !== weight.dtype) throw new RuntimeError('mat1 and mat2 must have the same dtype');
-  } else if (x.dtype !== weight.dtype) {
+  } else if (x.dtype !== weight.dtype && weight.shape[1] !== 0) {
+    // (matmul's kernels return before their dtype check when the product is empty)
     throw new RuntimeError(`expected scalar type ${scalarTypeName(x.dtype)} but found ${scalarTypeName(weight.dtype)}`);
   }
 }

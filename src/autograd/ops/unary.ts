@@ -39,6 +39,8 @@ export interface UnarySpec {
    * checked against in-place changes. Input unless said.
    */
   saves?: 'input' | 'output' | 'none';
+  /** The float32 kernel where PyTorch's (SLEEF's) differs from the correctly rounded value. */
+  f32?: Fn1;
 }
 
 /** Algebra over plain numbers: how the engine runs a formula elementwise today. */
@@ -87,7 +89,8 @@ export const unaryOps = {
   sinh: unary('SinhBackward0', Math.sinh, (k, g, x) => k.mul(g, k.cosh(x))),
   cosh: unary('CoshBackward0', Math.cosh, (k, g, x) => k.mul(g, k.sinh(x))),
   expm1: fromOutput(unary('Expm1Backward0', Math.expm1, (k, g, _x, y) => k.mul(g, k.add(y, 1)))),
-  log1p: unary('Log1PBackward0', Math.log1p, (k, g, x) => k.div(g, k.add(x, 1)), 'positive'),
+  // NOTE: SLEEF's float32 log1p, which PyTorch uses, returns inf for inputs above 1e38
+  log1p: { ...unary('Log1PBackward0', Math.log1p, (k, g, x) => k.div(g, k.add(x, 1)), 'positive'), f32: (x) => (x > 1e38 ? Infinity : Math.log1p(x)) },
   exp2: fromOutput(unary('Exp2Backward0', (x) => 2 ** x, (k, g, _x, y) => k.mul(k.mul(g, y), Math.LN2))),
   // d x^(-1/2) = -1/2 · x^(-3/2) = -0.5 · y³
   rsqrt: fromOutput(unary('RsqrtBackward0', (x) => 1 / Math.sqrt(x), (k, g, _x, y) => k.mul(k.mul(-0.5, g), k.mul(k.mul(y, y), y)), 'positive')),
