@@ -30,6 +30,9 @@ export const EXIT_CODES: Readonly<Record<ErrorKind, number>> = {
   interrupted: 130,
 };
 
+/** An interruption by SIGTERM (`kill`, a service manager) exits 128 + 15, as a shell reports it. */
+export const EXIT_TERMINATED = 143;
+
 export const EXIT_CODES_HELP = `
 Exit codes:
   0    success
@@ -40,7 +43,8 @@ Exit codes:
   70   internal error (a bug: please report it)
   73   output cannot be created
   74   I/O error mid-way
-  130  interrupted (Ctrl-C)`;
+  130  interrupted (Ctrl-C, SIGINT)
+  143  terminated (SIGTERM)`;
 
 type CommandFactory = (ctx: CliContext) => Command;
 
@@ -115,6 +119,10 @@ export function exitCodeFor(err: unknown, ctx: CliContext, name = 'autograd'): n
     ctx.stderr(expressionLines(name, err));
     return EXIT_CODES[err.kind];
   }
+  if (err instanceof AutogradError && err.kind === 'interrupted' && ctx.signal.reason === 'SIGTERM') {
+    ctx.stderr(`${name}: ${oneLine(err.message.replace(/^interrupted/, 'terminated (SIGTERM)'))}\n`);
+    return EXIT_TERMINATED;
+  }
   if (err instanceof AutogradError) {
     ctx.stderr(`${name}: ${oneLine(err.message)}\n`);
     return EXIT_CODES[err.kind];
@@ -166,12 +174,14 @@ interface ProcessContext {
   dispose(): void;
 }
 
-/** The real context: process streams, environment, terminal width, SIGINT as an abort signal. */
+/** The real context: process streams, environment, terminal width, SIGINT and SIGTERM as an abort signal. */
 export function processContext(): ProcessContext {
   const controller = new AbortController();
-  const onSigint = (): void => controller.abort();
-  // once: a second Ctrl-C gets Node's default and ends the process at once
+  const onSigint = (): void => controller.abort('SIGINT');
+  const onSigterm = (): void => controller.abort('SIGTERM');
+  // once: a second Ctrl-C (or SIGTERM) gets Node's default and ends the process at once
   process.once('SIGINT', onSigint);
+  process.once('SIGTERM', onSigterm);
   let outError: Error | null = null;
   const onOutError = (err: Error): void => {
     outError ??= err;
@@ -199,6 +209,7 @@ export function processContext(): ProcessContext {
     });
   const dispose = (): void => {
     process.off('SIGINT', onSigint);
+    process.off('SIGTERM', onSigterm);
   };
   return { ctx, drain, dispose };
 }
