@@ -119,6 +119,8 @@ export function exitCodeFor(err: unknown, ctx: CliContext, name = 'autograd'): n
     ctx.stderr(expressionLines(name, err));
     return EXIT_CODES[err.kind];
   }
+  // stopped because stdout failed (`| head` closed it): main reports that instead (EPIPE: nothing, exit 0)
+  if (err instanceof AutogradError && err.kind === 'interrupted' && ctx.signal.reason instanceof Error) return EXIT_CODES.interrupted;
   if (err instanceof AutogradError && err.kind === 'interrupted' && ctx.signal.reason === 'SIGTERM') {
     ctx.stderr(`${name}: ${oneLine(err.message.replace(/^interrupted/, 'terminated (SIGTERM)'))}\n`);
     return EXIT_TERMINATED;
@@ -185,7 +187,7 @@ export function processContext(): ProcessContext {
   let outError: Error | null = null;
   const onOutError = (err: Error): void => {
     outError ??= err;
-    controller.abort(); // nobody reads the output any more: stop working
+    controller.abort(err); // nobody reads the output any more: stop working
   };
   process.stdout.on('error', onOutError);
   const isTTY = process.stdout.isTTY === true;
