@@ -30,6 +30,11 @@ export const EXIT_CODES: Readonly<Record<ErrorKind, number>> = {
   interrupted: 130,
 };
 
+/** The abort reason when writing stdout failed (`| head` closed it): not an interruption the user asked for. */
+class StdoutFailed {
+  constructor(readonly error: Error) {}
+}
+
 /** An interruption by SIGTERM (`kill`, a service manager) exits 128 + 15, as a shell reports it. */
 export const EXIT_TERMINATED = 143;
 
@@ -120,7 +125,7 @@ export function exitCodeFor(err: unknown, ctx: CliContext, name = 'autograd'): n
     return EXIT_CODES[err.kind];
   }
   // stopped because stdout failed (`| head` closed it): main reports that instead (EPIPE: nothing, exit 0)
-  if (err instanceof AutogradError && err.kind === 'interrupted' && ctx.signal.reason instanceof Error) return EXIT_CODES.interrupted;
+  if (err instanceof AutogradError && err.kind === 'interrupted' && ctx.signal.reason instanceof StdoutFailed) return EXIT_CODES.interrupted;
   if (err instanceof AutogradError && err.kind === 'interrupted' && ctx.signal.reason === 'SIGTERM') {
     ctx.stderr(`${name}: ${oneLine(err.message.replace(/^interrupted/, 'terminated (SIGTERM)'))}\n`);
     return EXIT_TERMINATED;
@@ -187,7 +192,7 @@ export function processContext(): ProcessContext {
   let outError: Error | null = null;
   const onOutError = (err: Error): void => {
     outError ??= err;
-    controller.abort(err); // nobody reads the output any more: stop working
+    controller.abort(new StdoutFailed(err)); // nobody reads the output any more: stop working
   };
   process.stdout.on('error', onOutError);
   const isTTY = process.stdout.isTTY === true;
