@@ -184,3 +184,14 @@ describe('concurrent saves to one path', () => {
     assert.equal(strip(readFileSync(out, 'utf8')), strip(readFileSync(again, 'utf8')));
   });
 });
+
+test("the README's exit-code table and --help list every code main.ts gives, and no other", async () => {
+  const { EXIT_CODES, EXIT_CODES_HELP, EXIT_TERMINATED } = await import('../../src/cli/main.js');
+  const made = [0, ...Object.values(EXIT_CODES), EXIT_TERMINATED].sort((a, b) => a - b);
+  const readme = readFileSync(new URL('../../../README.md', import.meta.url), 'utf8');
+  const table = readme.slice(readme.indexOf('### Exit codes'), readme.indexOf('## make_regression'));
+  const listed = [...table.matchAll(/^\| (\d+) \|/gm)].map((m) => Number(m[1]));
+  assert.deepEqual(listed, made);
+  const help = [...EXIT_CODES_HELP.matchAll(/^ {2}(\d+) /gm)].map((m) => Number(m[1]));
+  assert.deepEqual(help, made);
+});
