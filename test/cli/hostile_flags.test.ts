@@ -67,6 +67,7 @@ describe('ranges: below, above and fractional', () => {
     [['gen-data', '--tail-strength', '1.5'], /between 0 and 1/],
     [['gen-data', '--noise', '-1'], /0 or greater/],
     [['gen-data', '--rng', 'mt'], /--rng/],
+    [['minimize', 'w**2', '--at', 'w=1', '--steps', '1e12'], /--steps <n>.*must be between 1 and 10000000/],
   ];
   for (const [args, pattern] of cases) {
     test(args.join(' '), async () => usage(await runCli(args), pattern, args.join(' ')));
