@@ -1,7 +1,7 @@
 // Files for the CLI: inputs read with the right error kind, outputs written atomically (a temporary file
 // in the same directory, then a rename), so a failure or Ctrl-C never leaves a half-written or changed file.
 
-import { closeSync, existsSync, fstatSync, fsyncSync, openSync, readFileSync, readSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, fstatSync, fsyncSync, lstatSync, openSync, readlinkSync, readFileSync, readSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
 import path from 'node:path';
 import { InputError, IOFailure, OutputError } from '../errors.js';
 
@@ -119,20 +119,36 @@ export class AtomicFile {
   readonly file: string;
   readonly tmp: string;
   private fd: number | null;
+  /** Written in place: `file` is a device or a pipe (/dev/null, /dev/stdout, a FIFO), which a rename would replace. */
+  readonly direct: boolean;
 
-  private constructor(file: string, tmp: string, fd: number) {
+  /** What the rename replaces: `file` with its symbolic links resolved (so that a link stays a link). */
+  private readonly target: string;
+
+  private constructor(file: string, tmp: string, fd: number, direct = false, target = file) {
     this.file = file;
     this.tmp = tmp;
     this.fd = fd;
+    this.direct = direct;
+    this.target = target;
   }
 
   static create(file: string): AtomicFile {
+    if (isDirectory(file)) throw new OutputError(`cannot create '${file}': ${REASONS.EISDIR}`);
+    const target = linkTarget(file);
     // unique per process and call; 'wx' below refuses a name that exists anyway
     const tag = `${process.pid}-${++tmpCounter}-${Date.now().toString(36)}`;
-    const tmp = path.join(path.dirname(file), `.${path.basename(file)}.${tag}.tmp`);
-    if (isDirectory(file)) throw new OutputError(`cannot create '${file}': ${REASONS.EISDIR}`);
+    const tmp = path.join(path.dirname(target), `.${path.basename(target)}.${tag}.tmp`);
+    // NOTE: renaming over /dev/full would replace the device with a regular file: devices are written in place
+    if (fileKind(file) === 'other') {
+      try {
+        return new AtomicFile(file, file, openSync(file, 'w'), true);
+      } catch (err) {
+        throw new OutputError(`cannot create '${file}': ${errnoReason(err)}`);
+      }
+    }
     try {
-      return new AtomicFile(file, tmp, openSync(tmp, 'wx', 0o644));
+      return new AtomicFile(file, tmp, openSync(tmp, 'wx', 0o644), false, target);
     } catch (err) {
       throw new OutputError(`cannot create '${file}': ${errnoReason(err)}`);
     }
@@ -158,7 +174,7 @@ export class AtomicFile {
   finish(): void {
     if (this.fd === null) throw new IOFailure(`error writing '${this.file}': already closed`);
     try {
-      fsyncSync(this.fd);
+      if (!this.direct) fsyncSync(this.fd); // a device or a pipe may not support fsync
       closeSync(this.fd);
       this.fd = null;
     } catch (err) {
@@ -169,8 +185,9 @@ export class AtomicFile {
 
   /** Rename the finished temporary file over `file`. */
   publish(): void {
+    if (this.direct) return;
     try {
-      renameSync(this.tmp, this.file);
+      renameSync(this.tmp, this.target);
     } catch (err) {
       this.discard();
       throw new IOFailure(`error writing '${this.file}': ${errnoReason(err)}`);
@@ -187,8 +204,22 @@ export class AtomicFile {
       }
       this.fd = null;
     }
-    rmSync(this.tmp, { force: true });
+    if (!this.direct) rmSync(this.tmp, { force: true });
   }
+}
+
+/** `file` with its symbolic links followed (a dangling link to where it points), so that the rename keeps the link. */
+function linkTarget(file: string): string {
+  let at = file;
+  for (let hops = 0; hops < 40; hops++) {
+    try {
+      if (!lstatSync(at).isSymbolicLink()) return at;
+      at = path.resolve(path.dirname(at), readlinkSync(at));
+    } catch {
+      return at; // missing: created there
+    }
+  }
+  return at;
 }
 
 function isDirectory(file: string): boolean {

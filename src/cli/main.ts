@@ -30,6 +30,14 @@ export const EXIT_CODES: Readonly<Record<ErrorKind, number>> = {
   interrupted: 130,
 };
 
+/** The abort reason when writing stdout failed (`| head` closed it): not an interruption the user asked for. */
+class StdoutFailed {
+  constructor(readonly error: Error) {}
+}
+
+/** An interruption by SIGTERM (`kill`, a service manager) exits 128 + 15, as a shell reports it. */
+export const EXIT_TERMINATED = 143;
+
 export const EXIT_CODES_HELP = `
 Exit codes:
   0    success
@@ -40,7 +48,8 @@ Exit codes:
   70   internal error (a bug: please report it)
   73   output cannot be created
   74   I/O error mid-way
-  130  interrupted (Ctrl-C)`;
+  130  interrupted (Ctrl-C, SIGINT)
+  143  terminated (SIGTERM)`;
 
 type CommandFactory = (ctx: CliContext) => Command;
 
@@ -115,6 +124,12 @@ export function exitCodeFor(err: unknown, ctx: CliContext, name = 'autograd'): n
     ctx.stderr(expressionLines(name, err));
     return EXIT_CODES[err.kind];
   }
+  // stopped because stdout failed (`| head` closed it): main reports that instead (EPIPE: nothing, exit 0)
+  if (err instanceof AutogradError && err.kind === 'interrupted' && ctx.signal.reason instanceof StdoutFailed) return EXIT_CODES.interrupted;
+  if (err instanceof AutogradError && err.kind === 'interrupted' && ctx.signal.reason === 'SIGTERM') {
+    ctx.stderr(`${name}: ${oneLine(err.message.replace(/^interrupted/, 'terminated (SIGTERM)'))}\n`);
+    return EXIT_TERMINATED;
+  }
   if (err instanceof AutogradError) {
     ctx.stderr(`${name}: ${oneLine(err.message)}\n`);
     return EXIT_CODES[err.kind];
@@ -166,16 +181,18 @@ interface ProcessContext {
   dispose(): void;
 }
 
-/** The real context: process streams, environment, terminal width, SIGINT as an abort signal. */
+/** The real context: process streams, environment, terminal width, SIGINT and SIGTERM as an abort signal. */
 export function processContext(): ProcessContext {
   const controller = new AbortController();
-  const onSigint = (): void => controller.abort();
-  // once: a second Ctrl-C gets Node's default and ends the process at once
+  const onSigint = (): void => controller.abort('SIGINT');
+  const onSigterm = (): void => controller.abort('SIGTERM');
+  // once: a second Ctrl-C (or SIGTERM) gets Node's default and ends the process at once
   process.once('SIGINT', onSigint);
+  process.once('SIGTERM', onSigterm);
   let outError: Error | null = null;
   const onOutError = (err: Error): void => {
     outError ??= err;
-    controller.abort(); // nobody reads the output any more: stop working
+    controller.abort(new StdoutFailed(err)); // nobody reads the output any more: stop working
   };
   process.stdout.on('error', onOutError);
   const isTTY = process.stdout.isTTY === true;
@@ -199,6 +216,7 @@ export function processContext(): ProcessContext {
     });
   const dispose = (): void => {
     process.off('SIGINT', onSigint);
+    process.off('SIGTERM', onSigterm);
   };
   return { ctx, drain, dispose };
 }

@@ -35,7 +35,7 @@ export function integerInRange(min: number, max = MAX_INTEGER): (text: string) =
     const value = finiteNumber(text);
     if (!Number.isInteger(value)) throw new InvalidArgumentError('It must be a whole number.');
     if (value < min || value > max) {
-      const range = max === MAX_INTEGER ? `at least ${min}` : `between ${min} and ${max}`;
+      const range = max !== MAX_INTEGER ? `between ${min} and ${max}` : value < min ? `at least ${min}` : `at most ${MAX_INTEGER} (2^53 - 1)`;
       throw new InvalidArgumentError(`It must be ${range}.`);
     }
     return value;
@@ -75,6 +75,13 @@ export function dtype(text: string): DtypeName {
   if (name === 'float32' || name === 'float') return 'float32';
   if (name === 'float64' || name === 'double') return 'float64';
   throw new InvalidArgumentError('Expected float32 or float64.');
+}
+
+/** A file or folder name: not empty, not only spaces (an empty name fails only once written, after the work). */
+export function pathName(text: string): string {
+  if (text.trim() === '') throw new InvalidArgumentError('A file name is empty.');
+  if (text.includes('\0')) throw new InvalidArgumentError('A file name cannot contain a NUL byte.');
+  return text;
 }
 
 /** A comma-separated list of column names or 0-based indexes (`x0,x2` or `0,2`). */

@@ -411,6 +411,17 @@ export function noDataRows(file: string, skippedRows: number): DataError {
   return new DataError(`${file}: ${why}`, { file });
 }
 
+/** Rows a batch block starts with: a huge `batchRows` allocates only as rows actually arrive. */
+const FIRST_BATCH_ROWS = 65_536;
+
+/** The block with room for twice its rows (at most `batchRows`), its rows copied. */
+function grown(reader: CsvReader, block: RowBlock, batchRows: number): RowBlock {
+  const next = reader.newBlock(Math.min(batchRows, 2 * block.capacity));
+  next.X.set(block.X.subarray(0, block.rows * block.features));
+  next.y.set(block.y.subarray(0, block.rows * block.targets));
+  return { ...next, rows: block.rows, firstLine: block.firstLine };
+}
+
 /** Batches of at most `batchRows` rows (all full but the last), read with loadCsv's rules and errors. */
 export async function* streamCsv(file: string, options: CsvOptions & { batchRows: number }): AsyncGenerator<CsvBatch> {
   if (!Number.isInteger(options.batchRows) || options.batchRows < 1) throw new ValueError(`batchRows must be a positive integer, got ${options.batchRows}`);
@@ -418,8 +429,13 @@ export async function* streamCsv(file: string, options: CsvOptions & { batchRows
   try {
     const { featureNames, targetNames } = reader.names();
     for (;;) {
-      const block = reader.newBlock(options.batchRows);
-      const more = await reader.fill(block);
+      // NOTE: not newBlock(batchRows) at once: `--stream --batch-size 1e12` must not allocate 1e12 rows up front
+      let block = reader.newBlock(Math.min(options.batchRows, FIRST_BATCH_ROWS));
+      let more = await reader.fill(block);
+      while (more && block.capacity < options.batchRows) {
+        block = grown(reader, block, options.batchRows);
+        more = await reader.fill(block);
+      }
       if (block.rows > 0) {
         const X = block.rows === block.capacity ? block.X : block.X.slice(0, block.rows * block.features);
         const y = block.rows === block.capacity ? block.y : block.y.slice(0, block.rows * block.targets);

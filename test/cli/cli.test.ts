@@ -156,7 +156,7 @@ describe('train', () => {
     writeFileSync(file('bad.csv'), 'x0,y\n1,2\n3,12abc\n');
     const cases: Array<[string[], number, RegExp]> = [
       [['train', '--lr', 'abc'], 2, /argument 'abc' is invalid/],
-      [['train', '--lr', '-1'], 2, /must be greater than 0/],
+      [['train', '--lr', '-1'], 2, /must be 0 or greater/],
       [['train', '--epochs', '2.5'], 2, /whole number/],
       [['train', '--batch-size', '0'], 2, /at least 1/],
       [['train', '--frobnicate'], 2, /unknown option '--frobnicate'/],

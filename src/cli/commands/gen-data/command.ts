@@ -2,7 +2,7 @@
 
 import { Command, Option } from 'commander';
 import type { CliContext } from '../../context.js';
-import { dtype, finiteNumber, integerInRange, nonNegativeInteger, nonNegativeNumber, positiveInteger, probability } from '../../options.js';
+import { dtype, finiteNumber, integerInRange, nonNegativeInteger, nonNegativeNumber, pathName, positiveInteger, probability } from '../../options.js';
 import type { GenDataOptions } from './options.js';
 
 const EXAMPLES = `
@@ -31,7 +31,7 @@ export function genDataCommand(ctx: CliContext): Command {
     .option('--signed-coef', 'coefficients uniform in [-100, 100) instead of scikit-learn\'s [0, 100)', false)
     .option('--seed <n>', 'random seed (scikit-learn\'s random_state)', integerInRange(0, 2 ** 32 - 1), 0)
     .addOption(new Option('--rng <kind>', "generator: 'numpy' replays numpy's RandomState (scikit-learn's exact data), 'default' is autograd's").choices(['default', 'numpy']).default('default'))
-    .option('--out <file>', 'write the CSV here, and FILE.meta.json beside it (default: stdout, no sidecar)')
+    .option('--out <file>', 'write the CSV here, and FILE.meta.json beside it (default: stdout, no sidecar)', pathName)
     .addOption(new Option('--dtype <dtype>', 'precision the values are written in (float32: shortest text of the float32 value)').argParser(dtype).default('float64'))
     .addHelpText('after', EXAMPLES)
     .action(async (o: GenDataOptions) => {

@@ -1,13 +1,14 @@
 // What `autograd gen-data` does: make_regression, then the CSV (and its sidecar) written in chunks.
 
 import { totalmem } from 'node:os';
+import path from 'node:path';
 import { InterruptedError, UsageError, ValueError } from '../../../errors.js';
 import { makeRegressionArrays, type MakeRegressionArrays, type MakeRegressionParams } from '../../../data/make_regression.js';
 import { createRandomSource } from '../../../random/numpy.js';
 import type { GenDataOptions } from './options.js';
 import type { CliContext } from '../../context.js';
 import { exactText } from '../../format_values.js';
-import { writeFilesAtomic, type AtomicFile } from '../../io.js';
+import { fileKind, writeFilesAtomic, type AtomicFile } from '../../io.js';
 import { VERSION } from '../../version.js';
 
 /** Rows per written chunk; between chunks a Ctrl-C is noticed. */
@@ -65,14 +66,36 @@ function checkSize(o: GenDataOptions): void {
   const bytes = o.nSamples * (o.nFeatures + o.nTargets) * 8 * 2; // X and y, plus their shuffled copies
   if (bytes > totalmem() * 0.8) {
     const gb = (n: number): string => `${(n / 2 ** 30).toFixed(1)} GiB`;
-    throw new UsageError(`--n-samples ${o.nSamples} with ${o.nFeatures} features needs about ${gb(bytes)} of memory, more than this machine has (${gb(totalmem())})`);
+    const columns = `${o.nFeatures} feature${o.nFeatures === 1 ? '' : 's'} and ${o.nTargets} target${o.nTargets === 1 ? '' : 's'}`;
+    throw new UsageError(`--n-samples ${o.nSamples} with ${columns} needs about ${gb(bytes)} of memory, more than this machine has (${gb(totalmem())})`);
   }
+}
+
+/**
+ * Refuse (exit 2) data that cannot be written finite in the chosen precision (`--bias 1e39` in float32, a
+ * `--noise` past float64's range), before anything is written: never `Infinity` in a CSV with exit 0.
+ */
+export function checkFinite(o: GenDataOptions, a: MakeRegressionArrays): void {
+  const round = o.dtype === 'float32' ? Math.fround : (v: number): number => v;
+  const header = csvHeader(o.nFeatures, o.nTargets);
+  const scan = (values: ArrayLike<number>, width: number, offset: number): void => {
+    for (let i = 0; i < values.length; i++) {
+      const v = round(values[i]);
+      if (Number.isFinite(v)) continue;
+      const largest = o.dtype === 'float32' ? '3.4028234663852886e+38' : '1.7976931348623157e+308';
+      throw new UsageError(`--bias ${o.bias} and --noise ${o.noise} give ${header[offset + (i % width)]} = ${v} in ${o.dtype} at data row ${Math.floor(i / width) + 1}; values must stay within ±${largest}`);
+    }
+  };
+  scan(a.X, o.nFeatures, 0);
+  scan(a.y, o.nTargets, o.nFeatures);
 }
 
 function generate(o: GenDataOptions): MakeRegressionArrays {
   checkSize(o);
   try {
-    return makeRegressionArrays(paramsOf(o), createRandomSource(o.rng, o.seed));
+    const a = makeRegressionArrays(paramsOf(o), createRandomSource(o.rng, o.seed));
+    checkFinite(o, a);
+    return a;
   } catch (err) {
     // every make_regression ValueError comes from a flag value here
     if (err instanceof ValueError) throw new UsageError(err.message.replace(/^make_regression: /, ''));
@@ -102,11 +125,18 @@ export async function generateCsv(o: GenDataOptions, ctx: CliContext): Promise<v
     await writeRows(o, ctx, a, ctx.stdout);
     return;
   }
+  const what = `${o.nSamples} rows × ${o.nFeatures} feature${o.nFeatures === 1 ? '' : 's'} and ${o.nTargets} target${o.nTargets === 1 ? '' : 's'}`;
+  if (fileKind(o.out) === 'other' || path.resolve(o.out).startsWith('/dev/')) {
+    // a device or a pipe (/dev/stdout, a FIFO): written in place, and no sidecar beside it in /dev
+    await writeFilesAtomic([o.out], async ([csv]: AtomicFile[]) => writeRows(o, ctx, a, (text) => csv.write(text)));
+    ctx.stderr(`wrote ${what} to ${o.out} (no sidecar: not a regular file)\n`);
+    return;
+  }
   const meta = `${o.out}.meta.json`;
   await writeFilesAtomic([o.out, meta], async ([csv, side]: AtomicFile[]) => {
     await writeRows(o, ctx, a, (text) => csv.write(text));
     side.write(`${JSON.stringify(sidecar(o, a), null, 2)}\n`);
     await checkInterrupt(ctx, true);
   });
-  ctx.stderr(`wrote ${o.nSamples} rows × ${o.nFeatures} feature${o.nFeatures === 1 ? '' : 's'} and ${o.nTargets} target${o.nTargets === 1 ? '' : 's'} to ${o.out} (true coefficients in ${meta})\n`);
+  ctx.stderr(`wrote ${what} to ${o.out} (true coefficients in ${meta})\n`);
 }

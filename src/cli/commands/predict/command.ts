@@ -2,6 +2,7 @@
 
 import { Command } from 'commander';
 import type { CliContext } from '../../context.js';
+import { pathName } from '../../options.js';
 import type { PredictOptions } from './options.js';
 
 const EXAMPLES = `
@@ -17,7 +18,7 @@ export function predictCommand(ctx: CliContext): Command {
     .description('predict with a model saved by `autograd train --save`')
     .requiredOption('--model <model.json>', 'model file written by `autograd train --save`')
     .requiredOption('--data <file>', "CSV with the model's feature columns")
-    .option('--out <file>', 'write the predictions here, atomically (default: stdout)')
+    .option('--out <file>', 'write the predictions here, atomically (default: stdout)', pathName)
     .addHelpText('after', EXAMPLES)
     .action(async (o: PredictOptions) => {
       const { predictAction } = await import('./run.js');

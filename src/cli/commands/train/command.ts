@@ -8,8 +8,11 @@ import { fileURLToPath } from 'node:url';
 import { UsageError } from '../../../errors.js';
 import type { CliContext } from '../../context.js';
 import { resolvePath } from '../../io.js';
-import { columnList, dtype, nonNegativeInteger, nonNegativeNumber, openFraction, positiveInteger, positiveNumber } from '../../options.js';
+import { columnList, dtype, integerInRange, nonNegativeInteger, nonNegativeNumber, openFraction, pathName, positiveInteger } from '../../options.js';
 import type { TrainOptions } from './options.js';
+
+/** The most epochs a run takes: each keeps its losses, so that `--epochs 1e12` is refused rather than running until memory ends. */
+export const MAX_EPOCHS = 10_000_000;
 
 /**
  * The tutorial dataset shipped with the package: found from this file's location (the nearest ancestor
@@ -79,8 +82,8 @@ export function trainCommand(ctx: CliContext): Command {
     .addOption(new Option('--data <file>', 'CSV file, header row optional').default(tutorialDataPath(), 'data/tutorial.csv shipped with autograd'))
     .option('--target <columns>', "target column(s), by name or 0-based index (default: 'y', else y0,y1,..., else the last column)", columnList)
     .option('--features <columns>', 'feature columns, by name or 0-based index, comma-separated (default: all but the target)', columnList)
-    .option('--lr <rate>', 'learning rate', positiveNumber, 0.01)
-    .option('--epochs <n>', 'passes over the data', positiveInteger, 100)
+    .option('--lr <rate>', 'learning rate', nonNegativeNumber, 0.01)
+    .option('--epochs <n>', 'passes over the data', integerInRange(1, MAX_EPOCHS), 100)
     .option('--batch-size <n>', 'rows per optimizer step', positiveInteger, 16)
     .option('--no-shuffle', 'keep the file order instead of reshuffling every epoch')
     .option('--drop-last', 'drop the last, smaller batch of each epoch', false)
@@ -92,7 +95,7 @@ export function trainCommand(ctx: CliContext): Command {
     .option('--val-split <fraction>', 'hold out this fraction of the rows (seeded) to report a validation loss', openFraction)
     .option('--standardize', 'train on features scaled to mean 0, std 1 (the statistics are saved with the model)', false)
     .addOption(new Option('--dtype <dtype>', 'tensor precision: float32 or float64').argParser(dtype).default('float32'))
-    .option('--save <model.json>', 'write the trained model to this JSON file (atomically)')
+    .option('--save <model.json>', 'write the trained model to this JSON file (atomically)', pathName)
     .option('--json', 'print one JSON document (settings, history, metrics, weights, timings) instead of the report', false)
     .option('--quiet', 'no header or progress; only the final summary', false)
     .option('--no-chart', 'leave out the loss chart')
@@ -101,7 +104,7 @@ export function trainCommand(ctx: CliContext): Command {
     .addOption(new Option('--plot <file.svg>', 'also write the fit figure as SVG (atomically)').argParser(fileEnding('.svg')))
     .option('--stream', 'read the CSV in batches as it trains, for files larger than memory (shuffles within a 64-batch buffer)', false)
     .option('--cache', `keep the parsed data in a binary cache (in --cache-dir) and load it from there while the file and options are unchanged`, false)
-    .option('--cache-dir <dir>', 'folder of the --cache files (implies --cache; default: $XDG_CACHE_HOME/autograd or ~/.cache/autograd)')
+    .option('--cache-dir <dir>', 'folder of the --cache files (implies --cache; default: $XDG_CACHE_HOME/autograd or ~/.cache/autograd)', pathName)
     .addHelpText('after', EXAMPLES)
     .action(async (o: TrainOptions) => {
       checkCombinations(o, ctx.cwd);
