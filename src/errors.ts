@@ -104,6 +104,13 @@ export class TrainingDivergedError extends AutogradError {
   }
 }
 
+/** An expression's value or gradient is not finite (`autograd grad`; exit 1, as a diverged run). */
+export class NonFiniteResultError extends AutogradError {
+  constructor(message: string) {
+    super(message, 'diverged');
+  }
+}
+
 /** The user interrupted (Ctrl-C; exit 130). */
 export class InterruptedError extends AutogradError {
   constructor(message = 'interrupted') {

@@ -41,7 +41,7 @@ export const EXIT_TERMINATED = 143;
 export const EXIT_CODES_HELP = `
 Exit codes:
   0    success
-  1    training diverged (non-finite loss)
+  1    training diverged (non-finite loss), or grad's value or gradient is not finite
   2    bad usage: unknown flag, bad flag value, invalid combination, refused request
   65   bad data (malformed CSV, invalid model file)
   66   input missing or unreadable

@@ -6,7 +6,7 @@ import { CommanderError } from 'commander';
 import { EXPRESSION_HELP, gradCommand } from '../../src/cli/commands/grad/command.js';
 import { FUNCTION_NAMES } from '../../src/expr/evaluate.js';
 import type { CliContext } from '../../src/cli/context.js';
-import { UsageError } from '../../src/errors.js';
+import { NonFiniteResultError, UsageError } from '../../src/errors.js';
 import { ExpressionError } from '../../src/expr/errors.js';
 import type { Literal } from '../../src/expr/parser.js';
 import { readFixture } from '../helpers/fixtures.js';
@@ -42,14 +42,28 @@ function fakeContext(out: string[]): CliContext {
   };
 }
 
-/** Run `autograd grad ...args` on a fresh command; returns what it wrote to stdout. */
-async function grad(...args: string[]): Promise<string> {
+/** Run `autograd grad ...args` on a fresh command; what it wrote to stdout, and its error if any. */
+async function gradRun(...args: string[]): Promise<{ stdout: string; error: unknown }> {
   const out: string[] = [];
   const cmd = gradCommand(fakeContext(out));
   cmd.exitOverride();
   cmd.configureOutput({ writeOut: () => undefined, writeErr: () => undefined });
-  await cmd.parseAsync(args, { from: 'user' });
-  return out.join('');
+  try {
+    await cmd.parseAsync(args, { from: 'user' });
+    return { stdout: out.join(''), error: null };
+  } catch (error) {
+    return { stdout: out.join(''), error };
+  }
+}
+
+/**
+ * What `autograd grad ...args` wrote to stdout. A non-finite value or gradient is still printed as
+ * PyTorch prints it (the run then ends with exit 1: tested below); any other error rejects.
+ */
+async function grad(...args: string[]): Promise<string> {
+  const { stdout, error } = await gradRun(...args);
+  if (error !== null && !(error instanceof NonFiniteResultError)) throw error;
+  return stdout;
 }
 
 function argsOf(c: GradCase): string[] {
@@ -116,6 +130,26 @@ test('--json gives the numbers, null for NaN and for a variable without a gradie
   assert.equal(scalar.value, 200);
   assert.deepEqual(scalar.grads, { x: 40 });
   assert.deepEqual(scalar.updated, { x: Math.fround(9.6) });
+});
+
+test('an inf or nan value or gradient is printed as PyTorch prints it, then the run fails (exit 1)', async () => {
+  const log0 = await gradRun('log(x)', '--at', 'x=0');
+  assert.equal(log0.stdout, 'result = tensor(-inf, grad_fn=<LogBackward0>)\nx.grad = tensor(inf)\n');
+  assert.ok(log0.error instanceof NonFiniteResultError);
+  assert.equal(log0.error.kind, 'diverged');
+  assert.equal(log0.error.message, 'result is not finite (printed as PyTorch prints it; in --json it is null)');
+  // the value is finite, its gradient is not: sqrt'(0) = inf
+  const sqrt0 = await gradRun('sqrt(x)', '--at', 'x=0');
+  assert.match(String((sqrt0.error as Error).message), /^x\.grad is not finite/);
+  // float32 overflow of the input itself (1e300 is inf in float32, as in PyTorch)
+  const huge = await gradRun('x ** 2', '--at', 'x=1e300', '--json');
+  assert.equal(JSON.parse(huge.stdout).value, null);
+  assert.ok(huge.error instanceof NonFiniteResultError);
+  // the same value in float64 is finite: no error
+  const ok = await gradRun('x * 2', '--at', 'x=1e300', '--dtype', 'float64');
+  assert.equal(ok.error, null);
+  // --lr 0 is allowed, as in PyTorch: the update leaves x as it is
+  assert.match(await grad('2 * x ** 2', '--at', 'x=10', '--lr', '0'), /^x - 0\.0 \* x\.grad = tensor\(10\., grad_fn=<SubBackward0>\)$/m);
 });
 
 test('a variable the expression does not use has no gradient: None', async () => {

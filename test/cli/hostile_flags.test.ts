@@ -115,6 +115,15 @@ describe('edge values with a defined meaning', () => {
     assert.equal(losses.length, 3);
     assert.ok(losses.every(Number.isFinite));
   });
+  test("grad: an inf or nan is printed as PyTorch prints it on stdout, then one line on stderr and exit 1", async () => {
+    const r = await runCli(['grad', 'log(x)', '--at', 'x=0']);
+    assert.equal(r.code, 1, r.stderr);
+    assert.equal(r.stdout, 'result = tensor(-inf, grad_fn=<LogBackward0>)\nx.grad = tensor(inf)\n');
+    assert.match(r.stderr, /^autograd grad: result is not finite [^\n]*\n$/);
+    const j = await runCli(['grad', 'x ** 2', '--at', 'x=1e300', '--json']);
+    assert.equal(j.code, 1, j.stderr);
+    assert.equal((JSON.parse(j.stdout) as { value: unknown }).value, null);
+  });
   test('--batch-size 1e12 is one batch of all rows, in memory and with --stream', async () => {
     for (const extra of [[], ['--stream']]) {
       const r = await runCli(['train', '--batch-size', '1e12', '--epochs', '2', '--json', ...extra]);

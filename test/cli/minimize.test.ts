@@ -136,11 +136,22 @@ test('a non-scalar loss, a constant loss and bad options are refused', async () 
     assert.match(err.message, /^grad can be implicitly created only for scalar outputs \(the loss has shape \[2\]/);
   });
   await rejects(['20', '--at', 'w=1'], (err) => assert.ok(err instanceof UsageError));
-  for (const bad of [['--steps', '0'], ['--steps', '1.5'], ['--lr', '0'], ['--every', 'x'], ['--momentum', '-0.5']]) {
+  for (const bad of [['--steps', '0'], ['--steps', '1.5'], ['--lr', '-1'], ['--every', 'x'], ['--momentum', '-0.5']]) {
     await rejects(['w**2', '--at', 'w=1', ...bad], (err) => {
       assert.ok(err instanceof CommanderError, bad.join(' '));
       assert.equal(err.code, 'commander.invalidArgument');
     });
+  }
+});
+
+test('--lr 0 is allowed, as in PyTorch: every step leaves the variables where they started', async () => {
+  const out = JSON.parse(await minimize(['w**2 + 20', '--at', 'w=10', '--lr', '0', '--steps', '3', '--json'])) as {
+    steps: Array<{ values: { w: number }; loss: number }>;
+  };
+  assert.equal(out.steps.length, 3);
+  for (const step of out.steps) {
+    assert.equal(step.values.w, 10);
+    assert.equal(step.loss, 120);
   }
 });
 

@@ -3,13 +3,13 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
 import * as torch from '../../../index.js';
 import type { DType, NestedArray, Tensor } from '../../../index.js';
-import { AutogradError, UsageError } from '../../../errors.js';
+import { AutogradError, NonFiniteResultError, UsageError } from '../../../errors.js';
 import { CompiledExpression, type Value } from '../../../expr/evaluate.js';
 import { ExpressionError } from '../../../expr/errors.js';
 import { parseExpression, parseLiteral, type Literal } from '../../../expr/parser.js';
 import { pyRepr } from '../../../tensor/pyfloat.js';
 import type { CliContext } from '../../context.js';
-import { positiveNumber } from '../../options.js';
+import { nonNegativeNumber } from '../../options.js';
 import { resolvePath, writeFileAtomic } from '../../io.js';
 import { make_dot } from '../../../viz/make_dot.js';
 
@@ -215,6 +215,20 @@ async function run(ctx: CliContext, source: string, options: GradOptions): Promi
     await writeGraph(ctx, options.graph, outcome.reduced?.tensor ?? outcome.result, outcome.variables);
   }
   ctx.stdout(options.json === true ? `${JSON.stringify(gradJson(source, options, outcome))}\n` : gradText(outcome, options.lr));
+  const bad = firstNonFinite(outcome);
+  if (bad !== null) throw new NonFiniteResultError(`${bad} is not finite (printed as PyTorch prints it; in --json it is null)`);
+}
+
+/** The first printed tensor holding inf or nan, by its label, or null when all are finite. */
+function firstNonFinite(outcome: Outcome): string | null {
+  const printed: Array<[string, Tensor | null]> = [['result', outcome.result]];
+  if (outcome.reduced !== null) printed.push([outcome.reduced.label, outcome.reduced.tensor]);
+  for (const [name, v] of Object.entries(outcome.variables)) printed.push([`${name}.grad`, v.grad]);
+  for (const [name, next] of outcome.updated) printed.push([`the update of ${name}`, next]);
+  for (const [label, t] of printed) {
+    if (t !== null && !t._data.every(Number.isFinite)) return label;
+  }
+  return null;
 }
 
 /** What an expression may contain, shown under both commands' --help. */
@@ -242,7 +256,7 @@ export function gradCommand(ctx: CliContext): Command {
     .addOption(
       new Option('--grad-output <values>', "the gradient to backpropagate, shaped like the result: '[1,0.5]'").argParser(parseGradOutput),
     )
-    .addOption(new Option('--lr <rate>', "also print one update x - lr * x.grad (the tutorial's first cell)").argParser(positiveNumber))
+    .addOption(new Option('--lr <rate>', "also print one update x - lr * x.grad (the tutorial's first cell)").argParser(nonNegativeNumber))
     .option('--json', 'print one JSON object instead of text')
     .addOption(new Option('--graph <file>', "also write the backward graph, as torchviz's make_dot draws it (.svg or .dot)").argParser(graphFile))
     .addHelpText('after', `${EXPRESSION_HELP}\n${EXAMPLES}`)

@@ -9,7 +9,7 @@ import { parseExpression } from '../../../expr/parser.js';
 import { pyRepr } from '../../../tensor/pyfloat.js';
 import { lossChart } from '../../chart.js';
 import type { CliContext } from '../../context.js';
-import { integerAtLeast, integerInRange, nonNegativeNumber, positiveNumber } from '../../options.js';
+import { integerAtLeast, integerInRange, nonNegativeNumber } from '../../options.js';
 
 /** Every loss is kept (for --json and the chart): `--steps 1e12` is refused rather than running out of memory. */
 const MAX_STEPS = 10_000_000;
@@ -144,7 +144,7 @@ export function minimizeCommand(ctx: CliContext): Command {
     .description("gradient descent on an expression with autograd, printing each step as the tutorials' loops do")
     .argument('<expression>', "the loss, Python/PyTorch arithmetic, e.g. 'w**2 + 20'")
     .option('--at <name=value>', "a variable and its starting value: w=10 or 'w=[1,2]' (repeat for each)", parseBinding)
-    .addOption(new Option('--lr <rate>', 'learning rate').argParser(positiveNumber).default(0.01))
+    .addOption(new Option('--lr <rate>', 'learning rate (0 leaves the variables as they are)').argParser(nonNegativeNumber).default(0.01))
     .addOption(new Option('--steps <n>', 'number of steps').argParser(integerInRange(1, MAX_STEPS)).default(100))
     .addOption(new Option('--every <k>', 'print every k-th step (and the first and last)').argParser(integerAtLeast(1)).default(1))
     .addOption(new Option('--momentum <m>', 'SGD momentum; 0 is the plain w - lr * w.grad').argParser(nonNegativeNumber).default(0))
