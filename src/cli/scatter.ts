@@ -2,6 +2,7 @@
 // character), with the learned line drawn through it. A pure function from numbers to text.
 
 import { PLAIN, type Palette } from './palette.js';
+import { escapeText } from '../quote.js';
 
 export interface ScatterOptions {
   /** Characters across the plot area (default 60). */
@@ -36,7 +37,8 @@ export function scatterPlot(x: ArrayLike<number>, y: ArrayLike<number>, line: { 
   const xName = o.xName ?? 'x';
   const yName = o.yName ?? 'y';
   const paint = o.palette ?? PLAIN;
-  const title = `${yName} against ${xName}: the data (dots) and the learned line ${yName} = ${line.slope.toPrecision(4)}·${xName} + ${line.intercept.toPrecision(4)}`;
+  const [xShown, yShown] = [escapeText(xName), escapeText(yName)];
+  const title = `${yShown} against ${xShown}: the data (dots) and the learned line ${yShown} = ${line.slope.toPrecision(4)}·${xShown} + ${line.intercept.toPrecision(4)}`;
   const idx: number[] = [];
   for (let i = 0; i < x.length; i++) if (Number.isFinite(x[i]) && Number.isFinite(y[i])) idx.push(i);
   if (idx.length === 0 || !Number.isFinite(line.slope) || !Number.isFinite(line.intercept)) return `${title}\n(not drawn: no finite points)\n`;
@@ -88,6 +90,6 @@ export function scatterPlot(x: ArrayLike<number>, y: ArrayLike<number>, line: { 
   const lo = xmin.toPrecision(4);
   const hi = xmax.toPrecision(4);
   rows.push(`${' '.repeat(10)} └${'─'.repeat(W)}`);
-  rows.push(`${' '.repeat(12)}${lo}${' '.repeat(Math.max(1, W - lo.length - hi.length))}${hi}  ${xName}`);
+  rows.push(`${' '.repeat(12)}${lo}${' '.repeat(Math.max(1, W - lo.length - hi.length))}${hi}  ${xShown}`);
   return `${title}\n${rows.join('\n')}\n`;
 }

@@ -73,6 +73,23 @@ function selectedTwice(file: string, columns: readonly string[], features: numbe
   return null;
 }
 
+/**
+ * Two selected columns with one name, as an error (a model maps its columns by name, so predict and eval
+ * could not tell them apart); null when every selected name is unique. Linear in the number of columns.
+ */
+function sameName(file: string, columns: readonly string[], selected: readonly number[]): DataError | null {
+  const seen = new Map<string, number>();
+  for (const c of selected) {
+    const before = seen.get(columns[c]);
+    if (before !== undefined) {
+      const [a, b] = before < c ? [before, c] : [c, before];
+      return new DataError(`${file}:1: columns ${a + 1} and ${b + 1} are both named ${showValue(columns[c])} (a model names its columns uniquely): rename one`, { file, line: 1 });
+    }
+    seen.set(columns[c], c);
+  }
+  return null;
+}
+
 export function selectColumns(file: string, columns: string[], options: CsvOptions): Selection {
   const names = indexNames(columns);
   const t = options.target;
@@ -86,6 +103,8 @@ export function selectColumns(file: string, columns: string[], options: CsvOptio
   }
   const twice = selectedTwice(file, columns, features, targets);
   if (twice !== null) throw twice;
+  const clash = sameName(file, columns, [...features, ...targets]);
+  if (clash !== null) throw clash;
   return { columns, features, targets };
 }
 

@@ -208,9 +208,10 @@ describe('errors name the file, line, column (index and header name) and value',
     assert.equal((await failure(f, { target: -1 })).error, `${f}: no target column at index -1 (columns: a, b)`);
   });
 
-  test('duplicate names are an error only when they make a selection ambiguous', async () => {
+  test('duplicate names are an error when both columns are selected, or when a name selects neither', async () => {
     const f = csv('dup.csv', 'a,a,y\n1,2,3\n');
-    assert.deepEqual((await table(f)).featureNames, ['a', 'a']);
+    assert.equal((await failure(f)).error, `${f}:1: columns 1 and 2 are both named 'a' (a model names its columns uniquely): rename one`);
+    assert.deepEqual((await table(f, { features: [1] })).featureNames, ['a']);
     assert.equal((await failure(f, { features: ['a'] })).error, `${f}: feature column name 'a' is ambiguous: columns 1 and 2 are both named 'a'`);
     const g = csv('dupy.csv', 'y,x,y\n1,2,3\n');
     assert.equal((await failure(g)).error, `${g}: target column name 'y' is ambiguous: columns 1 and 3 are both named 'y'`);

@@ -3,6 +3,7 @@
 import { lossChart } from '../../chart.js';
 import { thousands } from '../../format_values.js';
 import { PLAIN, type Palette } from '../../palette.js';
+import { escapeText } from '../../../quote.js';
 import type { LinearParams, TrainHeader, TrainResult } from './common.js';
 import { unstandardize } from './common.js';
 
@@ -54,8 +55,11 @@ export function fmt(x: number | null | undefined): string {
   return a !== 0 && (a < 1e-3 || a >= 1e7) ? x.toExponential(4) : x.toFixed(4);
 }
 
+/** A column name as the terminal shows it: control characters escaped, cut to about 80 characters. */
+const show = (name: string): string => escapeText(name);
+
 function names(list: string[], what: string): string {
-  const shown = list.length <= 8 ? list.join(', ') : `${list.slice(0, 3).join(', ')}, ..., ${list[list.length - 1]}`;
+  const shown = list.length <= 8 ? list.map(show).join(', ') : `${list.slice(0, 3).map(show).join(', ')}, ..., ${show(list[list.length - 1])}`;
   return list.length === 1 ? `${what} ${shown}` : `${list.length} ${what}s (${shown})`;
 }
 
@@ -69,7 +73,7 @@ export function headerText(h: TrainHeader, file: string): string {
   const s = h.settings;
   const flags = [s.shuffle === true ? 'shuffled' : 'not shuffled', s.drop_last === true ? 'drop_last' : '', `seed ${s.seed}`, String(s.dtype), s.standardize === true ? 'standardized features' : '', s.stream === true ? 'streamed' : ''];
   return [
-    `data       ${file}: ${rowsText(h.data)}, ${names(h.data.features, 'feature')}, ${names(h.data.targets, 'target')}`,
+    `data       ${show(file)}: ${rowsText(h.data)}, ${names(h.data.features, 'feature')}, ${names(h.data.targets, 'target')}`,
     `model      ${h.model}`,
     `loss       ${h.loss}`,
     `optimizer  ${h.optimizer}`,
@@ -86,13 +90,13 @@ function parameterRows(s: TrainSummary): string[][] {
   const rows: string[][] = [];
   s.weights.weight.forEach((row, k) => {
     row.forEach((w, j) => {
-      const name = `weight ${s.data.features[j]}${multi ? ` → ${s.data.targets[k]}` : ''}`;
+      const name = `weight ${show(s.data.features[j])}${multi ? ` → ${show(s.data.targets[k])}` : ''}`;
       rows.push([name, fmt(w), ...(s.truth ? [fmt(s.truth.coef[k]?.[j])] : []), ...(s.least_squares ? [fmt(s.least_squares.weight[k][j])] : [])]);
     });
   });
   if (rows.length > MAX_WEIGHT_ROWS) rows.splice(MAX_WEIGHT_ROWS, rows.length - MAX_WEIGHT_ROWS, [`... ${rows.length - MAX_WEIGHT_ROWS} more (see --json)`]);
   s.weights.bias.forEach((b, k) => {
-    rows.push([`bias${multi ? ` ${s.data.targets[k]}` : ''}`, fmt(b), ...(s.truth ? [fmt(s.truth.bias)] : []), ...(s.least_squares ? [fmt(s.least_squares.bias[k])] : [])]);
+    rows.push([`bias${multi ? ` ${show(s.data.targets[k])}` : ''}`, fmt(b), ...(s.truth ? [fmt(s.truth.bias)] : []), ...(s.least_squares ? [fmt(s.least_squares.bias[k])] : [])]);
   });
   rows.push(['loss (MSE)', fmt(s.final.train_loss), ...(s.truth ? [''] : []), ...(s.least_squares ? [fmt(s.final.least_squares_loss)] : [])]);
   return rows;
