@@ -6,7 +6,7 @@ import { broadcastShapes, numel, sameShape } from '../../tensor/shape.js';
 import { Tensor } from '../../tensor/tensor.js';
 import { attach, shouldRecord } from '../../tensor/autograd/engine.js';
 import { gradMap2, map1, map2, type Fn2, type GradFn2 } from '../../tensor/kernels.js';
-import { numberAlgebra, type UnarySpec } from './unary.js';
+import { float32Algebra, numberAlgebra, type UnarySpec } from './unary.js';
 
 /** A gradient that is the upstream gradient itself (no copy is made). */
 const PASS: GradFn2 = (g) => g;
@@ -100,13 +100,14 @@ export function applyUnary(spec: UnarySpec, x: Tensor): Tensor {
   const result = new Tensor(out, x.shape);
   if (!shouldRecord(x)) return result;
   const df = spec.df;
+  const algebra = x.dtype === 'float32' ? float32Algebra : numberAlgebra;
   return attach(
     result,
     spec.name,
     [x],
     (g) => {
       const gx = allocStorage(x.dtype, g.length);
-      for (let i = 0; i < gx.length; i++) gx[i] = df(numberAlgebra, g[i], X[i], out[i]);
+      for (let i = 0; i < gx.length; i++) gx[i] = df(algebra, g[i], X[i], out[i]);
       return [gx];
     },
     spec.saves === 'output' ? [result] : spec.saves === 'none' ? [] : [x],

@@ -3,6 +3,7 @@
 // tensors (recording a graph, for higher-order gradients) as PyTorch's derivatives.yaml does.
 
 import type { Fn1 } from '../../tensor/kernels.js';
+import { expf, rsqrtf, sigmoidf } from '../../tensor/sleef.js';
 
 /** The arithmetic a derivative formula is written in; numbers mix with values as constants. */
 export interface Algebra<T> {
@@ -60,20 +61,43 @@ export const numberAlgebra: Algebra<number> = {
   keepWherePositive: (a, by) => (by <= 0 ? 0 : a),
 };
 
+const fr = Math.fround;
+
+/**
+ * The same for float32 tensors: every step rounded to float32 (numbers meeting float32 values are
+ * float32 constants), as PyTorch evaluates derivatives.yaml's formulas on float32 tensors.
+ */
+export const float32Algebra: Algebra<number> = {
+  add: (a, b) => fr(fr(a) + fr(b)),
+  sub: (a, b) => fr(fr(a) - fr(b)),
+  mul: (a, b) => fr(fr(a) * fr(b)),
+  div: (a, b) => fr(fr(a) / fr(b)),
+  neg: (a) => -a,
+  sqrt: (a) => fr(Math.sqrt(a)),
+  sin: (a) => fr(Math.sin(a)),
+  cos: (a) => fr(Math.cos(a)),
+  sinh: (a) => fr(Math.sinh(a)),
+  cosh: (a) => fr(Math.cosh(a)),
+  sgn: numberAlgebra.sgn,
+  zerosLike: numberAlgebra.zerosLike,
+  keepWherePositive: numberAlgebra.keepWherePositive,
+};
+
 const unary = (name: string, f: Fn1, df: Derivative, domain?: UnarySpec['domain']): UnarySpec => ({ name, f, df, domain });
 /** The derivative is written in the result (exp: grad * result): PyTorch saves the output. */
 const fromOutput = (spec: UnarySpec): UnarySpec => ({ ...spec, saves: 'output' });
 
 export const unaryOps = {
   neg: { ...unary('NegBackward0', (x) => -x, (k, g) => k.neg(g)), saves: 'none' },
-  exp: fromOutput(unary('ExpBackward0', Math.exp, (k, g, _x, y) => k.mul(g, y))),
+  // NOTE: float32 exp, sigmoid and rsqrt are PyTorch's own (SLEEF's expf; 1 / sqrt in two roundings): see tensor/sleef.ts
+  exp: { ...fromOutput(unary('ExpBackward0', Math.exp, (k, g, _x, y) => k.mul(g, y))), f32: expf },
   log: unary('LogBackward0', Math.log, (k, g, x) => k.div(g, x), 'positive'),
   log2: unary('Log2Backward0', Math.log2, (k, g, x) => k.div(g, k.mul(x, Math.LN2)), 'positive'),
   log10: unary('Log10Backward0', Math.log10, (k, g, x) => k.div(g, k.mul(x, Math.LN10)), 'positive'),
   sqrt: fromOutput(unary('SqrtBackward0', Math.sqrt, (k, g, _x, y) => k.div(g, k.mul(2, y)), 'positive')),
   // d|x|/dx = sgn(x), with sgn(0) = 0
   abs: unary('AbsBackward0', Math.abs, (k, g, x) => k.mul(g, k.sgn(x)), 'awayFromZero'),
-  sigmoid: fromOutput(unary('SigmoidBackward0', (x) => 1 / (1 + Math.exp(-x)), (k, g, _x, y) => k.mul(k.mul(g, k.sub(1, y)), y))),
+  sigmoid: { ...fromOutput(unary('SigmoidBackward0', (x) => 1 / (1 + Math.exp(-x)), (k, g, _x, y) => k.mul(k.mul(g, k.sub(1, y)), y))), f32: sigmoidf },
   tanh: fromOutput(unary('TanhBackward0', Math.tanh, (k, g, _x, y) => k.mul(g, k.sub(1, k.mul(y, y))))),
   // NOTE: relu keeps NaN (x <= 0 is false for NaN) and -0 (PyTorch's clamp_min), and its gradient is 0
   // where the output is <= 0.
@@ -93,7 +117,7 @@ export const unaryOps = {
   log1p: { ...unary('Log1PBackward0', Math.log1p, (k, g, x) => k.div(g, k.add(x, 1)), 'positive'), f32: (x) => (x > 1e38 ? Infinity : Math.log1p(x)) },
   exp2: fromOutput(unary('Exp2Backward0', (x) => 2 ** x, (k, g, _x, y) => k.mul(k.mul(g, y), Math.LN2))),
   // d x^(-1/2) = -1/2 · x^(-3/2) = -0.5 · y³
-  rsqrt: fromOutput(unary('RsqrtBackward0', (x) => 1 / Math.sqrt(x), (k, g, _x, y) => k.mul(k.mul(-0.5, g), k.mul(k.mul(y, y), y)), 'positive')),
+  rsqrt: { ...fromOutput(unary('RsqrtBackward0', (x) => 1 / Math.sqrt(x), (k, g, _x, y) => k.mul(k.mul(-0.5, g), k.mul(k.mul(y, y), y)), 'positive')), f32: rsqrtf },
   // PyTorch 1.13: sign(nan) = 0, sign(-0) = 0
   sign: { ...unary('SignBackward0', (x) => (x > 0 ? 1 : x < 0 ? -1 : 0), (k, g) => k.zerosLike(g), 'awayFromZero'), saves: 'none' },
 } satisfies Record<string, UnarySpec>;
