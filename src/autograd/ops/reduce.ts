@@ -4,8 +4,9 @@ import { RuntimeError } from '../../errors.js';
 import { allocStorage } from '../../tensor/dtype.js';
 import { normalizeDims, numel, type Shape } from '../../tensor/shape.js';
 import { Tensor } from '../../tensor/tensor.js';
-import { attach, shouldRecord, sumTo } from '../../tensor/autograd/engine.js';
+import { attach, shouldRecord } from '../../tensor/autograd/engine.js';
 import { expandTo } from '../../tensor/kernels.js';
+import { cascadeSum } from '../../tensor/cascade_sum.js';
 
 export type DimArg = number | readonly number[] | null | undefined;
 
@@ -27,7 +28,9 @@ function reducedShapes(shape: Shape, dim: DimArg, keepdim: boolean): Reduced {
 
 function reduceSum(x: Tensor, dim: DimArg, keepdim: boolean, mean: boolean): Tensor {
   const { keptShape, outShape, count } = reducedShapes(x.shape, dim, keepdim);
-  const out = sumTo(x._data, x.shape, keptShape);
+  // PyTorch's own summation order (float32 in float32): tensor/cascade_sum.ts
+  const out = allocStorage(x.dtype, numel(keptShape));
+  out.set(cascadeSum(x._data, x.shape, keptShape.map((k, i) => k !== x.shape[i]), x.dtype === 'float32'));
   if (mean) for (let i = 0; i < out.length; i++) out[i] = out[i] / count;
   const result = new Tensor(out, outShape);
   if (!shouldRecord(x)) return result;

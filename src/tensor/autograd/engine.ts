@@ -2,10 +2,10 @@
 // Everything ops share lives here once: requires_grad propagation, grad mode, broadcasting
 // reduction of gradients, dtype casts, leaf-only accumulation, freeing saved values.
 
+import { cascadeSum } from '../cascade_sum.js';
 import { RuntimeError } from '../../errors.js';
 import { allocStorage, convertStorage, scalarTypeName, type Storage } from '../dtype.js';
 import { numel, sameShape, shapeStr, type Shape } from '../shape.js';
-import { walk2 } from '../kernels.js';
 import { is_grad_enabled } from './grad_mode.js';
 import { AccumulateGrad, Node, type BackwardFn, type Edge, type GraphTensor, type SavedRef } from './node.js';
 
@@ -51,14 +51,16 @@ export function attach<T extends GraphTensor>(
   return out;
 }
 
-/** Sum a gradient of shape `from` down to the broadcast-compatible shape `to` (accumulating in float64). */
+/**
+ * Sum a gradient of shape `from` down to the broadcast-compatible shape `to` (PyTorch's sum_to: the
+ * leading dimensions, and those where `to` has size 1), in PyTorch's summation order (cascade_sum.ts).
+ */
 export function sumTo(grad: Storage, from: Shape, to: Shape): Storage {
-  const acc = new Float64Array(numel(to));
-  walk2(from, from, to, grad.length, (i, _i, j) => {
-    acc[j] += grad[i];
-  });
-  const out = allocStorage(grad instanceof Float64Array ? 'float64' : 'float32', acc.length);
-  out.set(acc);
+  const lead = from.length - to.length;
+  const reduced = from.map((s, d) => d < lead || (to[d - lead] === 1 && s !== 1));
+  const float32 = !(grad instanceof Float64Array);
+  const out = allocStorage(float32 ? 'float32' : 'float64', numel(to));
+  out.set(cascadeSum(grad, from, reduced, float32));
   return out;
 }
 
