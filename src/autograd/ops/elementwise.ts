@@ -97,6 +97,11 @@ export function applyBinary(spec: BinarySpec, a: Tensor, b: Tensor): Tensor {
 export function applyUnary(spec: UnarySpec, x: Tensor): Tensor {
   const X = x._data;
   const out = map1(x.dtype === 'float32' && spec.f32 !== undefined ? spec.f32 : spec.f, X, allocStorage(x.dtype, X.length));
+  if (x.dtype === 'float32' && spec.f32Vector !== undefined) spec.f32Vector(X, out);
+  if (x.dtype === 'float32' && spec.f32Tail !== undefined) {
+    // PyTorch's vectorised loop takes 16 elements at a time and leaves the rest to its scalar function
+    for (let i = X.length - (X.length % 16); i < X.length; i++) out[i] = spec.f32Tail(X[i]);
+  }
   const result = new Tensor(out, x.shape);
   if (!shouldRecord(x)) return result;
   const df = spec.df;

@@ -3,7 +3,7 @@
 // tensors (recording a graph, for higher-order gradients) as PyTorch's derivatives.yaml does.
 
 import type { Fn1 } from '../../tensor/kernels.js';
-import { expf, rsqrtf, sigmoidf } from '../../tensor/sleef.js';
+import { coshf, coshTailf, cosf, cosVector, expf, expm1f, logf, rsqrtf, sigmoidf, sigmoidTailf, sinf, sinhf, sinVector, tanhf } from '../../tensor/sleef.js';
 
 /** The arithmetic a derivative formula is written in; numbers mix with values as constants. */
 export interface Algebra<T> {
@@ -42,6 +42,13 @@ export interface UnarySpec {
   saves?: 'input' | 'output' | 'none';
   /** The float32 kernel where PyTorch's (SLEEF's) differs from the correctly rounded value. */
   f32?: Fn1;
+  /**
+   * PyTorch's scalar function for the last n mod 16 elements of a float32 tensor, for the ops whose CPU
+   * kernel is a vectorised loop with a scalar tail (cpu_kernel_vec); the others (vml) are `f32` throughout.
+   */
+  f32Tail?: Fn1;
+  /** The float32 kernel over a whole array, where PyTorch's result for one element depends on its vector's other lanes. */
+  f32Vector?: (x: ArrayLike<number>, out: { [i: number]: number }) => void;
 }
 
 /** Algebra over plain numbers: how the engine runs a formula elementwise today. */
@@ -74,10 +81,10 @@ export const float32Algebra: Algebra<number> = {
   div: (a, b) => fr(fr(a) / fr(b)),
   neg: (a) => -a,
   sqrt: (a) => fr(Math.sqrt(a)),
-  sin: (a) => fr(Math.sin(a)),
-  cos: (a) => fr(Math.cos(a)),
-  sinh: (a) => fr(Math.sinh(a)),
-  cosh: (a) => fr(Math.cosh(a)),
+  sin: (a) => sinf(a),
+  cos: (a) => cosf(a),
+  sinh: sinhf,
+  cosh: coshf,
   sgn: numberAlgebra.sgn,
   zerosLike: numberAlgebra.zerosLike,
   keepWherePositive: numberAlgebra.keepWherePositive,
@@ -89,30 +96,31 @@ const fromOutput = (spec: UnarySpec): UnarySpec => ({ ...spec, saves: 'output' }
 
 export const unaryOps = {
   neg: { ...unary('NegBackward0', (x) => -x, (k, g) => k.neg(g)), saves: 'none' },
-  // NOTE: float32 exp, sigmoid and rsqrt are PyTorch's own (SLEEF's expf; 1 / sqrt in two roundings): see tensor/sleef.ts
+  // NOTE: float32 exp, log, sin, cos, tanh, sinh, cosh, expm1, sigmoid and rsqrt are PyTorch's own (SLEEF 3.5's AVX2
+  // kernels; 1 / sqrt in two roundings; a scalar tail where PyTorch's loop has one): see tensor/sleef.ts
   exp: { ...fromOutput(unary('ExpBackward0', Math.exp, (k, g, _x, y) => k.mul(g, y))), f32: expf },
-  log: unary('LogBackward0', Math.log, (k, g, x) => k.div(g, x), 'positive'),
+  log: { ...unary('LogBackward0', Math.log, (k, g, x) => k.div(g, x), 'positive'), f32: logf },
   log2: unary('Log2Backward0', Math.log2, (k, g, x) => k.div(g, k.mul(x, Math.LN2)), 'positive'),
   log10: unary('Log10Backward0', Math.log10, (k, g, x) => k.div(g, k.mul(x, Math.LN10)), 'positive'),
   sqrt: fromOutput(unary('SqrtBackward0', Math.sqrt, (k, g, _x, y) => k.div(g, k.mul(2, y)), 'positive')),
   // d|x|/dx = sgn(x), with sgn(0) = 0
   abs: unary('AbsBackward0', Math.abs, (k, g, x) => k.mul(g, k.sgn(x)), 'awayFromZero'),
-  sigmoid: { ...fromOutput(unary('SigmoidBackward0', (x) => 1 / (1 + Math.exp(-x)), (k, g, _x, y) => k.mul(k.mul(g, k.sub(1, y)), y))), f32: sigmoidf },
-  tanh: fromOutput(unary('TanhBackward0', Math.tanh, (k, g, _x, y) => k.mul(g, k.sub(1, k.mul(y, y))))),
+  sigmoid: { ...fromOutput(unary('SigmoidBackward0', (x) => 1 / (1 + Math.exp(-x)), (k, g, _x, y) => k.mul(k.mul(g, k.sub(1, y)), y))), f32: sigmoidf, f32Tail: sigmoidTailf },
+  tanh: { ...fromOutput(unary('TanhBackward0', Math.tanh, (k, g, _x, y) => k.mul(g, k.sub(1, k.mul(y, y))))), f32: tanhf },
   // NOTE: relu keeps NaN (x <= 0 is false for NaN) and -0 (PyTorch's clamp_min), and its gradient is 0
   // where the output is <= 0.
   relu: fromOutput(unary('ReluBackward0', (x) => (x < 0 ? 0 : x), (k, g, _x, y) => k.keepWherePositive(g, y), 'awayFromZero')),
   reciprocal: fromOutput(unary('ReciprocalBackward0', (x) => 1 / x, (k, g, _x, y) => k.mul(k.neg(g), k.mul(y, y)), 'positive')),
-  sin: unary('SinBackward0', Math.sin, (k, g, x) => k.mul(g, k.cos(x))),
-  cos: unary('CosBackward0', Math.cos, (k, g, x) => k.mul(g, k.neg(k.sin(x)))),
+  sin: { ...unary('SinBackward0', Math.sin, (k, g, x) => k.mul(g, k.cos(x))), f32: sinf, f32Vector: sinVector },
+  cos: { ...unary('CosBackward0', Math.cos, (k, g, x) => k.mul(g, k.neg(k.sin(x)))), f32: cosf, f32Vector: cosVector },
   tan: fromOutput(unary('TanBackward0', Math.tan, (k, g, _x, y) => k.mul(g, k.add(1, k.mul(y, y))))),
   // d asin = 1/sqrt(1 - x²), d acos = its negation: PyTorch's (-x*x + 1).rsqrt()
   asin: unary('AsinBackward0', Math.asin, (k, g, x) => k.mul(g, k.div(1, k.sqrt(k.add(k.neg(k.mul(x, x)), 1)))), 'open unit interval'),
   acos: unary('AcosBackward0', Math.acos, (k, g, x) => k.mul(g, k.neg(k.div(1, k.sqrt(k.add(k.neg(k.mul(x, x)), 1))))), 'open unit interval'),
   atan: unary('AtanBackward0', Math.atan, (k, g, x) => k.div(g, k.add(k.mul(x, x), 1))),
-  sinh: unary('SinhBackward0', Math.sinh, (k, g, x) => k.mul(g, k.cosh(x))),
-  cosh: unary('CoshBackward0', Math.cosh, (k, g, x) => k.mul(g, k.sinh(x))),
-  expm1: fromOutput(unary('Expm1Backward0', Math.expm1, (k, g, _x, y) => k.mul(g, k.add(y, 1)))),
+  sinh: { ...unary('SinhBackward0', Math.sinh, (k, g, x) => k.mul(g, k.cosh(x))), f32: sinhf, f32Tail: (x) => Math.fround(Math.sinh(x)) },
+  cosh: { ...unary('CoshBackward0', Math.cosh, (k, g, x) => k.mul(g, k.sinh(x))), f32: coshf, f32Tail: coshTailf },
+  expm1: { ...fromOutput(unary('Expm1Backward0', Math.expm1, (k, g, _x, y) => k.mul(g, k.add(y, 1)))), f32: expm1f },
   // NOTE: SLEEF's float32 log1p, which PyTorch uses, returns inf for inputs above 1e38
   log1p: { ...unary('Log1PBackward0', Math.log1p, (k, g, x) => k.div(g, k.add(x, 1)), 'positive'), f32: (x) => (x > 1e38 ? Infinity : Math.log1p(x)) },
   exp2: fromOutput(unary('Exp2Backward0', (x) => 2 ** x, (k, g, _x, y) => k.mul(k.mul(g, y), Math.LN2))),
