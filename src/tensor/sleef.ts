@@ -34,6 +34,26 @@ export function fmaf(a: number, b: number, c: number): number {
   return fr(s);
 }
 
+/**
+ * a·b + c in float64 with one rounding (Dekker's exact product, then a compensated sum): the fused
+ * multiply-add that PyTorch's compiler makes of `a + b * c` in its scalar loops.
+ */
+export function fma(a: number, b: number, c: number): number {
+  const p = a * b;
+  if (!Number.isFinite(p) || !Number.isFinite(c)) return p + c;
+  const ca = 134217729 * a;
+  const ah = ca - (ca - a);
+  const al = a - ah;
+  const cb = 134217729 * b;
+  const bh = cb - (cb - b);
+  const bl = b - bh;
+  const e = ah * bh - p + ah * bl + al * bh + al * bl;
+  const s = p + c;
+  const v = s - p;
+  const t = p - (s - v) + (c - v);
+  return s + (t + e);
+}
+
 /** Round half to even, as the CPU's cvtps2dq does under the default rounding mode. */
 export function rintf(x: number): number {
   const r = Math.round(x);
