@@ -1,11 +1,12 @@
 // Tensor creation: tensor(), zeros/ones/full/eye/arange/linspace, random factories, *_like.
 
-import { ArgumentTypeError, RuntimeError, ValueError } from '../errors.js';
+import { ArgumentTypeError, RuntimeError } from '../errors.js';
 import { default_generator, type Generator } from '../random/generator.js';
 import type { RandomSource } from '../random/source.js';
 import { allocStorage, checkDtype, get_default_dtype, type DType, type Storage } from './dtype.js';
 import { numel } from './shape.js';
 import { fma, fmaf } from './sleef.js';
+import { inferShape, flatten } from './nested.js';
 import { Tensor, type NestedArray } from './tensor.js';
 
 export interface TensorOptions {
@@ -44,33 +45,6 @@ function dtypeFrom(options: TensorOptions): DType {
   const dtype = options.dtype ?? get_default_dtype();
   checkDtype(dtype);
   return dtype;
-}
-
-function inferShape(value: NestedArray): number[] {
-  const shape: number[] = [];
-  let v: NestedArray = value;
-  while (Array.isArray(v)) {
-    shape.push(v.length);
-    if (v.length === 0) break;
-    v = v[0];
-  }
-  return shape;
-}
-
-function flatten(value: NestedArray, shape: readonly number[], out: Storage): void {
-  let k = 0;
-  const walk = (v: NestedArray, dim: number): void => {
-    if (dim === shape.length) {
-      if (typeof v !== 'number') throw new ValueError(`expected a number at depth ${dim}, got ${Array.isArray(v) ? 'a list' : typeof v}`);
-      out[k++] = v;
-      return;
-    }
-    if (!Array.isArray(v) || v.length !== shape[dim]) {
-      throw new ValueError(`expected sequence of length ${shape[dim]} at dim ${dim} (got ${Array.isArray(v) ? v.length : typeof v})`);
-    }
-    for (const item of v) walk(item, dim + 1);
-  };
-  walk(value, 0);
 }
 
 /** `torch.tensor(value, {dtype, requires_grad})` from a number, nested arrays or a typed array (copied). */

@@ -6,14 +6,34 @@ import { ArgumentTypeError, RuntimeError, ValueError } from '../errors.js';
 import { runBackward, checkGradShape, gradEdge } from './autograd/engine.js';
 import { is_grad_enabled } from './autograd/grad_mode.js';
 import { AccumulateGrad, Node, type GraphTensor, type VersionCounter } from './autograd/node.js';
-import { allocStorage, dtypeOf, type DType, type Storage } from './dtype.js';
+import { allocStorage, dtypeOf, get_default_dtype, type DType, type Storage } from './dtype.js';
 import { formatTensor } from './format.js';
 import { numel, shapeStr, type Shape } from './shape.js';
 
-export type NestedArray = number | NestedArray[];
+import { flatten, inferShape, type NestedArray } from './nested.js';
+
+export type { NestedArray };
 
 export interface BackwardOptions {
   retain_graph?: boolean;
+}
+
+/** The storage and shape of `new Tensor(data)` / `new Tensor(...sizes)`, as torch.Tensor's legacy constructor makes them. */
+function legacyData(data: NestedArray, rest: readonly unknown[]): [Storage, number[]] {
+  const dtype = get_default_dtype();
+  if (typeof data === 'number' || rest.some((r) => r !== undefined)) {
+    const sizes = [data, ...rest].filter((r) => r !== undefined);
+    if (!sizes.every((s) => typeof s === 'number' && Number.isInteger(s) && s >= 0)) {
+      throw new ArgumentTypeError(`new(): argument 'size' must be tuple of ints, but found element of type ${typeof sizes.find((s) => typeof s !== 'number')}`);
+    }
+    const shape = sizes as number[];
+    return [allocStorage(dtype, numel(shape)), shape];
+  }
+  if (!Array.isArray(data)) throw new ArgumentTypeError(`new(): invalid data type '${typeof data}'`);
+  const shape = inferShape(data);
+  const out = allocStorage(dtype, numel(shape));
+  flatten(data, shape, out);
+  return [out, shape];
 }
 
 export class Tensor implements GraphTensor {
@@ -37,7 +57,18 @@ export class Tensor implements GraphTensor {
   private accumulator: AccumulateGrad<Tensor> | null = null;
   private retainsGradFlag = false;
 
-  constructor(data: Storage, shape: readonly number[], version?: VersionCounter) {
+  constructor(data: Storage, shape: readonly number[], version?: VersionCounter);
+  /** PyTorch's legacy constructor: `new torch.Tensor([[1, 2]])` (data, default dtype) or `new torch.Tensor(2, 3)` (zeros of that size). */
+  constructor(data: NestedArray | readonly number[], ...sizes: number[]);
+  constructor(data: Storage | NestedArray | readonly number[], shapeOrSize?: readonly number[] | number, versionOrSize?: VersionCounter | number, ...sizes: number[]) {
+    let shape: readonly number[];
+    if (!ArrayBuffer.isView(data)) {
+      [data, shape] = legacyData(data as NestedArray, [shapeOrSize, versionOrSize, ...sizes]);
+      versionOrSize = undefined;
+    } else {
+      shape = shapeOrSize as readonly number[];
+    }
+    const version = versionOrSize as VersionCounter | undefined;
     if (data.length !== numel(shape)) {
       throw new RuntimeError(`storage of ${data.length} elements does not fit shape ${shapeStr(shape)}`);
     }
@@ -242,6 +273,15 @@ export class Tensor implements GraphTensor {
 
   [Symbol.for('nodejs.util.inspect.custom')](): string {
     return this.toString();
+  }
+
+  /**
+   * A one-element tensor used as a number (`while (y.norm() < 1000)`, `+t`, `Number(t)`) is its value, as
+   * PyTorch's `__float__`/`__bool__`; with more elements it is PyTorch's error. In a string it prints.
+   */
+  [Symbol.toPrimitive](hint: 'number' | 'string' | 'default'): number | string {
+    if (hint === 'string' || (hint === 'default' && this._data.length !== 1)) return this.toString();
+    return this.item();
   }
 
   // ---- engine plumbing (underscored: used by the engine and ops, not part of PyTorch's API) ----
