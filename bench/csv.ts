@@ -7,7 +7,7 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { loadCsv, type CsvOptions } from '../src/data/csv.js';
 import { makeRegressionArrays } from '../src/data/make_regression.js';
-import { Generator } from '../src/random/generator.js';
+import { AleaGenerator } from '../src/random/alea.js';
 
 export interface CsvBenchResult {
   mbPerSec: number;
@@ -47,7 +47,7 @@ export function formatG7(x: number): string {
 /** A W4-shaped file: header x0..x19,y and make_regression rows written as '%.7g'. */
 export function writeW4(file: string, rows: number): void {
   const F = 20;
-  const a = makeRegressionArrays({ n_samples: rows, n_features: F, n_informative: F, noise: 10, bias: 14.5 }, new Generator(4));
+  const a = makeRegressionArrays({ n_samples: rows, n_features: F, n_informative: F, noise: 10, bias: 14.5 }, new AleaGenerator(4));
   const lines = [[...Array.from({ length: F }, (_, j) => `x${j}`), 'y'].join(',')];
   for (let i = 0; i < rows; i++) {
     const row = Array.from(a.X.subarray(i * F, i * F + F), formatG7);

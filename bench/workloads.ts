@@ -90,7 +90,7 @@ function yardstick(w: Workload, d: Loaded): number {
   const b = new Float32Array(1);
   const gw = new Float64Array(d.features);
   const order = new Uint32Array(d.rows);
-  const gen = new torch.Generator(1);
+  const gen = new torch.AleaGenerator(1);
   const s = seconds(() => {
     for (let e = 0; e < w.epochs; e++) {
       for (let i = 0; i < d.rows; i++) order[i] = i;

@@ -13,16 +13,10 @@ export {
   eye,
   arange,
   linspace,
-  rand,
-  randn,
-  randint,
   zeros_like,
   ones_like,
   full_like,
-  rand_like,
-  randn_like,
   type TensorOptions,
-  type RandomOptions,
 } from './tensor/factories.js';
 export { float32, float64, float, double, get_default_dtype, set_default_dtype, type DType, type Storage } from './tensor/dtype.js';
 export { set_printoptions, get_printoptions, type PrintOptions } from './tensor/format.js';
@@ -32,7 +26,6 @@ export { no_grad, enable_grad, set_grad_enabled, is_grad_enabled } from './tenso
 export { Node } from './tensor/autograd/node.js';
 export * as autograd from './autograd/api.js';
 export * as viz from './viz/index.js';
-export { Generator, manual_seed, initial_seed, default_generator } from './random/generator.js';
 export * from './errors.js';
 export * as nn from './nn/index.js';
 export * as optim from './optim/index.js';
@@ -43,4 +36,14 @@ export { fit, fitAsync, evaluateLoss, type FitOptions, type FitCallbacks, type H
 export { setWarningHandler, resetWarnings } from './warnings.js';
 export { make_regression, makeRegressionArrays, type MakeRegressionParams, type MakeRegressionOptions, type MakeRegressionArrays } from './data/make_regression.js';
 export { NumpyRandomState, createRandomSource, type RngKind } from './random/numpy.js';
+// rng (issue 14): PyTorch's CPU generator and its samplers
+export { Generator, manual_seed, initial_seed, seed, get_rng_state, set_rng_state, default_generator } from './random/generator.js';
+export * as random from './random/torch_random.js';
+export { AleaGenerator } from './random/alea.js';
+export {
+  rand, randn, rand_like, randn_like, randint, randperm, normal, normal_, uniform_, random_, bernoulli, bernoulli_, exponential_,
+  type RandomOptions, type GeneratorOption,
+} from './tensor/random.js';
+export { multinomial, type MultinomialOptions } from './tensor/multinomial.js';
+export { RandomSampler, SubsetRandomSampler, SequentialSampler, randomSplitIndices, type RandomSamplerOptions } from './data/sampler.js';
 export { lstsq, linearMSE, type LeastSquares } from './linalg/lstsq.js';

@@ -2,7 +2,7 @@
 // the polar Gaussian with its one-value cache, masked-rejection integers (specs/make_regression.md §1–§7).
 
 import { ValueError } from '../errors.js';
-import { Generator } from './generator.js';
+import { AleaGenerator } from './alea.js';
 import { maskedInterval, type RandomSource } from './source.js';
 
 const N = 624;
@@ -119,9 +119,9 @@ export class NumpyRandomState implements RandomSource {
 
 export type RngKind = 'default' | 'numpy';
 
-/** The project's default generator or numpy's RandomState, seeded with `seed`. */
+/** seedrandom's Alea stream (AleaGenerator) or numpy's RandomState, seeded with `seed`. */
 export function createRandomSource(kind: RngKind, seed: number): RandomSource {
   if (kind === 'numpy') return new NumpyRandomState(seed);
-  if (kind === 'default') return new Generator(seed);
+  if (kind === 'default') return new AleaGenerator(seed);
   throw new ValueError(`unknown generator '${String(kind)}': expected 'default' or 'numpy'`);
 }

@@ -1,8 +1,6 @@
-// Tensor creation: tensor(), zeros/ones/full/eye/arange/linspace, random factories, *_like.
+// Tensor creation: tensor(), zeros/ones/full/eye/arange/linspace, *_like (the random factories: random.ts).
 
 import { ArgumentTypeError, RuntimeError } from '../errors.js';
-import { default_generator, type Generator } from '../random/generator.js';
-import type { RandomSource } from '../random/source.js';
 import { allocStorage, checkDtype, get_default_dtype, type DType, type Storage } from './dtype.js';
 import { numel } from './shape.js';
 import { fma, fmaf } from './sleef.js';
@@ -12,10 +10,6 @@ import { Tensor, type NestedArray } from './tensor.js';
 export interface TensorOptions {
   dtype?: DType;
   requires_grad?: boolean;
-}
-
-export interface RandomOptions extends TensorOptions {
-  generator?: RandomSource | Generator;
 }
 
 /** A size given PyTorch's ways: `zeros(2, 3)`, `zeros([2, 3])`, with options last. */
@@ -172,30 +166,6 @@ export function linspace(start: ScalarLike, end: ScalarLike, steps: number, opti
   return finish(data, [steps], options);
 }
 
-function randomFill(args: SizeArgs<RandomOptions>, draw: (g: RandomSource) => number): Tensor {
-  const { shape, options } = splitSize(args);
-  const g = options.generator ?? default_generator;
-  const data = allocStorage(dtypeFrom(options), numel(shape));
-  for (let i = 0; i < data.length; i++) data[i] = draw(g);
-  return finish(data, shape, options);
-}
-
-/** Uniform in [0, 1). */
-export function rand(...args: SizeArgs<RandomOptions>): Tensor {
-  return randomFill(args, (g) => g.random());
-}
-
-/** Standard normal. */
-export function randn(...args: SizeArgs<RandomOptions>): Tensor {
-  return randomFill(args, (g) => g.normal());
-}
-
-/** Integers in [low, high) as floating values (this library has no integer dtypes). */
-export function randint(low: number, high: number, size: readonly number[], options: RandomOptions = {}): Tensor {
-  if (!(high > low)) throw new RuntimeError(`random_ expects 'from' to be less than 'to', but got from=${low} >= to=${high}`);
-  return randomFill([size, options], (g) => low + g.randomInterval(high - low - 1));
-}
-
 export function zeros_like(t: Tensor, options: TensorOptions = {}): Tensor {
   return full(t.shape, 0, { dtype: t.dtype, ...options });
 }
@@ -206,12 +176,4 @@ export function ones_like(t: Tensor, options: TensorOptions = {}): Tensor {
 
 export function full_like(t: Tensor, value: number, options: TensorOptions = {}): Tensor {
   return full(t.shape, value, { dtype: t.dtype, ...options });
-}
-
-export function rand_like(t: Tensor, options: RandomOptions = {}): Tensor {
-  return rand(t.shape, { dtype: t.dtype, ...options });
-}
-
-export function randn_like(t: Tensor, options: RandomOptions = {}): Tensor {
-  return randn(t.shape, { dtype: t.dtype, ...options });
 }

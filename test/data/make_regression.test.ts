@@ -8,7 +8,7 @@ import { describe, test } from 'node:test';
 import * as torch from '../../src/index.js';
 import { makeRegressionArrays, type MakeRegressionArrays, type MakeRegressionParams } from '../../src/data/make_regression.js';
 import { ValueError } from '../../src/errors.js';
-import { Generator } from '../../src/random/generator.js';
+import { AleaGenerator as Generator } from '../../src/random/alea.js';
 import { NumpyRandomState } from '../../src/random/numpy.js';
 import { maxAbs } from '../helpers/compare.js';
 import { fixturesDir, readFixture, type FixtureTensor } from '../helpers/fixtures.js';

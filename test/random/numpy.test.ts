@@ -6,7 +6,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
 import { ValueError } from '../../src/errors.js';
-import { Generator } from '../../src/random/generator.js';
+import { AleaGenerator as Generator } from '../../src/random/alea.js';
 import { createRandomSource, NumpyRandomState } from '../../src/random/numpy.js';
 import { permutation, shuffleInPlace } from '../../src/random/source.js';
 import { fixturesDir, readFixture } from '../helpers/fixtures.js';
@@ -158,7 +158,7 @@ test('uniform(low, high) = low + (high - low)·random_sample(); an infinite rang
   assert.throws(() => a.standard_normal(-1), /size must be a non-negative integer, got -1/);
 });
 
-test("createRandomSource: 'numpy' is RandomState, 'default' the project's Generator", () => {
+test("createRandomSource: 'numpy' is RandomState, 'default' seedrandom's AleaGenerator", () => {
   const numpy = createRandomSource('numpy', 0);
   assert.ok(numpy instanceof NumpyRandomState);
   assert.equal(numpy.random(), 0.54881350392732475);

@@ -10,7 +10,7 @@ import { Linear } from '../../src/nn/linear.js';
 import { MSELoss } from '../../src/nn/loss.js';
 import { SGD } from '../../src/optim/sgd.js';
 import { Generator } from '../../src/random/generator.js';
-import { randn } from '../../src/tensor/factories.js';
+import { randn } from '../../src/tensor/random.js';
 import { Tensor } from '../../src/tensor/tensor.js';
 import { fit } from '../../src/train/fit.js';
 

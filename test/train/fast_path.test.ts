@@ -24,7 +24,7 @@ interface Run {
 /** 2,000 × 100 make_regression data, batch 256, shuffled, momentum SGD: every step goes through the kernels. */
 function seededRun(): Run {
   const gen = new torch.Generator(11);
-  const a = torch.makeRegressionArrays({ n_samples: 2000, n_features: 100, n_informative: 100, noise: 10, bias: 14.5 }, gen);
+  const a = torch.makeRegressionArrays({ n_samples: 2000, n_features: 100, n_informative: 100, noise: 10, bias: 14.5 }, new torch.AleaGenerator(11));
   const X = torch.tensor(a.X, { dtype: 'float32' }).reshape(2000, 100);
   const y = torch.tensor(a.y, { dtype: 'float32' }).reshape(2000, 1);
   const model = new torch.nn.Linear(100, 1, { generator: gen });

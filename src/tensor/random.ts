@@ -1,0 +1,193 @@
+// torch's random factories and in-place samplers (rand, randn, randint, randperm, normal, bernoulli,
+// multinomial, uniform_, normal_, random_, bernoulli_, exponential_) over PyTorch's CPU kernels.
+
+import { RuntimeError } from '../errors.js';
+import { default_generator, Generator } from '../random/generator.js';
+import {
+  bernoulliScalarFill, bernoulliTensorFill, exponentialFill, normalFill, randomFromToFill, randomFullFill, randpermFill,
+  uniformFill, type Precision,
+} from '../random/distributions.js';
+import { is_grad_enabled } from './autograd/grad_mode.js';
+import { allocStorage, checkDtype, get_default_dtype, type DType } from './dtype.js';
+import { numel } from './shape.js';
+import { Tensor } from './tensor.js';
+import type { SizeArgs, TensorOptions } from './factories.js';
+
+export interface RandomOptions extends TensorOptions {
+  generator?: Generator;
+}
+
+export interface GeneratorOption {
+  generator?: Generator;
+}
+
+function splitSize<O extends object>(args: SizeArgs<O>): { shape: number[]; options: O } {
+  let options = {} as O;
+  const shape: number[] = [];
+  for (const a of args) {
+    if (typeof a === 'number') shape.push(a);
+    else if (Array.isArray(a)) shape.push(...(a as readonly number[]));
+    else options = a as O;
+  }
+  for (const s of shape) {
+    if (!Number.isInteger(s) || s < 0) throw new RuntimeError(`Trying to create tensor with negative dimension ${s}: [${shape.join(', ')}]`);
+  }
+  return { shape, options };
+}
+
+function genOf(options: GeneratorOption): Generator {
+  const g = options.generator ?? default_generator;
+  if (!(g instanceof Generator)) throw new globalThis.TypeError('generator must be a torch.Generator');
+  return g;
+}
+
+function floatDtype(options: TensorOptions): DType {
+  const dtype = options.dtype ?? get_default_dtype();
+  checkDtype(dtype);
+  return dtype;
+}
+
+/** PyTorch's integer results are int64; without an integer dtype here, they are the default float dtype. */
+function indexDtype(options: TensorOptions): DType {
+  if (options.dtype !== undefined) return floatDtype(options);
+  try {
+    checkDtype('int64');
+    return 'int64' as DType;
+  } catch {
+    return get_default_dtype();
+  }
+}
+
+function precisionOf(dtype: DType): Precision {
+  return dtype === 'float32' ? 'float32' : 'float64';
+}
+
+function make(shape: readonly number[], dtype: DType, options: TensorOptions): Tensor {
+  const t = new Tensor(allocStorage(dtype, numel(shape)), shape);
+  if (options.requires_grad === true) t.requires_grad = true;
+  return t;
+}
+
+/** The checks of an in-place op on `t` (PyTorch's wording), then the write and a version bump. */
+function writeInPlace(t: Tensor, fill: (t: Tensor) => void): Tensor {
+  if (is_grad_enabled() && t.requires_grad && t.is_leaf) {
+    throw new RuntimeError('a leaf Variable that requires grad is being used in an in-place operation.');
+  }
+  fill(t);
+  t._version.value++;
+  return t;
+}
+
+/** `torch.rand(*size)`: uniform in [0, 1), 24 random bits per float32, 53 per float64. */
+export function rand(...args: SizeArgs<RandomOptions>): Tensor {
+  const { shape, options } = splitSize(args);
+  const t = make(shape, floatDtype(options), options);
+  uniformFill(genOf(options), t._data, precisionOf(t.dtype), 0, 1);
+  return t;
+}
+
+/** `torch.randn(*size)`: standard normal, by PyTorch's two paths (under 16 elements, and 16 or more). */
+export function randn(...args: SizeArgs<RandomOptions>): Tensor {
+  const { shape, options } = splitSize(args);
+  const t = make(shape, floatDtype(options), options);
+  normalFill(genOf(options), t._data, precisionOf(t.dtype), 0, 1);
+  return t;
+}
+
+export function rand_like(t: Tensor, options: RandomOptions = {}): Tensor {
+  return rand(t.shape, { dtype: t.dtype, ...options });
+}
+
+export function randn_like(t: Tensor, options: RandomOptions = {}): Tensor {
+  return randn(t.shape, { dtype: t.dtype, ...options });
+}
+
+function checkRange(from: number, to: number): bigint {
+  if (!Number.isInteger(from) || !Number.isInteger(to)) throw new globalThis.TypeError(`randint(): low and high must be integers, got ${from} and ${to}`);
+  if (!(from < to)) throw new RuntimeError(`random_ expects 'from' to be less than 'to', but got from=${from} >= to=${to}`);
+  return BigInt(to) - BigInt(from);
+}
+
+/**
+ * `torch.randint(high, size)` or `torch.randint(low, high, size)`: (draw % (high - low)) + low, a 32-bit draw
+ * for a range under 2^32 and a 64-bit one above.
+ */
+export function randint(low: number, high: number | readonly number[], size?: readonly number[] | RandomOptions, options: RandomOptions = {}): Tensor {
+  let lo = 0;
+  let hi: number;
+  let shape: readonly number[];
+  let opts = options;
+  if (Array.isArray(high)) {
+    hi = low;
+    shape = high as readonly number[];
+    if (size !== undefined && !Array.isArray(size)) opts = size as RandomOptions;
+  } else {
+    lo = low;
+    hi = high as number;
+    shape = (size as readonly number[] | undefined) ?? [];
+  }
+  const range = checkRange(lo, hi);
+  const t = make(splitSize([shape]).shape, indexDtype(opts), opts);
+  randomFromToFill(genOf(opts), t._data, lo, range);
+  return t;
+}
+
+/** `torch.randperm(n)`: PyTorch's CPU shuffle (int64 in PyTorch; see indexDtype). */
+export function randperm(n: number, options: RandomOptions = {}): Tensor {
+  if (!Number.isInteger(n) || n < 0) throw new RuntimeError(`n must be non-negative, got${n}`);
+  const t = make([n], indexDtype(options), options);
+  randpermFill(genOf(options), t._data, n);
+  return t;
+}
+
+/** `tensor.uniform_(from, to)`. */
+export function uniform_(t: Tensor, from = 0, to = 1, options: GeneratorOption = {}): Tensor {
+  if (!(from <= to)) throw new RuntimeError(`uniform_ expects to return a [from, to) range, but found from=${from} > to=${to}`);
+  return writeInPlace(t, (x) => uniformFill(genOf(options), x._data, precisionOf(x.dtype), from, to));
+}
+
+/** `tensor.normal_(mean, std)`. */
+export function normal_(t: Tensor, mean = 0, std = 1, options: GeneratorOption = {}): Tensor {
+  if (!(std >= 0)) throw new RuntimeError(`normal expects std >= 0.0, but found std ${std}`);
+  return writeInPlace(t, (x) => normalFill(genOf(options), x._data, precisionOf(x.dtype), mean, std));
+}
+
+/** `torch.normal(mean, std, size)` with float mean and std. */
+export function normal(mean: number, std: number, size: readonly number[], options: RandomOptions = {}): Tensor {
+  const t = make(splitSize([size]).shape, floatDtype(options), {});
+  normal_(t, mean, std, options);
+  if (options.requires_grad === true) t.requires_grad = true;
+  return t;
+}
+
+/** `tensor.random_()`, `random_(to)`, `random_(from, to)`. */
+export function random_(t: Tensor, from?: number, to?: number, options: GeneratorOption = {}): Tensor {
+  return writeInPlace(t, (x) => {
+    if (from === undefined) randomFullFill(genOf(options), x._data, precisionOf(x.dtype));
+    else if (to === undefined) randomFromToFill(genOf(options), x._data, 0, checkRange(0, from));
+    else randomFromToFill(genOf(options), x._data, from, checkRange(from, to));
+  });
+}
+
+/** `tensor.bernoulli_(p)` with a float p: one 53-bit uniform per element against p. */
+export function bernoulli_(t: Tensor, p = 0.5, options: GeneratorOption = {}): Tensor {
+  if (!(p >= 0 && p <= 1)) throw new RuntimeError(`bernoulli_ expects p to be in [0, 1], but got p=${p}`);
+  return writeInPlace(t, (x) => bernoulliScalarFill(genOf(options), x._data, p));
+}
+
+/** `torch.bernoulli(probs)`: 0/1 of probs' shape and dtype, each from a uniform of probs' precision. */
+export function bernoulli(probs: Tensor, options: GeneratorOption = {}): Tensor {
+  const p = probs._data;
+  for (let i = 0; i < p.length; i++) {
+    if (!(p[i] >= 0 && p[i] <= 1)) throw new RuntimeError('Expected p_in >= 0 && p_in <= 1 to be true, but got false.');
+  }
+  const out = make(probs.shape, probs.dtype, {});
+  bernoulliTensorFill(genOf(options), out._data, p, precisionOf(probs.dtype));
+  return out;
+}
+
+/** `tensor.exponential_(lambd)`: -1/λ · log(1 - u) over 53-bit uniforms. */
+export function exponential_(t: Tensor, lambd = 1, options: GeneratorOption = {}): Tensor {
+  if (!(lambd > 0)) throw new RuntimeError(`exponential_ expects lambda > 0.0, but found lambda=${lambd}`);
+  return writeInPlace(t, (x) => exponentialFill(genOf(options), x._data, lambd));
+}

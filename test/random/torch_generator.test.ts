@@ -1,0 +1,89 @@
+// The default generator against PyTorch 1.13's CPU generator: every case of test/fixtures/torch/random.json
+// (gen_random.py) replayed on one stream after torch.manual_seed, value for value.
+
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import * as torch from '../../src/index.js';
+import { readFixture } from '../helpers/fixtures.js';
+
+type Op = [string, ...unknown[]];
+interface Case { seed: string; ops: Op[]; values: number[][]; state_sum: number; state_head: number[]; normal_y: number }
+const fixture = readFixture<{ cases: Case[] }>('torch/random.json');
+
+function run(op: Op): { values: ArrayLike<number>; float32: boolean } {
+  const [kind, ...a] = op;
+  const dt = (x: unknown): torch.DType => x as torch.DType;
+  const empty = (n: number, d: unknown): torch.Tensor => torch.zeros(n, { dtype: dt(d) });
+  let t: torch.Tensor;
+  switch (kind) {
+    case 'rand': t = torch.rand(a[0] as number, { dtype: dt(a[1]) }); break;
+    case 'randn': t = torch.randn(a[0] as number, { dtype: dt(a[1]) }); break;
+    case 'randint': t = torch.randint(a[0] as number, a[1] as number, [a[2] as number], { dtype: 'float64' }); break;
+    case 'randperm': t = torch.randperm(a[0] as number, { dtype: 'float64' }); break;
+    case 'normal_': t = torch.normal_(empty(a[0] as number, a[1]), a[2] as number, a[3] as number); break;
+    case 'uniform_': t = torch.uniform_(empty(a[0] as number, a[1]), a[2] as number, a[3] as number); break;
+    case 'bernoulli_': t = torch.bernoulli_(empty(a[0] as number, 'float32'), a[1] as number); break;
+    case 'bernoulli': t = torch.bernoulli(torch.tensor(a[0] as number[], { dtype: dt(a[1]) })); break;
+    case 'exponential_': t = torch.exponential_(empty(a[0] as number, a[1]), a[2] as number); break;
+    case 'multinomial': t = torch.multinomial(torch.tensor(a[0] as number[][]), a[1] as number, { replacement: a[2] as boolean }); break;
+    case 'random_': t = torch.random_(empty(a[0] as number, a[1])); break;
+    default: throw new Error(`unknown op ${kind}`);
+  }
+  return { values: t._data, float32: t.dtype === 'float32' };
+}
+
+function ulps(a: number, b: number): number {
+  const buf = new Float64Array([a, b]);
+  const i = new BigInt64Array(buf.buffer);
+  return Number(i[0] > i[1] ? i[0] - i[1] : i[1] - i[0]);
+}
+
+test(`${fixture.cases.length} seeded streams match PyTorch's numbers bit for bit (float64 up to libm's last ulp, float32 exactly)`, () => {
+  let total = 0;
+  let exact = 0;
+  let worst = 0;
+  for (const c of fixture.cases) {
+    torch.manual_seed(BigInt(c.seed));
+    c.ops.forEach((op, k) => {
+      const { values, float32 } = run(op);
+      const want = c.values[k];
+      assert.equal(values.length, want.length, `seed ${c.seed} ${op.join(' ')}: length`);
+      for (let i = 0; i < want.length; i++) {
+        total++;
+        if (Object.is(values[i], want[i])) {
+          exact++;
+          continue;
+        }
+        const d = ulps(values[i], want[i]);
+        worst = Math.max(worst, d);
+        // float64: libm's last ulp before adding a mean can be several ulps of a result near 0
+        if (float32 || Math.abs(values[i] - want[i]) > 4e-16 * Math.max(1, Math.abs(want[i]))) assert.fail(`seed ${c.seed} ${op.join(' ')}[${i}]: ${values[i]} vs PyTorch ${want[i]}`);
+      }
+    });
+    const state = torch.get_rng_state();
+    assert.deepEqual(Array.from(state.subarray(0, 40)), c.state_head, `seed ${c.seed}: rng state`);
+    // the cached Box–Muller value (bytes 5024..5031) is compared as a number, like the values
+    const sum = state.reduce((s, b, i) => (i >= 5024 && i < 5032 ? s : s + b), 0);
+    assert.equal(sum, c.state_sum, `seed ${c.seed}: rng state sum`);
+    const cached = new DataView(state.buffer).getFloat64(5024, true);
+    total++;
+    if (Object.is(cached, c.normal_y)) exact++;
+    else assert.ok(ulps(cached, c.normal_y) <= 2, `seed ${c.seed}: cached normal ${cached} vs ${c.normal_y}`);
+  }
+  console.log(`exact: ${exact} / ${total} values (${((100 * exact) / total).toFixed(4)}%), worst float64 difference ${worst} ulp`);
+});
+
+test('set_rng_state restores a stream, fork_rng restores the default generator, manual_seed wraps negatives', () => {
+  torch.manual_seed(3);
+  torch.randn(3);
+  const saved = torch.get_rng_state();
+  const a = torch.randn(20).tolist();
+  torch.set_rng_state(saved);
+  assert.deepEqual(torch.randn(20).tolist(), a);
+  const before = torch.get_rng_state();
+  torch.random.fork_rng(() => torch.rand(100));
+  assert.deepEqual(torch.get_rng_state(), before);
+  assert.equal(new torch.Generator(-1).initial_seed(), (1n << 64n) - 1n);
+  assert.equal(torch.manual_seed(2n ** 40n).initial_seed(), 2 ** 40);
+  assert.throws(() => torch.manual_seed(2n ** 64n), /Overflow when unpacking long/);
+});
