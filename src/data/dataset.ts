@@ -1,8 +1,9 @@
 // torch.utils.data: TensorDataset, and a DataLoader that gathers batches into contiguous tensors.
 
 import { ValueError } from '../errors.js';
-import { default_generator } from '../random/generator.js';
-import { permutation, type RandomSource } from '../random/source.js';
+import { default_generator, type Generator as TorchGenerator } from '../random/generator.js';
+import { randomInt64 } from '../random/distributions.js';
+import { RandomSampler } from './sampler.js';
 import { allocPooled } from '../kernels/pool.js';
 import { touchRows } from '../kernels/touch_rows.js';
 import { allocStorage, type Storage } from '../tensor/dtype.js';
@@ -110,8 +111,8 @@ export interface DataLoaderOptions {
   batch_size?: number;
   shuffle?: boolean;
   drop_last?: boolean;
-  /** Source of the per-epoch shuffles (the default generator when omitted). */
-  generator?: RandomSource;
+  /** The generator of the per-epoch base seed and of RandomSampler; without it, the default generator. */
+  generator?: TorchGenerator;
   /** The order of indices for each epoch (iterated afresh every epoch); excludes `shuffle`. */
   sampler?: Iterable<number>;
 }
@@ -122,7 +123,7 @@ export class DataLoader implements Iterable<Tensor[]> {
   readonly batch_size: number;
   readonly shuffle: boolean;
   readonly drop_last: boolean;
-  readonly generator: RandomSource;
+  readonly generator: TorchGenerator | null;
   readonly sampler: Iterable<number> | null;
 
   constructor(dataset: Dataset, options: DataLoaderOptions = {}) {
@@ -137,7 +138,7 @@ export class DataLoader implements Iterable<Tensor[]> {
     this.batch_size = batch;
     this.shuffle = options.shuffle ?? false;
     this.drop_last = options.drop_last ?? false;
-    this.generator = options.generator ?? default_generator;
+    this.generator = options.generator ?? null;
     this.sampler = options.sampler ?? null;
   }
 
@@ -147,10 +148,13 @@ export class DataLoader implements Iterable<Tensor[]> {
     return this.drop_last ? Math.floor(n / this.batch_size) : Math.ceil(n / this.batch_size);
   }
 
+  /** One epoch's indices as PyTorch draws them: `_base_seed` (an int64 random_(), even unshuffled), then the sampler's draws. */
   private epochOrder(): ArrayLike<number> {
-    if (this.sampler !== null) return Uint32Array.from(this.sampler);
-    if (this.shuffle) return permutation(this.generator, this.dataset.length);
-    const order = new Uint32Array(this.dataset.length);
+    randomInt64(this.generator ?? default_generator);
+    if (this.sampler !== null) return Float64Array.from(this.sampler);
+    const n = this.dataset.length;
+    if (this.shuffle) return Float64Array.from(new RandomSampler(n, this.generator === null ? {} : { generator: this.generator }));
+    const order = new Uint32Array(n);
     for (let i = 0; i < order.length; i++) order[i] = i;
     return order;
   }

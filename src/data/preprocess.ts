@@ -1,7 +1,8 @@
 // Standardisation statistics and a seeded train/validation split.
 
 import { ValueError } from '../errors.js';
-import { permutation, type RandomSource } from '../random/source.js';
+import type { Generator } from '../random/generator.js';
+import { randomSplitIndices } from './sampler.js';
 import { allocBeside } from '../kernels/shared_memory.js';
 import { Tensor } from '../tensor/tensor.js';
 import { gatherRows } from './dataset.js';
@@ -45,21 +46,23 @@ export function applyStandardization(x: Tensor, stats: Standardization): Tensor 
 }
 
 /**
- * Split rows of several tensors into train and validation parts by one seeded permutation:
- * the first round(N·fraction) permuted rows validate. At least one row must remain for training.
+ * Split rows of several tensors into train and validation parts as
+ * `random_split(dataset, [n - nVal, nVal], generator)`: randperm(n), the first n - round(n·fraction)
+ * permuted rows train and the rest validate. At least one row must remain in each.
  */
-export function trainValSplit(tensors: Tensor[], fraction: number, rng: RandomSource): { train: Tensor[]; val: Tensor[] } {
+export function trainValSplit(tensors: Tensor[], fraction: number, generator?: Generator): { train: Tensor[]; val: Tensor[] } {
   const n = tensors[0].shape[0];
   if (!(fraction > 0 && fraction < 1)) throw new ValueError(`validation fraction must be in (0, 1), got ${fraction}`);
   const nVal = Math.round(n * fraction);
   if (nVal < 1 || nVal >= n) {
     throw new ValueError(`validation fraction ${fraction} of ${n} rows leaves ${nVal} validation and ${n - nVal} training rows; both need at least one`);
   }
-  const order = permutation(rng, n);
+  const [trainIdx, valIdx] = randomSplitIndices(n, [n - nVal, nVal], generator);
+  const order = [...trainIdx, ...valIdx];
   // each part in the same kind of memory as its tensor (shared memory stays shared: see loadCsv's `shared`)
   const split = (t: Tensor, start: number, end: number): Tensor => gatherRows(t, order, start, end, (dtype, length) => allocBeside(t._data, dtype, length));
   return {
-    val: tensors.map((t) => split(t, 0, nVal)),
-    train: tensors.map((t) => split(t, nVal, n)),
+    train: tensors.map((t) => split(t, 0, n - nVal)),
+    val: tensors.map((t) => split(t, n - nVal, n)),
   };
 }

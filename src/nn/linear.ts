@@ -2,19 +2,18 @@
 
 import { linear } from '../autograd/ops/nn.js';
 import { ValueError } from '../errors.js';
-import { default_generator } from '../random/generator.js';
-import type { RandomSource } from '../random/source.js';
+import type { Generator } from '../random/generator.js';
 import { get_default_dtype, type DType } from '../tensor/dtype.js';
 import { zeros } from '../tensor/factories.js';
 import type { Tensor } from '../tensor/tensor.js';
-import { uniform_ } from './init.js';
+import { calculateFanInAndFanOut, kaiming_uniform_, uniform_ } from './init.js';
 import { Module } from './module.js';
 import { Parameter } from './parameter.js';
 
 export interface LinearOptions {
   bias?: boolean;
   dtype?: DType;
-  generator?: RandomSource;
+  generator?: Generator;
 }
 
 export class Linear extends Module {
@@ -35,17 +34,21 @@ export class Linear extends Module {
     this.bias = options.bias === false ? null : new Parameter(zeros(out_features, { dtype }));
     this.register_parameter('weight', this.weight);
     this.register_parameter('bias', this.bias);
-    this.reset_parameters(options.generator ?? default_generator);
+    this.reset_parameters(options.generator);
   }
 
   /**
-   * PyTorch's default: kaiming_uniform_(a=√5) on the weight, which is U(±1/√fan_in), then the bias
-   * from U(±1/√fan_in); the weight is drawn first.
+   * torch/nn/modules/linear.py: kaiming_uniform_(weight, a=√5), i.e. U(±1/√fan_in) drawn from the bound
+   * √3·gain/√fan_in as init.py computes it, then the bias from U(±1/√fan_in); the weight is drawn first.
    */
-  reset_parameters(generator: RandomSource = default_generator): void {
-    const bound = this.in_features > 0 ? 1 / Math.sqrt(this.in_features) : 0;
-    uniform_(this.weight, -bound, bound, generator);
-    if (this.bias !== null) uniform_(this.bias, -bound, bound, generator);
+  reset_parameters(generator?: Generator): void {
+    const options = generator === undefined ? {} : { generator };
+    kaiming_uniform_(this.weight, { a: Math.sqrt(5), ...options });
+    if (this.bias !== null) {
+      const [fanIn] = calculateFanInAndFanOut(this.weight);
+      const bound = fanIn > 0 ? 1 / Math.sqrt(fanIn) : 0;
+      uniform_(this.bias, -bound, bound, options);
+    }
   }
 
   forward(input: Tensor): Tensor {
