@@ -87,7 +87,7 @@ export function trainCommand(ctx: CliContext): Command {
     .option('--batch-size <n>', 'rows per optimizer step', positiveInteger, 16)
     .option('--no-shuffle', 'keep the file order instead of reshuffling every epoch')
     .option('--drop-last', 'drop the last, smaller batch of each epoch', false)
-    .option('--seed <n>', 'seed for the initial weights, the shuffling and the validation split', nonNegativeInteger, 0)
+    .option('--seed <n>', 'torch.manual_seed(n), then in a seeded PyTorch script\'s order: random_split for --val-split, nn.Linear\'s init, and per epoch the DataLoader\'s base seed and RandomSampler\'s shuffle', nonNegativeInteger, 0)
     .option('--momentum <m>', 'SGD momentum', nonNegativeNumber, 0)
     .option('--dampening <d>', 'SGD dampening for momentum', nonNegativeNumber, 0)
     .option('--weight-decay <w>', 'SGD weight decay (L2 penalty)', nonNegativeNumber, 0)

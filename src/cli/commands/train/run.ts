@@ -10,7 +10,7 @@ import { UsageError } from '../../../errors.js';
 import { Linear } from '../../../nn/linear.js';
 import { MSELoss } from '../../../nn/loss.js';
 import { SGD } from '../../../optim/sgd.js';
-import { Generator } from '../../../random/generator.js';
+import { default_generator, manual_seed, type Generator } from '../../../random/generator.js';
 import { from_numpy } from '../../../tensor/factories.js';
 import type { Tensor } from '../../../tensor/tensor.js';
 import { evaluateLoss, fitAsync } from '../../../train/fit.js';
@@ -64,15 +64,16 @@ export async function runInMemory(o: TrainOptions, hooks: RunHooks): Promise<Tra
   const load_s = (nowMs() - t0) / 1000;
   const F = table.featureNames.length;
   const T = table.targetNames.length;
-  const gen = new Generator(o.seed);
-  const data = split(o, from_numpy(table.X, [table.rows, F]), from_numpy(table.y, [table.rows, T]), gen);
+  // a seeded PyTorch script's order: torch.manual_seed(S); random_split; nn.Linear; DataLoader(shuffle=True)
+  manual_seed(o.seed);
+  const data = split(o, from_numpy(table.X, [table.rows, F]), from_numpy(table.y, [table.rows, T]), default_generator);
   const stats = o.standardize ? fitStandardization(data.X) : null;
   const X = stats === null ? data.X : applyStandardization(data.X, stats);
   const Xv = stats === null || data.Xv === null ? data.Xv : applyStandardization(data.Xv, stats);
-  const model = new Linear(F, T, { dtype: o.dtype, generator: gen });
+  const model = new Linear(F, T, { dtype: o.dtype });
   const loss_fn = new MSELoss();
   const optimizer = new SGD(model.parameters(), { lr: o.lr, momentum: o.momentum, dampening: o.dampening, weight_decay: o.weightDecay, nesterov: o.nesterov });
-  const loader = new DataLoader(new TensorDataset(X, data.Y), { batch_size: o.batchSize, shuffle: o.shuffle, drop_last: o.dropLast, generator: gen });
+  const loader = new DataLoader(new TensorDataset(X, data.Y), { batch_size: o.batchSize, shuffle: o.shuffle, drop_last: o.dropLast });
   if (loader.length === 0) throw new UsageError(`--batch-size ${o.batchSize} with --drop-last leaves no batch from ${X.shape[0]} training rows`);
   // views, not copies: evaluation only reads the rows (copies of a large dataset were most of the peak memory)
   const valLoader = Xv === null || data.Yv === null ? null : rowViews([Xv, data.Yv], 4096);

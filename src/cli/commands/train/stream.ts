@@ -6,7 +6,7 @@ import * as torch from '../../../index.js';
 import { DataError, InterruptedError, TrainingDivergedError } from '../../../errors.js';
 import { streamCsv } from '../../../data/csv_stream.js';
 import { gatherRows } from '../../../data/dataset.js';
-import { permutation } from '../../../random/source.js';
+import { randpermFill } from '../../../random/distributions.js';
 import type { Storage } from '../../../tensor/dtype.js';
 import type { TrainOptions } from './options.js';
 import type { Standardization } from '../../model_file.js';
@@ -50,13 +50,20 @@ function standardizeInPlace(X: Storage, rows: number, F: number, stats: Standard
   for (let i = 0; i < rows; i++) for (let j = 0; j < F; j++) X[i * F + j] = (X[i * F + j] - stats.mean[j]) / stats.std[j];
 }
 
+/** randperm(rows) from the run's generator: the order within one shuffle buffer. */
+function shuffled(gen: torch.Generator, rows: number): Uint32Array {
+  const order = new Uint32Array(rows);
+  randpermFill(gen, order, rows);
+  return order;
+}
+
 /** One pass over the file: [x, y] batches, shuffled within buffers of BUFFER_BATCHES batches. */
 async function* epochBatches(o: TrainOptions, gen: torch.Generator, stats: Standardization | null, onChunk: (c: Chunk) => void): AsyncGenerator<[torch.Tensor, torch.Tensor]> {
   for await (const c of chunks(o)) {
     onChunk(c);
     const F = c.featureNames.length;
     if (stats !== null) standardizeInPlace(c.X, c.rows, F, stats);
-    const order = o.shuffle ? permutation(gen, c.rows) : Uint32Array.from({ length: c.rows }, (_, i) => i);
+    const order = o.shuffle ? shuffled(gen, c.rows) : Uint32Array.from({ length: c.rows }, (_, i) => i);
     const X = torch.from_numpy(c.X, [c.rows, F]);
     const Y = torch.from_numpy(c.y, [c.rows, c.targetNames.length]);
     const last = c.rows < o.batchSize * BUFFER_BATCHES;
