@@ -13,26 +13,72 @@ export interface Standardization {
   std: number[];
 }
 
+/**
+ * Column statistics gathered chunk by chunk: each chunk's mean and sum of squared deviations by two
+ * passes over it, merged as Chan, Golub and LeVeque's pairwise update, in float64. One chunk gives the
+ * two-pass result exactly; the in-memory run (one chunk: the whole training set) and `train --stream`
+ * (one chunk per read buffer) share this code and agree within float rounding.
+ */
+export class StandardizationAccumulator {
+  private n = 0;
+  private mean: Float64Array | null = null;
+  private m2: Float64Array | null = null;
+
+  /** Add `rows` rows of F features, row-major. */
+  add(X: ArrayLike<number>, rows: number, F: number): void {
+    if (rows === 0) return;
+    const mean = new Float64Array(F);
+    const m2 = new Float64Array(F);
+    for (let i = 0; i < rows; i++) for (let j = 0; j < F; j++) mean[j] += X[i * F + j];
+    for (let j = 0; j < F; j++) mean[j] /= rows;
+    for (let i = 0; i < rows; i++) {
+      for (let j = 0; j < F; j++) {
+        const d = X[i * F + j] - mean[j];
+        m2[j] += d * d;
+      }
+    }
+    if (this.mean === null || this.m2 === null) {
+      this.mean = mean;
+      this.m2 = m2;
+      this.n = rows;
+      return;
+    }
+    const n = this.n + rows;
+    for (let j = 0; j < F; j++) {
+      const delta = mean[j] - this.mean[j];
+      this.mean[j] += (delta * rows) / n;
+      this.m2[j] += m2[j] + ((delta * delta * this.n) / n) * rows;
+    }
+    this.n = n;
+  }
+
+  get rows(): number {
+    return this.n;
+  }
+
+  /** The statistics so far (population std; a zero or non-finite std becomes 1), or null before any row. */
+  result(): Standardization | null {
+    const { mean, m2, n } = this;
+    if (mean === null || m2 === null) return null;
+    const std = Array.from(m2, (v) => {
+      const s = Math.sqrt(v / n);
+      return s > 0 && Number.isFinite(s) ? s : 1;
+    });
+    return { mean: Array.from(mean), std };
+  }
+}
+
 /** Statistics of the columns of a 2-d tensor [N, F], computed in float64. */
 export function fitStandardization(x: Tensor): Standardization {
   if (x.ndim !== 2 || x.shape[0] === 0) throw new ValueError(`standardization needs a non-empty 2-d tensor, got shape [${x.shape.join(', ')}]`);
-  const [n, f] = x.shape;
-  const X = x._data;
-  const mean = new Array<number>(f).fill(0);
-  const std = new Array<number>(f).fill(0);
-  for (let i = 0; i < n; i++) for (let j = 0; j < f; j++) mean[j] += X[i * f + j];
-  for (let j = 0; j < f; j++) mean[j] /= n;
-  for (let i = 0; i < n; i++) {
-    for (let j = 0; j < f; j++) {
-      const d = X[i * f + j] - mean[j];
-      std[j] += d * d;
-    }
-  }
-  for (let j = 0; j < f; j++) {
-    const s = Math.sqrt(std[j] / n);
-    std[j] = s > 0 && Number.isFinite(s) ? s : 1;
-  }
-  return { mean, std };
+  const acc = new StandardizationAccumulator();
+  acc.add(x._data, x.shape[0], x.shape[1]);
+  return acc.result() as Standardization;
+}
+
+/** (x - mean) / std per column, as a row-major array in place. */
+export function standardizeRows(X: { [i: number]: number }, rows: number, F: number, stats: Standardization): void {
+  for (let i = 0; i < rows; i++) for (let j = 0; j < F; j++) X[i * F + j] = (X[i * F + j] - stats.mean[j]) / stats.std[j];
 }
 
 /** (x - mean) / std per column, as a new tensor of x's dtype. */
@@ -41,7 +87,8 @@ export function applyStandardization(x: Tensor, stats: Standardization): Tensor 
   if (f !== stats.mean.length) throw new ValueError(`standardization has ${stats.mean.length} features, data has ${f}`);
   const X = x._data;
   const out = allocBeside(X, x.dtype, X.length);
-  for (let i = 0; i < n; i++) for (let j = 0; j < f; j++) out[i * f + j] = (X[i * f + j] - stats.mean[j]) / stats.std[j];
+  out.set(X);
+  standardizeRows(out, n, f, stats);
   return new Tensor(out, x.shape);
 }
 

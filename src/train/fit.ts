@@ -1,4 +1,8 @@
 // The training loop: forward, loss, zero_grad, backward, step. Reports through callbacks, never prints.
+// The one loop of the library and of `autograd train`: its batch source is any iterable of [x, y]
+// tensors (a DataLoader, the CLI's row views) or, in fitAsync, an async iterable (`train --stream`'s
+// batches read from the CSV as it streams). Divergence checks and the restore, validation, callbacks and
+// optimizer stepping exist here only; fast_path.ts picks how a step runs.
 
 import { InterruptedError, TrainingDivergedError } from '../errors.js';
 import { no_grad } from '../tensor/autograd/grad_mode.js';
@@ -8,8 +12,9 @@ import type { Optimizer } from '../optim/optimizer.js';
 import { sameShape } from '../tensor/shape.js';
 import type { Storage } from '../tensor/dtype.js';
 import type { Tensor } from '../tensor/tensor.js';
-import { DataLoader, gatherRows, TensorDataset, type IndexBatch } from '../data/dataset.js';
-import { FusedLinearMse } from './fused.js';
+import { gatherRows, type IndexBatch } from '../data/dataset.js';
+import type { FusedLinearMse } from './fused.js';
+import { chooseStep, sharedTakes, type StepPlan } from './fast_path.js';
 
 export interface StepInfo {
   /** 1-based epoch and step within the epoch. */
@@ -36,9 +41,14 @@ export interface FitCallbacks {
 
 export type LossFn = Module | ((input: Tensor, target: Tensor) => Tensor);
 
-export interface FitOptions {
+/** Where fit() takes each epoch's batches from: iterated once per epoch. */
+export type BatchSource = Iterable<Tensor[]>;
+/** fitAsync() also takes batches that arrive asynchronously (read from a file as it streams). */
+export type AsyncBatchSource = BatchSource | AsyncIterable<Tensor[]>;
+
+export interface FitOptions<S extends AsyncBatchSource = BatchSource> {
   model: Module;
-  loader: Iterable<Tensor[]>;
+  loader: S;
   loss_fn: LossFn;
   optimizer: Optimizer<object>;
   epochs: number;
@@ -95,7 +105,8 @@ class ParamBackup {
 interface StepState {
   params: readonly Tensor[];
   backup: ParamBackup;
-  /** The fused Linear + MSELoss step when the model and loss allow it (same results, no graph). */
+  plan: StepPlan;
+  /** The fused Linear + MSELoss step when the plan has one (same results, no graph). */
   fused: FusedLinearMse | null;
 }
 
@@ -110,12 +121,12 @@ function batchSize(b: Batch): number {
 /** The loss by the fused step, or null when there is none or the batch needs the graph. */
 function fusedLoss(s: StepState, b: Batch): number | null {
   if (s.fused === null) return null;
-  if ('rows' in b) return s.fused.forwardRows(b.X, b.Y, b.rows);
+  if ('rows' in b) return s.fused.forwardRows(b.X, b.Y, b.rows, sharedTakes(b.X, b.rows.end - b.rows.start, s.fused.model.in_features));
   return b.tensors.length === 2 ? s.fused.forward(b.tensors[0], b.tensors[1]) : null;
 }
 
 /** The batch's loss value, and the graph to run backward on (null when the fused step computed it). */
-function forwardLoss(o: FitOptions, s: StepState, b: Batch): { value: number; loss: Tensor | null } {
+function forwardLoss(o: FitOptions<AsyncBatchSource>, s: StepState, b: Batch): { value: number; loss: Tensor | null } {
   const fused = fusedLoss(s, b);
   if (fused !== null) return { value: fused, loss: null };
   const [x, y] = 'rows' in b ? [b.X, b.Y].map((t) => gatherRows(t, b.rows.order, b.rows.start, b.rows.end)) : b.tensors;
@@ -129,24 +140,21 @@ function* mapped<T, U>(items: Iterable<T>, f: (item: T) => U): Generator<U> {
 }
 
 /**
- * The loader's batches. With the fused step and a DataLoader over a TensorDataset (X, Y), the same batches
- * from the same draws, but not gathered (the row kernels read the rows in place) or, where those do not
- * apply, gathered into reused buffers: nothing but the step sees them, and it keeps none.
+ * A synchronous source's batches as the plan takes them: with the fused step and a DataLoader over a
+ * TensorDataset (X, Y), the same batches from the same draws, but not gathered (the row kernels read the
+ * rows in place) or gathered into reused buffers: nothing but the step sees them, and it keeps none.
  */
-function batchesOf(o: FitOptions, s: StepState): Iterable<Batch> {
-  const loader = o.loader;
-  const plain = loader instanceof DataLoader && Object.getPrototypeOf(loader) === DataLoader.prototype;
-  if (s.fused === null || !plain) return mapped(loader, (tensors) => ({ tensors }));
-  const ds = loader.dataset;
-  if (ds instanceof TensorDataset && Object.getPrototypeOf(ds) === TensorDataset.prototype && ds.tensors.length === 2) {
-    const [X, Y] = ds.tensors;
-    if (s.fused.acceptsRows(X, Y, loader.batch_size)) return mapped(loader._indexBatches(), (rows) => ({ X, Y, rows }));
+function batchesOf(source: BatchSource, plan: StepPlan): Iterable<Batch> {
+  if (plan.path === 'fused rows') {
+    const { X, Y } = plan;
+    return mapped(plan.loader._indexBatches(), (rows) => ({ X, Y, rows }));
   }
-  return mapped(loader._reusedBatches(), (tensors) => ({ tensors }));
+  if (plan.path === 'fused' && plan.reuse !== null) return mapped(plan.reuse._reusedBatches(), (tensors) => ({ tensors }));
+  return mapped(source, (tensors) => ({ tensors }));
 }
 
 /** One optimisation step; parameters are restored and an error thrown if it would make them non-finite. */
-function trainStep(o: FitOptions, s: StepState, batch: Batch, epoch: number, step: number): number {
+function trainStep(o: FitOptions<AsyncBatchSource>, s: StepState, batch: Batch, epoch: number, step: number): number {
   const { value, loss } = forwardLoss(o, s, batch);
   if (!Number.isFinite(value)) throw new TrainingDivergedError(divergedMessage(`the loss became ${value}`, epoch, step), epoch, step);
   o.optimizer.zero_grad();
@@ -176,34 +184,73 @@ export function evaluateLoss(model: Module, loader: Iterable<Tensor[]>, loss_fn:
   });
 }
 
-/** The training loop as a generator that pauses after every epoch (fit runs it through; fitAsync awaits between). */
-function* epochs(o: FitOptions, history: History): Generator<EpochInfo> {
-  const state: StepState = { params: [...o.model.parameters()], backup: new ParamBackup(), fused: FusedLinearMse.for(o.model, o.loss_fn) };
-  for (let epoch = 1; epoch <= o.epochs; epoch++) {
-    let sum = 0;
-    let steps = 0;
-    let samples = 0;
-    for (const batch of batchesOf(o, state)) {
-      if (o.signal?.aborted === true) throw new InterruptedError(`interrupted at epoch ${epoch}, step ${steps + 1}`);
-      const value = trainStep(o, state, batch, epoch, steps + 1);
-      steps++;
-      sum += value;
-      const size = batchSize(batch);
-      samples += size;
-      history.step_losses.push(value);
-      o.callbacks?.on_step?.({ epoch, step: steps, loss: value, batch_size: size });
-    }
-    const train_loss = steps === 0 ? NaN : sum / steps;
+/** One epoch's bookkeeping: steps, the mean loss, callbacks, then validation at its end. */
+class Epoch {
+  private sum = 0;
+  private steps = 0;
+  private samples = 0;
+
+  constructor(
+    private readonly o: FitOptions<AsyncBatchSource>,
+    private readonly state: StepState,
+    private readonly history: History,
+    readonly epoch: number,
+  ) {}
+
+  step(batch: Batch): void {
+    const { o, epoch } = this;
+    if (o.signal?.aborted === true) throw new InterruptedError(`interrupted at epoch ${epoch}, step ${this.steps + 1}`);
+    const value = trainStep(o, this.state, batch, epoch, this.steps + 1);
+    this.steps++;
+    this.sum += value;
+    const size = batchSize(batch);
+    this.samples += size;
+    this.history.step_losses.push(value);
+    o.callbacks?.on_step?.({ epoch, step: this.steps, loss: value, batch_size: size });
+  }
+
+  end(): EpochInfo {
+    const { o, history, epoch, steps, samples } = this;
+    const train_loss = steps === 0 ? NaN : this.sum / steps;
     const val_loss = o.val_loader ? evaluateLoss(o.model, o.val_loader, o.loss_fn) : null;
     history.train_loss.push(train_loss);
     if (history.val_loss !== null && val_loss !== null) history.val_loss.push(val_loss);
     const info = { epoch, train_loss, val_loss, steps, samples };
     o.callbacks?.on_epoch_end?.(info);
-    yield info;
+    return info;
   }
 }
 
-function newHistory(o: FitOptions): History {
+function stepState(o: FitOptions<AsyncBatchSource>): StepState {
+  const plan = chooseStep(o.model, o.loss_fn, o.loader);
+  return { params: [...o.model.parameters()], backup: new ParamBackup(), plan, fused: plan.path === 'graph' ? null : plan.fused };
+}
+
+function isSync(source: AsyncBatchSource): source is BatchSource {
+  return typeof (source as Partial<Iterable<Tensor[]>>)[Symbol.iterator] === 'function';
+}
+
+/** The training loop over a synchronous source, as a generator that pauses after every epoch. */
+function* epochs(o: FitOptions, history: History): Generator<EpochInfo> {
+  const state = stepState(o);
+  for (let epoch = 1; epoch <= o.epochs; epoch++) {
+    const e = new Epoch(o, state, history, epoch);
+    for (const batch of batchesOf(o.loader, state.plan)) e.step(batch);
+    yield e.end();
+  }
+}
+
+/** The same loop over an asynchronous source: its batches as tensors (the plan is 'graph' or 'fused'). */
+async function* epochsAsync(o: FitOptions<AsyncIterable<Tensor[]>>, history: History): AsyncGenerator<EpochInfo> {
+  const state = stepState(o);
+  for (let epoch = 1; epoch <= o.epochs; epoch++) {
+    const e = new Epoch(o, state, history, epoch);
+    for await (const tensors of o.loader) e.step({ tensors });
+    yield e.end();
+  }
+}
+
+function newHistory(o: FitOptions<AsyncBatchSource>): History {
   return { train_loss: [], val_loss: o.val_loader ? [] : null, step_losses: [] };
 }
 
@@ -223,10 +270,17 @@ const YIELD_EVERY_MS = 20;
  * the last, so that a signal (Ctrl-C) can abort a long run. Same steps, same results. (Date.now: its
  * milliseconds are enough here, and performance.now would load perf_hooks, ~1 ms of a small run.)
  */
-export async function fitAsync(o: FitOptions): Promise<History> {
+export async function fitAsync(o: FitOptions<AsyncBatchSource>): Promise<History> {
   const history = newHistory(o);
+  if (!isSync(o.loader)) {
+    // an asynchronous source gives the event loop its turns between batches
+    for await (const _ of epochsAsync({ ...o, loader: o.loader }, history)) {
+      // the callbacks report each epoch
+    }
+    return history;
+  }
   let last = Date.now();
-  for (const _ of epochs(o, history)) {
+  for (const _ of epochs({ ...o, loader: o.loader }, history)) {
     if (Date.now() - last < YIELD_EVERY_MS) continue;
     await new Promise<void>((resolve) => setImmediate(resolve));
     last = Date.now();

@@ -5,20 +5,17 @@
 // the first, not yet optimised, steps of a short run. forwardRows() does the same on rows of the
 // dataset read in place (kernels/linear_mse_rows.ts, which sums in those kernels' order), or, for a
 // float32 dataset in the shared memory, by the wasm kernels of kernels/linear_mse_shared.ts (the same
-// order again, on one or two threads). Anything else goes through the graph.
+// order again, on one or two threads). Which of these runs, and when the graph does instead, is decided
+// in fast_path.ts.
 
 import { is_grad_enabled } from '../tensor/autograd/grad_mode.js';
 import { RuntimeError } from '../errors.js';
 import { linearForward, linearWeightGrad, mseInputGrad, mseLossValue, sumRows } from '../autograd/ops/nn.js';
-import { simdTakes } from '../kernels/gemm.js';
-import { fusedStepsEnabled } from '../kernels/select.js';
-import { Linear } from '../nn/linear.js';
-import { MSELoss } from '../nn/loss.js';
-import type { Module } from '../nn/module.js';
+import type { Linear } from '../nn/linear.js';
 import { allocStorage, type Storage } from '../tensor/dtype.js';
 import type { IndexBatch } from '../data/dataset.js';
 import { backwardRows, forwardRows, type RowBatch } from '../kernels/linear_mse_rows.js';
-import { backwardShared, forwardShared, sharedRowsApply } from '../kernels/linear_mse_shared.js';
+import { backwardShared, forwardShared } from '../kernels/linear_mse_shared.js';
 import type { Tensor } from '../tensor/tensor.js';
 
 /** The root gradient of a scalar loss: backward() starts from ones. */
@@ -42,7 +39,7 @@ interface RowBuffers {
 }
 
 export class FusedLinearMse {
-  private readonly model: Linear;
+  readonly model: Linear;
   private readonly reduction: 'mean' | 'sum';
   private pending: Pending | null = null;
   private pendingRows: RowBatch | null = null;
@@ -50,16 +47,10 @@ export class FusedLinearMse {
   private pendingShared = false;
   private buffers: RowBuffers | null = null;
 
-  private constructor(model: Linear, reduction: 'mean' | 'sum') {
+  /** Made by fast_path.ts's chooseFusedStep, which checks that the model and loss are exactly these. */
+  constructor(model: Linear, reduction: 'mean' | 'sum') {
     this.model = model;
     this.reduction = reduction;
-  }
-
-  /** The fused step for exactly nn.Linear with nn.MSELoss ('mean' or 'sum'), neither subclassed nor patched; else null. */
-  static for(model: Module, loss_fn: unknown): FusedLinearMse | null {
-    if (!fusedStepsEnabled() || !isExactly(model, Linear) || !isExactly(loss_fn, MSELoss)) return null;
-    const reduction = (loss_fn as MSELoss).reduction;
-    return reduction === 'none' ? null : new FusedLinearMse(model as Linear, reduction);
   }
 
   /** Whether the parameters are as the fused kernels expect (both require grad, one dtype) and grad mode is on. */
@@ -85,38 +76,21 @@ export class FusedLinearMse {
   }
 
   /**
-   * Whether forwardRows() should train on the rows of (X, Y) directly, for batches of `batchSize`: one
-   * output, X [N, in]
-   * and Y [N] or [N, 1] of the parameters' dtype, neither requiring grad; and batches too small for the
-   * SIMD kernels, which on a gathered batch are faster than the JavaScript row kernels (measured: W2's
-   * 64×10 batches ~1.2× faster in place, W3's 1024×100 ~1.3× faster gathered), unless X is in the
-   * shared memory, where wasm kernels read rows in place (W3: ~3× faster than gathering on the heap).
-   */
-  acceptsRows(X: Tensor, Y: Tensor, batchSize: number): boolean {
-    const { weight, in_features: inF, out_features: outF } = this.model;
-    if (outF !== 1 || !this.fits(X, Y)) return false;
-    // a batch's forward product is batchSize × inF multiply-adds
-    return !(weight.dtype === 'float32' && simdTakes(batchSize * inF)) || sharedRowsApply(X._data);
-  }
-
-  /** Whether a batch of `rows` rows of X goes to the shared-memory kernels (large enough for SIMD). */
-  private sharedTakes(X: Tensor, rows: number): boolean {
-    return simdTakes(rows * this.model.in_features) && sharedRowsApply(X._data);
-  }
-
-  /**
    * x is [rows, in] and y has rows × out elements (the graph path reshapes such a target to the
    * prediction's shape: fit's alignTarget), both of the parameters' dtype and neither requiring grad.
    */
-  private fits(x: Tensor, y: Tensor): boolean {
+  fits(x: Tensor, y: Tensor): boolean {
     const { weight, in_features: inF, out_features: outF } = this.model;
     const dtype = weight.dtype;
     if (x.ndim !== 2 || x.shape[1] !== inF || x.dtype !== dtype || x.requires_grad) return false;
     return y.numel() === x.shape[0] * outF && y.dtype === dtype && !y.requires_grad;
   }
 
-  /** forward() on rows `order[start..end)` of (X, Y), read in place; (X, Y) must be accepted by acceptsRows. */
-  forwardRows(X: Tensor, Y: Tensor, batch: IndexBatch): number | null {
+  /**
+   * forward() on rows `order[start..end)` of (X, Y), read in place ((X, Y) as fast_path.ts's rowsTake
+   * accepts them), by the shared-memory wasm kernels when `shared` (fast_path.ts's sharedTakes).
+   */
+  forwardRows(X: Tensor, Y: Tensor, batch: IndexBatch, shared: boolean): number | null {
     this.pending = null;
     this.pendingRows = null;
     if (!this.paramsReady() || batch.end <= batch.start) return null;
@@ -125,9 +99,9 @@ export class FusedLinearMse {
     const b = this.rowBuffers(n);
     const rb: RowBatch = { X: X._data, Y: Y._data, order: batch.order, start: batch.start, end: batch.end };
     const B = bias === null ? null : bias._data;
-    const shared = this.sharedTakes(X, n) ? forwardShared(rb, this.model.in_features, weight._data, B, X._version.value) : null;
-    this.pendingShared = shared !== null;
-    const sum = shared ?? forwardRows(rb, this.model.in_features, weight._data, B, b.pred);
+    const sharedSum = shared ? forwardShared(rb, this.model.in_features, weight._data, B, X._version.value) : null;
+    this.pendingShared = sharedSum !== null;
+    const sum = sharedSum ?? forwardRows(rb, this.model.in_features, weight._data, B, b.pred);
     b.scalar[0] = this.reduction === 'mean' ? sum / (batch.end - batch.start) : sum; // as sumSquaredErrors
     this.pendingRows = rb;
     return b.scalar[0];
@@ -168,9 +142,4 @@ export class FusedLinearMse {
     }
     return this.buffers;
   }
-}
-
-/** `value` is an instance of exactly `cls` (not a subclass) whose `forward` is not replaced on the instance. */
-function isExactly(value: unknown, cls: { prototype: object }): boolean {
-  return typeof value === 'object' && value !== null && Object.getPrototypeOf(value) === cls.prototype && !Object.hasOwn(value, 'forward');
 }

@@ -7,7 +7,7 @@ import * as torch from '../../src/index.js';
 import { setFusedSteps } from '../../src/kernels/select.js';
 import { allocShared } from '../../src/kernels/shared_memory.js';
 import { gatherRows } from '../../src/data/dataset.js';
-import { FusedLinearMse } from '../../src/train/fused.js';
+import { chooseFusedStep, chooseStep, rowsTake } from '../../src/train/fast_path.js';
 
 interface Case {
   name: string;
@@ -120,21 +120,21 @@ describe('fused Linear + MSELoss step', () => {
 
   test('applies only to exactly nn.Linear with nn.MSELoss, and leaves other batches to the graph', () => {
     const model = new torch.nn.Linear(2, 1, { generator: new torch.Generator(1) });
-    assert.notEqual(FusedLinearMse.for(model, new torch.nn.MSELoss()), null);
-    assert.equal(FusedLinearMse.for(model, new torch.nn.MSELoss({ reduction: 'none' })), null);
-    assert.equal(FusedLinearMse.for(model, new torch.nn.BCEWithLogitsLoss()), null);
-    assert.equal(FusedLinearMse.for(model, (a: torch.Tensor, b: torch.Tensor) => torch.nn.functional.mse_loss(a, b)), null);
+    assert.notEqual(chooseFusedStep(model, new torch.nn.MSELoss()), null);
+    assert.equal(chooseFusedStep(model, new torch.nn.MSELoss({ reduction: 'none' })), null);
+    assert.equal(chooseFusedStep(model, new torch.nn.BCEWithLogitsLoss()), null);
+    assert.equal(chooseFusedStep(model, (a: torch.Tensor, b: torch.Tensor) => torch.nn.functional.mse_loss(a, b)), null);
     class Scaled extends torch.nn.Linear {
       override forward(x: torch.Tensor): torch.Tensor {
         return super.forward(x).mul(2);
       }
     }
-    assert.equal(FusedLinearMse.for(new Scaled(2, 1), new torch.nn.MSELoss()), null);
+    assert.equal(chooseFusedStep(new Scaled(2, 1), new torch.nn.MSELoss()), null);
     const patched = new torch.nn.Linear(2, 1);
     patched.forward = (x: torch.Tensor) => x.sum(1, true);
-    assert.equal(FusedLinearMse.for(patched, new torch.nn.MSELoss()), null);
+    assert.equal(chooseFusedStep(patched, new torch.nn.MSELoss()), null);
 
-    const step = FusedLinearMse.for(model, new torch.nn.MSELoss())!;
+    const step = chooseFusedStep(model, new torch.nn.MSELoss())!;
     const x = torch.ones(4, 2);
     assert.equal(typeof step.forward(x, torch.ones(4)), 'number');
     assert.equal(step.forward(x.to('float64'), torch.ones(4)), null, 'mixed dtypes');
@@ -142,15 +142,34 @@ describe('fused Linear + MSELoss step', () => {
     assert.equal(step.forward(x, torch.ones(4, 2)), null, 'target to be broadcast');
     assert.equal(torch.no_grad(() => step.forward(x, torch.ones(4))), null, 'grad mode off');
     assert.throws(() => step.backward(), /without a forward/);
-    assert.equal(step.acceptsRows(torch.ones(4, 2), torch.ones(4), 4), true);
-    assert.equal(step.acceptsRows(torch.ones(4, 2), torch.ones(4, 1), 4), true);
-    assert.equal(step.acceptsRows(torch.ones(4, 2, { dtype: 'float64' }), torch.ones(4), 4), false, 'mixed dtypes');
-    assert.equal(step.acceptsRows(torch.ones(4, 3), torch.ones(4), 4), false, 'another feature count');
-    const one = FusedLinearMse.for(new torch.nn.Linear(1, 1), new torch.nn.MSELoss())!;
-    assert.equal(step.acceptsRows(torch.ones(4096, 2), torch.ones(4096), 4096), false, 'batches big enough for the SIMD kernels are gathered');
+    assert.equal(rowsTake(step, torch.ones(4, 2), torch.ones(4), 4), true);
+    assert.equal(rowsTake(step, torch.ones(4, 2), torch.ones(4, 1), 4), true);
+    assert.equal(rowsTake(step, torch.ones(4, 2, { dtype: 'float64' }), torch.ones(4), 4), false, 'mixed dtypes');
+    assert.equal(rowsTake(step, torch.ones(4, 3), torch.ones(4), 4), false, 'another feature count');
+    const one = chooseFusedStep(new torch.nn.Linear(1, 1), new torch.nn.MSELoss())!;
+    assert.equal(rowsTake(step, torch.ones(4096, 2), torch.ones(4096), 4096), false, 'batches big enough for the SIMD kernels are gathered');
     const sharedX = torch.from_numpy(allocShared('float32', 4096 * 2) as Float32Array, [4096, 2]);
-    assert.equal(step.acceptsRows(sharedX, torch.ones(4096), 4096), true, 'unless the rows are in the shared memory');
-    assert.equal(one.acceptsRows(torch.ones(4, 1), torch.ones(4), 4), true, 'one feature (the weight gradient is then a dot product over rows)');
+    assert.equal(rowsTake(step, sharedX, torch.ones(4096), 4096), true, 'unless the rows are in the shared memory');
+    assert.equal(rowsTake(one, torch.ones(4, 1), torch.ones(4), 4), true, 'one feature (the weight gradient is then a dot product over rows)');
+  });
+
+  test("chooseStep: the one decision, path by path (fast_path.ts's table)", () => {
+    const model = new torch.nn.Linear(2, 1);
+    const mse = new torch.nn.MSELoss();
+    const small = new torch.DataLoader(new torch.TensorDataset(torch.ones(8, 2), torch.ones(8)), { batch_size: 4 });
+    assert.equal(chooseStep(model, mse, small).path, 'fused rows');
+    const big = new torch.DataLoader(new torch.TensorDataset(torch.ones(4096, 2), torch.ones(4096)), { batch_size: 4096 });
+    const gathered = chooseStep(model, mse, big);
+    assert.ok(gathered.path === 'fused' && gathered.reuse === big, 'big float32 heap batches: gathered into reused buffers');
+    const listed = chooseStep(model, mse, [[torch.ones(4, 2), torch.ones(4)]]);
+    assert.ok(listed.path === 'fused' && listed.reuse === null, 'any other source: its own batches');
+    assert.equal(chooseStep(model, new torch.nn.BCEWithLogitsLoss(), small).path, 'graph');
+    const previous = setFusedSteps(false);
+    try {
+      assert.equal(chooseStep(model, mse, small).path, 'graph', 'AUTOGRAD_FUSED=0');
+    } finally {
+      setFusedSteps(previous);
+    }
   });
 
   test('rows read in place: .grad exactly as loss.backward() on the gathered batch, float64 (where any reordered sum shows)', () => {
@@ -159,10 +178,10 @@ describe('fused Linear + MSELoss step', () => {
       const X = torch.randn(200, features, { generator: gen, dtype: 'float64' });
       const y = torch.randn(200, { generator: gen, dtype: 'float64' });
       const model = new torch.nn.Linear(features, 1, { dtype: 'float64', generator: gen });
-      const step = FusedLinearMse.for(model, new torch.nn.MSELoss())!;
-      assert.ok(step.acceptsRows(X, y, rows));
+      const step = chooseFusedStep(model, new torch.nn.MSELoss())!;
+      assert.ok(rowsTake(step, X, y, rows));
       const order = Uint32Array.from({ length: 200 }, (_, i) => (i * 37) % 200);
-      const value = step.forwardRows(X, y, { order, start: 50, end: 50 + rows })!;
+      const value = step.forwardRows(X, y, { order, start: 50, end: 50 + rows }, false)!;
       step.backward();
       const fusedGrads = [...model.parameters()].map((p) => Array.from(p.grad!.numpy()));
       model.zero_grad();
@@ -180,7 +199,7 @@ describe('fused Linear + MSELoss step', () => {
     const x = torch.randn(9, 3, { generator: gen });
     const y = torch.randn(9, 2, { generator: gen });
     const model = new torch.nn.Linear(3, 2, { generator: gen });
-    const step = FusedLinearMse.for(model, new torch.nn.MSELoss())!;
+    const step = chooseFusedStep(model, new torch.nn.MSELoss())!;
     const value = step.forward(x, y)!;
     step.backward();
     const fusedGrads = [...model.parameters()].map((p) => Array.from(p.grad!.numpy()));
