@@ -1,28 +1,88 @@
-// optim.Optimizer: parameter groups, per-parameter state, zero_grad, state_dict.
+// optim.Optimizer: parameter groups spelled as PyTorch's (`param_groups[i].lr`), add_param_group,
+// per-parameter state, zero_grad, state_dict/load_state_dict that survive JSON, and the repr.
 
-import { ValueError } from '../errors.js';
+import { ArgumentTypeError, ValueError } from '../errors.js';
 import { zero_ } from '../autograd/ops/inplace.js';
-import type { Tensor } from '../tensor/tensor.js';
+import { allocStorage } from '../tensor/dtype.js';
+import { Tensor } from '../tensor/tensor.js';
 
-export interface ParamGroup<H> {
-  params: Tensor[];
-  options: H;
-}
+/** One parameter group: its parameters and its own copy of every hyper-parameter. */
+export type ParamGroup<H> = H & { params: Tensor[] };
+
+/** What the constructor and add_param_group take: parameters, and any hyper-parameters to override. */
+export type ParamGroupSpec<H> = Partial<H> & { params: Tensor | Iterable<Tensor> };
+
+/** Parameters, or parameter groups (each may override the defaults), as PyTorch's optimizers take. */
+export type Params<H> = Iterable<Tensor> | Iterable<ParamGroupSpec<H>>;
+
+/** A state entry saved as JSON: numbers as numbers, tensors as their values with shape and dtype. */
+export type SavedStateValue = number | boolean | { shape: number[]; dtype: string; values: number[] };
 
 export interface OptimizerStateDict<H> {
-  state: Record<number, Record<string, number[]>>;
+  state: Record<number, Record<string, SavedStateValue | number[]>>;
   param_groups: Array<H & { params: number[] }>;
 }
 
-export abstract class Optimizer<H extends object> {
-  readonly param_groups: Array<ParamGroup<H>>;
-  /** Per-parameter state (e.g. the momentum buffer), keyed by the parameter tensor. */
-  readonly state = new Map<Tensor, Record<string, Tensor>>();
+/** A per-parameter state value: a tensor (a buffer) or a plain number (a step count). */
+export type StateValue = Tensor | number;
 
-  constructor(params: Iterable<Tensor>, defaults: H) {
-    const list = [...params];
+/** torch.FloatTensor, torch.DoubleTensor, ...: Python's name of a CPU tensor's type. */
+function tensorTypeName(t: Tensor): string {
+  const names: Record<string, string> = { float32: 'Float', float64: 'Double', float16: 'Half', int64: 'Long', int32: 'Int', int16: 'Short', int8: 'Char', uint8: 'Byte', bool: 'Bool' };
+  return `torch.${names[t.dtype] ?? 'Float'}Tensor`;
+}
+
+function isTensor(value: unknown): value is Tensor {
+  return value instanceof Tensor;
+}
+
+/** Python's repr of a hyper-parameter value as PyTorch's Optimizer.__repr__ prints it. */
+function pyRepr(value: unknown): string {
+  if (value === true) return 'True';
+  if (value === false) return 'False';
+  if (value === null || value === undefined) return 'None';
+  if (typeof value === 'number') {
+    if (Number.isInteger(value) && !Object.is(value, -0) && Math.abs(value) < 1e16) return String(value);
+    if (Number.isNaN(value)) return 'nan';
+    if (!Number.isFinite(value)) return value > 0 ? 'inf' : '-inf';
+    const s = String(value);
+    // Python writes 1e-08 where JavaScript writes 1e-8
+    return s.replace(/e([+-])(\d)$/, 'e$10$2');
+  }
+  if (Array.isArray(value)) return `(${value.map(pyRepr).join(', ')}${value.length === 1 ? ',' : ''})`;
+  return String(value);
+}
+
+export abstract class Optimizer<H extends object> {
+  readonly param_groups: Array<ParamGroup<H>> = [];
+  readonly defaults: H;
+  /** Per-parameter state (e.g. the momentum buffer), keyed by the parameter tensor. */
+  readonly state = new Map<Tensor, Record<string, StateValue>>();
+
+  constructor(params: Params<H>, defaults: H) {
+    this.defaults = defaults;
+    if (isTensor(params)) {
+      throw new ArgumentTypeError(`params argument given to the optimizer should be an iterable of Tensors or dicts, but got ${tensorTypeName(params)}`);
+    }
+    const list = [...(params as Iterable<Tensor | ParamGroupSpec<H>>)];
     if (list.length === 0) throw new ValueError('optimizer got an empty parameter list');
-    this.param_groups = [{ params: list, options: { ...defaults } }];
+    const groups = list.every(isTensor) ? [{ params: list as Tensor[] } as unknown as ParamGroupSpec<H>] : (list as Array<ParamGroupSpec<H>>);
+    for (const g of groups) this.add_param_group(g);
+  }
+
+  /** Add a group of parameters, taking the defaults for every hyper-parameter it does not set. */
+  add_param_group(group: ParamGroupSpec<H>): void {
+    if (typeof group !== 'object' || group === null || isTensor(group)) throw new ArgumentTypeError('param group must be a dict');
+    const given = group.params;
+    const params = isTensor(given) ? [given] : [...given];
+    for (const p of params) {
+      if (!isTensor(p)) throw new ArgumentTypeError(`optimizer can only optimize Tensors, but one of the params is ${typeof p}`);
+      if (!p.is_leaf) throw new ValueError("can't optimize a non-leaf Tensor");
+    }
+    const seen = new Set<Tensor>();
+    for (const g of this.param_groups) for (const p of g.params) seen.add(p);
+    if (params.some((p) => seen.has(p))) throw new ValueError('some parameters appear in more than one parameter group');
+    this.param_groups.push({ ...this.defaults, ...group, params } as ParamGroup<H>);
   }
 
   abstract step(): void;
@@ -38,44 +98,80 @@ export abstract class Optimizer<H extends object> {
     }
   }
 
-  /** Hyper-parameters and state, with parameters numbered in order (PyTorch's layout), as plain numbers. */
+  /** Hyper-parameters and state, with parameters numbered in order (PyTorch's layout), as plain JSON values. */
   state_dict(): OptimizerStateDict<H> {
     const ids = new Map<Tensor, number>();
-    const groups = this.param_groups.map((g) => ({
-      ...g.options,
-      params: g.params.map((p) => {
-        ids.set(p, ids.size);
-        return ids.size - 1;
-      }),
-    }));
-    const state: Record<number, Record<string, number[]>> = {};
+    const groups = this.param_groups.map((g) => {
+      const { params, ...options } = g;
+      return {
+        ...(options as unknown as H),
+        params: params.map((p) => {
+          if (!ids.has(p)) ids.set(p, ids.size);
+          return ids.get(p) as number;
+        }),
+      };
+    });
+    const state: OptimizerStateDict<H>['state'] = {};
     for (const [p, s] of this.state) {
       const id = ids.get(p);
       if (id === undefined) continue;
-      state[id] = Object.fromEntries(Object.entries(s).map(([k, t]) => [k, Array.from(t._data)]));
+      state[id] = Object.fromEntries(
+        Object.entries(s).map(([k, v]) => [k, isTensor(v) ? { shape: v.shape.slice(), dtype: v.dtype, values: Array.from(v.contiguous()._data as ArrayLike<number>, Number) } : v]),
+      );
     }
     return { state, param_groups: groups };
   }
 
-  /** Load hyper-parameters and state saved by state_dict() from an optimizer over same-shaped parameters. */
-  load_state_dict(sd: OptimizerStateDict<H>, makeTensor: (values: number[], like: Tensor) => Tensor): void {
+  /** Load hyper-parameters and state saved by state_dict() (also after JSON) from an optimizer over same-shaped parameters. */
+  load_state_dict(sd: OptimizerStateDict<H>): void {
     if (sd.param_groups.length !== this.param_groups.length) {
       throw new ValueError('loaded state dict has a different number of parameter groups');
     }
-    const params: Tensor[] = [];
+    const byId = new Map<number, Tensor>();
     sd.param_groups.forEach((saved, i) => {
       const group = this.param_groups[i];
       if (saved.params.length !== group.params.length) {
         throw new ValueError("loaded state dict contains a parameter group that doesn't match the size of optimizer's group");
       }
+      saved.params.forEach((id, j) => byId.set(id, group.params[j]));
+    });
+    sd.param_groups.forEach((saved, i) => {
       const { params: _ids, ...options } = saved;
-      group.options = options as unknown as H;
-      params.push(...group.params);
+      this.param_groups[i] = { ...this.param_groups[i], ...options, params: this.param_groups[i].params } as ParamGroup<H>;
     });
     this.state.clear();
     for (const [id, s] of Object.entries(sd.state)) {
-      const p = params[Number(id)];
-      this.state.set(p, Object.fromEntries(Object.entries(s).map(([k, v]) => [k, makeTensor(v, p)])));
+      const p = byId.get(Number(id));
+      if (p === undefined) continue;
+      const entry: Record<string, StateValue> = {};
+      for (const [k, v] of Object.entries(s)) entry[k] = restoreValue(v, p);
+      this.state.set(p, entry);
     }
   }
+
+  /** PyTorch's repr: the class name, then each group's hyper-parameters in sorted order. */
+  toString(): string {
+    let out = `${this.constructor.name} (`;
+    this.param_groups.forEach((g, i) => {
+      out += `\nParameter Group ${i}\n`;
+      const keys = Object.keys(g).filter((k) => k !== 'params').sort();
+      for (const k of keys) out += `    ${k}: ${pyRepr((g as Record<string, unknown>)[k])}\n`;
+    });
+    return `${out})`;
+  }
+
+  [Symbol.for('nodejs.util.inspect.custom')](): string {
+    return this.toString();
+  }
+}
+
+/** A saved state value back as a tensor like the parameter (numbers stay numbers). */
+function restoreValue(v: SavedStateValue | number[], like: Tensor): StateValue {
+  if (typeof v === 'number') return v;
+  if (typeof v === 'boolean') return v ? 1 : 0;
+  const values = Array.isArray(v) ? v : v.values;
+  const shape = Array.isArray(v) ? like.shape.slice() : v.shape;
+  const data = allocStorage(like.dtype, values.length);
+  data.set(values);
+  return new Tensor(data, shape);
 }

@@ -6,7 +6,7 @@
 import { ValueError } from '../errors.js';
 import { allocStorage } from '../tensor/dtype.js';
 import { Tensor } from '../tensor/tensor.js';
-import { Optimizer, type OptimizerStateDict } from './optimizer.js';
+import { Optimizer, type Params } from './optimizer.js';
 
 export interface SGDOptions {
   lr: number;
@@ -15,6 +15,10 @@ export interface SGDOptions {
   weight_decay?: number;
   nesterov?: boolean;
   maximize?: boolean;
+  /** Accepted as PyTorch does; the loop is the only implementation here. */
+  foreach?: boolean | null;
+  /** Only false: steps are not recorded for autograd. */
+  differentiable?: boolean;
 }
 
 export type SGDHyper = Required<SGDOptions>;
@@ -22,6 +26,7 @@ export type SGDHyper = Required<SGDOptions>;
 const identity = (x: number): number => x;
 
 function validate(o: SGDHyper): void {
+  if (o.differentiable) throw new ValueError('differentiable=True is not supported here: optimizer steps are not recorded by autograd');
   if (!(o.lr >= 0)) throw new ValueError(`Invalid learning rate: ${o.lr}`);
   if (!(o.momentum >= 0)) throw new ValueError(`Invalid momentum value: ${o.momentum}`);
   if (!(o.weight_decay >= 0)) throw new ValueError(`Invalid weight_decay value: ${o.weight_decay}`);
@@ -31,7 +36,7 @@ function validate(o: SGDHyper): void {
 }
 
 export class SGD extends Optimizer<SGDHyper> {
-  constructor(params: Iterable<Tensor>, options: SGDOptions) {
+  constructor(params: Params<SGDHyper>, options: SGDOptions) {
     const hyper: SGDHyper = {
       lr: options.lr,
       momentum: options.momentum ?? 0,
@@ -39,6 +44,8 @@ export class SGD extends Optimizer<SGDHyper> {
       weight_decay: options.weight_decay ?? 0,
       nesterov: options.nesterov ?? false,
       maximize: options.maximize ?? false,
+      foreach: options.foreach ?? null,
+      differentiable: options.differentiable ?? false,
     };
     validate(hyper);
     super(params, hyper);
@@ -48,7 +55,7 @@ export class SGD extends Optimizer<SGDHyper> {
   step(): void {
     for (const group of this.param_groups) {
       for (const p of group.params) {
-        if (p.grad !== null) this.update(p, p.grad, group.options);
+        if (p.grad !== null) this.update(p, p.grad, group);
       }
     }
   }
@@ -62,7 +69,8 @@ export class SGD extends Optimizer<SGDHyper> {
     const wd = r(o.weight_decay);
     const m = r(o.momentum);
     const keep = r(1 - o.dampening);
-    let buf = o.momentum !== 0 ? (this.state.get(p)?.momentum_buffer ?? null) : null;
+    const saved = o.momentum !== 0 ? this.state.get(p)?.momentum_buffer : undefined;
+    let buf = saved instanceof Tensor ? saved : null;
     const first = o.momentum !== 0 && buf === null;
     if (first) {
       buf = new Tensor(allocStorage(p.dtype, P.length), p.shape);
@@ -80,14 +88,5 @@ export class SGD extends Optimizer<SGDHyper> {
       P[i] = r(P[i] - lr * d);
     }
     p._version.value++;
-  }
-
-  override load_state_dict(sd: OptimizerStateDict<SGDHyper>): void {
-    super.load_state_dict(sd, (values, like) => {
-      const data = allocStorage(like.dtype, values.length);
-      data.set(values);
-      return new Tensor(data, like.shape);
-    });
-    for (const g of this.param_groups) validate(g.options);
   }
 }

@@ -48,16 +48,78 @@ test('state_dict / load_state_dict carry the momentum buffers', () => {
   p.grad = torch.tensor([1, 2], { dtype: torch.float64 });
   opt.step();
   const sd = opt.state_dict();
-  assert.deepEqual(sd.state[0].momentum_buffer, [1, 2]);
+  assert.deepEqual(sd.state[0].momentum_buffer, { shape: [2], dtype: 'float64', values: [1, 2] });
   assert.equal(sd.param_groups[0].momentum, 0.9);
   const p2 = param();
   const opt2 = new torch.optim.SGD([p2], { lr: 0.5 });
   opt2.load_state_dict(JSON.parse(JSON.stringify(sd)));
-  assert.equal(opt2.param_groups[0].options.lr, 0.1);
+  assert.equal(opt2.param_groups[0].lr, 0.1);
   p.grad = torch.tensor([1, 1], { dtype: torch.float64 });
   p2.grad = torch.tensor([1, 1], { dtype: torch.float64 });
   p2.data = p.detach().clone();
   opt.step();
   opt2.step();
   assert.deepEqual(Array.from(p2.detach().numpy()), Array.from(p.detach().numpy()));
+});
+
+test('parameter groups as PyTorch spells them: per-group options over the defaults, add_param_group, repr', () => {
+  const a = param();
+  const b = param();
+  const opt = new torch.optim.SGD([{ params: [a] }, { params: b, lr: 0.5, momentum: 0.9 }], { lr: 0.1 });
+  assert.equal(opt.param_groups.length, 2);
+  assert.equal(opt.param_groups[0].lr, 0.1);
+  assert.equal(opt.param_groups[1].lr, 0.5);
+  assert.equal(opt.param_groups[1].momentum, 0.9);
+  assert.equal(opt.param_groups[0].momentum, 0);
+  opt.param_groups[0].lr = 1;
+  a.grad = torch.tensor([1, 1], { dtype: torch.float64 });
+  b.grad = torch.tensor([1, 1], { dtype: torch.float64 });
+  opt.step();
+  assert.deepEqual(Array.from(a.detach().numpy()), [0, 1]);
+  assert.deepEqual(Array.from(b.detach().numpy()), [0.5, 1.5]);
+  assert.throws(() => opt.add_param_group({ params: [a] }), { message: 'some parameters appear in more than one parameter group' });
+  const c = param();
+  opt.add_param_group({ params: [c], nesterov: false });
+  assert.equal(opt.param_groups[2].lr, 0.1);
+  assert.equal(
+    String(opt),
+    [
+      'SGD (',
+      'Parameter Group 0',
+      '    dampening: 0',
+      '    differentiable: False',
+      '    foreach: None',
+      '    lr: 1',
+      '    maximize: False',
+      '    momentum: 0',
+      '    nesterov: False',
+      '    weight_decay: 0',
+      '',
+      'Parameter Group 1',
+      '    dampening: 0',
+      '    differentiable: False',
+      '    foreach: None',
+      '    lr: 0.5',
+      '    maximize: False',
+      '    momentum: 0.9',
+      '    nesterov: False',
+      '    weight_decay: 0',
+      '',
+      'Parameter Group 2',
+      '    dampening: 0',
+      '    differentiable: False',
+      '    foreach: None',
+      '    lr: 0.1',
+      '    maximize: False',
+      '    momentum: 0',
+      '    nesterov: False',
+      '    weight_decay: 0',
+      ')',
+    ].join('\n'),
+  );
+  assert.throws(() => new torch.optim.SGD([], { lr: 0.1 }), { message: 'optimizer got an empty parameter list' });
+  assert.throws(() => new torch.optim.SGD(a as unknown as torch.Tensor[], { lr: 0.1 }), {
+    message: 'params argument given to the optimizer should be an iterable of Tensors or dicts, but got torch.DoubleTensor',
+  });
+  assert.throws(() => new torch.optim.SGD([a.mul(2)], { lr: 0.1 }), { message: "can't optimize a non-leaf Tensor" });
 });
