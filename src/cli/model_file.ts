@@ -33,7 +33,8 @@ export interface Standardization {
   std: number[];
 }
 
-export type SettingValue = string | number | boolean | null;
+/** A recorded setting: a flag's value, or a list of numbers (betas, milestones). */
+export type SettingValue = string | number | boolean | null | number[];
 
 /**
  * Version 1. `weight` is nn.Linear's [targets][features] and, with `bias`, applies to the features after
@@ -175,7 +176,8 @@ function checkRecord<T>(c: Checker, v: unknown, what: string, ok: (x: unknown) =
   return r as Record<string, T>;
 }
 
-const isSetting = (x: unknown): x is SettingValue => x === null || ['string', 'number', 'boolean'].includes(typeof x);
+const isSetting = (x: unknown): x is SettingValue =>
+  x === null || ['string', 'number', 'boolean'].includes(typeof x) || (Array.isArray(x) && x.every((v) => typeof v === 'number'));
 const isMetric = (x: unknown): x is number | null => x === null || (typeof x === 'number' && Number.isFinite(x));
 
 /** Validate a parsed model file; every message names the field and what is wrong with it. */
@@ -208,7 +210,7 @@ export function parseModel(text: string, file: string): ModelFile {
     weight,
     bias: c.numbers(m.bias, targets.length, 'bias', 'target'),
     standardization: checkStandardization(c, m.standardization, features.length),
-    settings: checkRecord(c, m.settings, 'settings', isSetting, 'a string, number, boolean or null'),
+    settings: checkRecord(c, m.settings, 'settings', isSetting, 'a string, number, boolean, null or a list of numbers'),
     metrics: checkRecord(c, m.metrics, 'metrics', isMetric, 'a finite number or null'),
   };
 }

@@ -16,6 +16,8 @@ export interface ProgressOptions {
   samplesPerEpoch: number;
   /** Whether there is a validation set (its loss goes on each line). */
   validation: boolean;
+  /** Show the learning rate on each line (when a schedule changes it). */
+  showLr?: boolean;
   write: (text: string) => void;
   /** Live mode: redraw the loss chart above the line. */
   chart?: boolean;
@@ -36,9 +38,14 @@ export interface Progress extends FitCallbacks {
 const fixed = (x: number | null): string => (x === null ? '—' : x.toFixed(4));
 
 /** One plain progress line: `epoch  11/100  train loss 190.0997  val loss 201.0000`. */
-export function epochLine(epoch: number, epochs: number, trainLoss: number, valLoss: number | null): string {
+export function epochLine(epoch: number, epochs: number, trainLoss: number, valLoss: number | null, lr: number | null = null): string {
   const at = `${String(epoch).padStart(String(epochs).length)}/${epochs}`;
-  return `epoch ${at}  train loss ${fixed(trainLoss)}${valLoss === null ? '' : `  val loss ${fixed(valLoss)}`}`;
+  return `epoch ${at}  train loss ${fixed(trainLoss)}${valLoss === null ? '' : `  val loss ${fixed(valLoss)}`}${lr === null ? '' : `  lr ${lrText(lr)}`}`;
+}
+
+/** A learning rate in 4 significant digits: 0.01, 0.002500, 1.000e-05. */
+export function lrText(lr: number): string {
+  return lr !== 0 && (Math.abs(lr) < 1e-4 || Math.abs(lr) >= 1e4) ? lr.toExponential(3) : String(Number(lr.toPrecision(4)));
 }
 
 /** Which epochs (1-based) get a plain line: the first, every ceil(E/maxLines)-th after it, and the last. */
@@ -57,16 +64,16 @@ export function formatDuration(seconds: number): string {
 }
 
 /** The live line: epoch, the last batch's loss, throughput and the time left at that pace. */
-export function liveLine(epoch: number, epochs: number, loss: number, samplesPerSecond: number, etaSeconds: number): string {
+export function liveLine(epoch: number, epochs: number, loss: number, samplesPerSecond: number, etaSeconds: number, lr: number | null = null): string {
   const rate = thousands(samplesPerSecond);
-  return `epoch ${epoch}/${epochs}  batch loss ${loss.toFixed(4)}  ${rate} samples/s  ETA ${formatDuration(etaSeconds)}`;
+  return `epoch ${epoch}/${epochs}  batch loss ${loss.toFixed(4)}${lr === null ? '' : `  lr ${lrText(lr)}`}  ${rate} samples/s  ETA ${formatDuration(etaSeconds)}`;
 }
 
 function plainProgress(o: ProgressOptions): Progress {
   const maxLines = o.maxLines ?? 10;
   return {
     on_epoch_end: (e: EpochInfo) => {
-      if (shownEpoch(e.epoch, o.epochs, maxLines)) o.write(`${epochLine(e.epoch, o.epochs, e.train_loss, e.val_loss)}\n`);
+      if (shownEpoch(e.epoch, o.epochs, maxLines)) o.write(`${epochLine(e.epoch, o.epochs, e.train_loss, e.val_loss, o.showLr === true ? e.lr : null)}\n`);
     },
     finish: () => undefined,
   };
@@ -79,12 +86,12 @@ function liveProgress(o: ProgressOptions): Progress {
   const columns = Math.max(20, o.columns ?? 80);
   const start = now();
   const losses: number[] = [];
-  const state = { samples: 0, epoch: 1, loss: NaN, lastDraw: -Infinity, chartRows: 0 };
+  const state = { samples: 0, epoch: 1, loss: NaN, lr: null as number | null, lastDraw: -Infinity, chartRows: 0 };
   const draw = (): void => {
     const elapsed = (now() - start) / 1000;
     const rate = state.samples / Math.max(elapsed, 1e-9);
     const eta = (o.epochs * o.samplesPerEpoch - state.samples) / Math.max(rate, 1e-9);
-    const line = liveLine(state.epoch, o.epochs, state.loss, rate, eta).slice(0, columns - 1);
+    const line = liveLine(state.epoch, o.epochs, state.loss, rate, eta, o.showLr === true ? state.lr : null).slice(0, columns - 1);
     const up = state.chartRows > 0 ? `\x1b[${state.chartRows}A` : '';
     const chart = o.chart === true && losses.length > 1 ? lossChart(losses, null, { palette: o.palette, width: Math.min(60, columns - 14) }) : '';
     o.write(`${up}\r\x1b[J${chart}${line}`);
@@ -104,6 +111,7 @@ function liveProgress(o: ProgressOptions): Progress {
     on_epoch_end: (e: EpochInfo) => {
       losses.push(e.train_loss);
       state.loss = e.train_loss;
+      state.lr = e.lr;
       // the chart as soon as it has two points, however fast the epochs go; then at the usual pace
       if (o.chart === true && losses.length === 2) draw();
       else maybeDraw();

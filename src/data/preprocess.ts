@@ -98,18 +98,44 @@ export function applyStandardization(x: Tensor, stats: Standardization): Tensor 
  * permuted rows train and the rest validate. At least one row must remain in each.
  */
 export function trainValSplit(tensors: Tensor[], fraction: number, generator?: Generator): { train: Tensor[]; val: Tensor[] } {
-  const n = tensors[0].shape[0];
   if (!(fraction > 0 && fraction < 1)) throw new ValueError(`validation fraction must be in (0, 1), got ${fraction}`);
-  const nVal = Math.round(n * fraction);
-  if (nVal < 1 || nVal >= n) {
-    throw new ValueError(`validation fraction ${fraction} of ${n} rows leaves ${nVal} validation and ${n - nVal} training rows; both need at least one`);
+  const s = trainValTestSplit(tensors, { val: fraction }, generator);
+  return { train: s.train, val: s.val as Tensor[] };
+}
+
+export interface SplitFractions {
+  val?: number;
+  test?: number;
+}
+
+/**
+ * Train, validation and test parts as one `random_split(dataset, [nTrain, nVal, nTest], generator)`
+ * (a part with no fraction is left out of the lengths): nVal = round(n·val), nTest = round(n·test),
+ * the rest trains; each part present needs at least one row.
+ */
+export function trainValTestSplit(tensors: Tensor[], f: SplitFractions, generator?: Generator): { train: Tensor[]; val: Tensor[] | null; test: Tensor[] | null } {
+  const n = tensors[0].shape[0];
+  for (const [name, v] of [['validation', f.val], ['test', f.test]] as const) {
+    if (v !== undefined && !(v > 0 && v < 1)) throw new ValueError(`${name} fraction must be in (0, 1), got ${v}`);
   }
-  const [trainIdx, valIdx] = randomSplitIndices(n, [n - nVal, nVal], generator);
-  const order = [...trainIdx, ...valIdx];
+  const nVal = f.val === undefined ? 0 : Math.round(n * f.val);
+  const nTest = f.test === undefined ? 0 : Math.round(n * f.test);
+  const nTrain = n - nVal - nTest;
+  const parts: Array<[string, number, boolean]> = [['validation', nVal, f.val !== undefined], ['test', nTest, f.test !== undefined], ['training', nTrain, true]];
+  for (const [name, count, present] of parts) {
+    if (present && count < 1) {
+      const given = [f.val === undefined ? null : `validation fraction ${f.val}`, f.test === undefined ? null : `test fraction ${f.test}`].filter((x) => x !== null);
+      const left = [f.val === undefined ? null : `${nVal} validation`, f.test === undefined ? null : `${nTest} test`, `${nTrain} training`].filter((x) => x !== null);
+      throw new ValueError(`${given.join(' and ')} of ${n} rows leaves ${left.slice(0, -1).join(', ')} and ${left.at(-1)} rows; ${name} needs at least one`);
+    }
+  }
+  const lengths = [nTrain, ...(f.val === undefined ? [] : [nVal]), ...(f.test === undefined ? [] : [nTest])];
+  const order = randomSplitIndices(n, lengths, generator).flat();
   // each part in the same kind of memory as its tensor (shared memory stays shared: see loadCsv's `shared`)
-  const split = (t: Tensor, start: number, end: number): Tensor => gatherRows(t, order, start, end, (dtype, length) => allocBeside(t._data, dtype, length));
+  const split = (start: number, end: number): Tensor[] => tensors.map((t) => gatherRows(t, order, start, end, (dtype, length) => allocBeside(t._data, dtype, length)));
   return {
-    train: tensors.map((t) => split(t, 0, n - nVal)),
-    val: tensors.map((t) => split(t, n - nVal, n)),
+    train: split(0, nTrain),
+    val: f.val === undefined ? null : split(nTrain, nTrain + nVal),
+    test: f.test === undefined ? null : split(nTrain + nVal, n),
   };
 }

@@ -4,7 +4,7 @@
 // batches read from the CSV as it streams). Divergence checks and the restore, validation, callbacks and
 // optimizer stepping exist here only; fast_path.ts picks how a step runs.
 
-import { InterruptedError, TrainingDivergedError } from '../errors.js';
+import { InterruptedError, TrainingDivergedError, ValueError } from '../errors.js';
 import { no_grad } from '../tensor/autograd/grad_mode.js';
 import { reshape } from '../autograd/ops/shape.js';
 import type { Module } from '../nn/module.js';
@@ -32,6 +32,8 @@ export interface EpochInfo {
   val_loss: number | null;
   steps: number;
   samples: number;
+  /** The first parameter group's learning rate during the epoch (before the scheduler's step), or null. */
+  lr: number | null;
 }
 
 export interface FitCallbacks {
@@ -56,12 +58,34 @@ export interface FitOptions<S extends AsyncBatchSource = BatchSource> {
   callbacks?: FitCallbacks;
   /** Aborting stops training before the next step with an InterruptedError. */
   signal?: AbortSignal;
+  /**
+   * Stop once the validation loss has not fallen below its best by more than `min_delta` (default 0)
+   * for `patience` epochs in a row; the parameters of the best epoch are then restored (also when the
+   * run ends without stopping). Needs `val_loader`.
+   */
+  early_stopping?: EarlyStopping | null;
+  /**
+   * An lr scheduler, stepped once at the end of every epoch, after validation: `step()`, or for one that
+   * watches a metric (ReduceLROnPlateau: `takes_metric` true) `step(metric)` with the epoch's validation
+   * loss when there is one, else its training loss.
+   */
+  scheduler?: EpochScheduler | null;
 }
+
+export interface EarlyStopping {
+  patience: number;
+  min_delta?: number;
+}
+
+export type EpochScheduler = { step(): void; readonly takes_metric?: false } | { step(metric: number): void; readonly takes_metric: true };
 
 export interface History {
   train_loss: number[];
   val_loss: number[] | null;
   step_losses: number[];
+  /** With early_stopping: the epoch whose parameters were kept, and the epoch it stopped after (null: ran to the end). */
+  best_epoch: number | null;
+  stopped_epoch: number | null;
 }
 
 function callLoss(fn: LossFn, input: Tensor, target: Tensor): Tensor {
@@ -98,6 +122,42 @@ class ParamBackup {
 
   restore(params: readonly Tensor[]): void {
     for (let i = 0; i < params.length; i++) params[i]._data.set(this.saved[i]);
+  }
+}
+
+/** Watches the validation loss; keeps the best epoch's parameters. */
+class EarlyStopper {
+  private best = Infinity;
+  private bestEpoch = 0;
+  private wait = 0;
+  private readonly snapshot = new ParamBackup();
+
+  constructor(
+    private readonly o: EarlyStopping,
+    private readonly params: readonly Tensor[],
+  ) {
+    if (!(Number.isInteger(o.patience) && o.patience >= 1)) throw new ValueError(`early_stopping.patience must be a positive integer, got ${o.patience}`);
+    if (!((o.min_delta ?? 0) >= 0)) throw new ValueError(`early_stopping.min_delta must be a number >= 0, got ${o.min_delta}`);
+  }
+
+  /** After an epoch: whether to stop now. */
+  update(info: EpochInfo): boolean {
+    const v = info.val_loss;
+    if (v !== null && v < this.best - (this.o.min_delta ?? 0)) {
+      this.best = v;
+      this.bestEpoch = info.epoch;
+      this.wait = 0;
+      this.snapshot.save(this.params);
+      return false;
+    }
+    return ++this.wait >= this.o.patience;
+  }
+
+  /** Put back the best epoch's parameters (when any epoch had a finite validation loss) and record which epoch that was. */
+  restore(history: History, lastEpoch: number): void {
+    if (this.bestEpoch === 0) return;
+    if (this.bestEpoch !== lastEpoch) this.snapshot.restore(this.params);
+    history.best_epoch = this.bestEpoch;
   }
 }
 
@@ -215,10 +275,31 @@ class Epoch {
     const val_loss = o.val_loader ? evaluateLoss(o.model, o.val_loader, o.loss_fn) : null;
     history.train_loss.push(train_loss);
     if (history.val_loss !== null && val_loss !== null) history.val_loss.push(val_loss);
-    const info = { epoch, train_loss, val_loss, steps, samples };
+    const lr = (o.optimizer.param_groups[0] as { lr?: unknown } | undefined)?.lr;
+    const info = { epoch, train_loss, val_loss, steps, samples, lr: typeof lr === 'number' ? lr : null };
     o.callbacks?.on_epoch_end?.(info);
     return info;
   }
+}
+
+/** The end of an epoch past its callbacks: the scheduler's step, then whether early stopping ends the run. */
+function afterEpoch(o: FitOptions<AsyncBatchSource>, info: EpochInfo, stopper: EarlyStopper | null, history: History): boolean {
+  const s = o.scheduler;
+  if (s != null) {
+    if (s.takes_metric === true) s.step(info.val_loss ?? info.train_loss);
+    else s.step();
+  }
+  if (stopper === null) return false;
+  const stop = stopper.update(info);
+  if (stop) history.stopped_epoch = info.epoch;
+  if (stop || info.epoch === o.epochs) stopper.restore(history, info.epoch);
+  return stop;
+}
+
+function earlyStopper(o: FitOptions<AsyncBatchSource>, state: StepState): EarlyStopper | null {
+  if (o.early_stopping == null) return null;
+  if (o.val_loader == null) throw new ValueError('early_stopping needs a val_loader: it watches the validation loss');
+  return new EarlyStopper(o.early_stopping, state.params);
 }
 
 function stepState(o: FitOptions<AsyncBatchSource>): StepState {
@@ -233,25 +314,33 @@ function isSync(source: AsyncBatchSource): source is BatchSource {
 /** The training loop over a synchronous source, as a generator that pauses after every epoch. */
 function* epochs(o: FitOptions, history: History): Generator<EpochInfo> {
   const state = stepState(o);
+  const stopper = earlyStopper(o, state);
   for (let epoch = 1; epoch <= o.epochs; epoch++) {
     const e = new Epoch(o, state, history, epoch);
     for (const batch of batchesOf(o.loader, state.plan)) e.step(batch);
-    yield e.end();
+    const info = e.end();
+    const stop = afterEpoch(o, info, stopper, history);
+    yield info;
+    if (stop) return;
   }
 }
 
 /** The same loop over an asynchronous source: its batches as tensors (the plan is 'graph' or 'fused'). */
 async function* epochsAsync(o: FitOptions<AsyncIterable<Tensor[]>>, history: History): AsyncGenerator<EpochInfo> {
   const state = stepState(o);
+  const stopper = earlyStopper(o, state);
   for (let epoch = 1; epoch <= o.epochs; epoch++) {
     const e = new Epoch(o, state, history, epoch);
     for await (const tensors of o.loader) e.step({ tensors });
-    yield e.end();
+    const info = e.end();
+    const stop = afterEpoch(o, info, stopper, history);
+    yield info;
+    if (stop) return;
   }
 }
 
 function newHistory(o: FitOptions<AsyncBatchSource>): History {
-  return { train_loss: [], val_loss: o.val_loader ? [] : null, step_losses: [] };
+  return { train_loss: [], val_loss: o.val_loader ? [] : null, step_losses: [], best_epoch: null, stopped_epoch: null };
 }
 
 export function fit(o: FitOptions): History {

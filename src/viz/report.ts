@@ -31,7 +31,7 @@ export interface ReportInput {
   final: { train_loss: number; val_loss: number | null; baseline_loss: number; least_squares_loss: number | null };
   /** Model, loss and optimizer as printed (`Linear(in_features=1, ...)`). */
   description: { model: string; loss: string; optimizer: string };
-  settings: Record<string, string | number | boolean | null>;
+  settings: Record<string, string | number | boolean | null | number[]>;
 }
 
 /** At most this many points in a scatter (evenly spaced rows): a page stays small for any file. */

@@ -8,7 +8,8 @@ import { fileURLToPath } from 'node:url';
 import { UsageError } from '../../../errors.js';
 import type { CliContext } from '../../context.js';
 import { resolvePath } from '../../io.js';
-import { columnList, dtype, integerInRange, nonNegativeInteger, nonNegativeNumber, openFraction, pathName, positiveInteger } from '../../options.js';
+import { columnList, dtype, integerInRange, nonNegativeInteger, nonNegativeNumber, openFraction, pathName, positiveInteger, positiveNumber } from '../../options.js';
+import { betasList, checkChoices, LOSSES, milestoneList, openUnitFactor, OPTIMIZERS, SCHEDULERS, unitFactor } from './choices.js';
 import type { TrainOptions } from './options.js';
 
 /** The most epochs a run takes: each keeps its losses, so that `--epochs 1e12` is refused rather than running until memory ends. */
@@ -36,8 +37,9 @@ export function cacheFolder(ctx: CliContext, dir: string | undefined): string {
 
 /** Combinations no single option parser can see. The row-count checks wait until the data is read. */
 export function checkCombinations(o: TrainOptions, cwd: string): void {
-  if (o.nesterov && !(o.momentum > 0 && o.dampening === 0)) {
-    throw new UsageError(`--nesterov needs --momentum greater than 0 and --dampening 0 (got --momentum ${o.momentum} --dampening ${o.dampening})`);
+  checkChoices(o);
+  if (o.nesterov && !((o.momentum ?? 0) > 0 && (o.dampening ?? 0) === 0)) {
+    throw new UsageError(`--nesterov needs --momentum greater than 0 and --dampening 0 (got --momentum ${o.momentum ?? 0} --dampening ${o.dampening ?? 0})`);
   }
   if (o.stream && o.valSplit !== undefined) {
     throw new UsageError('--stream cannot be combined with --val-split (a split needs the whole file in memory)');
@@ -45,7 +47,8 @@ export function checkCombinations(o: TrainOptions, cwd: string): void {
   if (o.stream && (o.cache || o.cacheDir !== undefined)) {
     throw new UsageError('--cache cannot be combined with --stream yet (the cache holds the whole parsed file)');
   }
-  for (const [flag, file] of [['--save', o.save], ['--report', o.report], ['--plot', o.plot]] as const) {
+  if (o.stream && o.resume !== undefined) throw new UsageError('--resume cannot be combined with --stream yet');
+  for (const [flag, file] of [['--save', o.save], ['--report', o.report], ['--plot', o.plot], ['--resume', o.resume]] as const) {
     if (file !== undefined && path.resolve(cwd, file) === path.resolve(cwd, o.data)) {
       throw new UsageError(`${flag} ${file} would overwrite the training data (--data)`);
     }
@@ -68,6 +71,9 @@ Examples:
   autograd train                                   # the tutorial: 100 epochs of SGD(lr=0.01), batch 16
   autograd train --data data.csv --target price --features area,rooms --standardize --save model.json
   autograd train --data data.csv --lr 0.05 --epochs 50 --val-split 0.2 --momentum 0.9 --nesterov
+  autograd train --data data.csv --optimizer adam --lr 0.1 --scheduler cosine --val-split 0.2 --early-stopping 5
+  autograd train --data data.csv --loss huber --delta 2 --test-split 0.2 --save model.json
+  autograd train --data data.csv --resume model.json --epochs 50 --save model.json
   autograd train --report run.html --plot fit.svg    # the fit, losses and residuals as pictures
   autograd train --data big.csv --stream --batch-size 1024 --epochs 2 --json > run.json
 
@@ -78,7 +84,7 @@ always predicting the mean. --json prints one JSON document instead. Exit codes:
 
 export function trainCommand(ctx: CliContext): Command {
   return new Command('train')
-    .description('train a linear regression (nn.Linear + MSELoss + SGD) on a CSV file')
+    .description('train a linear regression (nn.Linear + a loss + a torch.optim optimizer) on a CSV file')
     .addOption(new Option('--data <file>', 'CSV file, header row optional').default(tutorialDataPath(), 'data/tutorial.csv shipped with autograd'))
     .option('--target <columns>', "target column(s), by name or 0-based index (default: 'y', else y0,y1,..., else the last column)", columnList)
     .option('--features <columns>', 'feature columns, by name or 0-based index, comma-separated (default: all but the target)', columnList)
@@ -88,11 +94,35 @@ export function trainCommand(ctx: CliContext): Command {
     .option('--no-shuffle', 'keep the file order instead of reshuffling every epoch')
     .option('--drop-last', 'drop the last, smaller batch of each epoch', false)
     .option('--seed <n>', 'torch.manual_seed(n), then in a seeded PyTorch script\'s order: random_split for --val-split, nn.Linear\'s init, and per epoch the DataLoader\'s base seed and RandomSampler\'s shuffle', nonNegativeInteger, 0)
-    .option('--momentum <m>', 'SGD momentum', nonNegativeNumber, 0)
-    .option('--dampening <d>', 'SGD dampening for momentum', nonNegativeNumber, 0)
-    .option('--weight-decay <w>', 'SGD weight decay (L2 penalty)', nonNegativeNumber, 0)
-    .option('--nesterov', 'Nesterov momentum (needs --momentum > 0 and --dampening 0)', false)
+    .addOption(new Option('--optimizer <name>', 'torch.optim class: sgd, adam, adamw, rmsprop or adagrad').choices(OPTIMIZERS).default('sgd'))
+    .option('--momentum <m>', 'momentum (sgd, rmsprop; default 0)', nonNegativeNumber)
+    .option('--dampening <d>', 'dampening for momentum (sgd; default 0)', nonNegativeNumber)
+    .option('--weight-decay <w>', 'weight decay (L2 penalty; adamw: decoupled; default 0, adamw 0.01)', nonNegativeNumber)
+    .option('--nesterov', 'Nesterov momentum (sgd; needs --momentum > 0 and --dampening 0)', false)
+    .option('--betas <b1,b2>', "Adam's averaging coefficients (adam, adamw; default 0.9,0.999)", betasList)
+    .option('--eps <e>', 'term added to the denominator (adam, adamw, rmsprop: default 1e-8; adagrad: 1e-10)', nonNegativeNumber)
+    .option('--amsgrad', 'the AMSGrad variant (adam, adamw)', false)
+    .option('--alpha <a>', 'smoothing constant (rmsprop; default 0.99)', nonNegativeNumber)
+    .option('--centered', 'centered RMSprop: normalise by the estimated variance (rmsprop)', false)
+    .option('--lr-decay <d>', 'learning rate decay (adagrad; default 0)', nonNegativeNumber)
+    .addOption(new Option('--loss <name>', 'loss: mse, l1, huber or smooth-l1').choices(LOSSES).default('mse'))
+    .option('--delta <d>', 'HuberLoss delta (huber; default 1)', positiveNumber)
+    .option('--beta <b>', 'SmoothL1Loss beta (smooth-l1; default 1)', nonNegativeNumber)
+    .addOption(new Option('--scheduler <name>', 'lr schedule, stepped once per epoch: step, multistep, exponential, cosine, linear or plateau').choices(SCHEDULERS))
+    .option('--step-size <n>', 'StepLR: epochs between decays (step)', positiveInteger)
+    .option('--gamma <g>', 'decay factor (step, multistep: default 0.1; exponential)', positiveNumber)
+    .option('--milestones <epochs>', 'MultiStepLR: increasing epoch numbers, e.g. 30,80 (multistep)', milestoneList)
+    .option('--t-max <n>', 'CosineAnnealingLR: epochs of the half cosine (cosine; default --epochs)', positiveInteger)
+    .option('--eta-min <lr>', 'CosineAnnealingLR: the lowest lr (cosine; default 0)', nonNegativeNumber)
+    .option('--start-factor <f>', 'LinearLR: the first epoch\'s lr factor, in (0, 1] (linear; default 1/3)', unitFactor)
+    .option('--total-iters <n>', 'LinearLR: epochs to reach the full lr (linear; default 5)', positiveInteger)
+    .option('--factor <f>', 'ReduceLROnPlateau: lr factor on a plateau, in (0, 1) (plateau; default 0.1)', openUnitFactor)
+    .option('--patience <n>', 'ReduceLROnPlateau: epochs without improvement before reducing (plateau; default 10)', nonNegativeInteger)
+    .option('--early-stopping <n>', 'stop after n epochs without a better validation loss and keep the best weights (needs --val-split)', positiveInteger)
+    .option('--min-delta <d>', 'the least fall of the validation loss that counts as better (with --early-stopping; default 0)', nonNegativeNumber)
     .option('--val-split <fraction>', 'hold out this fraction of the rows (seeded) to report a validation loss', openFraction)
+    .option('--test-split <fraction>', 'hold out this fraction of the rows (seeded) as a test set, scored after training (MSE, RMSE, MAE, R²)', openFraction)
+    .option('--resume <model.json>', 'continue training a model saved by --save: its weights, standardization and optimizer/scheduler state', pathName)
     .option('--standardize', 'train on features scaled to mean 0, std 1 (the statistics are saved with the model)', false)
     .addOption(new Option('--dtype <dtype>', 'tensor precision: float32 or float64').argParser(dtype).default('float32'))
     .option('--save <model.json>', 'write the trained model to this JSON file (atomically)', pathName)
@@ -111,6 +141,6 @@ export function trainCommand(ctx: CliContext): Command {
       const { trainAction } = await import('./action.js');
       const cacheDir = o.cache || o.cacheDir !== undefined ? cacheFolder(ctx, o.cacheDir) : undefined;
       const file = (f: string | undefined): string | undefined => (f === undefined ? undefined : resolvePath(ctx.cwd, f));
-      await trainAction({ ...o, cache: cacheDir !== undefined, cacheDir, data: resolvePath(ctx.cwd, o.data), save: file(o.save), report: file(o.report), plot: file(o.plot) }, ctx);
+      await trainAction({ ...o, cache: cacheDir !== undefined, cacheDir, data: resolvePath(ctx.cwd, o.data), save: file(o.save), report: file(o.report), plot: file(o.plot), resume: file(o.resume) }, ctx);
     });
 }

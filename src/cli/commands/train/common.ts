@@ -2,15 +2,19 @@
 
 import { lstsq, mseOf } from '../../../linalg/lstsq.js';
 import type { FitCallbacks } from '../../../train/fit.js';
+import type { RegressionMetrics } from '../../../train/metrics.js';
 import type { TrainOptions } from './options.js';
 import type { SettingValue, Standardization } from '../../model_file.js';
+import { lossSettings, optimizerSettings, schedulerSettings, type OptimizerSettings } from './choices.js';
 
 /** What is known before the first step: printed as the report's header. */
 export interface TrainHeader {
-  data: { file: string; rows: number; train_rows: number; val_rows: number; features: string[]; targets: string[] };
+  data: { file: string; rows: number; train_rows: number; val_rows: number; test_rows: number; features: string[]; targets: string[] };
   model: string;
   loss: string;
   optimizer: string;
+  /** The lr schedule, stepped once per epoch, or null. */
+  scheduler: string | null;
   settings: Record<string, SettingValue>;
 }
 
@@ -22,9 +26,11 @@ export interface LinearParams {
 
 export interface TrainResult {
   header: TrainHeader;
-  history: { train_loss: number[]; val_loss: number[] | null };
-  /** MSE of the final parameters over the training rows. */
+  history: { train_loss: number[]; val_loss: number[] | null; best_epoch: number | null; stopped_epoch: number | null };
+  /** The loss (--loss) of the final parameters over the training rows. */
   final_train_loss: number;
+  /** MSE, RMSE, MAE and R² of the final parameters on each part (null: no such part, or not computed with --stream). */
+  scores: { train: RegressionMetrics | null; val: RegressionMetrics | null; test: RegressionMetrics | null };
   /** MSE of always predicting the training targets' mean. */
   baseline_loss: number;
   /** The closed-form solution in raw feature units and its training MSE, or why there is none. */
@@ -44,19 +50,36 @@ export interface RunHooks {
   onStart(header: TrainHeader, samplesPerEpoch: number): FitCallbacks;
 }
 
-/** The settings as the JSON output and the model file record them (snake_case, like PyTorch's arguments). */
-export function trainSettings(o: TrainOptions): Record<string, SettingValue> {
-  return {
-    lr: o.lr, epochs: o.epochs, batch_size: o.batchSize, shuffle: o.shuffle, drop_last: o.dropLast, seed: o.seed,
-    momentum: o.momentum, dampening: o.dampening, weight_decay: o.weightDecay, nesterov: o.nesterov,
-    val_split: o.valSplit ?? null, standardize: o.standardize, dtype: o.dtype, stream: o.stream,
-  };
+/** The optimizer's hyper-parameters that its PyTorch class takes (by PyTorch's argument names). */
+function optimizerFields(s: OptimizerSettings): Record<string, SettingValue> {
+  const common = { optimizer: s.name, lr: s.lr, weight_decay: s.weight_decay };
+  switch (s.name) {
+    case 'sgd':
+      return { ...common, momentum: s.momentum, dampening: s.dampening, nesterov: s.nesterov };
+    case 'adam':
+    case 'adamw':
+      return { ...common, betas: s.betas, eps: s.eps, amsgrad: s.amsgrad };
+    case 'rmsprop':
+      return { ...common, alpha: s.alpha, eps: s.eps, momentum: s.momentum, centered: s.centered };
+    case 'adagrad':
+      return { ...common, lr_decay: s.lr_decay, eps: s.eps };
+  }
 }
 
-/** The optimizer with every setting, in PyTorch's argument names. */
-export function sgdText(o: TrainOptions): string {
-  const py = (b: boolean): string => (b ? 'True' : 'False');
-  return `SGD(lr=${o.lr}, momentum=${o.momentum}, dampening=${o.dampening}, weight_decay=${o.weightDecay}, nesterov=${py(o.nesterov)})`;
+/** The settings as the JSON output and the model file record them (snake_case, like PyTorch's arguments). */
+export function trainSettings(o: TrainOptions): Record<string, SettingValue> {
+  const loss = lossSettings(o);
+  const sched = schedulerSettings(o);
+  return {
+    epochs: o.epochs, batch_size: o.batchSize, shuffle: o.shuffle, drop_last: o.dropLast, seed: o.seed,
+    ...optimizerFields(optimizerSettings(o)),
+    loss: loss.name, ...(loss.name === 'huber' ? { delta: loss.delta } : loss.name === 'smooth-l1' ? { beta: loss.beta } : {}),
+    scheduler: sched?.name ?? null,
+    ...(sched === null ? {} : Object.fromEntries(Object.entries(sched).filter(([k]) => k !== 'name'))),
+    early_stopping: o.earlyStopping ?? null, ...(o.earlyStopping === undefined ? {} : { min_delta: o.minDelta ?? 0 }),
+    val_split: o.valSplit ?? null, test_split: o.testSplit ?? null, standardize: o.standardize, dtype: o.dtype, stream: o.stream,
+    resumed_from: o.resume ?? null,
+  };
 }
 
 /** MSE of predicting each target's mean: the loss any useful model must beat. */

@@ -1,6 +1,7 @@
 // The options of `autograd train`, as commander parses them.
 
 import type { DtypeName } from '../../options.js';
+import type { LossName, OptimizerName, SchedulerName } from './choices.js';
 
 export interface TrainOptions {
   data: string;
@@ -12,11 +13,37 @@ export interface TrainOptions {
   shuffle: boolean;
   dropLast: boolean;
   seed: number;
-  momentum: number;
-  dampening: number;
-  weightDecay: number;
+  optimizer: OptimizerName;
+  /** Undefined when not given: each optimizer's own default applies (choices.ts). */
+  momentum?: number;
+  dampening?: number;
+  weightDecay?: number;
   nesterov: boolean;
+  betas?: [number, number];
+  eps?: number;
+  amsgrad: boolean;
+  alpha?: number;
+  centered: boolean;
+  lrDecay?: number;
+  loss: LossName;
+  delta?: number;
+  beta?: number;
+  scheduler?: SchedulerName;
+  stepSize?: number;
+  gamma?: number;
+  milestones?: number[];
+  tMax?: number;
+  etaMin?: number;
+  startFactor?: number;
+  totalIters?: number;
+  factor?: number;
+  patience?: number;
+  earlyStopping?: number;
+  minDelta?: number;
   valSplit?: number;
+  testSplit?: number;
+  /** Continue from this model file: its weights, standardization and optimizer/scheduler state. */
+  resume?: string;
   standardize: boolean;
   dtype: DtypeName;
   save?: string;

@@ -22,6 +22,8 @@ export interface TrainSummary {
   optimizer: string;
   settings: TrainHeader['settings'];
   history: TrainResult['history'];
+  /** scikit-learn's scores of the final weights on the training, validation and test rows. */
+  scores: TrainResult['scores'];
   final: { train_loss: number; val_loss: number | null; baseline_loss: number; least_squares_loss: number | null };
   weights: LinearParams;
   least_squares: LinearParams | null;
@@ -37,6 +39,7 @@ export function summarize(r: TrainResult, truth: Truth | null, saved: string | n
     command: 'train',
     ...r.header,
     history: r.history,
+    scores: r.scores,
     final: { train_loss: r.final_train_loss, val_loss: r.history.val_loss?.at(-1) ?? null, baseline_loss: r.baseline_loss, least_squares_loss: ls?.loss ?? null },
     weights: unstandardize({ weight: r.weight, bias: r.bias }, r.standardization),
     least_squares: ls === null ? null : { weight: ls.weight, bias: ls.bias },
@@ -65,7 +68,8 @@ function names(list: string[], what: string): string {
 
 function rowsText(d: TrainHeader['data']): string {
   if (!Number.isFinite(d.rows)) return 'streamed in batches';
-  return d.val_rows > 0 ? `${d.rows} rows (${d.train_rows} train, ${d.val_rows} validation)` : `${d.rows} rows`;
+  const held = [d.val_rows > 0 ? `${d.val_rows} validation` : '', d.test_rows > 0 ? `${d.test_rows} test` : ''].filter((x) => x !== '');
+  return held.length > 0 ? `${d.rows} rows (${d.train_rows} train, ${held.join(', ')})` : `${d.rows} rows`;
 }
 
 /** What is trained on, with what: printed before the first step. `file` as the user should read it. */
@@ -77,6 +81,7 @@ export function headerText(h: TrainHeader, file: string): string {
     `model      ${h.model}`,
     `loss       ${h.loss}`,
     `optimizer  ${h.optimizer}`,
+    ...(h.scheduler === null ? [] : [`schedule   ${h.scheduler}, stepped after every epoch`]),
     `training   ${s.epochs} epochs, batch size ${s.batch_size}, ${flags.filter((f) => f !== '').join(', ')}`,
     '',
   ].join('\n');
@@ -98,7 +103,9 @@ function parameterRows(s: TrainSummary): string[][] {
   s.weights.bias.forEach((b, k) => {
     rows.push([`bias${multi ? ` ${show(s.data.targets[k])}` : ''}`, fmt(b), ...(s.truth ? [fmt(s.truth.bias)] : []), ...(s.least_squares ? [fmt(s.least_squares.bias[k])] : [])]);
   });
-  rows.push(['loss (MSE)', fmt(s.final.train_loss), ...(s.truth ? [''] : []), ...(s.least_squares ? [fmt(s.final.least_squares_loss)] : [])]);
+  // the least-squares loss is an MSE: beside it the learned weights' MSE, whatever loss trained them
+  const learnedMse = s.settings.loss === 'mse' || s.settings.loss === undefined ? s.final.train_loss : (s.scores.train?.mse ?? null);
+  rows.push(['loss (MSE)', fmt(learnedMse), ...(s.truth ? [''] : []), ...(s.least_squares ? [fmt(s.final.least_squares_loss)] : [])]);
   return rows;
 }
 
@@ -118,8 +125,9 @@ export function comparisonTable(s: TrainSummary): string {
 export function lossNote(s: TrainSummary, perEpoch: boolean): string {
   if (s.settings.stream === true) return "  (the mean of the last pass's batch losses: --stream does not read the file again for the final weights)";
   const rows = `${s.data.train_rows} training row${s.data.train_rows === 1 ? '' : 's'}`;
+  const what = s.loss.replace(/\(.*$/, '');
   const val = s.final.val_loss === null ? '' : '; validation: on the held-out rows';
-  return `  (MSE of the final weights on all ${rows}${val}${perEpoch ? "; each epoch's loss above is the mean of its batch losses" : ''})`;
+  return `  (${what === 'MSELoss' ? 'MSE' : what} of the final weights on all ${rows}${val}${perEpoch ? "; each epoch's loss above is the mean of its batch losses" : ''})`;
 }
 
 export interface FinalTextOptions {
@@ -134,7 +142,19 @@ export interface FinalTextOptions {
   columns?: number;
 }
 
-/** Everything after training: chart, final and baseline losses, the parameter table, timings. */
+/** The scores table: MSE, RMSE, MAE and R² on each part that has them (empty when none). */
+export function scoresTable(s: TrainSummary): string {
+  const parts: Array<[string, NonNullable<TrainSummary['scores']['train']>]> = [];
+  if (s.scores.train !== null) parts.push(['train', s.scores.train]);
+  if (s.scores.val !== null) parts.push(['validation', s.scores.val]);
+  if (s.scores.test !== null) parts.push(['test', s.scores.test]);
+  if (parts.length === 0) return '';
+  const rows = [['', 'rows', 'MSE', 'RMSE', 'MAE', 'R²'], ...parts.map(([name, m]) => [name, String(m.rows), fmt(m.mse), fmt(m.rmse), fmt(m.mae), fmt(m.r2)])];
+  const widths = rows[0].map((_, c) => Math.max(...rows.map((r) => r[c].length)));
+  return rows.map((r) => r.map((cell, c) => (c === 0 ? cell.padEnd(widths[c]) : cell.padStart(widths[c]))).join('   ').trimEnd()).join('\n');
+}
+
+/** Everything after training: chart, final and baseline losses, the parameter table, scores, timings. */
 export function finalText(s: TrainSummary, o: FinalTextOptions): string {
   const paint = o.palette ?? PLAIN;
   const parts: string[] = [];
@@ -148,6 +168,13 @@ export function finalText(s: TrainSummary, o: FinalTextOptions): string {
   parts.push(comparisonTable(s));
   if (s.settings.standardize === true) parts.push('(weights in the units of the original features)');
   if (s.least_squares_note !== null) parts.push(`(least squares: ${s.least_squares_note})`);
+  const scores = scoresTable(s);
+  if (scores !== '') parts.push('', scores);
+  if (s.history.stopped_epoch !== null && s.history.stopped_epoch !== undefined) {
+    parts.push(`(early stopping: stopped after epoch ${s.history.stopped_epoch}; kept the weights of epoch ${s.history.best_epoch}, the best validation loss)`);
+  } else if (s.history.best_epoch !== null && s.history.best_epoch !== undefined && s.history.best_epoch < s.history.train_loss.length) {
+    parts.push(`(early stopping: kept the weights of epoch ${s.history.best_epoch}, the best validation loss)`);
+  }
   parts.push('');
   const rate = thousands(s.timings.samples_per_s);
   parts.push(`trained in ${s.timings.train_s.toFixed(3)} s (${rate} samples/s); data loaded in ${s.timings.load_s.toFixed(3)} s`);

@@ -5,11 +5,10 @@
 import '../../../autograd/ops/methods.js';
 import { loadCsv, type CsvTable } from '../../../data/csv.js';
 import { DataLoader, rowViews, TensorDataset } from '../../../data/dataset.js';
-import { applyStandardization, fitStandardization, trainValSplit } from '../../../data/preprocess.js';
-import { UsageError } from '../../../errors.js';
+import { applyStandardization, fitStandardization, trainValTestSplit } from '../../../data/preprocess.js';
+import { UsageError, ValueError } from '../../../errors.js';
+import { regressionMetrics } from '../../../train/metrics.js';
 import { Linear } from '../../../nn/linear.js';
-import { MSELoss } from '../../../nn/loss.js';
-import { SGD } from '../../../optim/sgd.js';
 import { default_generator, manual_seed, type Generator } from '../../../random/generator.js';
 import { from_numpy } from '../../../tensor/factories.js';
 import type { Tensor } from '../../../tensor/tensor.js';
@@ -17,8 +16,9 @@ import { evaluateLoss, fitAsync } from '../../../train/fit.js';
 import { prepareSharedRows } from '../../../kernels/linear_mse_shared.js';
 import { nowMs } from '../../clock.js';
 import type { TrainOptions } from './options.js';
+import { trainingSetup } from './setup.js';
 import { fileSize } from '../../io.js';
-import { baselineLoss, leastSquares, type RunHooks, type TrainHeader, type TrainResult, trainSettings, sgdText } from './common.js';
+import { baselineLoss, leastSquares, type RunHooks, type TrainHeader, type TrainResult, trainSettings} from './common.js';
 
 /** A file too large for memory fails in an allocation: that is a refused request (exit 2), not a bug. */
 async function load(o: TrainOptions, warn: (message: string) => void): Promise<CsvTable> {
@@ -44,17 +44,24 @@ interface Split {
   Y: Tensor;
   Xv: Tensor | null;
   Yv: Tensor | null;
+  Xt: Tensor | null;
+  Yt: Tensor | null;
 }
 
+/** --val-split and --test-split as one seeded random_split(dataset, [train, val, test]). */
 function split(o: TrainOptions, X: Tensor, Y: Tensor, gen: Generator): Split {
-  if (o.valSplit === undefined) return { X, Y, Xv: null, Yv: null };
-  const n = X.shape[0];
-  const nVal = Math.round(n * o.valSplit);
-  if (nVal < 1 || nVal >= n) {
-    throw new UsageError(`--val-split ${o.valSplit} of ${n} rows leaves ${nVal} validation and ${n - nVal} training rows; both need at least one`);
+  if (o.valSplit === undefined && o.testSplit === undefined) return { X, Y, Xv: null, Yv: null, Xt: null, Yt: null };
+  let s;
+  try {
+    s = trainValTestSplit([X, Y], { val: o.valSplit, test: o.testSplit }, gen);
+  } catch (err) {
+    if (err instanceof ValueError) {
+      const flags = [o.valSplit === undefined ? null : `--val-split ${o.valSplit}`, o.testSplit === undefined ? null : `--test-split ${o.testSplit}`].filter((f) => f !== null);
+      throw new UsageError(err.message.replace(/^.*? of (\d+ rows)/, `${flags.join(' and ')} of $1`));
+    }
+    throw err;
   }
-  const s = trainValSplit([X, Y], o.valSplit, gen);
-  return { X: s.train[0], Y: s.train[1], Xv: s.val[0], Yv: s.val[1] };
+  return { X: s.train[0], Y: s.train[1], Xv: s.val?.[0] ?? null, Yv: s.val?.[1] ?? null, Xt: s.test?.[0] ?? null, Yt: s.test?.[1] ?? null };
 }
 
 /** Load, then train with fit(); `hooks.onStart` sees the header before the first step. */
@@ -69,31 +76,37 @@ export async function runInMemory(o: TrainOptions, hooks: RunHooks): Promise<Tra
   const data = split(o, from_numpy(table.X, [table.rows, F]), from_numpy(table.y, [table.rows, T]), default_generator);
   const stats = o.standardize ? fitStandardization(data.X) : null;
   const X = stats === null ? data.X : applyStandardization(data.X, stats);
-  const Xv = stats === null || data.Xv === null ? data.Xv : applyStandardization(data.Xv, stats);
+  const scaled = (t: Tensor | null): Tensor | null => (stats === null || t === null ? t : applyStandardization(t, stats));
+  const Xv = scaled(data.Xv);
+  const Xt = scaled(data.Xt);
   const model = new Linear(F, T, { dtype: o.dtype });
-  const loss_fn = new MSELoss();
-  const optimizer = new SGD(model.parameters(), { lr: o.lr, momentum: o.momentum, dampening: o.dampening, weight_decay: o.weightDecay, nesterov: o.nesterov });
+  const { loss_fn, optimizer, scheduler, text } = trainingSetup(o, model);
   const loader = new DataLoader(new TensorDataset(X, data.Y), { batch_size: o.batchSize, shuffle: o.shuffle, drop_last: o.dropLast });
   if (loader.length === 0) throw new UsageError(`--batch-size ${o.batchSize} with --drop-last leaves no batch from ${X.shape[0]} training rows`);
   // views, not copies: evaluation only reads the rows (copies of a large dataset were most of the peak memory)
   const valLoader = Xv === null || data.Yv === null ? null : rowViews([Xv, data.Yv], 4096);
   const header: TrainHeader = {
-    data: { file: o.data, rows: table.rows, train_rows: X.shape[0], val_rows: Xv?.shape[0] ?? 0, features: table.featureNames, targets: table.targetNames },
+    data: { file: o.data, rows: table.rows, train_rows: X.shape[0], val_rows: Xv?.shape[0] ?? 0, test_rows: Xt?.shape[0] ?? 0, features: table.featureNames, targets: table.targetNames },
     model: String(model),
-    loss: String(loss_fn),
-    optimizer: sgdText(o),
+    ...text,
     settings: trainSettings(o),
   };
   const samplesPerEpoch = o.dropLast ? loader.length * o.batchSize : X.shape[0];
   const callbacks = hooks.onStart(header, samplesPerEpoch);
   const t1 = nowMs();
-  const history = await fitAsync({ model, loader, val_loader: valLoader, loss_fn, optimizer, epochs: o.epochs, signal: hooks.signal, callbacks });
+  const early_stopping = o.earlyStopping === undefined ? null : { patience: o.earlyStopping, min_delta: o.minDelta ?? 0 };
+  const history = await fitAsync({ model, loader, val_loader: valLoader, loss_fn, optimizer, scheduler, early_stopping, epochs: o.epochs, signal: hooks.signal, callbacks });
   const train_s = (nowMs() - t1) / 1000;
   const full = rowViews([X, data.Y], 65536);
   return {
     header,
-    history: { train_loss: history.train_loss, val_loss: history.val_loss },
+    history: { train_loss: history.train_loss, val_loss: history.val_loss, best_epoch: history.best_epoch, stopped_epoch: history.stopped_epoch },
     final_train_loss: evaluateLoss(model, full, loss_fn),
+    scores: {
+      train: regressionMetrics(model, full),
+      val: valLoader === null ? null : regressionMetrics(model, valLoader),
+      test: Xt === null || data.Yt === null ? null : regressionMetrics(model, rowViews([Xt, data.Yt], 65536)),
+    },
     baseline_loss: baselineLoss(data.Y.numpy(), data.Y.shape[0], T),
     // least squares on the raw training features: the solution is the same whatever the affine scaling
     least_squares: leastSquares(data.X.numpy(), data.X.shape[0], F, data.Y.numpy(), T),

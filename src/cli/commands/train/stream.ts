@@ -10,8 +10,9 @@ import { randpermFill } from '../../../random/distributions.js';
 import type { Storage } from '../../../tensor/dtype.js';
 import { StandardizationAccumulator, standardizeRows } from '../../../data/preprocess.js';
 import type { TrainOptions } from './options.js';
+import { trainingSetup } from './setup.js';
 import type { Standardization } from '../../model_file.js';
-import { sgdText, trainSettings, type RunHooks, type TrainHeader, type TrainResult } from './common.js';
+import { trainSettings, type RunHooks, type TrainHeader, type TrainResult } from './common.js';
 import { nowMs } from '../../clock.js';
 
 const BUFFER_BATCHES = 64;
@@ -114,13 +115,12 @@ export async function runStreaming(o: TrainOptions, hooks: RunHooks): Promise<Tr
   const source = new StreamSource(o, gen, stats);
   const first = await source.open();
   const model = new torch.nn.Linear(first.featureNames.length, first.targetNames.length, { dtype: o.dtype, generator: gen });
-  const loss_fn = new torch.nn.MSELoss();
-  const optimizer = new torch.optim.SGD(model.parameters(), { lr: o.lr, momentum: o.momentum, dampening: o.dampening, weight_decay: o.weightDecay, nesterov: o.nesterov });
-  const data = { file: o.data, rows: NaN, train_rows: NaN, val_rows: 0, features: first.featureNames, targets: first.targetNames };
-  const header: TrainHeader = { data, model: String(model), loss: String(loss_fn), optimizer: sgdText(o), settings: trainSettings(o) };
+  const { loss_fn, optimizer, scheduler, text } = trainingSetup(o, model);
+  const data = { file: o.data, rows: NaN, train_rows: NaN, val_rows: 0, test_rows: 0, features: first.featureNames, targets: first.targetNames };
+  const header: TrainHeader = { data, model: String(model), ...text, settings: trainSettings(o) };
   // rows are not known before the first pass ends: NaN tells the report and the ETA so
   const callbacks = hooks.onStart(header, NaN);
-  const history = await torch.fitAsync({ model, loader: source, loss_fn, optimizer, epochs: o.epochs, signal: hooks.signal, callbacks });
+  const history = await torch.fitAsync({ model, loader: source, loss_fn, optimizer, scheduler, epochs: o.epochs, signal: hooks.signal, callbacks });
   const train_s = (nowMs() - t0) / 1000;
   const T = model.out_features;
   const n = source.rows * T;
@@ -128,7 +128,8 @@ export async function runStreaming(o: TrainOptions, hooks: RunHooks): Promise<Tr
   const trainLoss = history.train_loss;
   return {
     header: { ...header, data: { ...header.data, rows: source.rows, train_rows: source.rows } },
-    history: { train_loss: trainLoss, val_loss: null },
+    history: { train_loss: trainLoss, val_loss: null, best_epoch: null, stopped_epoch: null },
+    scores: { train: null, val: null, test: null },
     final_train_loss: trainLoss[trainLoss.length - 1],
     baseline_loss: Math.max(0, source.ySq / n - mean * mean),
     least_squares: { skipped: 'not computed with --stream' },

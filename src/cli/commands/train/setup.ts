@@ -1,0 +1,60 @@
+// The loss, optimizer and lr scheduler of one `autograd train` run, built from the flags (choices.ts)
+// as a PyTorch script would build them, and their text for the header.
+
+import { MSELoss } from '../../../nn/loss.js';
+import type { Module } from '../../../nn/module.js';
+import type { Optimizer } from '../../../optim/optimizer.js';
+import { SGD } from '../../../optim/sgd.js';
+import { UsageError } from '../../../errors.js';
+import type { EpochScheduler, LossFn } from '../../../train/fit.js';
+import type { TrainOptions } from './options.js';
+import { lossSettings, lossText, optimizerSettings, optimizerText, schedulerSettings, schedulerText } from './choices.js';
+
+export interface TrainingSetup {
+  loss_fn: LossFn & Module;
+  optimizer: Optimizer<object>;
+  scheduler: EpochScheduler | null;
+  /** For the header: the loss, the optimizer and the schedule (null: none). */
+  text: { loss: string; optimizer: string; scheduler: string | null };
+}
+
+function makeLoss(o: TrainOptions): LossFn & Module {
+  const s = lossSettings(o);
+  switch (s.name) {
+    case 'mse':
+      return new MSELoss();
+    default:
+      throw new UsageError(`--loss ${s.name} is not available yet`);
+  }
+}
+
+function makeOptimizer(o: TrainOptions, model: Module): Optimizer<object> {
+  const s = optimizerSettings(o);
+  const params = model.parameters();
+  switch (s.name) {
+    case 'sgd':
+      return new SGD(params, { lr: s.lr, momentum: s.momentum, dampening: s.dampening, weight_decay: s.weight_decay, nesterov: s.nesterov });
+    default:
+      throw new UsageError(`--optimizer ${s.name} is not available yet`);
+  }
+}
+
+function makeScheduler(o: TrainOptions, _optimizer: Optimizer<object>): EpochScheduler | null {
+  const s = schedulerSettings(o);
+  if (s === null) return null;
+  throw new UsageError(`--scheduler ${s.name} is not available yet`);
+}
+
+/** The run's loss, optimizer over `model`'s parameters, and schedule. */
+export function trainingSetup(o: TrainOptions, model: Module): TrainingSetup {
+  const loss_fn = makeLoss(o);
+  const optimizer = makeOptimizer(o, model);
+  const scheduler = makeScheduler(o, optimizer);
+  const sched = schedulerSettings(o);
+  return {
+    loss_fn,
+    optimizer,
+    scheduler,
+    text: { loss: lossText(lossSettings(o)), optimizer: optimizerText(optimizerSettings(o)), scheduler: sched === null ? null : schedulerText(sched) },
+  };
+}
