@@ -83,6 +83,8 @@ export interface History {
   train_loss: number[];
   val_loss: number[] | null;
   step_losses: number[];
+  /** The first parameter group's lr during each epoch (null entries: the optimizer has no lr). */
+  lr: Array<number | null>;
   /** With early_stopping: the epoch whose parameters were kept, and the epoch it stopped after (null: ran to the end). */
   best_epoch: number | null;
   stopped_epoch: number | null;
@@ -244,6 +246,12 @@ export function evaluateLoss(model: Module, loader: Iterable<Tensor[]>, loss_fn:
   });
 }
 
+/** The first parameter group's learning rate, or null when it has none. */
+function epochLr(o: FitOptions<AsyncBatchSource>): number | null {
+  const lr = (o.optimizer.param_groups[0] as { lr?: unknown } | undefined)?.lr;
+  return typeof lr === 'number' ? lr : null;
+}
+
 /** One epoch's bookkeeping: steps, the mean loss, callbacks, then validation at its end. */
 class Epoch {
   private sum = 0;
@@ -274,9 +282,9 @@ class Epoch {
     const train_loss = steps === 0 ? NaN : this.sum / steps;
     const val_loss = o.val_loader ? evaluateLoss(o.model, o.val_loader, o.loss_fn) : null;
     history.train_loss.push(train_loss);
+    history.lr.push(epochLr(o));
     if (history.val_loss !== null && val_loss !== null) history.val_loss.push(val_loss);
-    const lr = (o.optimizer.param_groups[0] as { lr?: unknown } | undefined)?.lr;
-    const info = { epoch, train_loss, val_loss, steps, samples, lr: typeof lr === 'number' ? lr : null };
+    const info = { epoch, train_loss, val_loss, steps, samples, lr: history.lr[history.lr.length - 1] };
     o.callbacks?.on_epoch_end?.(info);
     return info;
   }
@@ -340,7 +348,7 @@ async function* epochsAsync(o: FitOptions<AsyncIterable<Tensor[]>>, history: His
 }
 
 function newHistory(o: FitOptions<AsyncBatchSource>): History {
-  return { train_loss: [], val_loss: o.val_loader ? [] : null, step_losses: [], best_epoch: null, stopped_epoch: null };
+  return { train_loss: [], val_loss: o.val_loader ? [] : null, step_losses: [], lr: [], best_epoch: null, stopped_epoch: null };
 }
 
 export function fit(o: FitOptions): History {

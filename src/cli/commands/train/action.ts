@@ -76,6 +76,7 @@ function progressFor(o: TrainOptions, ctx: CliContext, header: TrainHeader, samp
     epochs: o.epochs,
     samplesPerEpoch,
     validation: header.data.val_rows > 0,
+    showLr: header.scheduler !== null,
     write: ctx.stderr,
     chart: o.chart,
     palette,

@@ -26,7 +26,7 @@ export interface LinearParams {
 
 export interface TrainResult {
   header: TrainHeader;
-  history: { train_loss: number[]; val_loss: number[] | null; best_epoch: number | null; stopped_epoch: number | null };
+  history: { train_loss: number[]; val_loss: number[] | null; lr: Array<number | null>; best_epoch: number | null; stopped_epoch: number | null };
   /** The loss (--loss) of the final parameters over the training rows. */
   final_train_loss: number;
   /** MSE, RMSE, MAE and R² of the final parameters on each part (null: no such part, or not computed with --stream). */

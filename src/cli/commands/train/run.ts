@@ -100,7 +100,7 @@ export async function runInMemory(o: TrainOptions, hooks: RunHooks): Promise<Tra
   const full = rowViews([X, data.Y], 65536);
   return {
     header,
-    history: { train_loss: history.train_loss, val_loss: history.val_loss, best_epoch: history.best_epoch, stopped_epoch: history.stopped_epoch },
+    history: { train_loss: history.train_loss, val_loss: history.val_loss, lr: history.lr, best_epoch: history.best_epoch, stopped_epoch: history.stopped_epoch },
     final_train_loss: evaluateLoss(model, full, loss_fn),
     scores: {
       train: regressionMetrics(model, full),

@@ -128,7 +128,7 @@ export async function runStreaming(o: TrainOptions, hooks: RunHooks): Promise<Tr
   const trainLoss = history.train_loss;
   return {
     header: { ...header, data: { ...header.data, rows: source.rows, train_rows: source.rows } },
-    history: { train_loss: trainLoss, val_loss: null, best_epoch: null, stopped_epoch: null },
+    history: { train_loss: trainLoss, val_loss: null, lr: history.lr, best_epoch: null, stopped_epoch: null },
     scores: { train: null, val: null, test: null },
     final_train_loss: trainLoss[trainLoss.length - 1],
     baseline_loss: Math.max(0, source.ySq / n - mean * mean),
