@@ -5,7 +5,9 @@ import { escapeControls, quote } from '../quote.js';
 import { readTextFile, writeFileAtomic, type AtomicFile } from './io.js';
 
 export const MODEL_FORMAT = 'autograd-linear-model';
-export const MODEL_VERSION = 1;
+/** The version written; versions 1 (no training state) and 2 are read. */
+export const MODEL_VERSION = 2;
+const READ_VERSIONS: readonly number[] = [1, 2];
 
 const MIN_NORMAL = 2.2250738585072014e-308;
 
@@ -37,12 +39,23 @@ export interface Standardization {
 export type SettingValue = string | number | boolean | null | number[];
 
 /**
- * Version 1. `weight` is nn.Linear's [targets][features] and, with `bias`, applies to the features after
+ * What `train --resume` continues from: the optimizer's and the scheduler's state_dict (JSON values;
+ * non-finite numbers, such as ReduceLROnPlateau's initial best of inf, as the strings "Infinity",
+ * "-Infinity" and "NaN") and the epochs trained so far.
+ */
+export interface TrainingState {
+  optimizer: { name: string; state_dict: Record<string, unknown> };
+  scheduler: { name: string; state_dict: Record<string, unknown> } | null;
+  epochs_done: number;
+}
+
+/**
+ * Version 2 (version 1 files have no training_state and still load). `weight` is nn.Linear's [targets][features] and, with `bias`, applies to the features after
  * standardization ((x - mean) / std) when `standardization` is set, to the raw features otherwise.
  */
 export interface ModelFile {
   format: typeof MODEL_FORMAT;
-  version: typeof MODEL_VERSION;
+  version: 1 | typeof MODEL_VERSION;
   dtype: 'float32' | 'float64';
   feature_names: string[];
   target_names: string[];
@@ -51,6 +64,25 @@ export interface ModelFile {
   standardization: Standardization | null;
   settings: Record<string, SettingValue>;
   metrics: Record<string, number | null>;
+  training_state?: TrainingState | null;
+}
+
+/** A state_dict with its non-finite numbers as strings, so that JSON keeps them. */
+export function encodeState(value: unknown): Record<string, unknown> {
+  return JSON.parse(JSON.stringify(value, (_k, v: unknown) => (typeof v === 'number' && !Number.isFinite(v) ? String(v) : v))) as Record<string, unknown>;
+}
+
+/** The reverse of encodeState. */
+export function decodeState(value: Record<string, unknown>): Record<string, unknown> {
+  const back = (v: unknown): unknown => {
+    if (v === 'Infinity') return Infinity;
+    if (v === '-Infinity') return -Infinity;
+    if (v === 'NaN') return NaN;
+    if (Array.isArray(v)) return v.map(back);
+    if (v !== null && typeof v === 'object') return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, back(x)]));
+    return v;
+  };
+  return back(value) as Record<string, unknown>;
 }
 
 /** The first non-finite value among the parameters, as `weight[0][1] = NaN`, or null. */
@@ -191,7 +223,9 @@ export function parseModel(text: string, file: string): ModelFile {
   }
   const m = c.object(raw, 'the file');
   if (m.format !== MODEL_FORMAT) c.fail(`'format' must be "${MODEL_FORMAT}", got ${describe(m.format)}`);
-  if (m.version !== MODEL_VERSION) c.fail(`'version' ${describe(m.version)} is not supported (this autograd reads version ${MODEL_VERSION})`);
+  if (typeof m.version !== 'number' || !READ_VERSIONS.includes(m.version)) {
+    c.fail(`'version' ${describe(m.version)} is not supported (this autograd reads versions ${READ_VERSIONS.join(' and ')})`);
+  }
   const dtype = m.dtype;
   if (dtype !== 'float32' && dtype !== 'float64') c.fail(`'dtype' must be "float32" or "float64", got ${describe(dtype)}`);
   const features = c.names(m.feature_names, 'feature_names');
@@ -203,7 +237,7 @@ export function parseModel(text: string, file: string): ModelFile {
   const weight = rows.map((row: unknown, k: number) => c.numbers(row, features.length, `weight[${k}]`, 'feature'));
   return {
     format: MODEL_FORMAT,
-    version: MODEL_VERSION,
+    version: m.version as 1 | typeof MODEL_VERSION,
     dtype,
     feature_names: features,
     target_names: targets,
@@ -212,7 +246,21 @@ export function parseModel(text: string, file: string): ModelFile {
     standardization: checkStandardization(c, m.standardization, features.length),
     settings: checkRecord(c, m.settings, 'settings', isSetting, 'a string, number, boolean, null or a list of numbers'),
     metrics: checkRecord(c, m.metrics, 'metrics', isMetric, 'a finite number or null'),
+    training_state: checkTrainingState(c, m.training_state),
   };
+}
+
+function checkTrainingState(c: Checker, v: unknown): TrainingState | null {
+  if (v === undefined || v === null) return null;
+  const t = c.object(v, "'training_state'");
+  const part = (x: unknown, what: string): { name: string; state_dict: Record<string, unknown> } => {
+    const o = c.object(x, `'training_state.${what}'`);
+    if (typeof o.name !== 'string' || o.name === '') c.fail(`'training_state.${what}.name' must be a name, got ${describe(o.name)}`);
+    return { name: o.name, state_dict: c.object(o.state_dict, `'training_state.${what}.state_dict'`) };
+  };
+  const done = t.epochs_done;
+  if (typeof done !== 'number' || !Number.isInteger(done) || done < 0) c.fail(`'training_state.epochs_done' must be a whole number >= 0, got ${describe(done)}`);
+  return { optimizer: part(t.optimizer, 'optimizer'), scheduler: t.scheduler === null || t.scheduler === undefined ? null : part(t.scheduler, 'scheduler'), epochs_done: done };
 }
 
 /** The largest model file read (README): 100,000 features and 100 targets take about 200 MB. */

@@ -4,7 +4,7 @@ import path from 'node:path';
 import type { TrainOptions } from './options.js';
 import type { CliContext } from '../../context.js';
 import { AtomicFile, fileExists, readTextFile } from '../../io.js';
-import { commitModel, type ModelFile } from '../../model_file.js';
+import { commitModel, MODEL_VERSION, type ModelFile } from '../../model_file.js';
 import { loadPalette, type Palette } from '../../palette.js';
 import { createProgress, type Progress } from '../../progress.js';
 import type { RunHooks, TrainHeader, TrainResult } from './common.js';
@@ -54,10 +54,20 @@ export function readTruth(data: string, features: string[], targets: string[], w
   }
 }
 
+/** The scores as flat metrics: train_r2, val_mae, test_rmse, ... */
+function scoreMetrics(s: TrainSummary): Record<string, number | null> {
+  const out: Record<string, number | null> = {};
+  for (const [part, m] of Object.entries(s.scores)) {
+    if (m === null) continue;
+    for (const k of ['mse', 'rmse', 'mae', 'r2'] as const) out[`${part}_${k}`] = m[k];
+  }
+  return out;
+}
+
 function modelFile(o: TrainOptions, r: TrainResult, summary: ReturnType<typeof summarize>): ModelFile {
   return {
     format: 'autograd-linear-model',
-    version: 1,
+    version: MODEL_VERSION,
     dtype: o.dtype,
     feature_names: r.header.data.features,
     target_names: r.header.data.targets,
@@ -65,7 +75,8 @@ function modelFile(o: TrainOptions, r: TrainResult, summary: ReturnType<typeof s
     bias: r.bias,
     standardization: r.standardization,
     settings: { data: o.data, ...r.header.settings },
-    metrics: { ...summary.final },
+    metrics: { ...summary.final, ...scoreMetrics(summary) },
+    training_state: r.training_state,
   };
 }
 

@@ -4,7 +4,7 @@ import { lstsq, mseOf } from '../../../linalg/lstsq.js';
 import type { FitCallbacks } from '../../../train/fit.js';
 import type { RegressionMetrics } from '../../../train/metrics.js';
 import type { TrainOptions } from './options.js';
-import type { SettingValue, Standardization } from '../../model_file.js';
+import type { SettingValue, Standardization, TrainingState } from '../../model_file.js';
 import { lossSettings, optimizerSettings, schedulerSettings, type OptimizerSettings } from './choices.js';
 
 /** What is known before the first step: printed as the report's header. */
@@ -39,6 +39,8 @@ export interface TrainResult {
   weight: number[][];
   bias: number[];
   standardization: Standardization | null;
+  /** What --resume continues from; saved in the model file. */
+  training_state: TrainingState;
   timings: { load_s: number; train_s: number; samples_per_s: number };
 }
 

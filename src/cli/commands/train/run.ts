@@ -17,6 +17,8 @@ import { prepareSharedRows } from '../../../kernels/linear_mse_shared.js';
 import { nowMs } from '../../clock.js';
 import type { TrainOptions } from './options.js';
 import { trainingSetup } from './setup.js';
+import { applyResume, checkColumns, readResume, resumedStandardization } from './resume.js';
+import { encodeState } from '../../model_file.js';
 import { fileSize } from '../../io.js';
 import { baselineLoss, leastSquares, type RunHooks, type TrainHeader, type TrainResult, trainSettings} from './common.js';
 
@@ -67,20 +69,26 @@ function split(o: TrainOptions, X: Tensor, Y: Tensor, gen: Generator): Split {
 /** Load, then train with fit(); `hooks.onStart` sees the header before the first step. */
 export async function runInMemory(o: TrainOptions, hooks: RunHooks): Promise<TrainResult> {
   const t0 = nowMs();
-  const table = await load(o, hooks.warn ?? (() => undefined));
+  const warn = hooks.warn ?? (() => undefined);
+  const resumed = readResume(o);
+  const table = await load(o, warn);
+  if (resumed !== null) checkColumns(resumed, table.featureNames, table.targetNames);
   const load_s = (nowMs() - t0) / 1000;
   const F = table.featureNames.length;
   const T = table.targetNames.length;
   // a seeded PyTorch script's order: torch.manual_seed(S); random_split; nn.Linear; DataLoader(shuffle=True)
   manual_seed(o.seed);
   const data = split(o, from_numpy(table.X, [table.rows, F]), from_numpy(table.y, [table.rows, T]), default_generator);
-  const stats = o.standardize ? fitStandardization(data.X) : null;
+  // resumed weights apply to the features as they were standardized when saved
+  const stats = resumed !== null ? resumedStandardization(resumed) : o.standardize ? fitStandardization(data.X) : null;
   const X = stats === null ? data.X : applyStandardization(data.X, stats);
   const scaled = (t: Tensor | null): Tensor | null => (stats === null || t === null ? t : applyStandardization(t, stats));
   const Xv = scaled(data.Xv);
   const Xt = scaled(data.Xt);
   const model = new Linear(F, T, { dtype: o.dtype });
-  const { loss_fn, optimizer, scheduler, text } = trainingSetup(o, model);
+  const setup = trainingSetup(o, model);
+  const { loss_fn, optimizer, scheduler, text } = setup;
+  const epochsBefore = resumed === null ? 0 : applyResume(resumed, o, model, setup, warn);
   const loader = new DataLoader(new TensorDataset(X, data.Y), { batch_size: o.batchSize, shuffle: o.shuffle, drop_last: o.dropLast });
   if (loader.length === 0) throw new UsageError(`--batch-size ${o.batchSize} with --drop-last leaves no batch from ${X.shape[0]} training rows`);
   // views, not copies: evaluation only reads the rows (copies of a large dataset were most of the peak memory)
@@ -113,6 +121,11 @@ export async function runInMemory(o: TrainOptions, hooks: RunHooks): Promise<Tra
     weight: model.weight.detach().tolist() as number[][],
     bias: Array.from(model.bias === null ? [] : model.bias.detach().numpy()),
     standardization: stats,
+    training_state: {
+      optimizer: { name: o.optimizer, state_dict: encodeState(optimizer.state_dict()) },
+      scheduler: setup.schedulerName === null ? null : { name: setup.schedulerName, state_dict: encodeState(setup.schedulerState()) },
+      epochs_done: epochsBefore + history.train_loss.length,
+    },
     timings: { load_s, train_s, samples_per_s: (samplesPerEpoch * o.epochs) / Math.max(train_s, 1e-9) },
   };
 }

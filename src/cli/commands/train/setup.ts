@@ -14,6 +14,11 @@ export interface TrainingSetup {
   loss_fn: LossFn & Module;
   optimizer: Optimizer<object>;
   scheduler: EpochScheduler | null;
+  /** The --scheduler name, or null. */
+  schedulerName: string | null;
+  /** The scheduler's state_dict (JSON values), or null without one. */
+  schedulerState(): Record<string, unknown> | null;
+  loadSchedulerState(state: Record<string, unknown>): void;
   /** For the header: the loss, the optimizer and the schedule (null: none). */
   text: { loss: string; optimizer: string; scheduler: string | null };
 }
@@ -39,7 +44,10 @@ function makeOptimizer(o: TrainOptions, model: Module): Optimizer<object> {
   }
 }
 
-function makeScheduler(o: TrainOptions, _optimizer: Optimizer<object>): EpochScheduler | null {
+/** A scheduler as fit() steps it, with its state_dict. */
+type StatefulScheduler = EpochScheduler & { state_dict(): Record<string, unknown>; load_state_dict(state: Record<string, unknown>): void };
+
+function makeScheduler(o: TrainOptions, _optimizer: Optimizer<object>): StatefulScheduler | null {
   const s = schedulerSettings(o);
   if (s === null) return null;
   throw new UsageError(`--scheduler ${s.name} is not available yet`);
@@ -55,6 +63,9 @@ export function trainingSetup(o: TrainOptions, model: Module): TrainingSetup {
     loss_fn,
     optimizer,
     scheduler,
+    schedulerName: sched?.name ?? null,
+    schedulerState: () => (scheduler === null ? null : scheduler.state_dict()),
+    loadSchedulerState: (state) => scheduler?.load_state_dict(state),
     text: { loss: lossText(lossSettings(o)), optimizer: optimizerText(optimizerSettings(o)), scheduler: sched === null ? null : schedulerText(sched) },
   };
 }

@@ -11,6 +11,7 @@ import type { Storage } from '../../../tensor/dtype.js';
 import { StandardizationAccumulator, standardizeRows } from '../../../data/preprocess.js';
 import type { TrainOptions } from './options.js';
 import { trainingSetup } from './setup.js';
+import { encodeState } from '../../model_file.js';
 import type { Standardization } from '../../model_file.js';
 import { trainSettings, type RunHooks, type TrainHeader, type TrainResult } from './common.js';
 import { nowMs } from '../../clock.js';
@@ -115,7 +116,8 @@ export async function runStreaming(o: TrainOptions, hooks: RunHooks): Promise<Tr
   const source = new StreamSource(o, gen, stats);
   const first = await source.open();
   const model = new torch.nn.Linear(first.featureNames.length, first.targetNames.length, { dtype: o.dtype, generator: gen });
-  const { loss_fn, optimizer, scheduler, text } = trainingSetup(o, model);
+  const setup = trainingSetup(o, model);
+  const { loss_fn, optimizer, scheduler, text } = setup;
   const data = { file: o.data, rows: NaN, train_rows: NaN, val_rows: 0, test_rows: 0, features: first.featureNames, targets: first.targetNames };
   const header: TrainHeader = { data, model: String(model), ...text, settings: trainSettings(o) };
   // rows are not known before the first pass ends: NaN tells the report and the ETA so
@@ -136,6 +138,11 @@ export async function runStreaming(o: TrainOptions, hooks: RunHooks): Promise<Tr
     weight: model.weight.detach().tolist() as number[][],
     bias: Array.from(model.bias === null ? [] : model.bias.detach().numpy()),
     standardization: stats,
+    training_state: {
+      optimizer: { name: o.optimizer, state_dict: encodeState(optimizer.state_dict()) },
+      scheduler: setup.schedulerName === null ? null : { name: setup.schedulerName, state_dict: encodeState(setup.schedulerState()) },
+      epochs_done: history.train_loss.length,
+    },
     timings: { load_s: 0, train_s, samples_per_s: (source.rows * o.epochs) / Math.max(train_s, 1e-9) },
   };
 }
