@@ -34,6 +34,8 @@ export { TensorDataset, DataLoader, type Dataset, type DataLoaderOptions } from 
 export { fitStandardization, applyStandardization, trainValSplit, type Standardization } from './data/preprocess.js';
 export { fit, fitAsync, evaluateLoss, type FitOptions, type FitCallbacks, type History, type StepInfo, type EpochInfo, type LossFn } from './train/fit.js';
 export { setWarningHandler, resetWarnings } from './warnings.js';
+// torch.save / torch.load in JSON (issue 17)
+export { save, load, dumps, loads, type Saveable } from './io/save.js';
 export { make_regression, makeRegressionArrays, type MakeRegressionParams, type MakeRegressionOptions, type MakeRegressionArrays } from './data/make_regression.js';
 export { NumpyRandomState, createRandomSource, type RngKind } from './random/numpy.js';
 // rng (issue 14): PyTorch's CPU generator and its samplers

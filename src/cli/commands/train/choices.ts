@@ -5,14 +5,8 @@
 import { InvalidArgumentError } from 'commander';
 import { UsageError } from '../../../errors.js';
 import { finiteNumber } from '../../options.js';
-import type { TrainOptions } from './options.js';
+import { type LossName, type OptimizerName, type SchedulerName, type TrainOptions } from './options.js';
 
-export const OPTIMIZERS = ['sgd', 'adam', 'adamw', 'rmsprop', 'adagrad'] as const;
-export const LOSSES = ['mse', 'l1', 'huber', 'smooth-l1'] as const;
-export const SCHEDULERS = ['step', 'multistep', 'exponential', 'cosine', 'linear', 'plateau'] as const;
-export type OptimizerName = (typeof OPTIMIZERS)[number];
-export type LossName = (typeof LOSSES)[number];
-export type SchedulerName = (typeof SCHEDULERS)[number];
 
 /** `--betas 0.9,0.999`: two numbers in [0, 1). */
 export function betasList(text: string): [number, number] {

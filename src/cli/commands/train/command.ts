@@ -9,8 +9,8 @@ import { UsageError } from '../../../errors.js';
 import type { CliContext } from '../../context.js';
 import { resolvePath } from '../../io.js';
 import { columnList, dtype, integerInRange, nonNegativeInteger, nonNegativeNumber, openFraction, pathName, positiveInteger, positiveNumber } from '../../options.js';
-import { betasList, checkChoices, LOSSES, milestoneList, openUnitFactor, OPTIMIZERS, SCHEDULERS, unitFactor } from './choices.js';
-import type { TrainOptions } from './options.js';
+import { betasList, checkChoices, milestoneList, openUnitFactor, unitFactor } from './choices.js';
+import { LOSSES, OPTIMIZERS, SCHEDULERS, type TrainOptions } from './options.js';
 
 /** The most epochs a run takes: each keeps its losses, so that `--epochs 1e12` is refused rather than running until memory ends. */
 export const MAX_EPOCHS = 10_000_000;

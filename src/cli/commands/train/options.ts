@@ -1,7 +1,14 @@
 // The options of `autograd train`, as commander parses them.
 
 import type { DtypeName } from '../../options.js';
-import type { LossName, OptimizerName, SchedulerName } from './choices.js';
+
+/** The names --optimizer, --loss and --scheduler take. */
+export const OPTIMIZERS = ['sgd', 'adam', 'adamw', 'rmsprop', 'adagrad'] as const;
+export const LOSSES = ['mse', 'l1', 'huber', 'smooth-l1'] as const;
+export const SCHEDULERS = ['step', 'multistep', 'exponential', 'cosine', 'linear', 'plateau'] as const;
+export type OptimizerName = (typeof OPTIMIZERS)[number];
+export type LossName = (typeof LOSSES)[number];
+export type SchedulerName = (typeof SCHEDULERS)[number];
 
 export interface TrainOptions {
   data: string;
