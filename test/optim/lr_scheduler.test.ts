@@ -339,7 +339,12 @@ test('fit() steps a scheduler after every epoch; history.lr follows it', () => {
   const optimizer = new torch.optim.SGD(model.parameters(), { lr: 0.1, momentum: 0.9 });
   const loader = new torch.DataLoader(new torch.TensorDataset(X, Y), { batch_size: 8 });
   const scheduler = new S.StepLR(optimizer, { step_size: 2, gamma: 0.5 });
+  const seen: string[] = [];
+  resetWarnings();
+  const previous = setWarningHandler((m) => seen.push(m));
   const history = torch.fit({ model, loader, loss_fn: new torch.nn.MSELoss(), optimizer, epochs: 5, scheduler });
+  setWarningHandler(previous);
+  assert.deepEqual(seen, [], 'fit() calls optimizer.step() before the scheduler, so no order warning');
   assert.deepEqual(history.lr, [0.1, 0.1, 0.05, 0.05, 0.025]);
   assert.deepEqual(scheduler.get_last_lr(), [0.025]); // decayed at epochs 2 and 4
   const plateau = new S.ReduceLROnPlateau(optimizer, { patience: 0, factor: 0.5 });
