@@ -117,8 +117,10 @@ function makeScheduler(spec: SchedulerSpec, opt: Optimizer<object>): AnySchedule
       return new S.LambdaLR(opt, { ...(kw as object), lr_lambda: lambdas() });
     case 'MultiplicativeLR':
       return new S.MultiplicativeLR(opt, { ...(kw as object), lr_lambda: lambdas() });
-    case 'CyclicLR':
-      return new S.CyclicLR(opt, kw);
+    case 'CyclicLR': {
+      const f = spec.kwargs.scale_fn as Kwargs | undefined;
+      return new S.CyclicLR(opt, f === undefined ? kw : { ...(kw as { base_lr: number; max_lr: number }), scale_fn: makeLambda(f) });
+    }
     case 'OneCycleLR':
       return new S.OneCycleLR(opt, kw);
     case 'ReduceLROnPlateau':
