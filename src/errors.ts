@@ -48,6 +48,20 @@ export class IndexError extends AutogradError {
   }
 }
 
+/** Python KeyError (a missing key, e.g. a param group without `initial_lr`). */
+export class KeyError extends AutogradError {
+  constructor(message: string) {
+    super(message, 'runtime');
+  }
+}
+
+/** Python ZeroDivisionError (Python's `/`, `//` or `**` by zero where PyTorch's Python code does one). */
+export class ZeroDivisionError extends AutogradError {
+  constructor(message: string) {
+    super(message, 'runtime');
+  }
+}
+
 /** Bad command-line usage, or a request the tool refuses (exit 2). */
 export class UsageError extends AutogradError {
   constructor(message: string) {

@@ -1,4 +1,5 @@
-// UserWarning, as Python's warnings module shows it: each distinct message once, through one handler.
+// UserWarning, as Python's warnings module shows it: each distinct message once, through one handler; and
+// print(), for the lines PyTorch prints (verbose schedulers): the library's only ways to the console.
 
 export type WarningHandler = (message: string) => void;
 
@@ -26,4 +27,25 @@ export function setWarningHandler(next: WarningHandler | null): WarningHandler {
 /** Forget which messages were shown (tests). */
 export function resetWarnings(): void {
   seen.clear();
+}
+
+/** Where Python's print() goes: verbose schedulers' lines (stdout in Python). */
+export type PrintHandler = (line: string) => void;
+
+const defaultPrinter: PrintHandler = (line) => {
+  console.log(line);
+};
+
+let printer: PrintHandler = defaultPrinter;
+
+/** Print one line as Python's print() would (verbose=True messages). */
+export function print(line: string): void {
+  printer(line);
+}
+
+/** Route print() lines elsewhere; returns the previous handler (null: back to the console). */
+export function setPrintHandler(next: PrintHandler | null): PrintHandler {
+  const previous = printer;
+  printer = next ?? defaultPrinter;
+  return previous;
 }
