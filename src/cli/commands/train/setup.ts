@@ -5,6 +5,7 @@ import { MSELoss } from '../../../nn/loss.js';
 import type { Module } from '../../../nn/module.js';
 import type { Optimizer } from '../../../optim/optimizer.js';
 import { SGD } from '../../../optim/sgd.js';
+import { CosineAnnealingLR, ExponentialLR, LinearLR, MultiStepLR, ReduceLROnPlateau, StepLR } from '../../../optim/lr_scheduler/index.js';
 import { UsageError } from '../../../errors.js';
 import type { EpochScheduler, LossFn } from '../../../train/fit.js';
 import type { TrainOptions } from './options.js';
@@ -44,13 +45,27 @@ function makeOptimizer(o: TrainOptions, model: Module): Optimizer<object> {
   }
 }
 
-/** A scheduler as fit() steps it, with its state_dict. */
+/** A scheduler as fit() steps it, with its state_dict (JSON values). */
 type StatefulScheduler = EpochScheduler & { state_dict(): Record<string, unknown>; load_state_dict(state: Record<string, unknown>): void };
 
-function makeScheduler(o: TrainOptions, _optimizer: Optimizer<object>): StatefulScheduler | null {
+/** The lr_scheduler class a PyTorch script would build for these flags (stepped once per epoch). */
+function makeScheduler(o: TrainOptions, optimizer: Optimizer<object>): StatefulScheduler | null {
   const s = schedulerSettings(o);
   if (s === null) return null;
-  throw new UsageError(`--scheduler ${s.name} is not available yet`);
+  switch (s.name) {
+    case 'step':
+      return new StepLR(optimizer, { step_size: s.step_size, gamma: s.gamma });
+    case 'multistep':
+      return new MultiStepLR(optimizer, { milestones: s.milestones, gamma: s.gamma });
+    case 'exponential':
+      return new ExponentialLR(optimizer, { gamma: s.gamma });
+    case 'cosine':
+      return new CosineAnnealingLR(optimizer, { T_max: s.T_max, eta_min: s.eta_min });
+    case 'linear':
+      return new LinearLR(optimizer, { start_factor: s.start_factor, end_factor: s.end_factor, total_iters: s.total_iters });
+    case 'plateau':
+      return new ReduceLROnPlateau(optimizer, { factor: s.factor, patience: s.patience });
+  }
 }
 
 /** The run's loss, optimizer over `model`'s parameters, and schedule. */
