@@ -11,7 +11,7 @@ import { applyUnary } from './elementwise.js';
 import { checkReduction, sumAll, type Reduction } from './loss_common.js';
 import { nll_loss } from './nll.js';
 import { sum } from './reduce.js';
-import { addScalar, divScalar, maskedFill, mulScalar } from './scalar_ops.js';
+import { addScalar, divScalar, indexPutMask, mulScalar } from './scalar_ops.js';
 import { view } from './shape.js';
 import { log_softmax } from './softmax.js';
 import { unaryOps } from './unary.js';
@@ -83,7 +83,7 @@ function labelSmoothing(input: Tensor, target: Tensor, weight: Tensor | null, re
   const classes = logp.shape[classDim];
   const ignored = Array.from(target._data, (t) => t === ignore);
   const perClass = weight === null ? logp : mul(logp, weightView(weight, input.ndim, classDim));
-  const smooth = maskedFill(neg(sum(perClass, classDim)), ignored, 0);
+  const smooth = indexPutMask(neg(sum(perClass, classDim)), ignored, 0);
   let ret: Tensor;
   if (reduction === 'mean') {
     let denominator: number;

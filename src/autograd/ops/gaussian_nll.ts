@@ -13,6 +13,9 @@ import { mean, sum } from './reduce.js';
 import { clone, unsqueeze } from './shape.js';
 import { unaryOps } from './unary.js';
 
+/** Python's `0.5 * math.log(2 * math.pi)` (glibc's log; V8's Math.log differs in the last bit). */
+const HALF_LOG_2PI = 0.9189385332046727;
+
 export interface GaussianNLLOptions {
   full?: boolean;
   eps?: number;
@@ -44,6 +47,6 @@ export function gaussian_nll_loss(input: Tensor, target: Tensor, variance: Tenso
     v._version.value++;
   });
   let loss = mul(add(applyUnary(unaryOps.log, v), div(powScalar(sub(input, target), 2), v)), 0.5);
-  if (options.full === true) loss = add_(loss, 0.5 * Math.log(2 * Math.PI));
+  if (options.full === true) loss = add_(loss, HALF_LOG_2PI);
   return reduction === 'mean' ? mean(loss) : reduction === 'sum' ? sum(loss) : loss;
 }

@@ -6,6 +6,7 @@ import { cascadeSum } from '../../tensor/cascade_sum.js';
 import { allocStorage, type DType, type Storage } from '../../tensor/dtype.js';
 import { broadcastShapes, numel, sameShape, sizeStr, stridesOf, type Shape } from '../../tensor/shape.js';
 import { Tensor } from '../../tensor/tensor.js';
+import { attach, shouldRecord, sumTo } from '../../tensor/autograd/engine.js';
 import { warn } from '../../warnings.js';
 import type { Reduction } from './nn.js';
 
@@ -26,6 +27,20 @@ export function warnedShape(input: Tensor, target: Tensor): number[] {
       'This will likely lead to incorrect results due to broadcasting. Please ensure they have the same size.',
   );
   return broadcastShapes(input.shape, target.shape);
+}
+
+/** `x.expand(shape)` (ExpandBackward0, its gradient summed back to x's shape), or x itself when it has that shape. */
+export function expandTo(x: Tensor, shape: Shape): Tensor {
+  if (sameShape(x.shape, shape)) return x;
+  const result = new Tensor(valuesAs(x, shape, x.dtype).slice(), shape);
+  if (!shouldRecord(x)) return result;
+  return attach(result, 'ExpandBackward0', [x], (g) => [sumTo(g, shape, x.shape)]);
+}
+
+/** torch.broadcast_tensors(input, target) after F.l1_loss's (smooth_l1's, huber's) size warning. */
+export function broadcastPair(input: Tensor, target: Tensor): [Tensor, Tensor] {
+  const shape = warnedShape(input, target);
+  return [expandTo(input, shape), expandTo(target, shape)];
 }
 
 /** For each element of `shape` (row-major), its index in a tensor of shape `of` broadcast to it; null when `of` is `shape`. */

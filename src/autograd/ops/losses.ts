@@ -9,7 +9,7 @@ import { Tensor } from '../../tensor/tensor.js';
 import { attach, shouldRecord } from '../../tensor/autograd/engine.js';
 import { sub } from './arithmetic.js';
 import { applyUnary, promoteTypes } from './elementwise.js';
-import { checkReduction, isVectorLane, reduceLosses, valuesAs, vectorPlan, warnedShape, type Reduction } from './loss_common.js';
+import { broadcastPair, checkReduction, isVectorLane, reduceLosses, valuesAs, vectorPlan, type Reduction } from './loss_common.js';
 import { mean, sum } from './reduce.js';
 import { unaryOps } from './unary.js';
 
@@ -29,13 +29,16 @@ const exact: Round = (x) => x;
 
 /** F.l1_loss: |input - target| (AbsBackward0), then mean (MeanBackward0) or sum (SumBackward0). */
 export function l1_loss(input: Tensor, target: Tensor, reduction: Reduction = 'mean'): Tensor {
-  warnedShape(input, target);
+  const [a, b] = broadcastPair(input, target);
   checkReduction(reduction);
-  const loss = applyUnary(unaryOps.abs, sub(input, target));
+  const loss = applyUnary(unaryOps.abs, sub(a, b));
   return reduction === 'mean' ? mean(loss) : reduction === 'sum' ? sum(loss) : loss;
 }
 
 interface Pointwise {
+  /** input and target as torch.broadcast_tensors gives them. */
+  a: Tensor;
+  b: Tensor;
   shape: number[];
   dtype: DType;
   /** input and target broadcast to `shape`, in `dtype`. */
@@ -46,10 +49,11 @@ interface Pointwise {
 }
 
 function pointwise(input: Tensor, target: Tensor, reduction: string): Pointwise {
-  const shape = warnedShape(input, target);
+  const [a, b] = broadcastPair(input, target);
   checkReduction(reduction);
-  const dtype = promoteTypes(input, target);
-  return { shape, dtype, X: valuesAs(input, shape, dtype), T: valuesAs(target, shape, dtype), n: numel(shape), r: dtype === 'float32' ? fr : exact };
+  const dtype = promoteTypes(a, b);
+  const shape = a.shape.slice();
+  return { a, b, shape, dtype, X: valuesAs(a, shape, dtype), T: valuesAs(b, shape, dtype), n: numel(shape), r: dtype === 'float32' ? fr : exact };
 }
 
 function options<O extends { reduction?: Reduction }>(arg: Reduction | O | undefined): O {
@@ -60,16 +64,14 @@ function options<O extends { reduction?: Reduction }>(arg: Reduction | O | undef
 function pointwiseNode(
   result: Tensor,
   name: string,
-  input: Tensor,
-  target: Tensor,
   p: Pointwise,
   grad: (a: Storage, b: Storage, g: Storage) => Storage,
   check: (needs: readonly boolean[]) => void = () => {},
 ): Tensor {
-  return attach(result, name, [input, target], (g, needs) => {
+  return attach(result, name, [p.a, p.b], (g, needs) => {
     check(needs);
     return [needs[0] ? grad(p.X, p.T, g) : null, needs[1] ? grad(p.T, p.X, g) : null];
-  }, [input, target], [p.shape, p.shape]);
+  }, [p.a, p.b]);
 }
 
 /** norm of PyTorch's loss backward kernels: 1/N for 'mean' (in the dtype), else 1. */
@@ -100,10 +102,10 @@ export function huber_loss(input: Tensor, target: Tensor, reductionOrOptions?: R
     losses[i] = z < dv ? r(r(0.5 * z) * z) : r(dv * r(z - halfD));
   }
   const result = reduceLosses(losses, p.shape, reduction, dtype);
-  if (!shouldRecord(input, target)) return result;
+  if (!shouldRecord(p.a, p.b)) return result;
   const norm = normOf(reduction, n, dtype);
   const inputShapes = [input.shape, target.shape, reduction === 'none' ? p.shape : []];
-  return pointwiseNode(result, 'HuberLossBackward0', input, target, p, (A, B, g) => {
+  return pointwiseNode(result, 'HuberLossBackward0', p, (A, B, g) => {
     const plan = vectorPlan(p.shape, inputShapes, dtype === 'float32' ? 8 : 4);
     const gi = allocStorage(dtype, n);
     for (let i = 0; i < n; i++) {
@@ -143,12 +145,12 @@ export function smooth_l1_loss(input: Tensor, target: Tensor, reductionOrOptions
     else losses[i] = z < bv ? r(r(r(0.5 * z) * z) / bv) : r(z - halfB);
   }
   const result = reduceLosses(losses, p.shape, reduction, dtype);
-  if (!shouldRecord(input, target)) return result;
+  if (!shouldRecord(p.a, p.b)) return result;
   const norm = normOf(reduction, n, dtype);
   const inputShapes = [input.shape, target.shape, reduction === 'none' ? p.shape : []];
-  return pointwiseNode(result, 'SmoothL1LossBackward0', input, target, p, (A, B, g) => {
+  return pointwiseNode(result, 'SmoothL1LossBackward0', p, (A, B, g) => {
     const gi = allocStorage(dtype, n);
-    if (b === 0) return l1Backward(A, B, g, reduction, n, r, gi);
+    // NOTE: beta = 0 goes through the same kernel (|x| >= 0 everywhere): x = 0 gets -norm·grad, not l1's 0
     const plan = vectorPlan(p.shape, inputShapes, dtype === 'float32' ? 8 : 4);
     for (let i = 0; i < n; i++) {
       const x = r(A[i] - B[i]);
@@ -167,15 +169,4 @@ export function smooth_l1_loss(input: Tensor, target: Tensor, reductionOrOptions
     }
     return gi;
   });
-}
-
-/** PyTorch's l1_loss_backward (smooth_l1_loss with beta = 0): sign(a - b)·(grad / N for 'mean'). */
-function l1Backward(A: Storage, B: Storage, g: Storage, reduction: Reduction, n: number, r: Round, gi: Storage): Storage {
-  const scaled = reduction === 'mean' ? r(g[0] / n) : g[0];
-  for (let i = 0; i < gi.length; i++) {
-    const x = r(A[i] - B[i]);
-    const s = x > 0 ? 1 : x < 0 ? -1 : 0; // sign(nan) = 0
-    gi[i] = r(s * (reduction === 'none' ? g[i] : scaled));
-  }
-  return gi;
 }

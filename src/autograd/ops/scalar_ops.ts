@@ -21,10 +21,15 @@ function mapped(g: Storage, f: (v: number) => number): Storage {
   return out;
 }
 
-/** `x * s` (mul.Scalar): MulBackward1, gradient g·s. */
+/**
+ * `x * s` (mul.Scalar): MulBackward1, gradient g·s.
+ * NOTE: PyTorch's backward multiplies by `scalar_tensor(s)`, a 0-d float64 tensor: a 0-d float32 gradient
+ * is then multiplied in float64 (and rounded once), a larger one by s as a float32.
+ */
 export function mulScalar(x: Tensor, s: number): Tensor {
   const c = castScalar(s, x.dtype);
-  return scalarOp(x, 'MulBackward1', (v) => v * c, (g) => mapped(g, (v) => v * c));
+  const inGrad = x.ndim === 0 ? s : c;
+  return scalarOp(x, 'MulBackward1', (v) => v * c, (g) => mapped(g, (v) => v * inGrad));
 }
 
 /** `x + s` (add.Scalar): AddBackward1, gradient g. */
@@ -39,15 +44,18 @@ export function divScalar(x: Tensor, s: number): Tensor {
   return scalarOp(x, 'DivBackward1', (v) => v / c, (g) => mapped(g, (v) => v / c));
 }
 
-/** `x.masked_fill(mask, value)` for a mask of x's shape: MaskedFillBackward0, gradient g where not masked. */
-export function maskedFill(x: Tensor, mask: readonly boolean[], value: number): Tensor {
+/**
+ * `x.index_put_({mask}, value)` for a boolean mask of x's shape (cross_entropy's ignored positions):
+ * IndexPutBackward0 (CopySlices for a 0-d x), gradient g where not masked.
+ */
+export function indexPutMask(x: Tensor, mask: readonly boolean[], value: number): Tensor {
   const c = castScalar(value, x.dtype);
   const X = x._data;
   const out = allocStorage(x.dtype, X.length);
   for (let i = 0; i < X.length; i++) out[i] = mask[i] ? c : X[i];
   const result = new Tensor(out, x.shape);
   if (!shouldRecord(x)) return result;
-  return attach(result, 'MaskedFillBackward0', [x], (g) => {
+  return attach(result, x.ndim === 0 ? 'torch::autograd::CopySlices' : 'IndexPutBackward0', [x], (g) => {
     const gx = allocStorage(x.dtype, g.length);
     for (let i = 0; i < g.length; i++) gx[i] = mask[i] ? 0 : g[i];
     return [gx];
