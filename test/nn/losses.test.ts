@@ -232,3 +232,108 @@ describe('loss errors as PyTorch 1.13 raises them', () => {
     });
   }
 });
+
+/** The module of a fixture case, built from its keyword arguments, or null (softmax). */
+function moduleFor(op: string, a: Args, kw: Kwargs): torch.nn.Module | null {
+  const reduction = kw.reduction as torch.nn.functional.Reduction | undefined;
+  const weight = a.weight ?? null;
+  switch (op) {
+    case 'l1_loss':
+      return new torch.nn.L1Loss({ reduction });
+    case 'huber_loss':
+      return new torch.nn.HuberLoss({ reduction, delta: kw.delta as number | undefined });
+    case 'smooth_l1_loss':
+      return new torch.nn.SmoothL1Loss({ reduction, beta: kw.beta as number | undefined });
+    case 'binary_cross_entropy':
+      return new torch.nn.BCELoss({ weight, reduction });
+    case 'nll_loss':
+      return new torch.nn.NLLLoss({ weight, reduction, ignore_index: kw.ignore_index as number | undefined });
+    case 'cross_entropy':
+      return new torch.nn.CrossEntropyLoss({
+        weight,
+        reduction,
+        ignore_index: kw.ignore_index as number | undefined,
+        label_smoothing: kw.label_smoothing as number | undefined,
+      });
+    case 'gaussian_nll_loss':
+      return new torch.nn.GaussianNLLLoss({ reduction, full: kw.full as boolean | undefined, eps: kw.eps as number | undefined });
+    default:
+      return null;
+  }
+}
+
+test('each loss module gives its functional form\'s values and grad_fn, for every fixture case', () => {
+  const previous = torch.setWarningHandler(() => {});
+  try {
+    for (const c of fixture.cases) {
+      const args: Args = {};
+      for (const [key, e] of c.args) args[key] = build(e, c.dtype);
+      const m = moduleFor(c.op, args, c.kwargs);
+      if (m === null) continue;
+      const out = c.op === 'gaussian_nll_loss' ? m.forward(args.input, args.target, args.var) : m.forward(args.input, args.target);
+      const expected = call(c.op, args, c.kwargs);
+      assert.deepEqual(Array.from(out.numpy()), Array.from(expected.numpy()), c.name);
+    }
+  } finally {
+    torch.setWarningHandler(previous);
+  }
+});
+
+test('loss modules print as PyTorch prints them and keep their settings', () => {
+  const w = torch.ones(3);
+  const modules: Array<[torch.nn.Module, string]> = [
+    [new torch.nn.L1Loss(), 'L1Loss()'],
+    [new torch.nn.HuberLoss({ delta: 2 }), 'HuberLoss()'],
+    [new torch.nn.SmoothL1Loss({ beta: 0.5 }), 'SmoothL1Loss()'],
+    [new torch.nn.BCELoss({ weight: w }), 'BCELoss()'],
+    [new torch.nn.BCEWithLogitsLoss(), 'BCEWithLogitsLoss()'],
+    [new torch.nn.CrossEntropyLoss({ label_smoothing: 0.1 }), 'CrossEntropyLoss()'],
+    [new torch.nn.NLLLoss({ ignore_index: 3 }), 'NLLLoss()'],
+    [new torch.nn.GaussianNLLLoss({ full: true }), 'GaussianNLLLoss()'],
+    [new torch.nn.MSELoss({ reduction: 'sum' }), 'MSELoss()'],
+  ];
+  for (const [m, repr] of modules) assert.equal(String(m), repr);
+  const huber = new torch.nn.HuberLoss();
+  assert.equal(huber.delta, 1.0);
+  assert.equal(huber.reduction, 'mean');
+  assert.equal(new torch.nn.SmoothL1Loss().beta, 1.0);
+  const ce = new torch.nn.CrossEntropyLoss();
+  assert.deepEqual([ce.weight, ce.ignore_index, ce.reduction, ce.label_smoothing], [null, -100, 'mean', 0]);
+  const g = new torch.nn.GaussianNLLLoss();
+  assert.deepEqual([g.full, g.eps, g.reduction], [false, 1e-6, 'mean']);
+  assert.deepEqual([...new torch.nn.L1Loss().parameters()], []);
+});
+
+test('the two-input losses are fit() loss functions', () => {
+  const fns: torch.LossFn[] = [
+    new torch.nn.L1Loss(),
+    new torch.nn.HuberLoss({ delta: 0.5 }),
+    new torch.nn.SmoothL1Loss({ beta: 0 }),
+    new torch.nn.BCELoss(),
+    new torch.nn.NLLLoss(),
+    new torch.nn.CrossEntropyLoss(),
+    F.l1_loss,
+  ];
+  assert.equal(fns.length, 7);
+});
+
+test('softmax and log_softmax through torch.*, Tensor methods and F (implicit dim warns as PyTorch does)', () => {
+  const x = torch.tensor([[1, 2, 3], [-1, 0, 4]], { dtype: torch.float64 });
+  const expected = Array.from(torch.softmax(x, 1).numpy());
+  assert.deepEqual(Array.from(x.softmax(1).numpy()), expected);
+  assert.deepEqual(Array.from(F.softmax(x, -1).numpy()), expected);
+  assert.deepEqual(Array.from(x.log_softmax(0).numpy()), Array.from(torch.log_softmax(x, 0).numpy()));
+  const seen: string[] = [];
+  const previous = torch.setWarningHandler((m) => seen.push(m));
+  torch.resetWarnings();
+  try {
+    assert.deepEqual(Array.from(F.softmax(x).numpy()), expected); // 2-d: dim 1
+    F.log_softmax(torch.tensor([1, 2]));
+  } finally {
+    torch.setWarningHandler(previous);
+  }
+  assert.deepEqual(seen, [
+    'Implicit dimension choice for softmax has been deprecated. Change the call to include dim=X as an argument.',
+    'Implicit dimension choice for log_softmax has been deprecated. Change the call to include dim=X as an argument.',
+  ]);
+});
