@@ -12,6 +12,7 @@ type Encoded = number | 'nan' | 'inf' | '-inf' | '-0';
 interface Enc {
   shape: number[];
   data: Encoded[];
+  dtype?: torch.DType;
   long?: boolean;
 }
 type Kwargs = Record<string, number | string | boolean>;
@@ -28,6 +29,7 @@ interface LossCase {
   warnings: string[];
   upstream?: Enc;
   grads?: Record<string, Enc | null>;
+  backward_error?: { type: string; message: string };
 }
 interface ErrorCase {
   name: string;
@@ -45,9 +47,9 @@ function decode(values: Encoded[]): number[] {
   return values.map((v) => (v === 'nan' ? NaN : v === 'inf' ? Infinity : v === '-inf' ? -Infinity : v === '-0' ? -0 : v));
 }
 
-/** A fixture tensor in `dtype` (class indices: float tensors of integers). */
-function build(e: Enc, dtype: torch.DType): Tensor {
-  return torch.tensor(Float64Array.from(decode(e.data)), { dtype: e.long === true ? 'float64' : dtype }).reshape(e.shape).detach();
+/** A fixture tensor in its dtype (class indices: float64 tensors of integers). */
+function build(e: Enc): Tensor {
+  return torch.tensor(Float64Array.from(decode(e.data)), { dtype: e.long === true ? 'float64' : e.dtype }).reshape(e.shape).detach();
 }
 
 type Args = Record<string, Tensor>;
@@ -132,7 +134,7 @@ function nodeName(n: torch.Node | null | undefined): string | null {
 
 export function runCase(c: LossCase): Mismatch[] {
   const args: Args = {};
-  for (const [key, e] of c.args) args[key] = build(e, c.dtype);
+  for (const [key, e] of c.args) args[key] = build(e);
   for (const key of c.requires_grad) args[key].requires_grad_(true);
   const seen: string[] = [];
   const previous = torch.setWarningHandler((m) => seen.push(m));
@@ -145,12 +147,17 @@ export function runCase(c: LossCase): Mismatch[] {
   }
   assert.deepEqual(seen, c.warnings, 'warnings');
   assert.deepEqual(out.shape, c.output.shape, 'output shape');
-  assert.equal(out.dtype, c.dtype, 'output dtype');
+  assert.equal(out.dtype, c.output.dtype, 'output dtype');
   assert.equal(nodeName(out.grad_fn), c.grad_fn, 'grad_fn');
   assert.deepEqual((out.grad_fn?.next_functions ?? []).map(([n]) => nodeName(n)), c.next, 'grad_fn.next_functions');
-  const result = [compare(out.detach().numpy(), decode(c.output.data), c.dtype, 'output')];
+  const result = [compare(out.detach().numpy(), decode(c.output.data), out.dtype, 'output')];
+  if (c.backward_error !== undefined) {
+    const expected = c.backward_error;
+    assert.throws(() => out.backward(build(c.upstream as Enc)), (err: Error) => err.name === expected.type && err.message === expected.message);
+    return result;
+  }
   if (c.upstream === undefined || c.grads === undefined) return result;
-  out.backward(build(c.upstream, c.dtype));
+  out.backward(build(c.upstream));
   for (const [key, g] of Object.entries(c.grads)) {
     const actual = args[key].grad;
     if (g === null) {
@@ -159,7 +166,8 @@ export function runCase(c: LossCase): Mismatch[] {
     }
     assert.ok(actual !== null, `grad ${key} missing`);
     assert.deepEqual(actual.shape, g.shape, `grad ${key} shape`);
-    result.push(compare(actual.numpy(), decode(g.data), c.dtype, `grad ${key}`));
+    assert.equal(actual.dtype, g.dtype, `grad ${key} dtype`);
+    result.push(compare(actual.numpy(), decode(g.data), actual.dtype, `grad ${key}`));
   }
   return result;
 }
@@ -217,7 +225,7 @@ describe('loss errors as PyTorch 1.13 raises them', () => {
   for (const e of fixture.errors.filter((x) => !SKIP_ERRORS.has(x.name))) {
     test(e.name, () => {
       const args: Args = {};
-      for (const [key, t] of e.args) args[key] = build(t, 'float64');
+      for (const [key, t] of e.args) args[key] = build(t);
       const seen: string[] = [];
       const previous = torch.setWarningHandler((m) => seen.push(m));
       try {
@@ -267,7 +275,7 @@ test('each loss module gives its functional form\'s values and grad_fn, for ever
   try {
     for (const c of fixture.cases) {
       const args: Args = {};
-      for (const [key, e] of c.args) args[key] = build(e, c.dtype);
+      for (const [key, e] of c.args) args[key] = build(e);
       const m = moduleFor(c.op, args, c.kwargs);
       if (m === null) continue;
       const out = c.op === 'gaussian_nll_loss' ? m.forward(args.input, args.target, args.var) : m.forward(args.input, args.target);

@@ -3,14 +3,13 @@
 // d/dx = w·(x - t) / max((1 - x)·x, 1e-12) and d/dt = w·(log(1 - x) - log(x)).
 
 import { RuntimeError, ValueError } from '../../errors.js';
-import { allocStorage, castScalar, type DType, type Storage } from '../../tensor/dtype.js';
+import { allocStorage, castScalar, scalarTypeName, type DType, type Storage } from '../../tensor/dtype.js';
 import { logd } from '../../tensor/sleef64.js';
 import { logf as sleefLogf } from '../../tensor/sleef.js';
 import { log as libmLog, logf as libmLogf } from '../../tensor/libm.js';
 import { broadcastShapes, sameShape, shapeStr, sizeStr } from '../../tensor/shape.js';
 import { Tensor } from '../../tensor/tensor.js';
 import { attach, shouldRecord } from '../../tensor/autograd/engine.js';
-import { promoteTypes } from './elementwise.js';
 import { checkReduction, reduceLosses, valuesAs, type Reduction } from './loss_common.js';
 
 export interface BCEWeightOptions {
@@ -44,7 +43,8 @@ export function binary_cross_entropy(
       throw new RuntimeError(`output with shape ${shapeStr(input.shape)} doesn't match the broadcast shape ${shapeStr(expanded)}`);
     }
   }
-  const dtype = promoteTypes(input, target);
+  if (target.dtype !== input.dtype) throw new RuntimeError(`Found dtype ${scalarTypeName(target.dtype)} but expected ${scalarTypeName(input.dtype)}`);
+  const dtype = input.dtype;
   const shape = input.shape.slice();
   const X = valuesAs(input, shape, dtype);
   const T = valuesAs(target, shape, dtype);

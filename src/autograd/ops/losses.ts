@@ -96,12 +96,13 @@ export function huber_loss(input: Tensor, target: Tensor, reductionOrOptions?: R
   const { X, T, n, r, dtype } = p;
   const dv = castScalar(d, dtype);
   const halfD = r(0.5 * dv);
-  const losses = allocStorage(dtype, n);
+  // NOTE: the result has input's dtype (at::empty_like(input)), computed in the promoted one
+  const losses = allocStorage(input.dtype, n);
   for (let i = 0; i < n; i++) {
     const z = Math.abs(r(X[i] - T[i]));
     losses[i] = z < dv ? r(r(0.5 * z) * z) : r(dv * r(z - halfD));
   }
-  const result = reduceLosses(losses, p.shape, reduction, dtype);
+  const result = reduceLosses(losses, p.shape, reduction, input.dtype);
   if (!shouldRecord(p.a, p.b)) return result;
   const norm = normOf(reduction, n, dtype);
   const inputShapes = [input.shape, target.shape, reduction === 'none' ? p.shape : []];
