@@ -94,6 +94,11 @@ export function reduceLosses(losses: Storage, shape: Shape, reduction: Reduction
   return new Tensor(out, []);
 }
 
+export interface VectorPlan {
+  rowSize: number;
+  vectorPrefix: number;
+}
+
 /**
  * How PyTorch's cpu_kernel_vec runs an elementwise op over a contiguous output of `shape` whose inputs
  * are tensors of `inputShapes` expanded to it: the output in rows of `rowSize` elements (TensorIterator's
@@ -101,7 +106,7 @@ export function reduceLosses(losses: Storage, shape: Shape, reduction: Reduction
  * function (in blocks of two vectors of `lanes`), the rest by the scalar one. The vectorised loop runs
  * only when every input is contiguous along the row, or all but one are and that one is constant there.
  */
-export function vectorPlan(shape: Shape, inputShapes: readonly Shape[], lanes: number): { rowSize: number; vectorPrefix: number } {
+export function vectorPlan(shape: Shape, inputShapes: readonly Shape[], lanes: number): VectorPlan {
   const ops = [stridesOf(shape), ...inputShapes.map((s) => broadcastStridesOf(shape, s))];
   // innermost first, as TensorIterator orders them; then coalesce_dimensions
   const sizes = shape.slice().reverse();
@@ -132,6 +137,6 @@ export function vectorPlan(shape: Shape, inputShapes: readonly Shape[], lanes: n
 }
 
 /** True when element `i` of the output is computed by the vectorised function under `plan`. */
-export function isVectorLane(plan: { rowSize: number; vectorPrefix: number }, i: number): boolean {
+export function isVectorLane(plan: VectorPlan, i: number): boolean {
   return i % plan.rowSize < plan.vectorPrefix;
 }
