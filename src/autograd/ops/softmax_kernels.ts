@@ -43,13 +43,17 @@ function horizontal(k: Arith, acc: Float64Array, op: Op, n: number): number {
   return op(op(w0, w2), op(w1, w3));
 }
 
+/** The accumulator of one vector reduction (reused: the kernels run one row at a time). */
+const lanes = new Float64Array(8);
+
 /**
  * vec::map_reduce_all over x[base .. base+n): lanes of `map(x)` combined by `step(acc, x)` (which maps
  * and combines), the partial last vector only into its own lanes, then the lanes reduced by `op`.
  */
 function reduceRow(k: Arith, x: Storage, base: number, n: number, map: (v: number, j: number) => number, step: (acc: number, j: number) => number, op: Op): number {
   const W = k.lanes;
-  const acc = new Float64Array(W);
+  const acc = lanes;
+  acc.fill(0);
   if (n < W) {
     for (let l = 0; l < n; l++) acc[l] = map(x[base + l], base + l);
     return horizontal(k, acc, op, n);
