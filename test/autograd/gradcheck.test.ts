@@ -87,6 +87,44 @@ const samples: Partial<Record<OpName, Sample[]>> = {
     { shapes: [[4, 2], [4, 2]], fn: (a, b) => torch.nn.functional.mse_loss(a, b, 'none') },
     { shapes: [[], []], fn: (a, b) => torch.nn.functional.mse_loss(a, b, 'sum') },
   ],
+  l1_loss: [
+    { shapes: [[4, 2], [4, 2]], fn: (a, b) => torch.nn.functional.l1_loss(a, b) },
+    { shapes: [[3], [3]], fn: (a, b) => torch.nn.functional.l1_loss(a, b, 'none') },
+  ],
+  huber_loss: [
+    { shapes: [[5], [5]], fn: (a, b) => torch.nn.functional.huber_loss(a, b, { delta: 0.7 }) },
+    { shapes: [[2, 3], [2, 3]], fn: (a, b) => torch.nn.functional.huber_loss(a, b, 'none') },
+  ],
+  smooth_l1_loss: [
+    { shapes: [[5], [5]], fn: (a, b) => torch.nn.functional.smooth_l1_loss(a, b, { beta: 0.7, reduction: 'sum' }) },
+    { shapes: [[2, 3], [2, 3]], fn: (a, b) => torch.nn.functional.smooth_l1_loss(a, b, { beta: 0 }) },
+  ],
+  binary_cross_entropy: [
+    { shapes: [[5], [5]], fn: (x, t) => torch.nn.functional.binary_cross_entropy(x.sigmoid(), t.sigmoid()) },
+    { shapes: [[2, 3], [2, 3]], fn: (x, t) => torch.nn.functional.binary_cross_entropy(x.sigmoid(), t.sigmoid(), { reduction: 'none', weight: torch.tensor([0.5, 2, 1], { dtype: torch.float64 }) }) },
+  ],
+  nll_loss: [
+    { shapes: [[3, 4]], fn: (x) => torch.nn.functional.nll_loss(x, torch.tensor([0, 3, 1], { dtype: torch.float64 })) },
+    { shapes: [[2, 3, 2]], fn: (x) => torch.nn.functional.nll_loss(x, torch.tensor([[0, 2], [1, 1]], { dtype: torch.float64 }), { reduction: 'none' }) },
+  ],
+  cross_entropy: [
+    { shapes: [[3, 4]], fn: (x) => torch.nn.functional.cross_entropy(x, torch.tensor([0, 3, 1], { dtype: torch.float64 })) },
+    { shapes: [[3, 4]], fn: (x) => torch.nn.functional.cross_entropy(x, torch.tensor([0, 3, 1], { dtype: torch.float64 }), { label_smoothing: 0.2 }) },
+    { shapes: [[2, 3], [2, 3]], fn: (x, p) => torch.nn.functional.cross_entropy(x, p.softmax(1), { reduction: 'sum' }) },
+  ],
+  gaussian_nll_loss: [
+    { shapes: [[4], [4], [4]], fn: (x, t, v) => torch.nn.functional.gaussian_nll_loss(x, t, v.exp()) },
+    { shapes: [[3, 2], [3, 2], [3]], fn: (x, t, v) => torch.nn.functional.gaussian_nll_loss(x, t, v.exp(), { full: true, reduction: 'none' }) },
+  ],
+  softmax: [
+    { shapes: [[3, 4]], fn: (x) => torch.softmax(x, 1) },
+    { shapes: [[2, 3, 2]], fn: (x) => torch.softmax(x, 1) },
+    { shapes: [[]], fn: (x) => torch.softmax(x, 0) },
+  ],
+  log_softmax: [
+    { shapes: [[3, 4]], fn: (x) => torch.log_softmax(x, -1) },
+    { shapes: [[2, 3, 2]], fn: (x) => torch.log_softmax(x, 0) },
+  ],
   binary_cross_entropy_with_logits: [
     { shapes: [[5], [5]], fn: (z, y) => torch.nn.functional.binary_cross_entropy_with_logits(z, y.sigmoid()) },
     // pos_weight is not differentiable (as in PyTorch), so it is a constant here

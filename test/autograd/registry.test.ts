@@ -36,6 +36,7 @@ interface MiscCase {
 
 const unary = readFixture<{ cases: UnaryCase[]; misc: MiscCase[] }>('torch/unary.json');
 const ops = readFixture<{ cases: Array<{ name: string }> }>('torch/ops.json');
+const losses = readFixture<{ cases: Array<{ op: string }> }>('torch/losses.json');
 
 function decode(values: Encoded[]): number[] {
   return values.map((v) => (v === 'nan' ? NaN : v === 'inf' ? Infinity : v === '-inf' ? -Infinity : v === '-0' ? -0 : v));
@@ -55,13 +56,14 @@ function fixtureSamples(): Map<string, number> {
   }
   for (const c of unary.cases) bump(c.op);
   for (const c of unary.misc) bump(c.op);
+  for (const c of losses.cases) bump(c.op);
   return count;
 }
 
 test('every differentiable op of the registry has PyTorch fixture samples', () => {
   const samples = fixtureSamples();
   const missing = differentiableOps.filter((name) => (samples.get(name) ?? 0) === 0);
-  assert.deepEqual(missing, [], 'ops without fixture cases in torch/ops.json or torch/unary.json');
+  assert.deepEqual(missing, [], 'ops without fixture cases in torch/ops.json, torch/unary.json or torch/losses.json');
 });
 
 test('functions.generated.ts exports exactly the torch functions of the registry (run scripts/gen-ops.mjs)', () => {

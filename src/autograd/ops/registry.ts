@@ -12,6 +12,12 @@ import { applyUnary, powScalar } from './elementwise.js';
 import { applyInplace, copy_, fill_, zero_ } from './inplace.js';
 import { matmul, mm } from './matmul.js';
 import { binary_cross_entropy_with_logits, linear, mse_loss } from './nn.js';
+import { binary_cross_entropy } from './bce.js';
+import { cross_entropy } from './cross_entropy.js';
+import { gaussian_nll_loss } from './gaussian_nll.js';
+import { huber_loss, l1_loss, smooth_l1_loss } from './losses.js';
+import { nll_loss } from './nll.js';
+import { log_softmax, softmax } from './softmax.js';
 import { max, mean, min, norm, sum, type DimArg } from './reduce.js';
 import { clone, reshape, squeeze, t, toDtype, transpose, unsqueeze, view } from './shape.js';
 import { unaryOps, type UnarySpec } from './unary.js';
@@ -140,6 +146,15 @@ export const registry = {
   linear: op(linear, { torch: false, method: null }),
   mse_loss: op(mse_loss, { torch: false, method: null }),
   binary_cross_entropy_with_logits: op(binary_cross_entropy_with_logits, { torch: false, method: null }),
+  l1_loss: op(l1_loss, { torch: false, method: null }),
+  huber_loss: op(huber_loss, { torch: false, method: null }),
+  smooth_l1_loss: op(smooth_l1_loss, { torch: false, method: null }),
+  binary_cross_entropy: op(binary_cross_entropy, { torch: false, method: null }),
+  nll_loss: op(nll_loss, { torch: false, method: null }),
+  cross_entropy: op(cross_entropy, { torch: false, method: null }),
+  gaussian_nll_loss: op(gaussian_nll_loss, { torch: false, method: null }),
+  softmax: op(softmax),
+  log_softmax: op(log_softmax),
 };
 
 function toDtypeChecked(x: Tensor, dtype: DType): Tensor {

@@ -1,0 +1,63 @@
+// The ATen ops that PyTorch's C++ composites (cross_entropy's) call with a C++ number, so their nodes
+// are the .Scalar overloads' (MulBackward1, AddBackward1, DivBackward1), and masked_fill with a value.
+// The number meets the tensor as a value of its dtype, as everywhere.
+
+import { allocStorage, castScalar, type Storage } from '../../tensor/dtype.js';
+import { Tensor } from '../../tensor/tensor.js';
+import { attach, shouldRecord } from '../../tensor/autograd/engine.js';
+
+function scalarOp(x: Tensor, name: string, f: (v: number) => number, df: ((g: Storage) => Storage) | null): Tensor {
+  const X = x._data;
+  const out = allocStorage(x.dtype, X.length);
+  for (let i = 0; i < X.length; i++) out[i] = f(X[i]);
+  const result = new Tensor(out, x.shape);
+  if (!shouldRecord(x)) return result;
+  return attach(result, name, [x], (g) => [df === null ? g : df(g)]);
+}
+
+function mapped(g: Storage, f: (v: number) => number): Storage {
+  const out = allocStorage(g instanceof Float64Array ? 'float64' : 'float32', g.length);
+  for (let i = 0; i < g.length; i++) out[i] = f(g[i]);
+  return out;
+}
+
+/**
+ * `x * s` (mul.Scalar): MulBackward1, gradient g·s.
+ * NOTE: PyTorch's backward multiplies by `scalar_tensor(s)`, a 0-d float64 tensor: a 0-d float32 gradient
+ * is then multiplied in float64 (and rounded once), a larger one by s as a float32.
+ */
+export function mulScalar(x: Tensor, s: number): Tensor {
+  const c = castScalar(s, x.dtype);
+  const inGrad = x.ndim === 0 ? s : c;
+  return scalarOp(x, 'MulBackward1', (v) => v * c, (g) => mapped(g, (v) => v * inGrad));
+}
+
+/** `x + s` (add.Scalar): AddBackward1, gradient g. */
+export function addScalar(x: Tensor, s: number): Tensor {
+  const c = castScalar(s, x.dtype);
+  return scalarOp(x, 'AddBackward1', (v) => v + c, null);
+}
+
+/** `x / s` (div.Scalar): DivBackward1, gradient g / s. */
+export function divScalar(x: Tensor, s: number): Tensor {
+  const c = castScalar(s, x.dtype);
+  return scalarOp(x, 'DivBackward1', (v) => v / c, (g) => mapped(g, (v) => v / c));
+}
+
+/**
+ * `x.index_put_({mask}, value)` for a boolean mask of x's shape (cross_entropy's ignored positions):
+ * IndexPutBackward0 (CopySlices for a 0-d x), gradient g where not masked.
+ */
+export function indexPutMask(x: Tensor, mask: readonly boolean[], value: number): Tensor {
+  const c = castScalar(value, x.dtype);
+  const X = x._data;
+  const out = allocStorage(x.dtype, X.length);
+  for (let i = 0; i < X.length; i++) out[i] = mask[i] ? c : X[i];
+  const result = new Tensor(out, x.shape);
+  if (!shouldRecord(x)) return result;
+  return attach(result, x.ndim === 0 ? 'torch::autograd::CopySlices' : 'IndexPutBackward0', [x], (g) => {
+    const gx = allocStorage(x.dtype, g.length);
+    for (let i = 0; i < g.length; i++) gx[i] = mask[i] ? 0 : g[i];
+    return [gx];
+  });
+}
