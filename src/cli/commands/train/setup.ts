@@ -1,7 +1,7 @@
 // The loss, optimizer and lr scheduler of one `autograd train` run, built from the flags (choices.ts)
 // as a PyTorch script would build them, and their text for the header.
 
-import { MSELoss } from '../../../nn/loss.js';
+import { HuberLoss, L1Loss, MSELoss, SmoothL1Loss } from '../../../nn/loss.js';
 import type { Module } from '../../../nn/module.js';
 import type { Optimizer } from '../../../optim/optimizer.js';
 import { SGD } from '../../../optim/sgd.js';
@@ -29,8 +29,12 @@ function makeLoss(o: TrainOptions): LossFn & Module {
   switch (s.name) {
     case 'mse':
       return new MSELoss();
-    default:
-      throw new UsageError(`--loss ${s.name} is not available yet`);
+    case 'l1':
+      return new L1Loss();
+    case 'huber':
+      return new HuberLoss({ delta: s.delta });
+    case 'smooth-l1':
+      return new SmoothL1Loss({ beta: s.beta });
   }
 }
 
