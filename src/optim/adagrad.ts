@@ -3,7 +3,7 @@
 //   sum = sum + g·g,  p = p - clr·g / (sqrt(sum) + eps)
 
 import { Tensor } from '../tensor/tensor.js';
-import { arithOf, checkNonNegative, fullLike, incrementStep, scalarTensor, stateTensor } from './common.js';
+import { ARITH32, arithOf, checkNonNegative, decaysGradInPlace, fullLike, incrementStep, scalarTensor, stateTensor } from './common.js';
 import { Optimizer, type Params, type StateValue } from './optimizer.js';
 
 export interface AdagradOptions {
@@ -18,6 +18,16 @@ export interface AdagradOptions {
 }
 
 export type AdagradHyper = Required<AdagradOptions>;
+
+/**
+ * -clr as foreach=True computes it: `-lr / (1 + (step - 1) * lr_decay)` with step the float32 tensor,
+ * so in float32 operations, and `scalar / tensor` is `tensor.reciprocal() * scalar`.
+ */
+function foreachNegClr(o: AdagradHyper, step: number): number {
+  const { r, fma } = ARITH32;
+  const denominator = fma(1, 1, r(r(step - 1) * r(o.lr_decay)));
+  return r(r(1 / denominator) * r(-o.lr));
+}
 
 export class Adagrad extends Optimizer<AdagradHyper> {
   constructor(params: Params<AdagradHyper>, options: AdagradOptions = {}) {
@@ -68,12 +78,14 @@ export class Adagrad extends Optimizer<AdagradHyper> {
     const G = grad._data;
     const S = stateTensor(state, 'sum')._data;
     const decay = o.weight_decay !== 0;
+    const writeGrad = decaysGradInPlace(o);
     const wd = r(o.weight_decay);
-    const negClr = r(-(o.lr / (1 + (step - 1) * o.lr_decay)));
+    const negClr = r(o.foreach === true ? foreachNegClr(o, step) : -(o.lr / (1 + (step - 1) * o.lr_decay)));
     const eps = r(o.eps);
     for (let i = 0; i < P.length; i++) {
       let g = o.maximize ? -G[i] : G[i];
       if (decay) g = fma(P[i], wd, g);
+      if (writeGrad) G[i] = g;
       const sum = fma(g, g, S[i]);
       S[i] = sum;
       const std = r(r(Math.sqrt(sum)) + eps);

@@ -6,7 +6,7 @@
 
 import { RuntimeError } from '../errors.js';
 import { Tensor } from '../tensor/tensor.js';
-import { arithOf, checkBetas, checkNonNegative, fullLike, incrementStep, pyPow, refuseFlag, scalarTensor, stateTensor } from './common.js';
+import { arithOf, checkBetas, checkNonNegative, decaysGradInPlace, fullLike, incrementStep, pyPow, refuseFlag, scalarTensor, stateTensor } from './common.js';
 import { Optimizer, type Params, type StateValue } from './optimizer.js';
 
 export interface AdamOptions {
@@ -48,6 +48,7 @@ export interface AdamUpdateHyper {
   weight_decay: number;
   amsgrad: boolean;
   maximize: boolean;
+  foreach: boolean | null;
 }
 
 /** PyTorch's checks, in its order. */
@@ -83,6 +84,7 @@ export function adamUpdate(optimizerState: Map<Tensor, Record<string, StateValue
   const V = stateTensor(state, 'exp_avg_sq')._data;
   const X = o.amsgrad ? stateTensor(state, 'max_exp_avg_sq')._data : null;
   const coupled = !decoupled && o.weight_decay !== 0;
+  const writeGrad = coupled && decaysGradInPlace(o);
   const wd = r(o.weight_decay);
   const decay = r(1 - o.lr * o.weight_decay);
   const b1 = r(beta1);
@@ -96,8 +98,10 @@ export function adamUpdate(optimizerState: Map<Tensor, Record<string, StateValue
   const eps = r(o.eps);
   for (let i = 0; i < P.length; i++) {
     let g = o.maximize ? -G[i] : G[i];
-    if (coupled) g = fma(P[i], wd, g);
-    else if (decoupled) P[i] = r(P[i] * decay);
+    if (coupled) {
+      g = fma(P[i], wd, g);
+      if (writeGrad) G[i] = g;
+    } else if (decoupled) P[i] = r(P[i] * decay);
     const m = fma(g, a1, r(M[i] * b1));
     M[i] = m;
     const v = fma(r(a2 * g), g, r(V[i] * b2));

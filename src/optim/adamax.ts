@@ -3,7 +3,7 @@
 //   m = beta1·m + (1 - beta1)·g,  u = max(beta2·u, |g| + eps),  p = p - lr/(1 - beta1^t) · m/u
 
 import { Tensor } from '../tensor/tensor.js';
-import { arithOf, checkBetas, checkNonNegative, fullLike, incrementStep, pyPow, scalarTensor, stateTensor } from './common.js';
+import { arithOf, checkBetas, checkNonNegative, decaysGradInPlace, fullLike, incrementStep, pyPow, scalarTensor, stateTensor } from './common.js';
 import { Optimizer, type Params, type StateValue } from './optimizer.js';
 
 export interface AdamaxOptions {
@@ -72,6 +72,7 @@ export class Adamax extends Optimizer<AdamaxHyper> {
     const M = stateTensor(state, 'exp_avg')._data;
     const U = stateTensor(state, 'exp_inf')._data;
     const decay = o.weight_decay !== 0;
+    const writeGrad = decaysGradInPlace(o);
     const wd = r(o.weight_decay);
     const b1 = r(beta1);
     const a1 = r(1 - beta1);
@@ -81,6 +82,7 @@ export class Adamax extends Optimizer<AdamaxHyper> {
     for (let i = 0; i < P.length; i++) {
       let g = o.maximize ? -G[i] : G[i];
       if (decay) g = fma(P[i], wd, g);
+      if (writeGrad) G[i] = g;
       const m = fma(g, a1, r(M[i] * b1));
       M[i] = m;
       // torch.amax over (beta2·u, |g| + eps): a NaN on either side wins, as in Math.max

@@ -89,6 +89,14 @@ export function checkBetas(betas: readonly number[]): void {
   }
 }
 
+/**
+ * Whether PyTorch's foreach path (foreach=True) adds the weight decay into p.grad itself:
+ * `torch._foreach_add_(grads, params, alpha=weight_decay)`, on the negated copies when maximize.
+ */
+export function decaysGradInPlace(o: { foreach: boolean | null; weight_decay: number; maximize?: boolean }): boolean {
+  return o.foreach === true && o.weight_decay !== 0 && o.maximize !== true;
+}
+
 /** Options PyTorch accepts but that only make sense on CUDA or with autograd through the step. */
 export function refuseFlag(on: boolean | undefined, name: string, why: string): void {
   if (on === true) throw new ValueError(`${name}=True is not supported here: ${why}`);

@@ -4,7 +4,7 @@
 //   p = p - lr·(1 - mu_t)/(1 - Π)·g/d - lr·mu_{t+1}/(1 - Π·mu_{t+1})·m/d
 
 import { Tensor } from '../tensor/tensor.js';
-import { arithOf, checkBetas, checkNonNegative, fullLike, incrementStep, pyPow, scalarTensor, stateTensor } from './common.js';
+import { arithOf, checkBetas, checkNonNegative, decaysGradInPlace, fullLike, incrementStep, pyPow, scalarTensor, stateTensor } from './common.js';
 import { Optimizer, type Params, type StateValue } from './optimizer.js';
 
 export interface NAdamOptions {
@@ -85,13 +85,17 @@ export class NAdam extends Optimizer<NAdamHyper> {
     const mu = beta1 * (1 - 0.5 * pyPow(0.96, step * o.momentum_decay));
     const muNext = beta1 * (1 - 0.5 * pyPow(0.96, (step + 1) * o.momentum_decay));
     const [product, productNext] = updateMuProduct(state, mu, muNext);
-    const gradScale = r((-o.lr * (1 - mu)) / (1 - product));
-    const avgScale = r((-o.lr * muNext) / (1 - productNext));
+    // NOTE: foreach=True is another formula in 1.13: sqrt(v)/sqrt(1 - beta2^t) + eps, and Π·mu_{t+1} without the second mu
+    const foreach = o.foreach === true;
+    const gradScale = r(foreach ? ((o.lr * (1 - mu)) / (1 - product)) * -1 : (-o.lr * (1 - mu)) / (1 - product));
+    const avgScale = r(foreach ? ((o.lr * muNext) / (1 - product * muNext)) * -1 : (-o.lr * muNext) / (1 - productNext));
+    const bc2Sqrt = r(Math.sqrt(1 - pyPow(beta2, step)));
     const P = p._data;
     const G = grad._data;
     const M = stateTensor(state, 'exp_avg')._data;
     const V = stateTensor(state, 'exp_avg_sq')._data;
     const decay = o.weight_decay !== 0;
+    const writeGrad = decaysGradInPlace(o);
     const wd = r(o.weight_decay);
     const b1 = r(beta1);
     const a1 = r(1 - beta1);
@@ -101,11 +105,12 @@ export class NAdam extends Optimizer<NAdamHyper> {
     for (let i = 0; i < P.length; i++) {
       let g = G[i];
       if (decay) g = fma(P[i], wd, g);
+      if (writeGrad) G[i] = g;
       const m = fma(g, a1, r(M[i] * b1));
       M[i] = m;
       const v = fma(r(a2 * g), g, r(V[i] * b2));
       V[i] = v;
-      const denom = r(r(Math.sqrt(r(v / biasCorrection2))) + eps);
+      const denom = foreach ? r(r(r(Math.sqrt(v)) / bc2Sqrt) + eps) : r(r(Math.sqrt(r(v / biasCorrection2))) + eps);
       const p1 = r(P[i] + r(r(gradScale * g) / denom));
       P[i] = r(p1 + r(r(avgScale * m) / denom));
     }

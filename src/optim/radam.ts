@@ -4,7 +4,7 @@
 //   rho_t > 5: p = p - m̂·lr·(sqrt(1 - beta2^t)/(sqrt(v) + eps))·rect,  else p = p - m̂·lr
 
 import { Tensor } from '../tensor/tensor.js';
-import { arithOf, checkBetas, checkNonNegative, fullLike, incrementStep, pyPow, scalarTensor, stateTensor } from './common.js';
+import { arithOf, checkBetas, checkNonNegative, decaysGradInPlace, fullLike, incrementStep, pyPow, scalarTensor, stateTensor, type Arith } from './common.js';
 import { Optimizer, type Params, type StateValue } from './optimizer.js';
 
 export interface RAdamOptions {
@@ -42,6 +42,16 @@ function rectification(beta2: number, step: number, biasCorrection2: number): nu
   return Math.sqrt((((rhoT - 4) * (rhoT - 2)) * rhoInf) / (((rhoInf - 4) * (rhoInf - 2)) * rhoT));
 }
 
+/**
+ * The two step sizes of foreach=True, another formula in 1.13: (lr·rect/(1 - beta1^t))·-1 with rect 0 while
+ * rho_t <= 5, and (lr·unrectified/(1 - beta1^t))·-1 with unrectified 1 exactly then. eps is not used.
+ */
+function foreachScales(r: Arith['r'], lr: number, rect: number | null, biasCorrection1: number): [number, number] {
+  const rectified = rect ?? 0;
+  const unrectified = rectified > 0 ? 0 : 1;
+  return [r(((lr * rectified) / biasCorrection1) * -1), r(((lr * unrectified) / biasCorrection1) * -1)];
+}
+
 export class RAdam extends Optimizer<RAdamHyper> {
   constructor(params: Params<RAdamHyper>, options: RAdamOptions = {}) {
     const b = options.betas ?? [0.9, 0.999];
@@ -73,13 +83,15 @@ export class RAdam extends Optimizer<RAdamHyper> {
     const state = radamState(this.state, p);
     const step = incrementStep(state);
     const [beta1, beta2] = o.betas;
-    const biasCorrection1 = r(1 - pyPow(beta1, step));
+    const biasCorrection1 = 1 - pyPow(beta1, step);
     const biasCorrection2 = 1 - pyPow(beta2, step);
+    const bc1 = r(biasCorrection1);
     const P = p._data;
     const G = grad._data;
     const M = stateTensor(state, 'exp_avg')._data;
     const V = stateTensor(state, 'exp_avg_sq')._data;
     const decay = o.weight_decay !== 0;
+    const writeGrad = decaysGradInPlace(o);
     const wd = r(o.weight_decay);
     const b1 = r(beta1);
     const a1 = r(1 - beta1);
@@ -90,14 +102,22 @@ export class RAdam extends Optimizer<RAdamHyper> {
     const rect = rectification(beta2, step, biasCorrection2);
     const rectR = rect === null ? 0 : r(rect);
     const bc2Sqrt = r(Math.sqrt(biasCorrection2));
+    const foreach = o.foreach === true ? foreachScales(r, o.lr, rect, biasCorrection1) : null;
     for (let i = 0; i < P.length; i++) {
       let g = G[i];
       if (decay) g = fma(P[i], wd, g);
+      if (writeGrad) G[i] = g;
       const m = fma(g, a1, r(M[i] * b1));
       M[i] = m;
       const v = fma(r(a2 * g), g, r(V[i] * b2));
       V[i] = v;
-      const corrected = r(r(m / biasCorrection1) * lr);
+      if (foreach !== null) {
+        // two addcdiv_, by sqrt(v)/sqrt(1 - beta2^t) (no eps) and by ones; one of the two scales is -0
+        const p1 = r(P[i] + r(r(foreach[0] * m) / r(r(Math.sqrt(v)) / bc2Sqrt)));
+        P[i] = r(p1 + r(foreach[1] * m));
+        continue;
+      }
+      const corrected = r(r(m / bc1) * lr);
       if (rect === null) {
         P[i] = r(P[i] - corrected);
       } else {

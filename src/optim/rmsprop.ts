@@ -4,7 +4,7 @@
 //   avg = avg + eps;  momentum: buf = momentum·buf + g/avg, p = p - lr·buf;  else p = p - lr·g/avg
 
 import { Tensor } from '../tensor/tensor.js';
-import { arithOf, checkNonNegative, fullLike, refuseFlag, stateTensor } from './common.js';
+import { arithOf, checkNonNegative, decaysGradInPlace, fullLike, refuseFlag, stateTensor } from './common.js';
 import { Optimizer, type Params, type StateValue } from './optimizer.js';
 
 export interface RMSpropOptions {
@@ -78,6 +78,7 @@ export class RMSprop extends Optimizer<RMSpropHyper> {
     const B = o.momentum > 0 ? stateTensor(state, 'momentum_buffer')._data : null;
     const A = o.centered ? stateTensor(state, 'grad_avg')._data : null;
     const decay = o.weight_decay !== 0;
+    const writeGrad = decaysGradInPlace(o);
     const wd = r(o.weight_decay);
     const alpha = r(o.alpha);
     const keep = r(1 - o.alpha);
@@ -87,6 +88,7 @@ export class RMSprop extends Optimizer<RMSpropHyper> {
     for (let i = 0; i < P.length; i++) {
       let g = o.maximize ? -G[i] : G[i];
       if (decay) g = fma(P[i], wd, g);
+      if (writeGrad) G[i] = g;
       const v = fma(r(keep * g), g, r(V[i] * alpha));
       V[i] = v;
       let avg: number;

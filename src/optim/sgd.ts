@@ -75,6 +75,8 @@ export class SGD extends Optimizer<SGDHyper> {
     // PyTorch keeps state['momentum_buffer'] = None without momentum
     this.state.set(p, { momentum_buffer: buf });
     const B = buf === null ? null : buf._data;
+    // foreach=True adds the Nesterov term into the gradient list in place: p.grad itself without weight decay or maximize
+    const writeGrad = o.foreach === true && o.nesterov && B !== null && o.weight_decay === 0 && !o.maximize;
     for (let i = 0; i < P.length; i++) {
       let d = o.maximize ? -G[i] : G[i];
       if (o.weight_decay !== 0) d = fma(P[i], wd, d);
@@ -82,6 +84,7 @@ export class SGD extends Optimizer<SGDHyper> {
         // NOTE: PyTorch does not dampen the momentum buffer on the first step: buf = d.
         B[i] = first ? d : fma(d, keep, r(B[i] * m));
         d = o.nesterov ? fma(B[i], m, d) : B[i];
+        if (writeGrad) G[i] = d;
       }
       P[i] = fma(d, negLr, P[i]);
     }

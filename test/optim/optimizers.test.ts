@@ -29,6 +29,8 @@ interface Case {
   trajectory: SavedTensor[][];
   state_dict: unknown;
   resume: { at: number; state_dict: unknown; trajectory: SavedTensor[][] };
+  /** foreach=True only: p.grad after each step (PyTorch's foreach path writes into it). */
+  grads_after?: Array<Array<Num[] | null>>;
   pow_not_correctly_rounded: Array<[number, number]>;
 }
 
@@ -141,6 +143,11 @@ describe('optimizers against PyTorch 1.13', () => {
         setGrads(c, params, s);
         opt.step();
         params.forEach((p, j) => assertSame(p, c.trajectory[s][j], `step ${s + 1}, param ${j}`, tolerance));
+        c.grads_after?.[s].forEach((g, j) => {
+          const grad = params[j].grad;
+          if (g === null || grad === null) assert.equal(grad, g, `step ${s + 1}, param ${j}: grad`);
+          else assertSame(grad, { shape: params[j].shape.slice(), data: g }, `step ${s + 1}, param ${j}: grad after the step`, tolerance);
+        });
         if (resumed !== null) {
           setGrads(c, resumed.params, s);
           resumed.opt.step();
