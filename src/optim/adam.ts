@@ -137,7 +137,7 @@ export class Adam extends Optimizer<AdamHyper> {
       fused: options.fused ?? false,
     };
     checkAdamOptions({ ...hyper, betas: b });
-    refuseFlag(hyper.capturable, 'capturable', 'CUDA graphs do not exist here');
+    refuseFlag(hyper.capturable, 'capturable', 'there are no CUDA graphs to capture');
     refuseFlag(hyper.differentiable, 'differentiable', 'optimizer steps are not recorded by autograd');
     super(params, hyper);
     // NOTE: PyTorch checks fused only after taking the parameters; on the CPU it always fails

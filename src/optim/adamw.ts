@@ -44,7 +44,7 @@ export class AdamW extends Optimizer<AdamWHyper> {
       capturable: options.capturable ?? false,
     };
     checkAdamOptions({ ...hyper, betas: b });
-    refuseFlag(hyper.capturable, 'capturable', 'CUDA graphs do not exist here');
+    refuseFlag(hyper.capturable, 'capturable', 'there are no CUDA graphs to capture');
     super(params, hyper);
   }
 

@@ -29,7 +29,7 @@ test('PyTorch 1.13 defaults, in param_groups as PyTorch spells them', () => {
 
 test('CUDA-only and autograd-through-the-step flags are refused with a ValueError', () => {
   const p = [param()];
-  assert.throws(() => new torch.optim.Adam(p, { capturable: true }), { name: 'ValueError', message: 'capturable=True is not supported here: CUDA graphs do not exist here' });
+  assert.throws(() => new torch.optim.Adam(p, { capturable: true }), { name: 'ValueError', message: 'capturable=True is not supported here: there are no CUDA graphs to capture' });
   assert.throws(() => new torch.optim.Adam(p, { differentiable: true }), { name: 'ValueError', message: 'differentiable=True is not supported here: optimizer steps are not recorded by autograd' });
   assert.throws(() => new torch.optim.AdamW(p, { capturable: true }), { name: 'ValueError' });
   assert.throws(() => new torch.optim.RMSprop(p, { differentiable: true }), { name: 'ValueError' });
