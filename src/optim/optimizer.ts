@@ -3,7 +3,8 @@
 
 import { ArgumentTypeError, ValueError } from '../errors.js';
 import { zero_ } from '../autograd/ops/inplace.js';
-import { allocStorage } from '../tensor/dtype.js';
+import { allocStorage, type DType } from '../tensor/dtype.js';
+import { pyRepr as pyFloatRepr } from '../tensor/pyfloat.js';
 import { Tensor } from '../tensor/tensor.js';
 
 /** One parameter group: its parameters and its own copy of every hyper-parameter. */
@@ -15,16 +16,19 @@ export type ParamGroupSpec<H> = Partial<H> & { params: Tensor | Iterable<Tensor>
 /** Parameters, or parameter groups (each may override the defaults), as PyTorch's optimizers take. */
 export type Params<H> = Iterable<Tensor> | Iterable<ParamGroupSpec<H>>;
 
+/** A saved tensor value: a number, or "nan", "inf", "-inf", "-0", which JSON cannot hold as numbers. */
+export type SavedNumber = number | string;
+
 /** A state entry saved as JSON: numbers as numbers, tensors as their values with shape and dtype. */
-export type SavedStateValue = number | boolean | { shape: number[]; dtype: string; values: number[] };
+export type SavedStateValue = number | boolean | null | { shape: number[]; dtype: string; values: SavedNumber[] };
 
 export interface OptimizerStateDict<H> {
-  state: Record<number, Record<string, SavedStateValue | number[]>>;
+  state: Record<number, Record<string, SavedStateValue | SavedNumber[]>>;
   param_groups: Array<H & { params: number[] }>;
 }
 
-/** A per-parameter state value: a tensor (a buffer) or a plain number (a step count). */
-export type StateValue = Tensor | number;
+/** A per-parameter state value: a tensor (a buffer), a plain number (a step count), or None (SGD without momentum). */
+export type StateValue = Tensor | number | null;
 
 /** torch.FloatTensor, torch.DoubleTensor, ...: Python's name of a CPU tensor's type. */
 function tensorTypeName(t: Tensor): string {
@@ -36,21 +40,34 @@ function isTensor(value: unknown): value is Tensor {
   return value instanceof Tensor;
 }
 
-/** Python's repr of a hyper-parameter value as PyTorch's Optimizer.__repr__ prints it. */
-function pyRepr(value: unknown): string {
+/** Python's repr of a hyper-parameter value as PyTorch's Optimizer.__repr__ prints it: integral numbers as ints. */
+export function pyValue(value: unknown): string {
   if (value === true) return 'True';
   if (value === false) return 'False';
   if (value === null || value === undefined) return 'None';
   if (typeof value === 'number') {
     if (Number.isInteger(value) && !Object.is(value, -0) && Math.abs(value) < 1e16) return String(value);
-    if (Number.isNaN(value)) return 'nan';
-    if (!Number.isFinite(value)) return value > 0 ? 'inf' : '-inf';
-    const s = String(value);
-    // Python writes 1e-08 where JavaScript writes 1e-8
-    return s.replace(/e([+-])(\d)$/, 'e$10$2');
+    return pyFloatRepr(value);
   }
-  if (Array.isArray(value)) return `(${value.map(pyRepr).join(', ')}${value.length === 1 ? ',' : ''})`;
+  if (Array.isArray(value)) return `(${value.map(pyValue).join(', ')}${value.length === 1 ? ',' : ''})`;
   return String(value);
+}
+
+/** A tensor value as JSON keeps it: the non-finite values and -0 as strings. */
+function saveNumber(x: number): SavedNumber {
+  if (Number.isNaN(x)) return 'nan';
+  if (x === Infinity) return 'inf';
+  if (x === -Infinity) return '-inf';
+  return Object.is(x, -0) ? '-0' : x;
+}
+
+/** The reverse of saveNumber; also takes JavaScript's own spellings (String(Infinity)). */
+function loadNumber(x: SavedNumber): number {
+  if (typeof x === 'number') return x;
+  const special: Record<string, number> = { nan: NaN, NaN: NaN, inf: Infinity, Infinity, '-inf': -Infinity, '-Infinity': -Infinity, '-0': -0 };
+  const v = special[x];
+  if (v === undefined) throw new ValueError(`optimizer state holds ${JSON.stringify(x)} where a number belongs`);
+  return v;
 }
 
 export abstract class Optimizer<H extends object> {
@@ -87,12 +104,12 @@ export abstract class Optimizer<H extends object> {
 
   abstract step(): void;
 
-  /** Clear the gradients of every parameter: null them (the default) or zero them in place. */
+  /** Clear the gradients of every parameter: zero them in place (PyTorch 1.13's default) or null them (set_to_none). */
   zero_grad(options: { set_to_none?: boolean } = {}): void {
     for (const group of this.param_groups) {
       for (const p of group.params) {
         if (p.grad === null) continue;
-        if (options.set_to_none ?? true) p.grad = null;
+        if (options.set_to_none ?? false) p.grad = null;
         else zero_(p.grad.detach());
       }
     }
@@ -116,7 +133,7 @@ export abstract class Optimizer<H extends object> {
       const id = ids.get(p);
       if (id === undefined) continue;
       state[id] = Object.fromEntries(
-        Object.entries(s).map(([k, v]) => [k, isTensor(v) ? { shape: v.shape.slice(), dtype: v.dtype, values: Array.from(v.contiguous()._data as ArrayLike<number>, Number) } : v]),
+        Object.entries(s).map(([k, v]) => [k, isTensor(v) ? { shape: v.shape.slice(), dtype: v.dtype, values: Array.from(v._data as ArrayLike<number>, saveNumber) } : v]),
       );
     }
     return { state, param_groups: groups };
@@ -144,7 +161,7 @@ export abstract class Optimizer<H extends object> {
       const p = byId.get(Number(id));
       if (p === undefined) continue;
       const entry: Record<string, StateValue> = {};
-      for (const [k, v] of Object.entries(s)) entry[k] = restoreValue(v, p);
+      for (const [k, v] of Object.entries(s)) entry[k] = restoreValue(v, p, k);
       this.state.set(p, entry);
     }
   }
@@ -155,7 +172,7 @@ export abstract class Optimizer<H extends object> {
     this.param_groups.forEach((g, i) => {
       out += `\nParameter Group ${i}\n`;
       const keys = Object.keys(g).filter((k) => k !== 'params').sort();
-      for (const k of keys) out += `    ${k}: ${pyRepr((g as Record<string, unknown>)[k])}\n`;
+      for (const k of keys) out += `    ${k}: ${pyValue((g as Record<string, unknown>)[k])}\n`;
     });
     return `${out})`;
   }
@@ -165,13 +182,17 @@ export abstract class Optimizer<H extends object> {
   }
 }
 
-/** A saved state value back as a tensor like the parameter (numbers stay numbers). */
-function restoreValue(v: SavedStateValue | number[], like: Tensor): StateValue {
-  if (typeof v === 'number') return v;
+/**
+ * A saved state value back as a tensor (numbers stay numbers). As PyTorch's load_state_dict casts them,
+ * tensors take the parameter's dtype, except 'step', which keeps its own (float32).
+ */
+function restoreValue(v: SavedStateValue | SavedNumber[], like: Tensor, key: string): StateValue {
+  if (v === null || typeof v === 'number') return v;
   if (typeof v === 'boolean') return v ? 1 : 0;
   const values = Array.isArray(v) ? v : v.values;
-  const shape = Array.isArray(v) ? like.shape.slice() : v.shape;
-  const data = allocStorage(like.dtype, values.length);
-  data.set(values);
+  const shape = Array.isArray(v) ? like.shape.slice() : v.shape.slice();
+  const savedDtype: DType = !Array.isArray(v) && v.dtype === 'float64' ? 'float64' : 'float32';
+  const data = allocStorage(key === 'step' && !Array.isArray(v) ? savedDtype : like.dtype, values.length);
+  for (let i = 0; i < values.length; i++) data[i] = loadNumber(values[i]);
   return new Tensor(data, shape);
 }

@@ -4,8 +4,8 @@
 //   d = d + momentum·buf if nesterov, else buf;  p = p - lr·d
 
 import { ValueError } from '../errors.js';
-import { allocStorage } from '../tensor/dtype.js';
 import { Tensor } from '../tensor/tensor.js';
+import { arithOf, fullLike, pyNumber } from './common.js';
 import { Optimizer, type Params } from './optimizer.js';
 
 export interface SGDOptions {
@@ -23,13 +23,12 @@ export interface SGDOptions {
 
 export type SGDHyper = Required<SGDOptions>;
 
-const identity = (x: number): number => x;
-
+/** PyTorch's checks: `if lr < 0.0` (so, unlike Adam's, a NaN passes). */
 function validate(o: SGDHyper): void {
   if (o.differentiable) throw new ValueError('differentiable=True is not supported here: optimizer steps are not recorded by autograd');
-  if (!(o.lr >= 0)) throw new ValueError(`Invalid learning rate: ${o.lr}`);
-  if (!(o.momentum >= 0)) throw new ValueError(`Invalid momentum value: ${o.momentum}`);
-  if (!(o.weight_decay >= 0)) throw new ValueError(`Invalid weight_decay value: ${o.weight_decay}`);
+  if (o.lr < 0) throw new ValueError(`Invalid learning rate: ${pyNumber(o.lr)}`);
+  if (o.momentum < 0) throw new ValueError(`Invalid momentum value: ${pyNumber(o.momentum)}`);
+  if (o.weight_decay < 0) throw new ValueError(`Invalid weight_decay value: ${pyNumber(o.weight_decay)}`);
   if (o.nesterov && (o.momentum <= 0 || o.dampening !== 0)) {
     throw new ValueError('Nesterov momentum requires a momentum and zero dampening');
   }
@@ -61,31 +60,33 @@ export class SGD extends Optimizer<SGDHyper> {
   }
 
   private update(p: Tensor, grad: Tensor, o: SGDHyper): void {
-    // NOTE: float32 parameters round at every point where PyTorch materialises a float32 tensor.
-    const r = p.dtype === 'float32' ? Math.fround : identity;
+    // NOTE: d.add(p, alpha=wd), buf.mul_(m).add_(d, alpha=1 - dampening) and p.add_(d, alpha=-lr) are fused multiply-adds in PyTorch's kernels
+    const { r, fma } = arithOf(p.dtype);
     const P = p._data;
     const G = grad._data;
-    const lr = r(o.lr);
     const wd = r(o.weight_decay);
     const m = r(o.momentum);
     const keep = r(1 - o.dampening);
-    const saved = o.momentum !== 0 ? this.state.get(p)?.momentum_buffer : undefined;
-    let buf = saved instanceof Tensor ? saved : null;
+    const negLr = r(-o.lr);
+    const saved = this.state.get(p)?.momentum_buffer;
+    let buf = o.momentum !== 0 && saved instanceof Tensor ? saved : null;
     const first = o.momentum !== 0 && buf === null;
-    if (first) {
-      buf = new Tensor(allocStorage(p.dtype, P.length), p.shape);
-      this.state.set(p, { momentum_buffer: buf });
-    }
+    if (first) buf = fullLike(p, 0);
+    // PyTorch keeps state['momentum_buffer'] = None without momentum
+    this.state.set(p, { momentum_buffer: buf });
     const B = buf === null ? null : buf._data;
+    // foreach=True adds the Nesterov term into the gradient list in place: p.grad itself without weight decay or maximize
+    const writeGrad = o.foreach === true && o.nesterov && B !== null && o.weight_decay === 0 && !o.maximize;
     for (let i = 0; i < P.length; i++) {
       let d = o.maximize ? -G[i] : G[i];
-      if (o.weight_decay !== 0) d = r(d + wd * P[i]);
+      if (o.weight_decay !== 0) d = fma(P[i], wd, d);
       if (B !== null) {
         // NOTE: PyTorch does not dampen the momentum buffer on the first step: buf = d.
-        B[i] = first ? d : r(r(B[i] * m) + keep * d);
-        d = o.nesterov ? r(d + m * B[i]) : B[i];
+        B[i] = first ? d : fma(d, keep, r(B[i] * m));
+        d = o.nesterov ? fma(B[i], m, d) : B[i];
+        if (writeGrad) G[i] = d;
       }
-      P[i] = r(P[i] - lr * d);
+      P[i] = fma(d, negLr, P[i]);
     }
     p._version.value++;
   }

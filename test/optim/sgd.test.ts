@@ -14,7 +14,7 @@ test('PyTorch\'s validation errors', () => {
   assert.throws(() => new torch.optim.SGD([param()], { lr: 0.1, momentum: 0.9, dampening: 0.1, nesterov: true }), { message: 'Nesterov momentum requires a momentum and zero dampening' });
 });
 
-test('parameters whose grad is null are skipped; zero_grad sets grads to null by default', () => {
+test('parameters whose grad is null are skipped; zero_grad zeroes grads by default (PyTorch 1.13: set_to_none=False)', () => {
   const a = param();
   const b = param();
   const opt = new torch.optim.SGD([a, b], { lr: 0.5 });
@@ -22,9 +22,9 @@ test('parameters whose grad is null are skipped; zero_grad sets grads to null by
   opt.step();
   assert.deepEqual(Array.from(a.detach().numpy()), [0, 0]); // 1 - 0.5·2, 2 - 0.5·4
   assert.deepEqual(Array.from(b.detach().numpy()), [1, 2]);
-  opt.zero_grad({ set_to_none: false });
-  assert.deepEqual(Array.from(a.grad!.numpy()), [0, 0]);
   opt.zero_grad();
+  assert.deepEqual(Array.from(a.grad!.numpy()), [0, 0]);
+  opt.zero_grad({ set_to_none: true });
   assert.equal(a.grad, null);
 });
 
