@@ -5,8 +5,11 @@ import { HuberLoss, L1Loss, MSELoss, SmoothL1Loss } from '../../../nn/loss.js';
 import type { Module } from '../../../nn/module.js';
 import type { Optimizer } from '../../../optim/optimizer.js';
 import { SGD } from '../../../optim/sgd.js';
+import { Adam } from '../../../optim/adam.js';
+import { AdamW } from '../../../optim/adamw.js';
+import { RMSprop } from '../../../optim/rmsprop.js';
+import { Adagrad } from '../../../optim/adagrad.js';
 import { CosineAnnealingLR, ExponentialLR, LinearLR, MultiStepLR, ReduceLROnPlateau, StepLR } from '../../../optim/lr_scheduler/index.js';
-import { UsageError } from '../../../errors.js';
 import type { EpochScheduler, LossFn } from '../../../train/fit.js';
 import type { TrainOptions } from './options.js';
 import { lossSettings, lossText, optimizerSettings, optimizerText, schedulerSettings, schedulerText } from './choices.js';
@@ -44,8 +47,14 @@ function makeOptimizer(o: TrainOptions, model: Module): Optimizer<object> {
   switch (s.name) {
     case 'sgd':
       return new SGD(params, { lr: s.lr, momentum: s.momentum, dampening: s.dampening, weight_decay: s.weight_decay, nesterov: s.nesterov });
-    default:
-      throw new UsageError(`--optimizer ${s.name} is not available yet`);
+    case 'adam':
+      return new Adam(params, { lr: s.lr, betas: s.betas, eps: s.eps, weight_decay: s.weight_decay, amsgrad: s.amsgrad });
+    case 'adamw':
+      return new AdamW(params, { lr: s.lr, betas: s.betas, eps: s.eps, weight_decay: s.weight_decay, amsgrad: s.amsgrad });
+    case 'rmsprop':
+      return new RMSprop(params, { lr: s.lr, alpha: s.alpha, eps: s.eps, weight_decay: s.weight_decay, momentum: s.momentum, centered: s.centered });
+    case 'adagrad':
+      return new Adagrad(params, { lr: s.lr, lr_decay: s.lr_decay, weight_decay: s.weight_decay, eps: s.eps });
   }
 }
 
