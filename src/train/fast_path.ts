@@ -15,6 +15,10 @@
 // |                | output, batches below WASM_MIN_WORK multiply-adds or X in shared memory        | shuffled rows in place, nothing gathered                            |
 // | fused shared   | fused rows with X a float32 dataset in shared memory and a batch of at least   | kernels/linear_mse_shared.ts: wasm SIMD over the rows in place, the |
 // |                | WASM_MIN_WORK multiply-adds (wasm available, AUTOGRAD_WASM not 0)              | helper thread taking half of out-of-cache batches (AUTOGRAD_THREADS)|
+//
+// The optimizer plays no part in the choice: every path leaves the gradients in .grad, bit for bit as
+// loss.backward() would, and then fit() calls optimizer.step() (SGD, Adam, RMSprop, ... alike). A loss other
+// than nn.MSELoss (L1Loss, HuberLoss, SmoothL1Loss, ...) takes the graph.
 
 import { DataLoader, TensorDataset } from '../data/dataset.js';
 import { simdTakes } from '../kernels/gemm.js';

@@ -24,6 +24,8 @@ interface Case {
   flatTarget?: boolean;
   /** X in the shared memory (as `autograd train` loads it): float32 batches big enough for SIMD go to the wasm row kernels. */
   shared?: boolean;
+  /** Another optimizer than SGD (the fused paths compute the gradients; any optimizer steps on them). */
+  optimizer?: (params: Iterable<torch.Tensor>) => torch.optim.Optimizer<object>;
 }
 
 const CASES: Case[] = [
@@ -39,6 +41,10 @@ const CASES: Case[] = [
   { name: 'shared memory: float32, 100 features, batch 256, flat target, momentum', dtype: 'float32', rows: 1000, features: 100, outputs: 1, batch: 256, shared: true, flatTarget: true, sgd: { lr: 1e-3, momentum: 0.9 } },
   { name: 'shared memory: float32, 7 features without bias, batch 999 (tails of rows and columns), sum, drop_last', dtype: 'float32', rows: 3000, features: 7, outputs: 1, batch: 999, bias: false, reduction: 'sum', dropLast: true, shared: true, sgd: { lr: 1e-5 } },
   { name: 'shared memory, small batches: the JavaScript row kernels', dtype: 'float32', rows: 61, features: 5, outputs: 1, batch: 7, shared: true, sgd: { lr: 0.01 } },
+  { name: 'Adam (amsgrad, weight decay), float32, rows read in place', dtype: 'float32', rows: 61, features: 5, outputs: 1, batch: 7, sgd: { lr: 0 }, flatTarget: true, optimizer: (p) => new torch.optim.Adam(p, { lr: 0.05, amsgrad: true, weight_decay: 0.01 }) },
+  { name: 'AdamW, float64, 3 outputs, batches as tensors', dtype: 'float64', rows: 53, features: 4, outputs: 3, batch: 7, sgd: { lr: 0 }, optimizer: (p) => new torch.optim.AdamW(p, { lr: 0.01 }) },
+  { name: 'RMSprop (centered, momentum), float32, 100 features, batch 256 (the wasm kernels)', dtype: 'float32', rows: 1000, features: 100, outputs: 1, batch: 256, sgd: { lr: 0 }, optimizer: (p) => new torch.optim.RMSprop(p, { lr: 1e-3, centered: true, momentum: 0.5 }) },
+  { name: 'Adagrad (lr_decay), float32, shared memory, batch 256', dtype: 'float32', rows: 1000, features: 100, outputs: 1, batch: 256, shared: true, flatTarget: true, sgd: { lr: 0 }, optimizer: (p) => new torch.optim.Adagrad(p, { lr: 0.1, lr_decay: 0.01 }) },
 ];
 
 /** X's values in the shared memory, when the case asks for it. */
@@ -66,7 +72,7 @@ function run(c: Case, fused: boolean): Run {
       model,
       loader: new torch.DataLoader(new torch.TensorDataset(X, y), { batch_size: c.batch, shuffle: true, drop_last: c.dropLast ?? false, generator: gen }),
       loss_fn: new torch.nn.MSELoss({ reduction: c.reduction ?? 'mean' }),
-      optimizer: new torch.optim.SGD(model.parameters(), c.sgd),
+      optimizer: c.optimizer === undefined ? new torch.optim.SGD(model.parameters(), c.sgd) : c.optimizer(model.parameters()),
       epochs: 4,
     });
     return { steps: history.step_losses, epochs: history.train_loss, params: [...model.parameters()].map((p) => Array.from(p.detach().numpy())) };
