@@ -146,10 +146,6 @@ export class Adam extends Optimizer<AdamHyper> {
 
   /** One update of every parameter that has a gradient (parameters with grad null are skipped). */
   step(): void {
-    for (const group of this.param_groups) {
-      for (const p of group.params) {
-        if (p.grad !== null) adamUpdate(this.state, p, p.grad, group, false);
-      }
-    }
+    this.forEachGrad((p, grad, group) => adamUpdate(this.state, p, grad, group, false));
   }
 }

@@ -55,11 +55,7 @@ export class Adamax extends Optimizer<AdamaxHyper> {
 
   /** One update of every parameter that has a gradient (parameters with grad null are skipped). */
   step(): void {
-    for (const group of this.param_groups) {
-      for (const p of group.params) {
-        if (p.grad !== null) this.update(p, p.grad, group);
-      }
-    }
+    this.forEachGrad((p, grad, group) => this.update(p, grad, group));
   }
 
   private update(p: Tensor, grad: Tensor, o: AdamaxHyper): void {

@@ -50,10 +50,6 @@ export class AdamW extends Optimizer<AdamWHyper> {
 
   /** One update of every parameter that has a gradient (parameters with grad null are skipped). */
   step(): void {
-    for (const group of this.param_groups) {
-      for (const p of group.params) {
-        if (p.grad !== null) adamUpdate(this.state, p, p.grad, group, true);
-      }
-    }
+    this.forEachGrad((p, grad, group) => adamUpdate(this.state, p, grad, group, true));
   }
 }

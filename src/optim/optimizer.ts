@@ -104,6 +104,15 @@ export abstract class Optimizer<H extends object> {
 
   abstract step(): void;
 
+  /** Apply `update` to every parameter that has a gradient, group by group (grad null: skipped, as in PyTorch). */
+  protected forEachGrad(update: (p: Tensor, grad: Tensor, group: ParamGroup<H>) => void): void {
+    for (const group of this.param_groups) {
+      for (const p of group.params) {
+        if (p.grad !== null) update(p, p.grad, group);
+      }
+    }
+  }
+
   /** Clear the gradients of every parameter: zero them in place (PyTorch 1.13's default) or null them (set_to_none). */
   zero_grad(options: { set_to_none?: boolean } = {}): void {
     for (const group of this.param_groups) {
