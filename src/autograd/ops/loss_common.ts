@@ -8,9 +8,9 @@ import { broadcastShapes, numel, sameShape, sizeStr, stridesOf, type Shape } fro
 import { Tensor } from '../../tensor/tensor.js';
 import { attach, shouldRecord, sumTo } from '../../tensor/autograd/engine.js';
 import { warn } from '../../warnings.js';
-import type { Reduction } from './nn.js';
 
-export type { Reduction };
+/** A loss's reduction, as PyTorch spells it. */
+export type Reduction = 'mean' | 'sum' | 'none';
 
 /** torch.nn._Reduction.get_enum's check. */
 export function checkReduction(reduction: string): asserts reduction is Reduction {

@@ -3,22 +3,16 @@
 import { RuntimeError, ValueError } from '../../errors.js';
 import { allocStorage, scalarTypeName, type Storage } from '../../tensor/dtype.js';
 import { allocPooled } from '../../kernels/pool.js';
-import { broadcastShapes, numel, sameShape, sizeStr } from '../../tensor/shape.js';
+import { numel, sameShape, sizeStr } from '../../tensor/shape.js';
 import { Tensor } from '../../tensor/tensor.js';
-import { warn } from '../../warnings.js';
 import { attach, shouldRecord } from '../../tensor/autograd/engine.js';
 import type { Node } from '../../tensor/autograd/node.js';
 import { promoteTypes } from './elementwise.js';
+import { broadcastIndex, checkReduction, warnedShape, type Reduction } from './loss_common.js';
 import { gemm } from './matmul.js';
 import { view } from './shape.js';
 
-export type Reduction = 'mean' | 'sum' | 'none';
-
-function checkReduction(reduction: string): asserts reduction is Reduction {
-  if (reduction !== 'mean' && reduction !== 'sum' && reduction !== 'none') {
-    throw new ValueError(`${reduction} is not a valid value for reduction`);
-  }
-}
+export type { Reduction };
 
 
 /** PyTorch 1.13's linear: addmm/mm for 2-d x, one addmm viewed back for 3-d x with a bias, else matmul (+ b in place). */
@@ -108,39 +102,7 @@ export function linear(x: Tensor, weight: Tensor, bias?: Tensor | null): Tensor 
   }, [...(weight.requires_grad ? [x] : []), ...(x.requires_grad ? [weight] : [])]); // addmm: mat1 for mat2's gradient and back
 }
 
-function lossShape(input: Tensor, target: Tensor): number[] {
-  if (!sameShape(input.shape, target.shape)) {
-    warn(
-      `Using a target size (${sizeStr(target.shape)}) that is different to the input size (${sizeStr(input.shape)}). ` +
-        'This will likely lead to incorrect results due to broadcasting. Please ensure they have the same size.',
-    );
-    return broadcastShapes(input.shape, target.shape);
-  }
-  return input.shape.slice();
-}
 
-/** Index maps from the broadcast loss shape into input and target. */
-function broadcastIndex(shape: readonly number[], of: readonly number[]): Int32Array {
-  const n = numel(shape);
-  const idx = new Int32Array(n);
-  const offset = shape.length - of.length;
-  let stride = 1;
-  const strides = new Array<number>(shape.length).fill(0);
-  for (let d = of.length - 1; d >= 0; d--) {
-    strides[d + offset] = of[d] === 1 ? 0 : stride;
-    stride *= of[d];
-  }
-  for (let i = 0; i < n; i++) {
-    let rem = i;
-    let j = 0;
-    for (let d = shape.length - 1; d >= 0; d--) {
-      j += (rem % shape[d]) * strides[d];
-      rem = Math.floor(rem / shape[d]);
-    }
-    idx[i] = j;
-  }
-  return idx;
-}
 
 interface Pointwise {
   shape: number[];
@@ -149,9 +111,8 @@ interface Pointwise {
 }
 
 function pointwise(input: Tensor, target: Tensor): Pointwise {
-  const shape = lossShape(input, target);
-  const same = sameShape(input.shape, target.shape);
-  return { shape, ia: same ? null : broadcastIndex(shape, input.shape), it: same ? null : broadcastIndex(shape, target.shape) };
+  const shape = warnedShape(input, target);
+  return { shape, ia: broadcastIndex(shape, input.shape), it: broadcastIndex(shape, target.shape) };
 }
 
 /** Reduce elementwise losses, making the result and the per-element scale of the upstream gradient. */
@@ -284,9 +245,9 @@ export function binary_cross_entropy_with_logits(input: Tensor, target: Tensor, 
     const x = X[i];
     const t = Y[i];
     const m = Math.max(-x, 0);
-    const lw = pw === null ? 1 : (pw._data[(pwIdx as Int32Array)[i]] - 1) * t + 1;
+    const lw = pw === null ? 1 : (pw._data[pwIdx === null ? i : pwIdx[i]] - 1) * t + 1;
     let l = (1 - t) * x + lw * (Math.log(Math.exp(-m) + Math.exp(-x - m)) + m);
-    if (w !== null) l *= w._data[(wIdx as Int32Array)[i]];
+    if (w !== null) l *= w._data[wIdx === null ? i : wIdx[i]];
     losses[i] = l;
   }
   const result = reduceLoss(losses, shape, reduction, dtype);
@@ -299,7 +260,7 @@ export function binary_cross_entropy_with_logits(input: Tensor, target: Tensor, 
       const x = X[i];
       const t = Y[i];
       const p = pw === null ? 1 : pw._data[(pwIdx as Int32Array)[i]];
-      const wi = w === null ? 1 : w._data[(wIdx as Int32Array)[i]];
+      const wi = w === null ? 1 : w._data[wIdx === null ? i : wIdx[i]];
       const up = upstreamAt(g, i, reduction);
       const sig = 1 / (1 + Math.exp(-x));
       if (gi !== null) gi[i] = ((pw === null ? sig - t : (p * t + 1 - t) * sig - p * t) * up * wi) / scale;
