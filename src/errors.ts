@@ -48,6 +48,27 @@ export class IndexError extends AutogradError {
   }
 }
 
+/** Python KeyError (a bad name for a module's parameter, buffer or submodule); the message without Python's quotes. */
+export class KeyError extends AutogradError {
+  constructor(message: string) {
+    super(message, 'runtime');
+  }
+}
+
+/** Python AttributeError (get_submodule / get_parameter / get_buffer of a missing name). */
+export class AttributeError extends AutogradError {
+  constructor(message: string) {
+    super(message, 'runtime');
+  }
+}
+
+/** Python NotImplementedError (a Module without a forward, such as ModuleList). */
+export class NotImplementedError extends AutogradError {
+  constructor(message: string) {
+    super(message, 'runtime');
+  }
+}
+
 /** Bad command-line usage, or a request the tool refuses (exit 2). */
 export class UsageError extends AutogradError {
   constructor(message: string) {

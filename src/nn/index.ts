@@ -1,8 +1,10 @@
 // torch.nn
 
-export { Module, type StateDict } from './module.js';
+export { Module, type StateDict, type StateDictInput } from './module.js';
+export { IncompatibleKeys } from './state_dict.js';
+export { Sequential, ModuleList, ModuleDict } from './container.js';
 export { Parameter } from './parameter.js';
-export { Linear, type LinearOptions } from './linear.js';
+export { Linear, Identity, type LinearOptions } from './linear.js';
 export { MSELoss, BCEWithLogitsLoss } from './loss.js';
 export * as functional from './functional.js';
 export * as init from './init.js';
