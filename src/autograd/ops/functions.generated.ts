@@ -45,3 +45,5 @@ export const reshape = registry.reshape.fn;
 export const unsqueeze = registry.unsqueeze.fn;
 export const squeeze = registry.squeeze.fn;
 export const clone = registry.clone.fn;
+export const flatten = registry.flatten.fn;
+export const unflatten = registry.unflatten.fn;

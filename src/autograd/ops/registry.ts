@@ -13,7 +13,8 @@ import { applyInplace, copy_, fill_, zero_ } from './inplace.js';
 import { matmul, mm } from './matmul.js';
 import { binary_cross_entropy_with_logits, linear, mse_loss } from './nn.js';
 import { max, mean, min, norm, sum, type DimArg } from './reduce.js';
-import { clone, reshape, squeeze, t, toDtype, transpose, unsqueeze, view } from './shape.js';
+import { clone, flatten, reshape, squeeze, t, toDtype, transpose, unflatten, unsqueeze, view } from './shape.js';
+import { elu, gelu, leaky_relu, silu, softplus } from './activations.js';
 import { unaryOps, type UnarySpec } from './unary.js';
 
 /** How an op is called in the expression language of `autograd grad` / `minimize`. */
@@ -140,6 +141,13 @@ export const registry = {
   linear: op(linear, { torch: false, method: null }),
   mse_loss: op(mse_loss, { torch: false, method: null }),
   binary_cross_entropy_with_logits: op(binary_cross_entropy_with_logits, { torch: false, method: null }),
+  flatten: op(flatten),
+  unflatten: op(unflatten),
+  leaky_relu: op(leaky_relu, { torch: false, method: null }),
+  softplus: op(softplus, { torch: false, method: null }),
+  gelu: op(gelu, { torch: false, method: null }),
+  elu: op(elu, { torch: false, method: null }),
+  silu: op(silu, { torch: false, method: null }),
 };
 
 function toDtypeChecked(x: Tensor, dtype: DType): Tensor {

@@ -1,0 +1,225 @@
+// torch.nn.functional's activations with hyper-parameters: leaky_relu, softplus, gelu, elu, silu.
+// Forward and derivative side by side, written once over the arithmetic of PyTorch 1.13's CPU kernels
+// (aten/src/ATen/native/cpu/Activation.cpp): cpu_kernel_vec runs the vector lambda on blocks of two
+// AVX2 vectors (16 floats, 8 doubles) and the scalar lambda on the rest, and GCC contracts a·b + c in
+// both into one fused multiply-add.
+
+import { RuntimeError } from '../../errors.js';
+import { allocStorage } from '../../tensor/dtype.js';
+import { erf, erfAvx2f } from '../../tensor/erf.js';
+import { expf, fma, fmaf, tanhf } from '../../tensor/sleef.js';
+import { Tensor } from '../../tensor/tensor.js';
+import { attach, shouldRecord } from '../../tensor/autograd/engine.js';
+import { applyInplace } from './inplace.js';
+
+/** The arithmetic of one dtype on one path: rounding, fused multiply-add and the transcendental functions. */
+interface Arith {
+  r(v: number): number;
+  fma(a: number, b: number, c: number): number;
+  exp(v: number): number;
+  log1p(v: number): number;
+  tanh(v: number): number;
+  erf(v: number): number;
+}
+
+const fr = Math.fround;
+const same = (v: number): number => v;
+
+// NOTE: PyTorch's double vector lanes use SLEEF's u10 exp, log1p, tanh and erf (within 1 ulp); Math's
+// stand in for them (and for glibc's on the scalar path), so float64 results may differ in the last bit.
+const F64: Arith = { r: same, fma, exp: Math.exp, log1p: Math.log1p, tanh: Math.tanh, erf };
+/** float32 vector lanes: SLEEF's expf and tanhf, ATen's own erf approximation. */
+const F32_VECTOR: Arith = {
+  r: fr,
+  fma: fmaf,
+  exp: expf,
+  // NOTE: SLEEF's float32 log1p returns inf above 1e38 (see unary.ts)
+  log1p: (v) => (v > 1e38 ? Infinity : fr(Math.log1p(v))),
+  tanh: tanhf,
+  erf: erfAvx2f,
+};
+/** float32 scalar tail: glibc's correctly rounded float functions. */
+const F32_SCALAR: Arith = {
+  r: fr,
+  fma: fmaf,
+  exp: (v) => fr(Math.exp(v)),
+  log1p: (v) => fr(Math.log1p(v)),
+  tanh: (v) => fr(Math.tanh(v)),
+  erf: (v) => fr(erf(v)),
+};
+
+/** One activation: y = forward(x), dx = backward(g, x, y), over an Arith. */
+export interface ActivationSpec {
+  /** PyTorch's grad_fn name. */
+  name: string;
+  forward(k: Arith, x: number): number;
+  backward(k: Arith, g: number, x: number, y: number): number;
+  /** What derivatives.yaml's formula reads: `self` or `result`. */
+  saves: 'input' | 'output';
+}
+
+/** Each element through the vector or the scalar arithmetic, as PyTorch's loop splits them. */
+function mapSplit(n: number, float32: boolean, each: (k: Arith, i: number) => number, out: { [i: number]: number }): void {
+  const vectorEnd = n - (n % (float32 ? 16 : 8));
+  const vector = float32 ? F32_VECTOR : F64;
+  const scalar = float32 ? F32_SCALAR : F64;
+  for (let i = 0; i < vectorEnd; i++) out[i] = each(vector, i);
+  for (let i = vectorEnd; i < n; i++) out[i] = each(scalar, i);
+}
+
+export function applyActivation(spec: ActivationSpec, x: Tensor): Tensor {
+  const X = x._data;
+  const float32 = x.dtype === 'float32';
+  const out = allocStorage(x.dtype, X.length);
+  mapSplit(X.length, float32, (k, i) => spec.forward(k, X[i]), out);
+  const result = new Tensor(out, x.shape);
+  if (!shouldRecord(x)) return result;
+  return attach(
+    result,
+    spec.name,
+    [x],
+    (g) => {
+      const gx = allocStorage(x.dtype, g.length);
+      mapSplit(g.length, float32, (k, i) => spec.backward(k, g[i], X[i], out[i]), gx);
+      return [gx];
+    },
+    spec.saves === 'output' ? [result] : [x],
+  );
+}
+
+// ---- the kernels ----
+
+const NEGATIVE_SLOPE_INPLACE =
+  'In-place leakyReLu backward calculation is triggered with a negative slope which is not supported. This is caused by calling in-place forward function with a negative slope, please call out-of-place version instead. File an issue at https://github.com/pytorch/pytorch if you do require supporting in-place leakRelu backward calculation with negative slope';
+
+/**
+ * leaky_relu: x > 0 ? x : x·slope; its backward reads x, or in place the result (LeakyReluBackward1,
+ * which PyTorch refuses to run for a negative slope).
+ */
+function leakyReluSpec(slope: number, inplace: boolean): ActivationSpec {
+  return {
+    name: inplace ? 'LeakyReluBackward1' : 'LeakyReluBackward0',
+    forward: (k, x) => (x > 0 ? x : k.r(x * k.r(slope))),
+    backward: (k, g, x, y) => {
+      if (inplace && slope < 0) throw new RuntimeError(NEGATIVE_SLOPE_INPLACE);
+      return (inplace ? y : x) > 0 ? g : k.r(g * k.r(slope));
+    },
+    saves: inplace ? 'output' : 'input',
+  };
+}
+
+/** softplus: x·β > threshold ? x : log1p(exp(x·β))/β; d = g·z/(z + 1) with z = exp(x·β). */
+function softplusSpec(beta: number, threshold: number): ActivationSpec {
+  return {
+    name: 'SoftplusBackward0',
+    forward: (k, x) => {
+      const xb = k.r(x * k.r(beta));
+      return xb > k.r(threshold) ? x : k.r(k.log1p(k.exp(xb)) / k.r(beta));
+    },
+    backward: (k, g, x) => {
+      const xb = k.r(x * k.r(beta));
+      const z = k.exp(xb);
+      return xb > k.r(threshold) ? g : k.r(k.r(g * z) / k.r(z + 1));
+    },
+    saves: 'input',
+  };
+}
+
+const SQRT1_2 = Math.SQRT1_2;
+const M_2_SQRTPI = 2 / Math.sqrt(Math.PI);
+/** √2 · 2/√π · 0.5 = √(2/π), as C++ folds it. */
+const TANH_BETA = Math.SQRT2 * M_2_SQRTPI * 0.5;
+/** 2/√π · 1/√2 · 0.5 = 1/√(2π). */
+const ERF_BETA = M_2_SQRTPI * SQRT1_2 * 0.5;
+const KAPPA = 0.044715;
+
+/** gelu 'none': x·0.5·(1 + erf(x/√2)); d = g·(cdf + x·pdf), pdf = exp(-x²/2)/√(2π). */
+const geluErf: ActivationSpec = {
+  name: 'GeluBackward0',
+  forward: (k, x) => k.r(k.r(x * 0.5) * k.r(1 + k.erf(k.r(x * k.r(SQRT1_2))))),
+  backward: (k, g, x) => {
+    const cdf = k.r(0.5 * k.r(1 + k.erf(k.r(x * k.r(SQRT1_2)))));
+    const pdf = k.r(k.r(ERF_BETA) * k.exp(k.r(k.r(x * x) * -0.5)));
+    return k.r(g * k.fma(x, pdf, cdf));
+  },
+  saves: 'input',
+};
+
+/** gelu 'tanh': 0.5·x·(1 + tanh(√(2/π)·(x + 0.044715·x³))) and its derivative, as the kernel spells them. */
+const geluTanh: ActivationSpec = {
+  name: 'GeluBackward0',
+  forward: (k, x) => {
+    const cube = k.r(k.r(x * x) * x);
+    const inner = k.r(k.r(TANH_BETA) * k.fma(k.r(KAPPA), cube, x));
+    return k.r(k.r(0.5 * x) * k.r(1 + k.tanh(inner)));
+  },
+  backward: (k, g, x) => {
+    const sq = k.r(x * x);
+    const cube = k.r(sq * x);
+    const t = k.tanh(k.r(k.r(TANH_BETA) * k.fma(k.r(KAPPA), cube, x)));
+    const left = k.r(0.5 * x);
+    const leftDerivative = k.r(0.5 * k.r(1 + t));
+    const tanhDerivative = k.fma(-t, t, 1);
+    const innerDerivative = k.r(k.r(TANH_BETA) * k.fma(k.r(3 * k.r(KAPPA)), sq, 1));
+    return k.r(g * k.fma(k.r(left * tanhDerivative), innerDerivative, leftDerivative));
+  },
+  saves: 'input',
+};
+
+/** elu: x <= 0 ? (exp(x) - 1)·α : x; backward from x, or in place from the result (EluBackward1). */
+function eluSpec(alpha: number, inplace: boolean): ActivationSpec {
+  return {
+    name: inplace ? 'EluBackward1' : 'EluBackward0',
+    forward: (k, x) => (x > 0 ? x : k.r(k.r(k.exp(x) - 1) * k.r(alpha))),
+    backward: inplace
+      ? (k, g, _x, y) => (y > 0 ? g : k.r(g * k.r(y + k.r(alpha))))
+      : (k, g, x) => (x > 0 ? g : k.r(k.r(g * k.r(alpha)) * k.exp(x))),
+    saves: inplace ? 'output' : 'input',
+  };
+}
+
+/** silu: x/(1 + exp(-x)); d = g·σ·(1 + x·(1 - σ)). */
+const siluSpec: ActivationSpec = {
+  name: 'SiluBackward0',
+  forward: (k, x) => k.r(x / k.r(1 + k.exp(-x))),
+  backward: (k, g, x) => {
+    const s = k.r(1 / k.r(1 + k.exp(-x)));
+    return k.r(k.r(g * s) * k.fma(x, k.r(1 - s), 1));
+  },
+  saves: 'input',
+};
+
+// ---- the functions ----
+
+function inplaceOr(x: Tensor, inplace: boolean, spec: ActivationSpec): Tensor {
+  return inplace ? applyInplace(x, null, (a) => applyActivation(spec, a)) : applyActivation(spec, x);
+}
+
+/** `F.leaky_relu(input, negative_slope=0.01, inplace=False)`. */
+export function leaky_relu(input: Tensor, negative_slope = 0.01, inplace = false): Tensor {
+  return inplaceOr(input, inplace, leakyReluSpec(negative_slope, inplace));
+}
+
+/** `F.softplus(input, beta=1, threshold=20)`: the input itself past the threshold. */
+export function softplus(input: Tensor, beta = 1, threshold = 20): Tensor {
+  return applyActivation(softplusSpec(beta, threshold), input);
+}
+
+export type GeluApproximate = 'none' | 'tanh';
+
+/** `F.gelu(input, approximate='none')`: with erf, or PyTorch's tanh approximation. */
+export function gelu(input: Tensor, options: { approximate?: GeluApproximate } = {}): Tensor {
+  const approximate = options.approximate ?? 'none';
+  if (approximate !== 'none' && approximate !== 'tanh') throw new RuntimeError('approximate argument must be either none or tanh.');
+  return applyActivation(approximate === 'none' ? geluErf : geluTanh, input);
+}
+
+/** `F.elu(input, alpha=1.0, inplace=False)`. */
+export function elu(input: Tensor, alpha = 1.0, inplace = false): Tensor {
+  return inplaceOr(input, inplace, eluSpec(alpha, inplace));
+}
+
+/** `F.silu(input, inplace=False)`. */
+export function silu(input: Tensor, inplace = false): Tensor {
+  return inplaceOr(input, inplace, siluSpec);
+}
