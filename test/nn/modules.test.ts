@@ -1,0 +1,251 @@
+// nn.Module subclassing, the containers, the activation modules and Dropout against PyTorch 1.13.1
+// (test/fixtures/torch/nn_modules.json, made by test/fixtures/python/gen_nn_modules.py).
+
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import * as torch from '../../src/index.js';
+import type { Tensor } from '../../src/index.js';
+import { readFixture } from '../helpers/fixtures.js';
+
+const nn = torch.nn;
+const F = nn.functional;
+
+type Encoded = number | 'nan' | 'inf' | '-inf' | '-0';
+type Kwargs = Record<string, number | boolean | string | number[]>;
+type Desc = [kind: string, kwargs: Kwargs, children?: Array<Desc | Leaf> | Record<string, Desc | Leaf | null>, meta?: { as?: string }] | { ref: string };
+type Leaf = { param: number[] } | { buffer: number[]; persistent?: boolean };
+
+interface ModelCase {
+  name: string;
+  desc: Desc;
+  repr: string;
+  state_dict: string[];
+  named_modules: string[];
+  named_modules_all: string[];
+  named_children: string[];
+  named_parameters: string[];
+  named_parameters_local: string[];
+  named_parameters_prefixed: string[];
+  named_buffers: string[];
+}
+interface ActivationCase {
+  op: string;
+  kwargs: Kwargs;
+  dtype: torch.DType;
+  input: Encoded[];
+  upstream: Encoded[];
+  output: Encoded[];
+  grad: Encoded[];
+  grad_fn: string;
+}
+interface DropoutCase {
+  seed: number;
+  p: number;
+  shape: number[];
+  dtype: torch.DType;
+  input: Encoded[];
+  output: Encoded[];
+  output2: Encoded[];
+  grad: Encoded[];
+  grad_fn: string;
+  after: number[];
+}
+interface LoadCase {
+  model: string;
+  state: Record<string, number[] | 'int'>;
+  strict: boolean;
+  result?: { missing_keys: string[]; unexpected_keys: string[]; repr: string };
+  error?: string;
+}
+
+const fx = readFixture<{ models: ModelCase[]; activations: ActivationCase[]; dropout: DropoutCase[]; load_state_dict: LoadCase[] }>('torch/nn_modules.json');
+
+function decode(values: Encoded[]): number[] {
+  return values.map((v) => (v === 'nan' ? NaN : v === 'inf' ? Infinity : v === '-inf' ? -Infinity : v === '-0' ? -0 : v));
+}
+
+/** A user's nn.Module subclass named at run time, as the generator's `type(name, (nn.Module,), {})`. */
+function customClass(name: string): new () => torch.nn.Module {
+  const cls = class extends nn.Module {
+    forward(x: Tensor): Tensor {
+      return x;
+    }
+  };
+  Object.defineProperty(cls, 'name', { value: name });
+  return cls;
+}
+
+type Attrs = Record<string, unknown>;
+
+function buildLeaf(m: torch.nn.Module, key: string, c: Desc | Leaf | null, refs: Map<string, torch.nn.Module>): void {
+  if (c === null) (m as unknown as Attrs)[key] = null;
+  else if ('param' in c) (m as unknown as Attrs)[key] = new nn.Parameter(torch.zeros(c.param));
+  else if ('buffer' in c) m.register_buffer(key, torch.zeros(c.buffer), c.persistent ?? true);
+  else (m as unknown as Attrs)[key] = build(c, refs);
+}
+
+function build(desc: Desc, refs: Map<string, torch.nn.Module>): torch.nn.Module {
+  if (!Array.isArray(desc)) return refs.get(desc.ref) as torch.nn.Module;
+  const [kind, kw, children, meta] = desc;
+  const list = (): torch.nn.Module[] => (children as Desc[]).map((c) => build(c, refs));
+  const named = (): Map<string, torch.nn.Module> => new Map(Object.entries(children as Record<string, Desc>).map(([k, c]) => [k, build(c, refs)]));
+  let m: torch.nn.Module;
+  switch (kind) {
+    case 'Sequential':
+      m = Array.isArray(children) ? new nn.Sequential(...list()) : new nn.Sequential(named());
+      break;
+    case 'ModuleList':
+      m = new nn.ModuleList(list());
+      break;
+    case 'ModuleDict':
+      m = new nn.ModuleDict(named());
+      break;
+    case 'Custom':
+      m = new (customClass(kw.name as string))();
+      for (const [k, c] of Object.entries(children as Record<string, Desc | Leaf | null>)) buildLeaf(m, k, c, refs);
+      break;
+    case 'Linear':
+      m = new nn.Linear(kw.in_features as number, kw.out_features as number, kw.bias === undefined ? {} : { bias: kw.bias as boolean });
+      break;
+    case 'Unflatten':
+      m = new nn.Unflatten(kw.dim as number, kw.unflattened_size as number[]);
+      break;
+    default: {
+      const Ctor = (nn as unknown as Record<string, new (o: Kwargs) => torch.nn.Module>)[kind];
+      m = new Ctor(kw);
+    }
+  }
+  if (meta?.as !== undefined) refs.set(meta.as, m);
+  return m;
+}
+
+const names = <T>(it: Iterable<[string, T]>): string[] => [...it].map(([n]) => n);
+
+describe('models against PyTorch: repr, state_dict order, named_* (with dedup)', () => {
+  for (const c of fx.models) {
+    test(c.name, () => {
+      const m = build(c.desc, new Map());
+      assert.equal(String(m), c.repr);
+      assert.deepEqual(Object.keys(m.state_dict()), c.state_dict);
+      assert.deepEqual(names(m.named_modules()), c.named_modules);
+      assert.deepEqual(names(m.named_modules(new Set(), '', false)), c.named_modules_all);
+      assert.deepEqual(names(m.named_children()), c.named_children);
+      assert.deepEqual(names(m.named_parameters()), c.named_parameters);
+      assert.deepEqual(names(m.named_parameters('', false)), c.named_parameters_local);
+      assert.deepEqual(names(m.named_parameters('model')), c.named_parameters_prefixed);
+      assert.deepEqual(names(m.named_buffers()), c.named_buffers);
+    });
+  }
+});
+
+describe('load_state_dict against PyTorch (errors, strict=false results)', () => {
+  for (const [i, c] of fx.load_state_dict.entries()) {
+    test(`${i}: ${c.model}${c.strict ? '' : ' strict=false'}`, () => {
+      const desc = fx.models.find((mc) => mc.name === c.model)?.desc as Desc;
+      const m = build(desc, new Map());
+      const state = Object.fromEntries(Object.entries(c.state).map(([k, v]) => [k, v === 'int' ? 3 : torch.ones(v)]));
+      if (c.error !== undefined) {
+        assert.throws(() => m.load_state_dict(state, { strict: c.strict }), (e: Error) => e instanceof torch.RuntimeError && e.message === c.error);
+        return;
+      }
+      const r = m.load_state_dict(state, { strict: c.strict });
+      assert.deepEqual(r.missing_keys, c.result?.missing_keys);
+      assert.deepEqual(r.unexpected_keys, c.result?.unexpected_keys);
+      assert.equal(String(r), c.result?.repr);
+      for (const [k, p] of Object.entries(m.state_dict())) if (k in state) assert.ok(p.numpy().every((v) => v === 1), `${k} loaded`);
+    });
+  }
+});
+
+const RUN: Record<string, (x: Tensor, k: Kwargs) => Tensor> = {
+  leaky_relu: (x, k) => F.leaky_relu(x, (k.negative_slope as number | undefined) ?? 0.01),
+  softplus: (x, k) => F.softplus(x, (k.beta as number | undefined) ?? 1, (k.threshold as number | undefined) ?? 20),
+  gelu: (x, k) => F.gelu(x, { approximate: k.approximate as 'none' | 'tanh' }),
+  elu: (x, k) => F.elu(x, (k.alpha as number | undefined) ?? 1),
+  silu: (x) => F.silu(x),
+  relu: (x) => F.relu(x),
+};
+
+/** The distance in units in the last place of `expected` (0 for equal values, NaN with NaN, and the same zero). */
+function ulps(actual: number, expected: number, float32: boolean): number {
+  if (Object.is(actual, expected) || (Number.isNaN(actual) && Number.isNaN(expected))) return 0;
+  if (!Number.isFinite(actual) || !Number.isFinite(expected) || actual === 0 && expected === 0) return Infinity;
+  const bits = float32 ? 23 : 52;
+  const tiny = float32 ? 2 ** -126 : 2 ** -1022;
+  return Math.abs(actual - expected) / 2 ** (Math.floor(Math.log2(Math.max(Math.abs(expected), tiny))) - bits);
+}
+
+/**
+ * How far from PyTorch each result may be. Exact where PyTorch's arithmetic is reproduced (leaky_relu,
+ * relu, elu/silu/softplus in float32); NOTE: float64 vector lanes use SLEEF's double kernels in PyTorch,
+ * Math's here (a few ulps through a formula), and float32 gelu('none') runs oneDNN's kernel in PyTorch
+ * 1.13, not ATen's: ours is within about 1e-7 absolute of it, which is large relative to tiny gradients.
+ */
+function tolerance(c: ActivationCase): { ulps: number; atol: number } {
+  if (c.op === 'leaky_relu' || c.op === 'relu') return { ulps: 0, atol: 0 };
+  if (c.op === 'gelu' && c.dtype === 'float32' && c.kwargs.approximate === 'none') return { ulps: 8, atol: 3e-7 };
+  if (c.op === 'gelu') return { ulps: 32, atol: 0 };
+  return { ulps: c.dtype === 'float32' ? 1 : 4, atol: 0 };
+}
+
+function checkClose(actual: ArrayLike<number>, expected: number[], c: ActivationCase, scale: number[] | null, what: string): void {
+  const tol = tolerance(c);
+  for (let i = 0; i < expected.length; i++) {
+    const e = expected[i];
+    const a = actual[i];
+    const u = ulps(a, e, c.dtype === 'float32');
+    const atol = tol.atol * (scale === null ? 1 : Math.abs(scale[i]));
+    assert.ok(u <= tol.ulps || Math.abs(a - e) <= atol, `${what}[${i}] (x = ${c.input[i]}): got ${a}, expected ${e} (${u} ulps)`);
+  }
+}
+
+describe('activations against PyTorch (forward, grad_fn, backward; special values; vector lanes and scalar tail)', () => {
+  for (const [i, c] of fx.activations.entries()) {
+    test(`${i}: ${c.op} ${JSON.stringify(c.kwargs)} ${c.dtype} [${c.input.length}]`, () => {
+      const x = torch.tensor(decode(c.input), { dtype: c.dtype }).requires_grad_(true);
+      const y = RUN[c.op](x, c.kwargs);
+      assert.equal(y.grad_fn?.name(), c.grad_fn);
+      assert.equal(y.dtype, c.dtype);
+      checkClose(y.detach().numpy(), decode(c.output), c, null, 'output');
+      const upstream = decode(c.upstream);
+      y.backward(torch.tensor(upstream, { dtype: c.dtype }));
+      checkClose((x.grad as Tensor).numpy(), decode(c.grad), c, upstream, 'grad');
+    });
+  }
+});
+
+describe('Dropout draws PyTorch\'s masks from the default generator', () => {
+  for (const [i, c] of fx.dropout.entries()) {
+    test(`${i}: p=${c.p} ${c.dtype} [${c.shape}] seed ${c.seed}`, () => {
+      const x = torch.tensor(decode(c.input), { dtype: c.dtype }).reshape(c.shape).detach().requires_grad_(true);
+      torch.manual_seed(c.seed);
+      const y1 = F.dropout(x, c.p);
+      const y2 = new nn.Dropout({ p: c.p }).forward(x);
+      const after = torch.rand(3, { dtype: 'float64' });
+      assert.equal(y1.grad_fn?.name(), c.grad_fn);
+      assert.deepEqual(Array.from(y1.detach().numpy()), decode(c.output));
+      assert.deepEqual(Array.from(y2.detach().numpy()), decode(c.output2));
+      assert.deepEqual(Array.from(after.numpy()), c.after);
+      y1.add(y2).backward(torch.ones(c.shape, { dtype: c.dtype }));
+      assert.deepEqual(Array.from((x.grad as Tensor).numpy()), decode(c.grad));
+    });
+  }
+
+  test('eval mode and p = 0 give the input itself; p = 1 zeros through MulBackward0; PyTorch\'s p check', () => {
+    const x = torch.randn(4, 3).requires_grad_(true);
+    const d = new nn.Dropout({ p: 0.3 });
+    assert.equal(d.eval().forward(x), x);
+    assert.equal(F.dropout(x, 0), x);
+    assert.equal(F.dropout(x, 0.5, false), x);
+    const z = F.dropout(x, 1);
+    assert.equal(z.grad_fn?.name(), 'MulBackward0');
+    assert.ok(z.detach().numpy().every((v) => v === 0));
+    assert.throws(() => new nn.Dropout({ p: 1.5 }), { name: 'ValueError', message: 'dropout probability has to be between 0 and 1, but got 1.5' });
+    assert.throws(() => F.dropout(x, -0.1), { message: 'dropout probability has to be between 0 and 1, but got -0.1' });
+    assert.throws(() => F.dropout(x, 2), { message: 'dropout probability has to be between 0 and 1, but got 2' });
+    const g1 = new torch.Generator(7);
+    const g2 = new torch.Generator(7);
+    const a = F.dropout(torch.ones(20), 0.5, true, false, g1).numpy();
+    assert.deepEqual(Array.from(new nn.Dropout({ generator: g2 }).forward(torch.ones(20)).numpy()), Array.from(a));
+  });
+});
