@@ -58,7 +58,19 @@ interface LoadCase {
   error?: string;
 }
 
-const fx = readFixture<{ models: ModelCase[]; activations: ActivationCase[]; dropout: DropoutCase[]; load_state_dict: LoadCase[] }>('torch/nn_modules.json');
+interface ShapeCase {
+  op: 'flatten' | 'unflatten';
+  shape: number[];
+  args: [number, number | number[]];
+  out_shape?: number[];
+  grad_fn?: string | null;
+  same?: boolean;
+  error?: { type: string; message: string };
+}
+
+const fx = readFixture<{ models: ModelCase[]; activations: ActivationCase[]; dropout: DropoutCase[]; load_state_dict: LoadCase[]; shape_ops: ShapeCase[] }>(
+  'torch/nn_modules.json',
+);
 
 function decode(values: Encoded[]): number[] {
   return values.map((v) => (v === 'nan' ? NaN : v === 'inf' ? Infinity : v === '-inf' ? -Infinity : v === '-0' ? -0 : v));
@@ -248,4 +260,27 @@ describe('Dropout draws PyTorch\'s masks from the default generator', () => {
     const a = F.dropout(torch.ones(20), 0.5, true, false, g1).numpy();
     assert.deepEqual(Array.from(new nn.Dropout({ generator: g2 }).forward(torch.ones(20)).numpy()), Array.from(a));
   });
+});
+
+describe('torch.flatten / unflatten against PyTorch (and nn.Flatten / nn.Unflatten)', () => {
+  for (const [i, c] of fx.shape_ops.entries()) {
+    test(`${i}: ${c.op}([${c.shape}], ${JSON.stringify(c.args)})`, () => {
+      const x = torch.arange(c.shape.reduce((a, b) => a * b, 1)).reshape(c.shape).detach().requires_grad_(true);
+      const run = (): Tensor => (c.op === 'flatten' ? torch.flatten(x, c.args[0], c.args[1] as number) : torch.unflatten(x, c.args[0], c.args[1] as number[]));
+      const module = (): Tensor =>
+        c.op === 'flatten' ? new nn.Flatten({ start_dim: c.args[0], end_dim: c.args[1] as number }).forward(x) : new nn.Unflatten(c.args[0], c.args[1] as number[]).forward(x);
+      if (c.error !== undefined) {
+        const error = c.error;
+        for (const f of [run, module]) assert.throws(f, (e: Error) => e.name === (error.type === 'IndexError' ? 'IndexError' : 'RuntimeError') && e.message === error.message);
+        return;
+      }
+      for (const y of [run(), module()]) {
+        assert.deepEqual(y.shape, c.out_shape);
+        assert.equal(y === x, c.same);
+        assert.equal(y.grad_fn?.name() ?? null, c.grad_fn);
+      }
+      run().sum().backward();
+      assert.deepEqual(x.grad?.shape, c.shape);
+    });
+  }
 });
