@@ -284,3 +284,174 @@ describe('torch.flatten / unflatten against PyTorch (and nn.Flatten / nn.Unflatt
     });
   }
 });
+
+// ---- behaviour checked against PyTorch 1.13.1 by hand (texts copied from its errors) ----
+
+class Net extends nn.Module {
+  fc1 = new nn.Linear(3, 4);
+  declare w: torch.nn.Parameter | null;
+  fc2: torch.nn.Linear;
+  scale = 2;
+
+  constructor() {
+    super();
+    this.w = new nn.Parameter(torch.zeros(2));
+    this.fc2 = new nn.Linear(4, 1);
+    this.register_buffer('running', torch.ones(3));
+    this.register_buffer('scratch', torch.ones(1), false);
+  }
+
+  forward(x: Tensor): Tensor {
+    return this.fc2.forward(this.fc1.forward(x));
+  }
+}
+
+test('subclassing: class fields and constructor assignments register; plain values stay attributes', () => {
+  const n = new Net();
+  assert.deepEqual(names(n.named_parameters()), ['w', 'fc1.weight', 'fc1.bias', 'fc2.weight', 'fc2.bias']);
+  assert.deepEqual(Object.keys(n.state_dict()), ['w', 'running', 'fc1.weight', 'fc1.bias', 'fc2.weight', 'fc2.bias']);
+  assert.deepEqual(names(n.named_buffers()), ['running', 'scratch']);
+  assert.equal(n.scale, 2);
+  assert.equal(String(n), 'Net(\n  (fc1): Linear(in_features=3, out_features=4, bias=True)\n  (fc2): Linear(in_features=4, out_features=1, bias=True)\n)');
+  assert.deepEqual(n.forward(torch.ones(5, 3)).shape, [5, 1]);
+  assert.equal(n.get_submodule('fc1'), n.fc1);
+  assert.equal(n.get_parameter('fc2.bias'), n.fc2.bias);
+  assert.equal(n.get_buffer('running'), (n as unknown as Attrs).running);
+  assert.throws(() => n.get_submodule('fc3'), { name: 'AttributeError', message: 'Net has no attribute `fc3`' });
+  assert.throws(() => n.get_submodule('scale'), { message: '`scale` is not an nn.Module' });
+});
+
+test("__setattr__'s rules and errors", () => {
+  const n = new Net();
+  const attrs = n as unknown as Attrs;
+  assert.throws(() => (attrs.w = torch.zeros(2)), { name: 'ArgumentTypeError', message: "cannot assign 'torch.FloatTensor' as parameter 'w' (torch.nn.Parameter or None expected)" });
+  assert.throws(() => (attrs.w = torch.zeros(2, { dtype: 'float64' })), { message: "cannot assign 'torch.DoubleTensor' as parameter 'w' (torch.nn.Parameter or None expected)" });
+  assert.throws(() => (attrs.w = 3), { message: "cannot assign 'int' as parameter 'w' (torch.nn.Parameter or None expected)" });
+  assert.throws(() => (attrs.w = new nn.ReLU()), { message: "cannot assign 'torch.nn.modules.activation.ReLU' as parameter 'w' (torch.nn.Parameter or None expected)" });
+  assert.throws(() => (attrs.fc1 = 3), { message: "cannot assign 'int' as child module 'fc1' (torch.nn.Module or None expected)" });
+  assert.throws(() => (attrs.running = 3), { message: "cannot assign 'int' as buffer 'running' (torch.Tensor or None expected)" });
+  assert.throws(() => n.register_buffer('w', torch.zeros(1)), { name: 'KeyError', message: "attribute 'w' already exists" });
+  assert.throws(() => n.register_buffer('b', 3 as unknown as Tensor), { message: "cannot assign 'int' object to buffer 'b' (torch Tensor or None required)" });
+  assert.throws(() => n.register_parameter('p', torch.zeros(1) as torch.nn.Parameter), { message: "cannot assign 'torch.FloatTensor' object to parameter 'p' (torch.nn.Parameter or None required)" });
+  assert.throws(() => n.add_module('a.b', new nn.ReLU()), { name: 'KeyError', message: 'module name can\'t contain ".", got: a.b' });
+  assert.throws(() => n.add_module('', new nn.ReLU()), { message: 'module name can\'t be empty string ""' });
+  assert.throws(() => n.add_module('x', 3 as unknown as torch.nn.Module), { message: 'int is not a Module subclass' });
+  assert.throws(() => n.train(1 as unknown as boolean), { name: 'ValueError', message: 'training mode is expected to be boolean' });
+  n.w = null;
+  assert.deepEqual(names(n.named_parameters()), ['fc1.weight', 'fc1.bias', 'fc2.weight', 'fc2.bias']);
+  assert.ok(n._parameters.has('w'));
+  attrs.running = torch.zeros(3);
+  assert.deepEqual(Array.from(n.state_dict().running.numpy()), [0, 0, 0]);
+  // a module over a registered (None) parameter is refused, as in PyTorch; a parameter over a plain attribute registers it
+  assert.throws(() => (attrs.w = new nn.Tanh()), { message: "cannot assign 'torch.nn.modules.activation.Tanh' as parameter 'w' (torch.nn.Parameter or None expected)" });
+  attrs.scale = new nn.Parameter(torch.ones(1));
+  attrs.act = new nn.Tanh();
+  assert.deepEqual(names(n.named_children()), ['fc1', 'fc2', 'act']);
+  assert.deepEqual(names(n.named_parameters('', false)), ['scale']);
+  delete attrs.fc1;
+  delete attrs.running;
+  assert.deepEqual(names(n.named_children()), ['fc2', 'act']);
+  assert.deepEqual(names(n.named_buffers()), ['scratch']);
+  assert.equal(attrs.fc1, undefined);
+});
+
+test('a subclass re-declaring a field keeps what its parent registered; Linear(bias=False) registers None', () => {
+  class MyLinear extends nn.Linear {
+    declare weight: torch.nn.Parameter;
+  }
+  const m = new MyLinear(2, 3);
+  assert.deepEqual(names(m.named_parameters()), ['weight', 'bias']);
+  const nb = new nn.Linear(2, 3, { bias: false });
+  assert.equal(nb.bias, null);
+  assert.ok(nb._parameters.has('bias'));
+  assert.deepEqual(Object.keys(nb.state_dict()), ['weight']);
+});
+
+test('zero_grad zeroes in place by default (1.13), set_to_none drops; requires_grad_, apply, train/eval, to(dtype)', () => {
+  const m = new nn.Sequential(new nn.Linear(2, 2), new nn.Dropout(), new nn.Linear(2, 1));
+  m.forward(torch.ones(3, 2)).sum().backward();
+  const grad = m.at(0).get_parameter('weight').grad as Tensor;
+  m.zero_grad();
+  assert.equal(m.at(0).get_parameter('weight').grad, grad);
+  assert.ok(grad.numpy().every((v) => v === 0));
+  m.zero_grad({ set_to_none: true });
+  assert.equal(m.at(0).get_parameter('weight').grad, null);
+  m.requires_grad_(false);
+  assert.ok([...m.parameters()].every((p) => !p.requires_grad));
+  const seen: string[] = [];
+  m.apply((x) => seen.push(x._get_name()));
+  assert.deepEqual(seen, ['Linear', 'Dropout', 'Linear', 'Sequential']);
+  m.eval();
+  assert.ok([...m.modules()].every((x) => !x.training));
+  const w = m.at(2).get_parameter('weight');
+  assert.equal(m.double(), m);
+  assert.equal(m.at(2).get_parameter('weight'), w);
+  assert.equal(w.dtype, 'float64');
+  assert.throws(() => m.to('int64' as torch.DType), { message: 'nn.Module.to only accepts floating point or complex dtypes, but got desired dtype=torch.int64' });
+});
+
+test('Sequential: at / slice / set / delete / insert / append / extend / pop / length / iteration', () => {
+  const [a, b, c] = [new nn.ReLU(), new nn.Tanh(), new nn.Sigmoid()];
+  const s = new nn.Sequential(a, b, c);
+  assert.equal(s.length, 3);
+  assert.equal(s.at(-1), c);
+  assert.equal(s[1], b);
+  assert.deepEqual([...s], [a, b, c]);
+  assert.throws(() => s.at(3), { name: 'IndexError', message: 'index 3 is out of range' });
+  assert.equal(String(s.slice(1)), 'Sequential(\n  (1): Tanh()\n  (2): Sigmoid()\n)');
+  assert.deepEqual([...s.slice(null, null, -1)], [c, b, a]);
+  s.delete(0);
+  assert.deepEqual(names(s.named_children()), ['0', '1']);
+  assert.equal(s[0], b);
+  s.insert(0, a);
+  assert.deepEqual([...s], [a, b, c]);
+  assert.throws(() => s.insert(5, a), { message: 'Index out of range: 5' });
+  s.append(new nn.Identity()).extend([new nn.ELU()]);
+  assert.equal(s.length, 5);
+  assert.equal(s.pop(-1)._get_name(), 'ELU');
+  s.set(3, new nn.SiLU());
+  assert.equal(String(s.at(3)), 'SiLU()');
+  const named = new nn.Sequential(new Map<string, torch.nn.Module>([['fc', new nn.Linear(2, 2)], ['act', new nn.ReLU()]]));
+  assert.deepEqual(names(named.named_modules()), ['', 'fc', 'act']);
+  assert.equal(named.concat(s).length, 6);
+});
+
+test('ModuleList and ModuleDict', () => {
+  const l = new nn.ModuleList([new nn.ReLU(), new nn.Tanh()]);
+  l.append(new nn.Sigmoid()).extend([new nn.Identity()]);
+  l.insert(1, new nn.ELU());
+  assert.deepEqual([...l].map((m) => m._get_name()), ['ReLU', 'ELU', 'Tanh', 'Sigmoid', 'Identity']);
+  assert.equal(l.at(-2)._get_name(), 'Sigmoid');
+  assert.deepEqual([...l.slice(1, 3)].map((m) => m._get_name()), ['ELU', 'Tanh']);
+  assert.deepEqual(names(l.slice(1, 3).named_children()), ['0', '1']);
+  l.delete({ start: 0, stop: 2 });
+  assert.deepEqual(names(l.named_children()), ['0', '1', '2']);
+  assert.throws(() => l.forward(), { name: 'NotImplementedError', message: 'Module [ModuleList] is missing the required "forward" function' });
+  const d = new nn.ModuleDict({ act: new nn.ReLU(), fc: new nn.Linear(1, 1) });
+  d.set('out', new nn.Sigmoid());
+  assert.deepEqual([...d], ['act', 'fc', 'out']);
+  assert.equal(d.has('fc'), true);
+  assert.equal(d.pop('fc')._get_name(), 'Linear');
+  assert.deepEqual([...d.keys()], ['act', 'out']);
+  assert.throws(() => d.get('fc'), { name: 'KeyError' });
+  assert.throws(() => d.set('keys', new nn.ReLU()), { message: "attribute 'keys' already exists" });
+  d.update([['z', new nn.Tanh()]]);
+  assert.equal(d.length, 3);
+  d.clear();
+  assert.equal(String(d), 'ModuleDict()');
+});
+
+test('activation modules forward the functional ops; in place where asked', () => {
+  const x = torch.tensor([-1, 0.5, 2]).requires_grad_(true);
+  const y = x.mul(1);
+  const out = new nn.LeakyReLU({ negative_slope: 0.1, inplace: true }).forward(y);
+  assert.equal(out, y);
+  assert.equal(y.grad_fn?.name(), 'LeakyReluBackward1');
+  assert.equal(new nn.ELU({ inplace: true }).forward(x.mul(1)).grad_fn?.name(), 'EluBackward1');
+  assert.equal(new nn.ReLU({ inplace: true }).forward(x.mul(1)).grad_fn?.name(), 'ReluBackward0');
+  assert.throws(() => new nn.LeakyReLU({ inplace: true }).forward(x), { message: 'a leaf Variable that requires grad is being used in an in-place operation.' });
+  assert.throws(() => new nn.GELU({ approximate: 'foo' as 'none' }).forward(x), { message: 'approximate argument must be either none or tanh.' });
+  const z = x.mul(1);
+  F.leaky_relu(z, -0.1, true);
+  assert.throws(() => z.sum().backward(), /In-place leakyReLu backward calculation is triggered with a negative slope which is not supported/);
+});
