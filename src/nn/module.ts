@@ -10,6 +10,7 @@ import { Tensor } from '../tensor/tensor.js';
 import { Parameter } from './parameter.js';
 import { loadStateDict, saveStateDict, type IncompatibleKeys, type StateDict, type StateDictInput } from './state_dict.js';
 import { pyClass, typename } from './typename.js';
+import { checkName, defineOwn, hasAttr, makeAttributeTraps } from './module_attrs.js';
 
 export type { StateDict, IncompatibleKeys, StateDictInput } from './state_dict.js';
 
@@ -342,94 +343,4 @@ function addIndent(s: string, spaces: number): string {
   return [lines[0], ...lines.slice(1).map((l) => pad + l)].join('\n');
 }
 
-/**
- * Python's hasattr on a module. NOTE: an own property holding `undefined` is a TypeScript field declared
- * without an initializer (`bias: Parameter | null;`), not yet assigned: it does not count.
- */
-function hasAttr(self: Module, name: string): boolean {
-  if (!(name in self)) return false;
-  return !(Object.hasOwn(self, name) && (self as unknown as Attrs)[name] === undefined);
-}
-
-function checkName(self: Module, name: unknown, what: 'parameter' | 'buffer', registered: Map<string, unknown>): asserts name is string {
-  if (typeof name !== 'string') throw new ArgumentTypeError(`${what} name should be a string. Got ${typename(name)}`);
-  if (name.includes('.')) throw new KeyError(`${what} name can't contain "."`);
-  if (name === '') throw new KeyError(`${what} name can't be empty string ""`);
-  if (hasAttr(self, name) && !registered.has(name)) throw new KeyError(`attribute '${name}' already exists`);
-}
-
-/** A registered value as a plain own property of the target (bypassing the traps). */
-function defineOwn(self: Module, name: string, value: unknown): void {
-  Reflect.defineProperty(self, name, { value, writable: true, enumerable: true, configurable: true });
-}
-
-/** Drop `name` from the other registries and the plain attributes before registering it anew. */
-function removeFrom(self: Module, name: string, keep: 'parameter' | 'module'): void {
-  if (keep !== 'parameter') self._parameters.delete(name);
-  if (keep !== 'module') self._modules.delete(name);
-  self._buffers.delete(name);
-  self._non_persistent_buffers_set.delete(name);
-  if (Object.hasOwn(self, name)) Reflect.deleteProperty(self, name);
-}
-
-/** A complete data descriptor, as a class field's [[Define]] (or `this.x = v` for a new x) makes. */
-function isFieldDefinition(desc: PropertyDescriptor): boolean {
-  return desc.writable === true && desc.enumerable === true && desc.configurable === true;
-}
-
-/** PyTorch's Module.__setattr__ over the target `self`. */
-function setAttr(self: Module, name: string, value: unknown, desc: PropertyDescriptor): boolean {
-  const registered = self._parameters.has(name) || self._modules.has(name) || self._buffers.has(name);
-  // NOTE: a subclass re-declaring a field (`weight!: Parameter`) defines it as undefined after the parent's
-  // constructor registered it: that is no assignment, so the registered value stays.
-  if (value === undefined && registered && isFieldDefinition(desc)) return true;
-  if (value instanceof Parameter) {
-    removeFrom(self, name, 'parameter');
-    self.register_parameter(name, value);
-  } else if (self._parameters.has(name)) {
-    if (value !== null && value !== undefined) {
-      throw new ArgumentTypeError(`cannot assign '${typename(value)}' as parameter '${name}' (torch.nn.Parameter or None expected)`);
-    }
-    self.register_parameter(name, null);
-  } else if (value instanceof Module) {
-    removeFrom(self, name, 'module');
-    self._modules.set(name, value);
-    defineOwn(self, name, value);
-  } else if (self._modules.has(name)) {
-    if (value !== null && value !== undefined) {
-      throw new ArgumentTypeError(`cannot assign '${typename(value)}' as child module '${name}' (torch.nn.Module or None expected)`);
-    }
-    self._modules.set(name, null);
-    defineOwn(self, name, null);
-  } else if (self._buffers.has(name)) {
-    if (value !== null && value !== undefined && !(value instanceof Tensor)) {
-      throw new ArgumentTypeError(`cannot assign '${typename(value)}' as buffer '${name}' (torch.Tensor or None expected)`);
-    }
-    self._buffers.set(name, (value as Tensor | null | undefined) ?? null);
-    defineOwn(self, name, value ?? null);
-  } else {
-    return Reflect.defineProperty(self, name, desc);
-  }
-  return true;
-}
-
-/** PyTorch's Module.__delattr__. */
-function delAttr(self: Module, name: string): boolean {
-  if (self._parameters.has(name)) self._parameters.delete(name);
-  else if (self._buffers.has(name)) {
-    self._buffers.delete(name);
-    self._non_persistent_buffers_set.delete(name);
-  } else if (self._modules.has(name)) self._modules.delete(name);
-  return Reflect.deleteProperty(self, name);
-}
-
-const attributeTraps: ProxyHandler<Module> = {
-  // `this.x = v` reaches here too: the ordinary [[Set]] defines the property on the receiver, the proxy
-  defineProperty(target, key, desc) {
-    if (typeof key !== 'string' || !('value' in desc)) return Reflect.defineProperty(target, key, desc);
-    return setAttr(target, key, desc.value, desc);
-  },
-  deleteProperty(target, key) {
-    return typeof key === 'string' ? delAttr(target, key) : Reflect.deleteProperty(target, key);
-  },
-};
+const attributeTraps = makeAttributeTraps<Module>((v) => v instanceof Module);
