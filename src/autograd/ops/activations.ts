@@ -8,6 +8,7 @@ import { RuntimeError } from '../../errors.js';
 import { allocStorage } from '../../tensor/dtype.js';
 import { erf, erfAvx2f } from '../../tensor/erf.js';
 import { expf, fma, fmaf, tanhf } from '../../tensor/sleef.js';
+import { erfd, expd, log1pd, tanhd } from '../../tensor/sleef64.js';
 import { Tensor } from '../../tensor/tensor.js';
 import { attach, shouldRecord } from '../../tensor/autograd/engine.js';
 import { applyInplace } from './inplace.js';
@@ -25,9 +26,11 @@ interface Arith {
 const fr = Math.fround;
 const same = (v: number): number => v;
 
-// NOTE: PyTorch's double vector lanes use SLEEF's u10 exp, log1p, tanh and erf (within 1 ulp); Math's
-// stand in for them (and for glibc's on the scalar path), so float64 results may differ in the last bit.
-const F64: Arith = { r: same, fma, exp: Math.exp, log1p: Math.log1p, tanh: Math.tanh, erf };
+/** float64 vector lanes: SLEEF's double kernels, as PyTorch's. */
+const F64_VECTOR: Arith = { r: same, fma, exp: expd, log1p: log1pd, tanh: tanhd, erf: erfd };
+// NOTE: the scalar tail calls glibc's exp, log1p, tanh and erf; Math's (and glibc's erf algorithm over
+// Math.exp) stand in for them, so a float64 result of the last n mod 8 elements may differ in the last bit.
+const F64_SCALAR: Arith = { r: same, fma, exp: Math.exp, log1p: Math.log1p, tanh: Math.tanh, erf };
 /** float32 vector lanes: SLEEF's expf and tanhf, ATen's own erf approximation. */
 const F32_VECTOR: Arith = {
   r: fr,
@@ -61,8 +64,8 @@ export interface ActivationSpec {
 /** Each element through the vector or the scalar arithmetic, as PyTorch's loop splits them. */
 function mapSplit(n: number, float32: boolean, each: (k: Arith, i: number) => number, out: { [i: number]: number }): void {
   const vectorEnd = n - (n % (float32 ? 16 : 8));
-  const vector = float32 ? F32_VECTOR : F64;
-  const scalar = float32 ? F32_SCALAR : F64;
+  const vector = float32 ? F32_VECTOR : F64_VECTOR;
+  const scalar = float32 ? F32_SCALAR : F64_SCALAR;
   for (let i = 0; i < vectorEnd; i++) out[i] = each(vector, i);
   for (let i = vectorEnd; i < n; i++) out[i] = each(scalar, i);
 }
