@@ -406,3 +406,6 @@ export function logf(d: number): number {
 export function rsqrtf(x: number): number {
   return fr(1 / fr(Math.sqrt(x)));
 }
+
+// the double-float arithmetic, for the other SLEEF ports (sleef_log1pf.ts)
+export { addFF, addF2F, addF2F2, mulF2F, divF2F2, type F2 };

@@ -9,6 +9,7 @@ import { allocStorage } from '../../tensor/dtype.js';
 import { erf, erfAvx2f } from '../../tensor/erf.js';
 import { expf, fma, fmaf, tanhf } from '../../tensor/sleef.js';
 import { erfd, expd, log1pd, tanhd } from '../../tensor/sleef64.js';
+import { log1pf } from '../../tensor/sleef_log1pf.js';
 import { Tensor } from '../../tensor/tensor.js';
 import { attach, shouldRecord } from '../../tensor/autograd/engine.js';
 import { applyInplace } from './inplace.js';
@@ -33,14 +34,13 @@ const F64_VECTOR: Arith = { vector: true, r: same, fma, exp: expd, log1p: log1pd
 // NOTE: the scalar tail calls glibc's exp, log1p, tanh and erf; Math's (and glibc's erf algorithm over
 // Math.exp) stand in for them, so a float64 result of the last n mod 8 elements may differ in the last bit.
 const F64_SCALAR: Arith = { vector: false, r: same, fma, exp: Math.exp, log1p: Math.log1p, tanh: Math.tanh, erf };
-/** float32 vector lanes: SLEEF's expf and tanhf, ATen's own erf approximation. */
+/** float32 vector lanes: SLEEF's expf, log1pf and tanhf, ATen's own erf approximation. */
 const F32_VECTOR: Arith = {
   vector: true,
   r: fr,
   fma: fmaf,
   exp: expf,
-  // NOTE: SLEEF's float32 log1p returns inf above 1e38 (see unary.ts)
-  log1p: (v) => (v > 1e38 ? Infinity : fr(Math.log1p(v))),
+  log1p: log1pf,
   tanh: tanhf,
   erf: erfAvx2f,
 };

@@ -3,6 +3,7 @@
 // tensors (recording a graph, for higher-order gradients) as PyTorch's derivatives.yaml does.
 
 import type { Fn1 } from '../../tensor/kernels.js';
+import { log1pf } from '../../tensor/sleef_log1pf.js';
 import { coshf, coshTailf, cosf, cosVector, expf, expm1f, logf, rsqrtf, sigmoidf, sigmoidTailf, sinf, sinhf, sinVector, tanhf } from '../../tensor/sleef.js';
 
 /** The arithmetic a derivative formula is written in; numbers mix with values as constants. */
@@ -122,7 +123,7 @@ export const unaryOps = {
   cosh: { ...unary('CoshBackward0', Math.cosh, (k, g, x) => k.mul(g, k.sinh(x))), f32: coshf, f32Tail: coshTailf },
   expm1: { ...fromOutput(unary('Expm1Backward0', Math.expm1, (k, g, _x, y) => k.mul(g, k.add(y, 1)))), f32: expm1f },
   // NOTE: SLEEF's float32 log1p, which PyTorch uses, returns inf for inputs above 1e38
-  log1p: { ...unary('Log1PBackward0', Math.log1p, (k, g, x) => k.div(g, k.add(x, 1)), 'positive'), f32: (x) => (x > 1e38 ? Infinity : Math.log1p(x)) },
+  log1p: { ...unary('Log1PBackward0', Math.log1p, (k, g, x) => k.div(g, k.add(x, 1)), 'positive'), f32: log1pf },
   exp2: fromOutput(unary('Exp2Backward0', (x) => 2 ** x, (k, g, _x, y) => k.mul(k.mul(g, y), Math.LN2))),
   // d x^(-1/2) = -1/2 · x^(-3/2) = -0.5 · y³
   rsqrt: { ...fromOutput(unary('RsqrtBackward0', (x) => 1 / Math.sqrt(x), (k, g, _x, y) => k.mul(k.mul(-0.5, g), k.mul(k.mul(y, y), y)), 'positive')), f32: rsqrtf },
