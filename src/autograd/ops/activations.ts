@@ -10,6 +10,7 @@ import { erf, erfAvx2f } from '../../tensor/erf.js';
 import { expf, fma, fmaf, tanhf } from '../../tensor/sleef.js';
 import { erfd, expd, log1pd, tanhd } from '../../tensor/sleef64.js';
 import { log1pf } from '../../tensor/sleef_log1pf.js';
+import { expf as glibcExpf, log1pf as glibcLog1pf, tanhf as glibcTanhf } from '../../tensor/glibcf.js';
 import { Tensor } from '../../tensor/tensor.js';
 import { attach, shouldRecord } from '../../tensor/autograd/engine.js';
 import { applyInplace } from './inplace.js';
@@ -44,14 +45,15 @@ const F32_VECTOR: Arith = {
   tanh: tanhf,
   erf: erfAvx2f,
 };
-/** float32 scalar tail: glibc's correctly rounded float functions. */
+/** float32 scalar tail: glibc 2.36's float functions (expf, fdlibm's log1pf and tanhf). */
 const F32_SCALAR: Arith = {
   vector: false,
   r: fr,
   fma: fmaf,
-  exp: (v) => fr(Math.exp(v)),
-  log1p: (v) => fr(Math.log1p(v)),
-  tanh: (v) => fr(Math.tanh(v)),
+  exp: glibcExpf,
+  log1p: glibcLog1pf,
+  tanh: glibcTanhf,
+  // NOTE: glibc's erff (fdlibm's float algorithm) is not reproduced: the double erf rounded once
   erf: (v) => fr(erf(v)),
 };
 
