@@ -2,6 +2,7 @@
 // glibc's parallel polynomial evaluation) for doubles and the scalar float path, and the AVX2 float
 // approximation of ATen's Vectorized<float>::erf (Abramowitz–Stegun 7.1.26) for float32 vector lanes.
 
+import { exp } from './glibc_exp.js';
 import { expf, fmaf } from './sleef.js';
 
 const f64 = new Float64Array(1);
@@ -69,7 +70,7 @@ function erfMiddle(x: number, hx: number): number {
   return hx >= 0 ? ERX + P / Q : -ERX - P / Q;
 }
 
-/** glibc 2.36's erf (sysdeps/ieee754/dbl-64/s_erf.c). NOTE: its exp is glibc's; Math.exp here. */
+/** glibc 2.36's erf (sysdeps/ieee754/dbl-64/s_erf.c), over glibc's exp. */
 export function erf(x: number): number {
   const hx = highWord(x);
   const ix = hx & 0x7fffffff;
@@ -93,7 +94,7 @@ export function erf(x: number): number {
     S = 1 + s * SB[1] + s2 * (SB[2] + s * SB[3]) + s4 * (SB[4] + s * SB[5]) + s6 * (SB[6] + s * SB[7]);
   }
   const z = clearLowWord(ax);
-  const r = Math.exp(-z * z - 0.5625) * Math.exp((z - ax) * (z + ax) + R / S);
+  const r = exp(-z * z - 0.5625) * exp((z - ax) * (z + ax) + R / S);
   return hx >= 0 ? 1 - r / ax : r / ax - 1;
 }
 

@@ -4,6 +4,7 @@
 // fdlibm: Copyright (C) 1993 by Sun Microsystems, Inc.; "Permission to use, copy, modify, and distribute
 // this software is freely granted, provided that this notice is preserved."
 
+import { hexFloat } from './hexfloat.js';
 import { fma } from './sleef.js';
 
 const fr = Math.fround;
@@ -138,15 +139,6 @@ function exp2Mantissa(i: number): bigint {
 
 /** tab[i] = bits(2^(i/N)) - (i << 52-BITS), as e_exp2f_data.c defines it. */
 const EXP2F_TAB: readonly bigint[] = Array.from({ length: EXP2F_N }, (_, i) => 0x3ff0000000000000n + (exp2Mantissa(i) - (1n << 52n)) - (BigInt(i) << BigInt(52 - EXP2F_BITS)));
-/** A C hexadecimal floating literal (`0x1.8p+52`), exactly. */
-function hexFloat(literal: string): number {
-  const m = /^(-?)0x([0-9a-f]+)\.?([0-9a-f]*)p([+-]?\d+)$/i.exec(literal);
-  if (m === null) throw new Error(`bad hex float ${literal}`);
-  const digits = BigInt(`0x${m[2]}${m[3]}`);
-  const v = Number(digits) * 2 ** (Number(m[4]) - 4 * m[3].length);
-  return m[1] === '-' ? -v : v;
-}
-
 const INVLN2N = hexFloat('0x1.71547652b82fep+0') * EXP2F_N;
 const SHIFT = hexFloat('0x1.8p+52');
 const EXPF_C0 = hexFloat('0x1.c6af84b912394p-5') / EXP2F_N / EXP2F_N / EXP2F_N;

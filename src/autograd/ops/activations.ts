@@ -11,6 +11,8 @@ import { expf, fma, fmaf, tanhf } from '../../tensor/sleef.js';
 import { erfd, expd, log1pd, tanhd } from '../../tensor/sleef64.js';
 import { log1pf } from '../../tensor/sleef_log1pf.js';
 import { expf as glibcExpf, log1pf as glibcLog1pf, tanhf as glibcTanhf } from '../../tensor/glibcf.js';
+import { exp as glibcExp } from '../../tensor/glibc_exp.js';
+import { log1p as glibcLog1p, tanh as glibcTanh } from '../../tensor/glibc64.js';
 import { Tensor } from '../../tensor/tensor.js';
 import { attach, shouldRecord } from '../../tensor/autograd/engine.js';
 import { applyInplace } from './inplace.js';
@@ -32,9 +34,8 @@ const same = (v: number): number => v;
 
 /** float64 vector lanes: SLEEF's double kernels, as PyTorch's. */
 const F64_VECTOR: Arith = { vector: true, r: same, fma, exp: expd, log1p: log1pd, tanh: tanhd, erf: erfd };
-// NOTE: the scalar tail calls glibc's exp, log1p, tanh and erf; Math's (and glibc's erf algorithm over
-// Math.exp) stand in for them, so a float64 result of the last n mod 8 elements may differ in the last bit.
-const F64_SCALAR: Arith = { vector: false, r: same, fma, exp: Math.exp, log1p: Math.log1p, tanh: Math.tanh, erf };
+/** float64 scalar tail: glibc 2.36's exp, log1p, tanh and erf. */
+const F64_SCALAR: Arith = { vector: false, r: same, fma, exp: glibcExp, log1p: glibcLog1p, tanh: glibcTanh, erf };
 /** float32 vector lanes: SLEEF's expf, log1pf and tanhf, ATen's own erf approximation. */
 const F32_VECTOR: Arith = {
   vector: true,
