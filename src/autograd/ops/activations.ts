@@ -13,6 +13,7 @@ import { log1pf } from '../../tensor/sleef_log1pf.js';
 import { expf as glibcExpf, log1pf as glibcLog1pf, tanhf as glibcTanhf } from '../../tensor/glibcf.js';
 import { exp as glibcExp } from '../../tensor/glibc_exp.js';
 import { log1p as glibcLog1p, tanh as glibcTanh } from '../../tensor/glibc64.js';
+import { geluErfDerivativeOnednn, geluErfOnednn } from '../../tensor/onednn_gelu.js';
 import { Tensor } from '../../tensor/tensor.js';
 import { attach, shouldRecord } from '../../tensor/autograd/engine.js';
 import { applyInplace } from './inplace.js';
@@ -156,6 +157,17 @@ const geluErf: ActivationSpec = {
   saves: 'input',
 };
 
+/**
+ * float32 gelu 'none' of more than one element: PyTorch 1.13 hands a contiguous float32 tensor to oneDNN
+ * (its use_mkldnn), whose kernel is the same on every element; backward g·GELU'(x) likewise.
+ */
+const geluErfOnednnSpec: ActivationSpec = {
+  name: 'GeluBackward0',
+  forward: (_k, x) => geluErfOnednn(x),
+  backward: (_k, g, x) => Math.fround(g * geluErfDerivativeOnednn(x)),
+  saves: 'input',
+};
+
 /** gelu 'tanh': 0.5·x·(1 + tanh(√(2/π)·(x + 0.044715·x³))) and its derivative, as the kernel spells them. */
 const geluTanh: ActivationSpec = {
   name: 'GeluBackward0',
@@ -223,7 +235,8 @@ export type GeluApproximate = 'none' | 'tanh';
 export function gelu(input: Tensor, options: { approximate?: GeluApproximate } = {}): Tensor {
   const approximate = options.approximate ?? 'none';
   if (approximate !== 'none' && approximate !== 'tanh') throw new RuntimeError('approximate argument must be either none or tanh.');
-  return applyActivation(approximate === 'none' ? geluErf : geluTanh, input);
+  if (approximate === 'tanh') return applyActivation(geluTanh, input);
+  return applyActivation(input.dtype === 'float32' && input.numel() > 1 ? geluErfOnednnSpec : geluErf, input);
 }
 
 /** `F.elu(input, alpha=1.0, inplace=False)`. */
