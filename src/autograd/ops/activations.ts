@@ -190,14 +190,18 @@ const geluTanh: ActivationSpec = {
   saves: 'input',
 };
 
+const positive = (k: Arith, v: number): boolean => (k.vector ? v > 0 : !(v <= 0));
+
 /** elu: x <= 0 ? (exp(x) - 1)·α : x; backward from x, or in place from the result (EluBackward1). */
 function eluSpec(alpha: number, inplace: boolean): ActivationSpec {
   return {
     name: inplace ? 'EluBackward1' : 'EluBackward0',
-    forward: (k, x) => (x > 0 ? x : k.r(k.r(k.exp(x) - 1) * k.r(alpha))),
+    // NOTE: the scalar lambda tests x <= 0, the vector one x > 0: a NaN takes the positive branch in one
+    // and the negative in the other (the backward of NaN is g in the scalar tail, NaN in vector lanes)
+    forward: (k, x) => (positive(k, x) ? x : k.r(k.r(k.exp(x) - 1) * k.r(alpha))),
     backward: inplace
-      ? (k, g, _x, y) => (y > 0 ? g : k.r(g * k.r(y + k.r(alpha))))
-      : (k, g, x) => (x > 0 ? g : k.r(k.r(g * k.r(alpha)) * k.exp(x))),
+      ? (k, g, _x, y) => (positive(k, y) ? g : k.r(g * k.r(y + k.r(alpha))))
+      : (k, g, x) => (positive(k, x) ? g : k.r(k.r(g * k.r(alpha)) * k.exp(x))),
     saves: inplace ? 'output' : 'input',
   };
 }
