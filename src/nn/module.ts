@@ -1,7 +1,7 @@
 // nn.Module: parameters, buffers and submodules registered on assignment (PyTorch's __setattr__), their
 // iterators, zero_grad, state_dict, train/eval, to(dtype) and the printed tree (torch/nn/modules/module.py).
 
-import { ArgumentTypeError, AttributeError, KeyError, ValueError } from '../errors.js';
+import { ArgumentTypeError, AttributeError, KeyError, NotImplementedError, ValueError } from '../errors.js';
 import { toDtype } from '../autograd/ops/shape.js';
 import { zero_ } from '../autograd/ops/inplace.js';
 import { no_grad } from '../tensor/autograd/grad_mode.js';
@@ -344,3 +344,12 @@ function addIndent(s: string, spaces: number): string {
 }
 
 const attributeTraps = makeAttributeTraps<Module>((v) => v instanceof Module);
+
+// A subclass without a forward (plain JavaScript; TypeScript asks for one) fails as PyTorch's _forward_unimplemented does
+Object.defineProperty(Module.prototype, 'forward', {
+  value: function forward(this: Module): never {
+    throw new NotImplementedError(`Module [${this._get_name()}] is missing the required "forward" function`);
+  },
+  writable: true,
+  configurable: true,
+});

@@ -40,6 +40,7 @@ interface ActivationCase {
 }
 interface DropoutCase {
   seed: number;
+  inplace?: boolean;
   p: number;
   shape: number[];
   dtype: torch.DType;
@@ -212,11 +213,12 @@ describe('activations against PyTorch (forward, grad_fn, backward; special value
 
 describe('Dropout draws PyTorch\'s masks from the default generator', () => {
   for (const [i, c] of fx.dropout.entries()) {
-    test(`${i}: p=${c.p} ${c.dtype} [${c.shape}] seed ${c.seed}`, () => {
+    test(`${i}: p=${c.p} ${c.dtype} [${c.shape}] seed ${c.seed}${c.inplace === true ? ' in place' : ''}`, () => {
       const x = torch.tensor(decode(c.input), { dtype: c.dtype }).reshape(c.shape).detach().requires_grad_(true);
       torch.manual_seed(c.seed);
-      const y1 = F.dropout(x, c.p);
-      const y2 = new nn.Dropout({ p: c.p }).forward(x);
+      const inplace = c.inplace === true;
+      const y1 = F.dropout(inplace ? x.mul(1) : x, c.p, true, inplace);
+      const y2 = new nn.Dropout({ p: c.p, inplace }).forward(inplace ? x.mul(1) : x);
       const after = torch.rand(3, { dtype: 'float64' });
       assert.equal(y1.grad_fn?.name(), c.grad_fn);
       assert.deepEqual(Array.from(y1.detach().numpy()), decode(c.output));
@@ -226,6 +228,13 @@ describe('Dropout draws PyTorch\'s masks from the default generator', () => {
       assert.deepEqual(Array.from((x.grad as Tensor).numpy()), decode(c.grad));
     });
   }
+
+  test('a Module subclass without forward fails as PyTorch does', () => {
+    const Bare = class extends (nn.Module as unknown as new () => object) {};
+    Object.defineProperty(Bare, 'name', { value: 'Bare' });
+    const bare = new Bare() as torch.nn.Module;
+    assert.throws(() => bare.forward(torch.ones(1)), { name: 'NotImplementedError', message: 'Module [Bare] is missing the required "forward" function' });
+  });
 
   test('eval mode and p = 0 give the input itself; p = 1 zeros through MulBackward0; PyTorch\'s p check', () => {
     const x = torch.randn(4, 3).requires_grad_(true);
