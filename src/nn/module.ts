@@ -38,6 +38,7 @@ export abstract class Module {
   readonly _buffers = new Map<string, Tensor | null>();
   readonly _non_persistent_buffers_set = new Set<string>();
   readonly _modules = new Map<string, Module | null>();
+
   constructor() {
     const proxy = new Proxy(this, attributeTraps);
     targets.set(proxy, this);

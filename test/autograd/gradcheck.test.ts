@@ -105,6 +105,11 @@ Object.assign(samples, {
   silu: un((a) => F.silu(a)),
   flatten: [{ shapes: [[2, 3, 4]], fn: (a: Tensor) => torch.flatten(a, 1) }, { shapes: [[]], fn: (a: Tensor) => torch.flatten(a) }],
   unflatten: [{ shapes: [[2, 6]], fn: (a: Tensor) => torch.unflatten(a, 1, [3, -1]) }],
+  softmax: [
+    { shapes: [[3, 5]], fn: (a: Tensor) => torch.softmax(a, -1) },
+    { shapes: [[4, 3, 2]], fn: (a: Tensor) => torch.softmax(a, 1) },
+    { shapes: [[]], fn: (a: Tensor) => torch.softmax(a, 0) },
+  ],
 } satisfies Partial<Record<OpName, Sample[]>>);
 
 // A unary elementwise op without samples above is sampled on its registered domain.

@@ -59,6 +59,16 @@ interface LoadCase {
   error?: string;
 }
 
+interface SoftmaxCase {
+  shape: number[];
+  dim: number;
+  dtype: torch.DType;
+  input: Encoded[];
+  upstream: Encoded[];
+  output: Encoded[];
+  grad: Encoded[];
+  grad_fn: string;
+}
 interface ShapeCase {
   op: 'flatten' | 'unflatten';
   shape: number[];
@@ -69,7 +79,14 @@ interface ShapeCase {
   error?: { type: string; message: string };
 }
 
-const fx = readFixture<{ models: ModelCase[]; activations: ActivationCase[]; dropout: DropoutCase[]; load_state_dict: LoadCase[]; shape_ops: ShapeCase[] }>(
+const fx = readFixture<{
+  models: ModelCase[];
+  activations: ActivationCase[];
+  dropout: DropoutCase[];
+  load_state_dict: LoadCase[];
+  shape_ops: ShapeCase[];
+  softmax: SoftmaxCase[];
+}>(
   'torch/nn_modules.json',
 );
 
@@ -447,4 +464,35 @@ test('activation modules forward the functional ops; in place where asked', () =
   const z = x.mul(1);
   F.leaky_relu(z, -0.1, true);
   assert.throws(() => z.sum().backward(), /In-place leakyReLu backward calculation is triggered with a negative slope which is not supported/);
+});
+
+describe('softmax against PyTorch bit for bit (last dim: the row kernel; other dims: vector lanes and scalar tail)', () => {
+  for (const [i, c] of fx.softmax.entries()) {
+    test(`${i}: softmax([${c.shape}], dim=${c.dim}) ${c.dtype}`, () => {
+      const x = torch.tensor(decode(c.input), { dtype: c.dtype }).reshape(c.shape).detach().requires_grad_(true);
+      const y = torch.softmax(x, c.dim);
+      assert.equal(y.grad_fn?.name(), c.grad_fn);
+      const check = (actual: ArrayLike<number>, expected: number[], what: string): void =>
+        expected.forEach((e, j) => assert.ok(ulps(actual[j], e, c.dtype === 'float32') === 0, `${what}[${j}]: got ${actual[j]}, expected ${e}`));
+      check(y.detach().numpy(), decode(c.output), 'output');
+      y.backward(torch.tensor(decode(c.upstream), { dtype: c.dtype }).reshape(c.shape));
+      check((x.grad as Tensor).numpy(), decode(c.grad), 'grad');
+    });
+  }
+
+  test("F.softmax without dim: PyTorch's implicit choice and warning; x.softmax(dim); nn.Softmax", () => {
+    const seen: string[] = [];
+    const previous = torch.setWarningHandler((m) => seen.push(m));
+    torch.resetWarnings();
+    try {
+      const x = torch.randn(2, 3);
+      assert.deepEqual(Array.from(F.softmax(x).numpy()), Array.from(torch.softmax(x, 1).numpy()));
+      assert.deepEqual(Array.from(new nn.Softmax().forward(torch.randn(2, 2, 2)).sum(0).numpy()).map((v) => Math.round(v * 1e6) / 1e6), [1, 1, 1, 1]);
+      assert.deepEqual(Array.from(x.softmax(0).numpy()), Array.from(torch.softmax(x, 0).numpy()));
+    } finally {
+      torch.setWarningHandler(previous);
+    }
+    assert.deepEqual(seen, ['Implicit dimension choice for softmax has been deprecated. Change the call to include dim=X as an argument.']);
+    assert.throws(() => torch.softmax(torch.ones(2, 3), 2), { name: 'IndexError', message: 'Dimension out of range (expected to be in range of [-2, 1], but got 2)' });
+  });
 });

@@ -47,3 +47,4 @@ export const squeeze = registry.squeeze.fn;
 export const clone = registry.clone.fn;
 export const flatten = registry.flatten.fn;
 export const unflatten = registry.unflatten.fn;
+export const softmax = registry.softmax.fn;

@@ -15,6 +15,7 @@ import { binary_cross_entropy_with_logits, linear, mse_loss } from './nn.js';
 import { max, mean, min, norm, sum, type DimArg } from './reduce.js';
 import { clone, flatten, reshape, squeeze, t, toDtype, transpose, unflatten, unsqueeze, view } from './shape.js';
 import { elu, gelu, leaky_relu, silu, softplus } from './activations.js';
+import { softmax } from './softmax.js';
 import { unaryOps, type UnarySpec } from './unary.js';
 
 /** How an op is called in the expression language of `autograd grad` / `minimize`. */
@@ -148,6 +149,7 @@ export const registry = {
   gelu: op(gelu, { torch: false, method: null }),
   elu: op(elu, { torch: false, method: null }),
   silu: op(silu, { torch: false, method: null }),
+  softmax: op(softmax),
 };
 
 function toDtypeChecked(x: Tensor, dtype: DType): Tensor {
