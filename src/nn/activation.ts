@@ -4,7 +4,7 @@
 import { elu, gelu, leaky_relu, silu, softplus, type GeluApproximate } from '../autograd/ops/activations.js';
 import { registry } from '../autograd/ops/registry.js';
 import type { Tensor } from '../tensor/tensor.js';
-import { softmax } from './functional.js';
+import { log_softmax, softmax } from './functional.js';
 import { hyperRepr } from './hyper.js';
 import { Module } from './module.js';
 
@@ -161,6 +161,25 @@ export class Softmax extends Module {
 
   forward(input: Tensor): Tensor {
     return softmax(input, this.dim);
+  }
+
+  override extra_repr(): string {
+    return `dim=${this.dim === null ? 'None' : this.dim}`;
+  }
+}
+
+/** LogSoftmax({ dim }): F.log_softmax along dim (PyTorch's implicit choice, with its warning, when dim is null). */
+export class LogSoftmax extends Module {
+  static override readonly __module__ = PATH;
+  readonly dim: number | null;
+
+  constructor(options: { dim?: number | null } = {}) {
+    super();
+    this.dim = options.dim ?? null;
+  }
+
+  forward(input: Tensor): Tensor {
+    return log_softmax(input, this.dim);
   }
 
   override extra_repr(): string {

@@ -24,3 +24,8 @@ function implicitSoftmaxDim(name: string, ndim: number): number {
 export function softmax(input: Tensor, dim: number | null = null): Tensor {
   return registry.softmax.fn(input, dim ?? implicitSoftmaxDim('softmax', input.ndim));
 }
+
+/** `F.log_softmax(input, dim=None)`: along dim (LogSoftmaxBackward0); without one, PyTorch's implicit choice. */
+export function log_softmax(input: Tensor, dim: number | null = null): Tensor {
+  return registry.log_softmax.fn(input, dim ?? implicitSoftmaxDim('log_softmax', input.ndim));
+}

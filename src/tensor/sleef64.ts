@@ -41,6 +41,11 @@ function mulsign(x: number, y: number): number {
 
 // ---- double-double arithmetic (SLEEF's dd.h, FMA variants) ----
 
+function add2DD(x: number, y: number): D2 {
+  const s = x + y;
+  const v = s - x;
+  return [s, x - (s - v) + (y - v)];
+}
 function add2D2D(x: D2, y: number): D2 {
   const s = x[0] + y;
   const v = s - x[0];
@@ -243,4 +248,34 @@ export function erfd(x: number): number {
     d = addDD2(1, [-e[0], -e[1]]);
   }
   return mulsign(a < 6 ? d[0] + d[1] : 1, x);
+}
+
+// ---- log ----
+
+const LOG_POLY = [
+  0.1532076988502701353, 0.1525629051003428716, 0.1818605932937785996, 0.2222214519839380009, 0.2857142932794299317, 0.399999999963525199,
+  0.6666666666667333541,
+];
+
+/** Sleef_logd4_u10 (xlog_u1): x = (m - 1)/(m + 1) in double-double, 2x + x³·P(x²) + e·ln 2. */
+export function logd(d0: number): number {
+  if (d0 !== d0 || d0 < 0) return NaN;
+  if (d0 === 0) return -Infinity;
+  if (d0 === Infinity) return Infinity;
+  const tiny = d0 < DBL_MIN;
+  const d = tiny ? d0 * 2 ** 64 : d0;
+  let e = ilogb2k(d * (1.0 / 0.75));
+  f64[0] = d;
+  u32[1] = (u32[1] - (e << 20)) >>> 0;
+  const m = f64[0];
+  if (tiny) e -= 64;
+  const x = divD2D2(add2DD(-1, m), add2DD(1, m));
+  const x2 = x[0] * x[0];
+  const x4 = x2 * x2;
+  const x8 = x4 * x4;
+  const t = fma(x8, poly3(x2, x4, LOG_POLY[0], LOG_POLY[1], LOG_POLY[2]), poly4(x2, x4, LOG_POLY.slice(3)));
+  let s = mulD2D(LN2_D2, e);
+  s = addD2D2fast(s, [x[0] * 2, x[1] * 2]);
+  s = addD2Dfast(s, x2 * x[0] * t);
+  return s[0] + s[1];
 }

@@ -110,6 +110,10 @@ Object.assign(samples, {
     { shapes: [[4, 3, 2]], fn: (a: Tensor) => torch.softmax(a, 1) },
     { shapes: [[]], fn: (a: Tensor) => torch.softmax(a, 0) },
   ],
+  log_softmax: [
+    { shapes: [[3, 5]], fn: (a: Tensor) => torch.log_softmax(a, -1) },
+    { shapes: [[4, 3, 2]], fn: (a: Tensor) => torch.log_softmax(a, 0) },
+  ],
 } satisfies Partial<Record<OpName, Sample[]>>);
 
 // A unary elementwise op without samples above is sampled on its registered domain.

@@ -48,3 +48,4 @@ export const clone = registry.clone.fn;
 export const flatten = registry.flatten.fn;
 export const unflatten = registry.unflatten.fn;
 export const softmax = registry.softmax.fn;
+export const log_softmax = registry.log_softmax.fn;

@@ -16,6 +16,7 @@ import { max, mean, min, norm, sum, type DimArg } from './reduce.js';
 import { clone, flatten, reshape, squeeze, t, toDtype, transpose, unflatten, unsqueeze, view } from './shape.js';
 import { elu, gelu, leaky_relu, silu, softplus } from './activations.js';
 import { softmax } from './softmax.js';
+import { log_softmax } from './log_softmax.js';
 import { unaryOps, type UnarySpec } from './unary.js';
 
 /** How an op is called in the expression language of `autograd grad` / `minimize`. */
@@ -150,6 +151,7 @@ export const registry = {
   elu: op(elu, { torch: false, method: null }),
   silu: op(silu, { torch: false, method: null }),
   softmax: op(softmax),
+  log_softmax: op(log_softmax),
 };
 
 function toDtypeChecked(x: Tensor, dtype: DType): Tensor {

@@ -18,9 +18,9 @@ const fr = Math.fround;
 const same = (v: number): number => v;
 
 /** Vectorized<float/double>::maximum: NaN when either is; _mm256_max's second operand when equal. */
-const maximum = (a: number, b: number): number => (a !== a || b !== b ? NaN : a > b ? a : b);
+export const maximum = (a: number, b: number): number => (a !== a || b !== b ? NaN : a > b ? a : b);
 
-interface Lanes {
+export interface Lanes {
   width: number;
   r: (v: number) => number;
   fma: (a: number, b: number, c: number) => number;
@@ -28,8 +28,8 @@ interface Lanes {
   expTail: (v: number) => number;
 }
 
-const F32: Lanes = { width: 8, r: fr, fma: fmaf, exp: expf, expTail: glibcExpf };
-const F64: Lanes = { width: 4, r: same, fma, exp: expd, expTail: glibcExp };
+export const F32: Lanes = { width: 8, r: fr, fma: fmaf, exp: expf, expTail: glibcExpf };
+export const F64: Lanes = { width: 4, r: same, fma, exp: expd, expTail: glibcExp };
 
 /** vec_reduce_all over one vector: the AVX2 float shuffle tree, or the double lanes in order. */
 function reduceLanes(acc: number[], op: (a: number, b: number) => number, k: Lanes): number {
@@ -39,7 +39,7 @@ function reduceLanes(acc: number[], op: (a: number, b: number) => number, k: Lan
 }
 
 /** vec::reduce_all(op) over n values at data[off + i·stride] (map applied to each first). */
-function reduceAll(n: number, at: (i: number) => number, op: (a: number, b: number) => number, k: Lanes, accumulate?: (acc: number, i: number) => number): number {
+export function reduceAll(n: number, at: (i: number) => number, op: (a: number, b: number) => number, k: Lanes, accumulate?: (acc: number, i: number) => number): number {
   const V = k.width;
   if (n < V) {
     let acc = at(0);
