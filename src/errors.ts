@@ -48,7 +48,7 @@ export class IndexError extends AutogradError {
   }
 }
 
-/** Python KeyError (a missing key, e.g. a param group without `initial_lr`). */
+/** Python KeyError (a missing key: a param group without `initial_lr`, a module's parameter, buffer or submodule name); the message without Python's quotes. */
 export class KeyError extends AutogradError {
   constructor(message: string) {
     super(message, 'runtime');
@@ -57,6 +57,20 @@ export class KeyError extends AutogradError {
 
 /** Python ZeroDivisionError (Python's `/`, `//` or `**` by zero where PyTorch's Python code does one). */
 export class ZeroDivisionError extends AutogradError {
+  constructor(message: string) {
+    super(message, 'runtime');
+  }
+}
+
+/** Python AttributeError (get_submodule / get_parameter / get_buffer of a missing name). */
+export class AttributeError extends AutogradError {
+  constructor(message: string) {
+    super(message, 'runtime');
+  }
+}
+
+/** Python NotImplementedError (a Module without a forward, such as ModuleList). */
+export class NotImplementedError extends AutogradError {
   constructor(message: string) {
     super(message, 'runtime');
   }

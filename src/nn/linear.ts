@@ -17,10 +17,11 @@ export interface LinearOptions {
 }
 
 export class Linear extends Module {
+  static override readonly __module__ = 'torch.nn.modules.linear';
   readonly in_features: number;
   readonly out_features: number;
-  weight: Parameter;
-  bias: Parameter | null;
+  declare weight: Parameter;
+  declare bias: Parameter | null;
 
   constructor(in_features: number, out_features: number, options: LinearOptions = {}) {
     super();
@@ -31,9 +32,8 @@ export class Linear extends Module {
     this.out_features = out_features;
     const dtype = options.dtype ?? get_default_dtype();
     this.weight = new Parameter(zeros(out_features, in_features, { dtype }));
-    this.bias = options.bias === false ? null : new Parameter(zeros(out_features, { dtype }));
-    this.register_parameter('weight', this.weight);
-    this.register_parameter('bias', this.bias);
+    if (options.bias === false) this.register_parameter('bias', null);
+    else this.bias = new Parameter(zeros(out_features, { dtype }));
     this.reset_parameters(options.generator);
   }
 
@@ -57,5 +57,18 @@ export class Linear extends Module {
 
   override extra_repr(): string {
     return `in_features=${this.in_features}, out_features=${this.out_features}, bias=${this.bias !== null ? 'True' : 'False'}`;
+  }
+}
+
+/** nn.Identity: its input, unchanged (the same tensor); constructor arguments are accepted and ignored. */
+export class Identity extends Module {
+  static override readonly __module__ = 'torch.nn.modules.linear';
+
+  constructor(..._args: unknown[]) {
+    super();
+  }
+
+  forward(input: Tensor): Tensor {
+    return input;
   }
 }

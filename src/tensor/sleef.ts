@@ -34,6 +34,17 @@ export function fmaf(a: number, b: number, c: number): number {
   return fr(s);
 }
 
+/** The high 26 bits of a for Dekker's split; a huge a is split scaled down (2^27 + 1 times it would overflow). */
+function splitHigh(a: number): number {
+  if (Math.abs(a) > 1e300) {
+    const s = a * 2 ** -28;
+    const cs = 134217729 * s;
+    return (cs - (cs - s)) * 2 ** 28;
+  }
+  const ca = 134217729 * a;
+  return ca - (ca - a);
+}
+
 /**
  * a·b + c in float64 with one rounding (Dekker's exact product, then a compensated sum): the fused
  * multiply-add that PyTorch's compiler makes of `a + b * c` in its scalar loops.
@@ -41,11 +52,9 @@ export function fmaf(a: number, b: number, c: number): number {
 export function fma(a: number, b: number, c: number): number {
   const p = a * b;
   if (!Number.isFinite(p) || !Number.isFinite(c)) return p + c;
-  const ca = 134217729 * a;
-  const ah = ca - (ca - a);
+  const ah = splitHigh(a);
   const al = a - ah;
-  const cb = 134217729 * b;
-  const bh = cb - (cb - b);
+  const bh = splitHigh(b);
   const bl = b - bh;
   const e = ah * bh - p + ah * bl + al * bh + al * bl;
   const s = p + c;
@@ -406,3 +415,6 @@ export function logf(d: number): number {
 export function rsqrtf(x: number): number {
   return fr(1 / fr(Math.sqrt(x)));
 }
+
+// the double-float arithmetic, for the other SLEEF ports (sleef_log1pf.ts)
+export { addFF, addF2F, addF2F2, mulF2F, divF2F2, type F2 };

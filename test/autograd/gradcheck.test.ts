@@ -133,6 +133,27 @@ const samples: Partial<Record<OpName, Sample[]>> = {
   ],
 };
 
+// torch.nn.functional's activations (away from their kinks) and the flatten views
+const F = torch.nn.functional;
+Object.assign(samples, {
+  leaky_relu: [...un((a) => F.leaky_relu(a), { awayFromZero: true }), ...un((a) => F.leaky_relu(a, -0.5), { awayFromZero: true })],
+  softplus: [...un((a) => F.softplus(a)), ...un((a) => F.softplus(a, 2, 10))],
+  gelu: [...un((a) => F.gelu(a)), ...un((a) => F.gelu(a, { approximate: 'tanh' }))],
+  elu: [...un((a) => F.elu(a), { awayFromZero: true }), ...un((a) => F.elu(a, 0.5), { awayFromZero: true })],
+  silu: un((a) => F.silu(a)),
+  flatten: [{ shapes: [[2, 3, 4]], fn: (a: Tensor) => torch.flatten(a, 1) }, { shapes: [[]], fn: (a: Tensor) => torch.flatten(a) }],
+  unflatten: [{ shapes: [[2, 6]], fn: (a: Tensor) => torch.unflatten(a, 1, [3, -1]) }],
+  softmax: [
+    { shapes: [[3, 5]], fn: (a: Tensor) => torch.softmax(a, -1) },
+    { shapes: [[4, 3, 2]], fn: (a: Tensor) => torch.softmax(a, 1) },
+    { shapes: [[]], fn: (a: Tensor) => torch.softmax(a, 0) },
+  ],
+  log_softmax: [
+    { shapes: [[3, 5]], fn: (a: Tensor) => torch.log_softmax(a, -1) },
+    { shapes: [[4, 3, 2]], fn: (a: Tensor) => torch.log_softmax(a, 0) },
+  ],
+} satisfies Partial<Record<OpName, Sample[]>>);
+
 // A unary elementwise op without samples above is sampled on its registered domain.
 for (const name of Object.keys(unaryOps) as Array<keyof typeof unaryOps>) {
   const domain = unaryOps[name].domain;

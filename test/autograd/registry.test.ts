@@ -37,6 +37,7 @@ interface MiscCase {
 const unary = readFixture<{ cases: UnaryCase[]; misc: MiscCase[] }>('torch/unary.json');
 const ops = readFixture<{ cases: Array<{ name: string }> }>('torch/ops.json');
 const losses = readFixture<{ cases: Array<{ op: string }> }>('torch/losses.json');
+const nnModules = readFixture<{ activations: Array<{ op: string }>; shape_ops: Array<{ op: string }>; softmax: Array<{ op: string }> }>('torch/nn_modules.json');
 
 function decode(values: Encoded[]): number[] {
   return values.map((v) => (v === 'nan' ? NaN : v === 'inf' ? Infinity : v === '-inf' ? -Infinity : v === '-0' ? -0 : v));
@@ -57,6 +58,7 @@ function fixtureSamples(): Map<string, number> {
   for (const c of unary.cases) bump(c.op);
   for (const c of unary.misc) bump(c.op);
   for (const c of losses.cases) bump(c.op);
+  for (const c of [...nnModules.activations, ...nnModules.shape_ops, ...nnModules.softmax]) bump(c.op);
   return count;
 }
 

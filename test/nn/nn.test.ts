@@ -16,13 +16,13 @@ test('Linear: weight [out, in], PyTorch init bounds ±1/sqrt(in_features), seede
   assert.equal(a.forward(torch.ones(5, 4)).grad_fn?.name(), 'AddmmBackward0');
 });
 
-test('parameters, named_parameters, zero_grad (set_to_none by default), train/eval', () => {
+test('parameters, named_parameters, zero_grad (zeroes in place by default, as PyTorch 1.13), train/eval', () => {
   const m = new torch.nn.Linear(2, 1);
   assert.deepEqual([...m.named_parameters()].map(([n]) => n), ['weight', 'bias']);
   m.forward(torch.ones(3, 2)).sum().backward();
   m.zero_grad({ set_to_none: false });
   assert.deepEqual(Array.from(m.weight.grad!.numpy()), [0, 0]);
-  m.zero_grad();
+  m.zero_grad({ set_to_none: true });
   assert.equal(m.weight.grad, null);
   assert.equal(m.eval().training, false);
   assert.equal(m.train().training, true);

@@ -45,5 +45,7 @@ export const reshape = registry.reshape.fn;
 export const unsqueeze = registry.unsqueeze.fn;
 export const squeeze = registry.squeeze.fn;
 export const clone = registry.clone.fn;
+export const flatten = registry.flatten.fn;
+export const unflatten = registry.unflatten.fn;
 export const softmax = registry.softmax.fn;
 export const log_softmax = registry.log_softmax.fn;

@@ -19,7 +19,8 @@ import { huber_loss, l1_loss, smooth_l1_loss } from './losses.js';
 import { nll_loss } from './nll.js';
 import { log_softmax, softmax } from './softmax.js';
 import { max, mean, min, norm, sum, type DimArg } from './reduce.js';
-import { clone, reshape, squeeze, t, toDtype, transpose, unsqueeze, view } from './shape.js';
+import { clone, flatten, reshape, squeeze, t, toDtype, transpose, unflatten, unsqueeze, view } from './shape.js';
+import { elu, gelu, leaky_relu, silu, softplus } from './activations.js';
 import { unaryOps, type UnarySpec } from './unary.js';
 
 /** How an op is called in the expression language of `autograd grad` / `minimize`. */
@@ -153,6 +154,13 @@ export const registry = {
   nll_loss: op(nll_loss, { torch: false, method: null }),
   cross_entropy: op(cross_entropy, { torch: false, method: null }),
   gaussian_nll_loss: op(gaussian_nll_loss, { torch: false, method: null }),
+  flatten: op(flatten),
+  unflatten: op(unflatten),
+  leaky_relu: op(leaky_relu, { torch: false, method: null }),
+  softplus: op(softplus, { torch: false, method: null }),
+  gelu: op(gelu, { torch: false, method: null }),
+  elu: op(elu, { torch: false, method: null }),
+  silu: op(silu, { torch: false, method: null }),
   softmax: op(softmax),
   log_softmax: op(log_softmax),
 };

@@ -103,3 +103,35 @@ export function toDtype(x: Tensor, dtype: DType): Tensor {
   if (!shouldRecord(x)) return result;
   return attach(result, 'ToCopyBackward0', [x], (g) => [g]);
 }
+
+/**
+ * `flatten(start_dim=0, end_dim=-1)`: dims start..end merged, a reshape (ReshapeAliasBackward0); the
+ * tensor itself when start == end; a 0-d tensor becomes [1].
+ */
+export function flatten(x: Tensor, start_dim = 0, end_dim = -1): Tensor {
+  const start = normalizeDim(start_dim, x.ndim);
+  const end = normalizeDim(end_dim, x.ndim);
+  if (x.ndim === 0) return reshape(x, [1]);
+  if (start > end) throw new RuntimeError('flatten() has invalid args: start_dim cannot come after end_dim');
+  if (start === end) return x;
+  let merged = 1;
+  for (let d = start; d <= end; d++) merged *= x.shape[d];
+  return reshape(x, [...x.shape.slice(0, start), merged, ...x.shape.slice(end + 1)]);
+}
+
+/** `unflatten(dim, sizes)`: dim split into sizes (one may be -1), a view (ViewBackward0). */
+export function unflatten(x: Tensor, dim: number, sizes: readonly number[]): Tensor {
+  const d = normalizeDim(dim, x.ndim);
+  if (sizes.length === 0) throw new RuntimeError('unflatten: sizes must be non-empty');
+  let inferred: number[];
+  try {
+    inferred = inferReshape(sizes, x.shape[d]);
+  } catch (e) {
+    const message = e instanceof Error ? e.message : String(e);
+    if (message.includes("shape '")) {
+      throw new RuntimeError(`unflatten: Provided sizes [${sizes.join(', ')}] don't multiply up to the size of dim ${d} (${x.shape[d]}) in the input tensor`);
+    }
+    throw new RuntimeError(`unflatten got an unexpected error:\n${message}`);
+  }
+  return view(x, [...x.shape.slice(0, d), ...inferred, ...x.shape.slice(d + 1)]);
+}

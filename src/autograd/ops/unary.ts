@@ -3,6 +3,8 @@
 // tensors (recording a graph, for higher-order gradients) as PyTorch's derivatives.yaml does.
 
 import type { Fn1 } from '../../tensor/kernels.js';
+import { log1pf } from '../../tensor/sleef_log1pf.js';
+import { expd, log1pd, tanhd } from '../../tensor/sleef64.js';
 import { coshf, coshTailf, cosf, cosVector, expf, expm1f, logf, rsqrtf, sigmoidf, sigmoidTailf, sinf, sinhf, sinVector, tanhf } from '../../tensor/sleef.js';
 
 /** The arithmetic a derivative formula is written in; numbers mix with values as constants. */
@@ -98,7 +100,8 @@ export const unaryOps = {
   neg: { ...unary('NegBackward0', (x) => -x, (k, g) => k.neg(g)), saves: 'none' },
   // NOTE: float32 exp, log, sin, cos, tanh, sinh, cosh, expm1, sigmoid and rsqrt are PyTorch's own (SLEEF 3.5's AVX2
   // kernels; 1 / sqrt in two roundings; a scalar tail where PyTorch's loop has one): see tensor/sleef.ts
-  exp: { ...fromOutput(unary('ExpBackward0', Math.exp, (k, g, _x, y) => k.mul(g, y))), f32: expf },
+  // float64 exp, tanh and log1p: SLEEF's double kernels, which PyTorch's vml runs on every element (sleef64.ts)
+  exp: { ...fromOutput(unary('ExpBackward0', expd, (k, g, _x, y) => k.mul(g, y))), f32: expf },
   log: { ...unary('LogBackward0', Math.log, (k, g, x) => k.div(g, x), 'positive'), f32: logf },
   log2: unary('Log2Backward0', Math.log2, (k, g, x) => k.div(g, k.mul(x, Math.LN2)), 'positive'),
   log10: unary('Log10Backward0', Math.log10, (k, g, x) => k.div(g, k.mul(x, Math.LN10)), 'positive'),
@@ -106,7 +109,7 @@ export const unaryOps = {
   // d|x|/dx = sgn(x), with sgn(0) = 0
   abs: unary('AbsBackward0', Math.abs, (k, g, x) => k.mul(g, k.sgn(x)), 'awayFromZero'),
   sigmoid: { ...fromOutput(unary('SigmoidBackward0', (x) => 1 / (1 + Math.exp(-x)), (k, g, _x, y) => k.mul(k.mul(g, k.sub(1, y)), y))), f32: sigmoidf, f32Tail: sigmoidTailf },
-  tanh: { ...fromOutput(unary('TanhBackward0', Math.tanh, (k, g, _x, y) => k.mul(g, k.sub(1, k.mul(y, y))))), f32: tanhf },
+  tanh: { ...fromOutput(unary('TanhBackward0', tanhd, (k, g, _x, y) => k.mul(g, k.sub(1, k.mul(y, y))))), f32: tanhf },
   // NOTE: relu keeps NaN (x <= 0 is false for NaN) and -0 (PyTorch's clamp_min), and its gradient is 0
   // where the output is <= 0.
   relu: fromOutput(unary('ReluBackward0', (x) => (x < 0 ? 0 : x), (k, g, _x, y) => k.keepWherePositive(g, y), 'awayFromZero')),
@@ -122,7 +125,7 @@ export const unaryOps = {
   cosh: { ...unary('CoshBackward0', Math.cosh, (k, g, x) => k.mul(g, k.sinh(x))), f32: coshf, f32Tail: coshTailf },
   expm1: { ...fromOutput(unary('Expm1Backward0', Math.expm1, (k, g, _x, y) => k.mul(g, k.add(y, 1)))), f32: expm1f },
   // NOTE: SLEEF's float32 log1p, which PyTorch uses, returns inf for inputs above 1e38
-  log1p: { ...unary('Log1PBackward0', Math.log1p, (k, g, x) => k.div(g, k.add(x, 1)), 'positive'), f32: (x) => (x > 1e38 ? Infinity : Math.log1p(x)) },
+  log1p: { ...unary('Log1PBackward0', log1pd, (k, g, x) => k.div(g, k.add(x, 1)), 'positive'), f32: log1pf },
   exp2: fromOutput(unary('Exp2Backward0', (x) => 2 ** x, (k, g, _x, y) => k.mul(k.mul(g, y), Math.LN2))),
   // d x^(-1/2) = -1/2 · x^(-3/2) = -0.5 · y³
   rsqrt: { ...fromOutput(unary('RsqrtBackward0', (x) => 1 / Math.sqrt(x), (k, g, _x, y) => k.mul(k.mul(-0.5, g), k.mul(k.mul(y, y), y)), 'positive')), f32: rsqrtf },
