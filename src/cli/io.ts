@@ -277,3 +277,8 @@ export async function writeFilesAtomic(files: string[], fill: (outs: AtomicFile[
 export function resolvePath(cwd: string, file: string): string {
   return path.isAbsolute(file) || path.resolve(cwd) === process.cwd() ? file : path.resolve(cwd, file);
 }
+
+/** A data file name: '-' (standard input) stays '-'; any other is resolved as resolvePath does. */
+export function dataPath(cwd: string, file: string): string {
+  return file === '-' ? file : resolvePath(cwd, file);
+}

@@ -7,7 +7,9 @@ import { readTextFile, writeFileAtomic, type AtomicFile } from './io.js';
 export const MODEL_FORMAT = 'autograd-linear-model';
 /** The version written; versions 1 (no training state) and 2 are read. */
 export const MODEL_VERSION = 2;
-const READ_VERSIONS: readonly number[] = [1, 2];
+/** The version written for a model with `preprocessing` (one-hot encoded columns, or missing cells filled). */
+export const MODEL_VERSION_PREPROCESSING = 3;
+const READ_VERSIONS: readonly number[] = [1, 2, 3];
 
 const MIN_NORMAL = 2.2250738585072014e-308;
 
@@ -50,12 +52,37 @@ export interface TrainingState {
 }
 
 /**
- * Version 2 (version 1 files have no training_state and still load). `weight` is nn.Linear's [targets][features] and, with `bias`, applies to the features after
+ * How a CSV's columns become the model's features (version 3): the columns read, in order, some one-hot
+ * encoded (feature `column=category` per category), and the values of missing cells.
+ */
+export interface Preprocessing {
+  /** The CSV columns the features come from, in order (before one-hot encoding). */
+  columns: string[];
+  /** The one-hot encoded columns and their categories, in the order of their features. */
+  categories: Record<string, string[]>;
+  /** train's --missing: 'error', 'drop' or 'mean'. */
+  missing: 'error' | 'drop' | 'mean';
+  /** With 'mean': each feature's mean over the training rows; predict and eval fill missing cells with it. */
+  fill: number[] | null;
+}
+
+/** The feature names `preprocessing` makes: a column's own, or `column=category` per category. */
+export function preprocessedNames(p: Pick<Preprocessing, 'columns' | 'categories'>): string[] {
+  return p.columns.flatMap((c) => (Object.hasOwn(p.categories, c) ? p.categories[c].map((v) => `${c}=${v}`) : [c]));
+}
+
+/** Whether the model needs `preprocessing` (and so version 3) to be applied to a CSV. */
+export function needsPreprocessing(p: Preprocessing | null | undefined): p is Preprocessing {
+  return p !== null && p !== undefined && (Object.keys(p.categories).length > 0 || p.fill !== null);
+}
+
+/**
+ * Version 2 (version 1 files have no training_state and still load; version 3 adds `preprocessing`). `weight` is nn.Linear's [targets][features] and, with `bias`, applies to the features after
  * standardization ((x - mean) / std) when `standardization` is set, to the raw features otherwise.
  */
 export interface ModelFile {
   format: typeof MODEL_FORMAT;
-  version: 1 | typeof MODEL_VERSION;
+  version: 1 | typeof MODEL_VERSION | typeof MODEL_VERSION_PREPROCESSING;
   dtype: 'float32' | 'float64';
   feature_names: string[];
   target_names: string[];
@@ -65,6 +92,8 @@ export interface ModelFile {
   settings: Record<string, SettingValue>;
   metrics: Record<string, number | null>;
   training_state?: TrainingState | null;
+  /** Version 3: how the CSV's columns become the features. Absent: the features are the CSV's columns by name. */
+  preprocessing?: Preprocessing | null;
 }
 
 /** A state_dict with its non-finite numbers as strings, so that JSON keeps them. */
@@ -91,6 +120,7 @@ function firstNonFinite(model: ModelFile): string | null {
     ...model.weight.map((row, k): [string, number[]] => [`weight[${k}]`, row]),
     ['bias', model.bias],
     ...(model.standardization === null ? [] : ([['standardization.mean', model.standardization.mean], ['standardization.std', model.standardization.std]] as Array<[string, number[]]>)),
+    ...(model.preprocessing?.fill == null ? [] : ([['preprocessing.fill', model.preprocessing.fill]] as Array<[string, number[]]>)),
   ];
   for (const [name, values] of groups) {
     const i = values.findIndex((v) => !Number.isFinite(v));
@@ -104,7 +134,10 @@ export function modelToJson(model: ModelFile, file: string): string {
   const bad = firstNonFinite(model);
   if (bad !== null) throw new DataError(`refusing to write model '${file}': ${bad} is not finite`);
   const metrics = Object.fromEntries(Object.entries(model.metrics).map(([k, v]) => [k, v !== null && Number.isFinite(v) ? v : null]));
-  return `${JSON.stringify({ ...model, metrics }, null, 2)}\n`;
+  // version 3 only when the preprocessing is needed: other models stay version 2 files, as before
+  const { preprocessing, ...rest } = model;
+  const out = needsPreprocessing(preprocessing) ? { ...rest, version: MODEL_VERSION_PREPROCESSING, metrics, preprocessing } : { ...rest, metrics };
+  return `${JSON.stringify(out, null, 2)}\n`;
 }
 
 /** Write the model atomically (temporary file in the same directory, then rename). */
@@ -224,7 +257,7 @@ export function parseModel(text: string, file: string): ModelFile {
   const m = c.object(raw, 'the file');
   if (m.format !== MODEL_FORMAT) c.fail(`'format' must be "${MODEL_FORMAT}", got ${describe(m.format)}`);
   if (typeof m.version !== 'number' || !READ_VERSIONS.includes(m.version)) {
-    c.fail(`'version' ${describe(m.version)} is not supported (this autograd reads versions ${READ_VERSIONS.join(' and ')})`);
+    c.fail(`'version' ${describe(m.version)} is not supported (this autograd reads versions ${READ_VERSIONS.slice(0, -1).join(', ')} and ${READ_VERSIONS.at(-1)})`);
   }
   const dtype = m.dtype;
   if (dtype !== 'float32' && dtype !== 'float64') c.fail(`'dtype' must be "float32" or "float64", got ${describe(dtype)}`);
@@ -237,7 +270,7 @@ export function parseModel(text: string, file: string): ModelFile {
   const weight = rows.map((row: unknown, k: number) => c.numbers(row, features.length, `weight[${k}]`, 'feature'));
   return {
     format: MODEL_FORMAT,
-    version: m.version as 1 | typeof MODEL_VERSION,
+    version: m.version as ModelFile['version'],
     dtype,
     feature_names: features,
     target_names: targets,
@@ -247,7 +280,31 @@ export function parseModel(text: string, file: string): ModelFile {
     settings: checkRecord(c, m.settings, 'settings', isSetting, 'a string, number, boolean, null or a list of numbers'),
     metrics: checkRecord(c, m.metrics, 'metrics', isMetric, 'a finite number or null'),
     training_state: checkTrainingState(c, m.training_state),
+    preprocessing: checkPreprocessing(c, m.preprocessing, features),
   };
+}
+
+const MISSING_POLICIES: ReadonlyArray<Preprocessing['missing']> = ['error', 'drop', 'mean'];
+
+/** `preprocessing` must make exactly `features` (by preprocessedNames), with a finite fill per feature. */
+function checkPreprocessing(c: Checker, v: unknown, features: string[]): Preprocessing | null {
+  if (v === undefined || v === null) return null;
+  const p = c.object(v, "'preprocessing'");
+  const columns = c.names(p.columns, 'preprocessing.columns');
+  const cats = c.object(p.categories ?? {}, "'preprocessing.categories'");
+  const categories: Record<string, string[]> = {};
+  for (const [name, list] of Object.entries(cats)) {
+    if (!columns.includes(name)) c.fail(`'preprocessing.categories' names ${quote(name)}, which is not in 'preprocessing.columns'`);
+    categories[name] = c.names(list, `preprocessing.categories.${name}`);
+  }
+  const names = preprocessedNames({ columns, categories });
+  if (names.length !== features.length || names.some((n, i) => n !== features[i])) {
+    c.fail(`'preprocessing' makes the features ${describe(names)}, not 'feature_names' ${describe(features)}`);
+  }
+  const missing = p.missing ?? 'error';
+  if (!MISSING_POLICIES.includes(missing as Preprocessing['missing'])) c.fail(`'preprocessing.missing' must be "error", "drop" or "mean", got ${describe(missing)}`);
+  const fill = p.fill === undefined || p.fill === null ? null : c.numbers(p.fill, features.length, 'preprocessing.fill', 'feature');
+  return { columns, categories, missing: missing as Preprocessing['missing'], fill };
 }
 
 function checkTrainingState(c: Checker, v: unknown): TrainingState | null {
