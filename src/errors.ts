@@ -67,6 +67,8 @@ export interface DataLocation {
 export interface CellProblemInfo {
   problem: string;
   value: string;
+  /** Whether the cell is in a feature or a target column. */
+  role?: 'feature' | 'target';
 }
 
 /** Malformed data (exit 65). The message already names file, line and column. */

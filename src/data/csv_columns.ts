@@ -140,7 +140,7 @@ export const showValue = quote;
 /** A cell's problem: a FieldProblem, a missing target (with missing 'mean' or 'nan'), or a category a model does not know. */
 export type CellProblem = FieldProblem | 'missing-target' | 'unknown-category';
 
-export function cellError(file: string, line: number, col: number, name: string, text: string, problem: CellProblem, dtype: DType, known?: readonly string[]): DataError {
+export function cellError(file: string, line: number, col: number, name: string, text: string, problem: CellProblem, dtype: DType, known?: readonly string[], role?: 'feature' | 'target'): DataError {
   const value = showValue(text);
   const what = problem === 'empty' ? 'empty cell'
     : problem === 'non-finite' ? `non-finite value ${value}`
@@ -149,7 +149,7 @@ export function cellError(file: string, line: number, col: number, name: string,
     : problem === 'unknown-category' ? `unknown category ${value}`
     : `invalid number ${value}`;
   const knownList = known === undefined ? '' : ` (known: ${listColumns(known)})`;
-  return new DataError(`${file}:${line}:${col + 1}: ${what} in column ${col + 1} (${showValue(name)})${knownList}`, { file, line, column: col + 1, columnName: name }, { problem, value: text });
+  return new DataError(`${file}:${line}:${col + 1}: ${what} in column ${col + 1} (${showValue(name)})${knownList}`, { file, line, column: col + 1, columnName: name }, { problem, value: text, role });
 }
 
 const SYNTAX: Record<string, string> = {

@@ -570,10 +570,18 @@ export class CsvReader {
           this.skippedRows++;
           return;
         }
-        if (k >= F) throw cellError(this.file, r.line, col, columns[col], text, 'missing-target', this.dtype);
+        if (k >= F) throw cellError(this.file, r.line, col, columns[col], text, 'missing-target', this.dtype, undefined, 'target');
         value = NaN;
         missingCells++;
       } else if (k < F && this.categoryIndex[k] !== null) {
+        if (text === '') {
+          // missing 'error': an empty category is an empty cell, as in a numeric column
+          if (this.options.invalidRows === 'skip') {
+            this.skippedRows++;
+            return;
+          }
+          throw cellError(this.file, r.line, col, columns[col], text, 'empty', this.dtype, undefined, 'feature');
+        }
         value = this.categoryOf(k, text, r.line, col);
       } else {
         const p = parseNumber(text, this.dtype);
@@ -582,7 +590,7 @@ export class CsvReader {
             this.skippedRows++;
             return;
           }
-          throw cellError(this.file, r.line, col, columns[col], text, p.problem, this.dtype);
+          throw cellError(this.file, r.line, col, columns[col], text, p.problem, this.dtype, undefined, k < F ? 'feature' : 'target');
         }
         value = p.value;
       }

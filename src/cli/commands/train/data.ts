@@ -106,8 +106,10 @@ export function withHint(err: unknown, o: Pick<TrainOptions, 'missing' | 'catego
   const columnName = err.location?.columnName;
   const column = columnName === undefined ? 'COLUMN' : /^[\w.-]+$/.test(columnName) ? columnName : quote(columnName);
   let hint = '';
-  if ((o.missing ?? 'error') === 'error' && (problem === 'empty' || isMissing(value))) hint = 'a missing value: --missing drop leaves such rows out, --missing mean fills them';
+  if ((o.missing ?? 'error') === 'error' && (problem === 'empty' || isMissing(value))) {
+    hint = err.cell.role === 'target' ? 'a missing target: --missing drop leaves such rows out' : 'a missing value: --missing drop leaves such rows out, --missing mean fills them';
+  }
   else if (problem === 'missing-target') hint = '--missing drop leaves rows without a target out';
-  else if (problem === 'invalid' && /[a-z]/i.test(value) && !/\d/.test(value)) hint = `a text column? --categorical ${column} one-hot encodes it`;
+  else if (problem === 'invalid' && err.cell.role === 'feature' && /[a-z]/i.test(value) && !/\d/.test(value)) hint = `a text column? --categorical ${column} one-hot encodes it`;
   return hint === '' ? err : new DataError(`${err.message}: ${hint}`, err.location, err.cell);
 }
