@@ -105,6 +105,11 @@ function skipField(buf: Uint8Array, i: number, separator: number): number {
   return i;
 }
 
+/** Bytes [start, end) as latin1 text (a view, not a copy). */
+function latin1(buf: Uint8Array, start: number, end: number): string {
+  return Buffer.from(buf.buffer, buf.byteOffset, buf.byteLength).toString('latin1', start, end);
+}
+
 /** Length of the delimiter at byte j (LF or CRLF; CR in '\r' mode), or 0. */
 function delimiterAt(buf: Uint8Array, j: number, delimiter: Delimiter): number {
   const c = buf[j];
@@ -311,10 +316,10 @@ export function advanceLines(buf: Uint8Array, cursor: Cursor, to: number): numbe
  * printable ASCII without spaces or quotes: nothing to unquote or trim, as csv-parse's trimEnd also
  * trims \v and Unicode spaces), with the index after its delimiter; null otherwise or when incomplete.
  */
-export function plainLine(buf: Buffer, pos: number, end: number, delimiter: Delimiter, separator = COMMA): { fields: string[]; next: number } | null {
+export function plainLine(buf: Uint8Array, pos: number, end: number, delimiter: Delimiter, separator = COMMA): { fields: string[]; next: number } | null {
   for (let i = pos; i < end; i++) {
     const d = delimiterAt(buf, i, delimiter);
-    if (d !== 0) return i === pos ? null : { fields: buf.toString('latin1', pos, i).split(String.fromCharCode(separator)), next: i + d };
+    if (d !== 0) return i === pos ? null : { fields: latin1(buf, pos, i).split(String.fromCharCode(separator)), next: i + d };
     const c = buf[i];
     if (c <= SPACE || c >= 0x7f || c === QUOTE) return null;
   }

@@ -9,19 +9,7 @@ import { exactText } from '../../format_values.js';
 import { firstNonFinite, nonFiniteMetrics, nonFinitePrediction, overflowRow } from '../../finite_output.js';
 import { dataPath, resolvePath, writeFileAtomic } from '../../io.js';
 import { regressionMetrics } from '../../metrics.js';
-import { loadModel, predictRows, type ModelFile } from '../../model_file.js';
-
-/**
- * How predict and eval read the data: the model's feature columns (and target columns when `withTargets`),
- * in float64; a version 3 model's columns one-hot encoded with its categories and missing cells read as
- * NaN, to take its fill.
- */
-function csvOptions(model: ModelFile, withTargets: boolean, delimiter: CsvOptions['delimiter']): CsvOptions {
-  const target = withTargets ? model.target_names : [];
-  const p = model.preprocessing ?? null;
-  if (p === null) return { features: model.feature_names, target, dtype: 'float64', delimiter };
-  return { features: p.columns, categories: p.categories, missing: p.fill === null ? 'error' : 'nan', target, dtype: 'float64', delimiter };
-}
+import { csvOptionsFor, loadModel, predictRows, type ModelFile } from '../../model_file.js';
 
 /** The model's data, its missing cells filled with the model's training means. */
 async function loadFor(model: ModelFile, data: string, options: CsvOptions): Promise<CsvTable> {
@@ -46,7 +34,7 @@ export function predictionsCsv(model: ModelFile, pred: Float64Array, rows: numbe
 export async function predictAction(o: PredictOptions, ctx: CliContext): Promise<void> {
   const model = loadModel(resolvePath(ctx.cwd, o.model));
   const data = dataPath(ctx.cwd, o.data);
-  const options = csvOptions(model, false, o.delimiter);
+  const options = csvOptionsFor(model, { delimiter: o.delimiter });
   const table = await loadFor(model, data, options);
   const pred = predictRows(model, table.X, table.rows);
   const bad = firstNonFinite(pred, model.target_names.length);
@@ -64,7 +52,7 @@ export async function predictAction(o: PredictOptions, ctx: CliContext): Promise
 export async function evalAction(o: EvalOptions, ctx: CliContext): Promise<void> {
   const model = loadModel(resolvePath(ctx.cwd, o.model));
   const data = dataPath(ctx.cwd, o.data);
-  const options = csvOptions(model, true, o.delimiter);
+  const options = csvOptionsFor(model, { targets: true, delimiter: o.delimiter });
   const table = await loadFor(model, data, options);
   const T = model.target_names.length;
   const pred = predictRows(model, table.X, table.rows);
