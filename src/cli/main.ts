@@ -17,6 +17,10 @@ import { escapeControls, quote } from '../quote.js';
 export { VERSION };
 // the CSV parse workers load this bundle and call it (data/csv_parallel.ts)
 export { runCsvWorker } from '../data/csv_parallel.js';
+/** gen-data's generation worker loads this bundle and calls it (commands/gen-data/worker.ts); loaded only there. */
+export async function runGenDataWorker(...args: Parameters<typeof import('./commands/gen-data/worker.js').runGenDataWorker>): Promise<void> {
+  await (await import('./commands/gen-data/worker.js')).runGenDataWorker(...args);
+}
 
 /** Exit codes (README "Exit codes"): sysexits-style for data and file problems. */
 export const EXIT_CODES: Readonly<Record<ErrorKind, number>> = {
