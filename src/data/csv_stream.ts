@@ -117,8 +117,9 @@ class StreamedSource implements ByteSource {
     return chunk;
   }
 
+  /** Destroyed: a stream stopped early (an error on an early line of a long pipe) must not keep the process waiting. */
   close(): Promise<void> {
-    for (const s of this.streams) if (s !== process.stdin) s.destroy();
+    for (const s of this.streams) s.destroy();
     return Promise.resolve();
   }
 }
