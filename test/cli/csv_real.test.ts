@@ -206,6 +206,17 @@ describe('--missing and --categorical', () => {
     refused(await runCli(['predict', '--model', model, '--data', file('nocol.csv', 'area,rooms\n1,2\n')]), 65, /no feature column named 'colour'/);
   });
 
+  test('--resume keeps the saved categories and fill, without the flags', async () => {
+    const first = file('r1.json');
+    const second = file('r2.json');
+    await trainJson(['--data', data, '--categorical', 'colour', '--missing', 'mean', '--save', first]);
+    const r = await trainJson(['--data', data, '--resume', first, '--save', second]);
+    const a = JSON.parse(readFileSync(first, 'utf8')) as { preprocessing: unknown };
+    const b = JSON.parse(readFileSync(second, 'utf8')) as { preprocessing: unknown; version: number };
+    assert.deepEqual([b.version, b.preprocessing], [3, a.preprocessing]);
+    assert.deepEqual(r.preprocessing, a.preprocessing);
+  });
+
   test('--stream gives the in-memory run: categories and means from first passes, the same weights', async () => {
     const args = ['--data', data, '--categorical', 'colour', '--missing', 'mean', '--standardize', '--no-shuffle', '--batch-size', '8'];
     const memory = await trainJson(args);

@@ -20,7 +20,8 @@ export const dataName = (file: string): string => (file === STDIN ? 'stdin' : fi
  * once the training rows are known (fillTraining); a resumed model's categories are its own.
  */
 export function trainCsvOptions(o: TrainOptions, resumed: Preprocessing | null = null): CsvOptions {
-  const missing = o.missing ?? 'error';
+  // a resumed model's missing cells are filled as when it was saved (as its standardization is kept)
+  const missing = resumed?.fill != null ? 'mean' : (o.missing ?? 'error');
   const categories = resumed !== null && Object.keys(resumed.categories).length > 0 ? resumed.categories : undefined;
   return {
     target: o.target,
@@ -33,12 +34,12 @@ export function trainCsvOptions(o: TrainOptions, resumed: Preprocessing | null =
 }
 
 /**
- * --missing mean: each feature's mean over the training rows (or a resumed model's fill), written into the
+ * --missing mean: each feature's mean over the training rows (a resumed model's fill, whatever the flag), written into the
  * missing cells of every part (training, validation, test, and the table they were split from).
  */
 export function fillTraining(o: TrainOptions, train: DataRows & { names: string[] }, parts: Array<Storage | null>, resumed: Preprocessing | null): number[] | null {
-  if ((o.missing ?? 'error') !== 'mean') return null;
   let fill = resumed?.fill ?? null;
+  if (fill === null && (o.missing ?? 'error') !== 'mean') return null;
   if (fill === null) {
     const acc = new MeanAccumulator();
     acc.add(train.X, train.rows, train.names.length);

@@ -84,7 +84,7 @@ export async function runInMemory(o: TrainOptions, hooks: RunHooks): Promise<Tra
   const data = split(o, from_numpy(table.X, [table.rows, F]), from_numpy(table.y, [table.rows, T]), default_generator);
   // --missing mean: the training rows' means fill the missing cells of every part
   const fill = fillTraining(o, { X: data.X.numpy(), Y: data.Y.numpy(), rows: data.X.shape[0], names: table.featureNames }, [table.X, data.X.numpy(), data.Xv?.numpy() ?? null, data.Xt?.numpy() ?? null], resumed?.model.preprocessing ?? null);
-  const preprocessing: Preprocessing = { columns: table.encoding.columns, categories: table.encoding.categories, missing: o.missing ?? 'error', fill };
+  const preprocessing: Preprocessing = { columns: table.encoding.columns, categories: table.encoding.categories, missing: fill !== null ? 'mean' : (o.missing ?? 'error'), fill };
   // resumed weights apply to the features as they were standardized when saved
   const stats = resumed !== null ? resumedStandardization(resumed) : o.standardize ? fitStandardization(data.X) : null;
   const X = stats === null ? data.X : applyStandardization(data.X, stats);
