@@ -77,6 +77,8 @@ Examples:
   autograd train --data data.csv --loss huber --delta 2 --test-split 0.2 --save model.json
   autograd train --data data.csv --resume model.json --epochs 50 --save model.json
   autograd train --report run.html --plot fit.svg    # the fit, losses and residuals as pictures
+  autograd train --data houses.csv.gz --target price --categorical colour --missing mean --save model.json
+  zcat data.csv.gz | autograd train --data - --delimiter ';'   # standard input; ; , tab | are also detected
   autograd train --data big.csv --stream --batch-size 1024 --epochs 2 --json > run.json
 
 Output: a header (data, model, loss, optimizer), progress on stderr (a live line and chart on a terminal,
