@@ -91,12 +91,23 @@ export interface DataLocation {
   columnName?: string;
 }
 
+/** A bad cell: what is wrong with it ('empty', 'invalid', 'unknown-category', ...) and its text. */
+export interface CellProblemInfo {
+  problem: string;
+  value: string;
+  /** Whether the cell is in a feature or a target column. */
+  role?: 'feature' | 'target';
+}
+
 /** Malformed data (exit 65). The message already names file, line and column. */
 export class DataError extends AutogradError {
   readonly location: DataLocation | undefined;
-  constructor(message: string, location?: DataLocation) {
+  /** Set when the error is about one cell's value. */
+  readonly cell: CellProblemInfo | undefined;
+  constructor(message: string, location?: DataLocation, cell?: CellProblemInfo) {
     super(message, 'data');
     this.location = location;
+    this.cell = cell;
   }
 }
 

@@ -49,3 +49,10 @@ export {
 export { multinomial, type MultinomialOptions } from './tensor/multinomial.js';
 export { RandomSampler, SubsetRandomSampler, SequentialSampler, randomSplitIndices, type RandomSamplerOptions } from './data/sampler.js';
 export { lstsq, linearMSE, type LeastSquares } from './linalg/lstsq.js';
+// CSV files and saved models (issue 19): the loader and the model file `autograd train` uses
+export {
+  loadCsv, streamCsv, csvEncoding, fillMissing, imputationMeans, FIELD_DELIMITERS, STDIN,
+  type CsvOptions, type CsvTable, type CsvBatch, type CsvEncoding, type ColumnRef, type FieldDelimiter, type MissingPolicy,
+} from './data/csv.js';
+export { loadModel, saveModel, parseModel, csvOptionsFor, type ModelFile, type Preprocessing, type TrainingState, type SettingValue } from './io/model_file.js';
+export { predict, modelFromLinear, type ModelColumns } from './io/predict.js';

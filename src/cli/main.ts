@@ -4,6 +4,8 @@ import { Command, CommanderError } from 'commander';
 import { AutogradError, type ErrorKind } from '../errors.js';
 import { setWarningHandler } from '../warnings.js';
 import { cacheCommand } from './commands/cache/command.js';
+import { completionCommand } from './commands/completion/command.js';
+import { markLazy } from './lazy.js';
 import { evalCommand } from './commands/eval/command.js';
 import { genDataCommand } from './commands/gen-data/command.js';
 import { predictCommand } from './commands/predict/command.js';
@@ -17,6 +19,10 @@ import { escapeControls, quote } from '../quote.js';
 export { VERSION };
 // the CSV parse workers load this bundle and call it (data/csv_parallel.ts)
 export { runCsvWorker } from '../data/csv_parallel.js';
+/** gen-data's generation worker loads this bundle and calls it (commands/gen-data/worker.ts); loaded only there. */
+export async function runGenDataWorker(...args: Parameters<typeof import('./commands/gen-data/worker.js').runGenDataWorker>): Promise<void> {
+  await (await import('./commands/gen-data/worker.js')).runGenDataWorker(...args);
+}
 
 /** Exit codes (README "Exit codes"): sysexits-style for data and file problems. */
 export const EXIT_CODES: Readonly<Record<ErrorKind, number>> = {
@@ -72,7 +78,9 @@ const LAZY_COMMANDS: ReadonlyArray<{ name: string; description: string; load: ()
 
 /** A stub that takes every argument as it is and hands it to the real command once that is loaded. */
 function lazyCommand(program: Command, ctx: CliContext, spec: (typeof LAZY_COMMANDS)[number]): Command {
-  return new Command(spec.name)
+  const command = new Command(spec.name);
+  markLazy(command, async () => (await spec.load())(ctx)); // `autograd completion` reads the real command's options
+  return command
     .description(spec.description)
     .copyInheritedSettings(program) // first: it would reset the three settings below
     .helpOption(false)
@@ -96,7 +104,7 @@ export function createProgram(ctx: CliContext): Command {
     // commander's own error text is replaced by main's one line (see exitCodeFor)
     .configureOutput({ writeOut: (s) => ctx.stdout(s), writeErr: (s) => ctx.stderr(s), outputError: () => undefined })
     .addHelpText('after', `${EXIT_CODES_HELP}\n\nRun 'autograd <command> --help' for a command's flags and examples.`);
-  for (const factory of [trainCommand, genDataCommand, predictCommand, evalCommand, cacheCommand]) {
+  for (const factory of [trainCommand, genDataCommand, predictCommand, evalCommand, cacheCommand, completionCommand]) {
     const cmd = factory(ctx);
     cmd.copyInheritedSettings(program);
     for (const sub of cmd.commands) sub.copyInheritedSettings(cmd); // `cache clear`

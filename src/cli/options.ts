@@ -90,3 +90,16 @@ export function columnList(text: string): Array<string | number> {
   if (items.some((s) => s === '')) throw new InvalidArgumentError('A column name is empty.');
   return items.map((s) => (/^\d+$/.test(s) ? Number(s) : s));
 }
+
+/** The field delimiters --delimiter takes, by what may be typed for them (a tab is hard to type in a shell). */
+const FIELD_DELIMITER_NAMES: Record<string, ',' | ';' | '\t' | '|' | 'auto'> = {
+  ',': ',', comma: ',', ';': ';', semicolon: ';', '\t': '\t', '\\t': '\t', tab: '\t', '|': '|', pipe: '|', auto: 'auto',
+};
+
+/** --delimiter: ',', ';', '|', tab (or '\t', a real tab), their names, or auto. */
+export function fieldDelimiter(text: string): ',' | ';' | '\t' | '|' | 'auto' {
+  const d = FIELD_DELIMITER_NAMES[text.toLowerCase()];
+  if (d === undefined) throw new InvalidArgumentError("Expected ',', ';', tab, '|' or auto.");
+  return d;
+}
+

@@ -9,7 +9,7 @@ import { closeSync, fstatSync, mkdirSync, openSync, read, readdirSync, readSync,
 import path from 'node:path';
 import { allocShared, resizeShared } from '../kernels/shared_memory.js';
 import { allocStorage, type Storage } from '../tensor/dtype.js';
-import { loadCsv, type CsvOptions, type CsvTable } from './csv.js';
+import { loadCsv, STDIN, type CsvOptions, type CsvTable } from './csv.js';
 
 export const MAGIC = Buffer.from('AGCACHE\x01', 'latin1');
 export const HASH_BYTES = 32;
@@ -38,6 +38,11 @@ export interface Header extends Identity {
   featureNames: string[];
   targetNames: string[];
   skippedRows: number;
+  /** Absent in the caches of earlier versions: ',' and no encoding then. */
+  delimiter?: CsvTable['delimiter'];
+  encoding?: CsvTable['encoding'];
+  missingCells?: number;
+  fill?: number[] | null;
 }
 
 export interface CacheLayout {
@@ -59,7 +64,13 @@ export interface CachedLoad {
 }
 
 function optionsKey(o: CsvOptions): string {
-  return JSON.stringify({ target: o.target ?? null, features: o.features ?? null, dtype: o.dtype ?? 'float32', header: o.header ?? 'auto', invalidRows: o.invalidRows ?? 'error' });
+  const key: Record<string, unknown> = { target: o.target ?? null, features: o.features ?? null, dtype: o.dtype ?? 'float32', header: o.header ?? 'auto', invalidRows: o.invalidRows ?? 'error' };
+  // only when set, so that the caches of earlier versions (made without these options) stay valid
+  if (o.delimiter !== undefined && o.delimiter !== 'auto') key.delimiter = o.delimiter;
+  if (o.missing !== undefined && o.missing !== 'error') key.missing = o.missing;
+  if ((o.categorical ?? []).length > 0) key.categorical = o.categorical;
+  if (Object.keys(o.categories ?? {}).length > 0) key.categories = o.categories;
+  return JSON.stringify(key);
 }
 
 export function identity(file: string, options: CsvOptions): Identity {
@@ -170,7 +181,10 @@ async function readCache(cacheFile: string, want: Identity, shared: boolean): Pr
       return 'is corrupt (its checksum does not match)';
     }
     const { columns, featureNames, targetNames, rows, skippedRows, dtype } = h;
-    return { file: want.source, columns, featureNames, targetNames, rows, X, y, skippedRows, dtype };
+    return {
+      file: want.source, columns, featureNames, targetNames, rows, X, y, skippedRows, dtype,
+      delimiter: h.delimiter ?? ',', encoding: h.encoding ?? { columns: featureNames, categories: {} }, missingCells: h.missingCells ?? 0, fill: h.fill ?? null,
+    };
   } catch (err) {
     return `cannot be read (${(err as Error).message})`;
   } finally {
@@ -181,7 +195,10 @@ async function readCache(cacheFile: string, want: Identity, shared: boolean): Pr
 /** Write the table's cache atomically: a temporary file in the same folder, renamed when complete. */
 function writeCache(cacheFile: string, id: Identity, t: CsvTable): void {
   mkdirSync(path.dirname(cacheFile), { recursive: true });
-  const h: Header = { ...id, rows: t.rows, features: t.featureNames.length, targets: t.targetNames.length, dtype: t.dtype, columns: t.columns, featureNames: t.featureNames, targetNames: t.targetNames, skippedRows: t.skippedRows };
+  const h: Header = {
+    ...id, rows: t.rows, features: t.featureNames.length, targets: t.targetNames.length, dtype: t.dtype, columns: t.columns, featureNames: t.featureNames, targetNames: t.targetNames, skippedRows: t.skippedRows,
+    delimiter: t.delimiter, encoding: t.encoding, missingCells: t.missingCells, fill: t.fill,
+  };
   const hBytes = Buffer.from(JSON.stringify(h), 'utf8');
   const head = Buffer.concat([MAGIC, Buffer.alloc(4)]);
   head.writeUInt32LE(hBytes.length, 8);
@@ -211,6 +228,8 @@ function writeCache(cacheFile: string, id: Identity, t: CsvTable): void {
  */
 export async function loadCsvCached(file: string, options: CsvOptions, dir: string): Promise<CachedLoad> {
   const cacheFile = cachePath(file, options, dir);
+  // standard input cannot be identified (nor read twice): read it, with a note
+  if (file === STDIN) return { table: await loadCsv(file, options), status: 'written', cacheFile, note: '--cache does not apply to standard input (--data -): read without a cache' };
   let id: Identity;
   try {
     statSync(file);

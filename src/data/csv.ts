@@ -4,12 +4,15 @@
 import { allocBeside, allocShared, resizeShared } from '../kernels/shared_memory.js';
 import type { DType, Storage } from '../tensor/dtype.js';
 import type { RowBlock } from './csv_fast.js';
+import { encodedNames, fillMissing, imputationMeans, oneHotRows } from './csv_encode.js';
 import { loadCsvParallel } from './csv_parallel.js';
-import type { CsvOptions, CsvTable } from './csv_options.js';
+import { STDIN, type CsvEncoding, type CsvOptions, type CsvTable } from './csv_options.js';
 import { CsvReader } from './csv_stream.js';
 
 export { streamCsv } from './csv_stream.js';
-export type { ColumnRef, CsvBatch, CsvOptions, CsvTable } from './csv_options.js';
+export { FIELD_DELIMITERS, STDIN } from './csv_options.js';
+export type { ColumnRef, CsvBatch, CsvEncoding, CsvOptions, CsvTable, FieldDelimiter, MissingPolicy } from './csv_options.js';
+export { fillMissing, imputationMeans, MeanAccumulator } from './csv_encode.js';
 
 const FIRST_ROWS = 4096; // rows read before the file's row count is estimated from their bytes
 const SLACK = 1.02; // headroom on the estimate, so that no second allocation is needed
@@ -48,21 +51,55 @@ function fit(a: Storage, n: number): Storage {
 /** Load a whole CSV file (see CsvOptions) into typed arrays. */
 export async function loadCsv(file: string, options: CsvOptions = {}): Promise<CsvTable> {
   // a large file: parsed on every core (csv_parallel.ts), with the same values and errors
-  const parallel = await loadCsvParallel(file, options);
-  if (parallel !== null) return parallel;
+  const table = (await loadCsvParallel(file, options)) ?? (await loadSerial(file, options));
+  if (options.missing === 'mean') {
+    const fill = imputationMeans(table.X, table.rows, table.featureNames, file === STDIN ? 'stdin' : file);
+    fillMissing(table.X, table.rows, fill);
+    return { ...table, fill };
+  }
+  return table;
+}
+
+/**
+ * One pass over the file for its encoding: the selected feature columns and the categories of the
+ * categorical ones, sorted (as loadCsv numbers them), for streamCsv's `categories`.
+ */
+export async function csvEncoding(file: string, options: CsvOptions = {}): Promise<CsvEncoding> {
+  const reader = await CsvReader.open(file, options);
+  try {
+    const block = reader.newBlock(FIRST_ROWS);
+    for (let more = true; more; block.rows = 0) more = await reader.fill(block);
+    reader.finish();
+    const { featureNames } = reader.names();
+    const encoders = reader.encoders();
+    return { columns: featureNames, categories: Object.fromEntries(encoders.flatMap((e, k) => (e === null ? [] : [[featureNames[k], e.categories]]))) };
+  } finally {
+    await reader.close();
+  }
+}
+
+/** The file read on this thread, one-hot encoding included. */
+async function loadSerial(file: string, options: CsvOptions): Promise<CsvTable> {
   const reader = await CsvReader.open(file, options);
   try {
     const { remainingBytes } = reader.progress();
     const width = reader.names().columns.length;
+    const categorical = reader.hasCategorical();
     // each field takes at least 2 bytes (a digit and a comma or line break): an upper bound on the rows
     const block = reader.newBlock(remainingBytes === 0 ? FIRST_ROWS : Math.min(FIRST_ROWS, Math.floor(remainingBytes / (2 * width)) + 1));
-    if (options.shared === true) block.X = allocShared(reader.dtype, block.X.length) ?? block.X;
+    // one-hot encoded rows are written to new memory at the end: only they go to the shared memory
+    if (options.shared === true && !categorical) block.X = allocShared(reader.dtype, block.X.length) ?? block.X;
     while (await reader.fill(block)) grow(block, reader, remainingBytes > 0);
     reader.finish();
     const { columns, featureNames, targetNames } = reader.names();
+    const encoders = reader.encoders();
+    const X = categorical ? oneHotRows(block.X, block.rows, encoders, reader.dtype, options.shared === true) : fit(block.X, block.rows * block.features);
+    const names = categorical ? encodedNames(featureNames, encoders) : featureNames;
+    const categories = Object.fromEntries(encoders.flatMap((e, k) => (e === null ? [] : [[featureNames[k], e.categories]])));
     return {
-      file, columns, featureNames, targetNames, rows: block.rows, skippedRows: reader.skippedRows, dtype: reader.dtype,
-      X: fit(block.X, block.rows * block.features), y: fit(block.y, block.rows * block.targets),
+      file, columns, featureNames: names, targetNames, rows: block.rows, skippedRows: reader.skippedRows, dtype: reader.dtype,
+      X, y: fit(block.y, block.rows * block.targets),
+      delimiter: reader.fieldDelimiter(), encoding: { columns: featureNames, categories }, missingCells: reader.missingCells, fill: null,
     };
   } finally {
     await reader.close();

@@ -35,12 +35,14 @@ export interface ChunkResult {
   /** Quote bytes in the range: an odd count means its end is inside a quoted field. */
   quotes: number;
   skippedRows: number;
+  /** Missing feature cells (missing 'mean' or 'nan'). */
+  missingCells: number;
   /** Rows past capacity, in order, when there were any. */
   overflow: { X: Storage; y: Storage; rows: number } | null;
 }
 
 /** The options a range's reader needs (plain data, for a worker). */
-export type ChunkOptions = Pick<CsvOptions, 'dtype' | 'invalidRows' | 'fastPath'>;
+export type ChunkOptions = Pick<CsvOptions, 'dtype' | 'invalidRows' | 'fastPath' | 'missing'>;
 
 function view(dtype: DType, buffer: SharedArrayBuffer, byteOffset: number, length: number): Storage {
   return dtype === 'float32' ? new Float32Array(buffer, byteOffset, length) : new Float64Array(buffer, byteOffset, length);
@@ -84,7 +86,7 @@ export async function parseChunk(file: string, options: ChunkOptions, out: Share
       extra.push(b);
     }
     const { line, quotes } = reader.position();
-    return { chunk: task.chunk, rows: block.rows, lines: line - task.spec.line, quotes, skippedRows: reader.skippedRows, overflow: joined(extra, out.dtype) };
+    return { chunk: task.chunk, rows: block.rows, lines: line - task.spec.line, quotes, skippedRows: reader.skippedRows, missingCells: reader.missingCells, overflow: joined(extra, out.dtype) };
   } finally {
     await reader.close();
   }

@@ -12,6 +12,8 @@ export interface Selection {
   columns: string[];
   features: number[];
   targets: number[];
+  /** Per selected feature, in order: its known categories (options.categories), [] to collect them, or null when it is numeric. */
+  categorical: Array<string[] | null>;
 }
 
 const LISTED = 30;
@@ -49,12 +51,18 @@ function resolve(ref: ColumnRef, columns: readonly string[], names: NameIndex, f
   return at;
 }
 
-/** `y`; else y0, y1, ... as far as they go; else the last column. */
-function defaultTargets(names: NameIndex, width: number): ColumnRef[] {
+/** The targets by name: `y`; else y0, y1, ... as far as they go (gen-data's headers); [] when there are none. */
+function namedTargets(names: NameIndex): string[] {
   if (names.first.has('y')) return ['y'];
   const numbered: string[] = [];
   while (names.first.has(`y${numbered.length}`)) numbered.push(`y${numbered.length}`);
-  return numbered.length > 0 ? numbered : [width - 1];
+  return numbered;
+}
+
+/** `y`; else y0, y1, ... as far as they go; else the last column. */
+function defaultTargets(names: NameIndex, width: number): ColumnRef[] {
+  const named = namedTargets(names);
+  return named.length > 0 ? named : [width - 1];
 }
 
 /** A column selected twice (as a feature and a target, or twice as either), as an error; null when none is. */
@@ -95,6 +103,10 @@ export function selectColumns(file: string, columns: string[], options: CsvOptio
   const t = options.target;
   const targets = (t === undefined ? defaultTargets(names, columns.length) : Array.isArray(t) ? t : [t]).map((r) => resolve(r, columns, names, file, 'target'));
   const isTarget = new Set(targets);
+  // a target chosen by --target leaves the columns named as targets (y, or y0, y1, ...) out of the
+  // default features too: `--target y1` on a two-target file must not learn y1 from y0
+  // (a name that two columns share is left alone: which one it means is not clear)
+  if (t !== undefined) for (const name of namedTargets(names)) if (!names.second.has(name)) isTarget.add(names.first.get(name) as number);
   const features = options.features === undefined
     ? columns.map((_, i) => i).filter((i) => !isTarget.has(i))
     : options.features.map((r) => resolve(r, columns, names, file, 'feature'));
@@ -105,19 +117,39 @@ export function selectColumns(file: string, columns: string[], options: CsvOptio
   if (twice !== null) throw twice;
   const clash = sameName(file, columns, [...features, ...targets]);
   if (clash !== null) throw clash;
-  return { columns, features, targets };
+  return { columns, features, targets, categorical: categoricalFeatures(file, columns, names, features, targets, options) };
+}
+
+/** Each selected feature's categories (known, or [] to collect), or null; a categorical column must be a feature. */
+function categoricalFeatures(file: string, columns: string[], names: NameIndex, features: number[], targets: number[], options: CsvOptions): Array<string[] | null> {
+  const known = new Map<number, string[]>();
+  for (const ref of options.categorical ?? []) known.set(resolve(ref, columns, names, file, 'categorical'), []);
+  for (const [name, list] of Object.entries(options.categories ?? {})) known.set(resolve(name, columns, names, file, 'categorical'), list);
+  const isFeature = new Set(features);
+  for (const c of known.keys()) {
+    if (isFeature.has(c)) continue;
+    const role = targets.includes(c) ? 'a target (targets must be numbers)' : 'not a selected feature';
+    throw new DataError(`${file}: categorical column ${c + 1} (${showValue(columns[c])}) is ${role}`, { file });
+  }
+  return features.map((c) => known.get(c) ?? null);
 }
 
 /** A field's text or a column name as messages show it: 'text', escaped and cut. */
 export const showValue = quote;
 
-export function cellError(file: string, line: number, col: number, name: string, text: string, problem: FieldProblem, dtype: DType): DataError {
+/** A cell's problem: a FieldProblem, a missing target (with missing 'mean' or 'nan'), or a category a model does not know. */
+export type CellProblem = FieldProblem | 'missing-target' | 'unknown-category';
+
+export function cellError(file: string, line: number, col: number, name: string, text: string, problem: CellProblem, dtype: DType, known?: readonly string[], role?: 'feature' | 'target'): DataError {
   const value = showValue(text);
   const what = problem === 'empty' ? 'empty cell'
     : problem === 'non-finite' ? `non-finite value ${value}`
     : problem === 'overflow' ? `value ${value} out of range for ${dtype}`
+    : problem === 'missing-target' ? `missing target value ${value}`
+    : problem === 'unknown-category' ? `unknown category ${value}`
     : `invalid number ${value}`;
-  return new DataError(`${file}:${line}:${col + 1}: ${what} in column ${col + 1} (${showValue(name)})`, { file, line, column: col + 1, columnName: name });
+  const knownList = known === undefined ? '' : ` (known: ${listColumns(known)})`;
+  return new DataError(`${file}:${line}:${col + 1}: ${what} in column ${col + 1} (${showValue(name)})${knownList}`, { file, line, column: col + 1, columnName: name }, { problem, value: text, role });
 }
 
 const SYNTAX: Record<string, string> = {

@@ -46,6 +46,8 @@ export interface FastLayout {
   slots: Int32Array;
   float32: boolean;
   delimiter: Delimiter;
+  /** The field delimiter's byte: ',' (0x2c), ';', '\t' or '|'. */
+  separator: number;
 }
 
 const INT_POW10 = Int32Array.from({ length: 9 }, (_, i) => 10 ** i);
@@ -96,11 +98,16 @@ function digitWords(dv: DataView, at: number): number {
   return ((Math.imul(digitsValue(a, na), INT_POW10[nb]) + digitsValue(b, nb)) << 4) | (na + nb); // < 10^8 × 16 < 2^31
 }
 
-/** Index after an unselected field's bytes: up to a comma, a line break, a quote or the 0 sentinel. */
-function skipField(buf: Uint8Array, i: number): number {
+/** Index after an unselected field's bytes: up to the field delimiter, a line break, a quote or the 0 sentinel. */
+function skipField(buf: Uint8Array, i: number, separator: number): number {
   let c = buf[i];
-  while (c !== COMMA && c !== LF && c !== CR && c !== QUOTE && c !== 0) c = buf[++i];
+  while (c !== separator && c !== LF && c !== CR && c !== QUOTE && c !== 0) c = buf[++i];
   return i;
+}
+
+/** Bytes [start, end) as latin1 text (a view, not a copy). */
+function latin1(buf: Uint8Array, start: number, end: number): string {
+  return Buffer.from(buf.buffer, buf.byteOffset, buf.byteLength).toString('latin1', start, end);
 }
 
 /** Length of the delimiter at byte j (LF or CRLF; CR in '\r' mode), or 0. */
@@ -124,11 +131,12 @@ function delimiterAt(buf: Uint8Array, j: number, delimiter: Delimiter): number {
  */
 function scanRow(buf: Uint8Array, dv: DataView, p: number, last: number, L: FastLayout, X: Storage, y: Storage, xo: number, yo: number, F: number): number {
   const { width, slots, delimiter } = L;
+  const separator = L.separator | 0;
   const float32 = L.float32 === true; // a known boolean, tested without a type check per field
   for (let f = 0; f < width; f++) {
     const slot = slots[f];
     let j = p;
-    if (slot < 0) j = skipField(buf, p);
+    if (slot < 0) j = skipField(buf, p, separator);
     else {
       const c = buf[j];
       const s = (c - 0x2c) * (c - 0x2c); // 1 for '+' (0x2b) and '-' (0x2d), 0 for ',', at least 4 for any other byte
@@ -167,7 +175,7 @@ function scanRow(buf: Uint8Array, dv: DataView, p: number, last: number, L: Fast
       else y[yo + slot] = v;
     }
     if (f < width - 1) {
-      if (buf[j] !== COMMA) return -1;
+      if (buf[j] !== separator) return -1;
       p = j + 1;
     } else {
       const n = delimiterAt(buf, j, delimiter);
@@ -222,6 +230,49 @@ export function recordEnd(buf: Uint8Array, pos: number, end: number, delimiter: 
   return -1;
 }
 
+const SEPARATORS = [COMMA, 0x3b, TAB, 0x7c]; // , ; \t | (FIELD_DELIMITERS' order: the first wins a tie)
+const SAMPLE_LINES = 20;
+
+/**
+ * The field delimiter of the buffered lines from `pos` (at most 20, counted outside quotes): of , ; \t |
+ * the one found on the first line that splits the most lines into as many fields as the first line, then
+ * the most fields; ',' when none is on the first line. Returns its byte.
+ */
+export function detectSeparator(buf: Uint8Array, pos: number, end: number): number {
+  const counts: number[][] = [];
+  let line = [0, 0, 0, 0];
+  let quoted = false;
+  let content = false;
+  for (let i = pos; i < end && counts.length < SAMPLE_LINES; i++) {
+    const c = buf[i];
+    if (c === QUOTE) quoted = !quoted;
+    if (quoted) continue;
+    if (c === LF || c === CR) {
+      if (content) counts.push(line);
+      line = [0, 0, 0, 0];
+      content = false;
+      continue;
+    }
+    if (c !== SPACE && c !== TAB) content = true;
+    const k = SEPARATORS.indexOf(c);
+    if (k >= 0) line[k]++;
+  }
+  if (content && counts.length < SAMPLE_LINES) counts.push(line);
+  if (counts.length === 0) return COMMA;
+  let best = -1;
+  let bestAgree = -1;
+  for (let k = 0; k < SEPARATORS.length; k++) {
+    const n = counts[0][k];
+    if (n === 0) continue;
+    const agree = counts.filter((l) => l[k] === n).length;
+    if (agree > bestAgree || (agree === bestAgree && n > counts[0][best])) {
+      best = k;
+      bestAgree = agree;
+    }
+  }
+  return best < 0 ? COMMA : SEPARATORS[best];
+}
+
 /** The record delimiter (see Delimiter), or null when more data is needed to tell. */
 export function detectDelimiter(buf: Uint8Array, pos: number, end: number, eof: boolean): Delimiter | null {
   let quoted = false;
@@ -261,14 +312,14 @@ export function advanceLines(buf: Uint8Array, cursor: Cursor, to: number): numbe
 }
 
 /**
- * The fields of the line at `pos` when csv-parse would read it as plain comma-separated text (only
+ * The fields of the line at `pos` when csv-parse would read it as plain text split at `separator` (only
  * printable ASCII without spaces or quotes: nothing to unquote or trim, as csv-parse's trimEnd also
  * trims \v and Unicode spaces), with the index after its delimiter; null otherwise or when incomplete.
  */
-export function plainLine(buf: Buffer, pos: number, end: number, delimiter: Delimiter): { fields: string[]; next: number } | null {
+export function plainLine(buf: Uint8Array, pos: number, end: number, delimiter: Delimiter, separator = COMMA): { fields: string[]; next: number } | null {
   for (let i = pos; i < end; i++) {
     const d = delimiterAt(buf, i, delimiter);
-    if (d !== 0) return i === pos ? null : { fields: buf.toString('latin1', pos, i).split(','), next: i + d };
+    if (d !== 0) return i === pos ? null : { fields: latin1(buf, pos, i).split(String.fromCharCode(separator)), next: i + d };
     const c = buf[i];
     if (c <= SPACE || c >= 0x7f || c === QUOTE) return null;
   }

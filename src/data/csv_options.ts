@@ -5,6 +5,16 @@ import type { DType, Storage } from '../tensor/dtype.js';
 /** A column by header name or 0-based index. */
 export type ColumnRef = string | number;
 
+/** The field delimiters a CSV file may use (`delimiter: 'auto'` picks one of them). */
+export const FIELD_DELIMITERS = [',', ';', '\t', '|'] as const;
+export type FieldDelimiter = (typeof FIELD_DELIMITERS)[number];
+
+/** What a missing cell (empty, or one of pandas' NA spellings: NA, N/A, NaN, null, None, ...) does. */
+export type MissingPolicy = 'error' | 'drop' | 'mean' | 'nan';
+
+/** The file name that reads standard input (`loadCsv('-')`, `--data -`). */
+export const STDIN = '-';
+
 /**
  * How a CSV file is read (UTF-8, optional BOM; LF, CRLF or CR line ends as csv-parse detects them;
  * quoted fields; blank lines skipped). Numbers are strict decimals, [+-]?(digits[.[digits]]|.digits)
@@ -13,6 +23,8 @@ export type ColumnRef = string | number;
  * are named x0, x1, ..., x{W-2} and y (the last column), whatever is selected as target. Errors are
  * DataErrors `file:line:col: ...`, lines counted as in the file (a record over several lines: its
  * first); a missing or unreadable file is an InputError, a read failing mid-way an IOFailure.
+ * A gzip file (by its first bytes, or a name ending in .gz) is decompressed as it is read (node:zlib), and
+ * the file name '-' reads standard input.
  */
 export interface CsvOptions {
   /** Target column(s). Default: the column named `y`; else y0, y1, ... (from y0 on); else the last column. `[]` for none. */
@@ -34,6 +46,35 @@ export interface CsvOptions {
    * to ordinary memory where it is unavailable or full (it holds at most 4 GiB).
    */
   shared?: boolean;
+  /**
+   * The field delimiter: ',', ';', '\t' or '|', or 'auto' (default): of these, the one that splits the
+   * first lines (outside quotes) into the most fields, the same number on every line (',' when none does).
+   */
+  delimiter?: FieldDelimiter | 'auto';
+  /**
+   * A missing cell: empty, or NA, N/A, n/a, NaN, nan, -NaN, -nan, null, NULL, None, <NA>, #N/A, #NA (pandas'
+   * spellings). 'error' (default): an error (only an empty cell is missing then; the others are
+   * invalid or non-finite values, as before); 'drop': its row is left out (counted in skippedRows);
+   * 'mean': a feature cell takes its feature's mean over the rows read (`fill`); 'nan': a feature cell is
+   * NaN (to fill it yourself). With 'mean' and 'nan' a missing target is an error.
+   */
+  missing?: MissingPolicy;
+  /**
+   * Text columns to one-hot encode: each becomes one 0/1 feature per distinct value (its categories, in
+   * sorted order), named `column=value`. A missing cell (see `missing`) sets all of them to NaN, then
+   * 'mean' fills each with its mean (the category's frequency).
+   */
+  categorical?: ColumnRef[];
+  /** The categories of columns, by name (a saved model's): those columns are one-hot encoded in this order, and any other value is an error. */
+  categories?: Record<string, string[]>;
+}
+
+/** How the selected feature columns became the table's features. */
+export interface CsvEncoding {
+  /** The selected feature columns of the file, in order (before one-hot encoding). */
+  columns: string[];
+  /** The one-hot encoded columns and their categories, in feature order. */
+  categories: Record<string, string[]>;
 }
 
 export interface CsvTable {
@@ -49,6 +90,14 @@ export interface CsvTable {
   y: Storage;
   skippedRows: number;
   dtype: DType;
+  /** The field delimiter (given, or detected). */
+  delimiter: FieldDelimiter;
+  /** The feature columns before one-hot encoding, and the categories of the encoded ones. */
+  encoding: CsvEncoding;
+  /** Feature cells that were missing (filled with `fill` under 'mean', NaN under 'nan'). */
+  missingCells: number;
+  /** With missing: 'mean', the value each feature's missing cells took (its mean); else null. */
+  fill: number[] | null;
 }
 
 /** One batch from streamCsv: at most batchRows rows (exactly batchRows except for the last batch). */
@@ -60,6 +109,10 @@ export interface CsvBatch {
   firstLine: number;
   featureNames: string[];
   targetNames: string[];
-  /** Rows skipped so far (invalidRows 'skip'), this batch included. */
+  /** Rows skipped so far (invalidRows 'skip', missing 'drop'), this batch included. */
   skippedRows: number;
+  /** Missing feature cells in this batch (missing 'nan': NaN in X). */
+  missingCells: number;
+  /** The field delimiter (given, or detected). */
+  delimiter: FieldDelimiter;
 }

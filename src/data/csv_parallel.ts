@@ -17,7 +17,7 @@ import { allocBeside, allocShared, resizeShared, sharedMemory } from '../kernels
 import { allocStorage, type DType, type Storage } from '../tensor/dtype.js';
 import type { CsvOptions, CsvTable } from './csv_options.js';
 import { parseChunk, type ChunkOptions, type ChunkResult, type ChunkTask, type SharedRows } from './csv_chunk.js';
-import { CsvReader, noDataRows, type RangeSpec } from './csv_stream.js';
+import { CsvReader, isStreamedFile, noDataRows, type RangeSpec } from './csv_stream.js';
 import { CR, LF } from './csv_fast.js';
 
 export interface ParallelTuning {
@@ -85,6 +85,21 @@ function cutPoints(file: string, start: number, size: number, chunk: number, del
     closeSync(fd);
   }
   return cuts;
+}
+
+/** The file's first two bytes (a gzip file's magic number), or null when they cannot be read. */
+function headBytes(file: string): Uint8Array | null {
+  try {
+    const fd = openSync(file, 'r');
+    try {
+      const head = Buffer.alloc(2);
+      return head.subarray(0, readSync(fd, head, 0, 2, 0));
+    } finally {
+      closeSync(fd);
+    }
+  } catch {
+    return null;
+  }
 }
 
 /** Quote bytes in [from, to) of the file (for a range whose parse failed). */
@@ -255,6 +270,8 @@ function assemble(parts: Part[], X: Storage, out: SharedRows, rows: number): { X
 export async function loadCsvParallel(file: string, options: CsvOptions = {}, tuning: ParallelTuning = {}): Promise<CsvTable | null> {
   const threads = tuning.threads ?? (helperThreadsEnabled() ? Math.min(8, availableParallelism()) : 1);
   if (threads < 2 && tuning.threads === undefined) return null;
+  // standard input and gzip files are streams, and categories are numbered as first seen: read serially
+  if (isStreamedFile(file, null) || (options.categorical ?? []).length > 0 || Object.keys(options.categories ?? {}).length > 0) return null;
   let size: number;
   try {
     const st = statSync(file);
@@ -263,13 +280,15 @@ export async function loadCsvParallel(file: string, options: CsvOptions = {}, tu
   } catch {
     return null; // the serial parse reports it
   }
-  if (size < (tuning.minBytes ?? MIN_BYTES)) return null;
+  if (size < (tuning.minBytes ?? MIN_BYTES) || isStreamedFile(file, headBytes(file))) return null;
   const reader = await CsvReader.open(file, options);
   let spec: RangeSpec;
   let bytesPerLine: number;
+  let delimiter: CsvTable['delimiter'];
   try {
     spec = reader.rangeSpec(size);
     bytesPerLine = reader.bufferedBytesPerLine();
+    delimiter = reader.fieldDelimiter();
   } finally {
     await reader.close();
   }
@@ -279,15 +298,18 @@ export async function loadCsvParallel(file: string, options: CsvOptions = {}, tu
   const tasks = planTasks(spec, cutPoints(file, spec.start, size, chunk, spec.delimiter), size, bytesPerLine > 0 ? bytesPerLine : 2 * columns.length);
   const last = tasks[tasks.length - 1];
   const { out, X } = sharedRows(dtype, last.rowBase + last.capacity, features.length, targets.length, options.shared === true);
-  const chunkOptions: ChunkOptions = { dtype, invalidRows: options.invalidRows, fastPath: options.fastPath };
+  const chunkOptions: ChunkOptions = { dtype, invalidRows: options.invalidRows, fastPath: options.fastPath, missing: options.missing };
   const outcomes = await runAll(file, chunkOptions, out, tasks, threads - 1);
   const parts = await resolveParts(file, chunkOptions, out, tasks, outcomes);
   const rows = parts.reduce((n, p) => n + p.result.rows + (p.result.overflow?.rows ?? 0), 0);
   const skippedRows = parts.reduce((n, p) => n + p.result.skippedRows, 0);
+  const missingCells = parts.reduce((n, p) => n + p.result.missingCells, 0);
   if (rows === 0) throw noDataRows(file, skippedRows);
   const data = assemble(parts, X, out, rows);
+  const featureNames = features.map((i) => columns[i]);
   return {
-    file, columns, featureNames: features.map((i) => columns[i]), targetNames: targets.map((i) => columns[i]),
+    file, columns, featureNames, targetNames: targets.map((i) => columns[i]),
     rows, X: data.X, y: data.y, skippedRows, dtype,
+    delimiter, encoding: { columns: featureNames, categories: {} }, missingCells, fill: null,
   };
 }

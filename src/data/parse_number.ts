@@ -21,6 +21,14 @@ export function parseNumber(text: string, dtype: DType = 'float64'): ParsedField
   return Number.isFinite(value) ? { ok: true, value } : { ok: false, problem: 'overflow' };
 }
 
+/** pandas' default NA spellings (read_csv's na_values), besides the empty cell. */
+const NA_TOKENS = new Set(['#N/A', '#N/A N/A', '#NA', '-1.#IND', '-1.#QNAN', '-NaN', '-nan', '1.#IND', '1.#QNAN', '<NA>', 'N/A', 'NA', 'NULL', 'NaN', 'None', 'n/a', 'nan', 'null']);
+
+/** A missing cell: empty, or one of pandas' NA spellings. */
+export function isMissing(text: string): boolean {
+  return text === '' || NA_TOKENS.has(text);
+}
+
 /** True for a field that would start a data row rather than a header: a number, empty, NaN or inf. */
 export function looksNumeric(text: string): boolean {
   const p = parseNumber(text);

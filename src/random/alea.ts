@@ -6,17 +6,24 @@
 // cached), and `randomInterval` is masked rejection over `alea.int32()`. These are fixed: the same seed
 // gives the same data, init, shuffle and output in every version of this package.
 
-import type seedrandom from 'seedrandom';
-import alea from 'seedrandom/lib/alea.js';
+import alea, { type AleaPRNG } from 'seedrandom/lib/alea.js';
 import { ValueError } from '../errors.js';
 import { maskedInterval, type RandomSource } from './source.js';
 
-type Alea = seedrandom.StatefulPRNG<seedrandom.State.Alea>;
+type Alea = AleaPRNG;
+
+/** seedrandom 3's Alea state (its three terms and carry); the package's own type, written out here. */
+export interface AleaState {
+  c: number;
+  s0: number;
+  s1: number;
+  s2: number;
+}
 
 /** A snapshot of a Generator, for `get_state()` / `set_state()`. */
 export interface AleaGeneratorState {
   seed: number;
-  alea: seedrandom.State.Alea;
+  alea: AleaState;
   gaussCache: number | null;
 }
 

@@ -48,6 +48,12 @@ export type BatchSource = Iterable<Tensor[]>;
 /** fitAsync() also takes batches that arrive asynchronously (read from a file as it streams). */
 export type AsyncBatchSource = BatchSource | AsyncIterable<Tensor[]>;
 
+/** What fit() reads of an AbortSignal (an AbortController's signal will do): written out, so that the
+ * public types need neither the DOM library nor @types/node. */
+export interface AbortSignalLike {
+  readonly aborted: boolean;
+}
+
 export interface FitOptions<S extends AsyncBatchSource = BatchSource> {
   model: Module;
   loader: S;
@@ -57,7 +63,7 @@ export interface FitOptions<S extends AsyncBatchSource = BatchSource> {
   val_loader?: Iterable<Tensor[]> | null;
   callbacks?: FitCallbacks;
   /** Aborting stops training before the next step with an InterruptedError. */
-  signal?: AbortSignal;
+  signal?: AbortSignalLike;
   /**
    * Stop once the validation loss has not fallen below its best by more than `min_delta` (default 0)
    * for `patience` epochs in a row; the parameters of the best epoch are then restored (also when the

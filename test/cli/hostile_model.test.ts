@@ -180,7 +180,7 @@ describe('item 6: quoted input is escaped and cut', () => {
       [{ bias: ['1'] }, /'bias\[0\]' must be a finite number, got "1"/],
       [{ feature_names: [''] }, /'feature_names\[0\]' must be a column name/],
       [{ feature_names: [] }, /'feature_names' must be a non-empty list/],
-      [{ version: 3 }, /'version' 3 is not supported \(this autograd reads versions 1 and 2\)/],
+      [{ version: 4 }, /'version' 4 is not supported \(this autograd reads versions 1, 2 and 3\)/],
       [{ training_state: { optimizer: { name: 'sgd', state_dict: {} }, scheduler: null, epochs_done: -1 } }, /'training_state.epochs_done' must be a whole number >= 0, got -1/],
       [{ training_state: { optimizer: 3, scheduler: null, epochs_done: 1 } }, /'training_state.optimizer' must be a JSON object, got 3/],
       [{ dtype: 'float16' }, /dtype/],

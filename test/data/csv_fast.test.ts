@@ -116,7 +116,7 @@ describe('numbers on the fast path', () => {
 });
 
 describe('scanPlainLines at the end of its buffer', () => {
-  const layout: FastLayout = { width: 2, slots: Int32Array.of(0, 1), float32: false, delimiter: '\n' };
+  const layout: FastLayout = { width: 2, slots: Int32Array.of(0, 1), float32: false, delimiter: '\n', separator: 0x2c };
   const scan = (text: string, padding: number): { rows: number; pos: number; X: number[] } => {
     const buf = Buffer.concat([Buffer.from(text), Buffer.alloc(1 + padding)]); // a 0 sentinel, as the reader leaves
     const block: RowBlock = { X: new Float64Array(2), y: new Float64Array(0), features: 2, targets: 0, rows: 0, capacity: 2, firstLine: 0 };

@@ -1,6 +1,7 @@
 // `autograd eval`: MSE, RMSE, MAE and R² of a saved model on a CSV with the feature and target columns.
 
-import { Command } from 'commander';
+import { Command, Option } from 'commander';
+import { fieldDelimiter } from '../../options.js';
 import type { CliContext } from '../../context.js';
 import type { EvalOptions } from './options.js';
 
@@ -18,6 +19,7 @@ export function evalCommand(ctx: CliContext): Command {
     .description('evaluate a saved model on a CSV: MSE, RMSE, MAE and R²')
     .requiredOption('--model <model.json>', 'model file written by `autograd train --save`')
     .requiredOption('--data <file>', "CSV with the model's feature and target columns")
+    .addOption(new Option('--delimiter <char>', "field delimiter: ',', ';', tab or '|' (default: detected from the first lines)").argParser(fieldDelimiter).default('auto'))
     .option('--json', 'print the metrics as one JSON document', false)
     .addHelpText('after', EXAMPLES)
     .action(async (o: EvalOptions) => {

@@ -3,5 +3,7 @@
 export interface EvalOptions {
   model: string;
   data: string;
+  /** The field delimiter; 'auto' (default) detects it. */
+  delimiter?: ',' | ';' | '\t' | '|' | 'auto';
   json: boolean;
 }

@@ -10,9 +10,10 @@ import type { CliContext } from '../../context.js';
 import { exactText } from '../../format_values.js';
 import { fileKind, writeFilesAtomic, type AtomicFile } from '../../io.js';
 import { VERSION } from '../../version.js';
+import { generateOnWorker, generationCost, WORKER_COST } from './worker.js';
 
-/** Rows per written chunk; between chunks a Ctrl-C is noticed. */
-const CHUNK_ROWS = 8192;
+/** Values per written chunk (about 30 ms of formatting); between chunks a Ctrl-C is noticed. */
+const CHUNK_VALUES = 65_536;
 
 export function csvHeader(features: number, targets: number): string[] {
   const x = Array.from({ length: features }, (_, j) => `x${j}`);
@@ -90,7 +91,8 @@ export function checkFinite(o: GenDataOptions, a: MakeRegressionArrays): void {
   scan(a.y, o.nTargets, o.nFeatures);
 }
 
-function generate(o: GenDataOptions): MakeRegressionArrays {
+/** make_regression for the flags, checked (sizes, finite values); on this thread. */
+export function generate(o: GenDataOptions): MakeRegressionArrays {
   checkSize(o);
   try {
     const a = makeRegressionArrays(paramsOf(o), createRandomSource(o.rng, o.seed));
@@ -112,15 +114,18 @@ async function checkInterrupt(ctx: CliContext, written: boolean): Promise<void> 
 
 async function writeRows(o: GenDataOptions, ctx: CliContext, a: MakeRegressionArrays, write: (text: string) => void): Promise<void> {
   write(`${csvHeader(o.nFeatures, o.nTargets).join(',')}\n`);
-  for (let start = 0; start < o.nSamples; start += CHUNK_ROWS) {
+  const rows = Math.max(1, Math.floor(CHUNK_VALUES / (o.nFeatures + o.nTargets)));
+  for (let start = 0; start < o.nSamples; start += rows) {
     await checkInterrupt(ctx, o.out !== undefined);
-    write(csvRows(a, start, Math.min(o.nSamples, start + CHUNK_ROWS), o.dtype));
+    write(csvRows(a, start, Math.min(o.nSamples, start + rows), o.dtype));
   }
 }
 
 export async function generateCsv(o: GenDataOptions, ctx: CliContext): Promise<void> {
   await checkInterrupt(ctx, false);
-  const a = generate(o);
+  // a large generation runs on a worker, so that a Ctrl-C is acted on at once (worker.ts)
+  checkSize(o); // before a worker starts: a refused size fails at once
+  const a = generationCost(o) < WORKER_COST ? generate(o) : await generateOnWorker(o, ctx.signal);
   if (o.out === undefined) {
     await writeRows(o, ctx, a, ctx.stdout);
     return;

@@ -1,6 +1,7 @@
 // `autograd predict`: apply a saved model (its feature names and standardization) to a CSV.
 
-import { Command } from 'commander';
+import { Command, Option } from 'commander';
+import { fieldDelimiter } from '../../options.js';
 import type { CliContext } from '../../context.js';
 import { pathName } from '../../options.js';
 import type { PredictOptions } from './options.js';
@@ -18,6 +19,7 @@ export function predictCommand(ctx: CliContext): Command {
     .description('predict with a model saved by `autograd train --save`')
     .requiredOption('--model <model.json>', 'model file written by `autograd train --save`')
     .requiredOption('--data <file>', "CSV with the model's feature columns")
+    .addOption(new Option('--delimiter <char>', "field delimiter: ',', ';', tab or '|' (default: detected from the first lines)").argParser(fieldDelimiter).default('auto'))
     .option('--out <file>', 'write the predictions here, atomically (default: stdout)', pathName)
     .addHelpText('after', EXAMPLES)
     .action(async (o: PredictOptions) => {

@@ -3,5 +3,7 @@
 export interface PredictOptions {
   model: string;
   data: string;
+  /** The field delimiter; 'auto' (default) detects it. */
+  delimiter?: ',' | ';' | '\t' | '|' | 'auto';
   out?: string;
 }

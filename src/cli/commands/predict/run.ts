@@ -1,19 +1,22 @@
 // `autograd predict` and `autograd eval`: a saved model applied to a CSV by the model's column names.
 
-import { loadCsv, type CsvOptions } from '../../../data/csv.js';
+import { fillMissing, loadCsv, type CsvOptions, type CsvTable } from '../../../data/csv.js';
 import { InterruptedError } from '../../../errors.js';
 import type { EvalOptions } from '../eval/options.js';
 import type { PredictOptions } from './options.js';
 import type { CliContext } from '../../context.js';
 import { exactText } from '../../format_values.js';
 import { firstNonFinite, nonFiniteMetrics, nonFinitePrediction, overflowRow } from '../../finite_output.js';
-import { resolvePath, writeFileAtomic } from '../../io.js';
+import { dataPath, resolvePath, writeFileAtomic } from '../../io.js';
 import { regressionMetrics } from '../../metrics.js';
-import { loadModel, predictRows, type ModelFile } from '../../model_file.js';
+import { csvOptionsFor, loadModel, predictRows, type ModelFile } from '../../model_file.js';
 
-/** How predict and eval read the data: the model's feature columns (and target columns when `withTargets`), in float64. */
-function csvOptions(model: ModelFile, withTargets: boolean): CsvOptions {
-  return { features: model.feature_names, target: withTargets ? model.target_names : [], dtype: 'float64' };
+/** The model's data, its missing cells filled with the model's training means. */
+async function loadFor(model: ModelFile, data: string, options: CsvOptions): Promise<CsvTable> {
+  const table = await loadCsv(data, options);
+  const fill = model.preprocessing?.fill ?? null;
+  if (fill !== null) fillMissing(table.X, table.rows, fill);
+  return table;
 }
 
 /** A CSV field as RFC 4180 writes it: quoted (quotes doubled) when it holds a comma, a quote, a line break or edge spaces. */
@@ -30,9 +33,9 @@ export function predictionsCsv(model: ModelFile, pred: Float64Array, rows: numbe
 
 export async function predictAction(o: PredictOptions, ctx: CliContext): Promise<void> {
   const model = loadModel(resolvePath(ctx.cwd, o.model));
-  const data = resolvePath(ctx.cwd, o.data);
-  const options = csvOptions(model, false);
-  const table = await loadCsv(data, options);
+  const data = dataPath(ctx.cwd, o.data);
+  const options = csvOptionsFor(model, { delimiter: o.delimiter });
+  const table = await loadFor(model, data, options);
   const pred = predictRows(model, table.X, table.rows);
   const bad = firstNonFinite(pred, model.target_names.length);
   if (bad !== null) throw await nonFinitePrediction(data, options, model.target_names, pred, bad);
@@ -48,9 +51,9 @@ export async function predictAction(o: PredictOptions, ctx: CliContext): Promise
 
 export async function evalAction(o: EvalOptions, ctx: CliContext): Promise<void> {
   const model = loadModel(resolvePath(ctx.cwd, o.model));
-  const data = resolvePath(ctx.cwd, o.data);
-  const options = csvOptions(model, true);
-  const table = await loadCsv(data, options);
+  const data = dataPath(ctx.cwd, o.data);
+  const options = csvOptionsFor(model, { targets: true, delimiter: o.delimiter });
+  const table = await loadFor(model, data, options);
   const T = model.target_names.length;
   const pred = predictRows(model, table.X, table.rows);
   const bad = firstNonFinite(pred, T);

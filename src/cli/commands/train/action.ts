@@ -12,8 +12,9 @@ import { finalText, headerText, summarize, summaryJson, type Truth, type TrainSu
 import { nowMs } from '../../clock.js';
 import { PictureFiles } from './pictures.js';
 
-/** A path as the user would write it: relative to the working directory when inside it. */
+/** A path as the user would write it: relative to the working directory when inside it; 'stdin' for '-'. */
 export function displayPath(file: string, cwd: string): string {
+  if (file === '-') return 'stdin';
   const rel = path.relative(cwd, file);
   return rel !== '' && !rel.startsWith('..') && !path.isAbsolute(rel) ? rel : file;
 }
@@ -43,7 +44,7 @@ function alignTruth(m: Sidecar, features: string[], targets: string[]): Truth | 
 /** The true coefficients from DATA.meta.json (written by gen-data), when there is one that fits. */
 export function readTruth(data: string, features: string[], targets: string[], warn: (message: string) => void): Truth | null {
   const file = `${data}.meta.json`;
-  if (!fileExists(file)) return null;
+  if (data === '-' || !fileExists(file)) return null;
   try {
     const m = JSON.parse(readTextFile(file, 'metadata')) as Sidecar;
     if (!Array.isArray(m.coef) || typeof m.bias !== 'number') throw new Error("no 'coef' and 'bias'");
@@ -77,6 +78,7 @@ function modelFile(o: TrainOptions, r: TrainResult, summary: ReturnType<typeof s
     settings: { data: o.data, ...r.header.settings },
     metrics: { ...summary.final, ...scoreMetrics(summary) },
     training_state: r.training_state,
+    preprocessing: r.preprocessing,
   };
 }
 
@@ -110,6 +112,8 @@ async function runWithProgress(o: TrainOptions, ctx: CliContext, palette: Palett
   try {
     const run = o.stream ? (await import('./stream.js')).runStreaming : (await import('./run.js')).runInMemory;
     return await run(o, hooks);
+  } catch (err) {
+    throw (await import('./data.js')).withHint(err, o);
   } finally {
     (progress as Progress | null)?.finish();
   }
@@ -119,12 +123,12 @@ async function runWithProgress(o: TrainOptions, ctx: CliContext, palette: Palett
 const SCATTER_MAX_ROWS = 200_000;
 
 /** After a one-feature, one-target run held in memory: the data and the learned line in braille. */
-async function terminalScatter(o: TrainOptions, s: TrainSummary, palette: Palette, columns: number): Promise<string | undefined> {
+async function terminalScatter(o: TrainOptions, s: TrainSummary, r: TrainResult, palette: Palette, columns: number): Promise<string | undefined> {
   if (o.stream || s.data.features.length !== 1 || s.data.targets.length !== 1 || !(s.data.rows <= SCATTER_MAX_ROWS)) return undefined;
-  const [{ loadCsv }, { scatterPlot }] = await Promise.all([import('../../../data/csv.js'), import('../../scatter.js')]);
-  const table = await loadCsv(o.data, { target: s.data.targets, features: s.data.features, dtype: 'float64' });
+  const [{ rowsAgain }, { scatterPlot }] = await Promise.all([import('./data.js'), import('../../scatter.js')]);
+  const rows = await rowsAgain(o, s.data.targets, r.preprocessing, r.kept_rows);
   const line = { slope: s.weights.weight[0][0], intercept: s.weights.bias[0] };
-  return scatterPlot(table.X, table.y, line, { palette, width: Math.min(60, columns - 14), height: 12, xName: s.data.features[0], yName: s.data.targets[0] });
+  return scatterPlot(rows.X, rows.Y, line, { palette, width: Math.min(60, columns - 14), height: 12, xName: s.data.features[0], yName: s.data.targets[0] });
 }
 
 export async function trainAction(o: TrainOptions, ctx: CliContext): Promise<void> {
@@ -141,11 +145,11 @@ export async function trainAction(o: TrainOptions, ctx: CliContext): Promise<voi
     const saved = o.save === undefined ? null : displayPath(o.save, ctx.cwd);
     const summary = summarize({ ...result, header }, truth, saved, (nowMs() - t0) / 1000);
     if (out !== null) commitModel(out, modelFile(o, result, summary));
-    await pictures.write(o, summary);
+    await pictures.write(o, summary, result);
     if (o.json) ctx.stdout(summaryJson(summary));
     else {
       const chart = o.chart && !o.quiet;
-      const scatter = chart ? await terminalScatter(o, summary, palette, ctx.columns) : undefined;
+      const scatter = chart ? await terminalScatter(o, summary, result, palette, ctx.columns) : undefined;
       ctx.stdout(finalText(summary, { chart, perEpoch: !o.quiet, scatter, palette, columns: ctx.columns }));
     }
     if (saved !== null && !o.json) ctx.stderr(`model saved to ${saved}\n`);

@@ -7,7 +7,8 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { UsageError } from '../../../errors.js';
 import type { CliContext } from '../../context.js';
-import { resolvePath } from '../../io.js';
+import { dataPath, resolvePath } from '../../io.js';
+import { fieldDelimiter } from '../../options.js';
 import { columnList, dtype, integerInRange, nonNegativeInteger, nonNegativeNumber, openFraction, pathName, positiveInteger, positiveNumber } from '../../options.js';
 import { betasList, checkChoices, milestoneList, openUnitFactor, unitFactor } from './choices.js';
 import { LOSSES, OPTIMIZERS, SCHEDULERS, type TrainOptions } from './options.js';
@@ -48,6 +49,7 @@ export function checkCombinations(o: TrainOptions, cwd: string): void {
     throw new UsageError('--cache cannot be combined with --stream yet (the cache holds the whole parsed file)');
   }
   if (o.stream && o.resume !== undefined) throw new UsageError('--resume cannot be combined with --stream yet');
+  if (o.stream && o.data === '-') throw new UsageError('--stream reads the data once per epoch: standard input (--data -) can be read only once; save it to a file first');
   for (const [flag, file] of [['--save', o.save], ['--report', o.report], ['--plot', o.plot], ['--resume', o.resume]] as const) {
     if (file !== undefined && path.resolve(cwd, file) === path.resolve(cwd, o.data)) {
       throw new UsageError(`${flag} ${file} would overwrite the training data (--data)`);
@@ -75,6 +77,8 @@ Examples:
   autograd train --data data.csv --loss huber --delta 2 --test-split 0.2 --save model.json
   autograd train --data data.csv --resume model.json --epochs 50 --save model.json
   autograd train --report run.html --plot fit.svg    # the fit, losses and residuals as pictures
+  autograd train --data houses.csv.gz --target price --categorical colour --missing mean --save model.json
+  zcat data.csv.gz | autograd train --data - --delimiter ';'   # standard input; ; , tab | are also detected
   autograd train --data big.csv --stream --batch-size 1024 --epochs 2 --json > run.json
 
 Output: a header (data, model, loss, optimizer), progress on stderr (a live line and chart on a terminal,
@@ -88,6 +92,9 @@ export function trainCommand(ctx: CliContext): Command {
     .addOption(new Option('--data <file>', 'CSV file, header row optional').default(tutorialDataPath(), 'data/tutorial.csv shipped with autograd'))
     .option('--target <columns>', "target column(s), by name or 0-based index (default: 'y', else y0,y1,..., else the last column)", columnList)
     .option('--features <columns>', 'feature columns, by name or 0-based index, comma-separated (default: all but the target)', columnList)
+    .addOption(new Option('--delimiter <char>', "field delimiter: ',', ';', tab or '|' (default: detected from the first lines)").argParser(fieldDelimiter).default('auto'))
+    .addOption(new Option('--missing <policy>', "a missing cell (empty, NA, NaN, null, ...): error, drop (its row) or mean (its feature's mean over the training rows, saved with the model)").choices(['error', 'drop', 'mean']).default('error'))
+    .option('--categorical <columns>', 'text columns to one-hot encode, one 0/1 feature per value (the categories are saved with the model)', columnList)
     .option('--lr <rate>', 'learning rate', nonNegativeNumber, 0.01)
     .option('--epochs <n>', 'passes over the data', integerInRange(1, MAX_EPOCHS), 100)
     .option('--batch-size <n>', 'rows per optimizer step', positiveInteger, 16)
@@ -141,6 +148,6 @@ export function trainCommand(ctx: CliContext): Command {
       const { trainAction } = await import('./action.js');
       const cacheDir = o.cache || o.cacheDir !== undefined ? cacheFolder(ctx, o.cacheDir) : undefined;
       const file = (f: string | undefined): string | undefined => (f === undefined ? undefined : resolvePath(ctx.cwd, f));
-      await trainAction({ ...o, cache: cacheDir !== undefined, cacheDir, data: resolvePath(ctx.cwd, o.data), save: file(o.save), report: file(o.report), plot: file(o.plot), resume: file(o.resume) }, ctx);
+      await trainAction({ ...o, cache: cacheDir !== undefined, cacheDir, data: dataPath(ctx.cwd, o.data), save: file(o.save), report: file(o.report), plot: file(o.plot), resume: file(o.resume) }, ctx);
     });
 }

@@ -4,12 +4,19 @@ import { lstsq, mseOf } from '../../../linalg/lstsq.js';
 import type { FitCallbacks } from '../../../train/fit.js';
 import type { RegressionMetrics } from '../../../train/metrics.js';
 import type { TrainOptions } from './options.js';
-import type { SettingValue, Standardization, TrainingState } from '../../model_file.js';
+import type { Preprocessing, SettingValue, Standardization, TrainingState } from '../../model_file.js';
 import { lossSettings, optimizerSettings, schedulerSettings, type OptimizerSettings } from './choices.js';
 
 /** What is known before the first step: printed as the report's header. */
 export interface TrainHeader {
-  data: { file: string; rows: number; train_rows: number; val_rows: number; test_rows: number; features: string[]; targets: string[] };
+  data: {
+    file: string; rows: number; train_rows: number; val_rows: number; test_rows: number; features: string[]; targets: string[];
+    /** The field delimiter, given or detected. */
+    delimiter?: string;
+    /** Rows left out for a missing cell (--missing drop), and missing cells filled (--missing mean). */
+    dropped_rows?: number;
+    filled_cells?: number;
+  };
   model: string;
   loss: string;
   optimizer: string;
@@ -41,7 +48,18 @@ export interface TrainResult {
   standardization: Standardization | null;
   /** What --resume continues from; saved in the model file. */
   training_state: TrainingState;
+  /** The columns read, one-hot encoded columns and missing-cell fill: saved in the model file. */
+  preprocessing: Preprocessing;
+  /** The rows as trained (features encoded and filled), kept when the data cannot be read again (standard input). */
+  kept_rows: DataRows | null;
   timings: { load_s: number; train_s: number; samples_per_s: number };
+}
+
+/** Data rows: rows × features X and rows × targets Y, row-major. */
+export interface DataRows {
+  X: ArrayLike<number>;
+  Y: ArrayLike<number>;
+  rows: number;
 }
 
 export interface RunHooks {
@@ -68,8 +86,8 @@ function optimizerFields(s: OptimizerSettings): Record<string, SettingValue> {
   }
 }
 
-/** The settings as the JSON output and the model file record them (snake_case, like PyTorch's arguments). */
-export function trainSettings(o: TrainOptions): Record<string, SettingValue> {
+/** The settings as the JSON output and the model file record them (snake_case, like PyTorch's arguments). `delimiter`: the data's, given or detected. */
+export function trainSettings(o: TrainOptions, delimiter?: string): Record<string, SettingValue> {
   const loss = lossSettings(o);
   const sched = schedulerSettings(o);
   return {
@@ -81,6 +99,7 @@ export function trainSettings(o: TrainOptions): Record<string, SettingValue> {
     early_stopping: o.earlyStopping ?? null, ...(o.earlyStopping === undefined ? {} : { min_delta: o.minDelta ?? 0 }),
     val_split: o.valSplit ?? null, test_split: o.testSplit ?? null, standardize: o.standardize, dtype: o.dtype, stream: o.stream,
     resumed_from: o.resume ?? null,
+    delimiter: delimiter ?? o.delimiter, missing: o.missing, categorical: o.categorical === undefined ? null : o.categorical.join(','),
   };
 }
 

@@ -14,6 +14,12 @@ export interface TrainOptions {
   data: string;
   target?: Array<string | number>;
   features?: Array<string | number>;
+  /** The field delimiter; 'auto' (default) detects it. */
+  delimiter: ',' | ';' | '\t' | '|' | 'auto';
+  /** A missing cell: an error, its row dropped, or its feature's training mean. */
+  missing: 'error' | 'drop' | 'mean';
+  /** Text columns to one-hot encode. */
+  categorical?: Array<string | number>;
   lr: number;
   epochs: number;
   batchSize: number;

@@ -1,22 +1,23 @@
 // `autograd train --report FILE.html` and `--plot FILE.svg`: the run drawn with Vega-Lite (src/viz/report.ts).
 // The data are read again from the file (float64, the trained columns) once training is done.
 
-import { loadCsv } from '../../../data/csv.js';
 import type { ReportInput } from '../../../viz/report.js';
+import type { TrainResult } from './common.js';
+import { rowsAgain } from './data.js';
 import type { TrainOptions } from './options.js';
 import { AtomicFile } from '../../io.js';
 import type { TrainSummary } from './report.js';
 
 /** The report's input: the summary's models and losses with the data file's rows. */
-async function reportInput(o: TrainOptions, s: TrainSummary): Promise<ReportInput> {
-  const table = await loadCsv(o.data, { target: s.data.targets, features: s.data.features, dtype: 'float64' });
+async function reportInput(o: TrainOptions, s: TrainSummary, r: TrainResult): Promise<ReportInput> {
+  const table = await rowsAgain(o, s.data.targets, r.preprocessing, r.kept_rows);
   return {
     file: s.data.file,
     features: s.data.features,
     targets: s.data.targets,
     rows: table.rows,
     X: table.X,
-    Y: table.y,
+    Y: table.Y,
     learned: s.weights,
     truth: s.truth,
     leastSquares: s.least_squares,
@@ -47,10 +48,10 @@ export class PictureFiles {
   }
 
   /** Render and write both files; each appears whole or not at all. */
-  async write(o: TrainOptions, s: TrainSummary): Promise<void> {
+  async write(o: TrainOptions, s: TrainSummary, r: TrainResult): Promise<void> {
     if (!this.wanted) return;
     const viz = await import('../../../viz/report.js');
-    const input = await reportInput(o, s);
+    const input = await reportInput(o, s, r);
     const html = this.report === null ? null : await viz.reportHtml(input);
     const svg = this.plot === null ? null : await viz.fitSvg(input);
     if (html !== null) this.report?.write(html);

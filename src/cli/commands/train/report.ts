@@ -31,6 +31,8 @@ export interface TrainSummary {
   truth: Truth | null;
   saved: string | null;
   timings: TrainResult['timings'] & { total_s: number };
+  /** The columns read, the one-hot encoded ones' categories, and the missing cells' fill. */
+  preprocessing?: TrainResult['preprocessing'];
 }
 
 export function summarize(r: TrainResult, truth: Truth | null, saved: string | null, total_s: number): TrainSummary {
@@ -47,6 +49,7 @@ export function summarize(r: TrainResult, truth: Truth | null, saved: string | n
     truth,
     saved,
     timings: { ...r.timings, total_s },
+    preprocessing: r.preprocessing,
   };
 }
 
@@ -76,8 +79,15 @@ function rowsText(d: TrainHeader['data']): string {
 export function headerText(h: TrainHeader, file: string): string {
   const s = h.settings;
   const flags = [s.shuffle === true ? 'shuffled' : 'not shuffled', s.drop_last === true ? 'drop_last' : '', `seed ${s.seed}`, String(s.dtype), s.standardize === true ? 'standardized features' : '', s.stream === true ? 'streamed' : ''];
+  const d = h.data;
+  const delimiter = d.delimiter === undefined || d.delimiter === ',' ? '' : ` (${d.delimiter === '\t' ? 'tab' : `'${d.delimiter}'`}-separated)`;
+  const missing = [
+    (d.dropped_rows ?? 0) > 0 ? `${d.dropped_rows} row${d.dropped_rows === 1 ? '' : 's'} with a missing value dropped` : '',
+    (d.filled_cells ?? 0) > 0 ? `${d.filled_cells} missing cell${d.filled_cells === 1 ? '' : 's'} filled with the feature's mean over the training rows` : '',
+  ].filter((x) => x !== '');
   return [
-    `data       ${show(file)}: ${rowsText(h.data)}, ${names(h.data.features, 'feature')}, ${names(h.data.targets, 'target')}`,
+    `data       ${show(file)}${delimiter}: ${rowsText(h.data)}, ${names(h.data.features, 'feature')}, ${names(h.data.targets, 'target')}`,
+    ...(missing.length === 0 ? [] : [`missing    ${missing.join('; ')}`]),
     `model      ${h.model}`,
     `loss       ${h.loss}`,
     `optimizer  ${h.optimizer}`,

@@ -21,15 +21,18 @@ import { applyResume, checkColumns, readResume, resumedStandardization } from '.
 import { encodeState } from '../../model_file.js';
 import { fileSize } from '../../io.js';
 import { baselineLoss, leastSquares, type RunHooks, type TrainHeader, type TrainResult, trainSettings} from './common.js';
+import { fillTraining, trainCsvOptions } from './data.js';
+import { STDIN } from '../../../data/csv_options.js';
+import type { Preprocessing } from '../../model_file.js';
 
 /** A file too large for memory fails in an allocation: that is a refused request (exit 2), not a bug. */
-async function load(o: TrainOptions, warn: (message: string) => void): Promise<CsvTable> {
+async function load(o: TrainOptions, warn: (message: string) => void, resumed: Preprocessing | null): Promise<CsvTable> {
   try {
     // float32 features in shared memory: fit()'s fused step reads their rows in place, on two threads
     const shared = o.dtype === 'float32';
     // its helper thread starts while the file loads (a CSV is at least twice the size of its float32 values)
-    if (shared) prepareSharedRows(fileSize(o.data) / 2);
-    const options = { target: o.target, features: o.features, dtype: o.dtype, shared };
+    if (shared) prepareSharedRows(o.data === STDIN ? 0 : fileSize(o.data) / 2);
+    const options = { ...trainCsvOptions(o, resumed), shared };
     if (o.cacheDir === undefined) return await loadCsv(o.data, options);
     const { loadCsvCached } = await import('../../../data/cache.js');
     const cached = await loadCsvCached(o.data, options, o.cacheDir);
@@ -71,7 +74,7 @@ export async function runInMemory(o: TrainOptions, hooks: RunHooks): Promise<Tra
   const t0 = nowMs();
   const warn = hooks.warn ?? (() => undefined);
   const resumed = readResume(o);
-  const table = await load(o, warn);
+  const table = await load(o, warn, resumed?.model.preprocessing ?? null);
   if (resumed !== null) checkColumns(resumed, table.featureNames, table.targetNames);
   const load_s = (nowMs() - t0) / 1000;
   const F = table.featureNames.length;
@@ -79,6 +82,9 @@ export async function runInMemory(o: TrainOptions, hooks: RunHooks): Promise<Tra
   // a seeded PyTorch script's order: torch.manual_seed(S); random_split; nn.Linear; DataLoader(shuffle=True)
   manual_seed(o.seed);
   const data = split(o, from_numpy(table.X, [table.rows, F]), from_numpy(table.y, [table.rows, T]), default_generator);
+  // --missing mean: the training rows' means fill the missing cells of every part
+  const fill = fillTraining(o, { X: data.X.numpy(), Y: data.Y.numpy(), rows: data.X.shape[0], names: table.featureNames }, [table.X, data.X.numpy(), data.Xv?.numpy() ?? null, data.Xt?.numpy() ?? null], resumed?.model.preprocessing ?? null);
+  const preprocessing: Preprocessing = { columns: table.encoding.columns, categories: table.encoding.categories, missing: fill !== null ? 'mean' : (o.missing ?? 'error'), fill };
   // resumed weights apply to the features as they were standardized when saved
   const stats = resumed !== null ? resumedStandardization(resumed) : o.standardize ? fitStandardization(data.X) : null;
   const X = stats === null ? data.X : applyStandardization(data.X, stats);
@@ -94,10 +100,13 @@ export async function runInMemory(o: TrainOptions, hooks: RunHooks): Promise<Tra
   // views, not copies: evaluation only reads the rows (copies of a large dataset were most of the peak memory)
   const valLoader = Xv === null || data.Yv === null ? null : rowViews([Xv, data.Yv], 4096);
   const header: TrainHeader = {
-    data: { file: o.data, rows: table.rows, train_rows: X.shape[0], val_rows: Xv?.shape[0] ?? 0, test_rows: Xt?.shape[0] ?? 0, features: table.featureNames, targets: table.targetNames },
+    data: {
+      file: o.data, rows: table.rows, train_rows: X.shape[0], val_rows: Xv?.shape[0] ?? 0, test_rows: Xt?.shape[0] ?? 0, features: table.featureNames, targets: table.targetNames,
+      delimiter: table.delimiter, dropped_rows: table.skippedRows, filled_cells: fill === null ? 0 : table.missingCells,
+    },
     model: String(model),
     ...text,
-    settings: trainSettings(o),
+    settings: trainSettings(o, table.delimiter),
   };
   const samplesPerEpoch = o.dropLast ? loader.length * o.batchSize : X.shape[0];
   const callbacks = hooks.onStart(header, samplesPerEpoch);
@@ -126,6 +135,9 @@ export async function runInMemory(o: TrainOptions, hooks: RunHooks): Promise<Tra
       scheduler: setup.schedulerName === null ? null : { name: setup.schedulerName, state_dict: encodeState(setup.schedulerState()) },
       epochs_done: epochsBefore + history.train_loss.length,
     },
+    preprocessing,
+    // standard input cannot be read again for the pictures: its rows (filled) are kept
+    kept_rows: o.data === STDIN ? { X: table.X, Y: table.y, rows: table.rows } : null,
     timings: { load_s, train_s, samples_per_s: (samplesPerEpoch * o.epochs) / Math.max(train_s, 1e-9) },
   };
 }

@@ -9,27 +9,34 @@ import { gatherRows } from '../../../data/dataset.js';
 import { randpermFill } from '../../../random/distributions.js';
 import type { Storage } from '../../../tensor/dtype.js';
 import { StandardizationAccumulator, standardizeRows } from '../../../data/preprocess.js';
+import { fillMissing } from '../../../data/csv_encode.js';
 import type { TrainOptions } from './options.js';
 import { trainingSetup } from './setup.js';
 import { encodeState } from '../../model_file.js';
 import type { Standardization } from '../../model_file.js';
 import { trainSettings, type RunHooks, type TrainHeader, type TrainResult } from './common.js';
 import { nowMs } from '../../clock.js';
+import { dataName, streamCsvOptions, streamPreprocessing } from './data.js';
+import type { Preprocessing } from '../../model_file.js';
 
 const BUFFER_BATCHES = 64;
 
-type Chunk = { X: Storage; y: Storage; rows: number; featureNames: string[]; targetNames: string[] };
+type Chunk = { X: Storage; y: Storage; rows: number; featureNames: string[]; targetNames: string[]; delimiter: string; skippedRows: number; missingCells: number };
 
-function chunks(o: TrainOptions): AsyncGenerator<Chunk> {
-  return streamCsv(o.data, { target: o.target, features: o.features, dtype: o.dtype, batchRows: o.batchSize * BUFFER_BATCHES });
+/** The file's chunks, one-hot encoded with the first pass's categories and missing cells filled with its means. */
+async function* chunks(o: TrainOptions, p: Preprocessing): AsyncGenerator<Chunk> {
+  for await (const c of streamCsv(o.data, streamCsvOptions(o, p, o.batchSize * BUFFER_BATCHES))) {
+    if (p.fill !== null) fillMissing(c.X, c.rows, p.fill);
+    yield c;
+  }
 }
 
 /** Per-feature mean and population std in one streaming pass, by the in-memory run's accumulator. */
-async function streamedStandardization(o: TrainOptions): Promise<Standardization> {
+async function streamedStandardization(o: TrainOptions, p: Preprocessing): Promise<Standardization> {
   const acc = new StandardizationAccumulator();
-  for await (const c of chunks(o)) acc.add(c.X, c.rows, c.featureNames.length);
+  for await (const c of chunks(o, p)) acc.add(c.X, c.rows, c.featureNames.length);
   const stats = acc.result();
-  if (stats === null) throw new DataError(`${o.data}: no data rows`, { file: o.data });
+  if (stats === null) throw new DataError(`${dataName(o.data)}: no data rows`, { file: o.data });
   return stats;
 }
 
@@ -47,6 +54,8 @@ function shuffled(gen: torch.Generator, rows: number): Uint32Array {
  */
 class StreamSource implements AsyncIterable<torch.Tensor[]> {
   rows = 0;
+  skippedRows = 0;
+  missingCells = 0;
   ySum = 0;
   ySq = 0;
   private epoch = 0;
@@ -56,11 +65,12 @@ class StreamSource implements AsyncIterable<torch.Tensor[]> {
     private readonly o: TrainOptions,
     private readonly gen: torch.Generator,
     private readonly stats: Standardization | null,
+    private readonly preprocessing: Preprocessing,
   ) {}
 
   /** The first chunk (its columns); a file without data rows is a DataError. */
   async open(): Promise<Chunk> {
-    const rest = chunks(this.o)[Symbol.asyncIterator]();
+    const rest = chunks(this.o, this.preprocessing)[Symbol.asyncIterator]();
     const first = await rest.next();
     if (first.done === true) throw new DataError(`${this.o.data}: no data rows`, { file: this.o.data });
     this.opened = { first: first.value, rest };
@@ -71,7 +81,7 @@ class StreamSource implements AsyncIterable<torch.Tensor[]> {
     const opened = this.opened;
     this.opened = null;
     if (opened === null) {
-      yield* chunks(this.o);
+      yield* chunks(this.o, this.preprocessing);
       return;
     }
     yield opened.first;
@@ -80,6 +90,8 @@ class StreamSource implements AsyncIterable<torch.Tensor[]> {
 
   private count(c: Chunk): void {
     this.rows += c.rows;
+    this.skippedRows = c.skippedRows;
+    this.missingCells += c.missingCells;
     for (let i = 0; i < c.y.length; i++) {
       this.ySum += c.y[i];
       this.ySq += c.y[i] * c.y[i];
@@ -111,15 +123,17 @@ class StreamSource implements AsyncIterable<torch.Tensor[]> {
 
 export async function runStreaming(o: TrainOptions, hooks: RunHooks): Promise<TrainResult> {
   const t0 = nowMs();
-  const stats = o.standardize ? await streamedStandardization(o) : null;
+  const pre = await streamPreprocessing(o, o.batchSize * BUFFER_BATCHES);
+  const stats = o.standardize ? await streamedStandardization(o, pre) : null;
   const gen = new torch.Generator(o.seed);
-  const source = new StreamSource(o, gen, stats);
+  const source = new StreamSource(o, gen, stats, pre);
   const first = await source.open();
+  const preprocessing: Preprocessing = { ...pre, columns: pre.columns.length > 0 ? pre.columns : first.featureNames };
   const model = new torch.nn.Linear(first.featureNames.length, first.targetNames.length, { dtype: o.dtype, generator: gen });
   const setup = trainingSetup(o, model);
   const { loss_fn, optimizer, scheduler, text } = setup;
-  const data = { file: o.data, rows: NaN, train_rows: NaN, val_rows: 0, test_rows: 0, features: first.featureNames, targets: first.targetNames };
-  const header: TrainHeader = { data, model: String(model), ...text, settings: trainSettings(o) };
+  const data = { file: o.data, rows: NaN, train_rows: NaN, val_rows: 0, test_rows: 0, features: first.featureNames, targets: first.targetNames, delimiter: first.delimiter };
+  const header: TrainHeader = { data, model: String(model), ...text, settings: trainSettings(o, first.delimiter) };
   // rows are not known before the first pass ends: NaN tells the report and the ETA so
   const callbacks = hooks.onStart(header, NaN);
   const history = await torch.fitAsync({ model, loader: source, loss_fn, optimizer, scheduler, epochs: o.epochs, signal: hooks.signal, callbacks });
@@ -129,7 +143,7 @@ export async function runStreaming(o: TrainOptions, hooks: RunHooks): Promise<Tr
   const mean = source.ySum / n;
   const trainLoss = history.train_loss;
   return {
-    header: { ...header, data: { ...header.data, rows: source.rows, train_rows: source.rows } },
+    header: { ...header, data: { ...header.data, rows: source.rows, train_rows: source.rows, dropped_rows: source.skippedRows, filled_cells: pre.fill === null ? 0 : source.missingCells } },
     history: { train_loss: trainLoss, val_loss: null, lr: history.lr, best_epoch: null, stopped_epoch: null },
     scores: { train: null, val: null, test: null },
     final_train_loss: trainLoss[trainLoss.length - 1],
@@ -143,6 +157,8 @@ export async function runStreaming(o: TrainOptions, hooks: RunHooks): Promise<Tr
       scheduler: setup.schedulerName === null ? null : { name: setup.schedulerName, state_dict: encodeState(setup.schedulerState()) },
       epochs_done: history.train_loss.length,
     },
+    preprocessing,
+    kept_rows: null,
     timings: { load_s: 0, train_s, samples_per_s: (source.rows * o.epochs) / Math.max(train_s, 1e-9) },
   };
 }
