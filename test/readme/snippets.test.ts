@@ -42,17 +42,22 @@ interface ReadmeFixture {
   gd_weight: string;
   gd_bias: string;
   gd_pred3: string[];
+  net_params: string;
+  net_state: string;
+  net_repr: string[];
+  net_out_shape: number[];
 }
 
 describe("the README's library snippets", () => {
   const blocks = snippets('The library');
 
-  test('there are the three snippets this test knows, and their printed texts are PyTorch\'s', () => {
-    assert.equal(blocks.length, 3);
+  test('there are the four snippets this test knows, and their printed texts are PyTorch\'s', () => {
+    assert.equal(blocks.length, 4);
     const f = readFixture<ReadmeFixture>('torch/readme.json');
     assert.deepEqual(expectedOutput(blocks[0]), [f.y, f.x_grad, f.t2]);
     assert.deepEqual(expectedOutput(blocks[1]), [`${f.sgd_weight} ${f.sgd_bias}`, f.coef]);
     assert.deepEqual(expectedOutput(blocks[2]), ["100 [ 'x0' ] [ 'y' ] ,", `${f.gd_weight} ${f.gd_bias}`, `[ 100, 1 ] [ ${f.gd_pred3.map((v) => `'${v}'`).join(', ')} ]`]);
+    assert.deepEqual(expectedOutput(blocks[3]), [f.net_params, f.net_state, f.net_repr[1].trim(), `[ ${f.net_out_shape.join(', ')} ]`]);
   });
 
   test('each compiles with tsc --strict and prints what its comments say', { timeout: 120_000 }, () => {
