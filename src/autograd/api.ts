@@ -1,5 +1,5 @@
 // torch.autograd: backward, grad, gradcheck, and the grad-mode helpers.
 
-export { backward, grad, type GradOptions } from './functional.js';
+export { backward, grad, type GradOptions, type AutogradBackwardOptions } from './grad.js';
 export { gradcheck, GradcheckError, type GradcheckOptions } from './gradcheck.js';
 export { no_grad, enable_grad, set_grad_enabled, is_grad_enabled } from '../tensor/autograd/grad_mode.js';

@@ -3,7 +3,7 @@
 import { AutogradError } from '../errors.js';
 import { Tensor } from '../tensor/tensor.js';
 import { warn } from '../warnings.js';
-import { grad } from './functional.js';
+import { grad } from './grad.js';
 import { no_grad } from '../tensor/autograd/grad_mode.js';
 
 export interface GradcheckOptions {

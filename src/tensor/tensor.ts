@@ -3,9 +3,12 @@
 // (which sees a Tensor as a GraphTensor and never imports this file).
 
 import { ArgumentTypeError, RuntimeError, ValueError } from '../errors.js';
-import { runBackward, checkGradShape, gradEdge } from './autograd/engine.js';
+import { gradEdge, graphOps } from './autograd/engine.js';
+import { backwardCall, type BackwardCallOptions } from './autograd/calls.js';
+import { checkHookResult } from './autograd/modes.js';
+import { pythonTypeName } from './autograd/execute.js';
 import { is_grad_enabled } from './autograd/grad_mode.js';
-import { AccumulateGrad, Node, type GraphTensor, type VersionCounter } from './autograd/node.js';
+import { AccumulateGrad, hookName, nextHookId, Node, RemovableHandle, type GraphTensor, type VersionCounter } from './autograd/node.js';
 import { allocStorage, dtypeOf, get_default_dtype, type DType, type Storage } from './dtype.js';
 import { formatTensor } from './format.js';
 import { numel, shapeStr, type Shape } from './shape.js';
@@ -14,9 +17,12 @@ import { flatten, inferShape, type NestedArray } from './nested.js';
 
 export type { NestedArray };
 
-export interface BackwardOptions {
-  retain_graph?: boolean;
+export interface BackwardOptions extends BackwardCallOptions {
+  inputs?: Tensor | readonly Tensor[] | null;
 }
+
+/** A tensor hook: the gradient in, a replacement (same shape and dtype) or nothing out. */
+export type TensorHook = (grad: Tensor) => Tensor | null | undefined | void;
 
 /** The storage and shape of `new Tensor(data)` / `new Tensor(...sizes)`, as torch.Tensor's legacy constructor makes them. */
 function legacyData(data: NestedArray, rest: readonly unknown[]): [Storage, number[]] {
@@ -51,11 +57,18 @@ export class Tensor implements GraphTensor {
   _viewNoGrad = false;
   /** The version at which a view's grad_fn was last set. */
   _attrVersion = 0;
+  /**
+   * The strides PyTorch's tensor would have, when not contiguous (t, transpose, expand are strided views
+   * there, copies here): read only by the formulas whose ops depend on the layout (autograd/ops/strides.ts).
+   */
+  _strides: readonly number[] | null = null;
   private gradFnValue: Node | null = null;
   private requiresGradFlag = false;
   private gradValue: Tensor | null = null;
   private accumulator: AccumulateGrad<Tensor> | null = null;
   private retainsGradFlag = false;
+  /** Tensor.register_hook's hooks, in order (PyTorch's _backward_hooks dict). */
+  private hookDict: Map<number, TensorHook> | null = null;
 
   constructor(data: Storage, shape: readonly number[], version?: VersionCounter);
   /** PyTorch's legacy constructor: `new torch.Tensor([[1, 2]])` (data, default dtype) or `new torch.Tensor(2, 3)` (zeros of that size). */
@@ -168,12 +181,47 @@ export class Tensor implements GraphTensor {
     return this.retainsGradFlag;
   }
 
-  /** Keep `.grad` on a non-leaf after backward (a no-op on leaves, as in PyTorch). */
+  /**
+   * Keep `.grad` on a non-leaf after backward (a no-op on leaves, as in PyTorch): a pre-hook on its
+   * grad_fn, run in registration order with the tensor's other hooks, as PyTorch 1.13 does.
+   */
   retain_grad(): void {
     if (!this.requires_grad) throw new RuntimeError("can't retain_grad on Tensor that has requires_grad=False");
     if (this.gradFnValue === null) return; // NOTE: PyTorch's is_leaf here does not remake a view's grad_fn
+    if (this.retainsGradFlag) return;
     this.retainsGradFlag = true;
-    (this.grad_fn as Node)._retained = this;
+    const node = this.grad_fn as Node;
+    node._retained = this;
+    node._addPreHook((g) => {
+      this._retainGrad(g as Tensor);
+      return g;
+    }, this);
+  }
+
+  /** retain_grad's hook: the first gradient cloned, later ones added (out of place). */
+  _retainGrad(g: Tensor): void {
+    const ops = graphOps();
+    this.gradValue = (this.gradValue === null ? ops.clone(g) : ops.add(this.gradValue, g)) as Tensor;
+  }
+
+  /**
+   * `register_hook(fn)`: fn(grad) runs when this tensor's gradient is computed and may return a
+   * replacement; the handle's remove() takes it off. On a leaf it runs before accumulation.
+   */
+  register_hook(hook: TensorHook): RemovableHandle {
+    if (!this.requires_grad) throw new RuntimeError("cannot register a hook on a tensor that doesn't require gradient");
+    if (this.hookDict === null) {
+      const hooks = new Map<number, TensorHook>();
+      this.hookDict = hooks;
+      const node = this.grad_fn ?? this._gradAccumulator();
+      node._addPreHook((g) => runTensorHooks(hooks, g as Tensor));
+    }
+    const id = nextHookId();
+    const dict = this.hookDict;
+    dict.set(id, hook);
+    return new RemovableHandle(id, () => {
+      dict.delete(id);
+    });
   }
 
   /** A tensor sharing this storage, outside the graph, with its own version counter (PyTorch's `.data`). */
@@ -237,21 +285,7 @@ export class Tensor implements GraphTensor {
    * `gradient` (same shape) is the vector in the vector-Jacobian product.
    */
   backward(gradient?: Tensor | null, options: BackwardOptions = {}): void {
-    let g: Storage;
-    if (gradient === undefined || gradient === null) {
-      // PyTorch's _make_grads asks for a scalar only when this requires grad; rootNode() refuses the rest
-      if (this._data.length !== 1 && this.requires_grad) throw new RuntimeError('grad can be implicitly created only for scalar outputs');
-      g = allocStorage(this.dtype, 1);
-      g[0] = 1;
-    } else {
-      checkGradShape(this, gradient);
-      g = gradient._data;
-      if (gradient.dtype !== this.dtype) {
-        g = allocStorage(this.dtype, gradient._data.length);
-        g.set(gradient._data);
-      }
-    }
-    runBackward([this.rootNode()], [g], options.retain_graph ?? false);
+    backwardCall(this, gradient ?? null, options);
   }
 
   /** The node a backward from this tensor starts at, with PyTorch's error when there is none. */
@@ -339,7 +373,22 @@ const DETACH_VIEW_MESSAGE =
 
 /** The grad_fn of a view whose storage was changed in place: the view read out of its base's history. */
 function viewRegrad(base: Tensor, view: Tensor): Node {
-  return new Node('AsStridedBackward0', [gradEdge(base)], (g) => [g], [], [base.shape], [base.dtype], view.shape, view.dtype);
+  const node = new Node('AsStridedBackward0', [gradEdge(base)], (g) => [g], [], [base.shape], [base.dtype], view.shape, view.dtype);
+  node._graphBackward = (g) => [graphOps().asStridedBackward(g, base.shape)];
+  return node;
+}
+
+/** The tensor's hooks in order, each given the previous one's result; PyTorch's checks of what they return. */
+function runTensorHooks(hooks: ReadonlyMap<number, TensorHook>, grad: Tensor): Tensor {
+  let g = grad;
+  for (const hook of [...hooks.values()]) {
+    const r = hook(g);
+    if (r === null || r === undefined) continue;
+    if (!(r instanceof Tensor)) throw new ArgumentTypeError(`expected Variable, but hook returned '${pythonTypeName(r)}'`);
+    checkHookResult(hookName(hook), g, r);
+    g = r;
+  }
+  return g;
 }
 
 export function isTensor(x: unknown): x is Tensor {

@@ -7,6 +7,7 @@ import { broadcastShapes } from '../../tensor/shape.js';
 import { Tensor } from '../../tensor/tensor.js';
 import { applyBinary, applyUnary, binaryOps, powScalar, scalarTensor, type BinarySpec } from './elementwise.js';
 import { applyInplace } from './inplace.js';
+import { at } from './at.js';
 import { unaryOps } from './unary.js';
 
 export type TensorLike = Tensor | number;
@@ -35,7 +36,15 @@ function tensorFirst(a: TensorLike, b: TensorLike): [TensorLike, TensorLike] {
 /** `a + alpha·b` (`a - alpha·b`) for a tensor b: one AddBackward0 (SubBackward0) node, as in PyTorch. */
 function alphaSpec(negate: boolean, alpha: number): BinarySpec {
   const s = negate ? -alpha : alpha;
-  return { name: negate ? 'SubBackward0' : 'AddBackward0', f: (x, y) => x + s * y, da: (g) => g, db: (g) => g * s, saves: false };
+  return {
+    name: negate ? 'SubBackward0' : 'AddBackward0',
+    f: (x, y) => x + s * y,
+    da: (g) => g,
+    db: (g) => g * s,
+    saves: false,
+    // maybe_multiply(grad, alpha), and for sub maybe_multiply(-grad, alpha)
+    graph: (g, _a, _b, _out, needs) => [g, needs[1] ? at.mulScalar(negate ? at.neg(g) : g, alpha) : null],
+  };
 }
 
 export function add(a: TensorLike, b: TensorLike, options: AlphaOption = {}): Tensor {

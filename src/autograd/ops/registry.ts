@@ -15,6 +15,7 @@ import { binary_cross_entropy_with_logits, linear, mse_loss } from './nn.js';
 import { max, mean, min, norm, sum, type DimArg } from './reduce.js';
 import { clone, reshape, squeeze, t, toDtype, transpose, unsqueeze, view } from './shape.js';
 import { unaryOps, type UnarySpec } from './unary.js';
+import './bind.js';
 
 /** How an op is called in the expression language of `autograd grad` / `minimize`. */
 export type ExprSpelling =

@@ -2,12 +2,16 @@
 // Below the tensor layer: nodes and the engine see a tensor only as a GraphTensor, so that
 // tensor.ts imports the engine and never the other way round.
 
+import { RuntimeError } from '../../errors.js';
 import type { DType, Storage } from '../dtype.js';
 import type { Shape } from '../shape.js';
+import { forwardTrace, is_anomaly_enabled } from './anomaly.js';
 
 /** What the engine needs of a tensor; Tensor implements it. */
 export interface GraphTensor {
   readonly shape: readonly number[];
+  readonly _data: Storage;
+  grad: GraphTensor | null;
   readonly dtype: DType;
   readonly _version: VersionCounter;
   readonly grad_fn: Node | null;
@@ -20,6 +24,7 @@ export interface GraphTensor {
   _setGradFn(node: Node): void;
   /** `.grad += g` in place, or `.grad = copy of g` the first time. */
   _accumulateGrad(g: Storage): void;
+  retain_grad(): void;
 }
 
 /**
@@ -28,6 +33,66 @@ export interface GraphTensor {
  * shape or, for broadcasting ops, the node's `gradShapes[i]`; the engine sums it down.
  */
 export type BackwardFn = (grad: Storage, needs: readonly boolean[]) => ReadonlyArray<Storage | null>;
+
+/**
+ * The same backward written with differentiable tensor ops, run when a backward creates a graph
+ * (create_graph): its results then have grad_fns of their own, as PyTorch's derivatives.yaml
+ * formulas do. `node` is the node being run (for its saved output: ops/saved.ts).
+ */
+export type GraphBackwardFn = (grad: GraphTensor, needs: readonly boolean[], node: Node) => ReadonlyArray<GraphTensor | null>;
+
+/** A function type whose parameters are checked bivariantly, so hooks may be typed with Tensor. */
+type Bivariant<F extends (...args: never[]) => unknown> = { hook(...args: Parameters<F>): ReturnType<F> }['hook'];
+
+/** `grad_fn.register_prehook(fn)`: the gradients of the node's outputs in, replacements (or nothing) out. */
+export type NodePreHook = Bivariant<(gradOutputs: GraphTensor[]) => ReadonlyArray<GraphTensor | null> | null | undefined | void>;
+
+/** `grad_fn.register_hook(fn)`: the gradients the node computed for its inputs and the ones it was given. */
+export type NodePostHook = Bivariant<
+  (gradInputs: Array<GraphTensor | null>, gradOutputs: GraphTensor[]) => ReadonlyArray<GraphTensor | null> | null | undefined | void
+>;
+
+/**
+ * One entry of a node's pre-hooks, run in registration order on the gradient flowing into it: a
+ * tensor's hooks (Tensor.register_hook, all of them in one entry as PyTorch's hook dict), the
+ * retain_grad hook, or a register_prehook function.
+ */
+export interface PreHookEntry {
+  readonly id: number;
+  run(grad: GraphTensor): GraphTensor;
+  /** The tensor whose retain_grad hook this is. */
+  readonly retains: GraphTensor | null;
+}
+
+export interface PostHookEntry {
+  readonly id: number;
+  fn: NodePostHook;
+}
+
+let hookIds = 0;
+
+/** A fresh id for a hook handle. */
+export function nextHookId(): number {
+  return hookIds++;
+}
+
+/** PyTorch's torch.utils.hooks.RemovableHandle: `remove()` unregisters the hook (twice is harmless). */
+export class RemovableHandle {
+  readonly id: number;
+  private readonly detach: () => void;
+  constructor(id: number, detach: () => void) {
+    this.id = id;
+    this.detach = detach;
+  }
+
+  remove(): void {
+    this.detach();
+  }
+
+  toString(): string {
+    return '<torch.utils.hooks.RemovableHandle object>';
+  }
+}
 
 /** Shared by a tensor and its views/detached aliases; bumped by every in-place write. */
 export interface VersionCounter {
@@ -50,8 +115,12 @@ let sequenceCounter = 0;
 
 export class Node {
   readonly next_functions: readonly Edge[];
-  /** null once its saved values are freed (after a backward without retain_graph). */
+  /** The backward over storage (null for nodes that only have a graph form). */
   _backward: BackwardFn | null;
+  /** The backward over tensors, recording a graph (null when the op has none: see engine.ts). */
+  _graphBackward: GraphBackwardFn | null = null;
+  /** True once its saved values are freed (after a backward without retain_graph). */
+  _freed = false;
   readonly _saved: readonly SavedRef[];
   readonly _inputShapes: readonly Shape[];
   readonly _inputDtypes: readonly DType[];
@@ -61,6 +130,11 @@ export class Node {
   _gradShapes: ReadonlyArray<Shape | null> | null = null;
   /** The non-leaf tensor that asked for `retain_grad()`. */
   _retained: GraphTensor | null = null;
+  /** Pre-hooks in registration order (tensor hooks, retain_grad, register_prehook); null when none. */
+  _preHooks: PreHookEntry[] | null = null;
+  _postHooks: PostHookEntry[] | null = null;
+  /** With anomaly detection on: where in the user's code the forward op ran (Error().stack). */
+  _trace: string | null = is_anomaly_enabled() ? forwardTrace() : null;
   // Engine scratch space for one backward pass (valid while _pass equals the engine's pass number).
   _pass = 0;
   _deps = 0;
@@ -97,6 +171,35 @@ export class Node {
     return this.nodeName;
   }
 
+  /** `grad_fn.register_prehook(fn)`: fn(grad_outputs) may return replacement gradients. */
+  register_prehook(fn: NodePreHook): RemovableHandle {
+    const name = hookName(fn);
+    return this._addPreHook((g) => {
+      const out = fn([g]);
+      if (out === null || out === undefined) return g;
+      if (out.length !== 1) throw new RuntimeError(`hook '${name}' has returned an incorrect number of values (got ${out.length}, but expected 1)`);
+      return out[0] ?? g;
+    });
+  }
+
+  /** `grad_fn.register_hook(fn)`: fn(grad_inputs, grad_outputs) runs after the node, and may replace grad_inputs. */
+  register_hook(fn: NodePostHook): RemovableHandle {
+    const entry: PostHookEntry = { id: nextHookId(), fn };
+    (this._postHooks ??= []).push(entry);
+    return new RemovableHandle(entry.id, () => {
+      if (this._postHooks !== null) this._postHooks = this._postHooks.filter((e) => e !== entry);
+    });
+  }
+
+  /** Append a pre-hook entry; the handle removes it. */
+  _addPreHook(run: (grad: GraphTensor) => GraphTensor, retains: GraphTensor | null = null): RemovableHandle {
+    const entry: PreHookEntry = { id: nextHookId(), run, retains };
+    (this._preHooks ??= []).push(entry);
+    return new RemovableHandle(entry.id, () => {
+      if (this._preHooks !== null) this._preHooks = this._preHooks.filter((e) => e !== entry);
+    });
+  }
+
   toString(): string {
     return `<${this.nodeName} object>`;
   }
@@ -104,6 +207,11 @@ export class Node {
   [Symbol.for('nodejs.util.inspect.custom')](): string {
     return this.toString();
   }
+}
+
+/** A hook's name as PyTorch's messages show it: the function's name, or <lambda> for an anonymous one. */
+export function hookName(fn: { name: string }): string {
+  return fn.name === '' ? '<lambda>' : fn.name;
 }
 
 /** The node that adds incoming gradients into a leaf's `.grad`. */
@@ -114,4 +222,12 @@ export class AccumulateGrad<T extends GraphTensor = GraphTensor> extends Node {
     this.variable = variable;
     this._seq = Infinity;
   }
+}
+
+/** An in-place op gave `t` the grad_fn `to`: its retain_grad hook moves there from `from`. */
+export function moveRetainHook(from: Node, to: Node, t: GraphTensor): void {
+  const entry = from._preHooks?.find((e) => e.retains === t);
+  if (entry === undefined) return;
+  from._preHooks = (from._preHooks as PreHookEntry[]).filter((e) => e !== entry);
+  (to._preHooks ??= []).push(entry);
 }

@@ -1,0 +1,258 @@
+// The backward walk: iterative (no recursion over the graph), nodes run in PyTorch's ReadyQueue order,
+// hooks and captures where PyTorch's engine has them, over storage or, with create_graph, over
+// recorded tensors (modes.ts). Grad mode during the walk is create_graph, as in PyTorch.
+
+import { ArgumentTypeError, RuntimeError } from '../../errors.js';
+import { warn } from '../../warnings.js';
+import { convertStorage, type Storage } from '../dtype.js';
+import { is_anomaly_check_nan_enabled, is_anomaly_enabled } from './anomaly.js';
+import { graphOps } from './engine.js';
+import { set_grad_enabled } from './grad_mode.js';
+import { checkHookResult, checkRunnable, graphMode, returnedShape, storageMode, type Mode } from './modes.js';
+import { AccumulateGrad, hookName, type GraphTensor, type Node } from './node.js';
+
+export interface BackwardRequest {
+  roots: readonly Node[];
+  /** One gradient per root, of its output's shape. */
+  grads: readonly GraphTensor[];
+  retainGraph: boolean;
+  createGraph: boolean;
+  /** autograd.grad: the gradients reaching these nodes are returned; nothing is accumulated. */
+  capture?: readonly Node[] | null;
+  /** backward(inputs=): only these nodes (leaves' accumulators, non-leaves' grad_fns) accumulate. */
+  accumulateOnly?: readonly Node[] | null;
+}
+
+let passCounter = 0;
+
+/** Count, for every node reachable from `roots`, how many edges lead into it (iteratively). */
+function countDependencies(roots: readonly Node[], pass: number): void {
+  const stack: Node[] = [];
+  const visit = (n: Node): void => {
+    if (n._pass === pass) return;
+    n._pass = pass;
+    n._deps = 0;
+    n._grad = null;
+    stack.push(n);
+  };
+  for (const r of roots) visit(r);
+  while (stack.length > 0) {
+    const node = stack.pop() as Node;
+    for (const [next] of node.next_functions) {
+      if (next === null) continue;
+      visit(next);
+      next._deps++;
+    }
+  }
+}
+
+/**
+ * The nodes from which a target can be reached (PyTorch's exec_info): in autograd.grad and
+ * backward(inputs=) only they run, so the rest of the graph keeps its saved values. Iterative post-order.
+ */
+function neededFor(roots: readonly Node[], targets: ReadonlySet<Node>): Set<Node> {
+  const needed = new Set<Node>();
+  const done = new Set<Node>();
+  const stack: Array<[Node, number]> = roots.map((r) => [r, 0]);
+  while (stack.length > 0) {
+    const top = stack[stack.length - 1];
+    const node = top[0];
+    const edges = node.next_functions;
+    if (done.has(node)) {
+      stack.pop();
+    } else if (top[1] < edges.length) {
+      const next = edges[top[1]++][0];
+      if (next !== null && !done.has(next)) stack.push([next, 0]);
+    } else {
+      stack.pop();
+      done.add(node);
+      if (edges.some(([m]) => m !== null && (targets.has(m) || needed.has(m)))) needed.add(node);
+    }
+  }
+  return needed;
+}
+
+/** A max-heap of ready nodes by sequence number (PyTorch's ReadyQueue order). */
+class ReadyQueue {
+  private readonly heap: Node[] = [];
+  get size(): number {
+    return this.heap.length;
+  }
+  has(node: Node): boolean {
+    return this.heap.includes(node);
+  }
+  push(node: Node): void {
+    const h = this.heap;
+    h.push(node);
+    let i = h.length - 1;
+    while (i > 0) {
+      const p = (i - 1) >> 1;
+      if (h[p]._seq >= h[i]._seq) break;
+      [h[p], h[i]] = [h[i], h[p]];
+      i = p;
+    }
+  }
+  pop(): Node {
+    const h = this.heap;
+    const top = h[0];
+    const last = h.pop() as Node;
+    if (h.length > 0) {
+      h[0] = last;
+      let i = 0;
+      for (;;) {
+        const l = 2 * i + 1;
+        const r = l + 1;
+        let m = i;
+        if (l < h.length && h[l]._seq > h[m]._seq) m = l;
+        if (r < h.length && h[r]._seq > h[m]._seq) m = r;
+        if (m === i) break;
+        [h[m], h[i]] = [h[i], h[m]];
+        i = m;
+      }
+    }
+    return top;
+  }
+}
+
+function pend<G>(mode: Mode<G>, node: Node, g: G): void {
+  const prev = node._grad as G | null;
+  node._grad = (prev === null ? g : mode.add(node, prev, g)) as Node['_grad'];
+}
+
+function runPreHooks<G>(mode: Mode<G>, node: Node, g: G): G {
+  const hooks = node._preHooks;
+  if (hooks === null || hooks.length === 0) return g;
+  let t = mode.tensor(g, node._outShape);
+  for (const entry of hooks.slice()) t = entry.run(t);
+  return mode.value(t);
+}
+
+/** A Python type name for a hook's wrong return value, as PyTorch's TypeError shows it. */
+export function pythonTypeName(v: unknown): string {
+  if (typeof v === 'number') return Number.isInteger(v) ? 'int' : 'float';
+  if (typeof v === 'string') return 'str';
+  if (typeof v === 'boolean') return 'bool';
+  if (Array.isArray(v)) return 'list';
+  return typeof v === 'function' ? 'function' : 'object';
+}
+
+function runPostHooks<G>(mode: Mode<G>, node: Node, g: G, results: ReadonlyArray<G | null>): ReadonlyArray<G | null> {
+  const hooks = node._postHooks;
+  if (hooks === null || hooks.length === 0) return results;
+  const output = [mode.tensor(g, node._outShape)];
+  let inputs = results.map((r, i) => (r === null ? null : mode.tensor(r, returnedShape(node, i, mode.length(r)))));
+  for (const { fn } of hooks.slice()) {
+    const out = fn(inputs, output);
+    if (out === null || out === undefined) continue;
+    const name = hookName(fn);
+    if (!Array.isArray(out)) throw new ArgumentTypeError(`expected tuple, but hook returned '${pythonTypeName(out)}'`);
+    if (out.length !== inputs.length) throw new RuntimeError(`hook '${name}' has returned an incorrect number of values (got ${out.length}, but expected ${inputs.length})`);
+    inputs = inputs.map((prev, i) => {
+      const r = out[i] as GraphTensor | null | undefined;
+      if (r === null || r === undefined) return null;
+      if (prev === null) throw new RuntimeError("can't replace a None gradient with a non-None value");
+      checkHookResult(name, prev, r);
+      return r;
+    });
+  }
+  return inputs.map((t) => (t === null ? null : mode.value(t)));
+}
+
+/** Run one node: pre-hooks, its backward, post-hooks; the gradients come back fit to its inputs. */
+function evaluate<G>(mode: Mode<G>, node: Node, grad: G, retainGraph: boolean): ReadonlyArray<G | null> {
+  const g = runPreHooks(mode, node, grad);
+  checkRunnable(node);
+  const needs = node.next_functions.map(([next]) => next !== null);
+  let results = mode.run(node, g, needs);
+  if (!retainGraph && node._saved.length > 0) {
+    node._freed = true;
+    node._backward = null;
+    node._graphBackward = null;
+  }
+  results = runPostHooks(mode, node, g, results);
+  const fitted = results.map((r, i) => (r === null || node.next_functions[i][0] === null ? null : mode.fit(node, i, r)));
+  if (is_anomaly_enabled() && is_anomaly_check_nan_enabled()) {
+    fitted.forEach((r, i) => {
+      if (r !== null && mode.hasNan(r)) throw new RuntimeError(`Function '${node.name()}' returned nan values in its ${i}th output.`);
+    });
+  }
+  return fitted;
+}
+
+/** With anomaly detection: PyTorch's warning naming the node and where its forward op ran. */
+function reportAnomaly(node: Node): void {
+  const name = node.name();
+  if (node._trace === null) {
+    warn(`Error detected in ${name}. No forward pass information available. Enable detect anomaly during forward pass for more information.`);
+  } else {
+    warn(`Error detected in ${name}. Traceback of forward call that caused the error:\n${node._trace}`);
+  }
+}
+
+function execute<G>(mode: Mode<G>, req: BackwardRequest, seeds: readonly G[]): Map<Node, G> {
+  const { roots, retainGraph } = req;
+  countDependencies(roots, ++passCounter);
+  for (let i = 0; i < roots.length; i++) pend(mode, roots[i], seeds[i]);
+  const capture = req.capture == null ? null : new Set(req.capture);
+  const only = req.accumulateOnly == null ? null : new Set(req.accumulateOnly);
+  const targets = capture ?? only;
+  const needed = targets === null ? null : neededFor(roots, targets);
+  if (only !== null) for (const n of only) (needed as Set<Node>).add(n);
+  const captured = new Map<Node, G>();
+  const ready = new ReadyQueue();
+  for (const r of roots) if (r._deps === 0 && !ready.has(r)) ready.push(r);
+  while (ready.size > 0) {
+    const node = ready.pop();
+    const grad = node._grad as G | null;
+    node._grad = null;
+    // NOTE: PyTorch 1.13 captures before the node's pre-hooks run (and runs none of a node it only captures)
+    if (grad !== null && capture !== null && capture.has(node)) captured.set(node, grad);
+    const runs = grad !== null && (needed === null || needed.has(node));
+    if (node instanceof AccumulateGrad) {
+      // NOTE: a leaf detached in place since the graph was built gets nothing (PyTorch's AccumulateGrad)
+      if (runs && capture === null && node.variable.requires_grad) mode.accumulate(node.variable, runPreHooks(mode, node, grad as G));
+      continue;
+    }
+    let results: ReadonlyArray<G | null> | null = null;
+    if (runs) {
+      try {
+        results = evaluate(mode, node, grad as G, retainGraph);
+      } catch (e) {
+        if (is_anomaly_enabled()) reportAnomaly(node);
+        throw e;
+      }
+    }
+    const edges = node.next_functions;
+    for (let i = 0; i < edges.length; i++) {
+      const next = edges[i][0];
+      if (next === null) continue;
+      const g = results === null ? null : results[i];
+      if (g != null) pend(mode, next, g);
+      if (--next._deps === 0) ready.push(next);
+    }
+  }
+  return captured;
+}
+
+/**
+ * Backpropagate `req.grads` from `req.roots`. Returns the captured gradients (autograd.grad) as tensors;
+ * with create_graph they carry their own history.
+ */
+export function runBackward(req: BackwardRequest): Map<Node, GraphTensor> {
+  return set_grad_enabled(req.createGraph, () => {
+    const ops = graphOps();
+    if (req.createGraph) {
+      const seeds = req.grads.map((g, i) => (g.dtype === req.roots[i]._outDtype ? g : ops.cast(g, req.roots[i]._outDtype)));
+      return execute(graphMode, req, seeds);
+    }
+    const seeds = req.grads.map((g, i) => (g.dtype === req.roots[i]._outDtype ? g._data : convertStorage(g._data, req.roots[i]._outDtype)));
+    const captured = execute(storageMode, req, seeds);
+    const out = new Map<Node, GraphTensor>();
+    for (const [node, g] of captured) out.set(node, ops.wrap(copyOf(g), node._outShape));
+    return out;
+  });
+}
+
+function copyOf(g: Storage): Storage {
+  return g.slice();
+}
