@@ -7,7 +7,7 @@
 import type { DType } from '../../tensor/dtype.js';
 import type { Shape } from '../../tensor/shape.js';
 import { Tensor } from '../../tensor/tensor.js';
-import type { Node } from '../../tensor/autograd/node.js';
+import { collectNodes, type Node } from '../../tensor/autograd/node.js';
 
 type Reduction = 'mean' | 'sum' | 'none';
 
@@ -26,11 +26,14 @@ export interface At {
   pow(a: Tensor, b: Tensor): Tensor;
   /** PowBackward0: a number exponent. */
   powScalar(a: Tensor, exponent: number): Tensor;
-  /** The Scalar overloads: AddBackward1, SubBackward1, MulBackward1, DivBackward1. */
+  /**
+   * The Scalar overloads: AddBackward1, SubBackward1, MulBackward1, DivBackward1. `integral`: the C++
+   * Scalar is an integer (a literal 2, a numel), which decides the dtype their own backward computes in.
+   */
   addScalar(a: Tensor, s: number): Tensor;
   subScalar(a: Tensor, s: number): Tensor;
-  mulScalar(a: Tensor, s: number): Tensor;
-  divScalar(a: Tensor, s: number): Tensor;
+  mulScalar(a: Tensor, s: number, integral?: boolean): Tensor;
+  divScalar(a: Tensor, s: number, integral?: boolean): Tensor;
   neg(a: Tensor): Tensor;
   exp(a: Tensor): Tensor;
   log(a: Tensor): Tensor;
@@ -117,7 +120,26 @@ export function savedOutput(node: Node): Tensor {
   const ref = node._saved.find((r) => r.output === node);
   if (ref === undefined) throw new Error(`internal: ${node.name()} saved no output`);
   const t = ref.tensor as Tensor;
+  if (ref.original === true) return t;
   const y = new Tensor(t._data, t.shape, t._version);
   y._setGradFn(node);
   return y;
+}
+
+/**
+ * A tensor of the composite forward PyTorch runs where this library has one fused node (matmul's
+ * unsqueezed input, linear's weight.t() ...), as a formula over tensors needs it: made once per node,
+ * and its nodes numbered as if made just before that node, in `rank` order, so that later backward
+ * passes run them when PyTorch runs its own (the engine orders ready nodes by that number).
+ */
+export function forwardOf(node: Node, rank: number, make: () => Tensor): Tensor {
+  const cache = (node._forward ??= new Map<number, unknown>());
+  const hit = cache.get(rank);
+  if (hit !== undefined) return hit as Tensor;
+  const [t, nodes] = collectNodes(make);
+  nodes.forEach((n, j) => {
+    n._seq = node._seq - 1 + (rank + 1) / 64 + (j + 1) / 4096;
+  });
+  cache.set(rank, t);
+  return t;
 }

@@ -3,6 +3,7 @@
 // forward kernel plus its own formula over tensors, so gradients of gradients of gradients work; the
 // engine runs that formula without recording when no graph is wanted.
 
+import { RuntimeError } from '../../errors.js';
 import { allocStorage, castScalar, type DType, type Storage } from '../../tensor/dtype.js';
 import { broadcastShapes, broadcastStrides, numel, sameShape, type Shape } from '../../tensor/shape.js';
 import { Tensor } from '../../tensor/tensor.js';
@@ -49,14 +50,22 @@ function mapScalar(a: Tensor, f: (x: number) => number): Tensor {
   return new Tensor(out, a.shape);
 }
 
-export function mulScalar(a: Tensor, s: number): Tensor {
-  const c = castScalar(s, a.dtype);
-  return record(mapScalar(a, (x) => x * c), 'MulBackward1', [a], [], (g) => [at.mulScalar(g, s)]);
+/**
+ * What mul.Scalar's and div.Scalar's formulas multiply by: at::scalar_to_tensor(other), a 0-d int64 or
+ * float64 tensor (not a wrapped number), so a 0-d float32 gradient times a floating scalar is float64.
+ */
+function scalarOperand(s: number, integral: boolean, like: Tensor): Tensor {
+  return full([], s, integral ? like.dtype : 'float64');
 }
 
-export function divScalar(a: Tensor, s: number): Tensor {
+export function mulScalar(a: Tensor, s: number, integral = false): Tensor {
   const c = castScalar(s, a.dtype);
-  return record(mapScalar(a, (x) => x / c), 'DivBackward1', [a], [], (g) => [at.divScalar(g, s)]);
+  return record(mapScalar(a, (x) => x * c), 'MulBackward1', [a], [], (g) => [at.mul(g, scalarOperand(s, integral, g))]);
+}
+
+export function divScalar(a: Tensor, s: number, integral = false): Tensor {
+  const c = castScalar(s, a.dtype);
+  return record(mapScalar(a, (x) => x / c), 'DivBackward1', [a], [], (g) => [at.div(g, scalarOperand(s, integral, g))]);
 }
 
 export function addScalar(a: Tensor, s: number): Tensor {
@@ -94,7 +103,7 @@ export function tanhBackward(g: Tensor, y: Tensor): Tensor {
   const out = zip(g, y, (a, b) => k.tanhBackward(a, b));
   return record(out, 'TanhBackwardBackward0', [g, y], [g, y], (gg, needs) => [
     needs[0] ? at.tanhBackward(gg, y) : null,
-    needs[1] ? at.mul(gg, at.mul(at.mulScalar(y, -2), g)) : null,
+    needs[1] ? at.mul(gg, at.mul(at.mulScalar(y, -2, true), g)) : null,
   ], true);
 }
 
@@ -104,7 +113,7 @@ export function sigmoidBackward(g: Tensor, y: Tensor): Tensor {
   const out = zip(g, y, (a, b) => k.sigmoidBackward(a, b));
   return record(out, 'SigmoidBackwardBackward0', [g, y], [g, y], (gg, needs) => [
     needs[0] ? at.sigmoidBackward(gg, y) : null,
-    needs[1] ? at.mul(at.mul(gg, g), at.addScalar(at.mulScalar(y, -2), 1)) : null,
+    needs[1] ? at.mul(at.mul(gg, g), at.addScalar(at.mulScalar(y, -2, true), 1)) : null,
   ], true);
 }
 
@@ -133,10 +142,10 @@ export function where(cond: Mask, a: Tensor, b: Tensor): Tensor {
   const out = allocStorage(dtype, numel(shape));
   for (let i = 0; i < out.length; i++) out[i] = cond.data[ic[i]] !== 0 ? a._data[ia[i]] : b._data[ib[i]];
   const zero = constantScalar(0, dtype);
-  return record(new Tensor(out, shape), 'WhereBackward0', [a, b], [], (g, needs) => [
-    needs[0] ? at.where(cond, g, zero) : null,
-    needs[1] ? at.where(cond, zero, g) : null,
-  ], true);
+  return record(new Tensor(out, shape), 'WhereBackward0', [a, b], [], (g, needs) => {
+    const gb = needs[1] ? at.where(cond, zero, g) : null; // 'other' before 'self'
+    return [needs[0] ? at.where(cond, g, zero) : null, gb];
+  }, true);
 }
 
 /** A copy of x with `value(i)` where the mask (broadcast to x's shape) is set. */
@@ -182,13 +191,15 @@ export function maskedScatter(x: Tensor, mask: Mask, source: Tensor): Tensor {
   for (let i = 0; i < out.length; i++) if (mask.data[im[i]] !== 0) out[i] = source._data[k++];
   const sourceShape = source.shape;
   return record(new Tensor(out, x.shape), 'MaskedScatterBackward0', [x, source], [], (g, needs) => {
+    const gx = needs[0] ? at.maskedFill(g, mask, 0) : null;
     let gs: Tensor | null = null;
     if (needs[1]) {
       const selected = at.maskedSelect(g, mask);
       // NOTE: PyTorch pads with zeros (cat) when the source has more elements than the mask selects
-      gs = selected.numel() === numel(sourceShape) ? at.view(selected, sourceShape) : null;
+      if (selected.numel() !== numel(sourceShape)) throw new RuntimeError("the derivative for 'masked_scatter' with a larger source is not implemented.");
+      gs = at.view(selected, sourceShape);
     }
-    return [needs[0] ? at.maskedFill(g, mask, 0) : null, gs];
+    return [gx, gs];
   });
 }
 

@@ -140,34 +140,39 @@ const powSelfGrad: GradFn2 = (g, a, b) => (b === 0 ? 0 : g * (b * cPow(a, b - 1)
 const powExponentGrad: GradFn2 = (g, a, b, out) => (a === 0 && b >= 0 ? 0 : g * (out * Math.log(a)));
 
 type BinaryGraph = BinarySpec['graph'];
+// NOTE: PyTorch's generated backward functions compute their inputs' gradients in the alphabetical
+// order of the inputs' names (other before self, exponent before self): the order the nodes are made
+// in decides the order later backward passes run them, so the formulas keep it.
 const passBoth: BinaryGraph = (g) => [g, g];
 const negFirst: BinaryGraph = (g, _a, _b, _out, needs) => [needs[0] ? at.neg(g) : null, g];
 
 /** pow_backward_self and pow_backward_exponent: where(exponent == 0, 0, ...), where(self == 0 & exponent >= 0, 0, ...). */
 const powGraph: BinaryGraph = (g, a, b, out, needs) => {
   const zero = scalarTensor(0, g.dtype);
-  const ga = needs[0] ? at.where(maskOf(b, (e) => e === 0), zero, at.mul(g, at.mul(b, at.pow(a, at.subScalar(b, 1))))) : null;
   let gb: Tensor | null = null;
   if (needs[1]) {
     const cond = broadcastMasks(maskOf(a, (x) => x === 0), maskOf(b, (e) => e >= 0));
     gb = at.mul(g, at.where(cond, zero, at.mul(out(), at.log(a))));
   }
+  const ga = needs[0] ? at.where(maskOf(b, (e) => e === 0), zero, at.mul(g, at.mul(b, at.pow(a, at.subScalar(b, 1))))) : null;
   return [ga, gb];
 };
 
 export const binaryOps = {
   add: { name: 'AddBackward0', f: (a, b) => a + b, da: PASS, db: PASS, saves: false, graph: passBoth },
   sub: { name: 'SubBackward0', f: (a, b) => a - b, da: PASS, db: (g) => -g, saves: false, graph: (g, _a, _b, _o, needs) => [g, needs[1] ? at.neg(g) : null] },
-  /** `rsub(a, b)` is `b - a`: RsubBackward0 for two tensors, RsubBackward1 for `2.5 - a` (rsubScalar). */
+  /** `rsub(a, b)` is `b - a` for two tensors: RsubBackward0 (a number b: arithmetic.ts's RsubBackward1). */
   rsub: { name: 'RsubBackward0', f: (a, b) => b - a, da: (g) => -g, db: PASS, saves: false, graph: negFirst },
-  rsubScalar: { name: 'RsubBackward1', f: (a, b) => b - a, da: (g) => -g, db: PASS, saves: false, graph: negFirst },
   mul: {
     name: 'MulBackward0',
     f: (a, b) => a * b,
     da: (g, _a, b) => g * b,
     db: (g, a) => g * a,
     saves: 'cross',
-    graph: (g, a, b, _o, needs) => [needs[0] ? at.mul(g, b) : null, needs[1] ? at.mul(g, a) : null],
+    graph: (g, a, b, _o, needs) => {
+      const gb = needs[1] ? at.mul(g, a) : null;
+      return [needs[0] ? at.mul(g, b) : null, gb];
+    },
   },
   div: {
     name: 'DivBackward0',
@@ -175,7 +180,10 @@ export const binaryOps = {
     da: (g, _a, b) => g / b,
     db: (g, a, b) => -g * (a / b / b),
     saves: 'div',
-    graph: (g, a, b, _o, needs) => [needs[0] ? at.div(g, b) : null, needs[1] ? at.mul(at.neg(g), at.div(at.div(a, b), b)) : null],
+    graph: (g, a, b, _o, needs) => {
+      const gb = needs[1] ? at.mul(at.neg(g), at.div(at.div(a, b), b)) : null;
+      return [needs[0] ? at.div(g, b) : null, gb];
+    },
   },
   pow: { name: 'PowBackward1', f: cPow, da: powSelfGrad, db: powExponentGrad, saves: 'pow', graph: powGraph },
 } satisfies Record<string, BinarySpec>;

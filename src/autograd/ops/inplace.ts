@@ -54,6 +54,7 @@ function copySlices(base: Tensor, node: Node): Node {
     base.dtype,
   );
   fn._gradShapes = [null, ...(node._gradShapes ?? node._inputShapes.map(() => null)).slice(1)];
+  fn._inner = node;
   const graph = node._graphBackward;
   if (graph !== null) fn._graphBackward = (g, needs) => copySlicesGraph(g as Tensor, needs, node, graph);
   if (inner === null) fn._backward = null;
@@ -82,6 +83,7 @@ function rebase(self: Tensor, result: Tensor, node: Node): void {
     if (ref.tensor === result) {
       ref.tensor = self;
       ref.version = self._version.value;
+      ref.original = self._base !== null;
     }
   }
   const base = self._base;
@@ -105,15 +107,29 @@ function rebase(self: Tensor, result: Tensor, node: Node): void {
 export function applyInplace(self: Tensor, other: Tensor | null, op: (a: Tensor, b: Tensor | null) => Tensor): Tensor {
   const record = is_grad_enabled() && (self.requires_grad || (other !== null && other.requires_grad));
   if (record) checkInplace(self);
-  const result = record ? op(snapshot(self), other) : no_grad(() => op(self, other));
+  const before = record ? snapshot(self) : null;
+  const result = before !== null ? op(before, other) : no_grad(() => op(self, other));
   if (!sameShape(result.shape, self.shape)) {
     throw new RuntimeError(`output with shape ${shapeStr(self.shape)} doesn't match the broadcast shape ${shapeStr(result.shape)}`);
   }
   self._data.set(result._data);
   self._version.value++;
   const node = result.grad_fn;
-  if (record && node !== null) rebase(self, result, node);
+  if (before !== null && node !== null) {
+    originalSelf(before, node);
+    rebase(self, result, node);
+  }
   return self;
+}
+
+/**
+ * An in-place op whose formula reads self saves PyTorch's `original_self = self.clone()`: the snapshot's
+ * history becomes that clone's (CloneBackward0, made after the node), which formulas over tensors see.
+ */
+function originalSelf(before: Tensor, node: Node): void {
+  if (before.grad_fn === null || !node._saved.some((r) => r.tensor === before)) return;
+  const fn = at.clone(before).grad_fn;
+  if (fn !== null) before._setGradFn(fn);
 }
 
 /** A constant of self's shape and dtype whose node passes a zero gradient to self's history. */

@@ -281,6 +281,6 @@ function product(a: Tensor, b: Tensor, name: string | null): Tensor {
     // mm/mv/dot save a for b's gradient and b for a's
     [...(b.requires_grad ? [a] : []), ...(a.requires_grad ? [b] : [])],
     [fullA, fullB],
-    (g, needs) => (name === null ? matmulGraph(path, a, b, g, needs) : bmmGraph3(a, b, g, needs)),
+    (g, needs, node) => (name === null ? matmulGraph(path, a, b, g, needs, node) : bmmGraph3(a, b, g, needs)),
   );
 }

@@ -106,7 +106,7 @@ export function linear(x: Tensor, weight: Tensor, bias?: Tensor | null): Tensor 
     const gw = needs[1] ? linearWeightGrad(g, X, rows, inF, outF, dtype) : null;
     const gb = b !== null && needs[2] ? sumRows(g, rows, outF, dtype) : null; // db = Σ_rows dY
     return [gx, gw, gb];
-  }, [...(weight.requires_grad ? [x] : []), ...(x.requires_grad ? [weight] : [])], null, (g, needs) => linearGraph(x, weight, b, g, needs)); // addmm: mat1 for mat2's gradient and back
+  }, [...(weight.requires_grad ? [x] : []), ...(x.requires_grad ? [weight] : [])], null, (g, needs, node) => linearGraph(x, weight, b, g, needs, node)); // addmm: mat1 for mat2's gradient and back
 }
 
 function lossShape(input: Tensor, target: Tensor): number[] {

@@ -8,36 +8,46 @@ import { Tensor } from '../../tensor/tensor.js';
 import { attach } from '../../tensor/autograd/engine.js';
 import { is_grad_enabled } from '../../tensor/autograd/grad_mode.js';
 import { RuntimeError } from '../../errors.js';
-import { at } from './at.js';
+import type { Node } from '../../tensor/autograd/node.js';
+import { at, forwardOf } from './at.js';
 import { broadcastIndex } from './backward_ops.js';
 import { mmGradA, mmGradB } from './matmul_grad.js';
 
 type Reduction = 'mean' | 'sum' | 'none';
 type Grads = Array<Tensor | null>;
 
-/** linear's gradients: 2-d x is addmm/mm, 1-d x unsqueezed, more dims folded to rows (the bias's is grad, summed by the engine). */
-export function linearGraph(x: Tensor, weight: Tensor, bias: Tensor | null, g: Tensor, needs: readonly boolean[]): Grads {
-  const wt = at.t(weight);
+/**
+ * linear's gradients, as the nodes of PyTorch's linear return them in the order they run: 2-d x is
+ * addmm (mat1, mat2, then the bias summed over rows) or mm (mat2 first); 1-d x is unsqueezed, mm'ed
+ * and squeezed; more dims are folded to rows (the bias, added in place, goes first). weight.t() is
+ * one of linear's own forward tensors (forwardOf), transposed back last.
+ */
+export function linearGraph(x: Tensor, weight: Tensor, bias: Tensor | null, g: Tensor, needs: readonly boolean[], node: Node): Grads {
   const [outF, inF] = weight.shape;
+  const wt = forwardOf(node, 0, () => at.t(weight));
+  let gb: Tensor | null = null;
+  if (bias !== null && x.ndim > 2 && needs[2]) gb = at.sumTo(g, bias.shape); // add_(bias)'s AddBackward0 runs first
   let x2 = x;
   let g2 = g;
   if (x.ndim === 1) {
-    x2 = at.unsqueeze(x, 0);
+    x2 = forwardOf(node, 1, () => at.unsqueeze(x, 0));
     g2 = at.unsqueeze(g, 0);
   } else if (x.ndim > 2) {
-    const rows = x.numel() / inF;
-    x2 = at.reshape(x, [rows, inF]);
-    g2 = at.reshape(g, [rows, outF]);
+    x2 = forwardOf(node, 1, () => at.reshape(x, [x.numel() / inF, inF]));
+    g2 = at.reshape(g, [x.numel() / inF, outF]);
   }
+  const addmm = x.ndim === 2 && bias !== null;
+  let gwt: Tensor | null = null;
   let gx: Tensor | null = null;
-  if (needs[0]) {
-    gx = mmGradA(g2, x2, wt);
-    if (x.ndim === 1) gx = at.squeeze(gx, 0);
-    else if (x.ndim > 2) gx = at.reshape(gx, x.shape);
-  }
-  const gw = needs[1] ? at.t(mmGradB(g2, x2, wt)) : null;
-  const out: Grads = [gx, gw];
-  if (bias !== null) out.push(needs[2] ? g : null);
+  if (!addmm && needs[1]) gwt = mmGradB(g2, x2, wt);
+  if (needs[0]) gx = mmGradA(g2, x2, wt);
+  if (addmm && needs[1]) gwt = mmGradB(g2, x2, wt);
+  if (addmm && needs[2]) gb = at.sumTo(g, (bias as Tensor).shape);
+  if (bias !== null && x.ndim === 1 && needs[2]) gb = g;
+  if (gx !== null && x.ndim === 1) gx = at.squeeze(gx, 0);
+  else if (gx !== null && x.ndim > 2) gx = at.reshape(gx, x.shape);
+  const out: Grads = [gx, gwt === null ? null : at.t(gwt)];
+  if (bias !== null) out.push(gb);
   return out;
 }
 
@@ -60,8 +70,8 @@ export function mseLossBackward(g: Tensor, input: Tensor, target: Tensor, reduct
   return attach(result, 'MseLossBackwardBackward0', [g, input, target], null, [g, input, target], [shape, shape, shape], (gg, needs) => {
     // mse_loss_double_backward: 2·grad·grad_output (/ N for 'mean'); the grad_output's is summed for a reduction
     const twice = (): Tensor => {
-      const d = at.mulScalar(at.mul(gg, g), 2);
-      return reduction === 'mean' ? at.divScalar(d, n) : d;
+      const d = at.mulScalar(at.mul(gg, g), 2, true);
+      return reduction === 'mean' ? at.divScalar(d, n, true) : d;
     };
     const gOut = needs[0] ? mseLossBackward(gg, input, target, reduction) : null;
     return [
@@ -91,7 +101,7 @@ export function bceGraph(input: Tensor, target: Tensor, o: BCEGraphOptions, g: T
   const finish = (t: Tensor): Tensor => {
     let out = at.mul(t, g);
     if (o.weight !== null) out = at.mul(out, o.weight);
-    return o.reduction === 'mean' ? at.divScalar(out, input.numel()) : out;
+    return o.reduction === 'mean' ? at.divScalar(out, input.numel(), true) : out;
   };
   let gi: Tensor | null = null;
   if (needs[0]) {

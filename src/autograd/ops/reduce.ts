@@ -50,7 +50,7 @@ function reduceSum(x: Tensor, dim: DimArg, keepdim: boolean, mean: boolean): Ten
     let gx = g;
     if (!keepdim && dims !== null && x.ndim > 0) for (const d of dims.slice().sort((p, q) => p - q)) gx = at.unsqueeze(gx, d);
     gx = at.expand(gx, x.shape);
-    return [mean ? at.divScalar(gx, count) : gx];
+    return [mean ? at.divScalar(gx, count, true) : gx];
   }); // NOTE: PyTorch's MeanBackward1 saves self (for its numel)
 }
 

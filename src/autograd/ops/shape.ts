@@ -43,8 +43,12 @@ export function asStrided(x: Tensor, shape: readonly number[]): Tensor {
 }
 
 export function asStridedBackward(g: Tensor, inputShape: readonly number[]): Tensor {
+  if (g.numel() === 0 || inputShape.includes(0)) return new Tensor(allocStorage(g.dtype, 0), inputShape);
+  // size-1 dims of the output geometry are squeezed off the gradient first (from the last)
+  let grad = g;
+  for (let d = g.ndim - 1; d >= 0; d--) if (g.shape[d] === 1) grad = squeeze(grad, d);
   const storage = new Tensor(allocStorage(g.dtype, g.numel()), [g.numel()]);
-  copy_(asStrided(storage, g.shape), g);
+  copy_(asStrided(storage, grad.shape), grad);
   return asStrided(storage, inputShape);
 }
 

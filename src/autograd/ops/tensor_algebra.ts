@@ -23,12 +23,13 @@ export const tensorAlgebra: Algebra<Tensor> = {
     return typeof b === 'number' ? at.subScalar(a, b) : at.sub(a, b);
   },
   mul(a, b) {
-    if (typeof a === 'number') return at.mulScalar(b as Tensor, a);
-    return typeof b === 'number' ? at.mulScalar(a, b) : at.mul(a, b);
+    // a literal in the C++ formula: 2 is an integer Scalar, 0.5 and M_LN2 floating ones
+    if (typeof a === 'number') return at.mulScalar(b as Tensor, a, Number.isInteger(a));
+    return typeof b === 'number' ? at.mulScalar(a, b, Number.isInteger(b)) : at.mul(a, b);
   },
   div(a, b) {
     if (typeof a === 'number') return at.div(tensorOf(a, b as Tensor), b as Tensor);
-    return typeof b === 'number' ? at.divScalar(a, b) : at.div(a, b);
+    return typeof b === 'number' ? at.divScalar(a, b, Number.isInteger(b)) : at.div(a, b);
   },
   neg: (a) => at.neg(a),
   sqrt: (a) => at.sqrt(a),

@@ -168,9 +168,11 @@ function evaluate<G>(mode: Mode<G>, node: Node, grad: G, retainGraph: boolean): 
     node._freed = true;
     node._backward = null;
     node._graphBackward = null;
+    node._forward = null;
   }
-  results = runPostHooks(mode, node, g, results);
-  const fitted = results.map((r, i) => (r === null || node.next_functions[i][0] === null ? null : mode.fit(node, i, r)));
+  let fitted: ReadonlyArray<G | null> = results.map((r, i) => (r === null || node.next_functions[i][0] === null ? null : mode.fit(node, i, r)));
+  // NOTE: PyTorch's post-hooks see the gradients after validate_outputs (summed to the inputs' shapes, cast)
+  fitted = runPostHooks(mode, node, g, fitted);
   if (is_anomaly_enabled() && is_anomaly_check_nan_enabled()) {
     fitted.forEach((r, i) => {
       if (r !== null && mode.hasNan(r)) throw new RuntimeError(`Function '${node.name()}' returned nan values in its ${i}th output.`);
@@ -210,10 +212,13 @@ function execute<G>(mode: Mode<G>, req: BackwardRequest, seeds: readonly G[]): M
     const runs = grad !== null && (needed === null || needed.has(node));
     if (node instanceof AccumulateGrad) {
       // NOTE: a leaf detached in place since the graph was built gets nothing (PyTorch's AccumulateGrad)
-      if (runs && capture === null && node.variable.requires_grad) mode.accumulate(node.variable, runPreHooks(mode, node, grad as G));
+      if (runs && node.variable.requires_grad) mode.accumulate(node.variable, runPreHooks(mode, node, grad as G));
       continue;
     }
     let results: ReadonlyArray<G | null> | null = null;
+    // NOTE: PyTorch 1.13's CopySlices adds its inner node's next nodes to what runs (a workaround in
+    // CopySlices::apply): in autograd.grad a leaf behind an in-place op on a view then gets its .grad
+    if (runs && needed !== null && node._inner !== null) for (const [n] of node._inner.next_functions) if (n !== null) needed.add(n);
     if (runs) {
       try {
         results = evaluate(mode, node, grad as G, retainGraph);

@@ -107,11 +107,27 @@ export interface SavedRef {
   output: Node | null;
   /** Saved as a broadcast view of this shape (mse_loss's broadcast_tensors), as the version error shows it. */
   expanded?: Shape;
+  /** The output of an in-place op on a view: PyTorch keeps the view itself (saved_original), not an alias. */
+  original?: boolean;
 }
 
 export type Edge = readonly [Node | null, number];
 
 let sequenceCounter = 0;
+let creationLog: Node[] | null = null;
+
+/** Run `fn`, returning its result and the nodes created meanwhile, in order. */
+export function collectNodes<T>(fn: () => T): [T, Node[]] {
+  const previous = creationLog;
+  const log: Node[] = [];
+  creationLog = log;
+  try {
+    return [fn(), log];
+  } finally {
+    creationLog = previous;
+    if (previous !== null) previous.push(...log);
+  }
+}
 
 export class Node {
   readonly next_functions: readonly Edge[];
@@ -128,6 +144,8 @@ export class Node {
   readonly _outDtype: DType;
   /** Per input: the shape its returned gradient has when that differs from the input's (broadcast). */
   _gradShapes: ReadonlyArray<Shape | null> | null = null;
+  /** For CopySlices: the in-place op's node it runs on the view's part of the gradient. */
+  _inner: Node | null = null;
   /** The non-leaf tensor that asked for `retain_grad()`. */
   _retained: GraphTensor | null = null;
   /** Pre-hooks in registration order (tensor hooks, retain_grad, register_prehook); null when none. */
@@ -144,6 +162,8 @@ export class Node {
    * AccumulateGrad (Infinity) before any other, so partial results before an error match PyTorch's.
    */
   _seq = sequenceCounter++;
+  /** Tensors a formula over tensors made once for this node (forwardOf in autograd/ops/at.ts); freed with it. */
+  _forward: Map<number, unknown> | null = null;
   private readonly nodeName: string;
 
   constructor(
@@ -156,6 +176,7 @@ export class Node {
     outShape: Shape,
     outDtype: DType,
   ) {
+    if (creationLog !== null) creationLog.push(this);
     this.nodeName = name;
     this.next_functions = nextFunctions;
     this._backward = backward;
