@@ -57,18 +57,13 @@ export class Tensor implements GraphTensor {
   _viewNoGrad = false;
   /** The version at which a view's grad_fn was last set. */
   _attrVersion = 0;
-  /**
-   * The strides PyTorch's tensor would have, when not contiguous (t, transpose, expand are strided views
-   * there, copies here): read only by the formulas whose ops depend on the layout (autograd/ops/strides.ts).
-   */
-  _strides: readonly number[] | null = null;
+  /** What few tensors have (hooks, PyTorch's strides), kept apart so that every tensor stays small. */
+  private extra: { strides: readonly number[] | null; hooks: Map<number, TensorHook> | null } | null = null;
   private gradFnValue: Node | null = null;
   private requiresGradFlag = false;
   private gradValue: Tensor | null = null;
   private accumulator: AccumulateGrad<Tensor> | null = null;
   private retainsGradFlag = false;
-  /** Tensor.register_hook's hooks, in order (PyTorch's _backward_hooks dict). */
-  private hookDict: Map<number, TensorHook> | null = null;
 
   constructor(data: Storage, shape: readonly number[], version?: VersionCounter);
   /** PyTorch's legacy constructor: `new torch.Tensor([[1, 2]])` (data, default dtype) or `new torch.Tensor(2, 3)` (zeros of that size). */
@@ -88,6 +83,17 @@ export class Tensor implements GraphTensor {
     this._data = data;
     this._shape = shape.slice();
     this._version = version ?? { value: 0 };
+  }
+
+  /**
+   * The strides PyTorch's tensor would have, when not contiguous (t, transpose, expand are strided views
+   * there, copies here): read only by the formulas whose ops depend on the layout (autograd/ops/strides.ts).
+   */
+  get _strides(): readonly number[] | null {
+    return this.extra === null ? null : this.extra.strides;
+  }
+  set _strides(v: readonly number[] | null) {
+    if (v !== null || this.extra !== null) (this.extra ??= { strides: null, hooks: null }).strides = v;
   }
 
   get shape(): readonly number[] {
@@ -210,14 +216,15 @@ export class Tensor implements GraphTensor {
    */
   register_hook(hook: TensorHook): RemovableHandle {
     if (!this.requires_grad) throw new RuntimeError("cannot register a hook on a tensor that doesn't require gradient");
-    if (this.hookDict === null) {
+    const extra = (this.extra ??= { strides: null, hooks: null });
+    if (extra.hooks === null) {
       const hooks = new Map<number, TensorHook>();
-      this.hookDict = hooks;
+      extra.hooks = hooks;
       const node = this.grad_fn ?? this._gradAccumulator();
       node._addPreHook((g) => runTensorHooks(hooks, g as Tensor));
     }
     const id = nextHookId();
-    const dict = this.hookDict;
+    const dict = extra.hooks;
     dict.set(id, hook);
     return new RemovableHandle(id, () => {
       dict.delete(id);

@@ -133,7 +133,8 @@ export function savedOutput(node: Node): Tensor {
  * passes run them when PyTorch runs its own (the engine orders ready nodes by that number).
  */
 export function forwardOf(node: Node, rank: number, make: () => Tensor): Tensor {
-  const cache = (node._forward ??= new Map<number, unknown>());
+  const cache = node._forward ?? new Map<number, unknown>();
+  node._forward = cache;
   const hit = cache.get(rank);
   if (hit !== undefined) return hit as Tensor;
   const [t, nodes] = collectNodes(make);

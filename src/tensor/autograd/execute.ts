@@ -28,19 +28,24 @@ let passCounter = 0;
 /** Count, for every node reachable from `roots`, how many edges lead into it (iteratively). */
 function countDependencies(roots: readonly Node[], pass: number): void {
   const stack: Node[] = [];
-  const visit = (n: Node): void => {
-    if (n._pass === pass) return;
-    n._pass = pass;
-    n._deps = 0;
-    n._grad = null;
-    stack.push(n);
-  };
-  for (const r of roots) visit(r);
+  for (const r of roots) {
+    if (r._pass === pass) continue;
+    r._pass = pass;
+    r._deps = 0;
+    r._grad = null;
+    stack.push(r);
+  }
   while (stack.length > 0) {
-    const node = stack.pop() as Node;
-    for (const [next] of node.next_functions) {
+    const edges = (stack.pop() as Node).next_functions;
+    for (let i = 0; i < edges.length; i++) {
+      const next = edges[i][0];
       if (next === null) continue;
-      visit(next);
+      if (next._pass !== pass) {
+        next._pass = pass;
+        next._deps = 0;
+        next._grad = null;
+        stack.push(next);
+      }
       next._deps++;
     }
   }
@@ -158,22 +163,32 @@ function runPostHooks<G>(mode: Mode<G>, node: Node, g: G, results: ReadonlyArray
   return inputs.map((t) => (t === null ? null : mode.value(t)));
 }
 
-/** Run one node: pre-hooks, its backward, post-hooks; the gradients come back fit to its inputs. */
+/**
+ * Run one node: pre-hooks, its backward; with post-hooks or anomaly detection also the fitting to its
+ * inputs (PyTorch's validate_outputs) and what follows it, else the caller fits while propagating.
+ */
+let evaluatedFitted = false;
+
 function evaluate<G>(mode: Mode<G>, node: Node, grad: G, retainGraph: boolean): ReadonlyArray<G | null> {
-  const g = runPreHooks(mode, node, grad);
+  const g = node._preHooks === null ? grad : runPreHooks(mode, node, grad);
   checkRunnable(node);
-  const needs = node.next_functions.map(([next]) => next !== null);
-  let results = mode.run(node, g, needs);
+  const edges = node.next_functions;
+  const needs = new Array<boolean>(edges.length);
+  for (let i = 0; i < edges.length; i++) needs[i] = edges[i][0] !== null;
+  const results = mode.run(node, g, needs);
   if (!retainGraph && node._saved.length > 0) {
     node._freed = true;
     node._backward = null;
     node._graphBackward = null;
     node._forward = null;
   }
-  let fitted: ReadonlyArray<G | null> = results.map((r, i) => (r === null || node.next_functions[i][0] === null ? null : mode.fit(node, i, r)));
+  const nanCheck = is_anomaly_enabled() && is_anomaly_check_nan_enabled();
+  evaluatedFitted = node._postHooks !== null || nanCheck;
+  if (!evaluatedFitted) return results;
+  let fitted: ReadonlyArray<G | null> = results.map((r, i) => (r === null || edges[i][0] === null ? null : mode.fit(node, i, r)));
   // NOTE: PyTorch's post-hooks see the gradients after validate_outputs (summed to the inputs' shapes, cast)
   fitted = runPostHooks(mode, node, g, fitted);
-  if (is_anomaly_enabled() && is_anomaly_check_nan_enabled()) {
+  if (nanCheck) {
     fitted.forEach((r, i) => {
       if (r !== null && mode.hasNan(r)) throw new RuntimeError(`Function '${node.name()}' returned nan values in its ${i}th output.`);
     });
@@ -216,12 +231,14 @@ function execute<G>(mode: Mode<G>, req: BackwardRequest, seeds: readonly G[]): M
       continue;
     }
     let results: ReadonlyArray<G | null> | null = null;
+    let fitted = false;
     // NOTE: PyTorch 1.13's CopySlices adds its inner node's next nodes to what runs (a workaround in
     // CopySlices::apply): in autograd.grad a leaf behind an in-place op on a view then gets its .grad
     if (runs && needed !== null && node._inner !== null) for (const [n] of node._inner.next_functions) if (n !== null) needed.add(n);
     if (runs) {
       try {
         results = evaluate(mode, node, grad as G, retainGraph);
+        fitted = evaluatedFitted;
       } catch (e) {
         if (is_anomaly_enabled()) reportAnomaly(node);
         throw e;
@@ -232,7 +249,7 @@ function execute<G>(mode: Mode<G>, req: BackwardRequest, seeds: readonly G[]): M
       const next = edges[i][0];
       if (next === null) continue;
       const g = results === null ? null : results[i];
-      if (g != null) pend(mode, next, g);
+      if (g != null) pend(mode, next, fitted ? g : mode.fit(node, i, g));
       if (--next._deps === 0) ready.push(next);
     }
   }

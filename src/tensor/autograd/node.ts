@@ -113,6 +113,16 @@ export interface SavedRef {
 
 export type Edge = readonly [Node | null, number];
 
+interface NodeExtra {
+  preHooks: PreHookEntry[] | null;
+  postHooks: PostHookEntry[] | null;
+  inner: Node | null;
+  forward: Map<number, unknown> | null;
+  trace: string | null;
+}
+
+const NO_EXTRA: NodeExtra = { preHooks: null, postHooks: null, inner: null, forward: null, trace: null };
+
 let sequenceCounter = 0;
 let creationLog: Node[] | null = null;
 
@@ -144,15 +154,10 @@ export class Node {
   readonly _outDtype: DType;
   /** Per input: the shape its returned gradient has when that differs from the input's (broadcast). */
   _gradShapes: ReadonlyArray<Shape | null> | null = null;
-  /** For CopySlices: the in-place op's node it runs on the view's part of the gradient. */
-  _inner: Node | null = null;
   /** The non-leaf tensor that asked for `retain_grad()`. */
   _retained: GraphTensor | null = null;
-  /** Pre-hooks in registration order (tensor hooks, retain_grad, register_prehook); null when none. */
-  _preHooks: PreHookEntry[] | null = null;
-  _postHooks: PostHookEntry[] | null = null;
-  /** With anomaly detection on: where in the user's code the forward op ran (Error().stack). */
-  _trace: string | null = is_anomaly_enabled() ? forwardTrace() : null;
+  /** What few nodes have (hooks, anomaly traces ...), kept apart so that every node stays small. */
+  private extra: NodeExtra | null = is_anomaly_enabled() ? { ...NO_EXTRA, trace: forwardTrace() } : null;
   // Engine scratch space for one backward pass (valid while _pass equals the engine's pass number).
   _pass = 0;
   _deps = 0;
@@ -162,8 +167,7 @@ export class Node {
    * AccumulateGrad (Infinity) before any other, so partial results before an error match PyTorch's.
    */
   _seq = sequenceCounter++;
-  /** Tensors a formula over tensors made once for this node (forwardOf in autograd/ops/at.ts); freed with it. */
-  _forward: Map<number, unknown> | null = null;
+
   private readonly nodeName: string;
 
   constructor(
@@ -187,6 +191,42 @@ export class Node {
     this._outDtype = outDtype;
   }
 
+  private ensureExtra(): NodeExtra {
+    return (this.extra ??= { ...NO_EXTRA });
+  }
+
+  /** Pre-hooks in registration order (tensor hooks, retain_grad, register_prehook); null when none. */
+  get _preHooks(): PreHookEntry[] | null {
+    return this.extra === null ? null : this.extra.preHooks;
+  }
+  set _preHooks(v: PreHookEntry[] | null) {
+    this.ensureExtra().preHooks = v;
+  }
+  get _postHooks(): PostHookEntry[] | null {
+    return this.extra === null ? null : this.extra.postHooks;
+  }
+  set _postHooks(v: PostHookEntry[] | null) {
+    this.ensureExtra().postHooks = v;
+  }
+  /** For CopySlices: the in-place op's node it runs on the view's part of the gradient. */
+  get _inner(): Node | null {
+    return this.extra === null ? null : this.extra.inner;
+  }
+  set _inner(v: Node | null) {
+    this.ensureExtra().inner = v;
+  }
+  /** Tensors a formula over tensors made once for this node (forwardOf in autograd/ops/at.ts); freed with it. */
+  get _forward(): Map<number, unknown> | null {
+    return this.extra === null ? null : this.extra.forward;
+  }
+  set _forward(v: Map<number, unknown> | null) {
+    if (v !== null || this.extra !== null) this.ensureExtra().forward = v;
+  }
+  /** With anomaly detection on: where in the user's code the forward op ran (Error().stack). */
+  get _trace(): string | null {
+    return this.extra === null ? null : this.extra.trace;
+  }
+
   /** PyTorch's `grad_fn.name()`, e.g. `MulBackward0`. */
   name(): string {
     return this.nodeName;
@@ -206,7 +246,8 @@ export class Node {
   /** `grad_fn.register_hook(fn)`: fn(grad_inputs, grad_outputs) runs after the node, and may replace grad_inputs. */
   register_hook(fn: NodePostHook): RemovableHandle {
     const entry: PostHookEntry = { id: nextHookId(), fn };
-    (this._postHooks ??= []).push(entry);
+    const extra = this.ensureExtra();
+    (extra.postHooks ??= []).push(entry);
     return new RemovableHandle(entry.id, () => {
       if (this._postHooks !== null) this._postHooks = this._postHooks.filter((e) => e !== entry);
     });
@@ -215,7 +256,8 @@ export class Node {
   /** Append a pre-hook entry; the handle removes it. */
   _addPreHook(run: (grad: GraphTensor) => GraphTensor, retains: GraphTensor | null = null): RemovableHandle {
     const entry: PreHookEntry = { id: nextHookId(), run, retains };
-    (this._preHooks ??= []).push(entry);
+    const extra = this.ensureExtra();
+    (extra.preHooks ??= []).push(entry);
     return new RemovableHandle(entry.id, () => {
       if (this._preHooks !== null) this._preHooks = this._preHooks.filter((e) => e !== entry);
     });
@@ -250,5 +292,5 @@ export function moveRetainHook(from: Node, to: Node, t: GraphTensor): void {
   const entry = from._preHooks?.find((e) => e.retains === t);
   if (entry === undefined) return;
   from._preHooks = (from._preHooks as PreHookEntry[]).filter((e) => e !== entry);
-  (to._preHooks ??= []).push(entry);
+  to._preHooks = [...(to._preHooks ?? []), entry];
 }
