@@ -24,6 +24,12 @@ export interface BackwardOptions extends BackwardCallOptions {
 /** A tensor hook: the gradient in, a replacement (same shape and dtype) or nothing out. */
 export type TensorHook = (grad: Tensor) => Tensor | null | undefined | void;
 
+interface TensorExtra {
+  strides: readonly number[] | null;
+  hooks: Map<number, TensorHook> | null;
+  outputNr: number;
+}
+
 /** The storage and shape of `new Tensor(data)` / `new Tensor(...sizes)`, as torch.Tensor's legacy constructor makes them. */
 function legacyData(data: NestedArray, rest: readonly unknown[]): [Storage, number[]] {
   const dtype = get_default_dtype();
@@ -58,7 +64,7 @@ export class Tensor implements GraphTensor {
   /** The version at which a view's grad_fn was last set. */
   _attrVersion = 0;
   /** What few tensors have (hooks, PyTorch's strides), kept apart so that every tensor stays small. */
-  private extra: { strides: readonly number[] | null; hooks: Map<number, TensorHook> | null } | null = null;
+  private extra: TensorExtra | null = null;
   private gradFnValue: Node | null = null;
   private requiresGradFlag = false;
   private gradValue: Tensor | null = null;
@@ -93,7 +99,22 @@ export class Tensor implements GraphTensor {
     return this.extra === null ? null : this.extra.strides;
   }
   set _strides(v: readonly number[] | null) {
-    if (v !== null || this.extra !== null) (this.extra ??= { strides: null, hooks: null }).strides = v;
+    if (v !== null || this.extra !== null) (this.extra ??= { strides: null, hooks: null, outputNr: 0 }).strides = v;
+  }
+
+  /** Which output of its grad_fn this tensor is (PyTorch's output_nr; custom Functions have several). */
+  get output_nr(): number {
+    return this.extra === null ? 0 : this.extra.outputNr;
+  }
+
+  get _outputNr(): number {
+    return this.extra === null ? 0 : this.extra.outputNr;
+  }
+
+  /** Make this tensor output `nr` of `node`. */
+  _setOutput(node: Node, nr: number): void {
+    this._setGradFn(node);
+    if (nr !== 0 || this.extra !== null) (this.extra ??= { strides: null, hooks: null, outputNr: 0 }).outputNr = nr;
   }
 
   get shape(): readonly number[] {
@@ -201,7 +222,7 @@ export class Tensor implements GraphTensor {
     node._addPreHook((g) => {
       this._retainGrad(g as Tensor);
       return g;
-    }, this);
+    }, this, this._outputNr);
   }
 
   /** retain_grad's hook: the first gradient cloned, later ones added (out of place). */
@@ -216,12 +237,12 @@ export class Tensor implements GraphTensor {
    */
   register_hook(hook: TensorHook): RemovableHandle {
     if (!this.requires_grad) throw new RuntimeError("cannot register a hook on a tensor that doesn't require gradient");
-    const extra = (this.extra ??= { strides: null, hooks: null });
+    const extra = (this.extra ??= { strides: null, hooks: null, outputNr: 0 });
     if (extra.hooks === null) {
       const hooks = new Map<number, TensorHook>();
       extra.hooks = hooks;
       const node = this.grad_fn ?? this._gradAccumulator();
-      node._addPreHook((g) => runTensorHooks(hooks, g as Tensor));
+      node._addPreHook((g) => runTensorHooks(hooks, g as Tensor), null, this.grad_fn === null ? 0 : this._outputNr);
     }
     const id = nextHookId();
     const dict = extra.hooks;
@@ -332,6 +353,7 @@ export class Tensor implements GraphTensor {
     this.gradFnValue = node;
     this.requiresGradFlag = false;
     this._attrVersion = this._version.value;
+    if (this.extra !== null) this.extra.outputNr = 0;
   }
 
   /** The leaf's AccumulateGrad node, made once. */

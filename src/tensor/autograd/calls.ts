@@ -103,7 +103,8 @@ export function backwardCall(tensors: Many<GraphTensor>, grad_tensors: Many<Grap
     }
   }
   if (createGraph) warn(CYCLE_WARNING);
-  runBackward({ roots, grads: grads as GraphTensor[], retainGraph: options.retain_graph ?? createGraph, createGraph, accumulateOnly: only });
+  const rootSlots = outs.map((t) => t._outputNr);
+  runBackward({ roots, grads: grads as GraphTensor[], retainGraph: options.retain_graph ?? createGraph, createGraph, accumulateOnly: only, rootSlots });
 }
 
 const UNUSED =
@@ -140,9 +141,10 @@ function gradOnce(
     if (!t.requires_grad) throw new RuntimeError('One of the differentiated Tensors does not require grad');
     return t.grad_fn ?? t._gradAccumulator();
   });
-  const captured = runBackward({ roots, grads, retainGraph, createGraph, capture: targets });
-  return targets.map((node) => {
-    const g = captured.get(node);
+  const rootSlots = outs.map((t) => t._outputNr);
+  const captured = runBackward({ roots, grads, retainGraph, createGraph, capture: targets, rootSlots });
+  return targets.map((node, i) => {
+    const g = captured(node, ins[i].grad_fn === null ? 0 : ins[i]._outputNr);
     if (g !== undefined) return g;
     if (allowUnused) return null;
     throw new RuntimeError(UNUSED);

@@ -51,7 +51,7 @@ export function shouldRecord(a: GraphTensor, b?: GraphTensor | null, c?: GraphTe
 /** Where a gradient for `t` goes: its grad_fn, its AccumulateGrad (a leaf asked to), or nowhere. */
 export function gradEdge(t: GraphTensor): Edge {
   const fn = t.grad_fn;
-  if (fn !== null) return [fn, 0];
+  if (fn !== null) return [fn, t._outputNr];
   if (t._leafRequiresGrad) return [t._gradAccumulator(), 0];
   return [null, 0];
 }
@@ -106,7 +106,7 @@ export function savedError(ref: SavedRef): RuntimeError {
   // a broadcast view saved by PyTorch was remade (AsStridedBackward0) by the in-place change
   const expanded = ref.expanded ?? null;
   const fn = expanded !== null ? (t.requires_grad ? 'AsStridedBackward0' : null) : (ref.output ?? t.grad_fn)?.name() ?? null;
-  const origin = fn !== null ? `, which is output 0 of ${fn},` : '';
+  const origin = fn !== null ? `, which is output ${ref.outputNr ?? 0} of ${fn},` : '';
   return new RuntimeError(
     `one of the variables needed for gradient computation has been modified by an inplace operation: ` +
       `[${kind} ${shapeStr(expanded ?? t.shape)}]${origin} is at version ${t._version.value}; expected version ` +

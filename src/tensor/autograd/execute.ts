@@ -4,7 +4,7 @@
 
 import { ArgumentTypeError, RuntimeError } from '../../errors.js';
 import { warn } from '../../warnings.js';
-import { convertStorage, type Storage } from '../dtype.js';
+import { convertStorage, type DType } from '../dtype.js';
 import { is_anomaly_check_nan_enabled, is_anomaly_enabled } from './anomaly.js';
 import { graphOps } from './engine.js';
 import { set_grad_enabled } from './grad_mode.js';
@@ -21,6 +21,8 @@ export interface BackwardRequest {
   capture?: readonly Node[] | null;
   /** backward(inputs=): only these nodes (leaves' accumulators, non-leaves' grad_fns) accumulate. */
   accumulateOnly?: readonly Node[] | null;
+  /** Which output of each root the gradient is for (custom Functions' outputs other than the first). */
+  rootSlots?: readonly number[] | null;
 }
 
 let passCounter = 0;
@@ -119,17 +121,27 @@ class ReadyQueue {
   }
 }
 
-function pend<G>(mode: Mode<G>, node: Node, g: G): void {
-  const prev = node._grad as G | null;
-  node._grad = (prev === null ? g : mode.add(node, prev, g)) as Node['_grad'];
+/** Add g to what node's output `slot` has received (a node of several outputs keeps one slot each). */
+function pend<G>(mode: Mode<G>, node: Node, slot: number, g: G): void {
+  if (node._numOutputs === 1) {
+    const prev = node._grad as G | null;
+    node._grad = (prev === null ? g : mode.add(node, prev, g)) as Node['_grad'];
+    return;
+  }
+  const slots = (node._grad as unknown as Array<G | null> | null) ?? new Array<G | null>(node._numOutputs).fill(null);
+  const prev = slots[slot];
+  slots[slot] = prev === null ? g : mode.add(node, prev, g);
+  node._grad = slots as unknown as Node['_grad'];
 }
 
-function runPreHooks<G>(mode: Mode<G>, node: Node, g: G): G {
+/** The node's pre-hooks over the gradients of its outputs (null where one got none). */
+function runPreHooks<G>(mode: Mode<G>, node: Node, grads: ReadonlyArray<G | null>): Array<G | null> {
   const hooks = node._preHooks;
-  if (hooks === null || hooks.length === 0) return g;
-  let t = mode.tensor(g, node._outShape);
-  for (const entry of hooks.slice()) t = entry.run(t);
-  return mode.value(t);
+  if (hooks === null || hooks.length === 0) return grads.slice();
+  const meta = node._outputs;
+  let ts: ReadonlyArray<GraphTensor | null> = grads.map((g, i) => (g === null ? null : mode.tensor(g, meta[i].shape)));
+  for (const entry of hooks.slice()) ts = entry.run(ts);
+  return ts.map((t) => (t === null ? null : mode.value(t)));
 }
 
 /** A Python type name for a hook's wrong return value, as PyTorch's TypeError shows it. */
@@ -141,10 +153,11 @@ export function pythonTypeName(v: unknown): string {
   return typeof v === 'function' ? 'function' : 'object';
 }
 
-function runPostHooks<G>(mode: Mode<G>, node: Node, g: G, results: ReadonlyArray<G | null>): ReadonlyArray<G | null> {
+function runPostHooks<G>(mode: Mode<G>, node: Node, gs: ReadonlyArray<G | null>, results: ReadonlyArray<G | null>): ReadonlyArray<G | null> {
   const hooks = node._postHooks;
   if (hooks === null || hooks.length === 0) return results;
-  const output = [mode.tensor(g, node._outShape)];
+  const meta = node._outputs;
+  const output = gs.map((g, i) => (g === null ? null : mode.tensor(g, meta[i].shape))) as GraphTensor[];
   let inputs = results.map((r, i) => (r === null ? null : mode.tensor(r, returnedShape(node, i, mode.length(r)))));
   for (const { fn } of hooks.slice()) {
     const out = fn(inputs, output);
@@ -170,24 +183,26 @@ function runPostHooks<G>(mode: Mode<G>, node: Node, g: G, results: ReadonlyArray
 let evaluatedFitted = false;
 
 function evaluate<G>(mode: Mode<G>, node: Node, grad: G, retainGraph: boolean): ReadonlyArray<G | null> {
-  const g = node._preHooks === null ? grad : runPreHooks(mode, node, grad);
+  const slotted = node._numOutputs > 1;
+  const multi = node._multiBackward !== null;
+  let g = grad;
+  let gs: Array<G | null> | null = null;
+  if (slotted || multi || node._preHooks !== null) {
+    gs = runPreHooks(mode, node, slotted ? (grad as unknown as Array<G | null>) : [grad]);
+    g = gs[0] as G;
+  }
   checkRunnable(node);
   const edges = node.next_functions;
   const needs = new Array<boolean>(edges.length);
   for (let i = 0; i < edges.length; i++) needs[i] = edges[i][0] !== null;
-  const results = mode.run(node, g, needs);
-  if (!retainGraph && node._saved.length > 0) {
-    node._freed = true;
-    node._backward = null;
-    node._graphBackward = null;
-    node._forward = null;
-  }
+  const results = multi ? mode.runMulti(node, gs as Array<G | null>, needs) : mode.run(node, g, needs);
+  if (!retainGraph) node._release();
   const nanCheck = is_anomaly_enabled() && is_anomaly_check_nan_enabled();
   evaluatedFitted = node._postHooks !== null || nanCheck;
   if (!evaluatedFitted) return results;
   let fitted: ReadonlyArray<G | null> = results.map((r, i) => (r === null || edges[i][0] === null ? null : mode.fit(node, i, r)));
   // NOTE: PyTorch's post-hooks see the gradients after validate_outputs (summed to the inputs' shapes, cast)
-  fitted = runPostHooks(mode, node, g, fitted);
+  fitted = runPostHooks(mode, node, gs ?? [g], fitted);
   if (nanCheck) {
     fitted.forEach((r, i) => {
       if (r !== null && mode.hasNan(r)) throw new RuntimeError(`Function '${node.name()}' returned nan values in its ${i}th output.`);
@@ -206,16 +221,16 @@ function reportAnomaly(node: Node): void {
   }
 }
 
-function execute<G>(mode: Mode<G>, req: BackwardRequest, seeds: readonly G[]): Map<Node, G> {
+function execute<G>(mode: Mode<G>, req: BackwardRequest, seeds: readonly G[]): Map<Node, G | Array<G | null>> {
   const { roots, retainGraph } = req;
   countDependencies(roots, ++passCounter);
-  for (let i = 0; i < roots.length; i++) pend(mode, roots[i], seeds[i]);
+  for (let i = 0; i < roots.length; i++) pend(mode, roots[i], req.rootSlots?.[i] ?? 0, seeds[i]);
   const capture = req.capture == null ? null : new Set(req.capture);
   const only = req.accumulateOnly == null ? null : new Set(req.accumulateOnly);
   const targets = capture ?? only;
   const needed = targets === null ? null : neededFor(roots, targets);
   if (only !== null) for (const n of only) (needed as Set<Node>).add(n);
-  const captured = new Map<Node, G>();
+  const captured = new Map<Node, G | Array<G | null>>();
   const ready = new ReadyQueue();
   for (const r of roots) if (r._deps === 0 && !ready.has(r)) ready.push(r);
   while (ready.size > 0) {
@@ -227,7 +242,7 @@ function execute<G>(mode: Mode<G>, req: BackwardRequest, seeds: readonly G[]): M
     const runs = grad !== null && (needed === null || needed.has(node));
     if (node instanceof AccumulateGrad) {
       // NOTE: a leaf detached in place since the graph was built gets nothing (PyTorch's AccumulateGrad)
-      if (runs && node.variable.requires_grad) mode.accumulate(node.variable, runPreHooks(mode, node, grad as G));
+      if (runs && node.variable.requires_grad) mode.accumulate(node.variable, runPreHooks(mode, node, [grad as G])[0] as G);
       continue;
     }
     let results: ReadonlyArray<G | null> | null = null;
@@ -249,32 +264,40 @@ function execute<G>(mode: Mode<G>, req: BackwardRequest, seeds: readonly G[]): M
       const next = edges[i][0];
       if (next === null) continue;
       const g = results === null ? null : results[i];
-      if (g != null) pend(mode, next, fitted ? g : mode.fit(node, i, g));
+      if (g != null) pend(mode, next, edges[i][1], fitted ? g : mode.fit(node, i, g));
       if (--next._deps === 0) ready.push(next);
     }
   }
   return captured;
 }
 
+/** The gradients autograd.grad captured: the one that reached output `nr` of a node. */
+export type Captured = (node: Node, nr: number) => GraphTensor | undefined;
+
 /**
  * Backpropagate `req.grads` from `req.roots`. Returns the captured gradients (autograd.grad) as tensors;
  * with create_graph they carry their own history.
  */
-export function runBackward(req: BackwardRequest): Map<Node, GraphTensor> {
+export function runBackward(req: BackwardRequest): Captured {
   return set_grad_enabled(req.createGraph, () => {
     const ops = graphOps();
+    const slot = <G>(v: G | Array<G | null> | undefined, node: Node, nr: number): G | null | undefined =>
+      v === undefined ? undefined : node._numOutputs > 1 ? (v as Array<G | null>)[nr] : (v as G);
     if (req.createGraph) {
-      const seeds = req.grads.map((g, i) => (g.dtype === req.roots[i]._outDtype ? g : ops.cast(g, req.roots[i]._outDtype)));
-      return execute(graphMode, req, seeds);
+      const seeds = req.grads.map((g, i) => (g.dtype === dtypeOf(req, i) ? g : ops.cast(g, dtypeOf(req, i))));
+      const captured = execute(graphMode, req, seeds);
+      return (node, nr) => slot(captured.get(node), node, nr) ?? undefined;
     }
-    const seeds = req.grads.map((g, i) => (g.dtype === req.roots[i]._outDtype ? g._data : convertStorage(g._data, req.roots[i]._outDtype)));
+    const seeds = req.grads.map((g, i) => (g.dtype === dtypeOf(req, i) ? g._data : convertStorage(g._data, dtypeOf(req, i))));
     const captured = execute(storageMode, req, seeds);
-    const out = new Map<Node, GraphTensor>();
-    for (const [node, g] of captured) out.set(node, ops.wrap(copyOf(g), node._outShape));
-    return out;
+    return (node, nr) => {
+      const g = slot(captured.get(node), node, nr);
+      return g === undefined || g === null ? undefined : ops.wrap(g.slice(), node._outputs[nr].shape);
+    };
   });
 }
 
-function copyOf(g: Storage): Storage {
-  return g.slice();
+/** The dtype of the root output a seed is for. */
+function dtypeOf(req: BackwardRequest, i: number): DType {
+  return req.roots[i]._outputs[req.rootSlots?.[i] ?? 0].dtype;
 }

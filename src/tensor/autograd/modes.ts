@@ -16,6 +16,8 @@ export interface Mode<G> {
   fit(node: Node, i: number, g: G): G;
   /** The node's backward on its output's gradient. */
   run(node: Node, g: G, needs: readonly boolean[]): ReadonlyArray<G | null>;
+  /** The backward of a node of several outputs (custom Functions). */
+  runMulti(node: Node, gs: ReadonlyArray<G | null>, needs: readonly boolean[]): ReadonlyArray<G | null>;
   /** The gradient as a tensor of `shape`, for hooks. */
   tensor(g: G, shape: Shape): GraphTensor;
   value(t: GraphTensor): G;
@@ -28,7 +30,7 @@ export interface Mode<G> {
 
 /** The freed and in-place checks PyTorch makes before running a node. */
 export function checkRunnable(node: Node): void {
-  if (node._freed || (node._backward === null && node._graphBackward === null)) throw new RuntimeError(FREED_MESSAGE);
+  if (node._freed || (node._backward === null && node._graphBackward === null && node._multiBackward === null)) throw new RuntimeError(FREED_MESSAGE);
   for (const ref of node._saved) if (ref.tensor._version.value !== ref.version) throw savedError(ref);
 }
 
@@ -42,6 +44,13 @@ function incompatible(node: Node, i: number, got: Shape): RuntimeError {
   return new RuntimeError(
     `Function ${node.name()} returned an invalid gradient at index ${i} - got ${shapeStr(got)} but expected shape compatible with ${shapeStr(node._inputShapes[i])}`,
   );
+}
+
+/** PyTorch's validate_outputs: a returned gradient must have its input's shape or one that sums to it. */
+function checkExpandable(node: Node, i: number, shape: Shape): void {
+  const inShape = node._inputShapes[i];
+  const lead = shape.length - inShape.length;
+  if (lead < 0 || !inShape.every((s, d) => s === shape[d + lead] || s === 1)) throw incompatible(node, i, shape);
 }
 
 function fitStorage(node: Node, i: number, g: Storage, from: Shape): Storage {
@@ -58,8 +67,8 @@ function anyNan(s: Storage): boolean {
 }
 
 export const storageMode: Mode<Storage> = {
-  add(node, a, b) {
-    const sum = allocStorage(node._outDtype, a.length);
+  add(_node, a, b) {
+    const sum = allocStorage(a instanceof Float64Array ? 'float64' : 'float32', a.length);
     for (let i = 0; i < sum.length; i++) sum[i] = a[i] + b[i];
     return sum;
   },
@@ -70,6 +79,17 @@ export const storageMode: Mode<Storage> = {
     const graph = node._graphBackward as NonNullable<Node['_graphBackward']>;
     const results = no_grad(() => graph(graphOps().wrap(g, node._outShape), needs, node));
     return results.map((t, i) => (t === null ? null : fitStorage(node, i, t._data, t.shape)));
+  },
+  runMulti(node, gs, needs) {
+    const ops = graphOps();
+    const meta = node._outputs;
+    const fn = node._multiBackward as NonNullable<Node['_multiBackward']>;
+    const results = no_grad(() => fn(gs.map((g, i) => (g === null ? null : ops.wrap(g, meta[i].shape))), needs, node));
+    return results.map((t, i) => {
+      if (t === null) return null;
+      if (!sameShape(t.shape, node._inputShapes[i])) checkExpandable(node, i, t.shape);
+      return fitStorage(node, i, t._data, t.shape);
+    });
   },
   tensor: (g, shape) => graphOps().wrap(g, shape),
   value: (t) => t._data,
@@ -105,9 +125,7 @@ export const graphMode: Mode<GraphTensor> = {
   fit(node, i, g) {
     const inShape = node._inputShapes[i];
     if (!sameShape(g.shape, inShape)) {
-      const lead = g.shape.length - inShape.length;
-      const expandable = lead >= 0 && inShape.every((s, d) => s === g.shape[d + lead] || s === 1);
-      if (!expandable) throw incompatible(node, i, g.shape);
+      checkExpandable(node, i, g.shape);
       g = graphOps().sumTo(g, inShape);
     }
     const dtype = node._inputDtypes[i];
@@ -118,6 +136,7 @@ export const graphMode: Mode<GraphTensor> = {
     const results = (node._backward as NonNullable<Node['_backward']>)(g._data, needs);
     return results.map((s, i) => (s === null ? null : notDifferentiable(node, i, s, g)));
   },
+  runMulti: (node, gs, needs) => (node._multiBackward as NonNullable<Node['_multiBackward']>)(gs, needs, node),
   tensor: (g) => g,
   value: (t) => t,
   accumulate(leaf, g) {

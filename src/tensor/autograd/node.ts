@@ -25,6 +25,8 @@ export interface GraphTensor {
   /** `.grad += g` in place, or `.grad = copy of g` the first time. */
   _accumulateGrad(g: Storage): void;
   retain_grad(): void;
+  /** Which output of its grad_fn this tensor is (PyTorch's output_nr). */
+  readonly _outputNr: number;
 }
 
 /**
@@ -59,7 +61,8 @@ export type NodePostHook = Bivariant<
  */
 export interface PreHookEntry {
   readonly id: number;
-  run(grad: GraphTensor): GraphTensor;
+  /** The gradients of the node's outputs in (null where an output got none), replacements out. */
+  run(grads: ReadonlyArray<GraphTensor | null>): ReadonlyArray<GraphTensor | null>;
   /** The tensor whose retain_grad hook this is. */
   readonly retains: GraphTensor | null;
 }
@@ -105,6 +108,8 @@ export interface SavedRef {
   version: number;
   /** The node when the saved tensor is its own output (PyTorch then names that node in the version error). */
   output: Node | null;
+  /** Which of the node's outputs it is (custom Functions have several). */
+  outputNr?: number;
   /** Saved as a broadcast view of this shape (mse_loss's broadcast_tensors), as the version error shows it. */
   expanded?: Shape;
   /** The output of an in-place op on a view: PyTorch keeps the view itself (saved_original), not an alias. */
@@ -113,7 +118,21 @@ export interface SavedRef {
 
 export type Edge = readonly [Node | null, number];
 
+/**
+ * A backward of several outputs (custom Functions): one gradient per output in (null where none came),
+ * one per input out. Always over tensors; the engine runs it unrecorded without create_graph.
+ */
+export type MultiBackwardFn = (grads: ReadonlyArray<GraphTensor | null>, needs: readonly boolean[], node: Node) => ReadonlyArray<GraphTensor | null>;
+
+export interface OutputMeta {
+  shape: Shape;
+  dtype: DType;
+}
+
 interface NodeExtra {
+  /** Every output's shape and dtype, for a node of several. */
+  outputs: OutputMeta[] | null;
+  multi: MultiBackwardFn | null;
   preHooks: PreHookEntry[] | null;
   postHooks: PostHookEntry[] | null;
   inner: Node | null;
@@ -121,7 +140,7 @@ interface NodeExtra {
   trace: string | null;
 }
 
-const NO_EXTRA: NodeExtra = { preHooks: null, postHooks: null, inner: null, forward: null, trace: null };
+const NO_EXTRA: NodeExtra = { outputs: null, multi: null, preHooks: null, postHooks: null, inner: null, forward: null, trace: null };
 
 let sequenceCounter = 0;
 let creationLog: Node[] | null = null;
@@ -147,11 +166,11 @@ export class Node {
   _graphBackward: GraphBackwardFn | null = null;
   /** True once its saved values are freed (after a backward without retain_graph). */
   _freed = false;
-  readonly _saved: readonly SavedRef[];
+  _saved: readonly SavedRef[];
   readonly _inputShapes: readonly Shape[];
   readonly _inputDtypes: readonly DType[];
-  readonly _outShape: Shape;
-  readonly _outDtype: DType;
+  _outShape: Shape;
+  _outDtype: DType;
   /** Per input: the shape its returned gradient has when that differs from the input's (broadcast). */
   _gradShapes: ReadonlyArray<Shape | null> | null = null;
   /** The non-leaf tensor that asked for `retain_grad()`. */
@@ -195,6 +214,36 @@ export class Node {
     return (this.extra ??= { ...NO_EXTRA });
   }
 
+  /** How many outputs the node has (1 but for custom Functions), and their shapes and dtypes. */
+  get _numOutputs(): number {
+    const outputs = this.extra === null ? null : this.extra.outputs;
+    return outputs === null ? 1 : outputs.length;
+  }
+  get _outputs(): readonly OutputMeta[] {
+    const outputs = this.extra === null ? null : this.extra.outputs;
+    return outputs ?? [{ shape: this._outShape, dtype: this._outDtype }];
+  }
+  _setOutputs(outputs: OutputMeta[], backward: MultiBackwardFn): void {
+    const extra = this.ensureExtra();
+    extra.outputs = outputs;
+    extra.multi = backward;
+  }
+  get _multiBackward(): MultiBackwardFn | null {
+    return this.extra === null ? null : this.extra.multi;
+  }
+
+  /**
+   * After a backward without retain_graph (PyTorch's release_variables): a node that saved tensors can
+   * not run again. Custom Functions override it (their saved tensors refuse to be read instead).
+   */
+  _release(): void {
+    if (this._saved.length === 0) return;
+    this._freed = true;
+    this._backward = null;
+    this._graphBackward = null;
+    this._forward = null;
+  }
+
   /** Pre-hooks in registration order (tensor hooks, retain_grad, register_prehook); null when none. */
   get _preHooks(): PreHookEntry[] | null {
     return this.extra === null ? null : this.extra.preHooks;
@@ -235,12 +284,12 @@ export class Node {
   /** `grad_fn.register_prehook(fn)`: fn(grad_outputs) may return replacement gradients. */
   register_prehook(fn: NodePreHook): RemovableHandle {
     const name = hookName(fn);
-    return this._addPreHook((g) => {
-      const out = fn([g]);
-      if (out === null || out === undefined) return g;
-      if (out.length !== 1) throw new RuntimeError(`hook '${name}' has returned an incorrect number of values (got ${out.length}, but expected 1)`);
-      return out[0] ?? g;
-    });
+    return this.addEntry((gs) => {
+      const out = fn(gs as GraphTensor[]);
+      if (out === null || out === undefined) return gs;
+      if (out.length !== gs.length) throw new RuntimeError(`hook '${name}' has returned an incorrect number of values (got ${out.length}, but expected ${gs.length})`);
+      return out.map((g, i) => g ?? gs[i]);
+    }, null);
   }
 
   /** `grad_fn.register_hook(fn)`: fn(grad_inputs, grad_outputs) runs after the node, and may replace grad_inputs. */
@@ -253,8 +302,18 @@ export class Node {
     });
   }
 
-  /** Append a pre-hook entry; the handle removes it. */
-  _addPreHook(run: (grad: GraphTensor) => GraphTensor, retains: GraphTensor | null = null): RemovableHandle {
+  /** Append a pre-hook on output `output`'s gradient (run only when it has one); the handle removes it. */
+  _addPreHook(run: (grad: GraphTensor) => GraphTensor, retains: GraphTensor | null = null, output = 0): RemovableHandle {
+    return this.addEntry((gs) => {
+      const g = gs[output];
+      if (g === null || g === undefined) return gs;
+      const out = gs.slice();
+      out[output] = run(g);
+      return out;
+    }, retains);
+  }
+
+  private addEntry(run: PreHookEntry['run'], retains: GraphTensor | null): RemovableHandle {
     const entry: PreHookEntry = { id: nextHookId(), run, retains };
     const extra = this.ensureExtra();
     (extra.preHooks ??= []).push(entry);
