@@ -1,7 +1,7 @@
 // torch.autograd: backward, grad, gradcheck, and the grad-mode helpers.
 
 export { backward, grad, type GradOptions, type AutogradBackwardOptions } from './grad.js';
-export { gradcheck, GradcheckError, type GradcheckOptions } from './gradcheck.js';
+export { gradcheck, gradgradcheck, GradcheckError, type GradcheckOptions, type GradgradcheckOptions } from './gradcheck.js';
 export { no_grad, enable_grad, set_grad_enabled, is_grad_enabled } from '../tensor/autograd/grad_mode.js';
 export { Function, FunctionCtx, once_differentiable, type FunctionClass } from './function.js';
 export * as function from './function.js';

@@ -90,6 +90,9 @@ export interface At {
   bmm(a: Tensor, b: Tensor): Tensor;
   /** `self.copy_(src)` in place (CopyBackwards; CopySlices on a view). */
   copy_(self: Tensor, src: Tensor): Tensor;
+  /** LogSigmoidBackward0 and LogSigmoidBackwardBackward0. */
+  logSigmoid(x: Tensor): Tensor;
+  logSigmoidBackward(g: Tensor, x: Tensor): Tensor;
   /** MseLossBackwardBackward0. */
   mseLossBackward(g: Tensor, input: Tensor, target: Tensor, reduction: Reduction): Tensor;
 }

@@ -212,3 +212,23 @@ export function full(shape: Shape, value: number, dtype: DType): Tensor {
 export function zerosLike(a: Tensor): Tensor {
   return new Tensor(allocStorage(a.dtype, a.numel()), a.shape);
 }
+
+/** log σ(x) = min(x, 0) - log1p(exp(-|x|)): LogSigmoidBackward0 (binary_cross_entropy_with_logits' target gradient). */
+export function logSigmoid(x: Tensor): Tensor {
+  const out = mapScalar(x, (v) => Math.min(v, 0) - Math.log1p(Math.exp(-Math.abs(v))));
+  return record(out, 'LogSigmoidBackward0', [x], [x], (g) => [at.logSigmoidBackward(g, x)]);
+}
+
+/** log_sigmoid_backward: g·σ(-x); its own derivative is log_sigmoid_double_backward's g·(σ(x) - 1)·σ(x). */
+export function logSigmoidBackward(g: Tensor, x: Tensor): Tensor {
+  const out = zip(g, x, (a, v) => a * (1 / (1 + Math.exp(v))));
+  return record(out, 'LogSigmoidBackwardBackward0', [g, x], [g, x], (gg, needs) => {
+    const gOut = needs[0] ? at.logSigmoidBackward(gg, x) : null;
+    let gx: Tensor | null = null;
+    if (needs[1]) {
+      const z = at.sigmoid(x);
+      gx = at.mul(at.mul(at.mul(gg, g), at.subScalar(z, 1)), z);
+    }
+    return [gOut, gx];
+  }, true);
+}

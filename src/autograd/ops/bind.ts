@@ -67,6 +67,8 @@ Object.assign(at, {
   bmm,
   copy_,
   mseLossBackward,
+  logSigmoid: bw.logSigmoid,
+  logSigmoidBackward: bw.logSigmoidBackward,
 } satisfies typeof at);
 
 const asTensor = (g: GraphTensor): Tensor => g as Tensor;

@@ -7,7 +7,6 @@ import { broadcastShapes, numel, sameShape } from '../../tensor/shape.js';
 import { Tensor } from '../../tensor/tensor.js';
 import { attach } from '../../tensor/autograd/engine.js';
 import { is_grad_enabled } from '../../tensor/autograd/grad_mode.js';
-import { RuntimeError } from '../../errors.js';
 import type { Node } from '../../tensor/autograd/node.js';
 import { at, forwardOf } from './at.js';
 import { broadcastIndex } from './backward_ops.js';
@@ -114,8 +113,8 @@ export function bceGraph(input: Tensor, target: Tensor, o: BCEGraphOptions, g: T
   }
   let gt: Tensor | null = null;
   if (needs[1]) {
-    if (o.pos_weight !== null) throw new RuntimeError("the derivative for 'binary_cross_entropy_with_logits' with pos_weight with respect to target is not implemented with create_graph");
-    gt = finish(at.neg(input));
+    // log_sigmoid(-x).sub_(log_sigmoid(x).mul_(pos_weight)) with pos_weight, else -x
+    gt = finish(o.pos_weight === null ? at.neg(input) : at.sub(at.logSigmoid(at.neg(input)), at.mul(at.logSigmoid(input), o.pos_weight)));
   }
   return [gi, gt];
 }
