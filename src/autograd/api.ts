@@ -6,3 +6,4 @@ export { no_grad, enable_grad, set_grad_enabled, is_grad_enabled } from '../tens
 export { Function, FunctionCtx, once_differentiable, type FunctionClass } from './function.js';
 export * as function from './function.js';
 export { set_detect_anomaly, detect_anomaly, is_anomaly_enabled, is_anomaly_check_nan_enabled } from './anomaly_mode.js';
+export * as functional from './functional.js';

@@ -90,6 +90,8 @@ export interface At {
   bmm(a: Tensor, b: Tensor): Tensor;
   /** `self.copy_(src)` in place (CopyBackwards; CopySlices on a view). */
   copy_(self: Tensor, src: Tensor): Tensor;
+  /** SelectBackward0 (x.select(dim, index)). */
+  select(x: Tensor, dim: number, index: number): Tensor;
   /** LogSigmoidBackward0 and LogSigmoidBackwardBackward0. */
   logSigmoid(x: Tensor): Tensor;
   logSigmoidBackward(g: Tensor, x: Tensor): Tensor;

@@ -14,6 +14,7 @@ import { asStrided, asStridedBackward, clone, reshape, squeeze, t, toDtype, tran
 import { bmm, matmul } from './matmul.js';
 import { copy_ } from './inplace.js';
 import { mseLossBackward } from './nn_grad.js';
+import { select } from './select.js';
 import { at } from './at.js';
 
 Object.assign(at, {
@@ -67,6 +68,7 @@ Object.assign(at, {
   bmm,
   copy_,
   mseLossBackward,
+  select,
   logSigmoid: bw.logSigmoid,
   logSigmoidBackward: bw.logSigmoidBackward,
 } satisfies typeof at);

@@ -65,10 +65,10 @@ export function expand(x: Tensor, shape: Shape): Tensor {
 
 /**
  * PyTorch's at::sum_to: sum over the leading dims and those where `shape` has 1 (keepdim), then a
- * view when dims were dropped; sum() for a 0-d shape; the tensor itself when nothing is reduced.
+ * view when dims were dropped; sum() for a 0-d shape; otherwise the tensor itself when nothing is reduced.
  */
 export function sumToShape(x: Tensor, shape: Shape): Tensor {
-  if (shape.length === 0) return x.ndim === 0 ? x : sum(x);
+  if (shape.length === 0) return sum(x); // NOTE: even of a 0-d tensor, as PyTorch's sum_to does
   const lead = x.ndim - shape.length;
   const dims: number[] = [];
   for (let d = 0; d < x.ndim; d++) if (d < lead || (shape[d - lead] === 1 && x.shape[d] !== 1)) dims.push(d);
