@@ -3,7 +3,7 @@
 // (which sees a Tensor as a GraphTensor and never imports this file).
 
 import { ArgumentTypeError, RuntimeError, ValueError } from '../errors.js';
-import { gradEdge, graphOps } from './autograd/engine.js';
+import { gradEdge, graphOps, installWrap } from './autograd/engine.js';
 import { backwardCall, type BackwardCallOptions } from './autograd/calls.js';
 import { checkHookResult } from './autograd/modes.js';
 import { pythonTypeName } from './autograd/execute.js';
@@ -227,8 +227,17 @@ export class Tensor implements GraphTensor {
 
   /** retain_grad's hook: the first gradient cloned, later ones added (out of place). */
   _retainGrad(g: Tensor): void {
-    const ops = graphOps();
-    this.gradValue = (this.gradValue === null ? ops.clone(g) : ops.add(this.gradValue, g)) as Tensor;
+    const prev = this.gradValue;
+    if (is_grad_enabled()) {
+      // create_graph: clone (CloneBackward0) and add (AddBackward0) are recorded, as in PyTorch
+      const ops = graphOps();
+      this.gradValue = (prev === null ? ops.clone(g) : ops.add(prev, g)) as Tensor;
+      return;
+    }
+    const out = allocStorage(prev?.dtype ?? g.dtype, g._data.length);
+    out.set(g._data);
+    if (prev !== null) for (let i = 0; i < out.length; i++) out[i] += prev._data[i];
+    this.gradValue = new Tensor(out, g.shape);
   }
 
   /**
@@ -419,6 +428,8 @@ function runTensorHooks(hooks: ReadonlyMap<number, TensorHook>, grad: Tensor): T
   }
   return g;
 }
+
+installWrap((data, shape) => new Tensor(data, shape));
 
 export function isTensor(x: unknown): x is Tensor {
   return x instanceof Tensor;

@@ -5,7 +5,6 @@
 import type { Tensor } from '../../tensor/tensor.js';
 import { installGraphOps } from '../../tensor/autograd/engine.js';
 import type { GraphTensor } from '../../tensor/autograd/node.js';
-import { fromStorage } from '../../tensor/tensor.js';
 import { applyBinary, applyUnary, binaryOps, powScalar } from './elementwise.js';
 import { unaryOps } from './unary.js';
 import * as bw from './backward_ops.js';
@@ -76,7 +75,6 @@ Object.assign(at, {
 const asTensor = (g: GraphTensor): Tensor => g as Tensor;
 
 installGraphOps({
-  wrap: (data, shape) => fromStorage(data, shape),
   add: (a, b) => at.add(asTensor(a), asTensor(b)),
   sumTo: (g, shape) => sumToShape(asTensor(g), shape),
   cast: (g, dtype) => toDtype(asTensor(g), dtype),

@@ -1,12 +1,12 @@
 // torch.autograd.backward / Tensor.backward and torch.autograd.grad, as torch/autograd/__init__.py and
 // python_engine.cpp's run_backward do them: _make_grads, the argument checks in their order, then the
-// engine (execute.ts). Below the Tensor class: tensors are GraphTensors, new ones come from graphOps().
+// engine (execute.ts). Below the Tensor class: tensors are GraphTensors, new ones come from wrapStorage.
 
 import { ArgumentTypeError, RuntimeError, ValueError } from '../../errors.js';
 import { warn } from '../../warnings.js';
 import { allocStorage } from '../dtype.js';
 import { sameShape, sizeStr } from '../shape.js';
-import { checkGradShape, graphOps } from './engine.js';
+import { checkGradShape, wrapStorage } from './engine.js';
 import { runBackward } from './execute.js';
 import type { GraphTensor, Node } from './node.js';
 
@@ -49,7 +49,7 @@ function gradList(given: Many<GraphTensor | null> | null | undefined, n: number)
 function ones(like: GraphTensor): GraphTensor {
   const data = allocStorage(like.dtype, like._data.length);
   data.fill(1);
-  return graphOps().wrap(data, like.shape);
+  return wrapStorage(data, like.shape);
 }
 
 /** PyTorch's _make_grads: the given gradients checked, ones for one-element outputs that require grad. */
@@ -186,11 +186,11 @@ function batchedGrad(
       const g = r[j];
       if (g !== null) data.set(g._data, k * size);
     });
-    return graphOps().wrap(data, [n, ...t.shape]);
+    return wrapStorage(data, [n, ...t.shape]);
   });
 }
 
 function sliceFirst(g: GraphTensor, k: number): GraphTensor {
   const size = g._data.length / g.shape[0];
-  return graphOps().wrap(g._data.slice(k * size, (k + 1) * size), g.shape.slice(1));
+  return wrapStorage(g._data.slice(k * size, (k + 1) * size), g.shape.slice(1));
 }

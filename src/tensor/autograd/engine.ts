@@ -15,8 +15,6 @@ import { Node, type BackwardFn, type Edge, type GraphBackwardFn, type GraphTenso
  * (autograd/ops/bind.ts), which sits above the tensor and so cannot be imported from here.
  */
 export interface GraphOps {
-  /** A tensor over `data`, outside any graph. */
-  wrap(data: Storage, shape: Shape): GraphTensor;
   /** a + b (AddBackward0): summing the gradients that meet at a node. */
   add(a: GraphTensor, b: GraphTensor): GraphTensor;
   /** at::sum_to: a broadcast gradient summed to its input's shape. */
@@ -32,6 +30,17 @@ export interface GraphOps {
 }
 
 let graphOpsValue: GraphOps | null = null;
+let wrapValue: ((data: Storage, shape: Shape) => GraphTensor) | null = null;
+
+/** Given by tensor.ts: how the engine makes a tensor over storage (seeds, captured gradients, hooks' arguments). */
+export function installWrap(wrap: (data: Storage, shape: Shape) => GraphTensor): void {
+  wrapValue = wrap;
+}
+
+/** A tensor over `data`, outside any graph. */
+export function wrapStorage(data: Storage, shape: Shape): GraphTensor {
+  return (wrapValue as (data: Storage, shape: Shape) => GraphTensor)(data, shape);
+}
 
 export function installGraphOps(ops: GraphOps): void {
   graphOpsValue = ops;

@@ -6,7 +6,7 @@ import { ArgumentTypeError, RuntimeError } from '../../errors.js';
 import { warn } from '../../warnings.js';
 import { convertStorage, type DType } from '../dtype.js';
 import { is_anomaly_check_nan_enabled, is_anomaly_enabled } from './anomaly.js';
-import { graphOps } from './engine.js';
+import { graphOps, wrapStorage } from './engine.js';
 import { set_grad_enabled } from './grad_mode.js';
 import { checkHookResult, checkRunnable, graphMode, returnedShape, storageMode, type Mode } from './modes.js';
 import { AccumulateGrad, hookName, type GraphTensor, type Node } from './node.js';
@@ -280,11 +280,10 @@ export type Captured = (node: Node, nr: number) => GraphTensor | undefined;
  */
 export function runBackward(req: BackwardRequest): Captured {
   return set_grad_enabled(req.createGraph, () => {
-    const ops = graphOps();
     const slot = <G>(v: G | Array<G | null> | undefined, node: Node, nr: number): G | null | undefined =>
       v === undefined ? undefined : node._numOutputs > 1 ? (v as Array<G | null>)[nr] : (v as G);
     if (req.createGraph) {
-      const seeds = req.grads.map((g, i) => (g.dtype === dtypeOf(req, i) ? g : ops.cast(g, dtypeOf(req, i))));
+      const seeds = req.grads.map((g, i) => (g.dtype === dtypeOf(req, i) ? g : graphOps().cast(g, dtypeOf(req, i))));
       const captured = execute(graphMode, req, seeds);
       return (node, nr) => slot(captured.get(node), node, nr) ?? undefined;
     }
@@ -292,7 +291,7 @@ export function runBackward(req: BackwardRequest): Captured {
     const captured = execute(storageMode, req, seeds);
     return (node, nr) => {
       const g = slot(captured.get(node), node, nr);
-      return g === undefined || g === null ? undefined : ops.wrap(g.slice(), node._outputs[nr].shape);
+      return g === undefined || g === null ? undefined : wrapStorage(g.slice(), node._outputs[nr].shape);
     };
   });
 }

@@ -5,7 +5,7 @@
 import { RuntimeError } from '../../errors.js';
 import { allocStorage, convertStorage, scalarTypeName, type Storage } from '../dtype.js';
 import { numel, sameShape, shapeStr, type Shape } from '../shape.js';
-import { FREED_MESSAGE, gradEdge, graphOps, savedError, sumTo } from './engine.js';
+import { FREED_MESSAGE, gradEdge, graphOps, savedError, sumTo, wrapStorage } from './engine.js';
 import { no_grad } from './grad_mode.js';
 import { Node, type GraphTensor } from './node.js';
 
@@ -77,21 +77,20 @@ export const storageMode: Mode<Storage> = {
     if (node._backward !== null) return node._backward(g, needs);
     // a node with only a tensor formula (the ops derivative formulas record): run it unrecorded
     const graph = node._graphBackward as NonNullable<Node['_graphBackward']>;
-    const results = no_grad(() => graph(graphOps().wrap(g, node._outShape), needs, node));
+    const results = no_grad(() => graph(wrapStorage(g, node._outShape), needs, node));
     return results.map((t, i) => (t === null ? null : fitStorage(node, i, t._data, t.shape)));
   },
   runMulti(node, gs, needs) {
-    const ops = graphOps();
     const meta = node._outputs;
     const fn = node._multiBackward as NonNullable<Node['_multiBackward']>;
-    const results = no_grad(() => fn(gs.map((g, i) => (g === null ? null : ops.wrap(g, meta[i].shape))), needs, node));
+    const results = no_grad(() => fn(gs.map((g, i) => (g === null ? null : wrapStorage(g, meta[i].shape))), needs, node));
     return results.map((t, i) => {
       if (t === null) return null;
       if (!sameShape(t.shape, node._inputShapes[i])) checkExpandable(node, i, t.shape);
       return fitStorage(node, i, t._data, t.shape);
     });
   },
-  tensor: (g, shape) => graphOps().wrap(g, shape),
+  tensor: (g, shape) => wrapStorage(g, shape),
   value: (t) => t._data,
   accumulate: (leaf, g) => leaf._accumulateGrad(g),
   hasNan: anyNan,
@@ -100,7 +99,7 @@ export const storageMode: Mode<Storage> = {
 
 /** A result computed without a formula over tensors: it differentiates to PyTorch's not-implemented error. */
 function notDifferentiable(node: Node, i: number, s: Storage, grad: GraphTensor): GraphTensor {
-  const t = graphOps().wrap(s, returnedShape(node, i, s.length));
+  const t = wrapStorage(s, returnedShape(node, i, s.length));
   const sources = [grad, ...node._saved.map((r) => r.tensor)].filter((x) => x.requires_grad);
   if (sources.length === 0) return t;
   const message = `the derivative for '${node.name()}' is not implemented.`;
