@@ -185,3 +185,17 @@ describe('backward(inputs=)', () => {
     assert.deepEqual(values(w.grad), [1, 2]);
   });
 });
+
+test('an op with no formula over tensors differentiates once; its gradient\'s derivative is refused', async () => {
+  const { attach } = await import('../../src/tensor/autograd/engine.js');
+  const cube = (x: Tensor): Tensor => {
+    const out = torch.tensor(Array.from(x.detach().numpy(), (v) => v ** 3));
+    // storage backward only, saving x: 3x²·g
+    return attach(out, 'CubeBackward0', [x], (g) => [Float32Array.from(g, (v, i) => v * 3 * x._data[i] ** 2)], [x]);
+  };
+  const x = torch.tensor([1, 2], { requires_grad: true });
+  const [g] = torch.autograd.grad(torch.no_grad(() => cube(x.detach())).sum().add(cube(x).sum()), x, null, { create_graph: true }) as [Tensor];
+  assert.deepEqual(values(g), [3, 12]);
+  assert.equal(g.grad_fn?.name(), 'NotImplemented');
+  assert.throws(() => g.sum().backward(), { name: 'RuntimeError', message: "the derivative for 'CubeBackward0' is not implemented." });
+});
