@@ -25,6 +25,7 @@ export { type TensorLike, type ReduceArgs } from './autograd/ops/index.js';
 export { no_grad, enable_grad, set_grad_enabled, is_grad_enabled } from './tensor/autograd/grad_mode.js';
 export { Node } from './tensor/autograd/node.js';
 export * as autograd from './autograd/api.js';
+export { is_anomaly_enabled, is_anomaly_check_nan_enabled } from './autograd/anomaly_mode.js';
 export * as viz from './viz/index.js';
 export * from './errors.js';
 export * as nn from './nn/index.js';

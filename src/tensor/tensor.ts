@@ -3,9 +3,12 @@
 // (which sees a Tensor as a GraphTensor and never imports this file).
 
 import { ArgumentTypeError, RuntimeError, ValueError } from '../errors.js';
-import { runBackward, checkGradShape, gradEdge } from './autograd/engine.js';
+import { gradEdge, graphOps, installWrap } from './autograd/engine.js';
+import { backwardCall, type BackwardCallOptions } from './autograd/calls.js';
+import { checkHookResult } from './autograd/modes.js';
+import { pythonTypeName } from './autograd/execute.js';
 import { is_grad_enabled } from './autograd/grad_mode.js';
-import { AccumulateGrad, Node, type GraphTensor, type VersionCounter } from './autograd/node.js';
+import { AccumulateGrad, hookName, nextHookId, Node, RemovableHandle, type GraphTensor, type VersionCounter } from './autograd/node.js';
 import { allocStorage, dtypeOf, get_default_dtype, type DType, type Storage } from './dtype.js';
 import { formatTensor } from './format.js';
 import { numel, shapeStr, type Shape } from './shape.js';
@@ -14,8 +17,17 @@ import { flatten, inferShape, type NestedArray } from './nested.js';
 
 export type { NestedArray };
 
-export interface BackwardOptions {
-  retain_graph?: boolean;
+export interface BackwardOptions extends BackwardCallOptions {
+  inputs?: Tensor | readonly Tensor[] | null;
+}
+
+/** A tensor hook: the gradient in, a replacement (same shape and dtype) or nothing out. */
+export type TensorHook = (grad: Tensor) => Tensor | null | undefined | void;
+
+interface TensorExtra {
+  strides: readonly number[] | null;
+  hooks: Map<number, TensorHook> | null;
+  outputNr: number;
 }
 
 /** The storage and shape of `new Tensor(data)` / `new Tensor(...sizes)`, as torch.Tensor's legacy constructor makes them. */
@@ -51,6 +63,8 @@ export class Tensor implements GraphTensor {
   _viewNoGrad = false;
   /** The version at which a view's grad_fn was last set. */
   _attrVersion = 0;
+  /** What few tensors have (hooks, PyTorch's strides), kept apart so that every tensor stays small. */
+  private extra: TensorExtra | null = null;
   private gradFnValue: Node | null = null;
   private requiresGradFlag = false;
   private gradValue: Tensor | null = null;
@@ -75,6 +89,32 @@ export class Tensor implements GraphTensor {
     this._data = data;
     this._shape = shape.slice();
     this._version = version ?? { value: 0 };
+  }
+
+  /**
+   * The strides PyTorch's tensor would have, when not contiguous (t, transpose, expand are strided views
+   * there, copies here): read only by the formulas whose ops depend on the layout (autograd/ops/strides.ts).
+   */
+  get _strides(): readonly number[] | null {
+    return this.extra === null ? null : this.extra.strides;
+  }
+  set _strides(v: readonly number[] | null) {
+    if (v !== null || this.extra !== null) (this.extra ??= { strides: null, hooks: null, outputNr: 0 }).strides = v;
+  }
+
+  /** Which output of its grad_fn this tensor is (PyTorch's output_nr; custom Functions have several). */
+  get output_nr(): number {
+    return this.extra === null ? 0 : this.extra.outputNr;
+  }
+
+  get _outputNr(): number {
+    return this.extra === null ? 0 : this.extra.outputNr;
+  }
+
+  /** Make this tensor output `nr` of `node`. */
+  _setOutput(node: Node, nr: number): void {
+    this._setGradFn(node);
+    if (nr !== 0 || this.extra !== null) (this.extra ??= { strides: null, hooks: null, outputNr: 0 }).outputNr = nr;
   }
 
   get shape(): readonly number[] {
@@ -168,12 +208,57 @@ export class Tensor implements GraphTensor {
     return this.retainsGradFlag;
   }
 
-  /** Keep `.grad` on a non-leaf after backward (a no-op on leaves, as in PyTorch). */
+  /**
+   * Keep `.grad` on a non-leaf after backward (a no-op on leaves, as in PyTorch): a pre-hook on its
+   * grad_fn, run in registration order with the tensor's other hooks, as PyTorch 1.13 does.
+   */
   retain_grad(): void {
     if (!this.requires_grad) throw new RuntimeError("can't retain_grad on Tensor that has requires_grad=False");
     if (this.gradFnValue === null) return; // NOTE: PyTorch's is_leaf here does not remake a view's grad_fn
+    if (this.retainsGradFlag) return;
     this.retainsGradFlag = true;
-    (this.grad_fn as Node)._retained = this;
+    const node = this.grad_fn as Node;
+    node._retained = this;
+    node._addPreHook((g) => {
+      this._retainGrad(g as Tensor);
+      return g;
+    }, this, this._outputNr);
+  }
+
+  /** retain_grad's hook: the first gradient cloned, later ones added (out of place). */
+  _retainGrad(g: Tensor): void {
+    const prev = this.gradValue;
+    if (is_grad_enabled()) {
+      // create_graph: clone (CloneBackward0) and add (AddBackward0) are recorded, as in PyTorch
+      const ops = graphOps();
+      this.gradValue = (prev === null ? ops.clone(g) : ops.add(prev, g)) as Tensor;
+      return;
+    }
+    const out = allocStorage(prev?.dtype ?? g.dtype, g._data.length);
+    out.set(g._data);
+    if (prev !== null) for (let i = 0; i < out.length; i++) out[i] += prev._data[i];
+    this.gradValue = new Tensor(out, g.shape);
+  }
+
+  /**
+   * `register_hook(fn)`: fn(grad) runs when this tensor's gradient is computed and may return a
+   * replacement; the handle's remove() takes it off. On a leaf it runs before accumulation.
+   */
+  register_hook(hook: TensorHook): RemovableHandle {
+    if (!this.requires_grad) throw new RuntimeError("cannot register a hook on a tensor that doesn't require gradient");
+    const extra = (this.extra ??= { strides: null, hooks: null, outputNr: 0 });
+    if (extra.hooks === null) {
+      const hooks = new Map<number, TensorHook>();
+      extra.hooks = hooks;
+      const node = this.grad_fn ?? this._gradAccumulator();
+      node._addPreHook((g) => runTensorHooks(hooks, g as Tensor), null, this.grad_fn === null ? 0 : this._outputNr);
+    }
+    const id = nextHookId();
+    const dict = extra.hooks;
+    dict.set(id, hook);
+    return new RemovableHandle(id, () => {
+      dict.delete(id);
+    });
   }
 
   /** A tensor sharing this storage, outside the graph, with its own version counter (PyTorch's `.data`). */
@@ -237,21 +322,7 @@ export class Tensor implements GraphTensor {
    * `gradient` (same shape) is the vector in the vector-Jacobian product.
    */
   backward(gradient?: Tensor | null, options: BackwardOptions = {}): void {
-    let g: Storage;
-    if (gradient === undefined || gradient === null) {
-      // PyTorch's _make_grads asks for a scalar only when this requires grad; rootNode() refuses the rest
-      if (this._data.length !== 1 && this.requires_grad) throw new RuntimeError('grad can be implicitly created only for scalar outputs');
-      g = allocStorage(this.dtype, 1);
-      g[0] = 1;
-    } else {
-      checkGradShape(this, gradient);
-      g = gradient._data;
-      if (gradient.dtype !== this.dtype) {
-        g = allocStorage(this.dtype, gradient._data.length);
-        g.set(gradient._data);
-      }
-    }
-    runBackward([this.rootNode()], [g], options.retain_graph ?? false);
+    backwardCall(this, gradient ?? null, options);
   }
 
   /** The node a backward from this tensor starts at, with PyTorch's error when there is none. */
@@ -291,6 +362,7 @@ export class Tensor implements GraphTensor {
     this.gradFnValue = node;
     this.requiresGradFlag = false;
     this._attrVersion = this._version.value;
+    if (this.extra !== null) this.extra.outputNr = 0;
   }
 
   /** The leaf's AccumulateGrad node, made once. */
@@ -339,8 +411,25 @@ const DETACH_VIEW_MESSAGE =
 
 /** The grad_fn of a view whose storage was changed in place: the view read out of its base's history. */
 function viewRegrad(base: Tensor, view: Tensor): Node {
-  return new Node('AsStridedBackward0', [gradEdge(base)], (g) => [g], [], [base.shape], [base.dtype], view.shape, view.dtype);
+  const node = new Node('AsStridedBackward0', [gradEdge(base)], (g) => [g], [], [base.shape], [base.dtype], view.shape, view.dtype);
+  node._graphBackward = (g) => [graphOps().asStridedBackward(g, base.shape)];
+  return node;
 }
+
+/** The tensor's hooks in order, each given the previous one's result; PyTorch's checks of what they return. */
+function runTensorHooks(hooks: ReadonlyMap<number, TensorHook>, grad: Tensor): Tensor {
+  let g = grad;
+  for (const hook of [...hooks.values()]) {
+    const r = hook(g);
+    if (r === null || r === undefined) continue;
+    if (!(r instanceof Tensor)) throw new ArgumentTypeError(`expected Variable, but hook returned '${pythonTypeName(r)}'`);
+    checkHookResult(hookName(hook), g, r);
+    g = r;
+  }
+  return g;
+}
+
+installWrap((data, shape) => new Tensor(data, shape));
 
 export function isTensor(x: unknown): x is Tensor {
   return x instanceof Tensor;

@@ -123,7 +123,7 @@ function arg(env: Env, a: Arg): unknown {
 const UNARY = new Set(['exp', 'log', 'neg', 'sigmoid', 'tanh', 'relu', 'sqrt', 'abs', 'sin', 'cos', 'reciprocal', 'square', 'tan', 'atan', 'expm1', 'log1p', 'rsqrt', 'sign', 'log2', 'log10', 'sinh', 'cosh', 'asin', 'acos', 'exp2']);
 const BINARY = new Set(['add', 'sub', 'mul', 'div', 'pow']);
 
-function runOp(name: string, a: any[]): Tensor {
+export function runOp(name: string, a: any[]): Tensor {
   const x = a[0];
   if (UNARY.has(name)) return x[name]();
   if (BINARY.has(name)) {

@@ -222,3 +222,36 @@ test('--help names every function an expression may call', async () => {
   await assert.rejects(cmd.parseAsync(['--help'], { from: 'user' }), (err) => err instanceof CommanderError && err.exitCode === 0);
   assert.ok(help.join('').includes(EXPRESSION_HELP.trim()));
 });
+
+test('--create-graph and --order N print what the equivalent PyTorch script prints', async () => {
+  // x = torch.tensor(3., requires_grad=True); r = x**3; r.backward(create_graph=True); print(x.grad)
+  assert.equal(await grad('x ** 3', '--at', 'x=3', '--create-graph'), 'result = tensor(27., grad_fn=<PowBackward0>)\nx.grad = tensor(27., grad_fn=<CopyBackwards>)\n');
+  // d1, = grad(r, x, create_graph=True); d2, = grad(d1, x, create_graph=True); d3, = grad(d2, x)
+  assert.equal(
+    await grad('x ** 3', '--at', 'x=3', '--order', '3'),
+    'result = tensor(27., grad_fn=<PowBackward0>)\nd/dx = tensor(27., grad_fn=<MulBackward0>)\nd2/dx2 = tensor(18., grad_fn=<MulBackward0>)\nd3/dx3 = tensor(6.)\n',
+  );
+  // a vector's derivative is differentiated through its sum (grad_outputs of ones); y is broadcast
+  assert.equal(
+    await grad('sin(x) * y', '--at', 'x=[0.5,1.5]', '--at', 'y=2', '--sum', '--order', '2', '--create-graph'),
+    [
+      'result = tensor([0.9589, 1.9950], grad_fn=<MulBackward0>)',
+      'result.sum() = tensor(2.9538, grad_fn=<SumBackward0>)',
+      'd/dx = tensor([1.7552, 0.1415], grad_fn=<MulBackward0>)',
+      'd2/dx2 = tensor([-0.9589, -1.9950], grad_fn=<MulBackward0>)',
+      'd/dy = tensor(1.4769, grad_fn=<SumBackward0>)',
+      'd2/dy2 = tensor(0.)',
+      '',
+    ].join('\n'),
+  );
+  // --grad-output is the first order's grad_outputs
+  assert.equal(
+    await grad('tanh(x)', '--at', 'x=[1,2,3]', '--grad-output', '[1,0.5,2]', '--order', '2'),
+    'result = tensor([0.7616, 0.9640, 0.9951], grad_fn=<TanhBackward0>)\nd/dx = tensor([0.4200, 0.0353, 0.0197], grad_fn=<TanhBackwardBackward0>)\nd2/dx2 = tensor([-0.6397, -0.0681, -0.0393])\n',
+  );
+  const json = JSON.parse(await grad('x ** 2', '--at', 'x=3', '--order', '3', '--json'));
+  assert.deepEqual([json.order, json.derivatives, json.derivative_grad_fns], [3, { x: [6, 2, 0] }, { x: ['MulBackward0', 'MulBackward0', null] }]);
+  await rejects(['x ** 2', '--at', 'x=3', '--order', '2', '--lr', '0.1'], (err) => assert.ok(err instanceof UsageError));
+  await rejects(['x ** 2', '--at', 'x=3', '--order', '11'], (err) => assert.ok(err instanceof CommanderError));
+  await rejects(['x ** 2', '--at', 'x=[1,2]', '--order', '2'], (err) => assert.ok(err instanceof UsageError));
+});

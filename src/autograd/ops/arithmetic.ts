@@ -2,11 +2,14 @@
 // in-place variants. The kernels and gradients are elementwise.ts's binary specs.
 
 import { ArgumentTypeError } from '../../errors.js';
+import { allocStorage, castScalar } from '../../tensor/dtype.js';
+import { attach, shouldRecord } from '../../tensor/autograd/engine.js';
 
 import { broadcastShapes } from '../../tensor/shape.js';
 import { Tensor } from '../../tensor/tensor.js';
 import { applyBinary, applyUnary, binaryOps, powScalar, scalarTensor, type BinarySpec } from './elementwise.js';
 import { applyInplace } from './inplace.js';
+import { at } from './at.js';
 import { unaryOps } from './unary.js';
 
 export type TensorLike = Tensor | number;
@@ -35,7 +38,15 @@ function tensorFirst(a: TensorLike, b: TensorLike): [TensorLike, TensorLike] {
 /** `a + alpha·b` (`a - alpha·b`) for a tensor b: one AddBackward0 (SubBackward0) node, as in PyTorch. */
 function alphaSpec(negate: boolean, alpha: number): BinarySpec {
   const s = negate ? -alpha : alpha;
-  return { name: negate ? 'SubBackward0' : 'AddBackward0', f: (x, y) => x + s * y, da: (g) => g, db: (g) => g * s, saves: false };
+  return {
+    name: negate ? 'SubBackward0' : 'AddBackward0',
+    f: (x, y) => x + s * y,
+    da: (g) => g,
+    db: (g) => g * s,
+    saves: false,
+    // maybe_multiply(grad, alpha), and for sub maybe_multiply(-grad, alpha)
+    graph: (g, _a, _b, _out, needs) => [g, needs[1] ? at.mulScalar(negate ? at.neg(g) : g, alpha, Number.isInteger(alpha)) : null],
+  };
 }
 
 export function add(a: TensorLike, b: TensorLike, options: AlphaOption = {}): Tensor {
@@ -48,14 +59,30 @@ export function add(a: TensorLike, b: TensorLike, options: AlphaOption = {}): Te
 export function sub(a: TensorLike, b: TensorLike, options: AlphaOption = {}): Tensor {
   if (options.alpha !== undefined && options.alpha !== 1 && b instanceof Tensor && a instanceof Tensor) return applyBinary(alphaSpec(true, options.alpha), a, b);
   const bb = scaled(b, options.alpha);
-  if (typeof a === 'number' && bb instanceof Tensor) return applyBinary(binaryOps.rsubScalar, bb, scalarTensor(a, bb.dtype));
+  if (typeof a === 'number' && bb instanceof Tensor) return rsubScalar(bb, a);
   return applyBinary(binaryOps.sub, ...pair(a, bb, 'sub'));
 }
 
 /** `rsub(a, b)` is `b - a`. */
 export function rsub(a: Tensor, b: TensorLike): Tensor {
   if (b instanceof Tensor) broadcastShapes(b.shape, a.shape); // PyTorch computes other - self: its error names them so
-  return applyBinary(b instanceof Tensor ? binaryOps.rsub : binaryOps.rsubScalar, ...pair(a, b, 'rsub'));
+  if (typeof b === 'number') return rsubScalar(a, b);
+  return applyBinary(binaryOps.rsub, ...pair(a, b, 'rsub'));
+}
+
+/** `s - a` for a number s: PyTorch's rsub(Tensor, Scalar), RsubBackward1, one input. */
+function rsubScalar(a: Tensor, s: number): Tensor {
+  const c = castScalar(s, a.dtype);
+  const A = a._data;
+  const out = allocStorage(a.dtype, A.length);
+  for (let i = 0; i < out.length; i++) out[i] = c - A[i];
+  const result = new Tensor(out, a.shape);
+  if (!shouldRecord(a)) return result;
+  return attach(result, 'RsubBackward1', [a], (g) => {
+    const ga = allocStorage(a.dtype, g.length);
+    for (let i = 0; i < ga.length; i++) ga[i] = -g[i];
+    return [ga];
+  }, [], null, (g) => [at.neg(g)]);
 }
 
 export function mul(a: TensorLike, b: TensorLike): Tensor {

@@ -5,8 +5,12 @@ import { allocStorage, castScalar, type DType, type Storage } from '../../tensor
 import { broadcastShapes, numel, sameShape } from '../../tensor/shape.js';
 import { Tensor } from '../../tensor/tensor.js';
 import { attach, shouldRecord } from '../../tensor/autograd/engine.js';
-import { gradMap2, map1, map2, type Fn2, type GradFn2 } from '../../tensor/kernels.js';
-import { float32Algebra, numberAlgebra, type UnarySpec } from './unary.js';
+import { gradMap2, map1, map2, walk2, type Fn2, type GradFn2 } from '../../tensor/kernels.js';
+import { at, maskAnd, maskOf, savedOutput, type Mask } from './at.js';
+import { tensorAlgebra } from './tensor_algebra.js';
+import { cPow, float32Algebra, numberAlgebra, powScalarValue, type UnarySpec } from './unary.js';
+
+export { cPow, powScalarValue };
 
 /** A gradient that is the upstream gradient itself (no copy is made). */
 const PASS: GradFn2 = (g) => g;
@@ -22,6 +26,8 @@ export interface BinarySpec {
    * does), or both inputs and the result (pow).
    */
   saves: false | 'cross' | 'div' | 'pow';
+  /** The gradients over tensors (create_graph), derivatives.yaml's formula op for op; `out` is the saved result. */
+  graph: (g: Tensor, a: Tensor, b: Tensor, out: () => Tensor, needs: readonly boolean[]) => [Tensor | null, Tensor | null];
 }
 
 function savedOf(spec: BinarySpec, a: Tensor, b: Tensor, out: Tensor): Tensor[] {
@@ -91,6 +97,7 @@ export function applyBinary(spec: BinarySpec, a: Tensor, b: Tensor): Tensor {
     (g, needs) => [needs[0] ? grad(spec.da, g) : null, needs[1] ? grad(spec.db, g) : null],
     savedOf(spec, a, b, result),
     [outShape, outShape],
+    (g, needs, node) => spec.graph(g, a, b, () => savedOutput(node), needs),
   );
 }
 
@@ -116,6 +123,8 @@ export function applyUnary(spec: UnarySpec, x: Tensor): Tensor {
       return [gx];
     },
     spec.saves === 'output' ? [result] : spec.saves === 'none' ? [] : [x],
+    null,
+    (g, _needs, node) => [df(tensorAlgebra, g, x, spec.saves === 'output' ? savedOutput(node) : x)],
   );
 }
 
@@ -126,56 +135,68 @@ export function scalarTensor(value: number, dtype: DType): Tensor {
   return new Tensor(s, []);
 }
 
-/** C's pow: 1 ** y and x ** ±0 are 1 for every y and x, NaN included; (-1) ** ±inf is 1 (JavaScript says NaN). */
-export function cPow(x: number, y: number): number {
-  if (x === 1 || y === 0) return 1;
-  if (x === -1 && (y === Infinity || y === -Infinity)) return 1;
-  return Math.pow(x, y);
-}
-
 // d/da a^b = b·a^(b-1) (0 where b == 0); d/db a^b = a^b·ln a (0 where a == 0 and b >= 0): PyTorch's pow_backward_*.
 const powSelfGrad: GradFn2 = (g, a, b) => (b === 0 ? 0 : g * (b * cPow(a, b - 1)));
 const powExponentGrad: GradFn2 = (g, a, b, out) => (a === 0 && b >= 0 ? 0 : g * (out * Math.log(a)));
 
+type BinaryGraph = BinarySpec['graph'];
+// NOTE: PyTorch's generated backward functions compute their inputs' gradients in the alphabetical
+// order of the inputs' names (other before self, exponent before self): the order the nodes are made
+// in decides the order later backward passes run them, so the formulas keep it.
+const passBoth: BinaryGraph = (g) => [g, g];
+const negFirst: BinaryGraph = (g, _a, _b, _out, needs) => [needs[0] ? at.neg(g) : null, g];
+
+/** pow_backward_self and pow_backward_exponent: where(exponent == 0, 0, ...), where(self == 0 & exponent >= 0, 0, ...). */
+const powGraph: BinaryGraph = (g, a, b, out, needs) => {
+  const zero = scalarTensor(0, g.dtype);
+  let gb: Tensor | null = null;
+  if (needs[1]) {
+    const cond = broadcastMasks(maskOf(a, (x) => x === 0), maskOf(b, (e) => e >= 0));
+    gb = at.mul(g, at.where(cond, zero, at.mul(out(), at.log(a))));
+  }
+  const ga = needs[0] ? at.where(maskOf(b, (e) => e === 0), zero, at.mul(g, at.mul(b, at.pow(a, at.subScalar(b, 1))))) : null;
+  return [ga, gb];
+};
+
 export const binaryOps = {
-  add: { name: 'AddBackward0', f: (a, b) => a + b, da: PASS, db: PASS, saves: false },
-  sub: { name: 'SubBackward0', f: (a, b) => a - b, da: PASS, db: (g) => -g, saves: false },
-  /** `rsub(a, b)` is `b - a`: RsubBackward0 for two tensors, RsubBackward1 for `2.5 - a` (rsubScalar). */
-  rsub: { name: 'RsubBackward0', f: (a, b) => b - a, da: (g) => -g, db: PASS, saves: false },
-  rsubScalar: { name: 'RsubBackward1', f: (a, b) => b - a, da: (g) => -g, db: PASS, saves: false },
-  mul: { name: 'MulBackward0', f: (a, b) => a * b, da: (g, _a, b) => g * b, db: (g, a) => g * a, saves: 'cross' },
+  add: { name: 'AddBackward0', f: (a, b) => a + b, da: PASS, db: PASS, saves: false, graph: passBoth },
+  sub: { name: 'SubBackward0', f: (a, b) => a - b, da: PASS, db: (g) => -g, saves: false, graph: (g, _a, _b, _o, needs) => [g, needs[1] ? at.neg(g) : null] },
+  /** `rsub(a, b)` is `b - a` for two tensors: RsubBackward0 (a number b: arithmetic.ts's RsubBackward1). */
+  rsub: { name: 'RsubBackward0', f: (a, b) => b - a, da: (g) => -g, db: PASS, saves: false, graph: negFirst },
+  mul: {
+    name: 'MulBackward0',
+    f: (a, b) => a * b,
+    da: (g, _a, b) => g * b,
+    db: (g, a) => g * a,
+    saves: 'cross',
+    graph: (g, a, b, _o, needs) => {
+      const gb = needs[1] ? at.mul(g, a) : null;
+      return [needs[0] ? at.mul(g, b) : null, gb];
+    },
+  },
   div: {
     name: 'DivBackward0',
     f: (a, b) => a / b,
     da: (g, _a, b) => g / b,
     db: (g, a, b) => -g * (a / b / b),
     saves: 'div',
+    graph: (g, a, b, _o, needs) => {
+      const gb = needs[1] ? at.mul(at.neg(g), at.div(at.div(a, b), b)) : null;
+      return [needs[0] ? at.div(g, b) : null, gb];
+    },
   },
-  pow: { name: 'PowBackward1', f: cPow, da: powSelfGrad, db: powExponentGrad, saves: 'pow' },
+  pow: { name: 'PowBackward1', f: cPow, da: powSelfGrad, db: powExponentGrad, saves: 'pow', graph: powGraph },
 } satisfies Record<string, BinarySpec>;
 
-/** x ** e for a number e, with PyTorch's exact special cases (x*x for 2, sqrt for 0.5, ...). */
-export function powScalarValue(x: number, e: number): number {
-  switch (e) {
-    case 0:
-      return 1;
-    case 1:
-      return x;
-    case 2:
-      return x * x;
-    case 3:
-      return x * x * x;
-    case 0.5:
-      return Math.sqrt(x);
-    case -0.5:
-      return 1 / Math.sqrt(x);
-    case -1:
-      return 1 / x;
-    case -2:
-      return 1 / (x * x);
-    default:
-      return cPow(x, e);
-  }
+/** `a && b` for two masks broadcast together. */
+function broadcastMasks(a: Mask, b: Mask): Mask {
+  if (sameShape(a.shape, b.shape)) return maskAnd(a, b);
+  const shape = broadcastShapes(a.shape, b.shape);
+  const data = new Uint8Array(numel(shape));
+  walk2(shape, a.shape, b.shape, data.length, (i, ia, ib) => {
+    data[i] = a.data[ia] & b.data[ib];
+  });
+  return { data, shape };
 }
 
 /** `a ** e` with a number exponent: PowBackward0, gradient e·a^(e-1) (zero when e == 0). */
@@ -196,5 +217,8 @@ export function powScalar(a: Tensor, exponent: number): Tensor {
       return [ga];
     },
     [a],
+    null,
+    // pow_backward: zeros for exponent 0, else grad * (exponent * self.pow(exponent - 1))
+    (g) => [e === 0 ? at.zerosLike(a) : at.mul(g, at.mulScalar(at.powScalar(a, e - 1), e))],
   );
 }

@@ -9,8 +9,9 @@ import { broadcastShapes, sameShape, shapeStr } from '../../tensor/shape.js';
 import { Tensor } from '../../tensor/tensor.js';
 import { attach, gradEdge, sumTo } from '../../tensor/autograd/engine.js';
 import { is_grad_enabled, no_grad } from '../../tensor/autograd/grad_mode.js';
-import { Node } from '../../tensor/autograd/node.js';
+import { moveRetainHook, Node } from '../../tensor/autograd/node.js';
 import { expandTo } from '../../tensor/kernels.js';
+import { at } from './at.js';
 
 export const LEAF_INPLACE_MESSAGE = 'a leaf Variable that requires grad is being used in an in-place operation.';
 const VIEW_OF_LEAF_MESSAGE = 'a view of a leaf Variable that requires grad is being used in an in-place operation.';
@@ -53,7 +54,27 @@ function copySlices(base: Tensor, node: Node): Node {
     base.dtype,
   );
   fn._gradShapes = [null, ...(node._gradShapes ?? node._inputShapes.map(() => null)).slice(1)];
+  fn._inner = node;
+  const graph = node._graphBackward;
+  if (graph !== null) fn._graphBackward = (g, needs) => copySlicesGraph(g as Tensor, needs, node, graph);
+  if (inner === null) fn._backward = null;
   return fn;
+}
+
+/**
+ * CopySlices::apply over tensors: the base's gradient copied (new_empty_strided().copy_: CopyBackwards),
+ * the node's formula run on a clone of the view's part, and its result copied back into that part.
+ */
+function copySlicesGraph(g: Tensor, needs: readonly boolean[], node: Node, graph: NonNullable<Node['_graphBackward']>): Array<Tensor | null> {
+  const result = at.copy_(at.zerosLike(g), g);
+  const slice = at.asStrided(result, node._outShape);
+  const res = graph(at.clone(slice), needs, node) as ReadonlyArray<Tensor | null>;
+  const out: Array<Tensor | null> = res.slice();
+  if (needs[0] && res[0] !== null) {
+    at.copy_(slice, res[0]);
+    out[0] = result;
+  }
+  return out;
 }
 
 /** Make `self` (just overwritten with `result`'s values) the output of `result`'s node. */
@@ -62,6 +83,7 @@ function rebase(self: Tensor, result: Tensor, node: Node): void {
     if (ref.tensor === result) {
       ref.tensor = self;
       ref.version = self._version.value;
+      ref.original = self._base !== null;
     }
   }
   const base = self._base;
@@ -74,6 +96,7 @@ function rebase(self: Tensor, result: Tensor, node: Node): void {
   if (old !== null && old._retained === self) {
     old._retained = null;
     node._retained = self; // retain_grad follows the tensor to its new grad_fn
+    moveRetainHook(old, node, self);
   }
 }
 
@@ -84,15 +107,29 @@ function rebase(self: Tensor, result: Tensor, node: Node): void {
 export function applyInplace(self: Tensor, other: Tensor | null, op: (a: Tensor, b: Tensor | null) => Tensor): Tensor {
   const record = is_grad_enabled() && (self.requires_grad || (other !== null && other.requires_grad));
   if (record) checkInplace(self);
-  const result = record ? op(snapshot(self), other) : no_grad(() => op(self, other));
+  const before = record ? snapshot(self) : null;
+  const result = before !== null ? op(before, other) : no_grad(() => op(self, other));
   if (!sameShape(result.shape, self.shape)) {
     throw new RuntimeError(`output with shape ${shapeStr(self.shape)} doesn't match the broadcast shape ${shapeStr(result.shape)}`);
   }
   self._data.set(result._data);
   self._version.value++;
   const node = result.grad_fn;
-  if (record && node !== null) rebase(self, result, node);
+  if (before !== null && node !== null) {
+    originalSelf(before, node);
+    rebase(self, result, node);
+  }
   return self;
+}
+
+/**
+ * An in-place op whose formula reads self saves PyTorch's `original_self = self.clone()`: the snapshot's
+ * history becomes that clone's (CloneBackward0, made after the node), which formulas over tensors see.
+ */
+function originalSelf(before: Tensor, node: Node): void {
+  if (before.grad_fn === null || !node._saved.some((r) => r.tensor === before)) return;
+  const fn = at.clone(before).grad_fn;
+  if (fn !== null) before._setGradFn(fn);
 }
 
 /** A constant of self's shape and dtype whose node passes a zero gradient to self's history. */
@@ -101,7 +138,7 @@ function constantLike(a: Tensor, value: number, name: string): Tensor {
   data.fill(castScalar(value, a.dtype));
   const out = new Tensor(data, a.shape);
   if (!is_grad_enabled() || !a.requires_grad) return out;
-  return attach(out, name, [a], () => [allocStorage(a.dtype, a.numel())]);
+  return attach(out, name, [a], () => [allocStorage(a.dtype, a.numel())], [], null, () => [at.zerosLike(a)]);
 }
 
 export function fill_(self: Tensor, value: number): Tensor {
@@ -126,6 +163,6 @@ export function copy_(self: Tensor, src: Tensor): Tensor {
     return attach(out, 'torch::autograd::CopyBackwards', [a, s], (g, needs) => [
       needs[0] ? allocStorage(a.dtype, a.numel()) : null,
       needs[1] ? (sameShape(a.shape, s.shape) ? g : sumTo(g, a.shape, s.shape)) : null,
-    ]);
+    ], [], null, (g, needs) => [needs[0] ? at.zerosLike(g) : null, needs[1] ? g : null]); // the engine sums and casts src's
   });
 }

@@ -8,6 +8,7 @@ import { Tensor } from '../../tensor/tensor.js';
 import { attach, shouldRecord } from '../../tensor/autograd/engine.js';
 import { axpy, axpy4, dot4 } from '../../kernels/dot.js';
 import { simdTakes, wasmDot, wasmRows } from '../../kernels/gemm.js';
+import { bmmGraph3, matmulGraph, type MatmulPath } from './matmul_grad.js';
 
 /** A matrix inside a flat array: element (i, j) is at offset + i*rs + j*cs. */
 export interface MatView {
@@ -94,7 +95,7 @@ function gemmStrided(A: MatView, B: MatView, m: number, k: number, n: number, ou
  * dot, mv, mm, a folded mm/mv when one side has 3+ dims and the other at most 2 (for 2-d/1-d @ N-d
  * on the transposed product), else bmm over broadcast batch dims.
  */
-function matmulPath(a: Shape, b: Shape): 'dot' | 'mv' | 'vm' | 'mm' | 'fold' | 'foldT' | 'bmm' {
+function matmulPath(a: Shape, b: Shape): MatmulPath {
   const [na, nb] = [a.length, b.length];
   if (na === 1 && nb === 1) return 'dot';
   if (na === 2 && nb === 1) return 'mv';
@@ -228,6 +229,16 @@ function batched(a: Storage, aShape: Shape, b: Storage, bShape: Shape, batch: Sh
 }
 
 export function matmul(a: Tensor, b: Tensor): Tensor {
+  return product(a, b, null);
+}
+
+/** `torch.bmm` (3-d by 3-d, one batch): BmmBackward0, the node matmul's own backward records. */
+export function bmm(a: Tensor, b: Tensor): Tensor {
+  return product(a, b, 'BmmBackward0');
+}
+
+/** a @ b; `name` overrides the grad_fn matmul's path gives (bmm). */
+function product(a: Tensor, b: Tensor, name: string | null): Tensor {
   if (a.ndim === 0 || b.ndim === 0) {
     throw new RuntimeError(`both arguments to matmul need to be at least 1D, but they are ${a.ndim}D and ${b.ndim}D`);
   }
@@ -249,9 +260,10 @@ export function matmul(a: Tensor, b: Tensor): Tensor {
   const fullA = a.ndim === 1 ? [...batch, k] : [...batch, m, k];
   const fullB = b.ndim === 1 ? [...batch, k] : [...batch, k, n];
   const gOut = [...batch, m, n];
+  const path = matmulPath(a.shape, b.shape);
   return attach(
     result,
-    matmulName(a.shape, b.shape),
+    name ?? matmulName(a.shape, b.shape),
     [a, b],
     (g, needs) => {
       let ga: Storage | null = null;
@@ -269,5 +281,6 @@ export function matmul(a: Tensor, b: Tensor): Tensor {
     // mm/mv/dot save a for b's gradient and b for a's
     [...(b.requires_grad ? [a] : []), ...(a.requires_grad ? [b] : [])],
     [fullA, fullB],
+    (g, needs, node) => (name === null ? matmulGraph(path, a, b, g, needs, node) : bmmGraph3(a, b, g, needs)),
   );
 }

@@ -11,6 +11,7 @@ import { promoteTypes } from './elementwise.js';
 import { broadcastIndex, checkReduction, warnedShape, type Reduction } from './loss_common.js';
 import { gemm } from './matmul.js';
 import { view } from './shape.js';
+import { bceGraph, linearGraph, mseGraph } from './nn_grad.js';
 
 export type { Reduction };
 
@@ -99,7 +100,7 @@ export function linear(x: Tensor, weight: Tensor, bias?: Tensor | null): Tensor 
     const gw = needs[1] ? linearWeightGrad(g, X, rows, inF, outF, dtype) : null;
     const gb = b !== null && needs[2] ? sumRows(g, rows, outF, dtype) : null; // db = Σ_rows dY
     return [gx, gw, gb];
-  }, [...(weight.requires_grad ? [x] : []), ...(x.requires_grad ? [weight] : [])]); // addmm: mat1 for mat2's gradient and back
+  }, [...(weight.requires_grad ? [x] : []), ...(x.requires_grad ? [weight] : [])], null, (g, needs, node) => linearGraph(x, weight, b, g, needs, node)); // addmm: mat1 for mat2's gradient and back
 }
 
 
@@ -204,7 +205,7 @@ export function mse_loss(input: Tensor, target: Tensor, reduction: Reduction = '
       for (let i = 0; i < n; i++) gt[i] = -gi[i];
     }
     return [needs[0] ? gi : null, gt];
-  }, [input, target], [shape, shape]);
+  }, [input, target], [shape, shape], (g, needs) => mseGraph(input, target, reduction, g, needs));
   // NOTE: PyTorch broadcasts input and target to views first when their shapes differ, and saves those
   if (!sameShape(input.shape, target.shape)) for (const ref of (out.grad_fn as Node)._saved) ref.expanded = shape;
   return out;
@@ -267,5 +268,5 @@ export function binary_cross_entropy_with_logits(input: Tensor, target: Tensor, 
       if (gt !== null) gt[i] = ((pw === null ? -x : logSigmoid(-x) - logSigmoid(x) * p) * up * wi) / scale;
     }
     return [gi, gt];
-  }, [input, target]);
+  }, [input, target], null, (g, needs) => bceGraph(input, target, { reduction, weight: w, pos_weight: pw }, g, needs));
 }

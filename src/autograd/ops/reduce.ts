@@ -1,12 +1,15 @@
 // Reductions: sum, mean (all, one dim or several; keepdim), min, max, norm.
 
 import { RuntimeError } from '../../errors.js';
-import { allocStorage } from '../../tensor/dtype.js';
+import { allocStorage, castScalar } from '../../tensor/dtype.js';
 import { normalizeDims, numel, type Shape } from '../../tensor/shape.js';
 import { Tensor } from '../../tensor/tensor.js';
 import { attach, shouldRecord } from '../../tensor/autograd/engine.js';
 import { expandTo } from '../../tensor/kernels.js';
 import { cascadeSum } from '../../tensor/cascade_sum.js';
+import { at, maskOf, savedOutput } from './at.js';
+import { view } from './shape.js';
+import { expandedStrides } from './strides.js';
 
 export type DimArg = number | readonly number[] | null | undefined;
 
@@ -15,6 +18,8 @@ interface Reduced {
   keptShape: number[];
   outShape: number[];
   count: number;
+  /** The reduced dims, or null for all of them. */
+  dims: number[] | null;
 }
 
 function reducedShapes(shape: Shape, dim: DimArg, keepdim: boolean): Reduced {
@@ -23,11 +28,11 @@ function reducedShapes(shape: Shape, dim: DimArg, keepdim: boolean): Reduced {
   const dims = all ? shape.map((_, i) => i) : normalizeDims(typeof dim === 'number' ? [dim] : (dim as readonly number[]), shape.length);
   const keptShape = shape.map((s, i) => (dims.includes(i) ? 1 : s));
   const outShape = all && !keepdim ? [] : keepdim ? keptShape : shape.filter((_, i) => !dims.includes(i));
-  return { keptShape, outShape, count: numel(shape) / numel(keptShape) };
+  return { keptShape, outShape, count: numel(shape) / numel(keptShape), dims: all ? null : dims };
 }
 
 function reduceSum(x: Tensor, dim: DimArg, keepdim: boolean, mean: boolean): Tensor {
-  const { keptShape, outShape, count } = reducedShapes(x.shape, dim, keepdim);
+  const { keptShape, outShape, count, dims } = reducedShapes(x.shape, dim, keepdim);
   // PyTorch's own summation order (float32 in float32): tensor/cascade_sum.ts
   const out = allocStorage(x.dtype, numel(keptShape));
   out.set(cascadeSum(x._data, x.shape, keptShape.map((k, i) => k !== x.shape[i]), x.dtype === 'float32'));
@@ -40,7 +45,35 @@ function reduceSum(x: Tensor, dim: DimArg, keepdim: boolean, mean: boolean): Ten
     const gx = expandTo(g, keptShape, x.shape, allocStorage(x.dtype, x.numel()));
     if (mean) for (let i = 0; i < gx.length; i++) gx[i] = gx[i] / count;
     return [gx];
-  }, mean && dim !== undefined ? [x] : []); // NOTE: PyTorch's MeanBackward1 saves self (for its numel)
+  }, mean && dim !== undefined ? [x] : [], null, (g) => {
+    // sum_backward: unsqueeze the reduced dims back (unless keepdim), expand; mean_backward then / n
+    let gx = g;
+    if (!keepdim && dims !== null && x.ndim > 0) for (const d of dims.slice().sort((p, q) => p - q)) gx = at.unsqueeze(gx, d);
+    gx = at.expand(gx, x.shape);
+    return [mean ? at.divScalar(gx, count, true) : gx];
+  }); // NOTE: PyTorch's MeanBackward1 saves self (for its numel)
+}
+
+/** `x.expand(shape)` (a copy here): ExpandBackward0, whose gradient is sum_to. */
+export function expand(x: Tensor, shape: Shape): Tensor {
+  const out = expandTo(x._data, x.shape, shape, allocStorage(x.dtype, numel(shape)));
+  const result = new Tensor(out, shape);
+  result._strides = expandedStrides(x, shape);
+  if (!shouldRecord(x)) return result;
+  return attach(result, 'ExpandBackward0', [x], null, [], null, (g) => [sumToShape(g, x.shape)]);
+}
+
+/**
+ * PyTorch's at::sum_to: sum over the leading dims and those where `shape` has 1 (keepdim), then a
+ * view when dims were dropped; sum() for a 0-d shape; otherwise the tensor itself when nothing is reduced.
+ */
+export function sumToShape(x: Tensor, shape: Shape): Tensor {
+  if (shape.length === 0) return sum(x); // NOTE: even of a 0-d tensor, as PyTorch's sum_to does
+  const lead = x.ndim - shape.length;
+  const dims: number[] = [];
+  for (let d = 0; d < x.ndim; d++) if (d < lead || (shape[d - lead] === 1 && x.shape[d] !== 1)) dims.push(d);
+  const reduced = dims.length > 0 ? sum(x, dims, true) : x;
+  return lead > 0 ? view(reduced, shape) : reduced;
 }
 
 export function sum(x: Tensor, dim?: DimArg, keepdim = false): Tensor {
@@ -70,13 +103,20 @@ function extreme(x: Tensor, isMax: boolean): Tensor {
   out[0] = best;
   const result = new Tensor(out, []);
   if (!shouldRecord(x)) return result;
+  const tie = (v: number): boolean => v === best || (best !== best && v !== v);
   return attach(result, isMax ? 'MaxBackward1' : 'MinBackward1', [x], (g) => {
     const gx = allocStorage(x.dtype, X.length);
     let ties = 0;
-    for (let i = 0; i < X.length; i++) if (X[i] === best || (best !== best && X[i] !== X[i])) ties++;
-    for (let i = 0; i < X.length; i++) if (X[i] === best || (best !== best && X[i] !== X[i])) gx[i] = g[0] / ties;
+    for (let i = 0; i < X.length; i++) if (tie(X[i])) ties++;
+    for (let i = 0; i < X.length; i++) if (tie(X[i])) gx[i] = g[0] / ties;
     return [gx];
-  }, [x, result]);
+  }, [x, result], null, (g) => {
+    // evenly_distribute_backward: zeros_like(input).masked_fill_(mask, grad / mask.sum())
+    const mask = maskOf(x, tie);
+    let ties = 0;
+    for (let i = 0; i < mask.data.length; i++) ties += mask.data[i];
+    return [at.maskedFillTensor(at.zerosLike(x), mask, at.div(g, at.full([], ties, g.dtype)))];
+  });
 }
 
 export function max(x: Tensor): Tensor {
@@ -101,7 +141,11 @@ export function norm(x: Tensor): Tensor {
   return attach(result, 'NormBackward1', [x], (g) => {
     const gx = allocStorage(x.dtype, X.length);
     const n = out[0];
-    if (n !== 0) for (let i = 0; i < X.length; i++) gx[i] = (g[0] * X[i]) / n;
+    // grad * (self / norm), 0 where norm is 0
+    if (n !== 0) for (let i = 0; i < X.length; i++) gx[i] = g[0] * castScalar(X[i] / n, x.dtype);
     return [gx];
-  }, [x, result]);
+  }, [x, result], null, (g, _needs, node) => {
+    const n = savedOutput(node);
+    return [at.mul(g, at.maskedFill(at.div(x, n), maskOf(n, (v) => v === 0), 0))];
+  });
 }

@@ -22,6 +22,7 @@ import { max, mean, min, norm, sum, type DimArg } from './reduce.js';
 import { clone, flatten, reshape, squeeze, t, toDtype, transpose, unflatten, unsqueeze, view } from './shape.js';
 import { elu, gelu, leaky_relu, silu, softplus } from './activations.js';
 import { unaryOps, type UnarySpec } from './unary.js';
+import './bind.js';
 
 /** How an op is called in the expression language of `autograd grad` / `minimize`. */
 export type ExprSpelling =

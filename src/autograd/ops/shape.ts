@@ -1,41 +1,80 @@
-// Shape ops: views that share storage (reshape, view, unsqueeze, squeeze) and copies (t, transpose, clone).
+// Shape ops: views that share storage (reshape, view, unsqueeze, squeeze, as_strided) and copies (t, transpose, clone).
 
 import { RuntimeError } from '../../errors.js';
 import { allocStorage, type DType } from '../../tensor/dtype.js';
 import { inferReshape, normalizeDim, stridesOf } from '../../tensor/shape.js';
 import { aliasOf, Tensor } from '../../tensor/tensor.js';
 import { attach, shouldRecord } from '../../tensor/autograd/engine.js';
+import { copy_ } from './inplace.js';
+import { transposedStrides } from './strides.js';
 
-/** A view over the same storage; its gradient is the upstream gradient read in the input's shape. */
-function viewOp(x: Tensor, shape: number[], name: string): Tensor {
+type ViewGrad = (g: Tensor) => Tensor;
+
+/**
+ * A view over the same storage; its gradient is the upstream gradient read in the input's shape,
+ * and over tensors `grad` (derivatives.yaml's formula: reshape back, squeeze, unsqueeze ...).
+ */
+function viewOp(x: Tensor, shape: number[], name: string, grad: ViewGrad): Tensor {
   const result = aliasOf(x, shape);
   if (!shouldRecord(x)) return result;
-  return attach(result, name, [x], (g) => [g]);
+  return attach(result, name, [x], (g) => [g], [], null, (g) => [grad(g)]);
 }
 
 export function reshape(x: Tensor, shape: readonly number[]): Tensor {
-  return viewOp(x, inferReshape(shape, x.numel()), 'ReshapeAliasBackward0');
+  return viewOp(x, inferReshape(shape, x.numel()), 'ReshapeAliasBackward0', (g) => reshape(g, x.shape));
 }
 
 export function view(x: Tensor, shape: readonly number[]): Tensor {
-  return viewOp(x, inferReshape(shape, x.numel()), 'ViewBackward0');
+  return viewOp(x, inferReshape(shape, x.numel()), 'ViewBackward0', (g) => reshape(g, x.shape));
+}
+
+/** `_unsafe_view` (matmul's and linear's results): UnsafeViewBackward0, whose gradient is a reshape. */
+export function unsafeView(x: Tensor, shape: readonly number[]): Tensor {
+  return viewOp(x, inferReshape(shape, x.numel()), 'UnsafeViewBackward0', (g) => reshape(g, x.shape));
+}
+
+/**
+ * `as_strided` of the whole storage in another shape (every view here spans its storage):
+ * AsStridedBackward0, whose gradient is as_strided_backward's: zeros as storage, the gradient copied
+ * into a view of it (CopySlices), read back in the input's shape.
+ */
+export function asStrided(x: Tensor, shape: readonly number[]): Tensor {
+  return viewOp(x, shape.slice(), 'AsStridedBackward0', (g) => asStridedBackward(g, x.shape));
+}
+
+export function asStridedBackward(g: Tensor, inputShape: readonly number[]): Tensor {
+  if (g.numel() === 0 || inputShape.includes(0)) return new Tensor(allocStorage(g.dtype, 0), inputShape);
+  // size-1 dims of the output geometry are squeezed off the gradient first (from the last)
+  let grad = g;
+  for (let d = g.ndim - 1; d >= 0; d--) if (g.shape[d] === 1) grad = squeeze(grad, d);
+  const storage = new Tensor(allocStorage(g.dtype, g.numel()), [g.numel()]);
+  copy_(asStrided(storage, grad.shape), grad);
+  return asStrided(storage, inputShape);
 }
 
 export function unsqueeze(x: Tensor, dim: number): Tensor {
   const d = normalizeDim(dim, x.ndim + 1);
   const shape = x.shape.slice();
   shape.splice(d, 0, 1);
-  return viewOp(x, shape, 'UnsqueezeBackward0');
+  return viewOp(x, shape, 'UnsqueezeBackward0', (g) => squeeze(g, d));
+}
+
+/** unsqueeze_to: unsqueeze `g` at every size-1 dim of `shape` (squeeze()'s gradient). */
+function unsqueezeTo(g: Tensor, shape: readonly number[]): Tensor {
+  let out = g;
+  for (let d = 0; d < shape.length; d++) if (shape[d] === 1) out = unsqueeze(out, d);
+  return out;
 }
 
 /** squeeze() drops every size-1 dim (SqueezeBackward0); squeeze(dim) only that one (SqueezeBackward1). */
 export function squeeze(x: Tensor, dim?: number): Tensor {
-  if (dim === undefined) return viewOp(x, x.shape.filter((s) => s !== 1), 'SqueezeBackward0');
-  if (x.ndim === 0) return viewOp(x, [], 'SqueezeBackward1');
+  if (dim === undefined) return viewOp(x, x.shape.filter((s) => s !== 1), 'SqueezeBackward0', (g) => unsqueezeTo(g, x.shape));
+  if (x.ndim === 0) return viewOp(x, [], 'SqueezeBackward1', (g) => g);
   const d = normalizeDim(dim, x.ndim);
   const shape = x.shape.slice();
-  if (shape[d] === 1) shape.splice(d, 1);
-  return viewOp(x, shape, 'SqueezeBackward1');
+  const one = shape[d] === 1;
+  if (one) shape.splice(d, 1);
+  return viewOp(x, shape, 'SqueezeBackward1', (g) => (one ? unsqueeze(g, d) : g));
 }
 
 /** Copy with dims d0 and d1 swapped. */
@@ -64,34 +103,38 @@ function swapDims(data: Tensor['_data'], shape: readonly number[], d0: number, d
   return out;
 }
 
-function transposeOp(x: Tensor, d0: number, d1: number, name: string): Tensor {
+function transposeOp(x: Tensor, d0: number, d1: number, name: string, grad: ViewGrad): Tensor {
   const shape = x.shape.slice();
   shape[d0] = x.shape[d1];
   shape[d1] = x.shape[d0];
   const result = new Tensor(swapDims(x._data, x.shape, d0, d1, x.dtype), shape);
   if (!shouldRecord(x)) return result;
-  return attach(result, name, [x], (g) => [swapDims(g, shape, d0, d1, x.dtype)]);
+  return attach(result, name, [x], (g) => [swapDims(g, shape, d0, d1, x.dtype)], [], null, (g) => [grad(g)]);
 }
 
 export function transpose(x: Tensor, dim0: number, dim1: number): Tensor {
   const nd = Math.max(x.ndim, 1);
   const d0 = normalizeDim(dim0, nd);
   const d1 = normalizeDim(dim1, nd);
-  if (x.ndim < 2 || d0 === d1) return viewOp(x, x.shape.slice(), 'TransposeBackward0');
-  return transposeOp(x, d0, d1, 'TransposeBackward0');
+  const grad: ViewGrad = (g) => transpose(g, d0, d1);
+  const result = x.ndim < 2 || d0 === d1 ? viewOp(x, x.shape.slice(), 'TransposeBackward0', grad) : transposeOp(x, d0, d1, 'TransposeBackward0', grad);
+  if (x.ndim >= 2) result._strides = transposedStrides(x, d0, d1);
+  return result;
 }
 
 /** `t()`: transpose of a matrix; 0-d and 1-d tensors come back as they are (still a TBackward0 node). */
 export function t(x: Tensor): Tensor {
   if (x.ndim > 2) throw new RuntimeError(`t() expects a tensor with <= 2 dimensions, but self is ${x.ndim}D`);
-  if (x.ndim < 2) return viewOp(x, x.shape.slice(), 'TBackward0');
-  return transposeOp(x, 0, 1, 'TBackward0');
+  if (x.ndim < 2) return viewOp(x, x.shape.slice(), 'TBackward0', (g) => t(g));
+  const result = transposeOp(x, 0, 1, 'TBackward0', (g) => t(g));
+  result._strides = transposedStrides(x, 0, 1);
+  return result;
 }
 
 export function clone(x: Tensor): Tensor {
   const result = new Tensor(x._data.slice(), x.shape);
   if (!shouldRecord(x)) return result;
-  return attach(result, 'CloneBackward0', [x], (g) => [g]);
+  return attach(result, 'CloneBackward0', [x], (g) => [g], [], null, (g) => [g]);
 }
 
 /** `to(dtype)`: a converted copy (ToCopyBackward0), or the tensor itself when the dtype already matches. */
@@ -101,7 +144,7 @@ export function toDtype(x: Tensor, dtype: DType): Tensor {
   out.set(x._data);
   const result = new Tensor(out, x.shape);
   if (!shouldRecord(x)) return result;
-  return attach(result, 'ToCopyBackward0', [x], (g) => [g]);
+  return attach(result, 'ToCopyBackward0', [x], (g) => [g], [], null, (g) => [toDtype(g, x.dtype)]);
 }
 
 /**

@@ -1,6 +1,7 @@
 // Elementwise functions of one tensor: forward and derivative side by side, one entry each.
-// A derivative is written over an Algebra, not over numbers, so the same formula can later run on
-// tensors (recording a graph, for higher-order gradients) as PyTorch's derivatives.yaml does.
+// A derivative is written over an Algebra, not over numbers, so the same formula runs on numbers
+// (a plain backward) and on tensors, recording a graph (create_graph: tensor_algebra.ts), as
+// PyTorch's derivatives.yaml formulas do.
 
 import type { Fn1 } from '../../tensor/kernels.js';
 import { log1pf } from '../../tensor/sleef_log1pf.js';
@@ -21,13 +22,20 @@ export interface Algebra<T> {
   cosh(a: T): T;
   /** 1, -1, or 0 where x is 0 or NaN: the sign used by |x|'s derivative. */
   sgn(a: T): T;
+  rsqrt(a: T): T;
+  /** a ** e for a number e (PyTorch's pow(a, e): x·x for 2, x·x·x for 3). */
+  pow(a: T, e: number): T;
   /** A zero of `a`'s shape: the derivative of a piecewise-constant function. */
   zerosLike(a: T): T;
-  /** `where(cond(x) , a, 0)` elementwise, for relu-like kinks. */
+  /** `a` where `by` > 0, else 0 (PyTorch's threshold_backward), for relu-like kinks. */
   keepWherePositive(a: T, by: T): T;
+  /** PyTorch's tanh_backward kernel: g·(1 - y·y). */
+  tanhBackward(g: T, y: T): T;
+  /** PyTorch's sigmoid_backward kernel: g·(1 - y)·y. */
+  sigmoidBackward(g: T, y: T): T;
 }
 
-/** d/dx, from the upstream gradient `g`, the input `x` and the output `y`. */
+/** d/dx, from the upstream gradient `g`, the input `x` and the output `y`: derivatives.yaml's formula, op for op. */
 export type Derivative = <T>(k: Algebra<T>, g: T, x: T, y: T) => T;
 
 export interface UnarySpec {
@@ -66,9 +74,44 @@ export const numberAlgebra: Algebra<number> = {
   sinh: Math.sinh,
   cosh: Math.cosh,
   sgn: (a) => (a > 0 ? 1 : a < 0 ? -1 : 0),
+  rsqrt: (a) => 1 / Math.sqrt(a),
+  pow: (a, e) => powScalarValue(a, e),
   zerosLike: () => 0,
   keepWherePositive: (a, by) => (by <= 0 ? 0 : a),
+  tanhBackward: (g, y) => g * (1 - y * y),
+  sigmoidBackward: (g, y) => g * (1 - y) * y,
 };
+
+/** C's pow: 1 ** y and x ** ±0 are 1 for every y and x, NaN included; (-1) ** ±inf is 1 (JavaScript says NaN). */
+export function cPow(x: number, y: number): number {
+  if (x === 1 || y === 0) return 1;
+  if (x === -1 && (y === Infinity || y === -Infinity)) return 1;
+  return Math.pow(x, y);
+}
+
+/** x ** e for a number e, with PyTorch's exact special cases (x*x for 2, sqrt for 0.5, ...). */
+export function powScalarValue(x: number, e: number): number {
+  switch (e) {
+    case 0:
+      return 1;
+    case 1:
+      return x;
+    case 2:
+      return x * x;
+    case 3:
+      return x * x * x;
+    case 0.5:
+      return Math.sqrt(x);
+    case -0.5:
+      return 1 / Math.sqrt(x);
+    case -1:
+      return 1 / x;
+    case -2:
+      return 1 / (x * x);
+    default:
+      return cPow(x, e);
+  }
+}
 
 const fr = Math.fround;
 
@@ -88,8 +131,13 @@ export const float32Algebra: Algebra<number> = {
   sinh: sinhf,
   cosh: coshf,
   sgn: numberAlgebra.sgn,
+  rsqrt: (a) => rsqrtf(a),
+  // NOTE: PyTorch's float32 pow(x, 3) is x·x·x in float32: two roundings
+  pow: (a, e) => (e === 3 ? fr(fr(a * a) * a) : fr(powScalarValue(a, fr(e)))),
   zerosLike: numberAlgebra.zerosLike,
   keepWherePositive: numberAlgebra.keepWherePositive,
+  tanhBackward: (g, y) => fr(g * fr(1 - fr(y * y))),
+  sigmoidBackward: (g, y) => fr(fr(g * fr(1 - y)) * y),
 };
 
 const unary = (name: string, f: Fn1, df: Derivative, domain?: UnarySpec['domain']): UnarySpec => ({ name, f, df, domain });
@@ -108,18 +156,18 @@ export const unaryOps = {
   sqrt: fromOutput(unary('SqrtBackward0', Math.sqrt, (k, g, _x, y) => k.div(g, k.mul(2, y)), 'positive')),
   // d|x|/dx = sgn(x), with sgn(0) = 0
   abs: unary('AbsBackward0', Math.abs, (k, g, x) => k.mul(g, k.sgn(x)), 'awayFromZero'),
-  sigmoid: { ...fromOutput(unary('SigmoidBackward0', (x) => 1 / (1 + Math.exp(-x)), (k, g, _x, y) => k.mul(k.mul(g, k.sub(1, y)), y))), f32: sigmoidf, f32Tail: sigmoidTailf },
-  tanh: { ...fromOutput(unary('TanhBackward0', tanhd, (k, g, _x, y) => k.mul(g, k.sub(1, k.mul(y, y))))), f32: tanhf },
+  sigmoid: { ...fromOutput(unary('SigmoidBackward0', (x) => 1 / (1 + Math.exp(-x)), (k, g, _x, y) => k.sigmoidBackward(g, y))), f32: sigmoidf, f32Tail: sigmoidTailf },
+  tanh: { ...fromOutput(unary('TanhBackward0', tanhd, (k, g, _x, y) => k.tanhBackward(g, y))), f32: tanhf },
   // NOTE: relu keeps NaN (x <= 0 is false for NaN) and -0 (PyTorch's clamp_min), and its gradient is 0
   // where the output is <= 0.
   relu: fromOutput(unary('ReluBackward0', (x) => (x < 0 ? 0 : x), (k, g, _x, y) => k.keepWherePositive(g, y), 'awayFromZero')),
   reciprocal: fromOutput(unary('ReciprocalBackward0', (x) => 1 / x, (k, g, _x, y) => k.mul(k.neg(g), k.mul(y, y)), 'positive')),
   sin: { ...unary('SinBackward0', Math.sin, (k, g, x) => k.mul(g, k.cos(x))), f32: sinf, f32Vector: sinVector },
   cos: { ...unary('CosBackward0', Math.cos, (k, g, x) => k.mul(g, k.neg(k.sin(x)))), f32: cosf, f32Vector: cosVector },
-  tan: fromOutput(unary('TanBackward0', Math.tan, (k, g, _x, y) => k.mul(g, k.add(1, k.mul(y, y))))),
+  tan: fromOutput(unary('TanBackward0', Math.tan, (k, g, _x, y) => k.mul(g, k.add(1, k.pow(y, 2))))),
   // d asin = 1/sqrt(1 - x²), d acos = its negation: PyTorch's (-x*x + 1).rsqrt()
-  asin: unary('AsinBackward0', Math.asin, (k, g, x) => k.mul(g, k.div(1, k.sqrt(k.add(k.neg(k.mul(x, x)), 1)))), 'open unit interval'),
-  acos: unary('AcosBackward0', Math.acos, (k, g, x) => k.mul(g, k.neg(k.div(1, k.sqrt(k.add(k.neg(k.mul(x, x)), 1))))), 'open unit interval'),
+  asin: unary('AsinBackward0', Math.asin, (k, g, x) => k.mul(g, k.rsqrt(k.add(k.mul(k.neg(x), x), 1))), 'open unit interval'),
+  acos: unary('AcosBackward0', Math.acos, (k, g, x) => k.mul(g, k.neg(k.rsqrt(k.add(k.mul(k.neg(x), x), 1)))), 'open unit interval'),
   atan: unary('AtanBackward0', Math.atan, (k, g, x) => k.div(g, k.add(k.mul(x, x), 1))),
   sinh: { ...unary('SinhBackward0', Math.sinh, (k, g, x) => k.mul(g, k.cosh(x))), f32: sinhf, f32Tail: (x) => Math.fround(Math.sinh(x)) },
   cosh: { ...unary('CoshBackward0', Math.cosh, (k, g, x) => k.mul(g, k.sinh(x))), f32: coshf, f32Tail: coshTailf },
@@ -128,7 +176,7 @@ export const unaryOps = {
   log1p: { ...unary('Log1PBackward0', log1pd, (k, g, x) => k.div(g, k.add(x, 1)), 'positive'), f32: log1pf },
   exp2: fromOutput(unary('Exp2Backward0', (x) => 2 ** x, (k, g, _x, y) => k.mul(k.mul(g, y), Math.LN2))),
   // d x^(-1/2) = -1/2 · x^(-3/2) = -0.5 · y³
-  rsqrt: { ...fromOutput(unary('RsqrtBackward0', (x) => 1 / Math.sqrt(x), (k, g, _x, y) => k.mul(k.mul(-0.5, g), k.mul(k.mul(y, y), y)), 'positive')), f32: rsqrtf },
+  rsqrt: { ...fromOutput(unary('RsqrtBackward0', (x) => 1 / Math.sqrt(x), (k, g, _x, y) => k.mul(k.mul(-0.5, g), k.pow(y, 3)), 'positive')), f32: rsqrtf },
   // PyTorch 1.13: sign(nan) = 0, sign(-0) = 0
   sign: { ...unary('SignBackward0', (x) => (x > 0 ? 1 : x < 0 ? -1 : 0), (k, g) => k.zerosLike(g), 'awayFromZero'), saves: 'none' },
 } satisfies Record<string, UnarySpec>;

@@ -9,9 +9,10 @@ import { ExpressionError } from '../../../expr/errors.js';
 import { parseExpression, parseLiteral, type Literal } from '../../../expr/parser.js';
 import { pyRepr } from '../../../tensor/pyfloat.js';
 import type { CliContext } from '../../context.js';
-import { nonNegativeNumber } from '../../options.js';
+import { integerInRange, nonNegativeNumber } from '../../options.js';
 import { resolvePath, writeFileAtomic } from '../../io.js';
 import { make_dot } from '../../../viz/make_dot.js';
+import { derivativeLabel, higherDerivatives, type Derivatives } from './orders.js';
 
 /** One `--at name=value`. */
 export interface Binding {
@@ -95,6 +96,9 @@ interface GradOptions {
   lr?: number;
   json?: boolean;
   graph?: string;
+  /** backward(create_graph=True): the gradients have grad_fns (the last order too, with --order). */
+  createGraph?: boolean;
+  order: number;
 }
 
 /** `--graph FILE`: .svg (laid out by Graphviz) or .dot (its source). */
@@ -127,20 +131,21 @@ function backwardRoot(result: Tensor, options: GradOptions): { root: Tensor; lab
   return { root: result, label: null };
 }
 
-function backpropagate(root: Tensor, options: GradOptions): void {
-  if (options.gradOutput !== undefined) {
-    const gradient = torch.tensor(options.gradOutput, { dtype: root.dtype });
-    try {
-      root.backward(gradient);
-    } catch (err) {
-      // PyTorch's "Mismatch in shape: grad_output[0] has a shape of ..." is the user's to fix.
-      if (err instanceof AutogradError && err.kind === 'runtime') throw new UsageError(`--grad-output: ${err.message}`);
-      throw err;
+/** The first derivatives into each variable's .grad (backward), or with --order the first N of each (autograd.grad). */
+function backpropagate(root: Tensor, variables: Record<string, Tensor>, options: GradOptions): Derivatives | null {
+  const gradient = options.gradOutput === undefined ? null : torch.tensor(options.gradOutput, { dtype: root.dtype });
+  if (gradient === null && root.numel() !== 1) throw nonScalarError(root, 'the result', 'add --sum, --mean or --grad-output');
+  try {
+    if (options.order > 1) return higherDerivatives(root, variables, options.order, options.createGraph === true, gradient);
+    root.backward(gradient, { create_graph: options.createGraph === true });
+    return null;
+  } catch (err) {
+    // PyTorch's "Mismatch in shape: grad_output[0] has a shape of ..." is the user's to fix.
+    if (gradient !== null && err instanceof AutogradError && err.kind === 'runtime' && err.message.startsWith('Mismatch in shape')) {
+      throw new UsageError(`--grad-output: ${err.message}`);
     }
-    return;
+    throw err;
   }
-  if (root.numel() !== 1) throw nonScalarError(root, 'the result', 'add --sum, --mean or --grad-output');
-  root.backward();
 }
 
 /** One gradient-descent update per variable, as the tutorial writes it: `w - lr * w.grad`. */
@@ -157,6 +162,8 @@ interface Outcome {
   reduced: { tensor: Tensor; label: string } | null;
   variables: Record<string, Tensor>;
   updated: Array<[string, Tensor]>;
+  /** With --order N: each variable's derivatives, first to N-th. */
+  derivatives: Derivatives | null;
 }
 
 function compute(source: string, options: GradOptions): Outcome {
@@ -164,20 +171,26 @@ function compute(source: string, options: GradOptions): Outcome {
   const variables = makeVariables(options.at, options.dtype);
   const result = requireGraph(expression.evaluate(variables, { dtype: options.dtype }));
   const { root, label } = backwardRoot(result, options);
-  backpropagate(root, options);
+  if (options.order > 1 && options.lr !== undefined) throw new UsageError('--lr updates with the first derivative in x.grad: it cannot be combined with --order 2 or more');
+  const derivatives = backpropagate(root, variables, options);
   return {
     result,
     reduced: label === null ? null : { tensor: root, label },
     variables,
     updated: options.lr === undefined ? [] : updates(variables, options.lr),
+    derivatives,
   };
 }
 
 function gradText(outcome: Outcome, lr: number | undefined): string {
   const lines = [labelled('result', String(outcome.result))];
   if (outcome.reduced !== null) lines.push(labelled(outcome.reduced.label, String(outcome.reduced.tensor)));
-  for (const [name, v] of Object.entries(outcome.variables)) {
-    lines.push(labelled(`${name}.grad`, v.grad === null ? 'None' : String(v.grad)));
+  if (outcome.derivatives !== null) {
+    for (const [name, ds] of outcome.derivatives) ds.forEach((d, k) => lines.push(labelled(derivativeLabel(name, k + 1), String(d))));
+  } else {
+    for (const [name, v] of Object.entries(outcome.variables)) {
+      lines.push(labelled(`${name}.grad`, v.grad === null ? 'None' : String(v.grad)));
+    }
   }
   for (const [name, next] of outcome.updated) {
     lines.push(labelled(`${name} - ${pyRepr(lr as number)} * ${name}.grad`, String(next)));
@@ -201,7 +214,15 @@ function gradJson(source: string, options: GradOptions, outcome: Outcome): Recor
     json.reduced_grad_fn = reduced.tensor.grad_fn?.name() ?? null;
   }
   if (options.gradOutput !== undefined) json.grad_output = options.gradOutput;
-  json.grads = Object.fromEntries(Object.entries(outcome.variables).map(([name, v]) => [name, jsonValue(v.grad)]));
+  if (options.createGraph === true) json.create_graph = true;
+  if (outcome.derivatives !== null) {
+    json.order = options.order;
+    json.derivatives = Object.fromEntries(outcome.derivatives.map(([name, ds]) => [name, ds.map(jsonValue)]));
+    json.derivative_grad_fns = Object.fromEntries(outcome.derivatives.map(([name, ds]) => [name, ds.map((d) => d.grad_fn?.name() ?? null)]));
+  } else {
+    json.grads = Object.fromEntries(Object.entries(outcome.variables).map(([name, v]) => [name, jsonValue(v.grad)]));
+    if (options.createGraph === true) json.grad_fns = Object.fromEntries(Object.entries(outcome.variables).map(([name, v]) => [name, v.grad?.grad_fn?.name() ?? null]));
+  }
   if (options.lr !== undefined) {
     json.lr = options.lr;
     json.updated = Object.fromEntries(outcome.updated.map(([name, t]) => [name, jsonValue(t)]));
@@ -223,7 +244,11 @@ async function run(ctx: CliContext, source: string, options: GradOptions): Promi
 function firstNonFinite(outcome: Outcome): string | null {
   const printed: Array<[string, Tensor | null]> = [['result', outcome.result]];
   if (outcome.reduced !== null) printed.push([outcome.reduced.label, outcome.reduced.tensor]);
-  for (const [name, v] of Object.entries(outcome.variables)) printed.push([`${name}.grad`, v.grad]);
+  if (outcome.derivatives !== null) {
+    for (const [name, ds] of outcome.derivatives) ds.forEach((d, k) => printed.push([derivativeLabel(name, k + 1), d]));
+  } else {
+    for (const [name, v] of Object.entries(outcome.variables)) printed.push([`${name}.grad`, v.grad]);
+  }
   for (const [name, next] of outcome.updated) printed.push([`the update of ${name}`, next]);
   for (const [label, t] of printed) {
     if (t !== null && !t._data.every(Number.isFinite)) return label;
@@ -243,7 +268,12 @@ An expression starting with '-' goes after --: grad --at x=3 -- '-x**2'`;
 const EXAMPLES = `
 Examples:
   autograd grad '2 * x ** 2' --at x=10
-  autograd grad 'x1**2 + x2**2 + x1*x2' --at 'x1=[10,20]' --at 'x2=[30,40]' --sum --dtype float64`;
+  autograd grad 'x1**2 + x2**2 + x1*x2' --at 'x1=[10,20]' --at 'x2=[30,40]' --sum --dtype float64
+  autograd grad 'x ** 3' --at x=3 --create-graph     # x.grad = tensor(27., grad_fn=<CopyBackwards>)
+  autograd grad 'x ** 3' --at x=3 --order 3          # d/dx = 27, d2/dx2 = 18, d3/dx3 = 6
+
+With --order N the k-th derivative is torch.autograd.grad of the (k-1)-th (of its sum when it is not
+a scalar), every order but the last with create_graph=True (the last too with --create-graph).`;
 
 export function gradCommand(ctx: CliContext): Command {
   return new Command('grad')
@@ -257,6 +287,8 @@ export function gradCommand(ctx: CliContext): Command {
       new Option('--grad-output <values>', "the gradient to backpropagate, shaped like the result: '[1,0.5]'").argParser(parseGradOutput),
     )
     .addOption(new Option('--lr <rate>', "also print one update x - lr * x.grad (the tutorial's first cell)").argParser(nonNegativeNumber))
+    .option('--create-graph', "backward(create_graph=True): the gradients keep their graph and print with their grad_fn")
+    .addOption(new Option('--order <n>', 'print the derivatives up to the n-th: d/dx, d2/dx2, ... (1 to 10)').argParser(integerInRange(1, 10)).default(1))
     .option('--json', 'print one JSON object instead of text')
     .addOption(new Option('--graph <file>', "also write the backward graph, as torchviz's make_dot draws it (.svg or .dot)").argParser(graphFile))
     .addHelpText('after', `${EXPRESSION_HELP}\n${EXAMPLES}`)

@@ -1,0 +1,59 @@
+// stack and select, as torch.autograd.functional's jacobian uses them (torch.stack of the rows,
+// out.reshape(-1)[j]): StackBackward0, SelectBackward0 and select_backward's SelectBackwardBackward0,
+// each with its formula over tensors, so that a jacobian can be differentiated (hessian).
+
+import { RuntimeError } from '../../errors.js';
+import { allocStorage } from '../../tensor/dtype.js';
+import { normalizeDim, numel, sameShape, shapeStr, type Shape } from '../../tensor/shape.js';
+import { Tensor } from '../../tensor/tensor.js';
+import { attach } from '../../tensor/autograd/engine.js';
+import { is_grad_enabled } from '../../tensor/autograd/grad_mode.js';
+import { at } from './at.js';
+
+/** [outer, size, inner] of `shape` around `dim`. */
+function around(shape: Shape, dim: number): [number, number, number] {
+  return [numel(shape.slice(0, dim)), shape[dim], numel(shape.slice(dim + 1))];
+}
+
+/** `x.select(dim, index)`: SelectBackward0 (a copy here). */
+export function select(x: Tensor, dim: number, index: number): Tensor {
+  const d = normalizeDim(dim, x.ndim);
+  const [outer, size, inner] = around(x.shape, d);
+  const i = index < 0 ? index + size : index;
+  if (i < 0 || i >= size) throw new RuntimeError(`select(): index ${index} out of range for tensor of size ${shapeStr(x.shape)} at dimension ${dim}`);
+  const out = allocStorage(x.dtype, outer * inner);
+  for (let o = 0; o < outer; o++) for (let k = 0; k < inner; k++) out[o * inner + k] = x._data[(o * size + i) * inner + k];
+  const result = new Tensor(out, [...x.shape.slice(0, d), ...x.shape.slice(d + 1)]);
+  if (!is_grad_enabled() || !x.requires_grad) return result;
+  return attach(result, 'SelectBackward0', [x], null, [], null, (g) => [selectBackward(g, x.shape, d, i)]);
+}
+
+/** select_backward: zeros of the input's sizes with the gradient at `index` along `dim`. */
+export function selectBackward(g: Tensor, sizes: Shape, dim: number, index: number): Tensor {
+  const [outer, size, inner] = around(sizes, dim);
+  const out = allocStorage(g.dtype, numel(sizes));
+  for (let o = 0; o < outer; o++) for (let k = 0; k < inner; k++) out[(o * size + index) * inner + k] = g._data[o * inner + k];
+  const result = new Tensor(out, sizes);
+  if (!is_grad_enabled() || !g.requires_grad) return result;
+  return attach(result, 'SelectBackwardBackward0', [g], null, [], null, (gg) => [at.select(gg, dim, index)]);
+}
+
+/** `torch.stack(tensors, dim)`: StackBackward0; each input's gradient is grad.select(dim, i). */
+export function stack(tensors: readonly Tensor[], dim = 0): Tensor {
+  if (tensors.length === 0) throw new RuntimeError('stack expects a non-empty TensorList');
+  const first = tensors[0];
+  for (let i = 1; i < tensors.length; i++) {
+    if (!sameShape(tensors[i].shape, first.shape)) {
+      throw new RuntimeError(`stack expects each tensor to be equal size, but got ${shapeStr(first.shape)} at entry 0 and ${shapeStr(tensors[i].shape)} at entry ${i}`);
+    }
+  }
+  const d = normalizeDim(dim, first.ndim + 1);
+  const shape = [...first.shape.slice(0, d), tensors.length, ...first.shape.slice(d)];
+  const dtype = tensors.some((t) => t.dtype === 'float64') ? 'float64' : 'float32';
+  const [outer, size, inner] = around(shape, d);
+  const out = allocStorage(dtype, numel(shape));
+  for (let o = 0; o < outer; o++) for (let i = 0; i < size; i++) for (let k = 0; k < inner; k++) out[(o * size + i) * inner + k] = tensors[i]._data[o * inner + k];
+  const result = new Tensor(out, shape);
+  if (!is_grad_enabled() || !tensors.some((t) => t.requires_grad)) return result;
+  return attach(result, 'StackBackward0', tensors, null, [], null, (g, needs) => tensors.map((_, i) => (needs[i] ? at.select(g, d, i) : null)));
+}
