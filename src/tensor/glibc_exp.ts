@@ -41,7 +41,13 @@ function tableEntry(k: number): [bigint, bigint] {
   return [tailBits, hBits - ((BigInt(k) << 52n) / BigInt(N))];
 }
 
-const TAB: readonly bigint[] = Array.from({ length: N }, (_, k) => tableEntry(k)).flat();
+// NOTE: built on first use, not at load: its integer roots take ~50 ms, which every CLI start would pay
+let TAB: readonly bigint[] | null = null;
+
+function table(): readonly bigint[] {
+  TAB ??= Array.from({ length: N }, (_, k) => tableEntry(k)).flat();
+  return TAB;
+}
 
 const INVLN2N = hexFloat('0x1.71547652b82fep+0') * N;
 const NEGLN2HIN = hexFloat('-0x1.62e42fefa0000p-8');
@@ -102,8 +108,9 @@ export function exp(x: number): number {
   const r = fma(kd, NEGLN2LON, fma(kd, NEGLN2HIN, x));
   const idx = Number(2n * (ki % BigInt(N)));
   const top = BigInt.asUintN(64, ki << BigInt(52 - TABLE_BITS));
-  const tail = asDouble(TAB[idx]);
-  const sbits = BigInt.asUintN(64, TAB[idx + 1] + top);
+  const tab = table();
+  const tail = asDouble(tab[idx]);
+  const sbits = BigInt.asUintN(64, tab[idx + 1] + top);
   const r2 = r * r;
   const tmp = fma(r2 * r2, fma(r, C5, C4), fma(r2, fma(r, C3, C2), tail + r));
   if (abstop === 0) return specialCase(tmp, sbits, ki);
