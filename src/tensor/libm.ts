@@ -158,3 +158,53 @@ export function logf(x: number): number {
   const d = logDD(x);
   return roundToFloat32(d[0], d[1]);
 }
+
+// π/2 in four pieces (fdlibm's pio2_1, pio2_2, pio2_3 of 33 bits each, then pio2_3t): n·piece is exact
+// for the n of arguments below 2^19·π/2, so the reduced argument is a double-double good to ~2^-100.
+const PIO2_1 = 1.57079632673412561417e0;
+const PIO2_2 = 6.07710050630396597660e-11;
+const PIO2_3 = 2.02226624871116645580e-21;
+const PIO2_3T = 8.47842766036889956997e-32;
+const REDUCE_LIMIT = 2 ** 19 * PIO2_1;
+
+/** x - n·π/2 as a double-double, n = round(x / (π/2)) (|x| < 2^19·π/2). */
+function reduceHalfPi(x: number): [DD, number] {
+  const n = Math.round(x / (PIO2_1 + PIO2_2));
+  let r: DD = twoSum(x - n * PIO2_1, -n * PIO2_2);
+  r = addDD(r, [-n * PIO2_3, 0]);
+  r = addDD(r, [-n * PIO2_3T, 0]);
+  return [r, n];
+}
+
+/** sin(r) and cos(r) for |r| <= π/4 as double-doubles, by their Taylor series (14 terms each). */
+function sinCosDD(r: DD): [DD, DD] {
+  const r2 = mulDD(r, r);
+  let s: DD = [-INV_FACT[27][0], -INV_FACT[27][1]];
+  let c: DD = [-INV_FACT[26][0], -INV_FACT[26][1]];
+  for (let k = 12; k >= 0; k--) {
+    const sign = k % 2 === 0 ? 1 : -1;
+    s = addDD(mulDD(s, r2), [sign * INV_FACT[2 * k + 1][0], sign * INV_FACT[2 * k + 1][1]]);
+    c = addDD(mulDD(c, r2), [sign * INV_FACT[2 * k][0], sign * INV_FACT[2 * k][1]]);
+  }
+  return [mulDD(s, r), c];
+}
+
+/** Correctly rounded sin and cos of x (glibc's, which are in all but rare cases), |x| < 2^19·π/2; else V8's. */
+export function sincos(x: number): [number, number] {
+  if (!(Math.abs(x) < REDUCE_LIMIT)) return [Math.sin(x), Math.cos(x)];
+  if (x === 0) return [x, 1];
+  const [r, n] = reduceHalfPi(x);
+  const [s, c] = sinCosDD(r);
+  const sin = s[0] + s[1];
+  const cos = c[0] + c[1];
+  switch (((n % 4) + 4) % 4) {
+    case 0:
+      return [sin, cos];
+    case 1:
+      return [cos, -sin];
+    case 2:
+      return [-sin, -cos];
+    default:
+      return [-cos, sin];
+  }
+}
