@@ -3,7 +3,7 @@
 //   m = beta1·m + (1 - beta1)·g,  u = max(beta2·u, |g| + eps),  p = p - lr/(1 - beta1^t) · m/u
 
 import { Tensor } from '../tensor/tensor.js';
-import { arithOf, checkBetas, checkNonNegative, decaysGradInPlace, fullLike, incrementStep, pyPow, scalarTensor, stateTensor } from './common.js';
+import { arithOf, checkBetas, checkNonNegative, decaysGradInPlace, fullLike, incrementStep, pyPow, scalarTensor, stateTensor, lazyState } from './common.js';
 import { Optimizer, type Params, type StateValue } from './optimizer.js';
 
 export interface AdamaxOptions {
@@ -27,12 +27,7 @@ export interface AdamaxHyper {
 
 /** The lazily made state, in PyTorch's key order: step, exp_avg, exp_inf. */
 function adamaxState(all: Map<Tensor, Record<string, StateValue>>, p: Tensor): Record<string, StateValue> {
-  let s = all.get(p);
-  if (s === undefined || Object.keys(s).length === 0) {
-    s = { step: scalarTensor(0), exp_avg: fullLike(p, 0), exp_inf: fullLike(p, 0) };
-    all.set(p, s);
-  }
-  return s;
+  return lazyState(all, p, () => ({ step: scalarTensor(0), exp_avg: fullLike(p, 0), exp_inf: fullLike(p, 0) }));
 }
 
 export class Adamax extends Optimizer<AdamaxHyper> {

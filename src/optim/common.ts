@@ -101,3 +101,13 @@ export function decaysGradInPlace(o: { foreach: boolean | null; weight_decay: nu
 export function refuseFlag(on: boolean | undefined, name: string, why: string): void {
   if (on === true) throw new ValueError(`${name}=True is not supported here: ${why}`);
 }
+
+/** A parameter's state, made by `init` (in PyTorch's key order) at its first step or when it is empty. */
+export function lazyState(all: Map<Tensor, Record<string, StateValue>>, p: Tensor, init: () => Record<string, StateValue>): Record<string, StateValue> {
+  let s = all.get(p);
+  if (s === undefined || Object.keys(s).length === 0) {
+    s = init();
+    all.set(p, s);
+  }
+  return s;
+}

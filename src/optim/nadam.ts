@@ -4,7 +4,7 @@
 //   p = p - lr·(1 - mu_t)/(1 - Π)·g/d - lr·mu_{t+1}/(1 - Π·mu_{t+1})·m/d
 
 import { Tensor } from '../tensor/tensor.js';
-import { arithOf, checkBetas, checkNonNegative, decaysGradInPlace, fullLike, incrementStep, pyPow, scalarTensor, stateTensor } from './common.js';
+import { arithOf, checkBetas, checkNonNegative, decaysGradInPlace, fullLike, incrementStep, pyPow, scalarTensor, stateTensor, lazyState } from './common.js';
 import { Optimizer, type Params, type StateValue } from './optimizer.js';
 
 export interface NAdamOptions {
@@ -28,12 +28,7 @@ export interface NAdamHyper {
 
 /** The lazily made state, in PyTorch's key order: step, mu_product, exp_avg, exp_avg_sq. */
 function nadamState(all: Map<Tensor, Record<string, StateValue>>, p: Tensor): Record<string, StateValue> {
-  let s = all.get(p);
-  if (s === undefined || Object.keys(s).length === 0) {
-    s = { step: scalarTensor(0), mu_product: scalarTensor(1), exp_avg: fullLike(p, 0), exp_avg_sq: fullLike(p, 0) };
-    all.set(p, s);
-  }
-  return s;
+  return lazyState(all, p, () => ({ step: scalarTensor(0), mu_product: scalarTensor(1), exp_avg: fullLike(p, 0), exp_avg_sq: fullLike(p, 0) }));
 }
 
 /**

@@ -4,7 +4,7 @@
 //   rho_t > 5: p = p - m̂·lr·(sqrt(1 - beta2^t)/(sqrt(v) + eps))·rect,  else p = p - m̂·lr
 
 import { Tensor } from '../tensor/tensor.js';
-import { arithOf, checkBetas, checkNonNegative, decaysGradInPlace, fullLike, incrementStep, pyPow, scalarTensor, stateTensor, type Arith } from './common.js';
+import { arithOf, checkBetas, checkNonNegative, decaysGradInPlace, fullLike, incrementStep, pyPow, scalarTensor, stateTensor, type Arith, lazyState } from './common.js';
 import { Optimizer, type Params, type StateValue } from './optimizer.js';
 
 export interface RAdamOptions {
@@ -26,12 +26,7 @@ export interface RAdamHyper {
 
 /** The lazily made state, in PyTorch's key order: step, exp_avg, exp_avg_sq. */
 function radamState(all: Map<Tensor, Record<string, StateValue>>, p: Tensor): Record<string, StateValue> {
-  let s = all.get(p);
-  if (s === undefined || Object.keys(s).length === 0) {
-    s = { step: scalarTensor(0), exp_avg: fullLike(p, 0), exp_avg_sq: fullLike(p, 0) };
-    all.set(p, s);
-  }
-  return s;
+  return lazyState(all, p, () => ({ step: scalarTensor(0), exp_avg: fullLike(p, 0), exp_avg_sq: fullLike(p, 0) }));
 }
 
 /** The variance rectification term, or null while rho_t <= 5 (Python's order of operations). */

@@ -4,7 +4,7 @@
 //   avg = avg + eps;  momentum: buf = momentum·buf + g/avg, p = p - lr·buf;  else p = p - lr·g/avg
 
 import { Tensor } from '../tensor/tensor.js';
-import { arithOf, checkNonNegative, decaysGradInPlace, fullLike, refuseFlag, stateTensor } from './common.js';
+import { arithOf, checkNonNegative, decaysGradInPlace, fullLike, refuseFlag, stateTensor, lazyState } from './common.js';
 import { Optimizer, type Params, type StateValue } from './optimizer.js';
 
 export interface RMSpropOptions {
@@ -25,16 +25,12 @@ export type RMSpropHyper = Required<RMSpropOptions>;
 
 /** The state, in PyTorch's key order: step (a plain int here, unlike Adam's), square_avg[, momentum_buffer][, grad_avg]. */
 function rmspropState(all: Map<Tensor, Record<string, StateValue>>, p: Tensor, o: RMSpropHyper): Record<string, StateValue> {
-  let s = all.get(p);
-  if (s === undefined || Object.keys(s).length === 0) {
-    s = { step: 0, square_avg: fullLike(p, 0) };
+  return lazyState(all, p, () => {
+    const s: Record<string, StateValue> = { step: 0, square_avg: fullLike(p, 0) };
     if (o.momentum > 0) s.momentum_buffer = fullLike(p, 0);
     if (o.centered) s.grad_avg = fullLike(p, 0);
-    all.set(p, s);
-  }
-  if (o.momentum > 0 && s.momentum_buffer === undefined) s.momentum_buffer = fullLike(p, 0);
-  if (o.centered && s.grad_avg === undefined) s.grad_avg = fullLike(p, 0);
-  return s;
+    return s;
+  });
 }
 
 export class RMSprop extends Optimizer<RMSpropHyper> {
