@@ -66,6 +66,24 @@ export function broadcastStrides(inShape: Shape, outShape: Shape): number[] {
   return out;
 }
 
+/** For each element of `shape` (row-major), its flat index in a tensor of shape `of` broadcast to it; null when `of` is `shape`. */
+export function broadcastIndex(shape: Shape, of: Shape): Int32Array | null {
+  if (sameShape(shape, of)) return null;
+  const n = numel(shape);
+  const idx = new Int32Array(n);
+  const strides = broadcastStrides(of, shape);
+  for (let i = 0; i < n; i++) {
+    let rem = i;
+    let j = 0;
+    for (let d = shape.length - 1; d >= 0; d--) {
+      j += (rem % shape[d]) * strides[d];
+      rem = Math.floor(rem / shape[d]);
+    }
+    idx[i] = j;
+  }
+  return idx;
+}
+
 /** Resolve a possibly negative dim against `ndim`, with PyTorch's IndexError text. */
 export function normalizeDim(dim: number, ndim: number): number {
   const lo = ndim === 0 ? -1 : -ndim;

@@ -5,7 +5,7 @@
 
 import { RuntimeError } from '../../errors.js';
 import { allocStorage, castScalar, type DType, type Storage } from '../../tensor/dtype.js';
-import { broadcastShapes, broadcastStrides, numel, sameShape, type Shape } from '../../tensor/shape.js';
+import { broadcastIndex as broadcastIndexOrNull, broadcastShapes, numel, sameShape, type Shape } from '../../tensor/shape.js';
 import { Tensor } from '../../tensor/tensor.js';
 import { attach } from '../../tensor/autograd/engine.js';
 import { is_grad_enabled } from '../../tensor/autograd/grad_mode.js';
@@ -22,25 +22,13 @@ function record(out: Tensor, name: string, inputs: readonly Tensor[], saved: rea
   return attach(out, name, inputs, null, saved, broadcast ? inputs.map(() => out.shape) : null, formula);
 }
 
-/** Flat positions in a tensor of shape `of` for each element of the broadcast shape `shape`. */
+/** Flat positions in a tensor of shape `of` for each element of the broadcast shape `shape` (0, 1, ... when they are the same). */
 export function broadcastIndex(shape: Shape, of: Shape): Int32Array {
-  const n = numel(shape);
-  const idx = new Int32Array(n);
-  if (sameShape(shape, of)) {
-    for (let i = 0; i < n; i++) idx[i] = i;
-    return idx;
-  }
-  const strides = broadcastStrides(of, shape);
-  for (let i = 0; i < n; i++) {
-    let rem = i;
-    let j = 0;
-    for (let d = shape.length - 1; d >= 0; d--) {
-      j += (rem % shape[d]) * strides[d];
-      rem = Math.floor(rem / shape[d]);
-    }
-    idx[i] = j;
-  }
-  return idx;
+  const idx = broadcastIndexOrNull(shape, of);
+  if (idx !== null) return idx;
+  const iota = new Int32Array(numel(shape));
+  for (let i = 0; i < iota.length; i++) iota[i] = i;
+  return iota;
 }
 
 function mapScalar(a: Tensor, f: (x: number) => number): Tensor {

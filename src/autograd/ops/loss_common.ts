@@ -4,7 +4,9 @@
 import { ValueError } from '../../errors.js';
 import { cascadeSum } from '../../tensor/cascade_sum.js';
 import { allocStorage, type DType, type Storage } from '../../tensor/dtype.js';
-import { broadcastShapes, numel, sameShape, sizeStr, stridesOf, type Shape } from '../../tensor/shape.js';
+import { broadcastIndex, broadcastShapes, broadcastStrides, numel, sameShape, sizeStr, stridesOf, type Shape } from '../../tensor/shape.js';
+
+export { broadcastIndex };
 import { Tensor } from '../../tensor/tensor.js';
 import { attach, shouldRecord, sumTo } from '../../tensor/autograd/engine.js';
 import { warn } from '../../warnings.js';
@@ -41,31 +43,6 @@ export function expandTo(x: Tensor, shape: Shape): Tensor {
 export function broadcastPair(input: Tensor, target: Tensor): [Tensor, Tensor] {
   const shape = warnedShape(input, target);
   return [expandTo(input, shape), expandTo(target, shape)];
-}
-
-/** For each element of `shape` (row-major), its index in a tensor of shape `of` broadcast to it; null when `of` is `shape`. */
-export function broadcastIndex(shape: Shape, of: Shape): Int32Array | null {
-  if (sameShape(shape, of)) return null;
-  const n = numel(shape);
-  const idx = new Int32Array(n);
-  const strides = broadcastStridesOf(shape, of);
-  for (let i = 0; i < n; i++) {
-    let rem = i;
-    let j = 0;
-    for (let d = shape.length - 1; d >= 0; d--) {
-      j += (rem % shape[d]) * strides[d];
-      rem = Math.floor(rem / shape[d]);
-    }
-    idx[i] = j;
-  }
-  return idx;
-}
-
-/** The strides (in elements) of `of` expanded to `shape`: 0 along broadcast dimensions. */
-function broadcastStridesOf(shape: Shape, of: Shape): number[] {
-  const own = stridesOf(of);
-  const offset = shape.length - of.length;
-  return shape.map((_, d) => (d < offset || of[d - offset] === 1 ? 0 : own[d - offset]));
 }
 
 /** Values of `t` as `dtype` storage, broadcast to `shape` (a copy only when needed). */
@@ -107,7 +84,7 @@ export interface VectorPlan {
  * only when every input is contiguous along the row, or all but one are and that one is constant there.
  */
 export function vectorPlan(shape: Shape, inputShapes: readonly Shape[], lanes: number): VectorPlan {
-  const ops = [stridesOf(shape), ...inputShapes.map((s) => broadcastStridesOf(shape, s))];
+  const ops = [stridesOf(shape), ...inputShapes.map((s) => broadcastStrides(s, shape))];
   // innermost first, as TensorIterator orders them; then coalesce_dimensions
   const sizes = shape.slice().reverse();
   const strides = ops.map((s) => s.slice().reverse());
