@@ -5,8 +5,8 @@
 
 import type { Generator } from './generator.js';
 import { fma32, fma64, log256, sincos256 } from './avx_mathfun.js';
-import { sincos } from '../tensor/libm.js';
-import { log1p } from '../tensor/glibc64.js';
+import { sincos } from '../math/libm.js';
+import { log1p } from '../math/glibc64.js';
 
 const f = Math.fround;
 type Out = { length: number; [i: number]: number };

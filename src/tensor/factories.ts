@@ -3,7 +3,7 @@
 import { ArgumentTypeError, RuntimeError } from '../errors.js';
 import { allocStorage, checkDtype, get_default_dtype, type DType, type Storage } from './dtype.js';
 import { numel } from './shape.js';
-import { fma, fmaf } from './sleef.js';
+import { fma, fmaf } from '../math/sleef.js';
 import { inferShape, flatten } from './nested.js';
 import { Tensor, type NestedArray } from './tensor.js';
 

@@ -3,7 +3,7 @@
 // Abramowitz–Stegun 7.1.26 over oneDNN's own exp (floor-based reduction, a degree-5 polynomial), every
 // step a float32 operation or one fused multiply-add, as its JIT code emits them.
 
-import { fmaf } from './sleef.js';
+import { fmaf } from '../math/sleef.js';
 
 const fr = Math.fround;
 const f32 = new Float32Array(1);

@@ -177,7 +177,7 @@ export function runCase(c: LossCase): Mismatch[] {
  * - glibc: PyTorch's scalar loops call glibc's exp/expf (softmax and log_softmax along a dimension
  *   that is not the last, for the last inner % lanes positions; cross_entropy of [N, C, d...]) and
  *   log/logf (binary_cross_entropy's forward), which are not correctly rounded in ~0.1-0.6% of
- *   inputs; ours are (src/tensor/libm.ts). One ulp there, grown by a later subtraction.
+ *   inputs; ours are (src/math/libm.ts). One ulp there, grown by a later subtraction.
  * - gaussian_nll_loss goes through the library's float64 log (Math.log, not SLEEF's) and its float32
  *   division backward (-g·a/b/b rounded once, PyTorch rounds each step): a few ulps, more where the
  *   two gradients of var cancel.

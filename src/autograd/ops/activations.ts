@@ -6,13 +6,13 @@
 
 import { RuntimeError } from '../../errors.js';
 import { allocStorage } from '../../tensor/dtype.js';
-import { erf, erfAvx2f } from '../../tensor/erf.js';
-import { expf, fma, fmaf, tanhf } from '../../tensor/sleef.js';
-import { erfd, expd, log1pd, tanhd } from '../../tensor/sleef64.js';
-import { log1pf } from '../../tensor/sleef_log1pf.js';
-import { expf as glibcExpf, log1pf as glibcLog1pf, tanhf as glibcTanhf } from '../../tensor/glibcf.js';
-import { exp as glibcExp } from '../../tensor/glibc_exp.js';
-import { log1p as glibcLog1p, tanh as glibcTanh } from '../../tensor/glibc64.js';
+import { erf, erfAvx2f } from '../../math/erf.js';
+import { expf, fma, fmaf, tanhf } from '../../math/sleef.js';
+import { erfd, expd, log1pd, tanhd } from '../../math/sleef64.js';
+import { log1pf } from '../../math/sleef_log1pf.js';
+import { expf as glibcExpf, log1pf as glibcLog1pf, tanhf as glibcTanhf } from '../../math/glibcf.js';
+import { exp as glibcExp } from '../../math/glibc_exp.js';
+import { log1p as glibcLog1p, tanh as glibcTanh } from '../../math/glibc64.js';
 import { geluErfDerivativeOnednn, geluErfOnednn } from '../../tensor/onednn_gelu.js';
 import { Tensor } from '../../tensor/tensor.js';
 import { attach, shouldRecord } from '../../tensor/autograd/engine.js';

@@ -4,9 +4,9 @@
 
 import { RuntimeError, ValueError } from '../../errors.js';
 import { allocStorage, castScalar, scalarTypeName, type DType, type Storage } from '../../tensor/dtype.js';
-import { logd } from '../../tensor/sleef64.js';
-import { logf as sleefLogf } from '../../tensor/sleef.js';
-import { log as libmLog, logf as libmLogf } from '../../tensor/libm.js';
+import { logd } from '../../math/sleef64.js';
+import { logf as sleefLogf } from '../../math/sleef.js';
+import { log as libmLog, logf as libmLogf } from '../../math/libm.js';
 import { broadcastShapes, sameShape, shapeStr, sizeStr } from '../../tensor/shape.js';
 import { Tensor } from '../../tensor/tensor.js';
 import { attach, shouldRecord } from '../../tensor/autograd/engine.js';

@@ -5,9 +5,9 @@
 // library's in scalar code; the compiler fuses `a - b·c` and `a + b·c` into FMAs, as here.
 
 import type { Storage } from '../../tensor/dtype.js';
-import { expd, logd } from '../../tensor/sleef64.js';
-import { expf, fma, fmaf, logf } from '../../tensor/sleef.js';
-import { exp as libmExp, expf as libmExpf } from '../../tensor/libm.js';
+import { expd, logd } from '../../math/sleef64.js';
+import { expf, fma, fmaf, logf } from '../../math/sleef.js';
+import { exp as libmExp, expf as libmExpf } from '../../math/libm.js';
 
 /** The arithmetic of one dtype: rounding, vector lanes, SLEEF's exp/log, the C library's exp, one FMA. */
 export interface Arith {

@@ -4,9 +4,9 @@
 // PyTorch's derivatives.yaml formulas do.
 
 import type { Fn1 } from '../../tensor/kernels.js';
-import { log1pf } from '../../tensor/sleef_log1pf.js';
-import { expd, log1pd, tanhd } from '../../tensor/sleef64.js';
-import { coshf, coshTailf, cosf, cosVector, expf, expm1f, logf, rsqrtf, sigmoidf, sigmoidTailf, sinf, sinhf, sinVector, tanhf } from '../../tensor/sleef.js';
+import { log1pf } from '../../math/sleef_log1pf.js';
+import { expd, log1pd, tanhd } from '../../math/sleef64.js';
+import { coshf, coshTailf, cosf, cosVector, expf, expm1f, logf, rsqrtf, sigmoidf, sigmoidTailf, sinf, sinhf, sinVector, tanhf } from '../../math/sleef.js';
 
 /** The arithmetic a derivative formula is written in; numbers mix with values as constants. */
 export interface Algebra<T> {
@@ -147,7 +147,7 @@ const fromOutput = (spec: UnarySpec): UnarySpec => ({ ...spec, saves: 'output' }
 export const unaryOps = {
   neg: { ...unary('NegBackward0', (x) => -x, (k, g) => k.neg(g)), saves: 'none' },
   // NOTE: float32 exp, log, sin, cos, tanh, sinh, cosh, expm1, sigmoid and rsqrt are PyTorch's own (SLEEF 3.5's AVX2
-  // kernels; 1 / sqrt in two roundings; a scalar tail where PyTorch's loop has one): see tensor/sleef.ts
+  // kernels; 1 / sqrt in two roundings; a scalar tail where PyTorch's loop has one): see math/sleef.ts
   // float64 exp, tanh and log1p: SLEEF's double kernels, which PyTorch's vml runs on every element (sleef64.ts)
   exp: { ...fromOutput(unary('ExpBackward0', expd, (k, g, _x, y) => k.mul(g, y))), f32: expf },
   log: { ...unary('LogBackward0', Math.log, (k, g, x) => k.div(g, x), 'positive'), f32: logf },

@@ -1,25 +1,21 @@
 // What `autograd gen-data` does: make_regression, then the CSV (and its sidecar) written in chunks.
 
-import { totalmem } from 'node:os';
 import path from 'node:path';
-import { InterruptedError, UsageError, ValueError } from '../../../errors.js';
-import { makeRegressionArrays, type MakeRegressionArrays, type MakeRegressionParams } from '../../../data/make_regression.js';
-import { createRandomSource } from '../../../random/numpy.js';
+import { InterruptedError } from '../../../errors.js';
+import type { MakeRegressionArrays } from '../../../data/make_regression.js';
 import type { GenDataOptions } from './options.js';
 import type { CliContext } from '../../context.js';
 import { exactText } from '../../format_values.js';
 import { fileKind, writeFilesAtomic, type AtomicFile } from '../../io.js';
 import { VERSION } from '../../version.js';
 import { generateOnWorker, generationCost, WORKER_COST } from './worker.js';
+import { checkSize, csvHeader, generate, paramsOf } from './generate.js';
+
+export { csvHeader, generate };
 
 /** Values per written chunk (about 30 ms of formatting); between chunks a Ctrl-C is noticed. */
 const CHUNK_VALUES = 65_536;
 
-export function csvHeader(features: number, targets: number): string[] {
-  const x = Array.from({ length: features }, (_, j) => `x${j}`);
-  const y = targets === 1 ? ['y'] : Array.from({ length: targets }, (_, k) => `y${k}`);
-  return [...x, ...y];
-}
 
 /** Rows [start, end) as CSV lines. */
 export function csvRows(a: MakeRegressionArrays, start: number, end: number, dtype: 'float32' | 'float64'): string {
@@ -33,13 +29,6 @@ export function csvRows(a: MakeRegressionArrays, start: number, end: number, dty
     text += `${row.join(',')}\n`;
   }
   return text;
-}
-
-function paramsOf(o: GenDataOptions): Required<MakeRegressionParams> {
-  return {
-    n_samples: o.nSamples, n_features: o.nFeatures, n_informative: o.nInformative, n_targets: o.nTargets, bias: o.bias, noise: o.noise,
-    effective_rank: o.effectiveRank ?? null, tail_strength: o.tailStrength, shuffle: o.shuffle, signed_coef: o.signedCoef,
-  };
 }
 
 /** The sidecar: everything needed to regenerate the file, and the truth `train` compares against. */
@@ -60,50 +49,6 @@ export function sidecar(o: GenDataOptions, a: MakeRegressionArrays): Record<stri
     coef,
     bias: o.bias,
   };
-}
-
-/** Refuse what cannot fit in memory before trying (exit 2), rather than failing inside an allocation. */
-function checkSize(o: GenDataOptions): void {
-  const bytes = o.nSamples * (o.nFeatures + o.nTargets) * 8 * 2; // X and y, plus their shuffled copies
-  if (bytes > totalmem() * 0.8) {
-    const gb = (n: number): string => `${(n / 2 ** 30).toFixed(1)} GiB`;
-    const columns = `${o.nFeatures} feature${o.nFeatures === 1 ? '' : 's'} and ${o.nTargets} target${o.nTargets === 1 ? '' : 's'}`;
-    throw new UsageError(`--n-samples ${o.nSamples} with ${columns} needs about ${gb(bytes)} of memory, more than this machine has (${gb(totalmem())})`);
-  }
-}
-
-/**
- * Refuse (exit 2) data that cannot be written finite in the chosen precision (`--bias 1e39` in float32, a
- * `--noise` past float64's range), before anything is written: never `Infinity` in a CSV with exit 0.
- */
-export function checkFinite(o: GenDataOptions, a: MakeRegressionArrays): void {
-  const round = o.dtype === 'float32' ? Math.fround : (v: number): number => v;
-  const header = csvHeader(o.nFeatures, o.nTargets);
-  const scan = (values: ArrayLike<number>, width: number, offset: number): void => {
-    for (let i = 0; i < values.length; i++) {
-      const v = round(values[i]);
-      if (Number.isFinite(v)) continue;
-      const largest = o.dtype === 'float32' ? '3.4028234663852886e+38' : '1.7976931348623157e+308';
-      throw new UsageError(`--bias ${o.bias} and --noise ${o.noise} give ${header[offset + (i % width)]} = ${v} in ${o.dtype} at data row ${Math.floor(i / width) + 1}; values must stay within ±${largest}`);
-    }
-  };
-  scan(a.X, o.nFeatures, 0);
-  scan(a.y, o.nTargets, o.nFeatures);
-}
-
-/** make_regression for the flags, checked (sizes, finite values); on this thread. */
-export function generate(o: GenDataOptions): MakeRegressionArrays {
-  checkSize(o);
-  try {
-    const a = makeRegressionArrays(paramsOf(o), createRandomSource(o.rng, o.seed));
-    checkFinite(o, a);
-    return a;
-  } catch (err) {
-    // every make_regression ValueError comes from a flag value here
-    if (err instanceof ValueError) throw new UsageError(err.message.replace(/^make_regression: /, ''));
-    if (err instanceof RangeError) throw new UsageError(`not enough memory to generate ${o.nSamples} rows × ${o.nFeatures} features (${err.message})`);
-    throw err;
-  }
 }
 
 /** Let a pending SIGINT be delivered (generation is synchronous), then honour it. */

@@ -18,7 +18,7 @@ type Reply = { ok: true; arrays: MakeRegressionArrays } | { ok: false; kind: 'us
 
 /** The worker's side: generate, then post the arrays (their buffers transferred) or the error. */
 export async function runGenDataWorker(o: GenDataOptions, port: import('node:worker_threads').MessagePort): Promise<void> {
-  const { generate } = await import('./run.js');
+  const { generate } = await import('./generate.js');
   let reply: Reply;
   try {
     reply = { ok: true, arrays: generate(o) };

@@ -1,12 +1,12 @@
-// The elementary functions under the loss ops: SLEEF's float64 exp and log (tensor/sleef64.ts) against
+// The elementary functions under the loss ops: SLEEF's float64 exp and log (math/sleef64.ts) against
 // torch.exp / torch.log in float64, bit for bit; and the correctly rounded stand-ins for glibc's
-// exp/log/expf/logf (tensor/libm.ts) within one ulp of glibc's, equal on nearly all inputs
+// exp/log/expf/logf (math/libm.ts) within one ulp of glibc's, equal on nearly all inputs
 // (test/fixtures/torch/losses.json `elementary`, from gen_losses.py).
 
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { expd, logd } from '../../src/tensor/sleef64.js';
-import { exp, expf, log, logf } from '../../src/tensor/libm.js';
+import { expd, logd } from '../../src/math/sleef64.js';
+import { exp, expf, log, logf } from '../../src/math/libm.js';
 import { readFixture } from '../helpers/fixtures.js';
 
 type Encoded = number | 'nan' | 'inf' | '-inf' | '-0';

@@ -4,7 +4,7 @@
 
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { sincos } from '../../src/tensor/libm.js';
+import { sincos } from '../../src/math/libm.js';
 import { readFixture } from '../helpers/fixtures.js';
 
 type Value = number | '-0';
