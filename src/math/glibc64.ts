@@ -6,6 +6,7 @@
 // this software is freely granted, provided that this notice is preserved."
 
 import { fma } from './sleef.js';
+import { exp as glibcExp } from './glibc_exp.js';
 
 const f64 = new Float64Array(1);
 const u32 = new Uint32Array(f64.buffer);
@@ -163,4 +164,29 @@ export function tanh(x: number): number {
     z = 1;
   }
   return jx >= 0 ? z : -z;
+}
+
+/** glibc 2.36's cosh (e_cosh.c): 1 + expm1²/(2·exp) near 0, (exp + 1/exp)/2 up to 22, exp/2 beyond. */
+export function cosh(x: number): number {
+  const a = Math.abs(x);
+  if (a !== a) return x * x;
+  const f = new Float64Array([a]);
+  const hi = new Uint32Array(f.buffer)[1];
+  if (hi < 0x40360000) {
+    if (hi < 0x3fd62e43) {
+      if (hi < 0x3c800000) return 1;
+      const t = expm1(a);
+      const w = 1 + t;
+      return 1 + (t * t) / (w + w);
+    }
+    const t = glibcExp(a);
+    return 0.5 * t + 0.5 / t;
+  }
+  if (hi < 0x40862e42) return 0.5 * glibcExp(a);
+  const lo = new Uint32Array(f.buffer)[0];
+  if (hi < 0x408633ce || (hi === 0x408633ce && lo <= 0x8fb9f87d)) {
+    const w = glibcExp(0.5 * a);
+    return 0.5 * w * w;
+  }
+  return Infinity;
 }

@@ -279,3 +279,15 @@ export function logd(d0: number): number {
   s = addD2Dfast(s, x2 * x[0] * t);
   return s[0] + s[1];
 }
+
+// ---- cosh ----
+
+/** Sleef_coshd4_u10 (xcosh): (e^y + e^-y)/2 in double-double. */
+export function coshd(x: number): number {
+  if (x !== x) return NaN;
+  const y = Math.abs(x);
+  const d = expk2([y, 0]);
+  const s = add2D2D2(d, recD2(d));
+  const r = (s[0] + s[1]) * 0.5;
+  return y > 710 || r !== r ? Infinity : r;
+}

@@ -16,7 +16,9 @@ import { log1p as glibcLog1p, tanh as glibcTanh } from '../../math/glibc64.js';
 import { geluErfDerivativeOnednn, geluErfOnednn } from '../../tensor/onednn_gelu.js';
 import { Tensor } from '../../tensor/tensor.js';
 import { attach, shouldRecord } from '../../tensor/autograd/engine.js';
+import { is_grad_enabled } from '../../tensor/autograd/grad_mode.js';
 import { applyInplace } from './inplace.js';
+import { at, savedOutput } from './at.js';
 
 /** The arithmetic of one dtype on one path: rounding, fused multiply-add and the transcendental functions. */
 interface Arith {
@@ -67,6 +69,14 @@ export interface ActivationSpec {
   backward(k: Arith, g: number, x: number, y: number): number;
   /** What derivatives.yaml's formula reads: `self` or `result`. */
   saves: 'input' | 'output';
+  /**
+   * create_graph: the backward op's own node (SoftplusBackwardBackward0 ...) and the derivative of its
+   * result with respect to `self` (or `result`), given that node's upstream gradient `gg` and its own
+   * grad_output `g`: derivatives.yaml's formula for the *_backward op.
+   */
+  double?: { name: string; self(gg: Tensor, g: Tensor, s: Tensor): Tensor };
+  /** create_graph: a composite formula over tensors instead of a backward op (silu's). */
+  graph?(g: Tensor, x: Tensor): Tensor;
 }
 
 /** Each element through the vector or the scalar arithmetic, as PyTorch's loop splits them. */
@@ -95,7 +105,40 @@ export function applyActivation(spec: ActivationSpec, x: Tensor): Tensor {
       return [gx];
     },
     spec.saves === 'output' ? [result] : [x],
+    null,
+    (g, _needs, node) => {
+      const s = spec.saves === 'output' ? savedOutput(node) : x;
+      return [spec.graph !== undefined ? spec.graph(g, s) : activationBackward(spec, g, s)];
+    },
   );
+}
+
+/**
+ * The activation's *_backward op over tensors (create_graph): the same kernel as the plain backward,
+ * recorded as its own node whose derivatives are derivatives.yaml's: the backward op again for the
+ * grad_output, the spec's `double` for self (or result).
+ */
+function activationBackward(spec: ActivationSpec, g: Tensor, s: Tensor): Tensor {
+  const G = g._data;
+  const S = s._data;
+  const out = allocStorage(s.dtype, G.length);
+  mapSplit(G.length, s.dtype === 'float32', (k, i) => spec.backward(k, G[i], S[i], S[i]), out);
+  const result = new Tensor(out, s.shape);
+  const double = spec.double;
+  if (double === undefined) throw new Error(`internal: ${spec.name} has no backward op`);
+  if (!is_grad_enabled() || !(g.requires_grad || s.requires_grad)) return result;
+  return attach(result, double.name, [g, s], null, [g, s], null, (gg, needs) => [
+    needs[0] ? activationBackward(spec, gg, s) : null,
+    needs[1] ? double.self(gg, g, s) : null,
+  ]);
+}
+
+/** `(t < bound).type_as(like)` (or `<=`): a constant 0/1 tensor. */
+function below(t: Tensor, bound: number, like: Tensor, orEqual = false): Tensor {
+  const T = t._data;
+  const out = allocStorage(like.dtype, T.length);
+  for (let i = 0; i < T.length; i++) out[i] = (orEqual ? T[i] <= bound : T[i] < bound) ? 1 : 0;
+  return new Tensor(out, t.shape);
 }
 
 // ---- the kernels ----
@@ -116,6 +159,8 @@ function leakyReluSpec(slope: number, inplace: boolean): ActivationSpec {
       return (inplace ? y : x) > 0 ? g : k.r(g * k.r(slope));
     },
     saves: inplace ? 'output' : 'input',
+    // leaky_relu_backward: piecewise linear in self, so zeros_like(grad)
+    double: { name: 'LeakyReluBackwardBackward0', self: (gg) => at.zerosLike(gg) },
   };
 }
 
@@ -133,6 +178,16 @@ function softplusSpec(beta: number, threshold: number): ActivationSpec {
       return xb > k.r(threshold) ? g : k.r(k.r(g * z) / k.r(z + 1));
     },
     saves: 'input',
+    double: {
+      name: 'SoftplusBackwardBackward0',
+      // softplus_double_backward(grad * grad_output, self, beta, threshold):
+      // sigmoid_backward(grad, (self * beta).sigmoid()) * (x < threshold).type_as(grad) * beta
+      self: (gg, g, x) => {
+        const xb = at.mulScalar(x, beta, Number.isInteger(beta));
+        const d = at.sigmoidBackward(at.mul(gg, g), at.sigmoid(xb));
+        return at.mulScalar(at.mul(d, below(xb, threshold, gg)), beta, Number.isInteger(beta));
+      },
+    },
   };
 }
 
@@ -143,6 +198,37 @@ const TANH_BETA = Math.SQRT2 * M_2_SQRTPI * 0.5;
 /** 2/√π · 1/√2 · 0.5 = 1/√(2π). */
 const ERF_BETA = M_2_SQRTPI * SQRT1_2 * 0.5;
 const KAPPA = 0.044715;
+
+/** gelu_double_backward, approximate 'none': ggI·gO·(2·pdf - x²·pdf), pdf = kBeta·exp(-0.5·x²). */
+function geluErfDouble(gg: Tensor, g: Tensor, x: Tensor): Tensor {
+  const sq = at.mul(x, x);
+  const pdf = at.mulScalar(at.exp(at.mulScalar(sq, -0.5)), ERF_BETA);
+  const d = at.sub(at.mulScalar(pdf, 2, true), at.mul(sq, pdf));
+  return at.mul(at.mul(gg, g), d);
+}
+
+/** gelu_double_backward, approximate 'tanh', op for op as PyTorch 1.13 spells it. */
+function geluTanhDouble(gg: Tensor, g: Tensor, x: Tensor): Tensor {
+  const one = (t: Tensor): Tensor => at.full(t.shape, 1, t.dtype);
+  const inner = at.mulScalar(at.add(x, at.mulScalar(at.powScalar(x, 3), KAPPA)), TANH_BETA);
+  const tanhInner = at.tanh(inner);
+  const cosh = at.cosh(inner);
+  const sech = at.div(one(cosh), cosh);
+  const f = at.mulScalar(x, 0.5);
+  const tt = at.mul(tanhInner, tanhInner);
+  const gt = at.sub(one(tt), tt);
+  const h = at.mulScalar(at.addScalar(at.mul(at.mulScalar(x, 3 * KAPPA), x), 1), TANH_BETA);
+  const fPrimeGh = at.mul(at.mulScalar(gt, 0.5), h);
+  const gPrime = at.mul(at.mul(at.mulScalar(sech, 2, true), at.mul(at.neg(sech), tanhInner)), h);
+  const gPrimeFh = at.mul(at.mul(f, h), gPrime);
+  const hPrime = at.mulScalar(at.mulScalar(x, 6 * KAPPA), TANH_BETA);
+  const hPrimeFg = at.mul(at.mul(f, gt), hPrime);
+  // gI = ggI * gO * (2 * f_prime_gh + g_prime_fh + h_prime_fg), GCC evaluating the right operand first
+  const sum = at.add(at.add(at.mulScalar(fPrimeGh, 2, true), gPrimeFh), hPrimeFg);
+  return at.mul(at.mul(gg, g), sum);
+}
+
+const GELU_ERF_DOUBLE = { name: 'GeluBackwardBackward0', self: geluErfDouble };
 
 /** gelu 'none': x·0.5·(1 + erf(x/√2)); d = g·(cdf + x·pdf), pdf = exp(-x²/2)/√(2π). */
 const geluErf: ActivationSpec = {
@@ -155,6 +241,7 @@ const geluErf: ActivationSpec = {
     return k.r(g * (k.vector ? k.fma(x, pdf, cdf) : k.r(cdf + k.r(x * pdf))));
   },
   saves: 'input',
+  double: GELU_ERF_DOUBLE,
 };
 
 /**
@@ -166,6 +253,7 @@ const geluErfOnednnSpec: ActivationSpec = {
   forward: (_k, x) => geluErfOnednn(x),
   backward: (_k, g, x) => Math.fround(g * geluErfDerivativeOnednn(x)),
   saves: 'input',
+  double: GELU_ERF_DOUBLE,
 };
 
 /** gelu 'tanh': 0.5·x·(1 + tanh(√(2/π)·(x + 0.044715·x³))) and its derivative, as the kernel spells them. */
@@ -188,6 +276,7 @@ const geluTanh: ActivationSpec = {
     return k.r(g * k.r(leftDerivative + k.r(k.r(left * tanhDerivative) * innerDerivative)));
   },
   saves: 'input',
+  double: { name: 'GeluBackwardBackward0', self: geluTanhDouble },
 };
 
 const positive = (k: Arith, v: number): boolean => (k.vector ? v > 0 : !(v <= 0));
@@ -203,6 +292,16 @@ function eluSpec(alpha: number, inplace: boolean): ActivationSpec {
       ? (k, g, _x, y) => (positive(k, y) ? g : k.r(g * k.r(y + k.r(alpha))))
       : (k, g, x) => (positive(k, x) ? g : k.r(k.r(g * k.r(alpha)) * k.exp(x))),
     saves: inplace ? 'output' : 'input',
+    double: {
+      name: 'EluBackwardBackward0',
+      // elu_double_backward (scale and input_scale 1): grad·grad_output·input_scale·(result < 0) in
+      // place, else elu_backward(grad·grad_output·input_scale, ..., self)·(self < 0)
+      self: (gg, g, s) => {
+        const scaled = at.mulScalar(at.mul(gg, g), 1, true);
+        const d = inplace ? scaled : activationBackward(eluSpec(alpha, false), scaled, s);
+        return at.mul(d, below(s, 0, gg));
+      },
+    },
   };
 }
 
@@ -215,6 +314,14 @@ const siluSpec: ActivationSpec = {
     return k.r(k.r(g * s) * k.fma(x, k.r(1 - s), 1));
   },
   saves: 'input',
+  // with grad mode on, PyTorch differentiates infinitely_differentiable_silu_backward instead of
+  // silu_backward: grad_output * sigmoid * (1.0 + input * (1.0 - sigmoid))
+  graph: (g, x) => {
+    const s = at.sigmoid(x);
+    // GCC evaluates an operator's right operand first: (1.0 + ...) before grad_output * sigmoid
+    const right = at.addScalar(at.mul(x, at.sub(at.full(s.shape, 1, s.dtype), s)), 1);
+    return at.mul(at.mul(g, s), right);
+  },
 };
 
 // ---- the functions ----

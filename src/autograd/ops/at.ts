@@ -44,6 +44,7 @@ export interface At {
   sinh(a: Tensor): Tensor;
   cosh(a: Tensor): Tensor;
   sigmoid(a: Tensor): Tensor;
+  tanh(a: Tensor): Tensor;
   /** SgnBackward0. */
   sgn(a: Tensor): Tensor;
   /** TanhBackwardBackward0: g·(1 - y²). */

@@ -37,6 +37,7 @@ Object.assign(at, {
   sinh: (a) => applyUnary(unaryOps.sinh, a),
   cosh: (a) => applyUnary(unaryOps.cosh, a),
   sigmoid: (a) => applyUnary(unaryOps.sigmoid, a),
+  tanh: (a) => applyUnary(unaryOps.tanh, a),
   sgn: bw.sgn,
   tanhBackward: bw.tanhBackward,
   sigmoidBackward: bw.sigmoidBackward,

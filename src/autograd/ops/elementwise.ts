@@ -109,6 +109,9 @@ export function applyUnary(spec: UnarySpec, x: Tensor): Tensor {
     // PyTorch's vectorised loop takes 16 elements at a time and leaves the rest to its scalar function
     for (let i = X.length - (X.length % 16); i < X.length; i++) out[i] = spec.f32Tail(X[i]);
   }
+  if (x.dtype === 'float64' && spec.f64Tail !== undefined) {
+    for (let i = X.length - (X.length % 8); i < X.length; i++) out[i] = spec.f64Tail(X[i]);
+  }
   const result = new Tensor(out, x.shape);
   if (!shouldRecord(x)) return result;
   const df = spec.df;
@@ -204,7 +207,9 @@ export function powScalar(a: Tensor, exponent: number): Tensor {
   const e = castScalar(exponent, a.dtype);
   const A = a._data;
   const out = allocStorage(a.dtype, A.length);
-  for (let i = 0; i < out.length; i++) out[i] = powScalarValue(A[i], e);
+  // NOTE: PyTorch's float32 x ** 3 is base * base * base in float32: two roundings
+  if (a.dtype === 'float32' && e === 3) for (let i = 0; i < out.length; i++) out[i] = Math.fround(A[i] * A[i]) * A[i];
+  else for (let i = 0; i < out.length; i++) out[i] = powScalarValue(A[i], e);
   const result = new Tensor(out, a.shape);
   if (!shouldRecord(a)) return result;
   return attach(

@@ -2,10 +2,12 @@
 // result (PyTorch's _softmax_backward_data and _log_softmax_backward_data read only the output).
 
 import { ArgumentTypeError } from '../../errors.js';
-import { allocStorage } from '../../tensor/dtype.js';
+import { allocStorage, type Storage } from '../../tensor/dtype.js';
 import { normalizeDim } from '../../tensor/shape.js';
 import { Tensor } from '../../tensor/tensor.js';
 import { attach, shouldRecord } from '../../tensor/autograd/engine.js';
+import { is_grad_enabled } from '../../tensor/autograd/grad_mode.js';
+import { at, savedOutput } from './at.js';
 import { warn } from '../../warnings.js';
 import { float32Arith, float64Arith, lastDimBackward, lastDimForward, middleBackward, middleForward, type Middle } from './softmax_kernels.js';
 
@@ -36,24 +38,68 @@ function softmaxOp(x: Tensor, dimArg: number | null | undefined, log: boolean): 
   const name = log ? 'log_softmax' : 'softmax';
   const dim = dimArg ?? implicitDim(name, x.ndim);
   checkDim(name, dim);
-  const at = layout(x, dim);
+  const lay = layout(x, dim);
   const k = x.dtype === 'float32' ? float32Arith : float64Arith;
   const X = x._data;
   const out = allocStorage(x.dtype, X.length);
   if (X.length > 0) {
-    if (at.last) lastDimForward(k, X, out, at.rows, at.n, log);
-    else middleForward(k, X, out, at.middle, log);
+    if (lay.last) lastDimForward(k, X, out, lay.rows, lay.n, log);
+    else middleForward(k, X, out, lay.middle, log);
   }
   const result = new Tensor(out, x.shape);
   if (!shouldRecord(x)) return result;
-  return attach(result, log ? 'LogSoftmaxBackward0' : 'SoftmaxBackward0', [x], (g) => {
-    const gi = allocStorage(x.dtype, g.length);
-    if (g.length > 0) {
-      if (at.last) lastDimBackward(k, g, out, gi, at.rows, at.n, log);
-      else middleBackward(k, g, out, gi, at.middle, log);
+  return attach(result, log ? 'LogSoftmaxBackward0' : 'SoftmaxBackward0', [x], (g) => [backwardData(g, result, dim, log)], [result], null, (g, _needs, node) => [
+    softmaxBackwardData(g, savedOutput(node), dim, log),
+  ]);
+}
+
+/** _softmax_backward_data / _log_softmax_backward_data's kernel: the input's gradient from the output's. */
+function backwardData(g: Storage, y: Tensor, dim: number, log: boolean): Storage {
+  const lay = layout(y, dim);
+  const k = y.dtype === 'float32' ? float32Arith : float64Arith;
+  const gi = allocStorage(y.dtype, g.length);
+  if (g.length > 0) {
+    if (lay.last) lastDimBackward(k, g, y._data, gi, lay.rows, lay.n, log);
+    else middleBackward(k, g, y._data, gi, lay.middle, log);
+  }
+  return gi;
+}
+
+/**
+ * The backward op over tensors (create_graph): SoftmaxBackwardDataBackward0 / LogSoftmaxBackwardDataBackward0
+ * over (grad_output, output), with derivatives.yaml's formulas (softmax_double_backward), each product's
+ * right operand made first as GCC evaluates them.
+ */
+function softmaxBackwardData(g: Tensor, y: Tensor, dim: number, log: boolean): Tensor {
+  const result = new Tensor(backwardData(g._data, y, dim, log), y.shape);
+  if (!is_grad_enabled() || !(g.requires_grad || y.requires_grad)) return result;
+  const d = y.ndim === 0 ? [0] : [normalizeDim(dim, y.ndim)];
+  const sum = (t: Tensor): Tensor => at.sum(t, d, true);
+  return attach(result, log ? 'LogSoftmaxBackwardDataBackward0' : 'SoftmaxBackwardDataBackward0', [g, y], null, [g, y], null, (gg, needs) => {
+    let gOut: Tensor | null = null;
+    let gY: Tensor | null = null;
+    if (log) {
+      // grad_output: grad - (grad * output.exp()).sum(dim, true)
+      if (needs[0]) {
+        const s = sum(at.mul(gg, at.exp(y)));
+        gOut = at.sub(gg, s);
+      }
+      // output: -grad_output.sum(dim, true) * output.exp() * grad
+      if (needs[1]) {
+        const e = at.exp(y);
+        gY = at.mul(at.mul(at.neg(sum(g)), e), gg);
+      }
+    } else {
+      if (needs[0]) gOut = softmaxBackwardData(gg, y, dim, false);
+      // softmax_double_backward: grad_output * grad - (output * grad_output).sum(dim, true) * grad - grad_output * (output * grad).sum(dim, true)
+      if (needs[1]) {
+        const c = at.mul(g, sum(at.mul(y, gg)));
+        const b = at.mul(sum(at.mul(y, g)), gg);
+        gY = at.sub(at.sub(at.mul(g, gg), b), c);
+      }
     }
-    return [gi];
-  }, [result]);
+    return [gOut, gY];
+  });
 }
 
 /** `torch.softmax(x, dim)`: exp(x - max) / Σ exp(x - max) along dim (F.softmax: dim may be left out). */

@@ -5,7 +5,9 @@
 
 import type { Fn1 } from '../../tensor/kernels.js';
 import { log1pf } from '../../math/sleef_log1pf.js';
-import { expd, log1pd, tanhd } from '../../math/sleef64.js';
+import { coshd, expd, log1pd, tanhd } from '../../math/sleef64.js';
+import { exp as glibcExp } from '../../math/glibc_exp.js';
+import { cosh as glibcCosh } from '../../math/glibc64.js';
 import { coshf, coshTailf, cosf, cosVector, expf, expm1f, logf, rsqrtf, sigmoidf, sigmoidTailf, sinf, sinhf, sinVector, tanhf } from '../../math/sleef.js';
 
 /** The arithmetic a derivative formula is written in; numbers mix with values as constants. */
@@ -57,6 +59,8 @@ export interface UnarySpec {
    * kernel is a vectorised loop with a scalar tail (cpu_kernel_vec); the others (vml) are `f32` throughout.
    */
   f32Tail?: Fn1;
+  /** PyTorch's float64 scalar tail (the last n mod 8 elements) where its vector lanes run `f` (cpu_kernel_vec). */
+  f64Tail?: Fn1;
   /** The float32 kernel over a whole array, where PyTorch's result for one element depends on its vector's other lanes. */
   f32Vector?: (x: ArrayLike<number>, out: { [i: number]: number }) => void;
 }
@@ -156,7 +160,13 @@ export const unaryOps = {
   sqrt: fromOutput(unary('SqrtBackward0', Math.sqrt, (k, g, _x, y) => k.div(g, k.mul(2, y)), 'positive')),
   // d|x|/dx = sgn(x), with sgn(0) = 0
   abs: unary('AbsBackward0', Math.abs, (k, g, x) => k.mul(g, k.sgn(x)), 'awayFromZero'),
-  sigmoid: { ...fromOutput(unary('SigmoidBackward0', (x) => 1 / (1 + Math.exp(-x)), (k, g, _x, y) => k.sigmoidBackward(g, y))), f32: sigmoidf, f32Tail: sigmoidTailf },
+  // float64 sigmoid: 1 / (1 + exp(-x)) with SLEEF's exp in vector lanes, glibc's in the scalar tail
+  sigmoid: {
+    ...fromOutput(unary('SigmoidBackward0', (x) => 1 / (1 + expd(-x)), (k, g, _x, y) => k.sigmoidBackward(g, y))),
+    f64Tail: (x) => 1 / (1 + glibcExp(-x)),
+    f32: sigmoidf,
+    f32Tail: sigmoidTailf,
+  },
   tanh: { ...fromOutput(unary('TanhBackward0', tanhd, (k, g, _x, y) => k.tanhBackward(g, y))), f32: tanhf },
   // NOTE: relu keeps NaN (x <= 0 is false for NaN) and -0 (PyTorch's clamp_min), and its gradient is 0
   // where the output is <= 0.
@@ -170,7 +180,8 @@ export const unaryOps = {
   acos: unary('AcosBackward0', Math.acos, (k, g, x) => k.mul(g, k.neg(k.rsqrt(k.add(k.mul(k.neg(x), x), 1)))), 'open unit interval'),
   atan: unary('AtanBackward0', Math.atan, (k, g, x) => k.div(g, k.add(k.mul(x, x), 1))),
   sinh: { ...unary('SinhBackward0', Math.sinh, (k, g, x) => k.mul(g, k.cosh(x))), f32: sinhf, f32Tail: (x) => Math.fround(Math.sinh(x)) },
-  cosh: { ...unary('CoshBackward0', Math.cosh, (k, g, x) => k.mul(g, k.sinh(x))), f32: coshf, f32Tail: coshTailf },
+  // float64 cosh: SLEEF's in vector lanes, glibc's cosh in the scalar tail
+  cosh: { ...unary('CoshBackward0', coshd, (k, g, x) => k.mul(g, k.sinh(x))), f64Tail: glibcCosh, f32: coshf, f32Tail: coshTailf },
   expm1: { ...fromOutput(unary('Expm1Backward0', Math.expm1, (k, g, _x, y) => k.mul(g, k.add(y, 1)))), f32: expm1f },
   // NOTE: SLEEF's float32 log1p, which PyTorch uses, returns inf for inputs above 1e38
   log1p: { ...unary('Log1PBackward0', log1pd, (k, g, x) => k.div(g, k.add(x, 1)), 'positive'), f32: log1pf },
