@@ -91,3 +91,18 @@ test('`npx autograd` runs the package\'s own command in a clone, as the README s
   if (r.error !== undefined) assert.fail(`npx could not be run: ${r.error.message}`);
   assert.equal(r.stdout.trim(), VERSION, r.stderr);
 });
+
+test("the README's output of `npm start` is what `autograd train` prints now (but the timing line)", () => {
+  const start = readme.indexOf('Real output of `npm start');
+  assert.ok(start >= 0, 'no "Real output of `npm start`" in the README');
+  const open = readme.indexOf('```text\n', start) + '```text\n'.length;
+  const block = readme.slice(open, readme.indexOf('```', open)).replace(/\n$/, '').split('\n');
+  const r = spawnSync(process.execPath, [path.join(root, 'bin', 'autograd.cjs'), 'train'], { cwd: root, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
+  assert.equal(r.status, 0, r.stderr);
+  const lines = (text: string): string[] => text.replace(/\n$/, '').split('\n');
+  const isTiming = (l: string): boolean => l.startsWith('trained in ');
+  // the epoch lines go to stderr, the rest to stdout: the README shows them together, in that order
+  const epochs = lines(r.stderr);
+  assert.deepEqual(block.filter((l) => epochs.includes(l)), epochs, 'the epoch lines (stderr)');
+  assert.deepEqual(block.filter((l) => !epochs.includes(l) && !isTiming(l)), lines(r.stdout).filter((l) => !isTiming(l)), 'the report (stdout)');
+});
