@@ -186,7 +186,7 @@ const SECOND_ORDER: ReadonlySet<string> = new Set([
   ...Object.keys(unaryOps), 'add', 'sub', 'rsub', 'mul', 'div', 'pow', 'square', 'sum', 'mean', 'min', 'max', 'norm', 'matmul',
   'reshape', 'view', 'unsqueeze', 'squeeze', 'transpose', 't', 'clone', 'to', 'linear', 'mse_loss', 'binary_cross_entropy_with_logits',
   'leaky_relu', 'softplus', 'gelu', 'elu', 'silu', 'flatten', 'unflatten', 'softmax', 'log_softmax',
-  'l1_loss', 'gaussian_nll_loss',
+  'l1_loss', 'gaussian_nll_loss', 'huber_loss', 'smooth_l1_loss', 'binary_cross_entropy', 'nll_loss', 'cross_entropy',
 ]);
 
 describe('gradgradcheck', () => {

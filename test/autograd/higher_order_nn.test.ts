@@ -43,8 +43,9 @@ const F = torch.nn.functional;
  * gelu 'tanh', whose double backward is some 30 ops over x: its third derivative sums their many
  * contributions to x in an order set by PyTorch's node sequence numbers, which follow C++'s
  * (unspecified) evaluation order of the formula's operands; cancellation (1 - tanh²) magnifies the difference.
+ * binary_cross_entropy likewise: its double backward's three formulas are some 20 ops over input.
  */
-const CLOSE_G3: ReadonlySet<string> = new Set(['gelutanh']);
+const CLOSE_G3: ReadonlySet<string> = new Set(['gelutanh', 'binary_cross_entropy']);
 
 function tensorOf(s: readonly number[], v: readonly Num[], dtype: 'float32' | 'float64'): Tensor {
   return torch.tensor(v.map(decodeNum), { dtype }).reshape(s.slice());
@@ -161,7 +162,8 @@ function run(c: Case): void {
     assert.deepEqual(ours, c.g3, 'g3 values');
     return;
   }
-  const rtol = c.dtype === 'float64' ? 1e-10 : 1e-3;
+  // binary_cross_entropy's float32 third derivative cancels terms of its (1 - x + eps)² denominators
+  const rtol = c.dtype === 'float64' ? 1e-10 : c.op === 'binary_cross_entropy' ? 1e-2 : 1e-3;
   (c.g3 as Array<Num[] | null>).forEach((want, i) => {
     const got = ours[i];
     if (want === null || got === null) return assert.equal(got, want);

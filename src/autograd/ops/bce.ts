@@ -10,6 +10,8 @@ import { log as libmLog, logf as libmLogf } from '../../math/libm.js';
 import { broadcastShapes, sameShape, shapeStr, sizeStr } from '../../tensor/shape.js';
 import { Tensor } from '../../tensor/tensor.js';
 import { attach, shouldRecord } from '../../tensor/autograd/engine.js';
+import { is_grad_enabled, no_grad } from '../../tensor/autograd/grad_mode.js';
+import { at } from './at.js';
 import { checkReduction, reduceLosses, valuesAs, type Reduction } from './loss_common.js';
 
 export interface BCEWeightOptions {
@@ -51,10 +53,96 @@ export function binary_cross_entropy(
   const W = weight === null ? null : valuesAs(weight, shape, dtype);
   const result = reduceLosses(bceLosses(X, T, W, dtype), shape, reduction, dtype);
   if (!shouldRecord(input, target)) return result;
+  const w = weight === null ? null : sameShape(weight.shape, shape) ? weight : at.expand(weight, shape);
   return attach(result, 'BinaryCrossEntropyBackward0', [input, target], (g, needs) => [
     needs[0] ? inputGrad(X, T, W, g, reduction, dtype) : null,
     needs[1] ? targetGrad(X, W, g, reduction, dtype) : null,
-  ], [input, target]);
+  ], [input, target], null, (g, needs) => [
+    needs[0] ? bceBackwardOp(g, input, target, w, W, reduction) : null,
+    needs[1] ? targetGraph(g, input, w, reduction) : null,
+  ]);
+}
+
+/** The `1` of `1 - input` in derivatives' C++ (a wrapped number: SubBackward0 with no edge for it). */
+function one(x: Tensor): Tensor {
+  return at.full([], 1, x.dtype);
+}
+
+/** FunctionsManual's `eps = 1e-12` (a double; the dtype's value when added to a float tensor). */
+const EPS = 1e-12;
+
+/**
+ * binary_cross_entropy_backward over tensors (create_graph): BinaryCrossEntropyBackwardBackward0 with
+ * derivatives.yaml's binary_cross_entropy_double_backward{_grad_output,,_target}.
+ */
+function bceBackwardOp(g: Tensor, x: Tensor, t: Tensor, w: Tensor | null, W: Storage | null, reduction: Reduction): Tensor {
+  const result = new Tensor(inputGrad(x._data, t._data, W, g._data, reduction, x.dtype), x.shape);
+  if (!is_grad_enabled() || !(g.requires_grad || x.requires_grad || t.requires_grad)) return result;
+  const n = x.numel();
+  const finish = (v: Tensor): Tensor => {
+    const weighted = w === null ? v : at.mul(v, w);
+    return reduction === 'mean' ? at.divScalar(weighted, n, true) : weighted;
+  };
+  return attach(result, 'BinaryCrossEntropyBackwardBackward0', [g, x, t], null, [g, x, t], null, (gg, needs) => {
+    let gOut: Tensor | null = null;
+    if (needs[0]) {
+      // (input - target) / ((input + eps)·(1 - input + eps))·grad [·weight] [/ numel], summed to grad_output's shape
+      const den = at.mul(at.addScalar(x, EPS), at.addScalar(at.sub(one(x), x), EPS));
+      gOut = finish(at.mul(at.div(at.sub(x, t), den), gg));
+      if (reduction !== 'none' && !sameShape(gOut.shape, g.shape)) gOut = at.sumTo(gOut, g.shape);
+    }
+    let gSelf: Tensor | null = null;
+    if (needs[1]) {
+      // (input² - 2·input·target + target) / ((input + eps)²·(1 - input + eps)²)·(grad·grad_output)
+      const num = at.add(at.sub(at.mul(x, x), at.mul(at.mulScalar(x, 2, true), t)), t);
+      const den = at.mul(at.powScalar(at.addScalar(x, EPS), 2), at.powScalar(at.addScalar(at.sub(one(x), x), EPS), 2));
+      gSelf = finish(at.mul(at.div(num, den), at.mul(gg, g)));
+    }
+    let gTarget: Tensor | null = null;
+    if (needs[2]) {
+      // -grad·grad_output [·weight] / ((1 - input)·input).clamp_min_(eps) [/ numel]
+      let res = at.mul(at.neg(gg), g);
+      if (w !== null) res = at.mul(res, w);
+      const denom = at.mul(at.sub(one(x), x), x);
+      const eps = castScalar(EPS, x.dtype);
+      const D = denom._data;
+      for (let i = 0; i < D.length; i++) if (D[i] < eps) D[i] = eps; // under NoGradGuard
+      res = at.div(res, denom);
+      gTarget = reduction === 'mean' ? at.divScalar(res, n, true) : res;
+    }
+    return [gOut, gSelf, gTarget];
+  });
+}
+
+/** `log` (LogBackward0) with torch.log's values (SLEEF), its derivative dividing by `saved`. */
+function logNode(u: Tensor, saved: Tensor): Tensor {
+  const f32 = u.dtype === 'float32';
+  const log = f32 ? sleefLogf : logd;
+  const U = u._data;
+  const out = allocStorage(u.dtype, U.length);
+  for (let i = 0; i < U.length; i++) out[i] = log(U[i]);
+  const result = new Tensor(out, u.shape);
+  if (!shouldRecord(u)) return result;
+  return attach(result, 'LogBackward0', [u], null, [u], null, (gg) => [at.div(gg, saved)]);
+}
+
+/** `a.mul_(b)` in place: MulBackward0, b's derivative by a's value before (a clone, when b requires grad). */
+function mulInPlace(a: Tensor, b: Tensor): Tensor {
+  const before = b.requires_grad && a.requires_grad ? at.clone(a) : a;
+  const value = no_grad(() => at.mul(a, b));
+  if (!shouldRecord(a, b)) return value;
+  return attach(value, 'MulBackward0', [a, b], null, [a, b], null, (gg, needs) => [needs[0] ? at.mul(gg, b) : null, needs[1] ? at.mul(gg, before) : null]);
+}
+
+/** binary_cross_entropy_target_backward over tensors: (1 - x).log_().sub_(x.log()).mul_(grad) [.mul_(weight)] [.div_(numel)]. */
+function targetGraph(g: Tensor, x: Tensor, w: Tensor | null, reduction: Reduction): Tensor {
+  const u = at.sub(one(x), x);
+  // log_ in place saves the original (1 - x) as a clone
+  const lu = logNode(u, u.requires_grad ? at.clone(u) : u);
+  let gt = at.sub(lu, logNode(x, x));
+  gt = mulInPlace(gt, g);
+  if (w !== null) gt = at.mul(gt, w);
+  return reduction === 'mean' ? at.divScalar(gt, x.numel(), true) : gt;
 }
 
 function bceLosses(X: Storage, T: Storage, W: Storage | null, dtype: DType): Storage {

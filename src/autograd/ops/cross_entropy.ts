@@ -10,7 +10,8 @@ import { add, div, mul } from './arithmetic.js';
 import { applyUnary } from './elementwise.js';
 import { checkReduction, sumAll, type Reduction } from './loss_common.js';
 import { nll_loss } from './nll.js';
-import { sum } from './reduce.js';
+import { mean, sum } from './reduce.js';
+import { at, maskOf } from './at.js';
 import { addScalar, divScalar, indexPutMask, mulScalar } from './scalar_ops.js';
 import { view } from './shape.js';
 import { log_softmax } from './softmax.js';
@@ -76,6 +77,15 @@ function constant(value: number, like: Tensor): Tensor {
   return new Tensor(s, []);
 }
 
+/**
+ * `(1 - label_smoothing) * nllloss + ret * (label_smoothing / n_classes)`, its operands evaluated as
+ * GCC does, right to left: the second MulBackward1 is the older node (its backward runs after the first's).
+ */
+function mixed(nll: Tensor, ret: Tensor, smoothing: number, classes: number): Tensor {
+  const right = mulScalar(ret, smoothing / classes);
+  return add(mulScalar(nll, 1 - smoothing), right);
+}
+
 function labelSmoothing(input: Tensor, target: Tensor, weight: Tensor | null, reduction: Reduction, ignore: number, smoothing: number): Tensor {
   const classDim = input.ndim === 1 ? 0 : 1;
   const logp = log_softmax(input, classDim);
@@ -88,7 +98,9 @@ function labelSmoothing(input: Tensor, target: Tensor, weight: Tensor | null, re
   if (reduction === 'mean') {
     let denominator: number;
     if (weight === null) {
-      denominator = ignored.filter((m) => !m).length;
+      // smooth_loss.masked_select(~ignore_mask).mean()
+      ret = mean(at.maskedSelect(smooth, maskOf(target, (t) => t !== ignore)));
+      return mixed(nll, ret, smoothing, classes);
     } else {
       const picked = allocStorage(weight.dtype, ignored.filter((m) => !m).length);
       let k = 0;
@@ -101,7 +113,7 @@ function labelSmoothing(input: Tensor, target: Tensor, weight: Tensor | null, re
   } else {
     ret = reduction === 'sum' ? sum(smooth) : smooth;
   }
-  return add(mulScalar(nll, 1 - smoothing), mulScalar(ret, smoothing / classes));
+  return mixed(nll, ret, smoothing, classes);
 }
 
 /** The cross entropy of logits `input` ([C], [N, C] or [N, C, d1, ...]) and class indices or class probabilities `target`. */

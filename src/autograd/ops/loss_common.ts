@@ -10,6 +10,7 @@ export { broadcastIndex };
 import { Tensor } from '../../tensor/tensor.js';
 import { attach, shouldRecord, sumTo } from '../../tensor/autograd/engine.js';
 import { warn } from '../../warnings.js';
+import { at } from './at.js';
 
 /** A loss's reduction, as PyTorch spells it. */
 export type Reduction = 'mean' | 'sum' | 'none';
@@ -36,7 +37,7 @@ export function expandTo(x: Tensor, shape: Shape): Tensor {
   if (sameShape(x.shape, shape)) return x;
   const result = new Tensor(valuesAs(x, shape, x.dtype).slice(), shape);
   if (!shouldRecord(x)) return result;
-  return attach(result, 'ExpandBackward0', [x], (g) => [sumTo(g, shape, x.shape)]);
+  return attach(result, 'ExpandBackward0', [x], (g) => [sumTo(g, shape, x.shape)], [], null, (g) => [at.sumTo(g, x.shape)]);
 }
 
 /** torch.broadcast_tensors(input, target) after F.l1_loss's (smooth_l1's, huber's) size warning. */

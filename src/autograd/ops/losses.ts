@@ -4,9 +4,11 @@
 
 import { RuntimeError } from '../../errors.js';
 import { allocStorage, castScalar, scalarTypeName, type DType, type Storage } from '../../tensor/dtype.js';
-import { numel } from '../../tensor/shape.js';
+import { numel, sameShape } from '../../tensor/shape.js';
 import { Tensor } from '../../tensor/tensor.js';
 import { attach, shouldRecord } from '../../tensor/autograd/engine.js';
+import { is_grad_enabled } from '../../tensor/autograd/grad_mode.js';
+import { at } from './at.js';
 import { sub } from './arithmetic.js';
 import { applyUnary, promoteTypes } from './elementwise.js';
 import { broadcastPair, checkReduction, isVectorLane, reduceLosses, valuesAs, vectorPlan, type Reduction, type VectorPlan } from './loss_common.js';
@@ -66,12 +68,70 @@ function pointwiseNode(
   name: string,
   p: Pointwise,
   grad: (a: Storage, b: Storage, g: Storage) => Storage,
+  graph: BackwardOp,
   check: (needs: readonly boolean[]) => void = () => {},
 ): Tensor {
   return attach(result, name, [p.a, p.b], (g, needs) => {
     check(needs);
     return [needs[0] ? grad(p.X, p.T, g) : null, needs[1] ? grad(p.T, p.X, g) : null];
-  }, [p.a, p.b]);
+  }, [p.a, p.b], null, (g, needs) => {
+    check(needs);
+    // derivatives.yaml: self gets *_backward(grad, self, target), target *_backward(grad, target, self)
+    return [needs[0] ? graph(g, p.a, p.b) : null, needs[1] ? graph(g, p.b, p.a) : null];
+  });
+}
+
+/** A fused loss's *_backward op over tensors: (grad_output, self, target) to the gradient for self. */
+type BackwardOp = (g: Tensor, a: Tensor, b: Tensor) => Tensor;
+
+interface BackwardOpSpec {
+  /** The backward node's name (HuberLossBackwardBackward0 ...). */
+  name: string;
+  reduction: Reduction;
+  k: Kernel;
+  kernel: BackwardKernel;
+  /** The shapes input and target had before broadcast_tensors expanded them (their strides). */
+  layout: ReadonlyArray<readonly number[]>;
+  /**
+   * The gradient for grad_output given the node's upstream gradient `gg`: *_double_backward_grad_output.
+   * `op` is the backward op itself.
+   */
+  gradOutput(op: BackwardOp, gg: Tensor, g: Tensor, a: Tensor, b: Tensor): Tensor;
+  /** The gradient for self of the backward op: *_double_backward(grad·grad_output, self, target). */
+  self(ggg: Tensor, a: Tensor, b: Tensor): Tensor;
+}
+
+/**
+ * The *_backward op as create_graph records it: the same kernel over tensors, its own node with
+ * derivatives.yaml's derivatives for (grad_output, self, target), target's the negation of self's.
+ */
+function backwardOp(spec: BackwardOpSpec): BackwardOp {
+  const op: BackwardOp = (g, a, b) => {
+    const dtype = a.dtype;
+    const shape = a.shape.slice();
+    const n = numel(shape);
+    const gi = allocStorage(dtype, n);
+    const G = g.numel() === 1 ? g._data : valuesAs(g, shape, dtype);
+    spec.kernel(a._data, b._data, G, gi, vectorPlan(shape, [...spec.layout, g.shape], dtype === 'float32' ? 8 : 4));
+    const result = new Tensor(gi, shape);
+    if (!is_grad_enabled() || !(g.requires_grad || a.requires_grad || b.requires_grad)) return result;
+    return attach(result, spec.name, [g, a, b], null, [g, a, b], null, (gg, needs) => [
+      needs[0] ? spec.gradOutput(op, gg, g, a, b) : null,
+      needs[1] ? spec.self(at.mul(gg, g), a, b) : null,
+      needs[2] ? at.neg(spec.self(at.mul(gg, g), a, b)) : null,
+    ]);
+  };
+  return op;
+}
+
+/** `(input - target).abs() < bound` as 0/1 in `like`'s dtype (a constant: the comparison has no gradient). */
+function nearMask(a: Tensor, b: Tensor, bound: number, like: Tensor): Tensor {
+  const r = a.dtype === 'float32' ? fr : exact;
+  const A = a._data;
+  const B = b._data;
+  const out = allocStorage(like.dtype, A.length);
+  for (let i = 0; i < A.length; i++) out[i] = Math.abs(r(A[i] - B[i])) < bound ? 1 : 0;
+  return new Tensor(out, a.shape);
 }
 
 /** NOTE: PyTorch's huber backward (like mse's) refuses an input and target of different dtypes. */
@@ -183,8 +243,25 @@ export function huber_loss(input: Tensor, target: Tensor, reductionOrOptions?: R
   huberForward(k, p.X, p.T, losses);
   const result = reduceLosses(losses, p.shape, reduction, input.dtype);
   if (!shouldRecord(p.a, p.b)) return result;
-  const grad = backwardOf(p, input, target, reduction, (A, B, g, gi, plan) => huberBackward(k, A, B, g, gi, plan));
-  return pointwiseNode(result, 'HuberLossBackward0', p, grad, (needs) => checkSameDtype(input, target, needs));
+  const kernel: BackwardKernel = (A, B, g, gi, plan) => huberBackward(k, A, B, g, gi, plan);
+  const grad = backwardOf(p, input, target, reduction, kernel);
+  const n = p.n;
+  const graph = backwardOp({
+    name: 'HuberLossBackwardBackward0',
+    reduction,
+    k,
+    kernel,
+    layout: [input.shape, target.shape],
+    // huber_loss_double_backward_grad_output: the op again for 'none', else (op(ones, ...)·grad).sum()
+    gradOutput: (op, gg, g, a, b) =>
+      reduction === 'none' ? op(gg, a, b) : at.sum(at.mul(op(at.full(g.shape, 1, g.dtype), a, b), gg), null, false),
+    // huber_loss_double_backward: grad·(|input - target| < delta), / numel for 'mean'
+    self: (ggg, a, b) => {
+      const out = at.mul(ggg, nearMask(a, b, k.hv, ggg));
+      return reduction === 'mean' ? at.divScalar(out, n, true) : out;
+    },
+  });
+  return pointwiseNode(result, 'HuberLossBackward0', p, grad, graph, (needs) => checkSameDtype(input, target, needs));
 }
 
 /** Smooth L1 loss: quadratic (divided by beta) for |input - target| < beta, linear beyond (SmoothL1LossBackward0). */
@@ -199,5 +276,27 @@ export function smooth_l1_loss(input: Tensor, target: Tensor, reductionOrOptions
   smoothL1Forward(k, p.X, p.T, losses);
   const result = reduceLosses(losses, p.shape, reduction, p.dtype);
   if (!shouldRecord(p.a, p.b)) return result;
-  return pointwiseNode(result, 'SmoothL1LossBackward0', p, backwardOf(p, input, target, reduction, (A, B, g, gi, plan) => smoothL1Backward(k, A, B, g, gi, plan)));
+  const kernel: BackwardKernel = (A, B, g, gi, plan) => smoothL1Backward(k, A, B, g, gi, plan);
+  const n = p.n;
+  const graph = backwardOp({
+    name: 'SmoothL1LossBackwardBackward0',
+    reduction,
+    k,
+    kernel,
+    layout: [input.shape, target.shape],
+    // PyTorch 1.13's grad_output formula is smooth_l1_loss_backward(grad, self, target) itself, summed
+    // to grad_output's shape for a reduction
+    gradOutput: (op, gg, g, a, b) => {
+      const out = op(gg, a, b);
+      return reduction === 'none' || sameShape(out.shape, g.shape) ? out : at.sumTo(out, g.shape);
+    },
+    // smooth_l1_loss_double_backward: zeros for beta = 0, else grad·(|input - target| < beta) / beta, / numel for 'mean'
+    self: (ggg, a, b) => {
+      if (k.h === 0) return at.zerosLike(ggg);
+      let out = at.divScalar(at.mul(ggg, nearMask(a, b, k.hv, ggg)), k.h);
+      if (reduction === 'mean') out = at.divScalar(out, n, true);
+      return out;
+    },
+  });
+  return pointwiseNode(result, 'SmoothL1LossBackward0', p, backwardOf(p, input, target, reduction, kernel), graph);
 }

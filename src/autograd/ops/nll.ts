@@ -8,6 +8,8 @@ import { allocStorage, scalarTypeName, type DType, type Storage } from '../../te
 import { numel, shapeStr } from '../../tensor/shape.js';
 import { Tensor } from '../../tensor/tensor.js';
 import { attach, shouldRecord } from '../../tensor/autograd/engine.js';
+import { is_grad_enabled } from '../../tensor/autograd/grad_mode.js';
+import { at as aten } from './at.js';
 import { checkReduction, type Reduction } from './loss_common.js';
 import { view } from './shape.js';
 
@@ -115,7 +117,10 @@ function lossGrad(f: Frame, g: Storage, none: boolean, total: number, mean: bool
   return gi;
 }
 
-function run(input: Tensor, target: Tensor, f: Frame, reduction: Reduction, none: boolean, outShape: number[], name: string): Tensor {
+/** The loss again, on another tensor of input's shape (nll_loss or nll_loss2d with the same target, weight ...). */
+type Again = (x: Tensor) => Tensor;
+
+function run(input: Tensor, target: Tensor, f: Frame, reduction: Reduction, none: boolean, outShape: number[], name: string, again: Again): Tensor {
   let result: Tensor;
   let total = 0;
   if (none) {
@@ -126,7 +131,17 @@ function run(input: Tensor, target: Tensor, f: Frame, reduction: Reduction, none
     result = new Tensor(out, []);
   }
   if (!shouldRecord(input)) return result;
-  return attach(result, name, [input], (g) => [lossGrad(f, g, none, total, reduction === 'mean')], [input, target]);
+  const mean = reduction === 'mean';
+  return attach(result, name, [input], (g) => [lossGrad(f, g, none, total, mean)], [input, target], null, (g) => {
+    // nll_loss_backward (linear in grad_output) as its own node: derivatives.yaml's grad_output is the
+    // loss of the upstream gradient, self's zeros_like(grad)
+    const gi = new Tensor(lossGrad(f, g._data, none, total, mean), input.shape);
+    if (!is_grad_enabled() || !(g.requires_grad || input.requires_grad)) return [gi];
+    return [attach(gi, name.replace('Backward0', 'BackwardBackward0'), [g, input], null, [g, input], null, (gg, needs) => [
+      needs[0] ? again(gg) : null,
+      needs[1] ? aten.zerosLike(gg) : null,
+    ])];
+  });
 }
 
 function weightStorage(weight: Tensor | null, input: Tensor): Storage | null {
@@ -149,7 +164,8 @@ function nll1d2d(input: Tensor, target: Tensor, weight: Tensor | null, reduction
   checkTargets(target);
   const batch = input.ndim === 1 ? 1 : input.shape[0];
   const f: Frame = { X: input._data, targets: target._data, W: weightStorage(weight, input), batch, classes, mapSize: 1, ignore, dtype: input.dtype };
-  return run(input, target, f, reduction, reduction === 'none' && input.ndim === 2, [batch], 'NllLossBackward0');
+  const again: Again = (x) => nll1d2d(x, target, weight, reduction, ignore);
+  return run(input, target, f, reduction, reduction === 'none' && input.ndim === 2, [batch], 'NllLossBackward0', again);
 }
 
 /** nll_loss2d: input [N, C, H, W], target [N, H, W]. */
@@ -162,7 +178,8 @@ function nll2d(input: Tensor, target: Tensor, weight: Tensor | null, reduction: 
   }
   checkTargets(target);
   const f: Frame = { X: input._data, targets: target._data, W: weightStorage(weight, input), batch: n, classes, mapSize: h * w, ignore, dtype: input.dtype };
-  return run(input, target, f, reduction, reduction === 'none', [n, h, w], 'NllLoss2DBackward0');
+  const again: Again = (x) => nll2d(x, target, weight, reduction, ignore);
+  return run(input, target, f, reduction, reduction === 'none', [n, h, w], 'NllLoss2DBackward0', again);
 }
 
 /** The negative log likelihood loss of log-probabilities `input` ([C], [N, C] or [N, C, d1, ...]) at class indices `target`. */

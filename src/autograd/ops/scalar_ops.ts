@@ -5,14 +5,32 @@
 import { allocStorage, castScalar, type Storage } from '../../tensor/dtype.js';
 import { Tensor } from '../../tensor/tensor.js';
 import { attach, shouldRecord } from '../../tensor/autograd/engine.js';
+import { at } from './at.js';
 
-function scalarOp(x: Tensor, name: string, f: (v: number) => number, df: ((g: Storage) => Storage) | null): Tensor {
+function scalarOp(
+  x: Tensor,
+  name: string,
+  f: (v: number) => number,
+  df: ((g: Storage) => Storage) | null,
+  graph: ((g: Tensor) => Tensor) | null,
+): Tensor {
   const X = x._data;
   const out = allocStorage(x.dtype, X.length);
   for (let i = 0; i < X.length; i++) out[i] = f(X[i]);
   const result = new Tensor(out, x.shape);
   if (!shouldRecord(x)) return result;
-  return attach(result, name, [x], (g) => [df === null ? g : df(g)]);
+  return attach(result, name, [x], (g) => [df === null ? g : df(g)], [], null, (g) => [graph === null ? g : graph(g)]);
+}
+
+/**
+ * create_graph: mul.Scalar's formula over `scalar_to_tensor(s)`, a 0-d float64 tensor (MulBackward0
+ * with no edge for it); a 0-d float32 gradient is promoted to float64 by it and cast back to the
+ * input's dtype (ToCopyBackward0). div.Scalar's divides by s as a wrapped number (DivBackward0, the
+ * gradient's dtype).
+ */
+function overScalarTensor(g: Tensor, s: number, op: (a: Tensor, b: Tensor) => Tensor): Tensor {
+  const out = op(g, at.full([], s, 'float64'));
+  return out.dtype === g.dtype ? out : at.toDtype(out, g.dtype);
 }
 
 function mapped(g: Storage, f: (v: number) => number): Storage {
@@ -29,19 +47,19 @@ function mapped(g: Storage, f: (v: number) => number): Storage {
 export function mulScalar(x: Tensor, s: number): Tensor {
   const c = castScalar(s, x.dtype);
   const inGrad = x.ndim === 0 ? s : c;
-  return scalarOp(x, 'MulBackward1', (v) => v * c, (g) => mapped(g, (v) => v * inGrad));
+  return scalarOp(x, 'MulBackward1', (v) => v * c, (g) => mapped(g, (v) => v * inGrad), (g) => overScalarTensor(g, s, at.mul));
 }
 
 /** `x + s` (add.Scalar): AddBackward1, gradient g. */
 export function addScalar(x: Tensor, s: number): Tensor {
   const c = castScalar(s, x.dtype);
-  return scalarOp(x, 'AddBackward1', (v) => v + c, null);
+  return scalarOp(x, 'AddBackward1', (v) => v + c, null, null);
 }
 
 /** `x / s` (div.Scalar): DivBackward1, gradient g / s. */
 export function divScalar(x: Tensor, s: number): Tensor {
   const c = castScalar(s, x.dtype);
-  return scalarOp(x, 'DivBackward1', (v) => v / c, (g) => mapped(g, (v) => v / c));
+  return scalarOp(x, 'DivBackward1', (v) => v / c, (g) => mapped(g, (v) => v / c), (g) => at.div(g, at.full([], s, g.dtype)));
 }
 
 /**
@@ -59,5 +77,24 @@ export function indexPutMask(x: Tensor, mask: readonly boolean[], value: number)
     const gx = allocStorage(x.dtype, g.length);
     for (let i = 0; i < g.length; i++) gx[i] = mask[i] ? 0 : g[i];
     return [gx];
-  });
+  }, [], null, (g) => [indexPutZeros(g, mask)]);
+}
+
+/**
+ * index_put's self gradient over tensors: grad.index_put({mask}, zeros_like(values)), IndexPutBackward0
+ * with no edge for the zeros.
+ * NOTE: a 0-d x's CopySlices gradient is this same op (PyTorch's is a CopySlices over an as_strided clone).
+ */
+function indexPutZeros(g: Tensor, mask: readonly boolean[]): Tensor {
+  const G = g._data;
+  const out = allocStorage(g.dtype, G.length);
+  let k = 0;
+  for (let i = 0; i < G.length; i++) {
+    if (mask[i]) k++;
+    else out[i] = G[i];
+  }
+  const result = new Tensor(out, g.shape);
+  if (!shouldRecord(g)) return result;
+  const values = new Tensor(allocStorage(g.dtype, k), [k]);
+  return attach(result, 'IndexPutBackward0', [g, values], null, [], null, (gg) => [indexPutZeros(gg, mask), null]);
 }
