@@ -123,8 +123,33 @@ function arg(env: Env, a: Arg): unknown {
 const UNARY = new Set(['exp', 'log', 'neg', 'sigmoid', 'tanh', 'relu', 'sqrt', 'abs', 'sin', 'cos', 'reciprocal', 'square', 'tan', 'atan', 'expm1', 'log1p', 'rsqrt', 'sign', 'log2', 'log10', 'sinh', 'cosh', 'asin', 'acos', 'exp2']);
 const BINARY = new Set(['add', 'sub', 'mul', 'div', 'pow']);
 
+/** A generic call's arguments: a trailing `{ kw: {...} }` becomes the options object; "torch.X" is torch.X. */
+function genericArgs(args: any[]): any[] {
+  const conv = (v: any): any => (typeof v === 'string' && v.startsWith('torch.') ? (torch as any)[v.slice(6)] : v);
+  const last = args[args.length - 1];
+  if (last !== null && typeof last === 'object' && !Array.isArray(last) && 'kw' in last) {
+    const kw: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(last.kw as Record<string, unknown>)) kw[k] = conv(v);
+    return [...args.slice(0, -1).map(conv), kw];
+  }
+  return args.map(conv);
+}
+
+/** 'm.NAME' is the method a[0].NAME(...rest), 'f.NAME' torch.NAME(...a), 'F.NAME' torch.nn.functional.NAME(...a); '#k' takes output k. */
+function runGeneric(name: string, a: any[]): Tensor {
+  const [kind, rest] = [name.slice(0, 1), name.slice(2)];
+  const [fname, k] = rest.split('#');
+  const pos = genericArgs(a);
+  let out: any;
+  if (kind === 'm') out = pos[0][fname](...pos.slice(1));
+  else if (kind === 'f') out = (torch as any)[fname](...pos);
+  else out = (torch.nn.functional as any)[fname](...pos);
+  return k === undefined ? out : out[Number(k)];
+}
+
 export function runOp(name: string, a: any[]): Tensor {
   const x = a[0];
+  if (/^[mfF]\./.test(name)) return runGeneric(name, a);
   if (UNARY.has(name)) return x[name]();
   if (BINARY.has(name)) {
     // a number first (`2 - x` in Python is the r-op, generated as its own name): torch.<name>(a, b)
