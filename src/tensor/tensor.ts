@@ -28,6 +28,8 @@ interface TensorExtra {
   strides: readonly number[] | null;
   hooks: Map<number, TensorHook> | null;
   outputNr: number;
+  /** For t/transpose (copies here, strided views in PyTorch) made without recording: the tensor they view. */
+  copyOf?: Tensor;
 }
 
 /** The storage and shape of `new Tensor(data)` / `new Tensor(...sizes)`, as torch.Tensor's legacy constructor makes them. */
@@ -102,6 +104,17 @@ export class Tensor implements GraphTensor {
     if (v !== null || this.extra !== null) (this.extra ??= { strides: null, hooks: null, outputNr: 0 }).strides = v;
   }
 
+  /**
+   * The tensor a transposed copy stands for a view of, when it was made without a graph (no_grad, or an
+   * input that did not require grad): it requires grad whenever that tensor does, as PyTorch's view does.
+   */
+  get _copyViewOf(): Tensor | null {
+    return this.extra?.copyOf ?? null;
+  }
+  set _copyViewOf(v: Tensor | null) {
+    if (v !== null || this.extra !== null) (this.extra ??= { strides: null, hooks: null, outputNr: 0 }).copyOf = v ?? undefined;
+  }
+
   /** Which output of its grad_fn this tensor is (PyTorch's output_nr; custom Functions have several). */
   get output_nr(): number {
     return this.extra === null ? 0 : this.extra.outputNr;
@@ -166,7 +179,12 @@ export class Tensor implements GraphTensor {
 
   /** True for a leaf asked to, for every result of a recorded op, and for a view of either. */
   get requires_grad(): boolean {
-    return this.requiresGradFlag || this.gradFnValue !== null || (this._base !== null && this._base.requires_grad);
+    return (
+      this.requiresGradFlag ||
+      this.gradFnValue !== null ||
+      (this._base !== null && this._base.requires_grad) ||
+      (this.extra?.copyOf?.requires_grad ?? false)
+    );
   }
 
   set requires_grad(flag: boolean) {
@@ -280,7 +298,7 @@ export class Tensor implements GraphTensor {
 
   /** Detach in place: this tensor becomes a leaf that does not require grad. */
   detach_(): this {
-    if (this._base !== null) throw new RuntimeError(DETACH_VIEW_MESSAGE);
+    if (this._base !== null || this._copyViewOf !== null) throw new RuntimeError(DETACH_VIEW_MESSAGE);
     this.gradFnValue = null;
     this.requiresGradFlag = false;
     return this;

@@ -24,7 +24,10 @@ function checkInplace(self: Tensor): void {
   const base = self._base;
   if (base !== null) {
     if (self._viewNoGrad) throw new RuntimeError(NO_GRAD_VIEW_MESSAGE);
-    if (self.requires_grad && base.is_leaf) throw new RuntimeError(VIEW_OF_LEAF_MESSAGE);
+    if (self.requires_grad && (base._copyViewOf ?? base).is_leaf) throw new RuntimeError(VIEW_OF_LEAF_MESSAGE);
+  } else if (self._copyViewOf !== null) {
+    if (self._viewNoGrad) throw new RuntimeError(NO_GRAD_VIEW_MESSAGE);
+    if (self.requires_grad && self._copyViewOf.is_leaf) throw new RuntimeError(VIEW_OF_LEAF_MESSAGE);
   }
   if (self.requires_grad && self.is_leaf) throw new RuntimeError(LEAF_INPLACE_MESSAGE);
 }

@@ -5,6 +5,7 @@ import { allocStorage, type DType } from '../../tensor/dtype.js';
 import { inferReshape, normalizeDim, stridesOf } from '../../tensor/shape.js';
 import { aliasOf, Tensor } from '../../tensor/tensor.js';
 import { attach, shouldRecord } from '../../tensor/autograd/engine.js';
+import { is_grad_enabled } from '../../tensor/autograd/grad_mode.js';
 import { copy_ } from './inplace.js';
 import { transposedStrides } from './strides.js';
 
@@ -108,6 +109,10 @@ function transposeOp(x: Tensor, d0: number, d1: number, name: string, grad: View
   shape[d0] = x.shape[d1];
   shape[d1] = x.shape[d0];
   const result = new Tensor(swapDims(x._data, x.shape, d0, d1, x.dtype), shape);
+  // PyTorch's result is a view of x's base: it requires grad whenever that does (also when made in
+  // no_grad mode), and an in-place op on it is checked as on a view
+  result._copyViewOf = x._base ?? x._copyViewOf ?? x;
+  result._viewNoGrad = x._viewNoGrad || !is_grad_enabled();
   if (!shouldRecord(x)) return result;
   return attach(result, name, [x], (g) => [swapDims(g, shape, d0, d1, x.dtype)], [], null, (g) => [grad(g)]);
 }
