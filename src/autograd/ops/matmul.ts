@@ -159,9 +159,11 @@ function checkMatmul(a: Tensor, b: Tensor): DType {
       break;
     }
   }
-  // NOTE: with an empty inner dimension PyTorch's kernels return before checking dtypes: the result
-  // then has the matrix's dtype (mm) or the vector's (mv)
-  if (last(A) === 0) return path === 'mv' || (path === 'fold' && B.length === 1) ? b.dtype : path === 'foldT' && A.length === 1 ? a.dtype : first;
+  // NOTE: with an empty operand PyTorch's kernels return before checking dtypes: the result then has
+  // the first matrix's dtype (mm), the vector's (mv) or the second batch's (bmm)
+  if (a.numel() === 0 || b.numel() === 0) {
+    return path === 'mv' || path === 'bmm' || (path === 'fold' && B.length === 1) ? b.dtype : path === 'foldT' && A.length === 1 ? a.dtype : first;
+  }
   if (first !== second) throw new RuntimeError(`expected scalar type ${scalarTypeName(first)} but found ${scalarTypeName(second)}`);
   return a.dtype;
 }

@@ -9,6 +9,8 @@ import { attach, shouldRecord } from '../../tensor/autograd/engine.js';
 import type { Node } from '../../tensor/autograd/node.js';
 import { promoteTypes } from './elementwise.js';
 import { broadcastIndex, checkReduction, warnedShape, type Reduction } from './loss_common.js';
+import { at } from './at.js';
+import { contiguousStrides } from './strides.js';
 import { gemm } from './matmul.js';
 import { view } from './shape.js';
 import { bceGraph, linearGraph, mseGraph } from './nn_grad.js';
@@ -67,6 +69,14 @@ export function linearWeightGrad(g: Storage, X: Storage, rows: number, inF: numb
   return gw;
 }
 
+/** PyTorch's is_contiguous of x (size-1 dims' strides do not count). */
+function isContiguous(x: Tensor): boolean {
+  const strides = x._strides;
+  if (strides === null || x.numel() === 0) return true;
+  const contiguous = contiguousStrides(x.shape);
+  return x.shape.every((size, d) => size === 1 || strides[d] === contiguous[d]);
+}
+
 /** y = x Wᵀ + b for x [..., in], W [out, in], b [out]: one node whose backward is three GEMM-shaped loops. */
 export function linear(x: Tensor, weight: Tensor, bias?: Tensor | null): Tensor {
   if (weight.ndim !== 2) throw new RuntimeError(`linear(): weight must be 2-D, got ${weight.ndim}-D`);
@@ -81,6 +91,8 @@ export function linear(x: Tensor, weight: Tensor, bias?: Tensor | null): Tensor 
     throw new RuntimeError(`The size of tensor a (${outF}) must match the size of tensor b (${numel(b.shape)}) at non-singleton dimension ${x.ndim - 1}`);
   }
   checkLinearDtypes(x, weight, b);
+  // a strided input (t, transpose) is not flattened: PyTorch's matmul(x, weight.t()) + bias
+  if (x.ndim === 3 && b !== null && !isContiguous(x)) return at.add(linear(x, weight, null), b);
   if (x.ndim === 3 && b !== null) {
     // PyTorch's _flatten_3d_linear: one addmm over x viewed as rows, its result viewed back (a real view)
     return view(linear(view(x, [rows, inF]), weight, b), [x.shape[0], x.shape[1], outF]);

@@ -7,7 +7,7 @@ import { aliasOf, Tensor } from '../../tensor/tensor.js';
 import { attach, shouldRecord } from '../../tensor/autograd/engine.js';
 import { is_grad_enabled } from '../../tensor/autograd/grad_mode.js';
 import { copy_ } from './inplace.js';
-import { transposedStrides } from './strides.js';
+import { contiguousStrides, transposedStrides, viewStrides } from './strides.js';
 
 type ViewGrad = (g: Tensor) => Tensor;
 
@@ -21,12 +21,35 @@ function viewOp(x: Tensor, shape: number[], name: string, grad: ViewGrad): Tenso
   return attach(result, name, [x], (g) => [g], [], null, (g) => [grad(g)]);
 }
 
+const VIEW_STRIDES_MESSAGE =
+  "view size is not compatible with input tensor's size and stride (at least one dimension spans across two contiguous subspaces). Use .reshape(...) instead.";
+
+/** PyTorch's strides of x seen as `shape` when x is strided (t, transpose, expand); undefined when x is contiguous. */
+function stridesAs(x: Tensor, shape: readonly number[]): number[] | null | undefined {
+  return x._strides === null ? undefined : viewStrides(x.shape, x._strides, shape);
+}
+
+/** Mark a view with the strides PyTorch's has, when they are not contiguous. */
+function strided(result: Tensor, strides: number[] | null | undefined): Tensor {
+  if (strides === undefined || strides === null) return result;
+  const contiguous = contiguousStrides(result.shape);
+  if (result.shape.some((size, d) => size !== 1 && strides[d] !== contiguous[d])) result._strides = strides;
+  return result;
+}
+
+/** A view where PyTorch's strides allow one (ReshapeAliasBackward0), else `_unsafe_view` of a contiguous clone. */
 export function reshape(x: Tensor, shape: readonly number[]): Tensor {
-  return viewOp(x, inferReshape(shape, x.numel()), 'ReshapeAliasBackward0', (g) => reshape(g, x.shape));
+  const size = inferReshape(shape, x.numel());
+  const strides = stridesAs(x, size);
+  if (strides === null) return unsafeView(clone(x), size);
+  return strided(viewOp(x, size, 'ReshapeAliasBackward0', (g) => reshape(g, x.shape)), strides);
 }
 
 export function view(x: Tensor, shape: readonly number[]): Tensor {
-  return viewOp(x, inferReshape(shape, x.numel()), 'ViewBackward0', (g) => reshape(g, x.shape));
+  const size = inferReshape(shape, x.numel());
+  const strides = stridesAs(x, size);
+  if (strides === null) throw new RuntimeError(VIEW_STRIDES_MESSAGE);
+  return strided(viewOp(x, size, 'ViewBackward0', (g) => reshape(g, x.shape)), strides);
 }
 
 /** `_unsafe_view` (matmul's and linear's results): UnsafeViewBackward0, whose gradient is a reshape. */
@@ -57,7 +80,7 @@ export function unsqueeze(x: Tensor, dim: number): Tensor {
   const d = normalizeDim(dim, x.ndim + 1);
   const shape = x.shape.slice();
   shape.splice(d, 0, 1);
-  return viewOp(x, shape, 'UnsqueezeBackward0', (g) => squeeze(g, d));
+  return strided(viewOp(x, shape, 'UnsqueezeBackward0', (g) => squeeze(g, d)), stridesAs(x, shape));
 }
 
 /** unsqueeze_to: unsqueeze `g` at every size-1 dim of `shape` (squeeze()'s gradient). */
@@ -69,13 +92,16 @@ function unsqueezeTo(g: Tensor, shape: readonly number[]): Tensor {
 
 /** squeeze() drops every size-1 dim (SqueezeBackward0); squeeze(dim) only that one (SqueezeBackward1). */
 export function squeeze(x: Tensor, dim?: number): Tensor {
-  if (dim === undefined) return viewOp(x, x.shape.filter((s) => s !== 1), 'SqueezeBackward0', (g) => unsqueezeTo(g, x.shape));
+  if (dim === undefined) {
+    const all = x.shape.filter((s) => s !== 1);
+    return strided(viewOp(x, all, 'SqueezeBackward0', (g) => unsqueezeTo(g, x.shape)), stridesAs(x, all));
+  }
   if (x.ndim === 0) return viewOp(x, [], 'SqueezeBackward1', (g) => g);
   const d = normalizeDim(dim, x.ndim);
   const shape = x.shape.slice();
   const one = shape[d] === 1;
   if (one) shape.splice(d, 1);
-  return viewOp(x, shape, 'SqueezeBackward1', (g) => (one ? unsqueeze(g, d) : g));
+  return strided(viewOp(x, shape, 'SqueezeBackward1', (g) => (one ? unsqueeze(g, d) : g)), stridesAs(x, shape));
 }
 
 /** Copy with dims d0 and d1 swapped. */
