@@ -170,10 +170,15 @@ export class Tensor implements GraphTensor {
     if (base === null) return this.gradFnValue;
     if (this.gradFnValue === null && !base.requires_grad) return null;
     if (this._attrVersion !== this._version.value) {
-      if (this._viewNoGrad) throw new RuntimeError(NO_GRAD_VIEW_REBASED);
+      if (this._viewNoGrad) throw new RuntimeError(this.gradFnValue !== null ? NO_GRAD_VIEW_ASSERT : NO_GRAD_VIEW_REBASED);
       this.gradFnValue = viewRegrad(base, this);
       this._attrVersion = this._version.value;
     }
+    return this.gradFnValue;
+  }
+
+  /** The grad_fn as recorded, without remaking a changed view's (PyTorch's autograd_meta->grad_fn_). */
+  get _recordedGradFn(): Node | null {
     return this.gradFnValue;
   }
 
@@ -421,6 +426,9 @@ export function aliasOf(t: Tensor, shape: Shape): Tensor {
 export const NO_GRAD_VIEW_REBASED =
   'A view was created in no_grad mode and its base or another view of its base has been modified inplace with ' +
   "grad mode enabled. Given that this use case is ambiguous and error-prone, it is forbidden. You can clarify your code by moving both the view and the inplace either both inside the no_grad block (if you don't want the inplace to be tracked) or both outside (if you want the inplace to be tracked).";
+
+/** What PyTorch 1.13 raises for a view made with grad_fn from a view made in no_grad mode, when rebased (its own assertion). */
+export const NO_GRAD_VIEW_ASSERT = '!grad_fn INTERNAL ASSERT FAILED at "./torch/csrc/autograd/variable.cpp":792, please report a bug to PyTorch. ';
 
 const DETACH_VIEW_MESSAGE =
   "Can't detach views in-place. Use detach() instead. If you are using DistributedDataParallel (DDP) for training, and " +

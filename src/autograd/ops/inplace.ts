@@ -6,12 +6,13 @@
 import { RuntimeError } from '../../errors.js';
 import { allocStorage, castScalar, convertStorage } from '../../tensor/dtype.js';
 import { broadcastShapes, sameShape, shapeStr } from '../../tensor/shape.js';
-import { Tensor } from '../../tensor/tensor.js';
+import { NO_GRAD_VIEW_ASSERT, Tensor } from '../../tensor/tensor.js';
 import { attach, gradEdge, sumTo } from '../../tensor/autograd/engine.js';
 import { is_grad_enabled, no_grad } from '../../tensor/autograd/grad_mode.js';
 import { moveRetainHook, Node } from '../../tensor/autograd/node.js';
 import { expandTo } from '../../tensor/kernels.js';
 import { at } from './at.js';
+import { virtualStrides } from './strides.js';
 
 export const LEAF_INPLACE_MESSAGE = 'a leaf Variable that requires grad is being used in an in-place operation.';
 const VIEW_OF_LEAF_MESSAGE = 'a view of a leaf Variable that requires grad is being used in an in-place operation.';
@@ -23,13 +24,36 @@ const NO_GRAD_VIEW_MESSAGE =
 function checkInplace(self: Tensor): void {
   const base = self._base;
   if (base !== null) {
-    if (self._viewNoGrad) throw new RuntimeError(NO_GRAD_VIEW_MESSAGE);
+    if (self._viewNoGrad) throw new RuntimeError(self._recordedGradFn !== null ? NO_GRAD_VIEW_ASSERT : NO_GRAD_VIEW_MESSAGE);
     if (self.requires_grad && (base._copyViewOf ?? base).is_leaf) throw new RuntimeError(VIEW_OF_LEAF_MESSAGE);
   } else if (self._copyViewOf !== null) {
-    if (self._viewNoGrad) throw new RuntimeError(NO_GRAD_VIEW_MESSAGE);
+    if (self._viewNoGrad) throw new RuntimeError(self._recordedGradFn !== null ? NO_GRAD_VIEW_ASSERT : NO_GRAD_VIEW_MESSAGE);
     if (self.requires_grad && self._copyViewOf.is_leaf) throw new RuntimeError(VIEW_OF_LEAF_MESSAGE);
   }
   if (self.requires_grad && self.is_leaf) throw new RuntimeError(LEAF_INPLACE_MESSAGE);
+}
+
+const PARTIAL_OVERLAP_MESSAGE =
+  'unsupported operation: some elements of the input tensor and the written-to tensor refer to a single memory location. Please clone() the tensor before performing the operation.';
+
+/** The tensor owning t's storage in PyTorch (a t/transpose copy stands for a view of its base). */
+function storageOwner(t: Tensor): Tensor {
+  const owner = t._base ?? t;
+  return owner._copyViewOf ?? owner;
+}
+
+/**
+ * TensorIterator's assert_no_partial_overlap of the written-to tensor and an input: the same tensor, or
+ * one over the same memory with the same sizes and strides, may be read; another view of it may not.
+ * (Every view here spans its whole storage.)
+ */
+function checkNoPartialOverlap(self: Tensor, other: Tensor): void {
+  if (self === other || self.numel() === 0 || other.numel() === 0) return;
+  if (self._data !== other._data && storageOwner(self) !== storageOwner(other)) return;
+  const a = virtualStrides(self);
+  const b = virtualStrides(other);
+  if (a.length === b.length && a.every((s, i) => s === b[i])) return;
+  throw new RuntimeError(PARTIAL_OVERLAP_MESSAGE);
 }
 
 /** A tensor with a copy of `self`'s current values and its current place in the graph. */
@@ -110,6 +134,7 @@ function rebase(self: Tensor, result: Tensor, node: Node): void {
 export function applyInplace(self: Tensor, other: Tensor | null, op: (a: Tensor, b: Tensor | null) => Tensor): Tensor {
   const record = is_grad_enabled() && (self.requires_grad || (other !== null && other.requires_grad));
   if (record) checkInplace(self);
+  if (other !== null) checkNoPartialOverlap(self, other);
   const before = record ? snapshot(self) : null;
   const result = before !== null ? op(before, other) : no_grad(() => op(self, other));
   if (!sameShape(result.shape, self.shape)) {
