@@ -162,6 +162,7 @@ function checkMatmul(a: Tensor, b: Tensor): DType {
   // NOTE: with an empty inner dimension PyTorch's kernels return before checking dtypes: the result
   // then has the matrix's dtype (mm) or the vector's (mv)
   if (last(A) === 0) return path === 'mv' || (path === 'fold' && B.length === 1) ? b.dtype : path === 'foldT' && A.length === 1 ? a.dtype : first;
+  if (a.dtype === 'bool') throw new RuntimeError('"addmm_impl_cpu_" not implemented for \'Bool\'');
   if (first !== second) throw new RuntimeError(`expected scalar type ${scalarTypeName(first)} but found ${scalarTypeName(second)}`);
   return a.dtype;
 }
