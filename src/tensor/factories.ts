@@ -1,10 +1,10 @@
 // Tensor creation: tensor(), zeros/ones/full/eye/arange/linspace, *_like (the random factories: random.ts).
 
 import { ArgumentTypeError, RuntimeError } from '../errors.js';
-import { allocStorage, checkDtype, get_default_dtype, type DType, type Storage } from './dtype.js';
+import { allocStorage, checkDtype, castScalar, checkScalarFits, convertStorage, dtypeOf, get_default_dtype, isFloating, type DType, type Storage } from './dtype.js';
 import { numel } from './shape.js';
 import { fma, fmaf } from '../math/sleef.js';
-import { inferShape, flatten } from './nested.js';
+import { bigintValue, inferKind, inferShape, flatten } from './nested.js';
 import { Tensor, type NestedArray } from './tensor.js';
 
 export interface TensorOptions {
@@ -31,7 +31,10 @@ function splitSize<O extends object>(args: SizeArgs<O>): { shape: number[]; opti
 
 function finish(data: Storage, shape: readonly number[], options: TensorOptions): Tensor {
   const t = new Tensor(data, shape);
-  if (options.requires_grad === true) t.requires_grad = true;
+  if (options.requires_grad === true) {
+    if (!isFloating(t.dtype)) throw new RuntimeError('Only Tensors of floating point and complex dtype can require gradients');
+    t.requires_grad = true;
+  }
   return t;
 }
 
@@ -41,23 +44,53 @@ function dtypeFrom(options: TensorOptions): DType {
   return dtype;
 }
 
-/** `torch.tensor(value, {dtype, requires_grad})` from a number, nested arrays or a typed array (copied). */
-export function tensor(value: NestedArray | Storage | Tensor, options: TensorOptions = {}): Tensor {
-  const dtype = dtypeFrom({ dtype: options.dtype ?? (value instanceof Tensor ? value.dtype : undefined) });
+/** The dtype of a typed array's elements (BigInt64Array as int64). */
+function typedArrayDtype(value: ArrayBufferView): DType {
+  if (value instanceof Float32Array) return 'float32';
+  if (value instanceof Float64Array) return dtypeOf(value as Float64Array);
+  if (value instanceof Int32Array) return 'int32';
+  if (value instanceof Int16Array) return 'int16';
+  if (value instanceof Int8Array) return 'int8';
+  if (value instanceof Uint8Array) return dtypeOf(value as Uint8Array);
+  if (value instanceof BigInt64Array) return 'int64';
+  throw new ArgumentTypeError(`Could not infer dtype of ${value.constructor.name}`);
+}
+
+/** The values of a typed array as a storage of `dtype` (converted as `to` converts). */
+function fromTypedArray(value: ArrayBufferView, dtype: DType): Storage {
+  if (value instanceof BigInt64Array) {
+    const s = allocStorage('int64', value.length);
+    for (let i = 0; i < value.length; i++) s[i] = bigintValue(value[i]);
+    return dtype === 'int64' ? s : convertStorage(s, dtype);
+  }
+  return convertStorage(value as Storage, dtype);
+}
+
+/**
+ * `torch.tensor(value, {dtype, requires_grad})` from a number, nested arrays or a typed array (copied).
+ * JavaScript cannot tell Python's `1` from `1.`: numbers are floats (the default dtype), bigints
+ * (`100n`) are ints (int64) and booleans are bools, as Python's literals are.
+ */
+export function tensor(value: NestedArray | Storage | BigInt64Array | Tensor, options: TensorOptions = {}): Tensor {
   if (value instanceof Tensor) {
-    const data = allocStorage(dtype, value.numel());
-    data.set(value._data);
-    return finish(data, value.shape, options);
+    const dtype = dtypeFrom({ dtype: options.dtype ?? value.dtype });
+    return finish(convertStorage(value._data, dtype), value.shape, options);
   }
-  if (value instanceof Float32Array || value instanceof Float64Array) {
-    const data = allocStorage(dtype, value.length);
-    data.set(value);
-    return finish(data, [value.length], options);
+  if (ArrayBuffer.isView(value)) {
+    // float arrays take the default dtype (as before); integer arrays their own
+    const own = typedArrayDtype(value);
+    const dtype = dtypeFrom({ dtype: options.dtype ?? (isFloating(own) ? undefined : own) });
+    return finish(fromTypedArray(value, dtype), [value.length], options);
   }
+  const kind = inferKind(value);
+  const inferred: DType | undefined = kind === 'bool' ? 'bool' : kind === 'int' ? 'int64' : undefined;
+  const dtype = dtypeFrom({ dtype: options.dtype ?? inferred });
   const shape = inferShape(value);
-  const data = allocStorage(dtype, numel(shape));
-  flatten(value, shape, data);
-  return finish(data, shape, options);
+  // read in float64 (or int64), then converted as `to` converts: tensor([1.7], {dtype: torch.int64}) is 1
+  const raw = allocStorage(kind === 'bool' || kind === 'int' ? 'int64' : 'float64', numel(shape));
+  flatten(value, shape, raw);
+  for (let i = 0; i < raw.length; i++) checkScalarFits(raw[i], dtype, false);
+  return finish(dtype === dtypeOf(raw) ? raw : convertStorage(raw, dtype), shape, options);
 }
 
 /** A tensor over an existing typed array, sharing it (`torch.from_numpy`). */
@@ -65,10 +98,13 @@ export function from_numpy(data: Storage, shape: readonly number[] = [data.lengt
   return new Tensor(data, shape);
 }
 
-export function full(size: number | readonly number[], value: number, options: TensorOptions = {}): Tensor {
+/** `torch.full(size, value)`: a number fills the default float dtype, a bigint int64 (`full([2], 7n)`), a boolean bool. */
+export function full(size: number | readonly number[], value: number | bigint | boolean, options: TensorOptions = {}): Tensor {
   const shape = typeof size === 'number' ? [size] : size.slice();
-  const data = allocStorage(dtypeFrom(options), numel(shape));
-  data.fill(value);
+  const inferred: DType | undefined = typeof value === 'bigint' ? 'int64' : typeof value === 'boolean' ? 'bool' : undefined;
+  const dtype = dtypeFrom({ dtype: options.dtype ?? inferred });
+  const data = allocStorage(dtype, numel(shape));
+  data.fill(castScalar(typeof value === 'bigint' ? bigintValue(value) : Number(value), dtype));
   return finish(data, shape, options);
 }
 
@@ -95,10 +131,16 @@ export function eye(n: number, m?: number | TensorOptions, options: TensorOption
 }
 
 /** A number, or a one-element tensor standing for one (`torch.linspace(x.min(), x.max(), n)`). */
-export type ScalarLike = number | Tensor;
+export type ScalarLike = number | bigint | Tensor;
+
+/** Whether a scalar argument is a Python int: a bigint, or a one-element integer tensor. */
+function isIntArg(v: ScalarLike | undefined): boolean {
+  return typeof v === 'bigint' || (v instanceof Tensor && !isFloating(v.dtype));
+}
 
 function scalarOf(v: ScalarLike | undefined, fn: string, name: string): number | undefined {
   if (v === undefined || typeof v === 'number') return v;
+  if (typeof v === 'bigint') return bigintValue(v);
   if (v instanceof Tensor) {
     if (v.numel() !== 1) throw new RuntimeError(`${fn}(): argument '${name}' must be Number, not a Tensor of ${v.numel()} elements`);
     return v.item();
@@ -112,6 +154,8 @@ function scalarOf(v: ScalarLike | undefined, fn: string, name: string): number |
  * base rounded to the dtype, then the remainder one by one.
  */
 export function arange(start: ScalarLike, end?: ScalarLike, step: ScalarLike = 1, options: TensorOptions = {}): Tensor {
+  // all ints (bigints: `arange(5n)`) make int64, as Python ints do
+  const ints = isIntArg(start) && (end === undefined || isIntArg(end)) && (typeof step === 'number' ? step === 1 : isIntArg(step));
   const a = scalarOf(start, 'arange', 'start') as number;
   const b = scalarOf(end, 'arange', 'end');
   const d = scalarOf(step, 'arange', 'step') as number;
@@ -119,8 +163,12 @@ export function arange(start: ScalarLike, end?: ScalarLike, step: ScalarLike = 1
   if (d === 0) throw new RuntimeError('step must be nonzero');
   if ((d > 0 && hi < lo) || (d < 0 && hi > lo)) throw new RuntimeError('upper bound and larger bound inconsistent with step sign');
   const n = Math.ceil((hi - lo) / d);
-  const dtype = dtypeFrom(options);
+  const dtype = dtypeFrom({ dtype: options.dtype ?? (ints ? 'int64' : undefined) });
   const data = allocStorage(dtype, n);
+  if (!isFloating(dtype)) {
+    for (let i = 0; i < n; i++) data[i] = castScalar(lo + i * d, dtype);
+    return finish(data, [n], options);
+  }
   const lanes = dtype === 'float32' ? 8 : 4;
   const round = dtype === 'float32' ? Math.fround : (x: number): number => x;
   let i = 0;

@@ -1,7 +1,7 @@
 // Tensor printing: a port of PyTorch 1.13's torch/_tensor_str.py (same functions, camelCase), text for text.
 
 import { RuntimeError } from '../errors.js';
-import { dtypeName, get_default_dtype, type DType, type Storage } from './dtype.js';
+import { dtypeName, get_default_dtype, isFloating, type DType, type Storage } from './dtype.js';
 import { numel } from './shape.js';
 import { formatExp, formatFixed } from './pyfloat.js';
 
@@ -82,8 +82,15 @@ class Formatter {
   intMode = true;
   sciMode = false;
   maxWidth = 1;
+  /** For integer and bool tensors: each value as Python's '{}'.format prints it. */
+  private readonly plain: ((v: number) => string) | null = null;
 
-  constructor(values: ArrayLike<number>) {
+  constructor(values: ArrayLike<number>, dtype: DType) {
+    if (!isFloating(dtype)) {
+      this.plain = dtype === 'bool' ? (v) => (v !== 0 ? 'True' : 'False') : (v) => BigInt(v).toString();
+      for (let i = 0; i < values.length; i++) this.maxWidth = Math.max(this.maxWidth, this.plain(values[i]).length);
+      return;
+    }
     const nonzeroFinite: number[] = [];
     for (let i = 0; i < values.length; i++) {
       if (Number.isFinite(values[i]) && values[i] !== 0) nonzeroFinite.push(values[i]);
@@ -127,7 +134,8 @@ class Formatter {
 
   format(value: number): string {
     let ret: string;
-    if (this.sciMode) ret = formatExp(value, PRINT_OPTS.precision);
+    if (this.plain !== null) ret = this.plain(value);
+    else if (this.sciMode) ret = formatExp(value, PRINT_OPTS.precision);
     else if (this.intMode) ret = formatFixed(value, 0) + (Number.isFinite(value) ? '.' : '');
     else ret = formatFixed(value, PRINT_OPTS.precision);
     return ret.padStart(this.maxWidth, ' ');
@@ -189,7 +197,7 @@ function getSummarizedData(self: View, out: number[]): void {
   for (const i of rows) getSummarizedData(select(self, i), out);
 }
 
-function tensorStr(self: View, indent: number): string {
+function tensorStr(self: View, indent: number, dtype: DType): string {
   if (numel(self.shape) === 0) return '[]';
   const summarize = numel(self.shape) > PRINT_OPTS.threshold;
   let values: ArrayLike<number> = self.data;
@@ -198,7 +206,7 @@ function tensorStr(self: View, indent: number): string {
     getSummarizedData(self, kept);
     values = kept;
   }
-  return tensorStrWithFormatter(self, indent, summarize, new Formatter(values));
+  return tensorStrWithFormatter(self, indent, summarize, new Formatter(values, dtype));
 }
 
 /** Appends `, suffix` to the last line, or `,\n<indent>suffix` when the line would pass linewidth. */
@@ -244,10 +252,13 @@ export function formatTensor(info: TensorPrintInfo, prefix = 'tensor('): string 
     // the shape is printed unless it is (0,), to match NumPy
     if (info.shape.length !== 1) suffixes.push(`size=${pyTuple(info.shape)}`);
     text = '[]';
+    // an empty tensor has no values to tell int64 by, so every dtype but the default is shown
+    if (info.dtype !== get_default_dtype()) suffixes.push(`dtype=${dtypeName(info.dtype)}`);
   } else {
-    text = tensorStr(self, indent);
+    text = tensorStr(self, indent, info.dtype);
+    // the default dtype, int64 and bool are told by their values
+    if (info.dtype !== get_default_dtype() && info.dtype !== 'int64' && info.dtype !== 'bool') suffixes.push(`dtype=${dtypeName(info.dtype)}`);
   }
-  if (info.dtype !== get_default_dtype()) suffixes.push(`dtype=${dtypeName(info.dtype)}`);
   if (info.gradFnName !== undefined && info.gradFnName !== null) suffixes.push(`grad_fn=<${info.gradFnName}>`);
   else if (info.requiresGrad === true) suffixes.push('requires_grad=True');
   return addSuffixes(prefix + text, suffixes, indent, false);

@@ -3,7 +3,7 @@
 import { RuntimeError } from '../errors.js';
 import { default_generator, Generator } from '../random/generator.js';
 import { exponentialFill } from '../random/distributions.js';
-import { allocStorage, checkDtype, get_default_dtype, type DType, type Storage } from './dtype.js';
+import { allocStorage, type DType, type Storage } from './dtype.js';
 import { Tensor } from './tensor.js';
 
 export interface MultinomialOptions {
@@ -11,13 +11,9 @@ export interface MultinomialOptions {
   generator?: Generator;
 }
 
+/** Sampled indices are int64. */
 function indexDtype(): DType {
-  try {
-    checkDtype('int64');
-    return 'int64' as DType;
-  } catch {
-    return get_default_dtype();
-  }
+  return 'int64';
 }
 
 /**

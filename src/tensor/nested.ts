@@ -3,7 +3,8 @@
 import { ValueError } from '../errors.js';
 import type { Storage } from './dtype.js';
 
-export type NestedArray = number | NestedArray[];
+/** Python's literals: a number is a float, a bigint an int, a boolean a bool. */
+export type NestedArray = number | bigint | boolean | NestedArray[];
 
 /** The shape of nested arrays, from their first elements. */
 export function inferShape(value: NestedArray): number[] {
@@ -22,8 +23,10 @@ export function flatten(value: NestedArray, shape: readonly number[], out: Stora
   let k = 0;
   const walk = (v: NestedArray, dim: number): void => {
     if (dim === shape.length) {
-      if (typeof v !== 'number') throw new ValueError(`expected a number at depth ${dim}, got ${Array.isArray(v) ? 'a list' : typeof v}`);
-      out[k++] = v;
+      if (typeof v === 'number') out[k++] = v;
+      else if (typeof v === 'boolean') out[k++] = v ? 1 : 0;
+      else if (typeof v === 'bigint') out[k++] = bigintValue(v);
+      else throw new ValueError(`expected a number at depth ${dim}, got ${Array.isArray(v) ? 'a list' : typeof v}`);
       return;
     }
     if (!Array.isArray(v) || v.length !== shape[dim]) {
@@ -34,3 +37,24 @@ export function flatten(value: NestedArray, shape: readonly number[], out: Stora
   walk(value, 0);
 }
 
+
+/** The dtype Python's torch.tensor infers from literals: bool if all are booleans, int64 if bigints (and booleans), else the default float. */
+export function inferKind(value: NestedArray): 'bool' | 'int' | 'float' | null {
+  let kind: 'bool' | 'int' | 'float' | null = null;
+  const walk = (v: NestedArray): void => {
+    if (Array.isArray(v)) {
+      for (const item of v) walk(item);
+    } else if (typeof v === 'number') kind = 'float';
+    else if (typeof v === 'bigint') {
+      if (kind !== 'float') kind = 'int';
+    } else if (typeof v === 'boolean' && kind === null) kind = 'bool';
+  };
+  walk(value);
+  return kind;
+}
+
+/** A bigint as int64 holds it: exact within 2^53; PyTorch's error beyond int64. */
+export function bigintValue(v: bigint): number {
+  if (v > 9223372036854775807n || v < -9223372036854775808n) throw new RangeError(`value cannot be converted to type int64 without overflow`);
+  return Number(v);
+}

@@ -47,15 +47,9 @@ function floatDtype(options: TensorOptions): DType {
   return dtype;
 }
 
-/** PyTorch's integer results are int64; without an integer dtype here, they are the default float dtype. */
+/** PyTorch's integer results are int64 unless a dtype is given. */
 function indexDtype(options: TensorOptions): DType {
-  if (options.dtype !== undefined) return floatDtype(options);
-  try {
-    checkDtype('int64');
-    return 'int64' as DType;
-  } catch {
-    return get_default_dtype();
-  }
+  return options.dtype !== undefined ? floatDtype(options) : 'int64';
 }
 
 function precisionOf(dtype: DType): Precision {

@@ -9,7 +9,7 @@ import { checkHookResult } from './autograd/modes.js';
 import { pythonTypeName } from './autograd/execute.js';
 import { is_grad_enabled } from './autograd/grad_mode.js';
 import { AccumulateGrad, hookName, nextHookId, Node, RemovableHandle, type GraphTensor, type VersionCounter } from './autograd/node.js';
-import { allocStorage, dtypeOf, get_default_dtype, type DType, type Storage } from './dtype.js';
+import { allocStorage, dtypeOf, get_default_dtype, isFloating, type DType, type Storage } from './dtype.js';
 import { formatTensor } from './format.js';
 import { numel, shapeStr, type Shape } from './shape.js';
 
@@ -193,6 +193,7 @@ export class Tensor implements GraphTensor {
   }
 
   set requires_grad(flag: boolean) {
+    if (flag && !isFloating(this.dtype)) throw new RuntimeError('only Tensors of floating point dtype can require gradients');
     if (this.grad_fn !== null && !flag) {
       throw new RuntimeError(
         "you can only change requires_grad flags of leaf variables. If you want to use a computed variable in a subgraph that doesn't require differentiation use var_no_grad = var.detach().",

@@ -116,7 +116,7 @@ export class FusedLinearMse {
     const { weight, bias, in_features: inF, out_features: outF } = this.model;
     const dtype = weight.dtype;
     const n = p.rows * outF;
-    const gOut = mseInputGrad(p.out, null, p.T, null, n, this.reduction, ONE[dtype], dtype);
+    const gOut = mseInputGrad(p.out, null, p.T, null, n, this.reduction, ONE[dtype as 'float32' | 'float64'], dtype);
     weight._accumulateGrad(linearWeightGrad(gOut, p.X, p.rows, inF, outF, dtype));
     if (bias !== null) bias._accumulateGrad(sumRows(gOut, p.rows, outF, dtype));
   }

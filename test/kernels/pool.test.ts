@@ -8,7 +8,7 @@ test('pooled storages are zero-filled views of the right dtype and length that d
   const made: Array<Float32Array | Float64Array> = [];
   for (let i = 0; i < 400; i++) {
     const n = 17 + (i % 300);
-    const s = allocPooled(i % 3 === 0 ? 'float64' : 'float32', n);
+    const s = allocPooled(i % 3 === 0 ? 'float64' : 'float32', n) as Float32Array | Float64Array;
     assert.equal(s.length, n);
     assert.ok(i % 3 === 0 ? s instanceof Float64Array : s instanceof Float32Array);
     assert.ok(s.every((v) => v === 0), `storage ${i} is not zero-filled`);

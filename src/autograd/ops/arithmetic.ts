@@ -1,8 +1,8 @@
 // Arithmetic as PyTorch spells it: functions taking tensors or numbers on either side, and their
 // in-place variants. The kernels and gradients are elementwise.ts's binary specs.
 
-import { ArgumentTypeError } from '../../errors.js';
-import { allocStorage, castScalar } from '../../tensor/dtype.js';
+import { ArgumentTypeError, RuntimeError } from '../../errors.js';
+import { allocStorage, castScalar, get_default_dtype, isFloating, resultTypeOf, scalarDtype } from '../../tensor/dtype.js';
 import { attach, shouldRecord } from '../../tensor/autograd/engine.js';
 
 import { broadcastShapes } from '../../tensor/shape.js';
@@ -12,16 +12,40 @@ import { applyInplace } from './inplace.js';
 import { at } from './at.js';
 import { unaryOps } from './unary.js';
 
-export type TensorLike = Tensor | number;
+/** A tensor or a Python scalar: a number (an int when integral, else a float), a bigint (an int) or a boolean. */
+export type TensorLike = Tensor | number | bigint | boolean;
 
 export interface AlphaOption {
   alpha?: number;
 }
 
+/**
+ * A number meeting a tensor, as PyTorch's wrapped number: of the tensor's dtype when that is floating;
+ * with an integer or bool tensor, of the dtype result_type gives (an integral number is an int, a
+ * fractional one a float: `x + 1` stays int64, `x + 1.5` is float32).
+ */
+function wrapped(value: number | bigint | boolean, t: Tensor, op: string): Tensor {
+  const v = Number(value);
+  if (isFloating(t.dtype)) return scalarTensor(v, t.dtype);
+  const dtype = resultTypeOf([
+    { dtype: t.dtype, rank: t.ndim > 0 ? 'dim' : 'zero' },
+    { dtype: scalarDtype(value), rank: 'wrapped' },
+  ]);
+  // true division computes in the default float dtype, where the number keeps its value
+  return scalarTensor(v, op === 'div' && !isFloating(dtype) ? get_default_dtype() : dtype);
+}
+
 function pair(a: TensorLike, b: TensorLike, op: string): [Tensor, Tensor] {
+  if (op === 'sub' && (typeof a === 'boolean' || typeof b === 'boolean')) {
+    const t = a instanceof Tensor ? a : b instanceof Tensor ? b : null;
+    if (t !== null && t.dtype === 'bool') {
+      throw new RuntimeError('Subtraction, the `-` operator, with two bool tensors is not supported. Use the `^` or `logical_xor()` operator instead.');
+    }
+    throw new RuntimeError('Subtraction, the `-` operator, with a bool tensor is not supported. If you are trying to invert a mask, use the `~` or `logical_not()` operator instead.');
+  }
   if (a instanceof Tensor && b instanceof Tensor) return [a, b];
-  if (a instanceof Tensor && typeof b === 'number') return [a, scalarTensor(b, a.dtype)];
-  if (typeof a === 'number' && b instanceof Tensor) return [scalarTensor(a, b.dtype), b];
+  if (a instanceof Tensor && !(b instanceof Tensor)) return [a, wrapped(b, a, op)];
+  if (!(a instanceof Tensor) && b instanceof Tensor) return [wrapped(a, b, op), b];
   throw new ArgumentTypeError(`${op}(): expected at least one Tensor argument, got ${typeof a} and ${typeof b}`);
 }
 
@@ -72,6 +96,11 @@ export function rsub(a: Tensor, b: TensorLike): Tensor {
 
 /** `s - a` for a number s: PyTorch's rsub(Tensor, Scalar), RsubBackward1, one input. */
 function rsubScalar(a: Tensor, s: number): Tensor {
+  if (a.dtype === 'bool') {
+    throw new RuntimeError('Subtraction, the `-` operator, with a bool tensor is not supported. If you are trying to invert a mask, use the `~` or `logical_not()` operator instead.');
+  }
+  // an integer tensor: the number's type decides the result's (`1.5 - x` is float)
+  if (!isFloating(a.dtype)) return applyBinary(binaryOps.sub, ...pair(s, a, 'sub'));
   const c = castScalar(s, a.dtype);
   const A = a._data;
   const out = allocStorage(a.dtype, A.length);

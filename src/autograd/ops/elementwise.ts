@@ -1,7 +1,8 @@
 // Elementwise ops: one table entry per op, forward and gradient side by side.
 // Broadcasting, dtype promotion, graph wiring and reducing gradients to input shapes are the engine's.
 
-import { allocStorage, castScalar, type DType, type Storage } from '../../tensor/dtype.js';
+import { RuntimeError } from '../../errors.js';
+import { allocStorage, castScalar, convertStorage, get_default_dtype, isFloating, resultTypeOf, type DType, type Storage } from '../../tensor/dtype.js';
 import { broadcastShapes, numel, sameShape } from '../../tensor/shape.js';
 import { Tensor } from '../../tensor/tensor.js';
 import { attach, shouldRecord } from '../../tensor/autograd/engine.js';
@@ -52,23 +53,41 @@ function savedOf(spec: BinarySpec, a: Tensor, b: Tensor, out: Tensor): Tensor[] 
   }
 }
 
-/** PyTorch's type promotion for two floating tensors: dimensioned tensors outrank 0-d ones. */
+/** PyTorch's type promotion for two tensors (at::result_type): dimensioned tensors outrank 0-d ones, which count only when of a higher category (bool < integral < floating). */
 export function promoteTypes(a: Tensor, b: Tensor): DType {
   if (a.dtype === b.dtype) return a.dtype;
-  const aDim = a.ndim > 0;
-  if (aDim !== b.ndim > 0) return aDim ? a.dtype : b.dtype;
-  return 'float64';
+  return resultType([a, b]);
 }
 
 /** Promotion over several tensors (linear's x, W, b). */
 export function resultType(tensors: readonly Tensor[]): DType {
-  let dimensioned: DType | null = null;
-  let zeroDim: DType | null = null;
-  for (const t of tensors) {
-    if (t.ndim > 0) dimensioned = dimensioned === 'float64' ? 'float64' : t.dtype;
-    else zeroDim = zeroDim === 'float64' ? 'float64' : t.dtype;
+  return resultTypeOf(tensors.map((t) => ({ dtype: t.dtype, rank: t.ndim > 0 ? ('dim' as const) : ('zero' as const) })));
+}
+
+/** An integer or bool tensor as the default float dtype, for the ops that compute in floating point only (`sin` of an int64 tensor is float32). */
+export function asFloating(x: Tensor): Tensor {
+  return isFloating(x.dtype) ? x : new Tensor(convertStorage(x._data.subarray(0, x.numel()), get_default_dtype()), x.shape);
+}
+
+/** The unary ops that keep an integer dtype (the rest compute in the default float dtype). */
+const INTEGER_UNARY = new Set(['NegBackward0', 'AbsBackward0', 'SignBackward0', 'ReluBackward0']);
+
+/** A binary op's dtype checks for integer and bool operands, with PyTorch's texts. */
+function checkIntegerBinary(spec: BinarySpec, a: Tensor, b: Tensor): void {
+  if ((spec.name === 'SubBackward0' || spec.name === 'RsubBackward0') && (a.dtype === 'bool' || b.dtype === 'bool')) {
+    if (a.dtype === 'bool' && b.dtype === 'bool') {
+      throw new RuntimeError('Subtraction, the `-` operator, with two bool tensors is not supported. Use the `^` or `logical_xor()` operator instead.');
+    }
+    if (a.dtype === 'bool' || b.dtype === 'bool') {
+      throw new RuntimeError('Subtraction, the `-` operator, with a bool tensor is not supported. If you are trying to invert a mask, use the `~` or `logical_not()` operator instead.');
+    }
   }
-  return dimensioned ?? zeroDim ?? 'float32';
+}
+
+/** An integer to an integer power, as PyTorch's powi: a negative exponent gives 1/base^-e truncated (0 unless base is ±1). */
+function intPow(base: number, e: number): number {
+  if (e < 0) return base === 1 ? 1 : base === -1 ? (e % 2 === 0 ? 1 : -1) : 0;
+  return Math.pow(base, e);
 }
 
 function storageAs(t: Tensor, dtype: DType): Storage {
@@ -79,11 +98,20 @@ function storageAs(t: Tensor, dtype: DType): Storage {
 }
 
 export function applyBinary(spec: BinarySpec, a: Tensor, b: Tensor): Tensor {
-  const dtype = promoteTypes(a, b);
+  let dtype = promoteTypes(a, b);
+  if (!isFloating(a.dtype) || !isFloating(b.dtype)) checkIntegerBinary(spec, a, b);
+  if (!isFloating(dtype)) {
+    // true division of integers is floating
+    if (spec.name === 'DivBackward0') dtype = get_default_dtype();
+  }
   const A = storageAs(a, dtype);
   const B = storageAs(b, dtype);
   const outShape = sameShape(a.shape, b.shape) ? a.shape : broadcastShapes(a.shape, b.shape);
-  const out = map2(spec.f, A, a.shape, B, b.shape, outShape, allocStorage(dtype, numel(outShape)));
+  const f = spec.name === 'PowBackward1' && !isFloating(dtype) ? intPow : spec.f;
+  const out = map2(f, A, a.shape, B, b.shape, outShape, allocStorage(dtype, numel(outShape)));
+  // bool results are 0 or 1 (True + True is True)
+  if (dtype === 'bool') for (let i = 0; i < out.length; i++) out[i] = out[i] !== 0 ? 1 : 0;
+  else if (dtype === 'int64') for (let i = 0; i < out.length; i++) out[i] += 0; // no -0 among integers
   const result = new Tensor(out, outShape);
   if (!shouldRecord(a, b)) return result;
   const aShape = a.shape;
@@ -102,6 +130,18 @@ export function applyBinary(spec: BinarySpec, a: Tensor, b: Tensor): Tensor {
 }
 
 export function applyUnary(spec: UnarySpec, x: Tensor): Tensor {
+  if (!isFloating(x.dtype)) {
+    if (!INTEGER_UNARY.has(spec.name)) return applyUnary(spec, asFloating(x));
+    if (x.dtype === 'bool' && spec.name === 'NegBackward0') {
+      throw new RuntimeError('Negation, the `-` operator, on a bool tensor is not supported. If you are trying to invert a mask, use the `~` or `logical_not()` operator instead.');
+    }
+    if (x.dtype === 'bool' && spec.name === 'AbsBackward0') throw new RuntimeError('"abs_cpu" not implemented for \'Bool\'');
+    if (x.dtype === 'bool' && spec.name === 'ReluBackward0') throw new RuntimeError('Boolean inputs not supported for relu');
+    // integers never require grad: no node
+    const out = map1(spec.f, x._data, allocStorage(x.dtype, x._data.length));
+    for (let i = 0; i < out.length; i++) out[i] += 0; // no -0 among integers
+    return new Tensor(out, x.shape);
+  }
   const X = x._data;
   const out = map1(x.dtype === 'float32' && spec.f32 !== undefined ? spec.f32 : spec.f, X, allocStorage(x.dtype, X.length));
   if (x.dtype === 'float32' && spec.f32Vector !== undefined) spec.f32Vector(X, out);
@@ -204,6 +244,13 @@ function broadcastMasks(a: Mask, b: Mask): Mask {
 
 /** `a ** e` with a number exponent: PowBackward0, gradient e·a^(e-1) (zero when e == 0). */
 export function powScalar(a: Tensor, exponent: number): Tensor {
+  if (!isFloating(a.dtype)) {
+    // an integer tensor to a float power is floating; to a negative integer power, PyTorch's error
+    if (!Number.isInteger(exponent)) return powScalar(asFloating(a), exponent);
+    if (exponent < 0) throw new RuntimeError('Integers to negative integer powers are not allowed.');
+    // a bool tensor to an int power is int64 (result_type(bool, int))
+    if (a.dtype === 'bool') return powScalar(new Tensor(convertStorage(a._data, 'int64'), a.shape), exponent);
+  }
   const e = castScalar(exponent, a.dtype);
   const A = a._data;
   const out = allocStorage(a.dtype, A.length);

@@ -45,6 +45,7 @@ export const reshape = registry.reshape.fn;
 export const unsqueeze = registry.unsqueeze.fn;
 export const squeeze = registry.squeeze.fn;
 export const clone = registry.clone.fn;
+export const is_floating_point = registry.is_floating_point.fn;
 export const flatten = registry.flatten.fn;
 export const unflatten = registry.unflatten.fn;
 export const softmax = registry.softmax.fn;

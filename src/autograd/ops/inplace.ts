@@ -4,7 +4,7 @@
 // a view, its base's becomes CopySlices over that node (PyTorch's rebase_history).
 
 import { RuntimeError } from '../../errors.js';
-import { allocStorage, castScalar, convertStorage } from '../../tensor/dtype.js';
+import { allocStorage, canCast, castScalar, checkScalarFits, convertStorage, isFloating, scalarTypeName } from '../../tensor/dtype.js';
 import { broadcastShapes, sameShape, shapeStr } from '../../tensor/shape.js';
 import { NO_GRAD_VIEW_ASSERT, Tensor } from '../../tensor/tensor.js';
 import { attach, gradEdge, sumTo } from '../../tensor/autograd/engine.js';
@@ -140,7 +140,10 @@ export function applyInplace(self: Tensor, other: Tensor | null, op: (a: Tensor,
   if (!sameShape(result.shape, self.shape)) {
     throw new RuntimeError(`output with shape ${shapeStr(self.shape)} doesn't match the broadcast shape ${shapeStr(result.shape)}`);
   }
-  self._data.set(result._data);
+  if (!canCast(result.dtype, self.dtype)) {
+    throw new RuntimeError(`result type ${scalarTypeName(result.dtype)} can't be cast to the desired output type ${scalarTypeName(self.dtype)}`);
+  }
+  self._data.set(result.dtype === self.dtype || isFloating(self.dtype) ? result._data : convertStorage(result._data, self.dtype));
   self._version.value++;
   const node = result.grad_fn;
   if (before !== null && node !== null) {
@@ -170,6 +173,7 @@ function constantLike(a: Tensor, value: number, name: string): Tensor {
 }
 
 export function fill_(self: Tensor, value: number): Tensor {
+  checkScalarFits(value, self.dtype, true);
   return applyInplace(self, null, (a) => constantLike(a, value, 'FillBackward2'));
 }
 

@@ -164,6 +164,7 @@ function checkMatmul(a: Tensor, b: Tensor): DType {
   if (a.numel() === 0 || b.numel() === 0) {
     return path === 'mv' || path === 'bmm' || (path === 'fold' && B.length === 1) ? b.dtype : path === 'foldT' && A.length === 1 ? a.dtype : first;
   }
+  if (a.dtype === 'bool') throw new RuntimeError('"addmm_impl_cpu_" not implemented for \'Bool\'');
   if (first !== second) throw new RuntimeError(`expected scalar type ${scalarTypeName(first)} but found ${scalarTypeName(second)}`);
   return a.dtype;
 }

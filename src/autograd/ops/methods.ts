@@ -2,12 +2,18 @@
 // `inplace` spellings become `x.name(...)` and `x.name_(...)`, typed by the registry itself.
 // Library modules call the ops as functions; this module is for the public API (src/index.ts) and the CLI.
 
-import { registry, type RegistryMethods } from './registry.js';
+import { registry, type RegistryMethods, type TensorTypeName } from './registry.js';
+import type { DType } from '../../tensor/dtype.js';
 import { Tensor } from '../../tensor/tensor.js';
 
 declare module '../../tensor/tensor.js' {
-  // eslint-disable-next-line @typescript-eslint/no-empty-interface -- the members come from the registry
-  interface Tensor extends RegistryMethods {}
+  // the members come from the registry; `type` has two forms, which a mapped type cannot carry
+  interface Tensor extends Omit<RegistryMethods, 'type'> {
+    /** `x.type()`: the type's name, 'torch.LongTensor'. */
+    type(): string;
+    /** `x.type(torch.float64)` or `x.type('torch.DoubleTensor')`: a copy in that dtype. */
+    type(dtype: DType | TensorTypeName): Tensor;
+  }
 }
 
 type Impl = (self: Tensor, ...args: unknown[]) => unknown;

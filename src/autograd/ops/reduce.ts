@@ -1,7 +1,7 @@
 // Reductions: sum, mean (all, one dim or several; keepdim), min, max, norm.
 
 import { RuntimeError } from '../../errors.js';
-import { allocStorage, castScalar } from '../../tensor/dtype.js';
+import { allocStorage, castScalar, isFloating, scalarTypeName } from '../../tensor/dtype.js';
 import { normalizeDims, numel, type Shape } from '../../tensor/shape.js';
 import { Tensor } from '../../tensor/tensor.js';
 import { attach, shouldRecord } from '../../tensor/autograd/engine.js';
@@ -33,8 +33,11 @@ function reducedShapes(shape: Shape, dim: DimArg, keepdim: boolean): Reduced {
 
 function reduceSum(x: Tensor, dim: DimArg, keepdim: boolean, mean: boolean): Tensor {
   const { keptShape, outShape, count, dims } = reducedShapes(x.shape, dim, keepdim);
-  // PyTorch's own summation order (float32 in float32): tensor/cascade_sum.ts
-  const out = allocStorage(x.dtype, numel(keptShape));
+  if (!isFloating(x.dtype) && mean) {
+    throw new RuntimeError(`mean(): could not infer output dtype. Input dtype must be either a floating point or complex dtype. Got: ${scalarTypeName(x.dtype)}`);
+  }
+  // PyTorch's own summation order (float32 in float32): tensor/cascade_sum.ts; integers and bools sum to int64
+  const out = allocStorage(isFloating(x.dtype) ? x.dtype : 'int64', numel(keptShape));
   out.set(cascadeSum(x._data, x.shape, keptShape.map((k, i) => k !== x.shape[i]), x.dtype === 'float32'));
   if (mean) for (let i = 0; i < out.length; i++) out[i] = out[i] / count;
   const result = new Tensor(out, outShape);
@@ -98,6 +101,8 @@ function extreme(x: Tensor, isMax: boolean): Tensor {
       break;
     }
     if (isMax ? v > best : v < best) best = v;
+    // NOTE: PyTorch's scalar loop (short tensors) keeps the later of two equal values: 0 and -0 tell
+    else if (v === best && X.length < 8) best = v;
   }
   const out = allocStorage(x.dtype, 1);
   out[0] = best;
@@ -129,6 +134,7 @@ export function min(x: Tensor): Tensor {
 
 /** The 2-norm of all elements: NormBackward1 (PyTorch's x.norm()), gradient x/‖x‖ (0 where ‖x‖ == 0). */
 export function norm(x: Tensor): Tensor {
+  if (!isFloating(x.dtype)) throw new RuntimeError(`norm(): input dtype should be either floating point or complex. Got ${scalarTypeName(x.dtype)} instead.`);
   const X = x._data;
   let s = 0;
   // NOTE: PyTorch accumulates a float32 norm in float32: squares of values past 1.8e19 overflow to inf

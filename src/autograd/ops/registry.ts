@@ -4,8 +4,8 @@
 // their types: adding an op is one entry here (a unary elementwise op: one line in unary.ts) plus its
 // PyTorch fixture cases.
 
-import { ArgumentTypeError } from '../../errors.js';
-import { checkDtype, type DType } from '../../tensor/dtype.js';
+import { ArgumentTypeError, ValueError } from '../../errors.js';
+import { checkDtype, isFloating, scalarTypeName, type DType } from '../../tensor/dtype.js';
 import { Tensor } from '../../tensor/tensor.js';
 import { add, add_, div, div_, mul, mul_, pow, rsub, sub, sub_ } from './arithmetic.js';
 import { applyUnary, powScalar } from './elementwise.js';
@@ -130,9 +130,16 @@ export const registry = {
   clone: op(clone),
   contiguous: op((x: Tensor) => x, { torch: false, differentiable: false }),
   to: op(toDtype, { torch: false, method: toDtypeChecked }),
-  type: op(toDtype, { torch: false, differentiable: false, method: toDtypeChecked }),
+  type: op(toDtype, { torch: false, differentiable: false, method: typeMethod }),
   float: op((x: Tensor) => toDtype(x, 'float32'), { torch: false, differentiable: false }),
   double: op((x: Tensor) => toDtype(x, 'float64'), { torch: false, differentiable: false }),
+  long: op((x: Tensor) => toDtype(x, 'int64'), { torch: false, differentiable: false }),
+  int: op((x: Tensor) => toDtype(x, 'int32'), { torch: false, differentiable: false }),
+  short: op((x: Tensor) => toDtype(x, 'int16'), { torch: false, differentiable: false }),
+  char: op((x: Tensor) => toDtype(x, 'int8'), { torch: false, differentiable: false }),
+  byte: op((x: Tensor) => toDtype(x, 'uint8'), { torch: false, differentiable: false }),
+  bool: op((x: Tensor) => toDtype(x, 'bool'), { torch: false, differentiable: false }),
+  is_floating_point: op((x: Tensor) => isFloating(x.dtype), { differentiable: false }),
   zero_: op(zero_, { torch: false, differentiable: false }),
   fill_: op(fill_, { torch: false, differentiable: false }),
   copy_: op(copy_, {
@@ -165,6 +172,28 @@ export const registry = {
   softmax: op(softmax),
   log_softmax: op(log_softmax),
 };
+
+const TENSOR_TYPES = {
+  'torch.FloatTensor': 'float32',
+  'torch.DoubleTensor': 'float64',
+  'torch.LongTensor': 'int64',
+  'torch.IntTensor': 'int32',
+  'torch.ShortTensor': 'int16',
+  'torch.CharTensor': 'int8',
+  'torch.ByteTensor': 'uint8',
+  'torch.BoolTensor': 'bool',
+} as const satisfies Record<string, DType>;
+
+/** `x.type()` is the type's name ('torch.LongTensor'); `x.type(dtype)` or `x.type('torch.DoubleTensor')` converts. */
+export type TensorTypeName = keyof typeof TENSOR_TYPES;
+
+function typeMethod(x: Tensor, dtype?: DType | string): Tensor | string {
+  if (dtype === undefined) return `torch.${scalarTypeName(x.dtype)}Tensor`;
+  if (Object.hasOwn(TENSOR_TYPES, dtype)) return toDtype(x, TENSOR_TYPES[dtype as TensorTypeName]);
+  if (typeof dtype === 'string' && dtype.startsWith('torch.') && !dtype.endsWith('Tensor')) return toDtypeChecked(x, dtype.slice(6) as DType);
+  if (typeof dtype === 'string' && dtype.endsWith('Tensor')) throw new ValueError(`invalid type: '${dtype}'`);
+  return toDtypeChecked(x, dtype as DType);
+}
 
 function toDtypeChecked(x: Tensor, dtype: DType): Tensor {
   checkDtype(dtype);

@@ -1,7 +1,7 @@
 // Shape ops: views that share storage (reshape, view, unsqueeze, squeeze, as_strided) and copies (t, transpose, clone).
 
 import { RuntimeError } from '../../errors.js';
-import { allocStorage, type DType } from '../../tensor/dtype.js';
+import { allocStorage, convertStorage, isFloating, type DType } from '../../tensor/dtype.js';
 import { inferReshape, normalizeDim, stridesOf } from '../../tensor/shape.js';
 import { aliasOf, Tensor } from '../../tensor/tensor.js';
 import { attach, shouldRecord } from '../../tensor/autograd/engine.js';
@@ -171,10 +171,9 @@ export function clone(x: Tensor): Tensor {
 /** `to(dtype)`: a converted copy (ToCopyBackward0), or the tensor itself when the dtype already matches. */
 export function toDtype(x: Tensor, dtype: DType): Tensor {
   if (x.dtype === dtype) return x;
-  const out = allocStorage(dtype, x.numel());
-  out.set(x._data);
-  const result = new Tensor(out, x.shape);
-  if (!shouldRecord(x)) return result;
+  const result = new Tensor(convertStorage(x._data.subarray(0, x.numel()), dtype), x.shape);
+  // an integer or bool result has no gradient: it neither requires grad nor records a node
+  if (!shouldRecord(x) || !isFloating(dtype)) return result;
   return attach(result, 'ToCopyBackward0', [x], (g) => [g], [], null, (g) => [toDtype(g, x.dtype)]);
 }
 

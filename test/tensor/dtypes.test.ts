@@ -1,0 +1,48 @@
+// Integer and bool dtypes against PyTorch 1.13 (test/fixtures/torch/gen_dtypes.py): creation and
+// printing, conversions with special values, promotion of every dtype pair, arithmetic, unary ops,
+// reductions, in-place casting rules and the errors, each compared exactly (str() of the result, or
+// the error's type and text).
+
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import * as torch from '../../src/index.js';
+import { readFixture } from '../helpers/fixtures.js';
+
+interface Case {
+  py: string;
+  js: string;
+  str?: string;
+  dtype?: string;
+  shape?: number[];
+  value?: unknown;
+  err?: [string, string];
+}
+
+const fixture = readFixture<{ torch: string; cases: Case[] }>('torch/dtypes.json');
+
+function outcome(c: Case): Omit<Case, 'py' | 'js'> {
+  try {
+    // eslint-disable-next-line @typescript-eslint/no-implied-eval -- the case's JavaScript spelling
+    const r: unknown = new Function('torch', `return ${c.js};`)(torch);
+    if (r instanceof torch.Tensor) return { str: String(r), dtype: r.dtype, shape: r.shape.slice() };
+    return { value: r };
+  } catch (e) {
+    const err = e as Error;
+    return { err: [err.constructor.name, err.message] };
+  }
+}
+
+test(`${fixture.cases.length} dtype cases print, promote, convert and fail as PyTorch ${fixture.torch}`, () => {
+  assert.ok(fixture.cases.length > 1500);
+  const wrong: string[] = [];
+  for (const c of fixture.cases) {
+    const { py: _py, js: _js, ...want } = c;
+    const got = outcome(c);
+    try {
+      assert.deepEqual(got, want);
+    } catch {
+      wrong.push(`${c.js}\n    torch: ${JSON.stringify(want)}\n    ours:  ${JSON.stringify(got)}`);
+    }
+  }
+  assert.deepEqual(wrong.slice(0, 15), [], `${wrong.length} of ${fixture.cases.length} differ`);
+});
