@@ -46,3 +46,13 @@ test(`${fixture.cases.length} dtype cases print, promote, convert and fail as Py
   }
   assert.deepEqual(wrong.slice(0, 15), [], `${wrong.length} of ${fixture.cases.length} differ`);
 });
+
+test("seed 003's x2.data = torch.tensor([100, 200]) prints as PyTorch printed it", () => {
+  // ../shared/seeds/003: its test02 and the output it shows
+  const x1 = torch.tensor([10, 20], { requires_grad: true, dtype: torch.float64 });
+  const x2 = x1.detach();
+  x2.data = torch.tensor([100n, 200n]);
+  assert.equal(String(x1), 'tensor([10., 20.], dtype=torch.float64, requires_grad=True)');
+  assert.equal(String(x2), 'tensor([100, 200])');
+  assert.equal(x2.requires_grad, false);
+});
