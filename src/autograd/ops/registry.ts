@@ -20,6 +20,7 @@ import { nll_loss } from './nll.js';
 import { log_softmax, softmax } from './softmax.js';
 import { max, mean, min, norm, sum, type DimArg } from './reduce.js';
 import { clone, flatten, reshape, squeeze, t, toDtype, transpose, unflatten, unsqueeze, view } from './shape.js';
+import { eq, ge, gt, isfinite, isinf, isnan, le, logical_and, logical_not, logical_or, logical_xor, lt, ne } from './compare.js';
 import { elu, gelu, leaky_relu, silu, softplus } from './activations.js';
 import { unaryOps, type UnarySpec } from './unary.js';
 import './bind.js';
@@ -171,6 +172,19 @@ export const registry = {
   silu: op(silu, { torch: false, method: null }),
   softmax: op(softmax),
   log_softmax: op(log_softmax),
+  eq: op(eq, { differentiable: false }),
+  ne: op(ne, { differentiable: false }),
+  lt: op(lt, { differentiable: false }),
+  le: op(le, { differentiable: false }),
+  gt: op(gt, { differentiable: false }),
+  ge: op(ge, { differentiable: false }),
+  logical_and: op(logical_and, { differentiable: false }),
+  logical_or: op(logical_or, { differentiable: false }),
+  logical_xor: op(logical_xor, { differentiable: false }),
+  logical_not: op(logical_not, { differentiable: false }),
+  isnan: op(isnan, { differentiable: false }),
+  isinf: op(isinf, { differentiable: false }),
+  isfinite: op(isfinite, { differentiable: false }),
 };
 
 const TENSOR_TYPES = {
