@@ -20,6 +20,7 @@ import { nll_loss } from './nll.js';
 import { log_softmax, softmax } from './softmax.js';
 import { max, mean, min, norm, sum, type DimArg } from './reduce.js';
 import { clone, flatten, reshape, squeeze, t, toDtype, transpose, unflatten, unsqueeze, view } from './shape.js';
+import { all, any, argmax, argmin, count_nonzero } from './reduce_index.js';
 import { eq, ge, gt, isfinite, isinf, isnan, le, logical_and, logical_not, logical_or, logical_xor, lt, ne } from './compare.js';
 import { elu, gelu, leaky_relu, silu, softplus } from './activations.js';
 import { unaryOps, type UnarySpec } from './unary.js';
@@ -185,6 +186,11 @@ export const registry = {
   isnan: op(isnan, { differentiable: false }),
   isinf: op(isinf, { differentiable: false }),
   isfinite: op(isfinite, { differentiable: false }),
+  argmax: op(argmax, { differentiable: false }),
+  argmin: op(argmin, { differentiable: false }),
+  any: op(any, { differentiable: false }),
+  all: op(all, { differentiable: false }),
+  count_nonzero: op(count_nonzero, { differentiable: false }),
 };
 
 const TENSOR_TYPES = {
