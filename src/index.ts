@@ -21,6 +21,7 @@ export {
 export { float32, float64, float, double, get_default_dtype, set_default_dtype, type DType, type Storage } from './tensor/dtype.js';
 export { set_printoptions, get_printoptions, type PrintOptions } from './tensor/format.js';
 export * from './autograd/ops/functions.generated.js';
+export * as linalg from './autograd/ops/linalg.js';
 export { type TensorLike, type ReduceArgs } from './autograd/ops/index.js';
 export { no_grad, enable_grad, set_grad_enabled, is_grad_enabled } from './tensor/autograd/grad_mode.js';
 export { Node } from './tensor/autograd/node.js';
