@@ -59,7 +59,7 @@ function letterSizes(spec: Spec, operands: readonly Tensor[]): Map<string, numbe
     [...subs].forEach((c, d) => {
       const s = operands[k].shape[d];
       const mine = seen.get(c);
-      if (mine !== undefined && mine !== s) throw new RuntimeError(`einsum(): subscript ${c} is repeated for operand ${k} but the sizes don't match, ${mine} != ${s}`);
+      if (mine !== undefined && mine !== s) throw new RuntimeError(`einsum(): subscript ${c} is repeated for operand ${k} but the sizes don't match, ${s} != ${mine}`);
       seen.set(c, s);
       const prev = sizes.get(c);
       if (prev !== undefined && prev !== s && prev !== 1 && s !== 1) {

@@ -82,9 +82,9 @@ export function vector_norm(x: Tensor, ...args: NormArgs): Tensor {
 }
 
 /** PyTorch's norm_backward, order by order. */
-function normBackward(g: Tensor, x: Tensor, p: number, norm: Tensor, dims: number[]): Tensor {
+function normBackward(g: Tensor, x: Tensor, p: number, norm: Tensor, dims: number[]): Tensor | null {
   const normZero = maskOf(norm, (v) => v === 0);
-  if (p === 0) return at.zerosLike(x);
+  if (p === 0) return null; // norm_backward returns an undefined tensor: no gradient at all
   if (p === 1) return at.mul(at.sgn(x), g);
   if (p === 2) return at.mul(g, at.maskedFill(at.div(x, norm), normZero, 0));
   if (!Number.isFinite(p)) {

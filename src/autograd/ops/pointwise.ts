@@ -60,7 +60,7 @@ function needTensors(op: string, a: unknown, b: unknown): void {
 
 export function typeName(v: unknown): string {
   if (v === null || v === undefined) return 'NoneType';
-  if (typeof v === 'number') return Number.isInteger(v) ? 'int' : 'float';
+  if (typeof v === 'number') return 'float'; // NOTE: a JavaScript number is Python's float here, 2 included
   if (typeof v === 'boolean') return 'bool';
   if (Array.isArray(v)) return 'list';
   return typeof v;

@@ -8,6 +8,7 @@ import { Tensor } from '../../tensor/tensor.js';
 import { cascadeSum } from '../../tensor/cascade_sum.js';
 import { expf, logf } from '../../math/sleef.js';
 import { expd, logd } from '../../math/sleef64.js';
+import { is_grad_enabled } from '../../tensor/autograd/grad_mode.js';
 import { at, savedOutput } from './at.js';
 import { recordNode } from './pointwise.js';
 import { reducedShapes, type DimArg } from './reduce.js';
@@ -69,8 +70,16 @@ export function prod(x: Tensor, dim?: number | ProdOptions, keepdim = false): Te
     for (let i = 0; i < x._data.length; i++) if (x._data[i] === 0) zeros = true;
     // prod_backward: grad * (result / input) without zeros, else prod_safe_zeros_backward's exclusive products
     if (!zeros) return [at.mul(gg, at.div(y, x))];
+    // NOTE: without create_graph, a full product with two zeros or more has a zero gradient (even where -0 would be)
+    if (d === undefined && !is_grad_enabled() && zeroCount(x) > 1) return [at.zerosLike(x)];
     return [at.mul(gg, exclusiveProducts(x, keptShape))];
   }, false);
+}
+
+function zeroCount(x: Tensor): number {
+  let n = 0;
+  for (let i = 0; i < x._data.length; i++) if (x._data[i] === 0) n++;
+  return n;
 }
 
 /** For each element, the product of the others in its group (prod_safe_zeros_backward's cumprods). */
@@ -177,19 +186,41 @@ export function cumprod(x: Tensor, dim: number | CumOptions): Tensor {
   }, false);
 }
 
-/** d/dx_k Σ_i g_i·Π_{j<=i} x_j = Σ_{i>=k} g_i·Π_{j<=i, j≠k} x_j, for inputs with zeros (differentiable once). */
+/**
+ * cumprod_backward with zeros (differentiable once): before a line's first zero z, the reversed cumsum of
+ * output·grad divided by the input; at z, out[z-1]·Σ_{i>=z} g_i·Π_{z<j<=i} x_j; after it, 0.
+ */
 function cumprodZerosGrad(x: Tensor, g: Tensor, d: number): Tensor {
   const out = allocStorage(g.dtype, x._data.length);
+  const X = x._data;
   lines(x.shape, d, (offs) => {
-    for (let k = 0; k < offs.length; k++) {
+    let z = offs.findIndex((o) => X[o] === 0);
+    if (z < 0) z = offs.length;
+    let before = 1;
+    for (let j = 0; j < z; j++) before *= X[offs[j]];
+    let acc = 0;
+    let p = before;
+    const w: number[] = [];
+    for (let j = 0; j < z; j++) {
+      w.push(0);
+    }
+    let q = 1;
+    for (let j = 0; j < z; j++) {
+      q *= X[offs[j]];
+      w[j] = q * g._data[offs[j]];
+    }
+    for (let k = z - 1; k >= 0; k--) {
+      acc += w[k];
+      out[offs[k]] = acc / X[offs[k]];
+    }
+    if (z < offs.length) {
       let s = 0;
-      let p = 1;
-      for (let j = 0; j < k; j++) p *= x._data[offs[j]];
-      for (let i = k; i < offs.length; i++) {
-        if (i > k) p *= x._data[offs[i]];
+      p = 1;
+      for (let i = z; i < offs.length; i++) {
+        if (i > z) p *= X[offs[i]];
         s += g._data[offs[i]] * p;
       }
-      out[offs[k]] = s;
+      out[offs[z]] = before * s;
     }
   });
   return new Tensor(out, x.shape);

@@ -7,7 +7,7 @@ import type { Fn1 } from '../../tensor/kernels.js';
 import { log1pf } from '../../math/sleef_log1pf.js';
 import { coshd, erfd, expd, log1pd, tanhd } from '../../math/sleef64.js';
 import { exp as glibcExp } from '../../math/glibc_exp.js';
-import { erfAvx2f, erfc } from '../../math/erf.js';
+import { erf, erfc } from '../../math/erf.js';
 import { cosh as glibcCosh } from '../../math/glibc64.js';
 import { coshf, coshTailf, cosf, cosVector, expf, expm1f, logf, rsqrtf, sigmoidf, sigmoidTailf, sinf, sinhf, sinVector, tanhf } from '../../math/sleef.js';
 
@@ -200,9 +200,9 @@ export const unaryOps = {
   trunc: { ...unary('TruncBackward0', Math.trunc, (k, g) => k.zerosLike(g), 'awayFromZero'), saves: 'none' },
   // x - trunc(x), so frac(±inf) is NaN; d frac = grad
   frac: { ...unary('FracBackward0', (x) => x - Math.trunc(x), (_k, g) => g, 'awayFromZero'), saves: 'none' },
-  // NOTE: PyTorch's erf runs Vectorized<T>::erf on every element: SLEEF's erfd4_u10 for doubles, ATen's
-  // own AVX2 approximation for floats. d erf = 2/√π · exp(-x²) · grad
-  erf: { ...unary('ErfBackward0', erfd, (k, g, x) => k.mul(k.mul(2 / Math.sqrt(Math.PI), k.exp(k.neg(k.pow(x, 2)))), g)), f32: erfAvx2f },
+  // NOTE: float64 erf is SLEEF's erfd4_u10 (PyTorch's vml); float32 glibc's erf rounded once (within an ulp
+  // of erff: README). d erf = 2/√π · exp(-x²) · grad
+  erf: { ...unary('ErfBackward0', erfd, (k, g, x) => k.mul(k.mul(2 / Math.sqrt(Math.PI), k.exp(k.neg(k.pow(x, 2)))), g)), f32: (x) => Math.fround(erf(x)) },
   // NOTE: PyTorch's erfc is SLEEF's erfc (u15); here fdlibm's, rounded once for float32 (within 2 ulps: README)
   erfc: unary('ErfcBackward0', erfc, (k, g, x) => k.mul(k.mul(-2 / Math.sqrt(Math.PI), k.exp(k.neg(k.pow(x, 2)))), g)),
 } satisfies Record<string, UnarySpec>;

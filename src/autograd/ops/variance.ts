@@ -86,7 +86,7 @@ function varStd(x: Tensor, args: VarArgs, takeSqrt: boolean): Tensor {
   const varBackward = (grad: Tensor): Tensor => {
     // var_backward: (2 / (n - correction)) * grad * (self - self.mean(dim, true)); all dims: n == correction gives inf * grad
     if (x.ndim === 0 || all) {
-      if (x.numel() === correction) return at.mulScalar(grad, Infinity);
+      if (x.numel() === correction) return at.mulScalar(grad, Infinity); // grad's own shape: PyTorch then rejects a 0-d grad of a [1] input
       return at.mul(at.mulScalar(grad, 2 / (x.numel() - correction)), at.sub(x, at.meanDims(x, null)));
     }
     const g = restoreDims(grad, keptShape, keepdim || x.ndim <= 1);
