@@ -2,7 +2,7 @@
 // matmul's kernels and gradient formulas (matmul.ts, matmul_grad.ts).
 
 import { RuntimeError } from '../../errors.js';
-import { allocStorage, scalarTypeName } from '../../tensor/dtype.js';
+import { allocStorage } from '../../tensor/dtype.js';
 import { shapeStr } from '../../tensor/shape.js';
 import type { Tensor } from '../../tensor/tensor.js';
 import { Tensor as TensorClass } from '../../tensor/tensor.js';
@@ -60,10 +60,8 @@ export function addmm(input: Tensor, mat1: Tensor, mat2: Tensor, options: AddmmO
   }
   const target = [mat1.shape[0], mat2.shape[1]];
   checkExpand(input.shape, target);
-  if (input.dtype !== mat2.dtype || mat1.dtype !== mat2.dtype) {
-    if (input.dtype !== mat2.dtype) throw new RuntimeError('self and mat2 must have the same dtype');
-    throw new RuntimeError(`expected scalar type ${scalarTypeName(mat2.dtype)} but found ${scalarTypeName(mat1.dtype)}`);
-  }
+  if (input.dtype !== mat2.dtype) throw new RuntimeError('self and mat2 must have the same dtype');
+  if (mat1.dtype !== mat2.dtype) throw new RuntimeError('mat1 and mat2 must have the same dtype');
   const prod = matmul(mat1.detach(), mat2.detach())._data;
   const expanded = at.expand(input.detach(), target)._data;
   const out = allocStorage(input.dtype, prod.length);

@@ -1,7 +1,7 @@
 // Reductions without index outputs: prod, cumsum, cumprod, logsumexp, amax, amin (var/std: variance.ts).
 // Forward kernels over groups of reduced elements; gradients are derivatives.yaml's formulas over tensors.
 
-import { RuntimeError } from '../../errors.js';
+import { IndexError, RuntimeError } from '../../errors.js';
 import { allocStorage, type Storage } from '../../tensor/dtype.js';
 import { normalizeDim, numel, stridesOf, type Shape } from '../../tensor/shape.js';
 import { Tensor } from '../../tensor/tensor.js';
@@ -258,7 +258,11 @@ function extremum(x: Tensor, dimArg: DimArg | ReduceDimsOptions, keepdimArg: boo
     throw new RuntimeError(`${name}(): Expected reduction dim to be specified for input.numel() == 0. Specify the reduction dim with the 'dim' argument.`);
   }
   const empty = x.shape.findIndex((s, d) => s === 0 && keptShape[d] === 1);
-  if (empty >= 0) throw new RuntimeError(`${name}(): Expected reduction dim ${empty} to have non-zero size.`);
+  if (empty >= 0) {
+    // PyTorch names the dim as it was given (-1 stays -1)
+    const given = (typeof dim === 'number' ? [dim] : (dim as readonly number[])).find((d) => (d < 0 ? d + x.ndim : d) === empty) ?? empty;
+    throw new IndexError(`${name}(): Expected reduction dim ${given} to have non-zero size.`);
+  }
   const out = allocStorage(x.dtype, numel(keptShape));
   groupsOf(x, keptShape).forEach((vals, g) => {
     let best = vals[0];
