@@ -48,26 +48,37 @@ const SB = [
   4.74528541206955367215e2, -2.24409524465858183362e1,
 ];
 
-/** erf(x) for |x| < 0.84375: x + x·R(x²)/S(x²). */
-function erfSmall(x: number, ix: number): number {
-  if (ix < 0x3e300000) return ix < 0x00800000 ? 0.0625 * (16.0 * x + 16.0 * EFX * x) : x + EFX * x;
+/** R(x²)/S(x²) of fdlibm's |x| < 0.84375 branch. */
+function smallRatio(x: number): number {
   const z = x * x;
   const z2 = z * z;
   const z4 = z2 * z2;
   const r = PP[0] + z * PP[1] + z2 * (PP[2] + z * PP[3]) + z4 * PP[4];
   const s = 1 + z * QQ[1] + z2 * (QQ[2] + z * QQ[3]) + z4 * (QQ[4] + z * QQ[5]);
-  return x + x * (r / s);
+  return r / s;
 }
 
-/** erf(x) for 0.84375 <= |x| < 1.25: erx + P(s)/Q(s), s = |x| - 1. */
-function erfMiddle(x: number, hx: number): number {
+/** erf(x) for |x| < 0.84375: x + x·R(x²)/S(x²). */
+function erfSmall(x: number, ix: number): number {
+  if (ix < 0x3e300000) return ix < 0x00800000 ? 0.0625 * (16.0 * x + 16.0 * EFX * x) : x + EFX * x;
+  return x + x * smallRatio(x);
+}
+
+/** P(s)/Q(s), s = |x| - 1, of fdlibm's 0.84375 <= |x| < 1.25 branch. */
+function middleRatio(x: number): number {
   const s = Math.abs(x) - 1;
   const s2 = s * s;
   const s4 = s2 * s2;
   const s6 = s4 * s2;
   const P = PA[0] + s * PA[1] + s2 * (PA[2] + s * PA[3]) + s4 * (PA[4] + s * PA[5]) + s6 * PA[6];
   const Q = 1 + s * QA[1] + s2 * (QA[2] + s * QA[3]) + s4 * (QA[4] + s * QA[5]) + s6 * QA[6];
-  return hx >= 0 ? ERX + P / Q : -ERX - P / Q;
+  return P / Q;
+}
+
+/** erf(x) for 0.84375 <= |x| < 1.25: erx + P(s)/Q(s), s = |x| - 1. */
+function erfMiddle(x: number, hx: number): number {
+  const pq = middleRatio(x);
+  return hx >= 0 ? ERX + pq : -ERX - pq;
 }
 
 /** glibc 2.36's erf (sysdeps/ieee754/dbl-64/s_erf.c), over glibc's exp. */
@@ -118,4 +129,46 @@ export function erfAvx2f(x: number): number {
   const e = -expf(-fr(x * x));
   const v = fmaf(fr(e * t), r, 1);
   return negative ? -v : v;
+}
+
+/** erfc(x) for the tail |x| >= 1.25: exp(-x² - 0.5625 + R/S)/|x| with R/S in 1/x² (fdlibm). */
+function erfcTail(ax: number, ix: number): number {
+  const s = 1 / (ax * ax);
+  const s2 = s * s;
+  const s4 = s2 * s2;
+  const s6 = s4 * s2;
+  let R: number;
+  let S: number;
+  if (ix < 0x4006db6d) {
+    R = RA[0] + s * RA[1] + s2 * (RA[2] + s * RA[3]) + s4 * (RA[4] + s * RA[5]) + s6 * (RA[6] + s * RA[7]);
+    S = 1 + s * SA[1] + s2 * (SA[2] + s * SA[3]) + s4 * (SA[4] + s * SA[5]) + s6 * (SA[6] + s * SA[7]) + s4 * s4 * SA[8];
+  } else {
+    R = RB[0] + s * RB[1] + s2 * (RB[2] + s * RB[3]) + s4 * (RB[4] + s * RB[5]) + s6 * RB[6];
+    S = 1 + s * SB[1] + s2 * (SB[2] + s * SB[3]) + s4 * (SB[4] + s * SB[5]) + s6 * (SB[6] + s * SB[7]);
+  }
+  const z = clearLowWord(ax);
+  return (exp(-z * z - 0.5625) * exp((z - ax) * (z + ax) + R / S)) / ax;
+}
+
+/** The complementary error function 1 - erf(x) without its cancellation: fdlibm's s_erf.c erfc. */
+export function erfc(x: number): number {
+  const hx = highWord(x);
+  const ix = hx & 0x7fffffff;
+  if (ix >= 0x7ff00000) return (hx < 0 ? 2 : 0) + 1 / x;
+  if (ix < 0x3feb0000) {
+    if (ix < 0x3c700000) return 1 - x;
+    const y = smallRatio(x);
+    if (hx < 0x3fd00000) return 1 - (x + x * y);
+    return 0.5 - (x * y + (x - 0.5));
+  }
+  if (ix < 0x3ff40000) {
+    const m = middleRatio(x);
+    return hx >= 0 ? 1 - ERX - m : 1 + (ERX + m);
+  }
+  if (ix < 0x403c0000) {
+    if (hx < 0 && ix >= 0x40180000) return 2 - TINY;
+    const r = erfcTail(Math.abs(x), ix);
+    return hx > 0 ? r : 2 - r;
+  }
+  return hx > 0 ? TINY * TINY : 2 - TINY;
 }

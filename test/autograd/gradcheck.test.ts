@@ -154,6 +154,46 @@ Object.assign(samples, {
   ],
 } satisfies Partial<Record<OpName, Sample[]>>);
 
+// issue 15's math ops (away from kinks and ties)
+const L = torch.linalg;
+Object.assign(samples, {
+  round: un((a: Tensor) => a.round({ decimals: 1 })),
+  clamp: [...un((a: Tensor) => a.clamp(-0.3, 0.4)), { shapes: [[2, 3], [3], [2, 1]], fn: (a: Tensor, lo: Tensor, hi: Tensor) => a.clamp(lo.sub(1), hi.add(1)) }],
+  clip: un((a: Tensor) => a.clip({ min: -0.5 })),
+  clamp_min: [...un((a: Tensor) => a.clamp_min(0.1)), { shapes: [[2, 3], [3]], fn: (a: Tensor, b: Tensor) => a.clamp_min(b) }],
+  clamp_max: [...un((a: Tensor) => a.clamp_max(0.1)), { shapes: [[2, 3], [2, 1]], fn: (a: Tensor, b: Tensor) => a.clamp_max(b) }],
+  maximum: ew(torch.maximum),
+  minimum: ew(torch.minimum),
+  fmod: [...un((a: Tensor) => torch.fmod(a, 0.7)), { shapes: [[2, 3], [3]], fn: (a: Tensor, b: Tensor) => torch.fmod(a, b.abs().add(2)) }],
+  remainder: [...un((a: Tensor) => torch.remainder(a, 0.7)), { shapes: [[2, 3], [3]], fn: (a: Tensor, b: Tensor) => torch.remainder(a, b.abs().add(2)) }],
+  lerp: [...ew((a: Tensor, b: Tensor) => torch.lerp(a, b, 0.3)), { shapes: [[2, 3], [3], [2, 1]], fn: (a: Tensor, b: Tensor, w: Tensor) => torch.lerp(a, b, w) }],
+  hypot: ew(torch.hypot),
+  atan2: ew(torch.atan2, { awayFromZero: true }),
+  logaddexp: ew(torch.logaddexp),
+  prod: [...un((a: Tensor) => a.prod()), { shapes: [[2, 3]], fn: (a: Tensor) => a.prod(1) }, { shapes: [[2, 3]], fn: (a: Tensor) => a.prod(0, true) }],
+  cumsum: [{ shapes: [[2, 3]], fn: (a: Tensor) => a.cumsum(1) }, { shapes: [[3]], fn: (a: Tensor) => torch.cumsum(a, 0) }],
+  cumprod: [{ shapes: [[2, 3]], fn: (a: Tensor) => a.cumprod(1) }, { shapes: [[3, 2]], fn: (a: Tensor) => torch.cumprod(a, 0) }],
+  var: [{ shapes: [[2, 3]], fn: (a: Tensor) => a.var() }, { shapes: [[2, 3]], fn: (a: Tensor) => a.var(1) }, { shapes: [[2, 3]], fn: (a: Tensor) => a.var(0, { correction: 0, keepdim: true }) }],
+  std: [{ shapes: [[2, 3]], fn: (a: Tensor) => a.std() }, { shapes: [[2, 3]], fn: (a: Tensor) => a.std(1, false) }],
+  logsumexp: [{ shapes: [[2, 3]], fn: (a: Tensor) => a.logsumexp(1) }, { shapes: [[2, 3]], fn: (a: Tensor) => a.logsumexp([0, 1], true) }],
+  amax: [{ shapes: [[2, 3]], fn: (a: Tensor) => a.amax(1) }, { shapes: [[2, 3]], fn: (a: Tensor) => a.amax() }],
+  amin: [{ shapes: [[2, 3]], fn: (a: Tensor) => a.amin(0, true) }],
+  dot: [{ shapes: [[3], [3]], fn: torch.dot }],
+  mv: [{ shapes: [[2, 3], [3]], fn: torch.mv }],
+  bmm: [{ shapes: [[2, 2, 3], [2, 3, 2]], fn: torch.bmm }],
+  outer: [{ shapes: [[3], [2]], fn: torch.outer }],
+  ger: [{ shapes: [[2], [3]], fn: torch.ger }],
+  addmm: [{ shapes: [[2, 2], [2, 3], [3, 2]], fn: (i: Tensor, a: Tensor, b: Tensor) => torch.addmm(i, a, b) }, { shapes: [[2], [3, 3], [3, 2]], fn: (i: Tensor, a: Tensor, b: Tensor) => torch.addmm(i, a, b, { beta: 0.5, alpha: 2 }) }],
+  einsum: [
+    { shapes: [[2, 3], [3, 2]], fn: (a: Tensor, b: Tensor) => torch.einsum('ij,jk->ik', a, b) },
+    { shapes: [[3, 3]], fn: (a: Tensor) => torch.einsum('ii->i', a) },
+    { shapes: [[3], [2]], fn: (a: Tensor, b: Tensor) => torch.einsum('i,j->ij', a, b) },
+    { shapes: [[2, 2, 3], [2, 3, 2]], fn: (a: Tensor, b: Tensor) => torch.einsum('bij,bjk->bik', a, b) },
+  ],
+  linalg_vector_norm: [{ shapes: [[2, 3]], fn: (a: Tensor) => L.vector_norm(a), awayFromZero: true }, { shapes: [[2, 3]], fn: (a: Tensor) => L.vector_norm(a, 3, 1), awayFromZero: true }, { shapes: [[2, 3]], fn: (a: Tensor) => L.vector_norm(a, 1.5), awayFromZero: true }],
+  linalg_norm: [{ shapes: [[2, 3]], fn: (a: Tensor) => L.norm(a), awayFromZero: true }, { shapes: [[2, 3]], fn: (a: Tensor) => L.norm(a, 1), awayFromZero: true }],
+} satisfies Partial<Record<OpName, Sample[]>>);
+
 // A unary elementwise op without samples above is sampled on its registered domain.
 for (const name of Object.keys(unaryOps) as Array<keyof typeof unaryOps>) {
   const domain = unaryOps[name].domain;
@@ -186,6 +226,9 @@ const SECOND_ORDER: ReadonlySet<string> = new Set([
   ...Object.keys(unaryOps), 'add', 'sub', 'rsub', 'mul', 'div', 'pow', 'square', 'sum', 'mean', 'min', 'max', 'norm', 'matmul',
   'reshape', 'view', 'unsqueeze', 'squeeze', 'transpose', 't', 'clone', 'to', 'linear', 'mse_loss', 'binary_cross_entropy_with_logits',
   'leaky_relu', 'softplus', 'gelu', 'elu', 'silu', 'flatten', 'unflatten', 'softmax', 'log_softmax',
+  'round', 'clamp', 'clip', 'clamp_min', 'clamp_max', 'maximum', 'minimum', 'fmod', 'remainder', 'lerp', 'hypot', 'atan2', 'logaddexp',
+  'prod', 'cumsum', 'cumprod', 'var', 'std', 'logsumexp', 'amax', 'amin', 'dot', 'mv', 'bmm', 'outer', 'ger', 'addmm', 'einsum',
+  'linalg_vector_norm', 'linalg_norm',
   'l1_loss', 'gaussian_nll_loss', 'huber_loss', 'smooth_l1_loss', 'binary_cross_entropy', 'nll_loss', 'cross_entropy',
 ]);
 

@@ -6,7 +6,7 @@ import * as torch from '../../src/index.js';
 import type { Tensor } from '../../src/index.js';
 
 type Num = number | string;
-type Arg = { t: string } | number | string | boolean | null | Num[];
+type Arg = { t: string } | { kw: Record<string, unknown> } | number | string | boolean | null | Num[];
 export type Stmt =
   | ['leaf', string, unknown, 'float32' | 'float64', boolean]
   | ['op', string, string, Arg[], boolean]
@@ -111,6 +111,12 @@ function gradOf(t: Tensor, printed = false): GradSnap | null {
 type Env = Map<string, Tensor>;
 
 function arg(env: Env, a: Arg): unknown {
+  if (a !== null && typeof a === 'object' && 'kw' in a) {
+    // an options object: its values may name tensors too
+    const kw: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries((a as { kw: Record<string, Arg> }).kw)) kw[k] = arg(env, v);
+    return { kw };
+  }
   if (a !== null && typeof a === 'object' && !Array.isArray(a)) {
     const t = env.get(a.t);
     if (t === undefined) throw new Error(`unbound ${a.t}`);
@@ -125,7 +131,12 @@ const BINARY = new Set(['add', 'sub', 'mul', 'div', 'pow']);
 
 /** A generic call's arguments: a trailing `{ kw: {...} }` becomes the options object; "torch.X" is torch.X. */
 function genericArgs(args: any[]): any[] {
-  const conv = (v: any): any => (typeof v === 'string' && v.startsWith('torch.') ? (torch as any)[v.slice(6)] : v);
+  // "torch.X" is torch.X; "inf", "-inf" and "nan" are those numbers (JSON has no spelling for them)
+  const conv = (v: any): any => {
+    if (typeof v === 'string' && v.startsWith('torch.')) return (torch as any)[v.slice(6)];
+    if (v === 'inf' || v === '-inf' || v === 'nan') return decodeNum(v);
+    return v;
+  };
   const last = args[args.length - 1];
   if (last !== null && typeof last === 'object' && !Array.isArray(last) && 'kw' in last) {
     const kw: Record<string, unknown> = {};
@@ -142,7 +153,7 @@ function runGeneric(name: string, a: any[]): Tensor {
   const pos = genericArgs(a);
   let out: any;
   if (kind === 'm') out = pos[0][fname](...pos.slice(1));
-  else if (kind === 'f') out = (torch as any)[fname](...pos);
+  else if (kind === 'f') out = fname.split('.').reduce((o: any, part) => o[part], torch)(...pos); // f.linalg.norm too
   else out = (torch.nn.functional as any)[fname](...pos);
   return k === undefined ? out : out[Number(k)];
 }

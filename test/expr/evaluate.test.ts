@@ -90,8 +90,9 @@ test('functions accept torch. prefix, method spelling and constants alike', () =
   assert.equal((run('exp(0)') as Tensor).item(), 1);
   assert.equal(String(run('+x', { x })), String(x), 'unary plus returns the tensor itself');
   assert.deepEqual(FUNCTION_NAMES, [
-    'abs', 'acos', 'add', 'asin', 'atan', 'cos', 'cosh', 'div', 'exp', 'exp2', 'expm1', 'log', 'log10', 'log1p', 'log2', 'mean', 'mul',
-    'neg', 'pow', 'reciprocal', 'relu', 'rsqrt', 'sigmoid', 'sign', 'sin', 'sinh', 'sqrt', 'square', 'sub', 'sum', 'tan', 'tanh',
+    'abs', 'acos', 'add', 'asin', 'atan', 'ceil', 'cos', 'cosh', 'div', 'erf', 'erfc', 'exp', 'exp2', 'expm1', 'floor', 'frac', 'log', 'log10',
+    'log1p', 'log2', 'mean', 'mul', 'neg', 'pow', 'reciprocal', 'relu', 'round', 'rsqrt', 'sigmoid', 'sign', 'sin', 'sinh', 'sqrt', 'square',
+    'sub', 'sum', 'tan', 'tanh', 'trunc',
   ]);
 });
 
@@ -112,7 +113,7 @@ test('unknown names and wrong argument counts are named, with a caret', () => {
   assert.equal(unknown.detail, "unknown variable 'z' (given: x, y)");
   assert.equal(unknown.message, "unknown variable 'z' (given: x, y)\n  x + z * y\n      ^");
   assert.equal(errorOf(() => run('x')).detail, "unknown variable 'x' (given: none)");
-  assert.match(errorOf(() => run('foo(x)', { x })).detail, /^unknown function 'foo' \(known: abs, acos, add, .*tanh\)$/);
+  assert.match(errorOf(() => run('foo(x)', { x })).detail, /^unknown function 'foo' \(known: abs, acos, add, .*trunc\)$/);
   assert.match(errorOf(() => run('x.item()', { x })).detail, /^unknown method 'item' \(known: /);
   assert.equal(errorOf(() => run('x.item()', { x })).position, 2);
   assert.equal(errorOf(() => run('exp(x, x)', { x })).detail, 'exp() takes 1 positional argument but 2 were given');

@@ -38,6 +38,7 @@ export interface At {
   exp(a: Tensor): Tensor;
   log(a: Tensor): Tensor;
   sqrt(a: Tensor): Tensor;
+  reciprocal(a: Tensor): Tensor;
   rsqrt(a: Tensor): Tensor;
   sin(a: Tensor): Tensor;
   cos(a: Tensor): Tensor;
@@ -65,6 +66,8 @@ export interface At {
   maskedScatter(x: Tensor, mask: Mask, source: Tensor): Tensor;
   full(shape: Shape, value: number, dtype: DType): Tensor;
   zerosLike(a: Tensor): Tensor;
+  /** mean() (MeanBackward0, dims null) or mean(dims, keepdim=true) (MeanBackward1). */
+  meanDims(x: Tensor, dims: readonly number[] | null): Tensor;
   /** SumBackward0 (dims null) or SumBackward1. */
   sum(x: Tensor, dims: readonly number[] | null, keepdim: boolean): Tensor;
   /** ExpandBackward0. */

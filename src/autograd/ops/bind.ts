@@ -8,7 +8,7 @@ import type { GraphTensor } from '../../tensor/autograd/node.js';
 import { applyBinary, applyUnary, binaryOps, powScalar } from './elementwise.js';
 import { unaryOps } from './unary.js';
 import * as bw from './backward_ops.js';
-import { expand, sum, sumToShape } from './reduce.js';
+import { expand, mean, sum, sumToShape } from './reduce.js';
 import { asStrided, asStridedBackward, clone, reshape, squeeze, t, toDtype, transpose, unsafeView, unsqueeze, view } from './shape.js';
 import { bmm, matmul } from './matmul.js';
 import { copy_ } from './inplace.js';
@@ -31,6 +31,7 @@ Object.assign(at, {
   exp: (a) => applyUnary(unaryOps.exp, a),
   log: (a) => applyUnary(unaryOps.log, a),
   sqrt: (a) => applyUnary(unaryOps.sqrt, a),
+  reciprocal: (a) => applyUnary(unaryOps.reciprocal, a),
   rsqrt: (a) => applyUnary(unaryOps.rsqrt, a),
   sin: (a) => applyUnary(unaryOps.sin, a),
   cos: (a) => applyUnary(unaryOps.cos, a),
@@ -50,6 +51,7 @@ Object.assign(at, {
   full: bw.full,
   zerosLike: bw.zerosLike,
   sum: (x, dims, keepdim) => (dims === null ? sum(x) : sum(x, dims, keepdim)),
+  meanDims: (x, dims) => (dims === null ? mean(x) : mean(x, dims, true)),
   expand,
   sumTo: sumToShape,
   reshape,

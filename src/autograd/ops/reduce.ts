@@ -22,7 +22,7 @@ interface Reduced {
   dims: number[] | null;
 }
 
-function reducedShapes(shape: Shape, dim: DimArg, keepdim: boolean): Reduced {
+export function reducedShapes(shape: Shape, dim: DimArg, keepdim: boolean): Reduced {
   // NOTE: an empty dim list reduces over every dim, as PyTorch's sum(x, []) does
   const all = dim === null || dim === undefined || (typeof dim !== 'number' && dim.length === 0);
   const dims = all ? shape.map((_, i) => i) : normalizeDims(typeof dim === 'number' ? [dim] : (dim as readonly number[]), shape.length);

@@ -24,6 +24,13 @@ import { all, any, argmax, argmin, count_nonzero } from './reduce_index.js';
 import { eq, ge, gt, isfinite, isinf, isnan, le, logical_and, logical_not, logical_or, logical_xor, lt, ne } from './compare.js';
 import { elu, gelu, leaky_relu, silu, softplus } from './activations.js';
 import { unaryOps, type UnarySpec } from './unary.js';
+import { clamp, clamp_, clamp_max, clamp_max_, clamp_min, clamp_min_ } from './clamp.js';
+import { atan2, fmod, hypot, inplace2, lerp, logaddexp, maximum, minimum, remainder, round, round_ } from './pointwise.js';
+import { amax, amin, cumprod, cumsum, logsumexp, prod } from './reductions.js';
+import { std, variance } from './variance.js';
+import { addmm, bmm, dot, mv, outer } from './products.js';
+import { einsum } from './einsum.js';
+import { norm as linalgNorm, vector_norm } from './norms.js';
 import './bind.js';
 
 /** How an op is called in the expression language of `autograd grad` / `minimize`. */
@@ -191,6 +198,40 @@ export const registry = {
   any: op(any, { differentiable: false }),
   all: op(all, { differentiable: false }),
   count_nonzero: op(count_nonzero, { differentiable: false }),
+  // math (issue 15): elementwise
+  round: op(round, { inplace: round_, expr: { kind: 'unary' } }),
+  clamp: op(clamp, { inplace: clamp_ }),
+  clip: op(clamp, { inplace: clamp_ }),
+  clamp_min: op(clamp_min, { inplace: clamp_min_ }),
+  clamp_max: op(clamp_max, { inplace: clamp_max_ }),
+  maximum: op(maximum),
+  minimum: op(minimum),
+  fmod: op(fmod, { inplace: inplace2(fmod) }),
+  remainder: op(remainder, { inplace: inplace2(remainder) }),
+  lerp: op(lerp, { inplace: inplace2(lerp) }),
+  hypot: op(hypot, { inplace: inplace2(hypot) }),
+  atan2: op(atan2, { inplace: inplace2(atan2) }),
+  logaddexp: op(logaddexp),
+  // reductions
+  prod: op(prod),
+  cumsum: op(cumsum),
+  cumprod: op(cumprod),
+  var: op(variance),
+  std: op(std),
+  logsumexp: op(logsumexp),
+  amax: op(amax),
+  amin: op(amin),
+  // products
+  dot: op(dot),
+  mv: op(mv),
+  bmm: op(bmm),
+  outer: op(outer),
+  ger: op(outer),
+  addmm: op(addmm),
+  einsum: op(einsum, { method: null }),
+  // torch.linalg's (spelled in linalg.ts)
+  linalg_vector_norm: op(vector_norm, { torch: false, method: null }),
+  linalg_norm: op(linalgNorm, { torch: false, method: null }),
 };
 
 const TENSOR_TYPES = {

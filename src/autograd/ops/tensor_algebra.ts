@@ -37,6 +37,7 @@ export const tensorAlgebra: Algebra<Tensor> = {
   cos: (a) => at.cos(a),
   sinh: (a) => at.sinh(a),
   cosh: (a) => at.cosh(a),
+  exp: (a) => at.exp(a),
   sgn: (a) => at.sgn(a),
   rsqrt: (a) => at.rsqrt(a),
   pow: (a, e) => at.powScalar(a, e),

@@ -5,8 +5,9 @@
 
 import type { Fn1 } from '../../tensor/kernels.js';
 import { log1pf } from '../../math/sleef_log1pf.js';
-import { coshd, expd, log1pd, tanhd } from '../../math/sleef64.js';
+import { coshd, erfd, expd, log1pd, tanhd } from '../../math/sleef64.js';
 import { exp as glibcExp } from '../../math/glibc_exp.js';
+import { erf, erfc } from '../../math/erf.js';
 import { cosh as glibcCosh } from '../../math/glibc64.js';
 import { coshf, coshTailf, cosf, cosVector, expf, expm1f, logf, rsqrtf, sigmoidf, sigmoidTailf, sinf, sinhf, sinVector, tanhf } from '../../math/sleef.js';
 
@@ -22,6 +23,7 @@ export interface Algebra<T> {
   cos(a: T): T;
   sinh(a: T): T;
   cosh(a: T): T;
+  exp(a: T): T;
   /** 1, -1, or 0 where x is 0 or NaN: the sign used by |x|'s derivative. */
   sgn(a: T): T;
   rsqrt(a: T): T;
@@ -77,6 +79,7 @@ export const numberAlgebra: Algebra<number> = {
   cos: Math.cos,
   sinh: Math.sinh,
   cosh: Math.cosh,
+  exp: expd,
   sgn: (a) => (a > 0 ? 1 : a < 0 ? -1 : 0),
   rsqrt: (a) => 1 / Math.sqrt(a),
   pow: (a, e) => powScalarValue(a, e),
@@ -134,6 +137,7 @@ export const float32Algebra: Algebra<number> = {
   cos: (a) => cosf(a),
   sinh: sinhf,
   cosh: coshf,
+  exp: expf,
   sgn: numberAlgebra.sgn,
   rsqrt: (a) => rsqrtf(a),
   // NOTE: PyTorch's float32 pow(x, 3) is x·x·x in float32: two roundings
@@ -190,4 +194,15 @@ export const unaryOps = {
   rsqrt: { ...fromOutput(unary('RsqrtBackward0', (x) => 1 / Math.sqrt(x), (k, g, _x, y) => k.mul(k.mul(-0.5, g), k.pow(y, 3)), 'positive')), f32: rsqrtf },
   // PyTorch 1.13: sign(nan) = 0, sign(-0) = 0
   sign: { ...unary('SignBackward0', (x) => (x > 0 ? 1 : x < 0 ? -1 : 0), (k, g) => k.zerosLike(g), 'awayFromZero'), saves: 'none' },
+  // piecewise constant: a zero gradient (derivatives.yaml's zeros_like(grad))
+  floor: { ...unary('FloorBackward0', Math.floor, (k, g) => k.zerosLike(g), 'awayFromZero'), saves: 'none' },
+  ceil: { ...unary('CeilBackward0', Math.ceil, (k, g) => k.zerosLike(g), 'awayFromZero'), saves: 'none' },
+  trunc: { ...unary('TruncBackward0', Math.trunc, (k, g) => k.zerosLike(g), 'awayFromZero'), saves: 'none' },
+  // x - trunc(x), so frac(±inf) is NaN; d frac = grad
+  frac: { ...unary('FracBackward0', (x) => x - Math.trunc(x), (_k, g) => g, 'awayFromZero'), saves: 'none' },
+  // NOTE: float64 erf is SLEEF's erfd4_u10 (PyTorch's vml); float32 glibc's erf rounded once (within an ulp
+  // of erff: README). d erf = 2/√π · exp(-x²) · grad
+  erf: { ...unary('ErfBackward0', erfd, (k, g, x) => k.mul(k.mul(2 / Math.sqrt(Math.PI), k.exp(k.neg(k.pow(x, 2)))), g)), f32: (x) => Math.fround(erf(x)) },
+  // NOTE: PyTorch's erfc is SLEEF's erfc (u15); here fdlibm's, rounded once for float32 (within 2 ulps: README)
+  erfc: unary('ErfcBackward0', erfc, (k, g, x) => k.mul(k.mul(-2 / Math.sqrt(Math.PI), k.exp(k.neg(k.pow(x, 2)))), g)),
 } satisfies Record<string, UnarySpec>;

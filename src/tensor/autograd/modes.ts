@@ -78,7 +78,11 @@ export const storageMode: Mode<Storage> = {
     // a node with only a tensor formula (the ops derivative formulas record): run it unrecorded
     const graph = node._graphBackward as NonNullable<Node['_graphBackward']>;
     const results = no_grad(() => graph(wrapStorage(g, node._outShape), needs, node));
-    return results.map((t, i) => (t === null ? null : fitStorage(node, i, t._data, t.shape)));
+    return results.map((t, i) => {
+      if (t === null) return null;
+      if (!sameShape(t.shape, node._inputShapes[i])) checkExpandable(node, i, t.shape);
+      return fitStorage(node, i, t._data, t.shape);
+    });
   },
   runMulti(node, gs, needs) {
     const meta = node._outputs;
