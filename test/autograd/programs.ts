@@ -2,6 +2,7 @@
 // test/fixtures/torch/gen_programs.py, which also runs each program in PyTorch 1.13), and the
 // comparison of its outcomes with PyTorch's, check by check.
 
+import assert from 'node:assert/strict';
 import * as torch from '../../src/index.js';
 import type { Tensor } from '../../src/index.js';
 
@@ -409,4 +410,40 @@ export function compare(p: Program, ours: Outcome): Mismatch[] {
     c.grad(`final:${k}.grad`, a.g, b.g, a.d);
   }
   return c.out;
+}
+
+/** The agreement table, check by check and for whole programs (DIFFERENTIAL_REPORT prints it). */
+function agreementTable(results: Map<string, Mismatch[]>): string {
+  const n = results.size;
+  const pct = (k: number): string => `${((100 * k) / n).toFixed(1)}%`;
+  const lines = ['| check | programs that agree |', '|---|---|'];
+  for (const check of CHECKS) {
+    let agree = 0;
+    for (const ms of results.values()) if (!ms.some((m) => m.check === check)) agree++;
+    lines.push(`| ${check} | ${pct(agree)} |`);
+  }
+  let whole = 0;
+  for (const ms of results.values()) if (ms.length === 0) whole++;
+  lines.push(`| whole programs | ${pct(whole)} (${whole} of ${n}) |`);
+  return lines.join('\n');
+}
+
+/**
+ * Runs every program and asserts that each one not in `known` agrees with PyTorch on every check, and
+ * that `known` (named `knownFile` in messages) lists no program that now agrees.
+ */
+export function assertPrograms(programs: readonly Program[], known: Record<string, string>, knownFile: string): void {
+  const results = new Map<string, Mismatch[]>();
+  for (const p of programs) results.set(p.id, compare(p, runProgram(p)));
+  if (process.env.DIFFERENTIAL_REPORT) console.log(agreementTable(results));
+  const unexpected: string[] = [];
+  for (const [id, ms] of results) {
+    if (ms.length === 0 || id in known) continue;
+    const m = ms[0];
+    unexpected.push(`${id} ${m.check} at ${m.where}: torch ${JSON.stringify(m.torch)}, ours ${JSON.stringify(m.ours)}`);
+  }
+  assert.deepEqual(unexpected.slice(0, 20), [], `${unexpected.length} programs differ from PyTorch:\n${agreementTable(results)}`);
+  // a program listed as differing that now agrees is taken off the list (it stays exact from then on)
+  const stale = Object.keys(known).filter((id) => results.get(id)?.length === 0);
+  assert.deepEqual(stale, [], `${knownFile} lists programs that now agree with PyTorch: remove them`);
 }
