@@ -89,24 +89,9 @@ export function erf(x: number): number {
   if (ix < 0x3feb0000) return erfSmall(x, ix);
   if (ix < 0x3ff40000) return erfMiddle(x, hx);
   if (ix >= 0x40180000) return hx >= 0 ? 1 - TINY : TINY - 1;
-  const ax = Math.abs(x);
-  const s = 1 / (ax * ax);
-  const s2 = s * s;
-  const s4 = s2 * s2;
-  const s6 = s4 * s2;
-  let R: number;
-  let S: number;
-  if (ix < 0x4006db6e) {
-    const s8 = s4 * s4;
-    R = RA[0] + s * RA[1] + s2 * (RA[2] + s * RA[3]) + s4 * (RA[4] + s * RA[5]) + s6 * (RA[6] + s * RA[7]);
-    S = 1 + s * SA[1] + s2 * (SA[2] + s * SA[3]) + s4 * (SA[4] + s * SA[5]) + s6 * (SA[6] + s * SA[7]) + s8 * SA[8];
-  } else {
-    R = RB[0] + s * RB[1] + s2 * (RB[2] + s * RB[3]) + s4 * (RB[4] + s * RB[5]) + s6 * RB[6];
-    S = 1 + s * SB[1] + s2 * (SB[2] + s * SB[3]) + s4 * (SB[4] + s * SB[5]) + s6 * (SB[6] + s * SB[7]);
-  }
-  const z = clearLowWord(ax);
-  const r = exp(-z * z - 0.5625) * exp((z - ax) * (z + ax) + R / S);
-  return hx >= 0 ? 1 - r / ax : r / ax - 1;
+  // NOTE: fdlibm's erf switches rational approximations at 0x4006db6e, its erfc at 0x4006db6d
+  const r = erfcTail(Math.abs(x), ix, 0x4006db6e);
+  return hx >= 0 ? 1 - r : r - 1;
 }
 
 const fr = Math.fround;
@@ -131,15 +116,15 @@ export function erfAvx2f(x: number): number {
   return negative ? -v : v;
 }
 
-/** erfc(x) for the tail |x| >= 1.25: exp(-x² - 0.5625 + R/S)/|x| with R/S in 1/x² (fdlibm). */
-function erfcTail(ax: number, ix: number): number {
+/** erfc(x) for the tail |x| >= 1.25: exp(-x² - 0.5625 + R/S)/|x| with R/S in 1/x² (fdlibm), the second approximation from `boundary` on. */
+function erfcTail(ax: number, ix: number, boundary: number): number {
   const s = 1 / (ax * ax);
   const s2 = s * s;
   const s4 = s2 * s2;
   const s6 = s4 * s2;
   let R: number;
   let S: number;
-  if (ix < 0x4006db6d) {
+  if (ix < boundary) {
     R = RA[0] + s * RA[1] + s2 * (RA[2] + s * RA[3]) + s4 * (RA[4] + s * RA[5]) + s6 * (RA[6] + s * RA[7]);
     S = 1 + s * SA[1] + s2 * (SA[2] + s * SA[3]) + s4 * (SA[4] + s * SA[5]) + s6 * (SA[6] + s * SA[7]) + s4 * s4 * SA[8];
   } else {
@@ -167,7 +152,7 @@ export function erfc(x: number): number {
   }
   if (ix < 0x403c0000) {
     if (hx < 0 && ix >= 0x40180000) return 2 - TINY;
-    const r = erfcTail(Math.abs(x), ix);
+    const r = erfcTail(Math.abs(x), ix, 0x4006db6d);
     return hx > 0 ? r : 2 - r;
   }
   return hx > 0 ? TINY * TINY : 2 - TINY;
