@@ -2,12 +2,17 @@
 // `inplace` spellings become `x.name(...)` and `x.name_(...)`, typed by the registry itself.
 // Library modules call the ops as functions; this module is for the public API (src/index.ts) and the CLI.
 
+import { ArgumentTypeError } from '../../errors.js';
 import { registry, type RegistryMethods } from './registry.js';
+import { unbind } from './cat.js';
 import { Tensor } from '../../tensor/tensor.js';
 
 declare module '../../tensor/tensor.js' {
   // eslint-disable-next-line @typescript-eslint/no-empty-interface -- the members come from the registry
-  interface Tensor extends RegistryMethods {}
+  interface Tensor extends RegistryMethods {
+    /** The slices along the first dim (unbind(0)), as Python iterates a tensor. */
+    [Symbol.iterator](): Iterator<Tensor>;
+  }
 }
 
 type Impl = (self: Tensor, ...args: unknown[]) => unknown;
@@ -22,9 +27,29 @@ function install(name: string, impl: Impl): void {
   });
 }
 
+function installGetter(name: string, impl: Impl): void {
+  Object.defineProperty(Tensor.prototype, name, {
+    get: function (this: Tensor) {
+      return impl(this);
+    },
+    configurable: true,
+  });
+}
+
 for (const [name, entry] of Object.entries(registry)) {
-  if (entry.method !== null) install(name, entry.method as unknown as Impl);
+  if (entry.method !== null && entry.property) installGetter(name, entry.method as unknown as Impl);
+  else if (entry.method !== null) install(name, entry.method as unknown as Impl);
   if (entry.inplace !== null) install(`${name}_`, entry.inplace as unknown as Impl);
 }
+
+// `for (const row of x)`: Python's Tensor.__iter__, x.unbind(0) (UnbindBackward0); a 0-d tensor is PyTorch's TypeError
+Object.defineProperty(Tensor.prototype, Symbol.iterator, {
+  value: function* (this: Tensor): Generator<Tensor, void, undefined> {
+    if (this.ndim === 0) throw new ArgumentTypeError('iteration over a 0-d tensor');
+    yield* unbind(this, 0);
+  },
+  writable: true,
+  configurable: true,
+});
 
 export { Tensor };
