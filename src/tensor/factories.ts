@@ -1,11 +1,11 @@
 // Tensor creation: tensor(), zeros/ones/full/eye/arange/linspace, *_like (the random factories: random.ts).
 
 import { ArgumentTypeError, RuntimeError } from '../errors.js';
-import { allocStorage, checkDtype, get_default_dtype, type DType, type Storage } from './dtype.js';
+import { allocStorage, checkDtype, dtypeOf, get_default_dtype, type DType, type Storage } from './dtype.js';
 import { numel } from './shape.js';
 import { fma, fmaf } from '../math/sleef.js';
-import { inferShape, flatten } from './nested.js';
-import { Tensor, type NestedArray } from './tensor.js';
+import { inferShape, flatten, nestedTensorDtype, type NestedData } from './nested.js';
+import { Tensor } from './tensor.js';
 
 export interface TensorOptions {
   dtype?: DType;
@@ -41,28 +41,69 @@ function dtypeFrom(options: TensorOptions): DType {
   return dtype;
 }
 
-/** `torch.tensor(value, {dtype, requires_grad})` from a number, nested arrays or a typed array (copied). */
-export function tensor(value: NestedArray | Storage | Tensor, options: TensorOptions = {}): Tensor {
-  const dtype = dtypeFrom({ dtype: options.dtype ?? (value instanceof Tensor ? value.dtype : undefined) });
+/** The typed arrays a tensor can be made from (numpy arrays' stand-ins). */
+export type TypedArray = Float32Array | Float64Array | Int32Array | Int16Array | Int8Array | Uint8Array;
+
+/**
+ * The dtype a typed array's values get: its own for the floating storages. NOTE: integer arrays become
+ * the default floating dtype until the integer dtypes exist (then: Int32Array → 'int32', ...).
+ */
+export function typedArrayDtype(a: TypedArray): DType {
+  if (a instanceof Float32Array || a instanceof Float64Array) return dtypeOf(a);
+  return get_default_dtype();
+}
+
+function isTypedArray(v: unknown): v is TypedArray {
+  return ArrayBuffer.isView(v) && !(v instanceof DataView) && !(v instanceof BigInt64Array) && !(v instanceof BigUint64Array);
+}
+
+/**
+ * `torch.tensor(value, {dtype, requires_grad})` from a number, nested arrays (of numbers or one-element
+ * tensors, as `torch.tensor([t1, t2])`) or a typed array (copied, keeping its dtype).
+ */
+export function tensor(value: NestedData | TypedArray | Tensor, options: TensorOptions = {}): Tensor {
   if (value instanceof Tensor) {
-    const data = allocStorage(dtype, value.numel());
+    const data = allocStorage(dtypeFrom({ dtype: options.dtype ?? value.dtype }), value.numel());
     data.set(value._data);
     return finish(data, value.shape, options);
   }
-  if (value instanceof Float32Array || value instanceof Float64Array) {
-    const data = allocStorage(dtype, value.length);
+  if (isTypedArray(value)) {
+    const data = allocStorage(dtypeFrom({ dtype: options.dtype ?? typedArrayDtype(value) }), value.length);
     data.set(value);
     return finish(data, [value.length], options);
   }
+  const dtype = dtypeFrom({ dtype: options.dtype ?? nestedTensorDtype(value, get_default_dtype()) });
   const shape = inferShape(value);
   const data = allocStorage(dtype, numel(shape));
   flatten(value, shape, data);
   return finish(data, shape, options);
 }
 
-/** A tensor over an existing typed array, sharing it (`torch.from_numpy`). */
-export function from_numpy(data: Storage, shape: readonly number[] = [data.length]): Tensor {
-  return new Tensor(data, shape);
+/** A tensor over an existing typed array, sharing it (`torch.from_numpy`); an integer array is copied until integer dtypes exist. */
+export function from_numpy(data: TypedArray, shape: readonly number[] = [data.length]): Tensor {
+  return new Tensor(storageOf(data, typedArrayDtype(data)), shape);
+}
+
+/** The typed array itself when it is the storage of `dtype`, else a converted copy. */
+function storageOf(data: TypedArray, dtype: DType): Storage {
+  if ((data instanceof Float32Array || data instanceof Float64Array) && dtypeOf(data) === dtype) return data;
+  const out = allocStorage(dtype, data.length);
+  out.set(data);
+  return out;
+}
+
+/**
+ * `torch.as_tensor(data, {dtype})` (registered with the ops, which give `convert`, their `to(dtype)`): a
+ * tensor itself when its dtype already matches (else converted), a typed array shared when it can be, nested data copied.
+ */
+export function asTensor(data: Tensor | TypedArray | NestedData, options: { dtype?: DType }, convert: (t: Tensor, dtype: DType) => Tensor): Tensor {
+  if (data instanceof Tensor) {
+    if (options.dtype === undefined || options.dtype === data.dtype) return data;
+    checkDtype(options.dtype);
+    return convert(data, options.dtype);
+  }
+  if (isTypedArray(data)) return new Tensor(storageOf(data, dtypeFrom({ dtype: options.dtype ?? typedArrayDtype(data) })), [data.length]);
+  return tensor(data, options);
 }
 
 export function full(size: number | readonly number[], value: number, options: TensorOptions = {}): Tensor {
@@ -97,13 +138,14 @@ export function eye(n: number, m?: number | TensorOptions, options: TensorOption
 /** A number, or a one-element tensor standing for one (`torch.linspace(x.min(), x.max(), n)`). */
 export type ScalarLike = number | Tensor;
 
+const POSITIONS: Record<string, number> = { start: 1, end: 2, step: 3 };
+
+/** A number, or a one-element tensor's value; PyTorch's TypeError (the argument's position) otherwise. */
 function scalarOf(v: ScalarLike | undefined, fn: string, name: string): number | undefined {
   if (v === undefined || typeof v === 'number') return v;
-  if (v instanceof Tensor) {
-    if (v.numel() !== 1) throw new RuntimeError(`${fn}(): argument '${name}' must be Number, not a Tensor of ${v.numel()} elements`);
-    return v.item();
-  }
-  throw new ArgumentTypeError(`${fn}(): argument '${name}' must be Number, not ${typeof v}`);
+  if (v instanceof Tensor && v.numel() === 1) return v.item();
+  const what = v instanceof Tensor ? 'Tensor' : typeof v;
+  throw new ArgumentTypeError(`${fn}(): argument '${name}' (position ${POSITIONS[name]}) must be Number, not ${what}`);
 }
 
 /**
@@ -164,6 +206,35 @@ export function linspace(start: ScalarLike, end: ScalarLike, steps: number, opti
   }
   for (; i < steps; i++) data[i] = i < half ? fm(step, i, a) : fm(-step, steps - i - 1, b);
   return finish(data, [steps], options);
+}
+
+export interface LogspaceOptions extends TensorOptions {
+  base?: number;
+}
+
+/**
+ * `logspace(start, end, steps, {base})` as PyTorch's CPU kernel computes it: `pow(base, start + step·i)`
+ * for the first half and `pow(base, end - step·(steps - i - 1))` for the second, in double, rounded to
+ * the dtype (README: pow is V8's, which can differ from glibc's in the last bit).
+ */
+export function logspace(start: ScalarLike, end: ScalarLike, steps: number, options: LogspaceOptions = {}): Tensor {
+  if (!Number.isInteger(steps) || steps < 0) throw new RuntimeError('number of steps must be non-negative');
+  const dtype = dtypeFrom(options);
+  const r = dtype === 'float32' ? Math.fround : (x: number): number => x;
+  const a = r(scalarOf(start, 'logspace', 'start') as number);
+  const b = r(scalarOf(end, 'logspace', 'end') as number);
+  const base = options.base ?? 10;
+  const data = allocStorage(dtype, steps);
+  if (steps === 1) data[0] = Math.pow(base, a);
+  if (steps <= 1) return finish(data, [steps], options);
+  const step = (b - a) / (steps - 1);
+  const half = Math.floor(steps / 2);
+  for (let i = 0; i < steps; i++) data[i] = i < half ? Math.pow(base, a + step * i) : Math.pow(base, b - step * (steps - i - 1));
+  return finish(data, [steps], options);
+}
+
+export function empty_like(t: Tensor, options: TensorOptions = {}): Tensor {
+  return full(t.shape, 0, { dtype: t.dtype, ...options });
 }
 
 export function zeros_like(t: Tensor, options: TensorOptions = {}): Tensor {

@@ -60,6 +60,7 @@ export const split = registry.split.fn;
 export const chunk = registry.chunk.fn;
 export const unbind = registry.unbind.fn;
 export const meshgrid = registry.meshgrid.fn;
+export const as_tensor = registry.as_tensor.fn;
 export const tril = registry.tril.fn;
 export const triu = registry.triu.fn;
 export const diag = registry.diag.fn;

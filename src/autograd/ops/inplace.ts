@@ -8,7 +8,7 @@ import { allocStorage, castScalar, convertStorage } from '../../tensor/dtype.js'
 import { broadcastShapes, sameShape, shapeStr } from '../../tensor/shape.js';
 import { Tensor } from '../../tensor/tensor.js';
 import { attach, gradEdge, sumTo } from '../../tensor/autograd/engine.js';
-import { is_grad_enabled, no_grad } from '../../tensor/autograd/grad_mode.js';
+import { is_grad_enabled, is_inference_mode_enabled, no_grad } from '../../tensor/autograd/grad_mode.js';
 import { moveRetainHook, Node } from '../../tensor/autograd/node.js';
 import { expandTo } from '../../tensor/kernels.js';
 import { at } from './at.js';
@@ -19,8 +19,21 @@ const NO_GRAD_VIEW_MESSAGE =
   'A view was created in no_grad mode and is being modified inplace with grad mode enabled. Given that this use case ' +
   "is ambiguous and error-prone, it is forbidden. You can clarify your code by moving both the view and the inplace either both inside the no_grad block (if you don't want the inplace to be tracked) or both outside (if you want the inplace to be tracked).";
 
+const INFERENCE_INPLACE_MESSAGE =
+  'Inplace update to inference tensor outside InferenceMode is not allowed.You can make a clone to get a normal tensor before doing inplace update.' +
+  'See https://github.com/pytorch/rfcs/pull/17 for more details.';
+
+/** split's, chunk's and unbind's outputs: PyTorch's views of a node with several outputs may not change in place. */
+const MULTI_OUTPUT_VIEWS: ReadonlySet<string> = new Set(['SplitBackward0', 'SplitWithSizesBackward0', 'UnbindBackward0']);
+
 /** PyTorch's check_inplace, for an in-place op that records a node. */
 function checkInplace(self: Tensor): void {
+  const fn = self.grad_fn;
+  if (fn !== null && MULTI_OUTPUT_VIEWS.has(fn.name())) {
+    throw new RuntimeError(
+      `Output ${self._outputNr} of ${fn.name()} is a view and is being modified inplace. This view is the output of a function that returns multiple views. Such functions do not allow the output views to be modified inplace. You should replace the inplace operation by an out-of-place one.`,
+    );
+  }
   const base = self._base;
   if (base !== null) {
     if (self._viewNoGrad) throw new RuntimeError(NO_GRAD_VIEW_MESSAGE);
@@ -105,6 +118,7 @@ function rebase(self: Tensor, result: Tensor, node: Node): void {
  * reads a snapshot of `self` (the value before the change), and the history is rebased.
  */
 export function applyInplace(self: Tensor, other: Tensor | null, op: (a: Tensor, b: Tensor | null) => Tensor): Tensor {
+  if (self._inference && !is_inference_mode_enabled()) throw new RuntimeError(INFERENCE_INPLACE_MESSAGE);
   const record = is_grad_enabled() && (self.requires_grad || (other !== null && other.requires_grad));
   if (record) checkInplace(self);
   const before = record ? snapshot(self) : null;

@@ -25,6 +25,8 @@ import { unaryOps, type UnarySpec } from './unary.js';
 import { expand, expand_as, flip, matrixT, movedim, numpyT, permute, repeat, roll, tile } from './reorder.js';
 import { cat, chunk, meshgrid, split, stack, unbind } from './cat.js';
 import { diag, tril, triu } from './triangle.js';
+import { asTensor, type TypedArray } from '../../tensor/factories.js';
+import type { NestedData } from '../../tensor/nested.js';
 import './bind.js';
 
 /** How an op is called in the expression language of `autograd grad` / `minimize`. */
@@ -187,6 +189,7 @@ export const registry = {
   chunk: op(chunk),
   unbind: op(unbind),
   meshgrid: op(meshgrid, { method: null }),
+  as_tensor: op((data: Tensor | TypedArray | NestedData, options: { dtype?: DType } = {}) => asTensor(data, options, toDtype), { method: null, differentiable: false }),
   tril: op(tril),
   triu: op(triu),
   diag: op(diag),
