@@ -140,12 +140,40 @@ export type ScalarLike = number | Tensor;
 
 const POSITIONS: Record<string, number> = { start: 1, end: 2, step: 3 };
 
-/** A number, or a one-element tensor's value; PyTorch's TypeError (the argument's position) otherwise. */
-function scalarOf(v: ScalarLike | undefined, fn: string, name: string): number | undefined {
-  if (v === undefined || typeof v === 'number') return v;
-  if (v instanceof Tensor && v.numel() === 1) return v.item();
-  const what = v instanceof Tensor ? 'Tensor' : typeof v;
-  throw new ArgumentTypeError(`${fn}(): argument '${name}' (position ${POSITIONS[name]}) must be Number, not ${what}`);
+/** A number as Python's argument parser sees it, or a 0-d tensor that does not require grad (its value). */
+function numberOf(v: unknown): number | undefined {
+  if (typeof v === 'number') return v;
+  if (v instanceof Tensor && v.ndim === 0 && !v.requires_grad) return v.item();
+  return undefined;
+}
+
+function pyType(v: unknown): string {
+  if (typeof v === 'number') return Number.isInteger(v) ? 'int' : 'float';
+  return v instanceof Tensor ? 'Tensor' : typeof v;
+}
+
+/** A number, or a 0-d tensor's value; PyTorch's TypeError (naming the argument's position) otherwise. */
+function scalarOf(v: ScalarLike | undefined, fn: string, name: string, position = POSITIONS[name]): number | undefined {
+  if (v === undefined) return v;
+  const n = numberOf(v);
+  if (n !== undefined) return n;
+  throw new ArgumentTypeError(`${fn}(): argument '${name}' (position ${position}) must be Number, not ${pyType(v)}`);
+}
+
+const ARANGE_SIGNATURES =
+  ' * (Number end, *, Tensor out, torch.dtype dtype, torch.layout layout, torch.device device, bool pin_memory, bool requires_grad)\n' +
+  ' * (Number start, Number end, *, torch.dtype dtype, torch.layout layout, torch.device device, bool pin_memory, bool requires_grad)\n' +
+  ' * (Number start, Number end, Number step, *, Tensor out, torch.dtype dtype, torch.layout layout, torch.device device, bool pin_memory, bool requires_grad)\n';
+
+/** arange's ends: with one argument its 'end' error, with more Python's "invalid combination" error. */
+function arangeArgs(args: ReadonlyArray<ScalarLike | undefined>): number[] {
+  const given = args.filter((a) => a !== undefined);
+  if (given.length === 1) return [scalarOf(given[0], 'arange', 'end', 1) as number];
+  const nums = given.map(numberOf);
+  if (nums.some((n) => n === undefined)) {
+    throw new ArgumentTypeError(`arange() received an invalid combination of arguments - got (${given.map(pyType).join(', ')}), but expected one of:\n${ARANGE_SIGNATURES}`);
+  }
+  return nums as number[];
 }
 
 /**
@@ -153,11 +181,9 @@ function scalarOf(v: ScalarLike | undefined, fn: string, name: string): number |
  * fused multiply-adds its compiler makes; blocks of 16 float32 (8 float64) values, each vector from a
  * base rounded to the dtype, then the remainder one by one.
  */
-export function arange(start: ScalarLike, end?: ScalarLike, step: ScalarLike = 1, options: TensorOptions = {}): Tensor {
-  const a = scalarOf(start, 'arange', 'start') as number;
-  const b = scalarOf(end, 'arange', 'end');
-  const d = scalarOf(step, 'arange', 'step') as number;
-  const [lo, hi] = b === undefined ? [0, a] : [a, b];
+export function arange(start: ScalarLike, end?: ScalarLike, step?: ScalarLike, options: TensorOptions = {}): Tensor {
+  const nums = arangeArgs(end === undefined ? [start] : [start, end, step]);
+  const [lo, hi, d] = nums.length === 1 ? [0, nums[0], 1] : [nums[0], nums[1], nums[2] ?? 1];
   if (d === 0) throw new RuntimeError('step must be nonzero');
   if ((d > 0 && hi < lo) || (d < 0 && hi > lo)) throw new RuntimeError('upper bound and larger bound inconsistent with step sign');
   const n = Math.ceil((hi - lo) / d);

@@ -28,16 +28,16 @@ const MULTI_OUTPUT_VIEWS: ReadonlySet<string> = new Set(['SplitBackward0', 'Spli
 
 /** PyTorch's check_inplace, for an in-place op that records a node. */
 function checkInplace(self: Tensor): void {
-  const fn = self.grad_fn;
-  if (fn !== null && MULTI_OUTPUT_VIEWS.has(fn.name())) {
-    throw new RuntimeError(
-      `Output ${self._outputNr} of ${fn.name()} is a view and is being modified inplace. This view is the output of a function that returns multiple views. Such functions do not allow the output views to be modified inplace. You should replace the inplace operation by an out-of-place one.`,
-    );
-  }
   const base = self._base;
   if (base !== null) {
     if (self._viewNoGrad) throw new RuntimeError(NO_GRAD_VIEW_MESSAGE);
     if (self.requires_grad && base.is_leaf) throw new RuntimeError(VIEW_OF_LEAF_MESSAGE);
+  }
+  const fn = base === null ? self.grad_fn : null;
+  if (fn !== null && MULTI_OUTPUT_VIEWS.has(fn.name())) {
+    throw new RuntimeError(
+      `Output ${self._outputNr} of ${fn.name()} is a view and is being modified inplace. This view is the output of a function that returns multiple views. Such functions do not allow the output views to be modified inplace. You should replace the inplace operation by an out-of-place one.`,
+    );
   }
   if (self.requires_grad && self.is_leaf) throw new RuntimeError(LEAF_INPLACE_MESSAGE);
 }
@@ -118,7 +118,11 @@ function rebase(self: Tensor, result: Tensor, node: Node): void {
  * reads a snapshot of `self` (the value before the change), and the history is rebased.
  */
 export function applyInplace(self: Tensor, other: Tensor | null, op: (a: Tensor, b: Tensor | null) => Tensor): Tensor {
-  if (self._inference && !is_inference_mode_enabled()) throw new RuntimeError(INFERENCE_INPLACE_MESSAGE);
+  if (self._inference && !is_inference_mode_enabled()) {
+    // NOTE: PyTorch writes the result first and raises afterwards
+    self._data.set(no_grad(() => op(self, other))._data);
+    throw new RuntimeError(INFERENCE_INPLACE_MESSAGE);
+  }
   const record = is_grad_enabled() && (self.requires_grad || (other !== null && other.requires_grad));
   if (record) checkInplace(self);
   const before = record ? snapshot(self) : null;

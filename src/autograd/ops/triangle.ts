@@ -1,14 +1,15 @@
 // tril, triu and diag: TrilBackward0 / TriuBackward0 (the gradient masked the same way) and DiagBackward0
 // (diag_backward: the gradient's diag, or diagonal_backward for a non-square matrix).
 
-import { RuntimeError } from '../../errors.js';
+import { IndexError, RuntimeError } from '../../errors.js';
 import { allocStorage } from '../../tensor/dtype.js';
 import { normalizeDim } from '../../tensor/shape.js';
 import { Tensor } from '../../tensor/tensor.js';
 import { attach, shouldRecord } from '../../tensor/autograd/engine.js';
 
 function triangle(x: Tensor, diagonal: number, lower: boolean): Tensor {
-  normalizeDim(-2, x.ndim); // PyTorch's error for fewer than 2 dims
+  if (x.ndim === 0) throw new IndexError('Dimension specified as -2 but tensor has no dimensions');
+  normalizeDim(-2, x.ndim); // PyTorch's error for a 1-d tensor
   const rows = x.shape[x.ndim - 2];
   const cols = x.shape[x.ndim - 1];
   const out = allocStorage(x.dtype, x.numel());
