@@ -6,7 +6,7 @@ import * as torch from '../../src/index.js';
 import type { Tensor } from '../../src/index.js';
 
 type Num = number | string;
-type Arg = { t: string } | number | string | boolean | null | Num[];
+type Arg = { t: string } | { kw: Record<string, unknown> } | number | string | boolean | null | Num[] | Arg[];
 export type Stmt =
   | ['leaf', string, unknown, 'float32' | 'float64', boolean]
   | ['op', string, string, Arg[], boolean]
@@ -111,6 +111,9 @@ function gradOf(t: Tensor, printed = false): GradSnap | null {
 type Env = Map<string, Tensor>;
 
 function arg(env: Env, a: Arg): unknown {
+  // a list may hold tensors (torch.cat's); a {kw} object is a generic call's options
+  if (Array.isArray(a)) return (a as Arg[]).map((e) => arg(env, e));
+  if (a !== null && typeof a === 'object' && !('t' in a)) return a;
   if (a !== null && typeof a === 'object' && !Array.isArray(a)) {
     const t = env.get(a.t);
     if (t === undefined) throw new Error(`unbound ${a.t}`);
@@ -141,15 +144,18 @@ function runGeneric(name: string, a: any[]): Tensor {
   const [fname, k] = rest.split('#');
   const pos = genericArgs(a);
   let out: any;
-  if (kind === 'm') out = pos[0][fname](...pos.slice(1));
+  if (kind === 'p') out = pos[0][fname];
+  else if (kind === 'm') out = pos[0][fname](...pos.slice(1));
   else if (kind === 'f') out = (torch as any)[fname](...pos);
   else out = (torch.nn.functional as any)[fname](...pos);
-  return k === undefined ? out : out[Number(k)];
+  if (k === undefined) return out;
+  if (Number(k) >= out.length) throw new torch.IndexError('tuple index out of range'); // Python's tuple[k]
+  return out[Number(k)];
 }
 
 export function runOp(name: string, a: any[]): Tensor {
   const x = a[0];
-  if (/^[mfF]\./.test(name)) return runGeneric(name, a);
+  if (/^[mfFp]\./.test(name)) return runGeneric(name, a);
   if (UNARY.has(name)) return x[name]();
   if (BINARY.has(name)) {
     // a number first (`2 - x` in Python is the r-op, generated as its own name): torch.<name>(a, b)
