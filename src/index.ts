@@ -2,7 +2,7 @@
 
 import './autograd/ops/methods.js';
 
-export { Tensor, type NestedArray, type BackwardOptions } from './tensor/tensor.js';
+export { Tensor, type NestedArray, type NestedData, type BackwardOptions } from './tensor/tensor.js';
 export {
   tensor,
   from_numpy,
@@ -16,7 +16,12 @@ export {
   zeros_like,
   ones_like,
   full_like,
+  empty_like,
+  logspace,
+  typedArrayDtype,
   type TensorOptions,
+  type LogspaceOptions,
+  type TypedArray,
 } from './tensor/factories.js';
 export { float32, float64, float, double, int64, long, int32, int, int16, short, int8, uint8, bool, get_default_dtype, set_default_dtype, LongStorage, BoolStorage, type DType, type Storage } from './tensor/dtype.js';
 export { promote_types, result_type, can_cast } from './tensor/promotion.js';
@@ -24,7 +29,7 @@ export { set_printoptions, get_printoptions, type PrintOptions } from './tensor/
 export * from './autograd/ops/functions.generated.js';
 export * as linalg from './autograd/ops/linalg.js';
 export { type TensorLike, type ReduceArgs } from './autograd/ops/index.js';
-export { no_grad, enable_grad, set_grad_enabled, is_grad_enabled } from './tensor/autograd/grad_mode.js';
+export { no_grad, enable_grad, set_grad_enabled, is_grad_enabled, inference_mode, is_inference_mode_enabled, type GradModeDecorator } from './tensor/autograd/grad_mode.js';
 export { Node } from './tensor/autograd/node.js';
 export * as autograd from './autograd/api.js';
 export { is_anomaly_enabled, is_anomaly_check_nan_enabled } from './autograd/anomaly_mode.js';

@@ -4,8 +4,8 @@ import { ArgumentTypeError, RuntimeError } from '../errors.js';
 import { allocStorage, checkDtype, castScalar, checkScalarFits, convertStorage, dtypeOf, get_default_dtype, isFloating, type DType, type Storage } from './dtype.js';
 import { numel } from './shape.js';
 import { fma, fmaf } from '../math/sleef.js';
-import { bigintValue, inferKind, inferShape, flatten } from './nested.js';
-import { Tensor, type NestedArray } from './tensor.js';
+import { bigintValue, inferNestedDtype, inferShape, flatten, type NestedData } from './nested.js';
+import { Tensor } from './tensor.js';
 
 export interface TensorOptions {
   dtype?: DType;
@@ -44,8 +44,15 @@ function dtypeFrom(options: TensorOptions): DType {
   return dtype;
 }
 
+/** The typed arrays a tensor can be made from (numpy arrays' stand-ins; BigInt64Array holds int64). */
+export type TypedArray = Float32Array | Float64Array | Int32Array | Int16Array | Int8Array | Uint8Array | BigInt64Array;
+
+function isTypedArray(v: unknown): v is TypedArray {
+  return ArrayBuffer.isView(v) && !(v instanceof DataView) && !(v instanceof BigUint64Array);
+}
+
 /** The dtype of a typed array's elements (BigInt64Array as int64). */
-function typedArrayDtype(value: ArrayBufferView): DType {
+export function typedArrayDtype(value: ArrayBufferView): DType {
   if (value instanceof Float32Array) return 'float32';
   if (value instanceof Float64Array) return dtypeOf(value as Float64Array);
   if (value instanceof Int32Array) return 'int32';
@@ -67,35 +74,53 @@ function fromTypedArray(value: ArrayBufferView, dtype: DType): Storage {
 }
 
 /**
- * `torch.tensor(value, {dtype, requires_grad})` from a number, nested arrays or a typed array (copied).
+ * `torch.tensor(value, {dtype, requires_grad})` from a number, nested arrays (of numbers or one-element
+ * tensors, as `torch.tensor([t1, t2])`) or a typed array (copied, keeping its dtype, as from a numpy array).
  * JavaScript cannot tell Python's `1` from `1.`: numbers are floats (the default dtype), bigints
  * (`100n`) are ints (int64) and booleans are bools, as Python's literals are.
  */
-export function tensor(value: NestedArray | Storage | BigInt64Array | Tensor, options: TensorOptions = {}): Tensor {
+export function tensor(value: NestedData | TypedArray | Tensor, options: TensorOptions = {}): Tensor {
   if (value instanceof Tensor) {
     const dtype = dtypeFrom({ dtype: options.dtype ?? value.dtype });
     return finish(convertStorage(value._data, dtype), value.shape, options);
   }
-  if (ArrayBuffer.isView(value)) {
-    // float arrays take the default dtype (as before); integer arrays their own
-    const own = typedArrayDtype(value);
-    const dtype = dtypeFrom({ dtype: options.dtype ?? (isFloating(own) ? undefined : own) });
+  if (isTypedArray(value)) {
+    const dtype = dtypeFrom({ dtype: options.dtype ?? typedArrayDtype(value) });
     return finish(fromTypedArray(value, dtype), [value.length], options);
   }
-  const kind = inferKind(value);
-  const inferred: DType | undefined = kind === 'bool' ? 'bool' : kind === 'int' ? 'int64' : undefined;
+  const inferred = inferNestedDtype(value, get_default_dtype());
   const dtype = dtypeFrom({ dtype: options.dtype ?? inferred });
   const shape = inferShape(value);
   // read in float64 (or int64), then converted as `to` converts: tensor([1.7], {dtype: torch.int64}) is 1
-  const raw = allocStorage(kind === 'bool' || kind === 'int' ? 'int64' : 'float64', numel(shape));
+  const raw = allocStorage(isFloating(inferred) ? 'float64' : 'int64', numel(shape));
   flatten(value, shape, raw);
   for (let i = 0; i < raw.length; i++) checkScalarFits(raw[i], dtype, false);
   return finish(dtype === dtypeOf(raw) ? raw : convertStorage(raw, dtype), shape, options);
 }
 
-/** A tensor over an existing typed array, sharing it (`torch.from_numpy`). */
-export function from_numpy(data: Storage, shape: readonly number[] = [data.length]): Tensor {
-  return new Tensor(data, shape);
+/** A tensor over an existing typed array, sharing it (`torch.from_numpy`); a BigInt64Array is copied into int64. */
+export function from_numpy(data: TypedArray, shape: readonly number[] = [data.length]): Tensor {
+  return new Tensor(storageOf(data, typedArrayDtype(data)), shape);
+}
+
+/** The typed array itself when it is the storage of `dtype`, else a converted copy. */
+function storageOf(data: TypedArray, dtype: DType): Storage {
+  if (!(data instanceof BigInt64Array) && dtypeOf(data) === dtype) return data;
+  return fromTypedArray(data, dtype);
+}
+
+/**
+ * `torch.as_tensor(data, {dtype})` (registered with the ops, which give `convert`, their `to(dtype)`): a
+ * tensor itself when its dtype already matches (else converted), a typed array shared when it can be, nested data copied.
+ */
+export function asTensor(data: Tensor | TypedArray | NestedData, options: { dtype?: DType }, convert: (t: Tensor, dtype: DType) => Tensor): Tensor {
+  if (data instanceof Tensor) {
+    if (options.dtype === undefined || options.dtype === data.dtype) return data;
+    checkDtype(options.dtype);
+    return convert(data, options.dtype);
+  }
+  if (isTypedArray(data)) return new Tensor(storageOf(data, dtypeFrom({ dtype: options.dtype ?? typedArrayDtype(data) })), [data.length]);
+  return tensor(data, options);
 }
 
 /** `torch.full(size, value)`: a number fills the default float dtype, a bigint int64 (`full([2], 7n)`), a boolean bool. */
@@ -138,14 +163,44 @@ function isIntArg(v: ScalarLike | undefined): boolean {
   return typeof v === 'bigint' || (v instanceof Tensor && !isFloating(v.dtype));
 }
 
-function scalarOf(v: ScalarLike | undefined, fn: string, name: string): number | undefined {
-  if (v === undefined || typeof v === 'number') return v;
+const POSITIONS: Record<string, number> = { start: 1, end: 2, step: 3 };
+
+/** A number as Python's argument parser sees it, or a 0-d tensor that does not require grad (its value). */
+function numberOf(v: unknown): number | undefined {
+  if (typeof v === 'number') return v;
   if (typeof v === 'bigint') return bigintValue(v);
-  if (v instanceof Tensor) {
-    if (v.numel() !== 1) throw new RuntimeError(`${fn}(): argument '${name}' must be Number, not a Tensor of ${v.numel()} elements`);
-    return v.item();
+  if (v instanceof Tensor && v.ndim === 0 && !v.requires_grad) return v.item();
+  return undefined;
+}
+
+function pyType(v: unknown): string {
+  if (typeof v === 'number') return Number.isInteger(v) ? 'int' : 'float';
+  if (typeof v === 'bigint') return 'int';
+  return v instanceof Tensor ? 'Tensor' : typeof v;
+}
+
+/** A number, or a 0-d tensor's value; PyTorch's TypeError (naming the argument's position) otherwise. */
+function scalarOf(v: ScalarLike | undefined, fn: string, name: string, position = POSITIONS[name]): number | undefined {
+  if (v === undefined) return v;
+  const n = numberOf(v);
+  if (n !== undefined) return n;
+  throw new ArgumentTypeError(`${fn}(): argument '${name}' (position ${position}) must be Number, not ${pyType(v)}`);
+}
+
+const ARANGE_SIGNATURES =
+  ' * (Number end, *, Tensor out, torch.dtype dtype, torch.layout layout, torch.device device, bool pin_memory, bool requires_grad)\n' +
+  ' * (Number start, Number end, *, torch.dtype dtype, torch.layout layout, torch.device device, bool pin_memory, bool requires_grad)\n' +
+  ' * (Number start, Number end, Number step, *, Tensor out, torch.dtype dtype, torch.layout layout, torch.device device, bool pin_memory, bool requires_grad)\n';
+
+/** arange's ends: with one argument its 'end' error, with more Python's "invalid combination" error. */
+function arangeArgs(args: ReadonlyArray<ScalarLike | undefined>): number[] {
+  const given = args.filter((a) => a !== undefined);
+  if (given.length === 1) return [scalarOf(given[0], 'arange', 'end', 1) as number];
+  const nums = given.map(numberOf);
+  if (nums.some((n) => n === undefined)) {
+    throw new ArgumentTypeError(`arange() received an invalid combination of arguments - got (${given.map(pyType).join(', ')}), but expected one of:\n${ARANGE_SIGNATURES}`);
   }
-  throw new ArgumentTypeError(`${fn}(): argument '${name}' must be Number, not ${typeof v}`);
+  return nums as number[];
 }
 
 /**
@@ -153,13 +208,11 @@ function scalarOf(v: ScalarLike | undefined, fn: string, name: string): number |
  * fused multiply-adds its compiler makes; blocks of 16 float32 (8 float64) values, each vector from a
  * base rounded to the dtype, then the remainder one by one.
  */
-export function arange(start: ScalarLike, end?: ScalarLike, step: ScalarLike = 1, options: TensorOptions = {}): Tensor {
+export function arange(start: ScalarLike, end?: ScalarLike, step?: ScalarLike, options: TensorOptions = {}): Tensor {
   // all ints (bigints: `arange(5n)`) make int64, as Python ints do
-  const ints = isIntArg(start) && (end === undefined || isIntArg(end)) && (typeof step === 'number' ? step === 1 : isIntArg(step));
-  const a = scalarOf(start, 'arange', 'start') as number;
-  const b = scalarOf(end, 'arange', 'end');
-  const d = scalarOf(step, 'arange', 'step') as number;
-  const [lo, hi] = b === undefined ? [0, a] : [a, b];
+  const ints = isIntArg(start) && (end === undefined || isIntArg(end)) && (step === undefined || isIntArg(step));
+  const nums = arangeArgs(end === undefined ? [start] : [start, end, step]);
+  const [lo, hi, d] = nums.length === 1 ? [0, nums[0], 1] : [nums[0], nums[1], nums[2] ?? 1];
   if (d === 0) throw new RuntimeError('step must be nonzero');
   if ((d > 0 && hi < lo) || (d < 0 && hi > lo)) throw new RuntimeError('upper bound and larger bound inconsistent with step sign');
   const n = Math.ceil((hi - lo) / d);
@@ -212,6 +265,35 @@ export function linspace(start: ScalarLike, end: ScalarLike, steps: number, opti
   }
   for (; i < steps; i++) data[i] = i < half ? fm(step, i, a) : fm(-step, steps - i - 1, b);
   return finish(data, [steps], options);
+}
+
+export interface LogspaceOptions extends TensorOptions {
+  base?: number;
+}
+
+/**
+ * `logspace(start, end, steps, {base})` as PyTorch's CPU kernel computes it: `pow(base, start + step·i)`
+ * for the first half and `pow(base, end - step·(steps - i - 1))` for the second, in double, rounded to
+ * the dtype (README: pow is V8's, which can differ from glibc's in the last bit).
+ */
+export function logspace(start: ScalarLike, end: ScalarLike, steps: number, options: LogspaceOptions = {}): Tensor {
+  if (!Number.isInteger(steps) || steps < 0) throw new RuntimeError('number of steps must be non-negative');
+  const dtype = dtypeFrom(options);
+  const r = dtype === 'float32' ? Math.fround : (x: number): number => x;
+  const a = r(scalarOf(start, 'logspace', 'start') as number);
+  const b = r(scalarOf(end, 'logspace', 'end') as number);
+  const base = options.base ?? 10;
+  const data = allocStorage(dtype, steps);
+  if (steps === 1) data[0] = Math.pow(base, a);
+  if (steps <= 1) return finish(data, [steps], options);
+  const step = (b - a) / (steps - 1);
+  const half = Math.floor(steps / 2);
+  for (let i = 0; i < steps; i++) data[i] = i < half ? Math.pow(base, a + step * i) : Math.pow(base, b - step * (steps - i - 1));
+  return finish(data, [steps], options);
+}
+
+export function empty_like(t: Tensor, options: TensorOptions = {}): Tensor {
+  return full(t.shape, 0, { dtype: t.dtype, ...options });
 }
 
 export function zeros_like(t: Tensor, options: TensorOptions = {}): Tensor {

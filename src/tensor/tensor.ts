@@ -7,15 +7,15 @@ import { gradEdge, graphOps, installWrap } from './autograd/engine.js';
 import { backwardCall, type BackwardCallOptions } from './autograd/calls.js';
 import { checkHookResult } from './autograd/modes.js';
 import { pythonTypeName } from './autograd/execute.js';
-import { is_grad_enabled } from './autograd/grad_mode.js';
+import { is_grad_enabled, is_inference_mode_enabled } from './autograd/grad_mode.js';
 import { AccumulateGrad, hookName, nextHookId, Node, RemovableHandle, type GraphTensor, type VersionCounter } from './autograd/node.js';
 import { allocStorage, dtypeOf, get_default_dtype, isFloating, type DType, type Storage } from './dtype.js';
 import { formatTensor } from './format.js';
 import { numel, shapeStr, type Shape } from './shape.js';
 
-import { flatten, inferShape, type NestedArray } from './nested.js';
+import { flatten, inferShape, type NestedArray, type NestedData } from './nested.js';
 
-export type { NestedArray };
+export type { NestedArray, NestedData };
 
 export interface BackwardOptions extends BackwardCallOptions {
   inputs?: Tensor | readonly Tensor[] | null;
@@ -33,7 +33,7 @@ interface TensorExtra {
 }
 
 /** The storage and shape of `new Tensor(data)` / `new Tensor(...sizes)`, as torch.Tensor's legacy constructor makes them. */
-function legacyData(data: NestedArray, rest: readonly unknown[]): [Storage, number[]] {
+function legacyData(data: NestedData, rest: readonly unknown[]): [Storage, number[]] {
   const dtype = get_default_dtype();
   if (typeof data === 'number' || rest.some((r) => r !== undefined)) {
     const sizes = [data, ...rest].filter((r) => r !== undefined);
@@ -65,6 +65,8 @@ export class Tensor implements GraphTensor {
   _viewNoGrad = false;
   /** The version at which a view's grad_fn was last set. */
   _attrVersion = 0;
+  /** Made in inference mode (or a view of such a tensor): autograd refuses to save it outside that mode. */
+  _inference = is_inference_mode_enabled();
   /** What few tensors have (hooks, PyTorch's strides), kept apart so that every tensor stays small. */
   private extra: TensorExtra | null = null;
   private gradFnValue: Node | null = null;
@@ -75,11 +77,11 @@ export class Tensor implements GraphTensor {
 
   constructor(data: Storage, shape: readonly number[], version?: VersionCounter);
   /** PyTorch's legacy constructor: `new torch.Tensor([[1, 2]])` (data, default dtype) or `new torch.Tensor(2, 3)` (zeros of that size). */
-  constructor(data: NestedArray | readonly number[], ...sizes: number[]);
-  constructor(data: Storage | NestedArray | readonly number[], shapeOrSize?: readonly number[] | number, versionOrSize?: VersionCounter | number, ...sizes: number[]) {
+  constructor(data: NestedData | readonly number[], ...sizes: number[]);
+  constructor(data: Storage | NestedData | readonly number[], shapeOrSize?: readonly number[] | number, versionOrSize?: VersionCounter | number, ...sizes: number[]) {
     let shape: readonly number[];
     if (!ArrayBuffer.isView(data)) {
-      [data, shape] = legacyData(data as NestedArray, [shapeOrSize, versionOrSize, ...sizes]);
+      [data, shape] = legacyData(data as NestedData, [shapeOrSize, versionOrSize, ...sizes]);
       versionOrSize = undefined;
     } else {
       shape = shapeOrSize as readonly number[];
@@ -194,6 +196,9 @@ export class Tensor implements GraphTensor {
 
   set requires_grad(flag: boolean) {
     if (flag && !isFloating(this.dtype)) throw new RuntimeError('only Tensors of floating point dtype can require gradients');
+    if (flag && this._inference && !is_inference_mode_enabled()) {
+      throw new RuntimeError('Setting requires_grad=True on inference tensor outside InferenceMode is not allowed.');
+    }
     if (this.grad_fn !== null && !flag) {
       throw new RuntimeError(
         "you can only change requires_grad flags of leaf variables. If you want to use a computed variable in a subgraph that doesn't require differentiation use var_no_grad = var.detach().",
@@ -211,6 +216,11 @@ export class Tensor implements GraphTensor {
   requires_grad_(flag = true): this {
     this.requires_grad = flag;
     return this;
+  }
+
+  /** True for a tensor made in `inference_mode` (and views of one). */
+  is_inference(): boolean {
+    return this._inference;
   }
 
   get is_leaf(): boolean {
@@ -287,7 +297,9 @@ export class Tensor implements GraphTensor {
 
   /** A tensor sharing this storage, outside the graph, with its own version counter (PyTorch's `.data`). */
   get data(): Tensor {
-    return new Tensor(this._data, this._shape);
+    const d = new Tensor(this._data, this._shape);
+    d._inference = this._inference;
+    return d;
   }
 
   /** `x.data = other`: this tensor now uses `other`'s storage, shape and dtype; its graph role stays. */
@@ -299,7 +311,9 @@ export class Tensor implements GraphTensor {
 
   /** A new leaf sharing storage and version counter; it never requires grad. */
   detach(): Tensor {
-    return new Tensor(this._data, this._shape, this._version);
+    const d = new Tensor(this._data, this._shape, this._version);
+    d._inference = this._inference;
+    return d;
   }
 
   /** Detach in place: this tensor becomes a leaf that does not require grad. */
@@ -421,6 +435,7 @@ export function aliasOf(t: Tensor, shape: Shape): Tensor {
   v._base = t._base ?? t;
   v._viewNoGrad = t._viewNoGrad || !is_grad_enabled();
   v._attrVersion = t._version.value;
+  v._inference = t._inference;
   return v;
 }
 

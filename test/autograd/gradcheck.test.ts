@@ -8,7 +8,7 @@ import { differentiableOps, registry, type OpName } from '../../src/autograd/ops
 import { unaryOps } from '../../src/autograd/ops/unary.js';
 import type { Tensor } from '../../src/index.js';
 
-type Sample = { shapes: number[][]; fn: (...xs: Tensor[]) => Tensor; positive?: boolean; awayFromZero?: boolean; unit?: boolean; eps?: number };
+type Sample = { shapes: number[][]; fn: (...xs: Tensor[]) => Tensor | Tensor[]; positive?: boolean; awayFromZero?: boolean; unit?: boolean; eps?: number };
 
 const gen = new torch.Generator(20261123);
 
@@ -194,6 +194,29 @@ Object.assign(samples, {
   linalg_norm: [{ shapes: [[2, 3]], fn: (a: Tensor) => L.norm(a), awayFromZero: true }, { shapes: [[2, 3]], fn: (a: Tensor) => L.norm(a, 1), awayFromZero: true }],
 } satisfies Partial<Record<OpName, Sample[]>>);
 
+// the shape and creation ops of issue 15 (several outputs: gradcheck takes them all)
+Object.assign(samples, {
+  permute: [{ shapes: [[2, 3, 4]], fn: (a: Tensor) => a.permute(2, 0, 1) }],
+  movedim: [{ shapes: [[2, 3, 4]], fn: (a: Tensor) => torch.movedim(a, [0, 1], [2, 0]) }],
+  T: [{ shapes: [[2, 3]], fn: (a: Tensor) => a.T }],
+  mT: [{ shapes: [[2, 3, 4]], fn: (a: Tensor) => a.mT }],
+  flip: [{ shapes: [[2, 3]], fn: (a: Tensor) => a.flip([0, 1]) }],
+  roll: [{ shapes: [[3, 4]], fn: (a: Tensor) => a.roll([1, -2], [0, 1]) }, { shapes: [[2, 3]], fn: (a: Tensor) => a.roll(4) }],
+  repeat: [{ shapes: [[2, 3]], fn: (a: Tensor) => a.repeat(2, 1, 3) }],
+  tile: [{ shapes: [[3]], fn: (a: Tensor) => a.tile([2, 2]) }],
+  expand: [{ shapes: [[3, 1]], fn: (a: Tensor) => a.expand(2, 3, 4) }],
+  expand_as: [{ shapes: [[1, 3], [2, 3]], fn: (a: Tensor, b: Tensor) => a.expand_as(b).mul(b) }],
+  cat: [{ shapes: [[2, 3], [2, 1]], fn: (a: Tensor, b: Tensor) => torch.cat([a, b, a], 1) }],
+  stack: [{ shapes: [[2, 3], [2, 3]], fn: (a: Tensor, b: Tensor) => torch.stack([a, b], -1) }],
+  split: [{ shapes: [[5, 2]], fn: (a: Tensor) => a.split(2) }, { shapes: [[2, 4]], fn: (a: Tensor) => a.split([1, 3], 1) }],
+  chunk: [{ shapes: [[5, 2]], fn: (a: Tensor) => a.chunk(3) }],
+  unbind: [{ shapes: [[2, 3]], fn: (a: Tensor) => a.unbind(1) }],
+  meshgrid: [{ shapes: [[3], [2]], fn: (a: Tensor, b: Tensor) => torch.meshgrid(a, b, { indexing: 'xy' }) }],
+  tril: [{ shapes: [[3, 4]], fn: (a: Tensor) => a.tril(1) }],
+  triu: [{ shapes: [[2, 3, 3]], fn: (a: Tensor) => a.triu(-1) }],
+  diag: [{ shapes: [[3]], fn: (a: Tensor) => torch.diag(a, 1) }, { shapes: [[3, 3]], fn: (a: Tensor) => torch.diag(a) }, { shapes: [[2, 4]], fn: (a: Tensor) => torch.diag(a, 1) }],
+} satisfies Partial<Record<OpName, Sample[]>>);
+
 // A unary elementwise op without samples above is sampled on its registered domain.
 for (const name of Object.keys(unaryOps) as Array<keyof typeof unaryOps>) {
   const domain = unaryOps[name].domain;
@@ -230,6 +253,8 @@ const SECOND_ORDER: ReadonlySet<string> = new Set([
   'prod', 'cumsum', 'cumprod', 'var', 'std', 'logsumexp', 'amax', 'amin', 'dot', 'mv', 'bmm', 'outer', 'ger', 'addmm', 'einsum',
   'linalg_vector_norm', 'linalg_norm',
   'l1_loss', 'gaussian_nll_loss', 'huber_loss', 'smooth_l1_loss', 'binary_cross_entropy', 'nll_loss', 'cross_entropy',
+  'permute', 'movedim', 'T', 'mT', 'flip', 'roll', 'repeat', 'tile', 'expand', 'expand_as', 'cat', 'stack', 'split', 'chunk', 'unbind',
+  'meshgrid', 'tril', 'triu', 'diag',
 ]);
 
 describe('gradgradcheck', () => {

@@ -7,7 +7,7 @@ import * as torch from '../../src/index.js';
 import type { Tensor } from '../../src/index.js';
 
 type Num = number | string;
-type Arg = { t: string } | { kw: Record<string, unknown> } | number | string | boolean | null | Num[];
+type Arg = { t: string } | { kw: Record<string, unknown> } | number | string | boolean | null | Num[] | Arg[];
 export type Stmt =
   | ['leaf', string, unknown, 'float32' | 'float64', boolean]
   | ['op', string, string, Arg[], boolean]
@@ -118,6 +118,9 @@ function arg(env: Env, a: Arg): unknown {
     for (const [k, v] of Object.entries((a as { kw: Record<string, Arg> }).kw)) kw[k] = arg(env, v);
     return { kw };
   }
+  // a list may hold tensors (torch.cat's)
+  if (Array.isArray(a)) return (a as Arg[]).map((e) => arg(env, e));
+  if (a !== null && typeof a === 'object' && !('t' in a)) return a;
   if (a !== null && typeof a === 'object' && !Array.isArray(a)) {
     const t = env.get(a.t);
     if (t === undefined) throw new Error(`unbound ${a.t}`);
@@ -153,15 +156,18 @@ function runGeneric(name: string, a: any[]): Tensor {
   const [fname, k] = rest.split('#');
   const pos = genericArgs(a);
   let out: any;
-  if (kind === 'm') out = pos[0][fname](...pos.slice(1));
+  if (kind === 'p') out = pos[0][fname];
+  else if (kind === 'm') out = pos[0][fname](...pos.slice(1));
   else if (kind === 'f') out = fname.split('.').reduce((o: any, part) => o[part], torch)(...pos); // f.linalg.norm too
   else out = (torch.nn.functional as any)[fname](...pos);
-  return k === undefined ? out : out[Number(k)];
+  if (k === undefined) return out;
+  if (Number(k) >= out.length) throw new torch.IndexError('tuple index out of range'); // Python's tuple[k]
+  return out[Number(k)];
 }
 
 export function runOp(name: string, a: any[]): Tensor {
   const x = a[0];
-  if (/^[mfF]\./.test(name)) return runGeneric(name, a);
+  if (/^[mfFp]\./.test(name)) return runGeneric(name, a);
   if (UNARY.has(name)) return x[name]();
   if (BINARY.has(name)) {
     // a number first (`2 - x` in Python is the r-op, generated as its own name): torch.<name>(a, b)

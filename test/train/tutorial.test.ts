@@ -82,8 +82,8 @@ test('a seeded run is reproducible: same seed, same init, same batch order, same
 
 test('fit() reports per step and per epoch and returns the history', () => {
   const gen = new torch.Generator(3);
-  const x = torch.tensor(Float64Array.from(tutorial.X.data)).reshape(100, 1);
-  const y = torch.tensor(Float64Array.from(tutorial.y.data));
+  const x = torch.tensor(Float32Array.from(tutorial.X.data)).reshape(100, 1);
+  const y = torch.tensor(Float32Array.from(tutorial.y.data));
   const split = torch.trainValSplit([x, y], 0.2, gen);
   const model = new torch.nn.Linear(1, 1, { generator: gen });
   let steps = 0;

@@ -94,6 +94,9 @@ export interface At {
   bmm(a: Tensor, b: Tensor): Tensor;
   /** `self.copy_(src)` in place (CopyBackwards; CopySlices on a view). */
   copy_(self: Tensor, src: Tensor): Tensor;
+  /** CatBackward0 and StackBackward0 (split's and unbind's formulas). */
+  cat(tensors: readonly Tensor[], dim: number): Tensor;
+  stack(tensors: readonly Tensor[], dim: number): Tensor;
   /** SelectBackward0 (x.select(dim, index)). */
   select(x: Tensor, dim: number, index: number): Tensor;
   /** LogSigmoidBackward0 and LogSigmoidBackwardBackward0. */

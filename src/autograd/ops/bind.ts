@@ -14,6 +14,7 @@ import { bmm, matmul } from './matmul.js';
 import { copy_ } from './inplace.js';
 import { mseLossBackward } from './nn_grad.js';
 import { select } from './select.js';
+import { cat, stack } from './cat.js';
 import { at } from './at.js';
 
 Object.assign(at, {
@@ -71,6 +72,8 @@ Object.assign(at, {
   copy_,
   mseLossBackward,
   select,
+  cat,
+  stack,
   logSigmoid: bw.logSigmoid,
   logSigmoidBackward: bw.logSigmoidBackward,
 } satisfies typeof at);

@@ -8,7 +8,7 @@ import { allocStorage, canCast, castScalar, checkScalarFits, convertStorage, isF
 import { broadcastShapes, sameShape, shapeStr } from '../../tensor/shape.js';
 import { NO_GRAD_VIEW_ASSERT, Tensor } from '../../tensor/tensor.js';
 import { attach, gradEdge, sumTo } from '../../tensor/autograd/engine.js';
-import { is_grad_enabled, no_grad } from '../../tensor/autograd/grad_mode.js';
+import { is_grad_enabled, is_inference_mode_enabled, no_grad } from '../../tensor/autograd/grad_mode.js';
 import { moveRetainHook, Node } from '../../tensor/autograd/node.js';
 import { expandTo } from '../../tensor/kernels.js';
 import { at } from './at.js';
@@ -20,6 +20,13 @@ const NO_GRAD_VIEW_MESSAGE =
   'A view was created in no_grad mode and is being modified inplace with grad mode enabled. Given that this use case ' +
   "is ambiguous and error-prone, it is forbidden. You can clarify your code by moving both the view and the inplace either both inside the no_grad block (if you don't want the inplace to be tracked) or both outside (if you want the inplace to be tracked).";
 
+const INFERENCE_INPLACE_MESSAGE =
+  'Inplace update to inference tensor outside InferenceMode is not allowed.You can make a clone to get a normal tensor before doing inplace update.' +
+  'See https://github.com/pytorch/rfcs/pull/17 for more details.';
+
+/** split's, chunk's and unbind's outputs: PyTorch's views of a node with several outputs may not change in place. */
+const MULTI_OUTPUT_VIEWS: ReadonlySet<string> = new Set(['SplitBackward0', 'SplitWithSizesBackward0', 'UnbindBackward0']);
+
 /** PyTorch's check_inplace, for an in-place op that records a node. */
 function checkInplace(self: Tensor): void {
   const base = self._base;
@@ -29,6 +36,12 @@ function checkInplace(self: Tensor): void {
   } else if (self._copyViewOf !== null) {
     if (self._viewNoGrad) throw new RuntimeError(self._recordedGradFn !== null ? NO_GRAD_VIEW_ASSERT : NO_GRAD_VIEW_MESSAGE);
     if (self.requires_grad && self._copyViewOf.is_leaf) throw new RuntimeError(VIEW_OF_LEAF_MESSAGE);
+  }
+  const fn = base === null ? self.grad_fn : null;
+  if (fn !== null && MULTI_OUTPUT_VIEWS.has(fn.name())) {
+    throw new RuntimeError(
+      `Output ${self._outputNr} of ${fn.name()} is a view and is being modified inplace. This view is the output of a function that returns multiple views. Such functions do not allow the output views to be modified inplace. You should replace the inplace operation by an out-of-place one.`,
+    );
   }
   if (self.requires_grad && self.is_leaf) throw new RuntimeError(LEAF_INPLACE_MESSAGE);
 }
@@ -132,6 +145,11 @@ function rebase(self: Tensor, result: Tensor, node: Node): void {
  * reads a snapshot of `self` (the value before the change), and the history is rebased.
  */
 export function applyInplace(self: Tensor, other: Tensor | null, op: (a: Tensor, b: Tensor | null) => Tensor): Tensor {
+  if (self._inference && !is_inference_mode_enabled()) {
+    // NOTE: PyTorch writes the result first and raises afterwards
+    self._data.set(no_grad(() => op(self, other))._data);
+    throw new RuntimeError(INFERENCE_INPLACE_MESSAGE);
+  }
   const record = is_grad_enabled() && (self.requires_grad || (other !== null && other.requires_grad));
   if (record) checkInplace(self);
   if (other !== null) checkNoPartialOverlap(self, other);

@@ -2,7 +2,9 @@
 // `inplace` spellings become `x.name(...)` and `x.name_(...)`, typed by the registry itself.
 // Library modules call the ops as functions; this module is for the public API (src/index.ts) and the CLI.
 
+import { ArgumentTypeError } from '../../errors.js';
 import { registry, type RegistryMethods, type TensorTypeName } from './registry.js';
+import { unbind } from './cat.js';
 import type { DType } from '../../tensor/dtype.js';
 import { Tensor } from '../../tensor/tensor.js';
 
@@ -13,6 +15,8 @@ declare module '../../tensor/tensor.js' {
     type(): string;
     /** `x.type(torch.float64)` or `x.type('torch.DoubleTensor')`: a copy in that dtype. */
     type(dtype: DType | TensorTypeName): Tensor;
+    /** The slices along the first dim (unbind(0)), as Python iterates a tensor. */
+    [Symbol.iterator](): Iterator<Tensor>;
   }
 }
 
@@ -28,9 +32,29 @@ function install(name: string, impl: Impl): void {
   });
 }
 
+function installGetter(name: string, impl: Impl): void {
+  Object.defineProperty(Tensor.prototype, name, {
+    get: function (this: Tensor) {
+      return impl(this);
+    },
+    configurable: true,
+  });
+}
+
 for (const [name, entry] of Object.entries(registry)) {
-  if (entry.method !== null) install(name, entry.method as unknown as Impl);
+  if (entry.method !== null && entry.property) installGetter(name, entry.method as unknown as Impl);
+  else if (entry.method !== null) install(name, entry.method as unknown as Impl);
   if (entry.inplace !== null) install(`${name}_`, entry.inplace as unknown as Impl);
 }
+
+// `for (const row of x)`: Python's Tensor.__iter__, x.unbind(0) (UnbindBackward0); a 0-d tensor is PyTorch's TypeError
+Object.defineProperty(Tensor.prototype, Symbol.iterator, {
+  value: function* (this: Tensor): Generator<Tensor, void, undefined> {
+    if (this.ndim === 0) throw new ArgumentTypeError('iteration over a 0-d tensor');
+    yield* unbind(this, 0);
+  },
+  writable: true,
+  configurable: true,
+});
 
 export { Tensor };

@@ -31,6 +31,11 @@ import { std, variance } from './variance.js';
 import { addmm, bmm, dot, mv, outer } from './products.js';
 import { einsum } from './einsum.js';
 import { norm as linalgNorm, vector_norm } from './norms.js';
+import { expand, expand_as, flip, matrixT, movedim, numpyT, permute, repeat, roll, tile } from './reorder.js';
+import { cat, chunk, meshgrid, split, stack, unbind } from './cat.js';
+import { diag, tril, triu } from './triangle.js';
+import { asTensor, type TypedArray } from '../../tensor/factories.js';
+import type { NestedData } from '../../tensor/nested.js';
 import './bind.js';
 
 /** How an op is called in the expression language of `autograd grad` / `minimize`. */
@@ -43,7 +48,7 @@ export type ExprSpelling =
 type AnyFn = (...args: never[]) => unknown;
 
 /** One op: its torch.* function and the other spellings derived from it. */
-export interface OpEntry<F extends AnyFn, M extends AnyFn | null, I extends AnyFn | null, T extends boolean> {
+export interface OpEntry<F extends AnyFn, M extends AnyFn | null, I extends AnyFn | null, T extends boolean, P extends boolean = false> {
   /** The function: `torch.<name>` when `torch` is true. */
   fn: F;
   torch: T;
@@ -54,20 +59,23 @@ export interface OpEntry<F extends AnyFn, M extends AnyFn | null, I extends AnyF
   expr: ExprSpelling | null;
   /** Records a graph node: the gradcheck and fixture tests then require samples of it. */
   differentiable: boolean;
+  /** The method is a property getter (`x.T`, `x.mT`): `method` takes only the tensor. */
+  property: P;
 }
 
-interface Spellings<M, I, T> {
+interface Spellings<M, I, T, P> {
   torch?: T;
   method?: M;
   inplace?: I;
   expr?: ExprSpelling;
   differentiable?: boolean;
+  property?: P;
 }
 
-function op<F extends AnyFn, M extends AnyFn | null = F, I extends AnyFn | null = null, T extends boolean = true>(
+function op<F extends AnyFn, M extends AnyFn | null = F, I extends AnyFn | null = null, T extends boolean = true, P extends boolean = false>(
   fn: F,
-  s: Spellings<M, I, T> = {},
-): OpEntry<F, M, I, T> {
+  s: Spellings<M, I, T, P> = {},
+): OpEntry<F, M, I, T, P> {
   return {
     fn,
     torch: (s.torch ?? true) as T,
@@ -75,6 +83,7 @@ function op<F extends AnyFn, M extends AnyFn | null = F, I extends AnyFn | null 
     inplace: (s.inplace ?? null) as I,
     expr: s.expr ?? null,
     differentiable: s.differentiable ?? true,
+    property: (s.property ?? false) as P,
   };
 }
 
@@ -232,6 +241,26 @@ export const registry = {
   // torch.linalg's (spelled in linalg.ts)
   linalg_vector_norm: op(vector_norm, { torch: false, method: null }),
   linalg_norm: op(linalgNorm, { torch: false, method: null }),
+  permute: op(permute),
+  movedim: op(movedim),
+  T: op(numpyT, { torch: false, property: true }),
+  mT: op(matrixT, { torch: false, property: true }),
+  flip: op(flip),
+  roll: op(roll),
+  repeat: op(repeat, { torch: false }),
+  tile: op(tile),
+  expand: op(expand, { torch: false }),
+  expand_as: op(expand_as, { torch: false }),
+  cat: op(cat, { method: null }),
+  stack: op(stack, { method: null }),
+  split: op(split),
+  chunk: op(chunk),
+  unbind: op(unbind),
+  meshgrid: op(meshgrid, { method: null }),
+  as_tensor: op((data: Tensor | TypedArray | NestedData, options: { dtype?: DType } = {}) => asTensor(data, options, toDtype), { method: null, differentiable: false }),
+  tril: op(tril),
+  triu: op(triu),
+  diag: op(diag),
 };
 
 const TENSOR_TYPES = {
@@ -273,9 +302,11 @@ export type OpName = keyof Registry;
 /** A function of (self, ...args) as the method of self: (...args). */
 type AsMethod<M> = M extends (self: never, ...args: infer A) => infer R ? (...args: A) => R : never;
 
-/** Every Tensor method the registry gives, with its precise signature. */
+/** Every Tensor method the registry gives, with its precise signature (a getter's type for properties). */
 export type RegistryMethods = {
-  [K in OpName as Registry[K]['method'] extends null ? never : K]: AsMethod<Registry[K]['method']>;
+  [K in OpName as Registry[K]['method'] extends null ? never : Registry[K]['property'] extends true ? never : K]: AsMethod<Registry[K]['method']>;
+} & {
+  readonly [K in OpName as Registry[K]['property'] extends true ? K : never]: Registry[K]['method'] extends (self: never) => infer R ? R : never;
 } & {
   [K in OpName as Registry[K]['inplace'] extends null ? never : `${K}_`]: AsMethod<Registry[K]['inplace']>;
 };

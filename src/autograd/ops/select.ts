@@ -1,10 +1,10 @@
-// stack and select, as torch.autograd.functional's jacobian uses them (torch.stack of the rows,
+// select, as torch.autograd.functional's jacobian uses them (torch.stack of the rows,
 // out.reshape(-1)[j]): StackBackward0, SelectBackward0 and select_backward's SelectBackwardBackward0,
 // each with its formula over tensors, so that a jacobian can be differentiated (hessian).
 
 import { RuntimeError } from '../../errors.js';
 import { allocStorage } from '../../tensor/dtype.js';
-import { normalizeDim, numel, sameShape, shapeStr, type Shape } from '../../tensor/shape.js';
+import { normalizeDim, numel, shapeStr, type Shape } from '../../tensor/shape.js';
 import { Tensor } from '../../tensor/tensor.js';
 import { attach } from '../../tensor/autograd/engine.js';
 import { is_grad_enabled } from '../../tensor/autograd/grad_mode.js';
@@ -38,22 +38,5 @@ export function selectBackward(g: Tensor, sizes: Shape, dim: number, index: numb
   return attach(result, 'SelectBackwardBackward0', [g], null, [], null, (gg) => [at.select(gg, dim, index)]);
 }
 
-/** `torch.stack(tensors, dim)`: StackBackward0; each input's gradient is grad.select(dim, i). */
-export function stack(tensors: readonly Tensor[], dim = 0): Tensor {
-  if (tensors.length === 0) throw new RuntimeError('stack expects a non-empty TensorList');
-  const first = tensors[0];
-  for (let i = 1; i < tensors.length; i++) {
-    if (!sameShape(tensors[i].shape, first.shape)) {
-      throw new RuntimeError(`stack expects each tensor to be equal size, but got ${shapeStr(first.shape)} at entry 0 and ${shapeStr(tensors[i].shape)} at entry ${i}`);
-    }
-  }
-  const d = normalizeDim(dim, first.ndim + 1);
-  const shape = [...first.shape.slice(0, d), tensors.length, ...first.shape.slice(d)];
-  const dtype = tensors.some((t) => t.dtype === 'float64') ? 'float64' : 'float32';
-  const [outer, size, inner] = around(shape, d);
-  const out = allocStorage(dtype, numel(shape));
-  for (let o = 0; o < outer; o++) for (let i = 0; i < size; i++) for (let k = 0; k < inner; k++) out[(o * size + i) * inner + k] = tensors[i]._data[o * inner + k];
-  const result = new Tensor(out, shape);
-  if (!is_grad_enabled() || !tensors.some((t) => t.requires_grad)) return result;
-  return attach(result, 'StackBackward0', tensors, null, [], null, (g, needs) => tensors.map((_, i) => (needs[i] ? at.select(g, d, i) : null)));
-}
+// torch.stack is in cat.ts with torch.cat
+export { stack } from './cat.js';

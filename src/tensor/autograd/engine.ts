@@ -7,7 +7,7 @@ import { cascadeSum } from '../cascade_sum.js';
 import { RuntimeError } from '../../errors.js';
 import { allocStorage, scalarTypeName, type DType, type Storage } from '../dtype.js';
 import { numel, sameShape, shapeStr, type Shape } from '../shape.js';
-import { is_grad_enabled } from './grad_mode.js';
+import { is_grad_enabled, is_inference_mode_enabled } from './grad_mode.js';
 import { Node, type BackwardFn, type Edge, type GraphBackwardFn, type GraphTensor, type SavedRef } from './node.js';
 
 /**
@@ -86,6 +86,7 @@ export function attach<T extends GraphTensor>(
     shapes[i] = inputs[i].shape;
     dtypes[i] = inputs[i].dtype;
   }
+  if (saved.some((t) => t._inference) && !is_inference_mode_enabled()) throw new RuntimeError(INFERENCE_SAVED);
   const refs: SavedRef[] = saved.map((t) => ({ tensor: t, version: t._version.value, output: null }));
   const node = new Node(name, edges, backward, refs, shapes, dtypes, out.shape, out.dtype);
   for (const r of refs) if (r.tensor === out) r.output = node;
@@ -123,6 +124,9 @@ export function savedError(ref: SavedRef): RuntimeError {
       `compute its gradient, with torch.autograd.set_detect_anomaly(True).`,
   );
 }
+
+const INFERENCE_SAVED =
+  'Inference tensors cannot be saved for backward. To work around you can make a clone to get a normal tensor and use it in autograd.';
 
 export const FREED_MESSAGE =
   'Trying to backward through the graph a second time (or directly access saved tensors after they ' +

@@ -27,6 +27,8 @@ export interface GraphTensor {
   retain_grad(): void;
   /** Which output of its grad_fn this tensor is (PyTorch's output_nr). */
   readonly _outputNr: number;
+  /** An inference tensor (made in inference mode). */
+  readonly _inference: boolean;
 }
 
 /**
