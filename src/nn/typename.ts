@@ -1,6 +1,6 @@
 // Python's names for JavaScript values, as PyTorch's messages print them (torch.typename, type(x)).
 
-import { scalarTypeName } from '../tensor/dtype.js';
+import { tensorTypeName } from '../tensor/dtype.js';
 import { Tensor } from '../tensor/tensor.js';
 import { Parameter } from './parameter.js';
 
@@ -14,7 +14,7 @@ interface WithPythonModule {
  * PyTorch's module classes, `__main__.Net` for a user's; numbers are `int` or `float` by their value.
  */
 export function typename(value: unknown): string {
-  if (value instanceof Tensor) return `torch.${scalarTypeName(value.dtype)}Tensor`;
+  if (value instanceof Tensor) return tensorTypeName(value.dtype);
   if (value === null || value === undefined) return 'NoneType';
   switch (typeof value) {
     case 'number':

@@ -3,7 +3,7 @@
 
 import { ArgumentTypeError, ValueError } from '../errors.js';
 import { zero_ } from '../autograd/ops/inplace.js';
-import { allocStorage, type DType } from '../tensor/dtype.js';
+import { allocStorage, tensorTypeName, type DType } from '../tensor/dtype.js';
 import { pyRepr as pyFloatRepr } from '../tensor/pyfloat.js';
 import { Tensor } from '../tensor/tensor.js';
 
@@ -29,12 +29,6 @@ export interface OptimizerStateDict<H> {
 
 /** A per-parameter state value: a tensor (a buffer), a plain number (a step count), or None (SGD without momentum). */
 export type StateValue = Tensor | number | null;
-
-/** torch.FloatTensor, torch.DoubleTensor, ...: Python's name of a CPU tensor's type. */
-function tensorTypeName(t: Tensor): string {
-  const names: Record<string, string> = { float32: 'Float', float64: 'Double', float16: 'Half', int64: 'Long', int32: 'Int', int16: 'Short', int8: 'Char', uint8: 'Byte', bool: 'Bool' };
-  return `torch.${names[t.dtype] ?? 'Float'}Tensor`;
-}
 
 function isTensor(value: unknown): value is Tensor {
   return value instanceof Tensor;
@@ -79,7 +73,7 @@ export abstract class Optimizer<H extends object> {
   constructor(params: Params<H>, defaults: H) {
     this.defaults = defaults;
     if (isTensor(params)) {
-      throw new ArgumentTypeError(`params argument given to the optimizer should be an iterable of Tensors or dicts, but got ${tensorTypeName(params)}`);
+      throw new ArgumentTypeError(`params argument given to the optimizer should be an iterable of Tensors or dicts, but got ${tensorTypeName(params.dtype)}`);
     }
     const list = [...(params as Iterable<Tensor | ParamGroupSpec<H>>)];
     if (list.length === 0) throw new ValueError('optimizer got an empty parameter list');

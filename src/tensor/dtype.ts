@@ -172,6 +172,11 @@ export function scalarTypeName(dtype: DType): string {
   return names[dtype];
 }
 
+/** Python's name of a CPU tensor type: 'torch.FloatTensor', 'torch.LongTensor', ... */
+export function tensorTypeName(dtype: DType): string {
+  return `torch.${scalarTypeName(dtype)}Tensor`;
+}
+
 /** PyTorch's promote_types lattice (c10/core/ScalarType.h), over this library's dtypes. */
 export function promoteTypes(a: DType, b: DType): DType {
   if (a === b) return a;

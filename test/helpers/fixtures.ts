@@ -18,3 +18,10 @@ export interface FixtureTensor {
   shape: number[];
   data: number[];
 }
+
+/** A number as the fixture scripts encode it: 'nan', 'inf', '-inf' and '-0' for what JSON cannot hold. */
+export type EncodedNumber = number | 'nan' | 'inf' | '-inf' | '-0';
+
+export function decodeNumber(v: EncodedNumber): number {
+  return v === 'nan' ? NaN : v === 'inf' ? Infinity : v === '-inf' ? -Infinity : v === '-0' ? -0 : v;
+}

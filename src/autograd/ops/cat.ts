@@ -6,6 +6,7 @@
 import { IndexError, RuntimeError } from '../../errors.js';
 import { warn } from '../../warnings.js';
 import { allocStorage } from '../../tensor/dtype.js';
+import { cppTensorString } from '../../tensor/format_cpp.js';
 import { normalizeDim, numel, sameShape, shapeStr, type Shape } from '../../tensor/shape.js';
 import { Tensor } from '../../tensor/tensor.js';
 import { attach, shouldRecord } from '../../tensor/autograd/engine.js';
@@ -205,7 +206,7 @@ export function meshgrid(...args: MeshgridArgs): Tensor[] {
   if (indexing !== 'xy' && indexing !== 'ij') throw new RuntimeError(`torch.meshgrid: indexing must be one of "xy" or "ij", but received: ${indexing}`);
   if (swap) [refs[0], refs[1]] = [refs[1], refs[0]];
   for (const t of refs) {
-    if (t.ndim > 1) throw new RuntimeError(`torch.meshgrid: Expected 0D or 1D tensor in the tensor list but got: a ${t.ndim}-D tensor of size ${shapeStr(t.shape)}`);
+    if (t.ndim > 1) throw new RuntimeError(`torch.meshgrid: Expected 0D or 1D tensor in the tensor list but got: ${cppTensorString(t)}`);
   }
   const shape = refs.map((t) => t.numel());
   const grids = refs.map((t, i) => {

@@ -5,7 +5,7 @@
 // PyTorch fixture cases.
 
 import { ArgumentTypeError, ValueError } from '../../errors.js';
-import { checkDtype, isFloating, scalarTypeName, type DType } from '../../tensor/dtype.js';
+import { checkDtype, isFloating, tensorTypeName, type DType } from '../../tensor/dtype.js';
 import { Tensor } from '../../tensor/tensor.js';
 import { add, add_, div, div_, mul, mul_, pow, rsub, sub, sub_ } from './arithmetic.js';
 import { applyUnary, powScalar } from './elementwise.js';
@@ -278,7 +278,7 @@ const TENSOR_TYPES = {
 export type TensorTypeName = keyof typeof TENSOR_TYPES;
 
 function typeMethod(x: Tensor, dtype?: DType | string): Tensor | string {
-  if (dtype === undefined) return `torch.${scalarTypeName(x.dtype)}Tensor`;
+  if (dtype === undefined) return tensorTypeName(x.dtype);
   if (Object.hasOwn(TENSOR_TYPES, dtype)) return toDtype(x, TENSOR_TYPES[dtype as TensorTypeName]);
   if (typeof dtype === 'string' && dtype.startsWith('torch.') && !dtype.endsWith('Tensor')) return toDtypeChecked(x, dtype.slice(6) as DType);
   if (typeof dtype === 'string' && dtype.endsWith('Tensor')) throw new ValueError(`invalid type: '${dtype}'`);
