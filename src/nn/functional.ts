@@ -1,17 +1,38 @@
 // torch.nn.functional: the fused ops, the activations and dropout.
 
 import { registry } from '../autograd/ops/registry.js';
+import { KEYWORDS } from '../autograd/ops/keywords.generated.js';
+import { withKeywordCheck } from '../tensor/keywords.js';
 import type { Tensor } from '../tensor/tensor.js';
 
-export { linear, mse_loss, binary_cross_entropy_with_logits, type Reduction, type BCEOptions } from '../autograd/ops/nn.js';
-export { sigmoid, tanh } from '../autograd/ops/index.js';
-export { l1_loss, huber_loss, smooth_l1_loss, type HuberOptions, type SmoothL1Options } from '../autograd/ops/losses.js';
-export { binary_cross_entropy, type BCEWeightOptions } from '../autograd/ops/bce.js';
-export { nll_loss, type NLLOptions } from '../autograd/ops/nll.js';
-export { cross_entropy, type CrossEntropyOptions } from '../autograd/ops/cross_entropy.js';
-export { gaussian_nll_loss, type GaussianNLLOptions } from '../autograd/ops/gaussian_nll.js';
-export { softmax, log_softmax } from '../autograd/ops/softmax.js';
-export { leaky_relu, softplus, gelu, elu, silu, type GeluApproximate } from '../autograd/ops/activations.js';
+export { type Reduction, type BCEOptions } from '../autograd/ops/nn.js';
+export { type HuberOptions, type SmoothL1Options } from '../autograd/ops/losses.js';
+export { type BCEWeightOptions } from '../autograd/ops/bce.js';
+export { type NLLOptions } from '../autograd/ops/nll.js';
+export { type CrossEntropyOptions } from '../autograd/ops/cross_entropy.js';
+export { type GaussianNLLOptions } from '../autograd/ops/gaussian_nll.js';
+export { type GeluApproximate } from '../autograd/ops/activations.js';
+
+// the registry's spellings, which check their keyword options
+export const linear = withKeywordCheck('linear', registry.linear.fn, KEYWORDS.linear.fn);
+export const mse_loss = withKeywordCheck('mse_loss', registry.mse_loss.fn, KEYWORDS.mse_loss.fn);
+export const binary_cross_entropy_with_logits = withKeywordCheck('binary_cross_entropy_with_logits', registry.binary_cross_entropy_with_logits.fn, KEYWORDS.binary_cross_entropy_with_logits.fn);
+export const sigmoid = withKeywordCheck('sigmoid', registry.sigmoid.fn, KEYWORDS.sigmoid.fn);
+export const tanh = withKeywordCheck('tanh', registry.tanh.fn, KEYWORDS.tanh.fn);
+export const l1_loss = withKeywordCheck('l1_loss', registry.l1_loss.fn, KEYWORDS.l1_loss.fn);
+export const huber_loss = withKeywordCheck('huber_loss', registry.huber_loss.fn, KEYWORDS.huber_loss.fn);
+export const smooth_l1_loss = withKeywordCheck('smooth_l1_loss', registry.smooth_l1_loss.fn, KEYWORDS.smooth_l1_loss.fn);
+export const binary_cross_entropy = withKeywordCheck('binary_cross_entropy', registry.binary_cross_entropy.fn, KEYWORDS.binary_cross_entropy.fn);
+export const nll_loss = withKeywordCheck('nll_loss', registry.nll_loss.fn, KEYWORDS.nll_loss.fn);
+export const cross_entropy = withKeywordCheck('cross_entropy', registry.cross_entropy.fn, KEYWORDS.cross_entropy.fn);
+export const gaussian_nll_loss = withKeywordCheck('gaussian_nll_loss', registry.gaussian_nll_loss.fn, KEYWORDS.gaussian_nll_loss.fn);
+export const softmax = withKeywordCheck('softmax', registry.softmax.fn, KEYWORDS.softmax.fn);
+export const log_softmax = withKeywordCheck('log_softmax', registry.log_softmax.fn, KEYWORDS.log_softmax.fn);
+export const leaky_relu = withKeywordCheck('leaky_relu', registry.leaky_relu.fn, KEYWORDS.leaky_relu.fn);
+export const softplus = withKeywordCheck('softplus', registry.softplus.fn, KEYWORDS.softplus.fn);
+export const gelu = withKeywordCheck('gelu', registry.gelu.fn, KEYWORDS.gelu.fn);
+export const elu = withKeywordCheck('elu', registry.elu.fn, KEYWORDS.elu.fn);
+export const silu = withKeywordCheck('silu', registry.silu.fn, KEYWORDS.silu.fn);
 export { dropout, type DropoutOptions } from './dropout.js';
 
 /** `F.relu(input, inplace=False)`: torch.relu, or relu_ in place. */

@@ -48,11 +48,11 @@ export interface InitOptions {
 
 /** Fill with U(a, b) (PyTorch's uniform_ kernel, under no_grad). */
 export function uniform_(t: Tensor, a = 0, b = 1, options: InitOptions = {}): Tensor {
-  return no_grad(() => uniformKernel(t, a, b, options));
+  return no_grad(() => uniformKernel(t, a, b, { generator: options.generator }));
 }
 
 export function normal_(t: Tensor, mean = 0, std = 1, options: InitOptions = {}): Tensor {
-  return no_grad(() => normalKernel(t, mean, std, options));
+  return no_grad(() => normalKernel(t, mean, std, { generator: options.generator }));
 }
 
 export function constant_(t: Tensor, value: number): Tensor {

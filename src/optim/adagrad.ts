@@ -45,7 +45,7 @@ export class Adagrad extends Optimizer<AdagradHyper> {
     checkNonNegative(hyper.weight_decay, 'weight_decay value');
     checkNonNegative(hyper.initial_accumulator_value, 'initial_accumulator_value value');
     checkNonNegative(hyper.eps, 'epsilon value');
-    super(params, hyper);
+    super(params, hyper, options);
     // NOTE: unlike the other optimizers, Adagrad makes every parameter's state up front
     for (const group of this.param_groups) {
       for (const p of group.params) this.state.set(p, this.initialState(p, group));

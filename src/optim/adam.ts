@@ -139,7 +139,7 @@ export class Adam extends Optimizer<AdamHyper> {
     checkAdamOptions({ ...hyper, betas: b });
     refuseFlag(hyper.capturable, 'capturable', 'there are no CUDA graphs to capture');
     refuseFlag(hyper.differentiable, 'differentiable', 'optimizer steps are not recorded by autograd');
-    super(params, hyper);
+    super(params, hyper, options);
     // NOTE: PyTorch checks fused only after taking the parameters; on the CPU it always fails
     if (hyper.fused) throw new RuntimeError('FusedAdam requires all the params to be CUDA, floating point');
   }

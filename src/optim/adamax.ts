@@ -45,7 +45,7 @@ export class Adamax extends Optimizer<AdamaxHyper> {
     checkNonNegative(hyper.eps, 'epsilon value');
     checkBetas(b);
     checkNonNegative(hyper.weight_decay, 'weight_decay value');
-    super(params, hyper);
+    super(params, hyper, options);
   }
 
   /** One update of every parameter that has a gradient (parameters with grad null are skipped). */

@@ -45,7 +45,7 @@ export class AdamW extends Optimizer<AdamWHyper> {
     };
     checkAdamOptions({ ...hyper, betas: b });
     refuseFlag(hyper.capturable, 'capturable', 'there are no CUDA graphs to capture');
-    super(params, hyper);
+    super(params, hyper, options);
   }
 
   /** One update of every parameter that has a gradient (parameters with grad null are skipped). */

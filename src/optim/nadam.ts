@@ -59,7 +59,7 @@ export class NAdam extends Optimizer<NAdamHyper> {
     checkBetas(b);
     checkNonNegative(hyper.weight_decay, 'weight_decay value');
     checkNonNegative(hyper.momentum_decay, 'momentum_decay value');
-    super(params, hyper);
+    super(params, hyper, options);
   }
 
   /** One update of every parameter that has a gradient (parameters with grad null are skipped). */

@@ -3,6 +3,7 @@
 
 import { ArgumentTypeError, ValueError } from '../errors.js';
 import { zero_ } from '../autograd/ops/inplace.js';
+import { checkKeywords } from '../tensor/keywords.js';
 import { allocStorage, tensorTypeName, type DType } from '../tensor/dtype.js';
 import { pyRepr as pyFloatRepr } from '../tensor/pyfloat.js';
 import { Tensor } from '../tensor/tensor.js';
@@ -70,7 +71,9 @@ export abstract class Optimizer<H extends object> {
   /** Per-parameter state (e.g. the momentum buffer), keyed by the parameter tensor. */
   readonly state = new Map<Tensor, Record<string, StateValue>>();
 
-  constructor(params: Params<H>, defaults: H) {
+  /** `given`: the options the caller passed, each of which must name a hyper-parameter (PyTorch's TypeError). */
+  constructor(params: Params<H>, defaults: H, given: object = {}) {
+    checkKeywords(`${new.target.name}.__init__`, [given], new Set(Object.keys(defaults)));
     this.defaults = defaults;
     if (isTensor(params)) {
       throw new ArgumentTypeError(`params argument given to the optimizer should be an iterable of Tensors or dicts, but got ${tensorTypeName(params.dtype)}`);

@@ -52,7 +52,7 @@ export class RMSprop extends Optimizer<RMSpropHyper> {
     checkNonNegative(hyper.weight_decay, 'weight_decay value');
     checkNonNegative(hyper.alpha, 'alpha value');
     refuseFlag(hyper.differentiable, 'differentiable', 'optimizer steps are not recorded by autograd');
-    super(params, hyper);
+    super(params, hyper, options);
   }
 
   /** One update of every parameter that has a gradient (parameters with grad null are skipped). */

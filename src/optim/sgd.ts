@@ -47,7 +47,7 @@ export class SGD extends Optimizer<SGDHyper> {
       differentiable: options.differentiable ?? false,
     };
     validate(hyper);
-    super(params, hyper);
+    super(params, hyper, options);
   }
 
   /** One update of every parameter that has a gradient (parameters with grad null are skipped). */

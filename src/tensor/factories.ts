@@ -6,11 +6,16 @@ import { numel } from './shape.js';
 import { fma, fmaf } from '../math/sleef.js';
 import { bigintValue, inferNestedDtype, inferShape, flatten, type NestedData } from './nested.js';
 import { Tensor } from './tensor.js';
+import { checkKeywords } from './keywords.js';
 
 export interface TensorOptions {
   dtype?: DType;
   requires_grad?: boolean;
 }
+
+/** The keyword options of the creation functions (PyTorch's TypeError for any other). */
+export const TENSOR_OPTION_KEYS: ReadonlySet<string> = new Set(['dtype', 'requires_grad']);
+const LOGSPACE_KEYS: ReadonlySet<string> = new Set([...TENSOR_OPTION_KEYS, 'base']);
 
 /** A size given PyTorch's ways: `zeros(2, 3)`, `zeros([2, 3])`, with options last. */
 export type SizeArgs<O> = Array<number | readonly number[] | O>;
@@ -80,6 +85,7 @@ function fromTypedArray(value: ArrayBufferView, dtype: DType): Storage {
  * (`100n`) are ints (int64) and booleans are bools, as Python's literals are.
  */
 export function tensor(value: NestedData | TypedArray | Tensor, options: TensorOptions = {}): Tensor {
+  checkKeywords('tensor', [options], TENSOR_OPTION_KEYS);
   if (value instanceof Tensor) {
     const dtype = dtypeFrom({ dtype: options.dtype ?? value.dtype });
     return finish(convertStorage(value._data, dtype), value.shape, options);
@@ -125,6 +131,7 @@ export function asTensor(data: Tensor | TypedArray | NestedData, options: { dtyp
 
 /** `torch.full(size, value)`: a number fills the default float dtype, a bigint int64 (`full([2], 7n)`), a boolean bool. */
 export function full(size: number | readonly number[], value: number | bigint | boolean, options: TensorOptions = {}): Tensor {
+  checkKeywords('full', [options], TENSOR_OPTION_KEYS);
   const shape = typeof size === 'number' ? [size] : size.slice();
   const inferred: DType | undefined = typeof value === 'bigint' ? 'int64' : typeof value === 'boolean' ? 'bool' : undefined;
   const dtype = dtypeFrom({ dtype: options.dtype ?? inferred });
@@ -134,20 +141,24 @@ export function full(size: number | readonly number[], value: number | bigint | 
 }
 
 export function zeros(...args: SizeArgs<TensorOptions>): Tensor {
+  checkKeywords('zeros', args, TENSOR_OPTION_KEYS);
   const { shape, options } = splitSize(args);
   return full(shape, 0, options);
 }
 
 export function ones(...args: SizeArgs<TensorOptions>): Tensor {
+  checkKeywords('ones', args, TENSOR_OPTION_KEYS);
   const { shape, options } = splitSize(args);
   return full(shape, 1, options);
 }
 
 export function empty(...args: SizeArgs<TensorOptions>): Tensor {
+  checkKeywords('empty', args, TENSOR_OPTION_KEYS);
   return zeros(...args);
 }
 
 export function eye(n: number, m?: number | TensorOptions, options: TensorOptions = {}): Tensor {
+  checkKeywords('eye', [m, options], TENSOR_OPTION_KEYS);
   const cols = typeof m === 'number' ? m : n;
   const opts = typeof m === 'object' ? m : options;
   const data = allocStorage(dtypeFrom(opts), n * cols);
@@ -209,6 +220,7 @@ function arangeArgs(args: ReadonlyArray<ScalarLike | undefined>): number[] {
  * base rounded to the dtype, then the remainder one by one.
  */
 export function arange(start: ScalarLike, end?: ScalarLike, step?: ScalarLike, options: TensorOptions = {}): Tensor {
+  checkKeywords('arange', [options], TENSOR_OPTION_KEYS);
   // all ints (bigints: `arange(5n)`) make int64, as Python ints do
   const ints = isIntArg(start) && (end === undefined || isIntArg(end)) && (step === undefined || isIntArg(step));
   const nums = arangeArgs(end === undefined ? [start] : [start, end, step]);
@@ -243,6 +255,7 @@ export function arange(start: ScalarLike, end?: ScalarLike, step?: ScalarLike, o
  * still differ in the last bit, where PyTorch's compiled lanes round differently.)
  */
 export function linspace(start: ScalarLike, end: ScalarLike, steps: number, options: TensorOptions = {}): Tensor {
+  checkKeywords('linspace', [options], TENSOR_OPTION_KEYS);
   if (!Number.isInteger(steps) || steps < 0) throw new RuntimeError('number of steps must be non-negative');
   const dtype = dtypeFrom(options);
   const f32 = dtype === 'float32';
@@ -277,6 +290,7 @@ export interface LogspaceOptions extends TensorOptions {
  * the dtype (README: pow is V8's, which can differ from glibc's in the last bit).
  */
 export function logspace(start: ScalarLike, end: ScalarLike, steps: number, options: LogspaceOptions = {}): Tensor {
+  checkKeywords('logspace', [options], LOGSPACE_KEYS);
   if (!Number.isInteger(steps) || steps < 0) throw new RuntimeError('number of steps must be non-negative');
   const dtype = dtypeFrom(options);
   const r = dtype === 'float32' ? Math.fround : (x: number): number => x;
@@ -293,17 +307,21 @@ export function logspace(start: ScalarLike, end: ScalarLike, steps: number, opti
 }
 
 export function empty_like(t: Tensor, options: TensorOptions = {}): Tensor {
+  checkKeywords('empty_like', [options], TENSOR_OPTION_KEYS);
   return full(t.shape, 0, { dtype: t.dtype, ...options });
 }
 
 export function zeros_like(t: Tensor, options: TensorOptions = {}): Tensor {
+  checkKeywords('zeros_like', [options], TENSOR_OPTION_KEYS);
   return full(t.shape, 0, { dtype: t.dtype, ...options });
 }
 
 export function ones_like(t: Tensor, options: TensorOptions = {}): Tensor {
+  checkKeywords('ones_like', [options], TENSOR_OPTION_KEYS);
   return full(t.shape, 1, { dtype: t.dtype, ...options });
 }
 
 export function full_like(t: Tensor, value: number, options: TensorOptions = {}): Tensor {
+  checkKeywords('full_like', [options], TENSOR_OPTION_KEYS);
   return full(t.shape, value, { dtype: t.dtype, ...options });
 }

@@ -11,7 +11,8 @@ import { is_grad_enabled } from './autograd/grad_mode.js';
 import { allocStorage, checkDtype, get_default_dtype, type DType } from './dtype.js';
 import { numel } from './shape.js';
 import { Tensor } from './tensor.js';
-import type { SizeArgs, TensorOptions } from './factories.js';
+import { TENSOR_OPTION_KEYS, type SizeArgs, type TensorOptions } from './factories.js';
+import { checkKeywords } from './keywords.js';
 
 export interface RandomOptions extends TensorOptions {
   generator?: Generator;
@@ -20,6 +21,9 @@ export interface RandomOptions extends TensorOptions {
 export interface GeneratorOption {
   generator?: Generator;
 }
+
+const RANDOM_KEYS: ReadonlySet<string> = new Set([...TENSOR_OPTION_KEYS, 'generator']);
+const GENERATOR_KEYS: ReadonlySet<string> = new Set(['generator']);
 
 function splitSize<O extends object>(args: SizeArgs<O>): { shape: number[]; options: O } {
   let options = {} as O;
@@ -74,6 +78,7 @@ function writeInPlace(t: Tensor, fill: (t: Tensor) => void): Tensor {
 
 /** `torch.rand(*size)`: uniform in [0, 1), 24 random bits per float32, 53 per float64. */
 export function rand(...args: SizeArgs<RandomOptions>): Tensor {
+  checkKeywords('rand', args, RANDOM_KEYS);
   const { shape, options } = splitSize(args);
   const t = make(shape, floatDtype(options), options);
   uniformFill(genOf(options), t._data, precisionOf(t.dtype), 0, 1);
@@ -82,6 +87,7 @@ export function rand(...args: SizeArgs<RandomOptions>): Tensor {
 
 /** `torch.randn(*size)`: standard normal, by PyTorch's two paths (under 16 elements, and 16 or more). */
 export function randn(...args: SizeArgs<RandomOptions>): Tensor {
+  checkKeywords('randn', args, RANDOM_KEYS);
   const { shape, options } = splitSize(args);
   const t = make(shape, floatDtype(options), options);
   normalFill(genOf(options), t._data, precisionOf(t.dtype), 0, 1);
@@ -89,10 +95,12 @@ export function randn(...args: SizeArgs<RandomOptions>): Tensor {
 }
 
 export function rand_like(t: Tensor, options: RandomOptions = {}): Tensor {
+  checkKeywords('rand_like', [options], RANDOM_KEYS);
   return rand(t.shape, { dtype: t.dtype, ...options });
 }
 
 export function randn_like(t: Tensor, options: RandomOptions = {}): Tensor {
+  checkKeywords('randn_like', [options], RANDOM_KEYS);
   return randn(t.shape, { dtype: t.dtype, ...options });
 }
 
@@ -107,6 +115,7 @@ function checkRange(from: number, to: number): bigint {
  * for a range under 2^32 and a 64-bit one above.
  */
 export function randint(low: number, high: number | readonly number[], size?: readonly number[] | RandomOptions, options: RandomOptions = {}): Tensor {
+  checkKeywords('randint', [size, options], RANDOM_KEYS);
   let lo = 0;
   let hi: number;
   let shape: readonly number[];
@@ -128,6 +137,7 @@ export function randint(low: number, high: number | readonly number[], size?: re
 
 /** `torch.randperm(n)`: PyTorch's CPU shuffle (int64 in PyTorch; see indexDtype). */
 export function randperm(n: number, options: RandomOptions = {}): Tensor {
+  checkKeywords('randperm', [options], RANDOM_KEYS);
   if (!Number.isInteger(n) || n < 0) throw new RuntimeError(`n must be non-negative, got${n}`);
   const t = make([n], indexDtype(options), options);
   randpermFill(genOf(options), t._data, n);
@@ -136,18 +146,21 @@ export function randperm(n: number, options: RandomOptions = {}): Tensor {
 
 /** `tensor.uniform_(from, to)`. */
 export function uniform_(t: Tensor, from = 0, to = 1, options: GeneratorOption = {}): Tensor {
+  checkKeywords('uniform_', [options], GENERATOR_KEYS);
   if (!(from <= to)) throw new RuntimeError(`uniform_ expects to return a [from, to) range, but found from=${from} > to=${to}`);
   return writeInPlace(t, (x) => uniformFill(genOf(options), x._data, precisionOf(x.dtype), from, to));
 }
 
 /** `tensor.normal_(mean, std)`. */
 export function normal_(t: Tensor, mean = 0, std = 1, options: GeneratorOption = {}): Tensor {
+  checkKeywords('normal_', [options], GENERATOR_KEYS);
   if (!(std >= 0)) throw new RuntimeError(`normal expects std >= 0.0, but found std ${std}`);
   return writeInPlace(t, (x) => normalFill(genOf(options), x._data, precisionOf(x.dtype), mean, std));
 }
 
 /** `torch.normal(mean, std, size)` with float mean and std. */
 export function normal(mean: number, std: number, size: readonly number[], options: RandomOptions = {}): Tensor {
+  checkKeywords('normal', [options], RANDOM_KEYS);
   const t = make(splitSize([size]).shape, floatDtype(options), {});
   normal_(t, mean, std, options);
   if (options.requires_grad === true) t.requires_grad = true;
@@ -156,6 +169,7 @@ export function normal(mean: number, std: number, size: readonly number[], optio
 
 /** `tensor.random_()`, `random_(to)`, `random_(from, to)`. */
 export function random_(t: Tensor, from?: number, to?: number, options: GeneratorOption = {}): Tensor {
+  checkKeywords('random_', [options], GENERATOR_KEYS);
   return writeInPlace(t, (x) => {
     if (from === undefined) randomFullFill(genOf(options), x._data, precisionOf(x.dtype));
     else if (to === undefined) randomFromToFill(genOf(options), x._data, 0, checkRange(0, from));
@@ -165,12 +179,14 @@ export function random_(t: Tensor, from?: number, to?: number, options: Generato
 
 /** `tensor.bernoulli_(p)` with a float p: one 53-bit uniform per element against p. */
 export function bernoulli_(t: Tensor, p = 0.5, options: GeneratorOption = {}): Tensor {
+  checkKeywords('bernoulli_', [options], GENERATOR_KEYS);
   if (!(p >= 0 && p <= 1)) throw new RuntimeError(`bernoulli_ expects p to be in [0, 1], but got p=${p}`);
   return writeInPlace(t, (x) => bernoulliScalarFill(genOf(options), x._data, p));
 }
 
 /** `torch.bernoulli(probs)`: 0/1 of probs' shape and dtype, each from a uniform of probs' precision. */
 export function bernoulli(probs: Tensor, options: GeneratorOption = {}): Tensor {
+  checkKeywords('bernoulli', [options], GENERATOR_KEYS);
   const p = probs._data;
   for (let i = 0; i < p.length; i++) {
     if (!(p[i] >= 0 && p[i] <= 1)) throw new RuntimeError('Expected p_in >= 0 && p_in <= 1 to be true, but got false.');
@@ -182,6 +198,7 @@ export function bernoulli(probs: Tensor, options: GeneratorOption = {}): Tensor 
 
 /** `tensor.exponential_(lambd)`: -1/λ · log(1 - u) over 53-bit uniforms. */
 export function exponential_(t: Tensor, lambd = 1, options: GeneratorOption = {}): Tensor {
+  checkKeywords('exponential_', [options], GENERATOR_KEYS);
   if (!(lambd > 0)) throw new RuntimeError(`exponential_ expects lambda > 0.0, but found lambda=${lambd}`);
   return writeInPlace(t, (x) => exponentialFill(genOf(options), x._data, lambd));
 }

@@ -15,6 +15,16 @@ import { at } from './at.js';
 /** A loss's reduction, as PyTorch spells it. */
 export type Reduction = 'mean' | 'sum' | 'none';
 
+/** A loss's reduction, positional ('sum') or as Python's keyword (`{ reduction: 'sum' }`). */
+export type ReductionArg = Reduction | { reduction?: Reduction };
+
+/** The reduction of a ReductionArg, checked. */
+export function reductionOf(arg: ReductionArg): Reduction {
+  const reduction = typeof arg === 'object' && arg !== null ? (arg.reduction ?? 'mean') : arg;
+  checkReduction(reduction);
+  return reduction;
+}
+
 /** torch.nn._Reduction.get_enum's check. */
 export function checkReduction(reduction: string): asserts reduction is Reduction {
   if (reduction !== 'mean' && reduction !== 'sum' && reduction !== 'none') {

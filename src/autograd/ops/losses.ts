@@ -11,7 +11,7 @@ import { is_grad_enabled } from '../../tensor/autograd/grad_mode.js';
 import { at } from './at.js';
 import { sub } from './arithmetic.js';
 import { applyUnary, promoteTypes } from './elementwise.js';
-import { broadcastPair, checkReduction, isVectorLane, reduceLosses, valuesAs, vectorPlan, type Reduction, type VectorPlan } from './loss_common.js';
+import { broadcastPair, checkReduction, isVectorLane, reduceLosses, reductionOf, valuesAs, vectorPlan, type Reduction, type ReductionArg, type VectorPlan } from './loss_common.js';
 import { mean, sum } from './reduce.js';
 import { unaryOps } from './unary.js';
 
@@ -30,9 +30,9 @@ const fr = Math.fround;
 const exact: Round = (x) => x;
 
 /** F.l1_loss: |input - target| (AbsBackward0), then mean (MeanBackward0) or sum (SumBackward0). */
-export function l1_loss(input: Tensor, target: Tensor, reduction: Reduction = 'mean'): Tensor {
+export function l1_loss(input: Tensor, target: Tensor, reductionArg: ReductionArg = 'mean'): Tensor {
   const [a, b] = broadcastPair(input, target);
-  checkReduction(reduction);
+  const reduction = reductionOf(reductionArg);
   const loss = applyUnary(unaryOps.abs, sub(a, b));
   return reduction === 'mean' ? mean(loss) : reduction === 'sum' ? sum(loss) : loss;
 }

@@ -8,7 +8,7 @@ import { Tensor } from '../../tensor/tensor.js';
 import { attach, shouldRecord } from '../../tensor/autograd/engine.js';
 import type { Node } from '../../tensor/autograd/node.js';
 import { promoteTypes } from './elementwise.js';
-import { broadcastIndex, checkReduction, warnedShape, type Reduction } from './loss_common.js';
+import { broadcastIndex, checkReduction, reductionOf, warnedShape, type Reduction, type ReductionArg } from './loss_common.js';
 import { at } from './at.js';
 import { contiguousStrides } from './strides.js';
 import { gemm } from './matmul.js';
@@ -194,8 +194,8 @@ export function mseLossValue(I: Storage, T: Storage, n: number, reduction: 'mean
 }
 
 /** mean((input - target)²); d/dinput = norm·(input - target)·g with norm 2/N ('mean') or 2. */
-export function mse_loss(input: Tensor, target: Tensor, reduction: Reduction = 'mean'): Tensor {
-  checkReduction(reduction);
+export function mse_loss(input: Tensor, target: Tensor, reductionArg: ReductionArg = 'mean'): Tensor {
+  const reduction = reductionOf(reductionArg);
   const dtype = promoteTypes(input, target);
   const { shape, ia, it } = pointwise(input, target);
   const I = input._data;
