@@ -106,10 +106,19 @@ function extreme(x: Tensor, isMax: boolean): Tensor {
   }
   const out = allocStorage(x.dtype, 1);
   out[0] = best;
-  const result = new Tensor(out, []);
+  return evenlyDistributed(new Tensor(out, []), isMax ? 'MaxBackward1' : 'MinBackward1', x);
+}
+
+/**
+ * A full reduction that selects a value (max(), min(), median()): its gradient is shared evenly among the
+ * elements equal to it (PyTorch's evenly_distribute_backward; NaN ties with NaN).
+ */
+export function evenlyDistributed(result: Tensor, name: string, x: Tensor): Tensor {
   if (!shouldRecord(x)) return result;
+  const X = x._data;
+  const best = result._data[0];
   const tie = (v: number): boolean => v === best || (best !== best && v !== v);
-  return attach(result, isMax ? 'MaxBackward1' : 'MinBackward1', [x], (g) => {
+  return attach(result, name, [x], (g) => {
     const gx = allocStorage(x.dtype, X.length);
     let ties = 0;
     for (let i = 0; i < X.length; i++) if (tie(X[i])) ties++;
