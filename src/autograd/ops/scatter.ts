@@ -52,7 +52,8 @@ function walk(index: Tensor, dim: number, bound: number, sa: number[], sb: numbe
 
 function dtypeCheck(name: string, self: Tensor, index: Tensor, src: Tensor | null): void {
   if (index.numel() !== 0 && index.dtype !== 'int64') throw new RuntimeError(`${name}(): Expected dtype int64 for index`);
-  if (src !== null && src.dtype !== self.dtype) throw new RuntimeError(`${name}(): Expected self.dtype to be equal to src.dtype`);
+  // NOTE: scatter_add's dtype error names scatter() in PyTorch 1.13
+  if (src !== null && src.dtype !== self.dtype) throw new RuntimeError('scatter(): Expected self.dtype to be equal to src.dtype');
 }
 
 function gatherShapeCheck(self: Tensor, dim: number, index: Tensor): void {

@@ -129,18 +129,28 @@ export function topk(x: Tensor, k: number, dim?: number | TopkOptions, largest?:
   const inOrder = o.sorted ?? true;
   const n = x.ndim === 0 ? 1 : x.shape[normalizeDim(d, x.ndim)];
   if (!(k >= 0 && k <= n)) throw new RuntimeError('selected index k out of range');
+  if (x.ndim > 0) noBool('topk_cpu', x);
   const less = big ? descending : ascending;
-  const r = alongLines(x, d, k, (p, len, outV, outI) => {
+  // NOTE: a 0-d input is its own top 1, also for k = 0
+  const m = x.ndim === 0 ? 1 : k;
+  const r = alongLines(x, d, m, (p, len, outV, outI) => {
     // TopKImpl.h: a partial sort for small k, else nth_element and a sort of the k-1 before it
-    if (k * 64 <= len) partialSort(p, 0, k, len, less);
+    if (x.ndim === 0) {
+      // nothing to order
+    } else if (k * 64 <= len) partialSort(p, 0, k, len, less);
     else {
       nthElement(p, 0, k - 1, len, less);
       if (inOrder) stlSort(p, 0, k - 1, less);
     }
-    outV.set(p.v.subarray(0, k));
-    outI.set(p.ix.subarray(0, k));
+    outV.set(p.v.subarray(0, m));
+    outI.set(p.ix.subarray(0, m));
   });
   return selected('topk', 'TopkBackward0', x, r, true);
+}
+
+/** The kernels PyTorch has no bool version of. */
+export function noBool(kernel: string, x: Tensor): void {
+  if (x.dtype === 'bool') throw new RuntimeError(`"${kernel}" not implemented for 'Bool'`);
 }
 
 /** zero_numel_check_dims: a reduction along an empty dim has no value to select. */

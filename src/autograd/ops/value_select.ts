@@ -10,7 +10,7 @@ import { Tensor } from '../../tensor/tensor.js';
 import { nthElement, stlSort, type Less, type Pairs } from '../../tensor/stl_sort.js';
 import { evenlyDistributed, max as maxAll, min as minAll } from './reduce.js';
 import { maximum, minimum } from './pointwise.js';
-import { alongLines, nonEmptyDim, selected } from './sort.js';
+import { alongLines, noBool, nonEmptyDim, selected } from './sort.js';
 import type { ReturnTypes } from './return_types.js';
 
 export interface DimOptions {
@@ -65,6 +65,7 @@ export function min(x: Tensor, dim?: number | Tensor | DimOptions, keepdim = fal
 /** median_impl: nth_element at (n - nans - 1) / 2 of a copy (NaN, for median, if there is one; NaN when empty). */
 function medianAll(x: Tensor, ignoreNan: boolean): Tensor {
   const n = x.numel();
+  if (n > 0) noBool('median_cpu', x);
   const out = allocStorage(x.dtype, 1);
   const p: Pairs = { v: Float64Array.from(x._data), ix: new Float64Array(n) };
   let nans = 0;
@@ -81,6 +82,7 @@ function medianAll(x: Tensor, ignoreNan: boolean): Tensor {
 /** median_with_indices_impl: the first NaN (median), else nth_element under (value, index) order. */
 function medianDim(name: 'median' | 'nanmedian', x: Tensor, dim: number, keepdim: boolean): ReturnTypes {
   nonEmptyDim('median', x, dim); // NOTE: nanmedian's error says median() too
+  noBool('median_out', x);
   const ignoreNan = name === 'nanmedian';
   const byIndex: Less = (a, i, b, j) => a < b || (a === b && i < j) || (ignoreNan && isNaN(b) && !isNaN(a));
   const r = alongLines(x, dim, 1, (p, n, outV, outI) => {
@@ -199,6 +201,7 @@ export function kthvalue(x: Tensor, k: number, dim: number | Partial<DimOptions>
   nonEmptyDim('kthvalue', x, d);
   const size = x.ndim === 0 ? 1 : x.shape[d];
   if (!(k >= 1 && k <= size)) throw new RuntimeError(`kthvalue(): selected number k out of range for dimension ${d}`);
+  if (x.ndim > 0) noBool('kthvalue_cpu', x);
   const r = alongLines(x, d, 1, (p, n, outV, outI) => {
     quickSelect(p, k - 1, n);
     outV[0] = p.v[k - 1];
