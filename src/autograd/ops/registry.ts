@@ -4,7 +4,7 @@
 // their types: adding an op is one entry here (a unary elementwise op: one line in unary.ts) plus its
 // PyTorch fixture cases.
 
-import { ArgumentTypeError, ValueError } from '../../errors.js';
+import { ArgumentTypeError, RuntimeError, ValueError } from '../../errors.js';
 import { checkDtype, isFloating, scalarTypeName, type DType } from '../../tensor/dtype.js';
 import { Tensor } from '../../tensor/tensor.js';
 import { add, add_, div, div_, mul, mul_, pow, rsub, sub, sub_ } from './arithmetic.js';
@@ -127,6 +127,12 @@ function shapeArgs(args: ShapeArgs): number[] {
 
 const square: Unary = (x) => powScalar(x, 2); // PyTorch's square is pow(x, 2): PowBackward0
 
+function square_(x: Tensor): Tensor {
+  // NOTE: pow_'s own check of a bool self against its Long result, before the in-place cast check
+  if (x.dtype === 'bool') throw new RuntimeError('Found dtype Bool but expected Long');
+  return applyInplace(x, null, (a) => square(a));
+}
+
 export const registry = {
   add: op(add, { inplace: add_, expr: { kind: 'binary', operator: '+' } }),
   sub: op(sub, { inplace: sub_, expr: { kind: 'binary', operator: '-' } }),
@@ -135,7 +141,7 @@ export const registry = {
   pow: op(pow, { expr: { kind: 'binary', operator: '**' } }),
   rsub: op(rsub),
   ...unaryEntries(),
-  square: op(square, { inplace: (x: Tensor) => applyInplace(x, null, (a) => square(a)), expr: { kind: 'unary' } }),
+  square: op(square, { inplace: square_, expr: { kind: 'unary' } }),
   sum: op(sum, { method: (x: Tensor, ...args: ReduceArgs) => sum(x, ...reduceArgs(args)), expr: { kind: 'reduce' } }),
   mean: op(mean, { method: (x: Tensor, ...args: ReduceArgs) => mean(x, ...reduceArgs(args)), expr: { kind: 'reduce' } }),
   min: op(min),
