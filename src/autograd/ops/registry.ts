@@ -21,7 +21,7 @@ import { log_softmax, softmax } from './softmax.js';
 import { mean, norm, sum, type DimArg } from './reduce.js';
 import { kthvalue, max, median, min, mode, nanmedian } from './value_select.js';
 import { argsort, msort, sort, topk } from './sort.js';
-import { gather, scatter, scatter_add, take_along_dim } from './scatter.js';
+import { gather, scatter, scatter_add, take_along_dim, type ScatterReduce } from './scatter.js';
 import { allclose, isclose } from './closeness.js';
 import { clone, flatten, reshape, squeeze, t, toDtype, transpose, unflatten, unsqueeze, view } from './shape.js';
 import { all, any, argmax, argmin, count_nonzero } from './reduce_index.js';
@@ -283,7 +283,7 @@ export const registry = {
   msort: op(msort),
   topk: op(topk),
   gather: op(gather),
-  scatter: op(scatter, { inplace: (x: Tensor, dim: number, index: Tensor, src: Tensor | number): Tensor => applyInplace(x, src instanceof Tensor ? src : null, (a) => scatter(a, dim, index, src)) }),
+  scatter: op(scatter, { inplace: (x: Tensor, dim: number, index: Tensor, src: Tensor | number, options: { reduce?: ScatterReduce } = {}): Tensor => applyInplace(x, src instanceof Tensor ? src : null, (a) => scatter(a, dim, index, src, options)) }),
   scatter_add: op(scatter_add, { inplace: (x: Tensor, dim: number, index: Tensor, src: Tensor): Tensor => applyInplace(x, src, (a) => scatter_add(a, dim, index, src)) }),
   take_along_dim: op(take_along_dim),
 };

@@ -96,20 +96,17 @@ export function gather(x: Tensor, dim: number, index: Tensor): Tensor {
   return attach(result, 'GatherBackward0', [x], null, [index], null, (g) => [at.scatterAdd(at.full(x.shape, 0, g.dtype), d, index, g)]);
 }
 
-/** The written copy of self: src's (or the number's) values where the index points; `add` sums them. */
-function scatterInto(self: Tensor, d: number, index: Tensor, src: Tensor | number, add: boolean): Storage {
+export type ScatterReduce = 'add' | 'multiply';
+
+/** The written copy of self: src's (or the number's) values where the index points, or summed / multiplied in. */
+function scatterInto(self: Tensor, d: number, index: Tensor, src: Tensor | number, reduce: ScatterReduce | null): Storage {
   const out = self._data.slice();
   if (index.numel() === 0) return out;
-  if (typeof src === 'number') {
-    const v = castScalar(src, self.dtype);
-    walk(index, d, size(self, d), strides(self), strides(index), (_k, a) => {
-      out[a] = v;
-    });
-    return out;
-  }
-  const S = src._data;
-  walk(index, d, size(self, d), strides(self), strides(src), (_k, a, b) => {
-    out[a] = add ? out[a] + S[b] : S[b];
+  const S = typeof src === 'number' ? null : src._data;
+  const v = typeof src === 'number' ? castScalar(src, self.dtype) : 0;
+  walk(index, d, size(self, d), strides(self), typeof src === 'number' ? strides(index) : strides(src), (_k, a, b) => {
+    const w = S === null ? v : S[b];
+    out[a] = reduce === 'add' ? out[a] + w : reduce === 'multiply' ? out[a] * w : w;
   });
   return out;
 }
@@ -118,12 +115,21 @@ function scatterInto(self: Tensor, d: number, index: Tensor, src: Tensor | numbe
  * `x.scatter(dim, index, src)` (ScatterBackward0) or `x.scatter(dim, index, value)` (ScatterBackward1):
  * a copy of x with src's elements (or the value) written where index points along dim.
  */
-export function scatter(x: Tensor, dim: number, index: Tensor, src: Tensor | number): Tensor {
+export function scatter(x: Tensor, dim: number, index: Tensor, src: Tensor | number, options: { reduce?: ScatterReduce } = {}): Tensor {
   const d = normalizeDim(dim, x.ndim);
   const s = src instanceof Tensor ? src : null;
   dtypeCheck('scatter', x, index, s);
   scatterShapeCheck(x, d, index, s);
-  const result = new Tensor(scatterInto(x, d, index, src, false), x.shape);
+  const reduce = options.reduce ?? null;
+  if (reduce !== null && reduce !== 'add' && reduce !== 'multiply') throw new RuntimeError('reduce argument must be either add or multiply.');
+  const result = new Tensor(scatterInto(x, d, index, src, reduce), x.shape);
+  if (reduce !== null) {
+    // NOTE: PyTorch 1.13 has no derivative for scatter with reduce: a NotImplemented node that raises
+    if (!shouldRecord(x, s)) return result;
+    return attach(result, 'NotImplemented', s === null ? [x] : [x, s], () => {
+      throw new RuntimeError('derivative for aten::scatter is not implemented');
+    });
+  }
   if (s === null) {
     if (!shouldRecord(x)) return result;
     return attach(result, 'ScatterBackward1', [x], null, [index], null, (g) => [at.scatter(g, d, index, 0)]);
@@ -140,7 +146,7 @@ export function scatter_add(x: Tensor, dim: number, index: Tensor, src: Tensor):
   const d = normalizeDim(dim, x.ndim);
   dtypeCheck('scatter_add', x, index, src);
   scatterShapeCheck(x, d, index, src);
-  const result = new Tensor(scatterInto(x, d, index, src, true), x.shape);
+  const result = new Tensor(scatterInto(x, d, index, src, 'add'), x.shape);
   if (!shouldRecord(x, src)) return result;
   return attach(result, 'ScatterAddBackward0', [x, src], null, [index], null, (g, needs) => [needs[0] ? g : null, needs[1] ? at.gather(g, d, index) : null]);
 }
