@@ -70,6 +70,16 @@ describe(`sorting and selection ops against PyTorch ${fixture.torch}`, () => {
       assert.equal(r.length, 2);
     });
   }
+  test('the pairs are typed: x.max(dim) destructures into tensors and has .values / .indices', () => {
+    const c = fixture.printed.find((p) => p.name === 'm.max' && p.dtype === 'float32');
+    assert.ok(c !== undefined);
+    const x = torch.tensor(c.values.map(decodeNum), { requires_grad: true }).reshape(c.shape);
+    const [values, indices]: Tensor[] = [...x.max(c.args[0])];
+    const pair: torch.ReturnTypes = x.max(c.args[0]);
+    assert.equal(`torch.return_types.max(\nvalues=${String(values)},\nindices=${String(indices)})`, c.p);
+    assert.equal(String(pair.values), String(values));
+    assert.equal(String(pair.indices), String(indices));
+  });
   for (const c of fixture.double) {
     test(`create_graph ${c.name}(${c.args.join(', ')}) ${c.dtype}`, () => {
       const x = torch.tensor(c.values, { dtype: c.dtype }).reshape(c.shape).requires_grad_();
