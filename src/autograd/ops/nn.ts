@@ -248,6 +248,9 @@ export function binary_cross_entropy_with_logits(input: Tensor, target: Tensor, 
     throw new ValueError(`Target size (${sizeStr(target.shape)}) must be the same as input size (${sizeStr(input.shape)})`);
   }
   const dtype = promoteTypes(input, target);
+  // NOTE: the composite's (1 - target) and in-place steps meet an integer or bool target so in PyTorch
+  if (target.dtype === 'bool') throw new RuntimeError('Subtraction, the `-` operator, with two bool tensors is not supported. Use the `^` or `logical_xor()` operator instead.');
+  if (!isFloating(target.dtype)) throw new RuntimeError(`result type ${scalarTypeName(dtype)} can't be cast to the desired output type ${scalarTypeName(target.dtype)}`);
   const n = input.numel();
   const shape = input.shape.slice();
   const X = input._data;

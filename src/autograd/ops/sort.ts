@@ -102,7 +102,10 @@ export function sort(x: Tensor, dim?: number | SortOptions, desc?: boolean): Ret
     outV.set(p.v);
     outI.set(p.ix);
   });
-  return selected('sort', o.overload ? 'SortBackward1' : 'SortBackward0', x, r, true);
+  const pair = selected('sort', o.overload ? 'SortBackward1' : 'SortBackward0', x, r, true);
+  // NOTE: PyTorch's results take a dense input's layout (a transposed input's sort is transposed too)
+  if (x._strides !== null && !x._strides.includes(0)) pair.values._strides = pair.indices._strides = x._strides;
+  return pair;
 }
 
 /** `x.argsort(dim=-1, descending=false)`: sort's indices. */
