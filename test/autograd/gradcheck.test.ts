@@ -57,8 +57,6 @@ const samples: Partial<Record<OpName, Sample[]>> = {
   reciprocal: un(torch.reciprocal, { positive: true }),
   sum: [...un((a) => a.sum()), { shapes: [[2, 3, 4]], fn: (a) => a.sum(-1, true) }, { shapes: [[2, 3, 4]], fn: (a) => a.sum([0, 2]) }],
   mean: [...un((a) => a.mean()), { shapes: [[2, 3, 4]], fn: (a) => a.mean(1) }, { shapes: [[2, 3, 4]], fn: (a) => a.mean([0, 1], true) }],
-  min: un((a) => a.min()),
-  max: un((a) => a.max()),
   norm: un((a) => a.norm(), { awayFromZero: true }),
   matmul: [
     { shapes: [[3], [3]], fn: torch.matmul },
@@ -217,6 +215,28 @@ Object.assign(samples, {
   diag: [{ shapes: [[3]], fn: (a: Tensor) => torch.diag(a, 1) }, { shapes: [[3, 3]], fn: (a: Tensor) => torch.diag(a) }, { shapes: [[2, 4]], fn: (a: Tensor) => torch.diag(a, 1) }],
 } satisfies Partial<Record<OpName, Sample[]>>);
 
+// sorting, selection, gather/scatter (issue 15): random values have no ties
+const index23 = torch.tensor([[0n, 2n, 1n], [1n, 1n, 0n]]);
+const perm23 = torch.tensor([[2n, 0n, 1n], [1n, 2n, 0n]]);
+Object.assign(samples, {
+  max: [...un((a) => a.max()), { shapes: [[2, 3]], fn: (a: Tensor) => a.max(1).values }, { shapes: [[3, 2]], fn: (a: Tensor) => a.max(0, true).values }, { shapes: [[2, 3], [3]], fn: (a: Tensor, b: Tensor) => torch.max(a, b) }],
+  min: [...un((a) => a.min()), { shapes: [[2, 3]], fn: (a: Tensor) => a.min(-1).values }, { shapes: [[]], fn: (a: Tensor) => a.min(0).values }],
+  median: [{ shapes: [[5]], fn: (a: Tensor) => a.median() }, { shapes: [[2, 4]], fn: (a: Tensor) => a.median(1).values }],
+  nanmedian: [{ shapes: [[4]], fn: (a: Tensor) => a.nanmedian() }, { shapes: [[3, 3]], fn: (a: Tensor) => a.nanmedian(0, true).values }],
+  mode: [{ shapes: [[2, 3]], fn: (a: Tensor) => a.mode(1).values }],
+  kthvalue: [{ shapes: [[2, 5]], fn: (a: Tensor) => a.kthvalue(2, 1).values }],
+  sort: [{ shapes: [[2, 5]], fn: (a: Tensor) => a.sort(1).values }, { shapes: [[20]], fn: (a: Tensor) => a.sort({ descending: true, stable: true }).values }],
+  msort: [{ shapes: [[4, 2]], fn: (a: Tensor) => torch.msort(a) }],
+  topk: [{ shapes: [[2, 5]], fn: (a: Tensor) => a.topk(2).values }, { shapes: [[6, 2]], fn: (a: Tensor) => a.topk(3, 0, false).values }],
+  gather: [{ shapes: [[2, 3]], fn: (a: Tensor) => a.gather(1, index23) }, { shapes: [[3, 3]], fn: (a: Tensor) => torch.gather(a, 0, index23) }],
+  scatter: [
+    { shapes: [[2, 3], [2, 3]], fn: (a: Tensor, b: Tensor) => a.scatter(1, perm23, b) },
+    { shapes: [[2, 3]], fn: (a: Tensor) => a.scatter(1, index23, 1.5) },
+  ],
+  scatter_add: [{ shapes: [[2, 3], [2, 3]], fn: (a: Tensor, b: Tensor) => a.scatter_add(1, index23, b) }],
+  take_along_dim: [{ shapes: [[2, 3]], fn: (a: Tensor) => torch.take_along_dim(a, index23, 1) }, { shapes: [[2, 3]], fn: (a: Tensor) => torch.take_along_dim(a, torch.tensor([5n, 0n])) }],
+} satisfies Partial<Record<OpName, Sample[]>>);
+
 // A unary elementwise op without samples above is sampled on its registered domain.
 for (const name of Object.keys(unaryOps) as Array<keyof typeof unaryOps>) {
   const domain = unaryOps[name].domain;
@@ -255,6 +275,7 @@ const SECOND_ORDER: ReadonlySet<string> = new Set([
   'l1_loss', 'gaussian_nll_loss', 'huber_loss', 'smooth_l1_loss', 'binary_cross_entropy', 'nll_loss', 'cross_entropy',
   'permute', 'movedim', 'T', 'mT', 'flip', 'roll', 'repeat', 'tile', 'expand', 'expand_as', 'cat', 'stack', 'split', 'chunk', 'unbind',
   'meshgrid', 'tril', 'triu', 'diag',
+  'median', 'nanmedian', 'mode', 'kthvalue', 'sort', 'msort', 'topk', 'gather', 'scatter', 'scatter_add', 'take_along_dim',
 ]);
 
 describe('gradgradcheck', () => {

@@ -39,6 +39,8 @@ export interface GradSnap {
 
 export type Event =
   | { err: [string, string] }
+  /** An op's result that is not a tensor (allclose's boolean), as Python's type name and value. */
+  | { py: string; value: unknown }
   | Snap
   | { grads: Record<string, GradSnap | null> }
   | { res: Array<Snap | null>; grads: Record<string, GradSnap | null> };
@@ -255,9 +257,10 @@ function runStmt(env: Env, s: Stmt): Event {
     }
     case 'op': {
       const [, out, name, args, ng] = s;
-      const t = maybeNoGrad(ng, () => runOp(name, args.map((a) => arg(env, a))));
-      env.set(out, t);
-      return snap(t);
+      const t: unknown = maybeNoGrad(ng, () => runOp(name, args.map((a) => arg(env, a))));
+      if (typeof t === 'boolean') return { py: 'bool', value: t };
+      env.set(out, t as Tensor);
+      return snap(t as Tensor);
     }
     case 'ip': {
       const [, target, name, args, ng] = s;
@@ -390,6 +393,10 @@ export function compare(p: Program, ours: Outcome): Mismatch[] {
     const oErr = 'err' in oe ? oe.err : null;
     if (tErr !== null || oErr !== null) {
       if (json(tErr) !== json(oErr)) c.add('errors', where, tErr, oErr);
+      return;
+    }
+    if ('py' in te || 'py' in oe) {
+      if (json(te) !== json(oe)) c.add('values', where, te, oe);
       return;
     }
     if ('grads' in te && 'grads' in oe) {

@@ -40,6 +40,7 @@ const ops = readFixture<{ cases: Array<{ name: string }> }>('torch/ops.json');
 const losses = readFixture<{ cases: Array<{ op: string }> }>('torch/losses.json');
 const math = readFixture<{ cases: Array<{ op: string }> }>('torch/math.json');
 const shapes = readFixture<{ cases: Array<{ op: string }> }>('torch/shapes.json');
+const sorting = readFixture<{ cases: Array<{ op: string }> }>('torch/sorting.json');
 const nnModules = readFixture<{ activations: Array<{ op: string }>; shape_ops: Array<{ op: string }>; softmax: Array<{ op: string }> }>('torch/nn_modules.json');
 
 function decode(values: Encoded[]): number[] {
@@ -63,6 +64,7 @@ function fixtureSamples(): Map<string, number> {
   for (const c of losses.cases) bump(c.op);
   for (const c of math.cases) bump(c.op);
   for (const c of shapes.cases) bump(c.op);
+  for (const c of sorting.cases) bump(c.op);
   for (const c of [...nnModules.activations, ...nnModules.shape_ops, ...nnModules.softmax]) bump(c.op);
   return count;
 }
@@ -70,7 +72,7 @@ function fixtureSamples(): Map<string, number> {
 test('every differentiable op of the registry has PyTorch fixture samples', () => {
   const samples = fixtureSamples();
   const missing = differentiableOps.filter((name) => (samples.get(name) ?? 0) === 0);
-  assert.deepEqual(missing, [], 'ops without fixture cases in torch/ops.json, torch/unary.json, torch/losses.json, torch/math.json or torch/shapes.json');
+  assert.deepEqual(missing, [], 'ops without fixture cases in torch/ops.json, torch/unary.json, torch/losses.json, torch/math.json, torch/shapes.json or torch/sorting.json');
 });
 
 test('functions.generated.ts and keywords.generated.ts cover exactly the registry (run scripts/gen-ops.mjs)', () => {

@@ -97,6 +97,10 @@ export interface At {
   /** CatBackward0 and StackBackward0 (split's and unbind's formulas). */
   cat(tensors: readonly Tensor[], dim: number): Tensor;
   stack(tensors: readonly Tensor[], dim: number): Tensor;
+  /** GatherBackward0, ScatterBackward0 (a src tensor) / ScatterBackward1 (a number), ScatterAddBackward0. */
+  gather(x: Tensor, dim: number, index: Tensor): Tensor;
+  scatter(x: Tensor, dim: number, index: Tensor, src: Tensor | number): Tensor;
+  scatterAdd(x: Tensor, dim: number, index: Tensor, src: Tensor): Tensor;
   /** SelectBackward0 (x.select(dim, index)). */
   select(x: Tensor, dim: number, index: number): Tensor;
   /** LogSigmoidBackward0 and LogSigmoidBackwardBackward0. */

@@ -15,6 +15,7 @@ import { copy_ } from './inplace.js';
 import { mseLossBackward } from './nn_grad.js';
 import { select } from './select.js';
 import { cat, stack } from './cat.js';
+import { gather, scatter, scatter_add } from './scatter.js';
 import { at } from './at.js';
 
 Object.assign(at, {
@@ -72,6 +73,9 @@ Object.assign(at, {
   copy_,
   mseLossBackward,
   select,
+  gather,
+  scatter,
+  scatterAdd: scatter_add,
   cat,
   stack,
   logSigmoid: bw.logSigmoid,

@@ -209,7 +209,8 @@ export function copy_(self: Tensor, src: Tensor): Tensor {
     }
     const values = convertStorage(s._data, a.dtype);
     const out = new Tensor(expandTo(values, s.shape, a.shape, allocStorage(a.dtype, a.numel())), a.shape);
-    if (!is_grad_enabled() || !(a.requires_grad || s.requires_grad)) return out;
+    // NOTE: an integer or bool result cannot require grad: PyTorch records no node
+    if (!is_grad_enabled() || !(a.requires_grad || s.requires_grad) || !isFloating(a.dtype)) return out;
     return attach(out, 'torch::autograd::CopyBackwards', [a, s], (g, needs) => [
       needs[0] ? allocStorage(a.dtype, a.numel()) : null,
       needs[1] ? (sameShape(a.shape, s.shape) ? g : sumTo(g, a.shape, s.shape)) : null,

@@ -131,6 +131,7 @@ function checkMatmul(a: Tensor, b: Tensor): DType {
       if (A[0] !== B[0]) {
         throw new RuntimeError(`inconsistent tensor size, expected tensor [${A[0]}] and src [${B[0]}] to have the same number of elements, but got ${A[0]} and ${B[0]} elements respectively`);
       }
+      if (a.dtype === 'bool' && A[0] > 0) throw new RuntimeError('"dot" not implemented for \'Bool\'');
       return a.dtype;
     case 'mv':
     case 'fold':
@@ -164,7 +165,9 @@ function checkMatmul(a: Tensor, b: Tensor): DType {
   if (a.numel() === 0 || b.numel() === 0) {
     return path === 'mv' || path === 'bmm' || (path === 'fold' && B.length === 1) ? b.dtype : path === 'foldT' && A.length === 1 ? a.dtype : first;
   }
-  if (a.dtype === 'bool') throw new RuntimeError('"addmm_impl_cpu_" not implemented for \'Bool\'');
+  // the kernel each path ends in: addmv (matrix @ vector), bmm (batched), addmm (every folded path)
+  const kernel = path === 'mv' || (path === 'fold' && B.length === 1) ? 'addmv_impl_cpu' : path === 'bmm' ? 'bmm' : 'addmm_impl_cpu_';
+  if (a.dtype === 'bool') throw new RuntimeError(`"${kernel}" not implemented for 'Bool'`);
   if (first !== second) throw new RuntimeError(`expected scalar type ${scalarTypeName(first)} but found ${scalarTypeName(second)}`);
   return a.dtype;
 }

@@ -8,11 +8,25 @@ import { unbind } from './cat.js';
 import { KEYWORDS } from './keywords.generated.js';
 import { checkKeywords, isOptionsObject } from '../../tensor/keywords.js';
 import type { DType } from '../../tensor/dtype.js';
+import type { DimOptions } from './value_select.js';
+import type { ReturnTypes } from './return_types.js';
 import { Tensor } from '../../tensor/tensor.js';
 
 declare module '../../tensor/tensor.js' {
   // the members come from the registry; `type` has two forms, which a mapped type cannot carry
-  interface Tensor extends Omit<RegistryMethods, 'type'> {
+  interface Tensor extends Omit<RegistryMethods, 'type' | 'max' | 'min' | 'median' | 'nanmedian'> {
+    /** `x.max()`; `x.max(dim, keepdim)`: torch.return_types.max (values, indices); `x.max(other)`: maximum. */
+    max(): Tensor;
+    max(other: Tensor): Tensor;
+    max(dim: number | DimOptions, keepdim?: boolean): ReturnTypes;
+    min(): Tensor;
+    min(other: Tensor): Tensor;
+    min(dim: number | DimOptions, keepdim?: boolean): ReturnTypes;
+    /** `x.median()`: the lower median; `x.median(dim, keepdim)`: torch.return_types.median. */
+    median(): Tensor;
+    median(dim: number | DimOptions, keepdim?: boolean): ReturnTypes;
+    nanmedian(): Tensor;
+    nanmedian(dim: number | DimOptions, keepdim?: boolean): ReturnTypes;
     /** `x.type()`: the type's name, 'torch.LongTensor'. */
     type(): string;
     /** `x.type(torch.float64)` or `x.type('torch.DoubleTensor')`: a copy in that dtype. */

@@ -1,7 +1,7 @@
 // The fused nn.functional ops: linear (one AddmmBackward0 node), mse_loss, binary_cross_entropy_with_logits.
 
 import { RuntimeError, ValueError } from '../../errors.js';
-import { allocStorage, scalarTypeName, type Storage } from '../../tensor/dtype.js';
+import { allocStorage, isFloating, scalarTypeName, type Storage } from '../../tensor/dtype.js';
 import { allocPooled } from '../../kernels/pool.js';
 import { numel, sameShape, sizeStr } from '../../tensor/shape.js';
 import { Tensor } from '../../tensor/tensor.js';
@@ -31,6 +31,8 @@ function checkLinearDtypes(x: Tensor, weight: Tensor, bias: Tensor | null): void
   if (bias !== null && (x.ndim === 2 || x.ndim === 3)) {
     if (bias.dtype !== weight.dtype) throw new RuntimeError('self and mat2 must have the same dtype');
     if (x.dtype !== weight.dtype) throw new RuntimeError('mat1 and mat2 must have the same dtype');
+  } else if (x.dtype === 'bool' && weight.shape[1] !== 0) {
+    throw new RuntimeError('"addmm_impl_cpu_" not implemented for \'Bool\'');
   } else if (x.dtype !== weight.dtype && weight.shape[1] !== 0) {
     // (matmul's kernels return before their dtype check when the product is empty)
     throw new RuntimeError(`expected scalar type ${scalarTypeName(x.dtype)} but found ${scalarTypeName(weight.dtype)}`);
@@ -197,6 +199,7 @@ export function mseLossValue(I: Storage, T: Storage, n: number, reduction: 'mean
 export function mse_loss(input: Tensor, target: Tensor, reductionArg: ReductionArg = 'mean'): Tensor {
   const reduction = reductionOf(reductionArg);
   const dtype = promoteTypes(input, target);
+  if (!isFloating(dtype)) throw new RuntimeError(`"mse_cpu" not implemented for '${scalarTypeName(dtype)}'`);
   const { shape, ia, it } = pointwise(input, target);
   const I = input._data;
   const T = target._data;
@@ -245,6 +248,9 @@ export function binary_cross_entropy_with_logits(input: Tensor, target: Tensor, 
     throw new ValueError(`Target size (${sizeStr(target.shape)}) must be the same as input size (${sizeStr(input.shape)})`);
   }
   const dtype = promoteTypes(input, target);
+  // NOTE: the composite's (1 - target) and in-place steps meet an integer or bool target so in PyTorch
+  if (target.dtype === 'bool') throw new RuntimeError('Subtraction, the `-` operator, with two bool tensors is not supported. Use the `^` or `logical_xor()` operator instead.');
+  if (!isFloating(target.dtype)) throw new RuntimeError(`result type ${scalarTypeName(dtype)} can't be cast to the desired output type ${scalarTypeName(target.dtype)}`);
   const n = input.numel();
   const shape = input.shape.slice();
   const X = input._data;

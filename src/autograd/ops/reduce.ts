@@ -93,23 +93,57 @@ function extreme(x: Tensor, isMax: boolean): Tensor {
   if (X.length === 0) {
     throw new RuntimeError(`${isMax ? 'max' : 'min'}(): Expected reduction dim to be specified for input.numel() == 0. Specify the reduction dim with the 'dim' argument.`);
   }
-  let best = X[0];
-  for (let i = 1; i < X.length; i++) {
-    const v = X[i];
-    if (v !== v) {
-      best = v;
-      break;
-    }
-    if (isMax ? v > best : v < best) best = v;
-    // NOTE: PyTorch's scalar loop (short tensors) keeps the later of two equal values: 0 and -0 tell
-    else if (v === best && X.length < 8) best = v;
-  }
+  const best = isFloating(x.dtype) ? vectorExtreme(X, x.dtype === 'float32' ? 8 : 4, isMax) : scalarExtreme(X, isMax);
   const out = allocStorage(x.dtype, 1);
   out[0] = best;
-  const result = new Tensor(out, []);
+  return evenlyDistributed(new Tensor(out, []), isMax ? 'MaxBackward1' : 'MinBackward1', x);
+}
+
+function scalarExtreme(X: ArrayLike<number>, isMax: boolean): number {
+  let best = X[0];
+  for (let i = 1; i < X.length; i++) if (isMax ? X[i] > best : X[i] < best) best = X[i];
+  return best;
+}
+
+/**
+ * max_all / min_all as PyTorch's AVX2 kernels reduce floats (reduce_all over vectors of `w` lanes, then
+ * the lanes), which decides which of 0 and -0 a tie gives: _mm256_max_ps returns its second operand on
+ * equality; NaN anywhere gives NaN. float32's lanes fold by shuffles (vec_reduce_all's AVX2 form),
+ * float64's one by one into lane 0, as do tensors shorter than a vector.
+ */
+function vectorExtreme(X: ArrayLike<number>, w: number, isMax: boolean): number {
+  const pick = (a: number, b: number): number => (a !== a || b !== b ? NaN : isMax ? (a > b ? a : b) : a < b ? a : b);
+  const n = X.length;
+  if (n < w) {
+    let acc = X[0];
+    for (let i = 1; i < n; i++) acc = pick(acc, X[i]);
+    return acc;
+  }
+  const v = new Float64Array(w);
+  for (let j = 0; j < w; j++) v[j] = X[j];
+  let d = w;
+  for (; d < n - (n % w); d += w) for (let j = 0; j < w; j++) v[j] = pick(v[j], X[d + j]);
+  for (let j = 0; j < n - d; j++) v[j] = pick(v[j], X[d + j]);
+  if (w === 8) {
+    // permute2f128, then shuffle 0x4E, then 0xB1: lane 0 folds the lanes as a tree
+    const u = [0, 1, 2, 3].map((j) => pick(v[j], v[j + 4]));
+    return pick(pick(u[0], u[2]), pick(u[1], u[3]));
+  }
+  let acc = v[0];
+  for (let j = 1; j < w; j++) acc = pick(acc, v[j]);
+  return acc;
+}
+
+/**
+ * A full reduction that selects a value (max(), min(), median()): its gradient is shared evenly among the
+ * elements equal to it (PyTorch's evenly_distribute_backward; NaN ties with NaN).
+ */
+export function evenlyDistributed(result: Tensor, name: string, x: Tensor): Tensor {
   if (!shouldRecord(x)) return result;
+  const X = x._data;
+  const best = result._data[0];
   const tie = (v: number): boolean => v === best || (best !== best && v !== v);
-  return attach(result, isMax ? 'MaxBackward1' : 'MinBackward1', [x], (g) => {
+  return attach(result, name, [x], (g) => {
     const gx = allocStorage(x.dtype, X.length);
     let ties = 0;
     for (let i = 0; i < X.length; i++) if (tie(X[i])) ties++;

@@ -32,7 +32,7 @@ function argExtreme(name: 'argmax' | 'argmin', x: Tensor, dim: number | undefine
     throw new IndexError(`${name}(): Expected reduction dim to be specified for input.numel() == 0.`);
   }
   if (dim !== undefined && x.ndim > 0 && x.shape[normalizeDim(dim, x.ndim)] === 0) {
-    throw new IndexError(`${name}(): Expected reduction dim ${dim} to have non-zero size.`);
+    throw new IndexError(`${name}(): Expected reduction dim ${normalizeDim(dim, x.ndim)} to have non-zero size.`);
   }
   // NOTE: PyTorch has no bool kernel, but a reduction along a dim of one element never reaches it
   const length = dim === undefined ? Infinity : x.ndim === 0 ? 1 : x.shape[normalizeDim(dim, x.ndim)];

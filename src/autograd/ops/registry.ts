@@ -4,7 +4,7 @@
 // their types: adding an op is one entry here (a unary elementwise op: one line in unary.ts) plus its
 // PyTorch fixture cases.
 
-import { ArgumentTypeError, ValueError } from '../../errors.js';
+import { ArgumentTypeError, RuntimeError, ValueError } from '../../errors.js';
 import { checkDtype, isFloating, tensorTypeName, type DType } from '../../tensor/dtype.js';
 import { Tensor } from '../../tensor/tensor.js';
 import { add, add_, div, div_, mul, mul_, pow, rsub, sub, sub_ } from './arithmetic.js';
@@ -18,7 +18,11 @@ import { gaussian_nll_loss } from './gaussian_nll.js';
 import { huber_loss, l1_loss, smooth_l1_loss } from './losses.js';
 import { nll_loss } from './nll.js';
 import { log_softmax, softmax } from './softmax.js';
-import { max, mean, min, norm, sum, type DimArg } from './reduce.js';
+import { mean, norm, sum, type DimArg } from './reduce.js';
+import { kthvalue, max, median, min, mode, nanmedian } from './value_select.js';
+import { argsort, msort, sort, topk } from './sort.js';
+import { gather, scatter, scatter_add, take_along_dim, type ScatterReduce } from './scatter.js';
+import { allclose, isclose } from './closeness.js';
 import { clone, flatten, reshape, squeeze, t, toDtype, transpose, unflatten, unsqueeze, view } from './shape.js';
 import { all, any, argmax, argmin, count_nonzero } from './reduce_index.js';
 import { eq, ge, gt, isfinite, isinf, isnan, le, logical_and, logical_not, logical_or, logical_xor, lt, ne } from './compare.js';
@@ -123,6 +127,12 @@ function shapeArgs(args: ShapeArgs): number[] {
 
 const square: Unary = (x) => powScalar(x, 2); // PyTorch's square is pow(x, 2): PowBackward0
 
+function square_(x: Tensor): Tensor {
+  // NOTE: pow_'s own check of a bool self against its Long result, before the in-place cast check
+  if (x.dtype === 'bool') throw new RuntimeError('Found dtype Bool but expected Long');
+  return applyInplace(x, null, (a) => square(a));
+}
+
 export const registry = {
   add: op(add, { inplace: add_, expr: { kind: 'binary', operator: '+' } }),
   sub: op(sub, { inplace: sub_, expr: { kind: 'binary', operator: '-' } }),
@@ -131,14 +141,14 @@ export const registry = {
   pow: op(pow, { expr: { kind: 'binary', operator: '**' } }),
   rsub: op(rsub),
   ...unaryEntries(),
-  square: op(square, { inplace: (x: Tensor) => applyInplace(x, null, (a) => square(a)), expr: { kind: 'unary' } }),
+  square: op(square, { inplace: square_, expr: { kind: 'unary' } }),
   sum: op(sum, { method: (x: Tensor, ...args: ReduceArgs) => sum(x, ...reduceArgs(args)), expr: { kind: 'reduce' } }),
   mean: op(mean, { method: (x: Tensor, ...args: ReduceArgs) => mean(x, ...reduceArgs(args)), expr: { kind: 'reduce' } }),
   min: op(min),
   max: op(max),
   norm: op(norm),
   matmul: op(matmul),
-  mm: op(mm, { torch: false, differentiable: false }),
+  mm: op(mm, { differentiable: false }),
   t: op(t),
   transpose: op(transpose),
   reshape: op(reshape, { method: (x: Tensor, ...shape: ShapeArgs) => reshape(x, shapeArgs(shape)) }),
@@ -168,7 +178,9 @@ export const registry = {
       return copy_(x, src);
     },
   }),
-  equal: op(equal, { torch: false, differentiable: false }),
+  equal: op(equal, { differentiable: false }),
+  isclose: op(isclose, { differentiable: false }),
+  allclose: op(allclose, { differentiable: false }),
   // torch.nn.functional's: entries so that they are checked like every op, spelled in nn/functional.ts
   linear: op(linear, { torch: false, method: null }),
   mse_loss: op(mse_loss, { torch: false, method: null }),
@@ -261,6 +273,19 @@ export const registry = {
   tril: op(tril),
   triu: op(triu),
   diag: op(diag),
+  // sorting and selection (issue 15)
+  median: op(median),
+  nanmedian: op(nanmedian),
+  mode: op(mode),
+  kthvalue: op(kthvalue),
+  sort: op(sort),
+  argsort: op(argsort, { differentiable: false }),
+  msort: op(msort),
+  topk: op(topk),
+  gather: op(gather),
+  scatter: op(scatter, { inplace: (x: Tensor, dim: number, index: Tensor, src: Tensor | number, options: { reduce?: ScatterReduce } = {}): Tensor => applyInplace(x, src instanceof Tensor ? src : null, (a) => scatter(a, dim, index, src, options)) }),
+  scatter_add: op(scatter_add, { inplace: (x: Tensor, dim: number, index: Tensor, src: Tensor): Tensor => applyInplace(x, src, (a) => scatter_add(a, dim, index, src)) }),
+  take_along_dim: op(take_along_dim),
 };
 
 const TENSOR_TYPES = {

@@ -1,0 +1,22 @@
+// The differential tester for dtype ops and the sorting and selecting ops: random programs mixing them with the other ops
+// (test/fixtures/torch/gen_programs_dtypes.py), run in PyTorch 1.13 and here, compared check by check as in
+// differential.test.ts. Programs in programs_dtypes_known.json differ for a documented reason (README);
+// every other program must agree on every check.
+
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { readFixture } from '../helpers/fixtures.js';
+import { assertPrograms, type Program } from './programs.js';
+
+interface Fixture {
+  torch: string;
+  programs: Program[];
+}
+
+const fixture = readFixture<Fixture>('torch/programs_dtypes.json');
+const known = readFixture<Record<string, string>>('torch/programs_dtypes_known.json');
+
+test(`${fixture.programs.length} random programs agree with PyTorch ${fixture.torch}`, () => {
+  assert.ok(fixture.programs.length >= 500);
+  assertPrograms(fixture.programs, known, 'programs_dtypes_known.json');
+});
