@@ -214,11 +214,8 @@ export function mse_loss(input: Tensor, target: Tensor, reductionArg: ReductionA
       throw new RuntimeError(`Found dtype ${scalarTypeName(other)} but expected ${scalarTypeName(own)}`);
     }
     const gi = mseInputGrad(I, ia, T, it, n, reduction, g, dtype);
-    let gt: Storage | null = null;
-    if (needs[1]) {
-      gt = allocPooled(dtype, n);
-      for (let i = 0; i < n; i++) gt[i] = -gi[i];
-    }
+    // target's is mse_loss_backward(grad, target, input): norm·(target - input)·g, which is -gi but for the sign of a zero
+    const gt = needs[1] ? mseInputGrad(T, it, I, ia, n, reduction, g, dtype) : null;
     return [needs[0] ? gi : null, gt];
   }, [input, target], [shape, shape], (g, needs) => mseGraph(input, target, reduction, g, needs));
   // NOTE: PyTorch broadcasts input and target to views first when their shapes differ, and saves those
