@@ -7,7 +7,7 @@ import { DataError } from '../../../errors.js';
 import { streamCsv } from '../../../data/csv_stream.js';
 import { gatherRows } from '../../../data/dataset.js';
 import { randpermFill } from '../../../random/distributions.js';
-import type { Storage } from '../../../tensor/dtype.js';
+import type { CsvBatch } from '../../../data/csv_options.js';
 import { StandardizationAccumulator, standardizeRows } from '../../../data/preprocess.js';
 import { fillMissing } from '../../../data/csv_encode.js';
 import type { TrainOptions } from './options.js';
@@ -21,20 +21,33 @@ import type { Preprocessing } from '../../model_file.js';
 
 const BUFFER_BATCHES = 64;
 
-type Chunk = { X: Storage; y: Storage; rows: number; featureNames: string[]; targetNames: string[]; delimiter: string; skippedRows: number; missingCells: number };
+type Chunk = CsvBatch;
 
-/** The file's chunks, one-hot encoded with the first pass's categories and missing cells filled with its means. */
-async function* chunks(o: TrainOptions, p: Preprocessing): AsyncGenerator<Chunk> {
-  for await (const c of streamCsv(o.data, streamCsvOptions(o, p, o.batchSize * BUFFER_BATCHES))) {
+/** Every pass over the data: the CSV each time, or through a cache (--stream --cache: data/cache_stream.ts). */
+interface Passes {
+  pass(): AsyncGenerator<CsvBatch>;
+  close(): void;
+}
+
+async function dataPasses(o: TrainOptions, p: Preprocessing, warn: (message: string) => void): Promise<Passes> {
+  const options = streamCsvOptions(o, p, o.batchSize * BUFFER_BATCHES);
+  if (o.cacheDir === undefined) return { pass: () => streamCsv(o.data, options), close: () => undefined };
+  const { CachedCsvStream } = await import('../../../data/cache_stream.js');
+  return new CachedCsvStream(o.data, options, o.cacheDir, warn);
+}
+
+/** One pass's chunks, one-hot encoded with the first pass's categories and missing cells filled with its means. */
+async function* chunks(data: Passes, p: Preprocessing): AsyncGenerator<Chunk> {
+  for await (const c of data.pass()) {
     if (p.fill !== null) fillMissing(c.X, c.rows, p.fill);
     yield c;
   }
 }
 
 /** Per-feature mean and population std in one streaming pass, by the in-memory run's accumulator. */
-async function streamedStandardization(o: TrainOptions, p: Preprocessing): Promise<Standardization> {
+async function streamedStandardization(o: TrainOptions, data: Passes, p: Preprocessing): Promise<Standardization> {
   const acc = new StandardizationAccumulator();
-  for await (const c of chunks(o, p)) acc.add(c.X, c.rows, c.featureNames.length);
+  for await (const c of chunks(data, p)) acc.add(c.X, c.rows, c.featureNames.length);
   const stats = acc.result();
   if (stats === null) throw new DataError(`${dataName(o.data)}: no data rows`, { file: o.data });
   return stats;
@@ -63,6 +76,7 @@ class StreamSource implements AsyncIterable<torch.Tensor[]> {
 
   constructor(
     private readonly o: TrainOptions,
+    private readonly data: Passes,
     private readonly gen: torch.Generator,
     private readonly stats: Standardization | null,
     private readonly preprocessing: Preprocessing,
@@ -70,7 +84,7 @@ class StreamSource implements AsyncIterable<torch.Tensor[]> {
 
   /** The first chunk (its columns); a file without data rows is a DataError. */
   async open(): Promise<Chunk> {
-    const rest = chunks(this.o, this.preprocessing)[Symbol.asyncIterator]();
+    const rest = chunks(this.data, this.preprocessing)[Symbol.asyncIterator]();
     const first = await rest.next();
     if (first.done === true) throw new DataError(`${this.o.data}: no data rows`, { file: this.o.data });
     this.opened = { first: first.value, rest };
@@ -81,7 +95,7 @@ class StreamSource implements AsyncIterable<torch.Tensor[]> {
     const opened = this.opened;
     this.opened = null;
     if (opened === null) {
-      yield* chunks(this.o, this.preprocessing);
+      yield* chunks(this.data, this.preprocessing);
       return;
     }
     yield opened.first;
@@ -124,9 +138,18 @@ class StreamSource implements AsyncIterable<torch.Tensor[]> {
 export async function runStreaming(o: TrainOptions, hooks: RunHooks): Promise<TrainResult> {
   const t0 = nowMs();
   const pre = await streamPreprocessing(o, o.batchSize * BUFFER_BATCHES);
-  const stats = o.standardize ? await streamedStandardization(o, pre) : null;
+  const data = await dataPasses(o, pre, hooks.warn ?? (() => undefined));
+  try {
+    return await train(o, hooks, pre, data, t0);
+  } finally {
+    data.close();
+  }
+}
+
+async function train(o: TrainOptions, hooks: RunHooks, pre: Preprocessing, passes: Passes, t0: number): Promise<TrainResult> {
+  const stats = o.standardize ? await streamedStandardization(o, passes, pre) : null;
   const gen = new torch.Generator(o.seed);
-  const source = new StreamSource(o, gen, stats, pre);
+  const source = new StreamSource(o, passes, gen, stats, pre);
   const first = await source.open();
   const preprocessing: Preprocessing = { ...pre, columns: pre.columns.length > 0 ? pre.columns : first.featureNames };
   const model = new torch.nn.Linear(first.featureNames.length, first.targetNames.length, { dtype: o.dtype, generator: gen });
