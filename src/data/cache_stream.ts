@@ -3,15 +3,16 @@
 // same batches with bounded memory. Same file format, name and checks as the in-memory cache, so either
 // reads the other's; an unusable cache is one note and a rebuild, never different batches.
 
-import { createHash, type Hash } from 'node:crypto';
 import { closeSync, mkdirSync, openSync, read, renameSync, rmSync, writeSync } from 'node:fs';
 import path from 'node:path';
-import type { DType, Storage } from '../tensor/dtype.js';
+import { allocShared } from '../kernels/shared_memory.js';
+import { allocStorage, type DType, type Storage } from '../tensor/dtype.js';
 import { bytesOf, cachePath, checkHeader, HASH_BYTES, identity, MAGIC, readFully, type CacheLayout, type Header, type Identity } from './cache.js';
+import { cacheTrailer, Checksum } from './checksum.js';
 import type { CsvBatch, CsvOptions } from './csv_options.js';
 import { streamCsv } from './csv_stream.js';
 
-const PIECE = 16 << 20; // bytes per read while checking or copying
+const PIECE = 16 << 20; // bytes per read while copying y into place
 
 /** fs.read until `length` bytes are in `into` at `offset`, or the file ends. */
 function readAt(fd: number, into: Uint8Array, offset: number, length: number, position: number): Promise<void> {
@@ -24,47 +25,52 @@ function readAt(fd: number, into: Uint8Array, offset: number, length: number, po
   });
 }
 
-/** Hash `length` bytes from `position`, through two buffers: one is hashed while the next is read. */
-async function hashRange(fd: number, position: number, length: number, hash: Hash): Promise<void> {
-  const buffers = [Buffer.allocUnsafe(Math.min(PIECE, length)), Buffer.allocUnsafe(Math.min(PIECE, length))];
-  const size = (at: number): number => Math.min(PIECE, length - at);
-  let pending = length > 0 ? readAt(fd, buffers[0], 0, size(0), position) : Promise.resolve();
-  for (let at = 0, turn = 0; at < length; at += PIECE, turn ^= 1) {
+/** Two batches' X and y: the batches are read into them in turn (and the checksum pass reads through the X buffers). */
+type Buffers = Array<{ X: Storage; y: Storage }>;
+
+function allocBuffers(c: CacheLayout, batchRows: number): Buffers {
+  const { dtype, features: F, targets: T } = c.h;
+  const rows = Math.max(1, Math.min(batchRows, c.h.rows));
+  // X in the shared memory, where the fused step reads rows in place (once per run: it is never given back)
+  return [0, 1].map(() => ({ X: (dtype === 'float32' ? allocShared(dtype, rows * F) : null) ?? allocStorage(dtype, rows * F), y: allocStorage(dtype, rows * T) }));
+}
+
+/** Whether the cache's checksum (data, then header) matches the one stored at its end; one buffer is summed while the other is read. */
+async function checksumMatches(fd: number, c: CacheLayout, buffers: Buffers): Promise<boolean> {
+  const sum = new Checksum();
+  const pieces = buffers.map((b) => bytesOf(b.X));
+  const length = c.xBytes + c.yBytes;
+  const start = 12 + c.hLen;
+  const size = (at: number): number => Math.min(pieces[0].length, length - at);
+  let pending = length > 0 ? readAt(fd, pieces[0], 0, size(0), start) : Promise.resolve();
+  for (let at = 0, turn = 0; at < length; at += pieces[0].length, turn ^= 1) {
     await pending;
-    const next = at + PIECE;
-    if (next < length) pending = readAt(fd, buffers[turn ^ 1], 0, size(next), position + next);
-    hash.update(buffers[turn].subarray(0, size(at)));
+    const next = at + pieces[0].length;
+    if (next < length) pending = readAt(fd, pieces[turn ^ 1], 0, size(next), start + next);
+    sum.update(pieces[turn].subarray(0, size(at)));
   }
-}
-
-/** Whether the cache's SHA-256 (data, then header) matches the one stored at its end. */
-async function checksumMatches(fd: number, c: CacheLayout): Promise<boolean> {
-  const hash = createHash('sha256');
-  const data = c.xBytes + c.yBytes;
-  await hashRange(fd, 12 + c.hLen, data, hash);
   const stored = Buffer.alloc(HASH_BYTES);
-  readFully(fd, stored, 12 + c.hLen + data);
-  return hash.update(c.head).update(c.hBytes).digest().equals(stored);
+  readFully(fd, stored, start + length);
+  return cacheTrailer(sum, c.head, c.hBytes).equals(stored);
 }
 
-const view = (dtype: DType, b: ArrayBuffer, length: number): Storage => (dtype === 'float64' ? new Float64Array(b, 0, length) : new Float32Array(b, 0, length));
+/** A new view of a buffer's first `length` values (one per batch: nothing keyed on the view takes it for an earlier batch). */
+const viewOf = (dtype: DType, b: Storage, length: number): Storage => (dtype === 'float64' ? new Float64Array(b.buffer, b.byteOffset, length) : new Float32Array(b.buffer, b.byteOffset, length));
 
 /** The cache's rows in batches of `batchRows` (the last one shorter), read ahead one batch. */
-async function* cachedBatches(fd: number, c: CacheLayout, batchRows: number): AsyncGenerator<CsvBatch> {
+async function* cachedBatches(fd: number, c: CacheLayout, buffers: Buffers, batchRows: number): AsyncGenerator<CsvBatch> {
   const { h } = c;
   const unit = h.dtype === 'float64' ? 8 : 4;
   const F = h.features;
   const T = h.targets;
-  const rows = Math.min(batchRows, h.rows);
-  const buffers = [0, 1].map(() => ({ X: new ArrayBuffer(rows * F * unit), y: new ArrayBuffer(rows * T * unit) }));
   const xStart = 12 + c.hLen;
   const yStart = xStart + c.xBytes;
   const load = (start: number, turn: number): Promise<void> => {
     const n = Math.min(batchRows, h.rows - start);
     const b = buffers[turn];
     return Promise.all([
-      readAt(fd, new Uint8Array(b.X), 0, n * F * unit, xStart + start * F * unit),
-      readAt(fd, new Uint8Array(b.y), 0, n * T * unit, yStart + start * T * unit),
+      readAt(fd, bytesOf(b.X), 0, n * F * unit, xStart + start * F * unit),
+      readAt(fd, bytesOf(b.y), 0, n * T * unit, yStart + start * T * unit),
     ]).then(() => undefined);
   };
   const common = { firstLine: 0, columns: h.columns, featureNames: h.featureNames, targetNames: h.targetNames, skippedRows: h.skippedRows, delimiter: h.delimiter ?? ',', encoding: h.encoding ?? { columns: h.featureNames, categories: {} } };
@@ -78,7 +84,7 @@ async function* cachedBatches(fd: number, c: CacheLayout, batchRows: number): As
     const b = buffers[turn];
     // the cache knows the missing cells of the whole file only: they are counted with its last batch
     const missingCells = next >= h.rows ? (h.missingCells ?? 0) : 0;
-    yield { ...common, X: view(h.dtype, b.X, n * F), y: view(h.dtype, b.y, n * T), rows: n, missingCells };
+    yield { ...common, X: viewOf(h.dtype, b.X, n * F), y: viewOf(h.dtype, b.y, n * T), rows: n, missingCells };
   }
 }
 
@@ -86,7 +92,7 @@ async function* cachedBatches(fd: number, c: CacheLayout, batchRows: number): As
 class CacheWriter {
   private readonly fd: number;
   private readonly yFd: number;
-  private readonly hash = createHash('sha256');
+  private readonly sum = new Checksum();
   private readonly header: Header;
   private readonly hLen: number;
   private xAt: number;
@@ -116,7 +122,7 @@ class CacheWriter {
   add(c: CsvBatch): void {
     const X = bytesOf(c.X);
     const y = bytesOf(c.y);
-    this.hash.update(X);
+    this.sum.update(X);
     writeAll(this.fd, X, this.xAt);
     this.xAt += X.length;
     writeAll(this.yFd, y, this.yBytes);
@@ -130,7 +136,7 @@ class CacheWriter {
     for (let at = 0; at < this.yBytes; at += piece.length) {
       const n = Math.min(piece.length, this.yBytes - at);
       readFully(this.yFd, piece.subarray(0, n), at);
-      this.hash.update(piece.subarray(0, n));
+      this.sum.update(piece.subarray(0, n));
       writeAll(this.fd, piece.subarray(0, n), this.xAt + at);
     }
     const h = { ...this.header, rows: this.rows, skippedRows: last.skippedRows, missingCells: last.missingCells };
@@ -140,7 +146,7 @@ class CacheWriter {
     head.writeUInt32LE(this.hLen, 8);
     writeAll(this.fd, head, 0);
     writeAll(this.fd, hBytes, 12);
-    writeAll(this.fd, this.hash.update(head).update(hBytes).digest(), this.xAt + this.yBytes);
+    writeAll(this.fd, cacheTrailer(this.sum, head, hBytes), this.xAt + this.yBytes);
     this.closeFiles();
     renameSync(this.tmp, this.cacheFile);
   }
@@ -176,6 +182,7 @@ export class CachedCsvStream {
   private fd: number | null = null;
   private layout: CacheLayout | null = null;
   private id: Identity | null = null;
+  private buffers: Buffers | null = null;
 
   constructor(private readonly file: string, private readonly options: CsvOptions & { batchRows: number }, dir: string, private readonly note: (message: string) => void) {
     this.cacheFile = cachePath(file, options, dir);
@@ -184,7 +191,7 @@ export class CachedCsvStream {
   /** One pass over the data, in batches of options.batchRows rows (all full but the last). */
   async *pass(): AsyncGenerator<CsvBatch> {
     if (this.state === 'unchecked') await this.check();
-    if (this.state === 'good') yield* cachedBatches(this.fd as number, this.layout as CacheLayout, this.options.batchRows);
+    if (this.state === 'good') yield* cachedBatches(this.fd as number, this.layout as CacheLayout, this.buffersFor(this.layout as CacheLayout), this.options.batchRows);
     else if (this.state === 'build') yield* this.writingPass();
     else yield* streamCsv(this.file, this.options);
   }
@@ -207,7 +214,7 @@ export class CachedCsvStream {
     let why: string;
     try {
       const checked = checkHeader(fd, this.id);
-      if (typeof checked !== 'string' && (await checksumMatches(fd, checked))) {
+      if (typeof checked !== 'string' && (await checksumMatches(fd, checked, this.buffersFor(checked)))) {
         this.adopt(fd, checked);
         return;
       }
@@ -218,6 +225,13 @@ export class CachedCsvStream {
     closeSync(fd);
     this.note(`cache ${this.cacheFile} ${why}: rebuilt from ${this.file}`);
     this.state = 'build';
+  }
+
+  private buffersFor(c: CacheLayout): Buffers {
+    const rows = Math.max(1, Math.min(this.options.batchRows, c.h.rows));
+    const fits = this.buffers !== null && this.buffers[0].X.length >= rows * c.h.features && this.buffers[0].y.length >= rows * c.h.targets;
+    if (!fits) this.buffers = allocBuffers(c, this.options.batchRows);
+    return this.buffers as Buffers;
   }
 
   private adopt(fd: number, layout: CacheLayout): void {

@@ -5,7 +5,9 @@
 import * as torch from '../../../index.js';
 import { DataError } from '../../../errors.js';
 import { streamCsv } from '../../../data/csv_stream.js';
-import { gatherRows } from '../../../data/dataset.js';
+import { allocShared, sharedAddress } from '../../../kernels/shared_memory.js';
+import { prepareSharedRows } from '../../../kernels/linear_mse_shared.js';
+import type { Storage } from '../../../tensor/dtype.js';
 import { randpermFill } from '../../../random/distributions.js';
 import type { CsvBatch } from '../../../data/csv_options.js';
 import { StandardizationAccumulator, standardizeRows } from '../../../data/preprocess.js';
@@ -65,13 +67,14 @@ function shuffled(gen: torch.Generator, rows: number): Uint32Array {
  * BUFFER_BATCHES batches. The first chunk is read by open(), before training, for the columns the
  * model is built from; the first pass also counts the rows and the target's moments.
  */
-class StreamSource implements AsyncIterable<torch.Tensor[]> {
+class StreamSource implements AsyncIterable<torch.RowsBatch> {
   rows = 0;
   skippedRows = 0;
   missingCells = 0;
   ySum = 0;
   ySq = 0;
   private epoch = 0;
+  private sharedX: Storage | null = null;
   private opened: { first: Chunk; rest: AsyncIterator<Chunk> } | null = null;
 
   constructor(
@@ -112,23 +115,40 @@ class StreamSource implements AsyncIterable<torch.Tensor[]> {
     }
   }
 
-  async *[Symbol.asyncIterator](): AsyncGenerator<torch.Tensor[]> {
+  /**
+   * The chunk's X where the fused step reads rows in place on two threads: float32 in the shared memory
+   * (a cache's chunks are read there; a CSV chunk is copied into one buffer there, reused). A new view
+   * per chunk, so that nothing gathered from an earlier chunk is taken for this one's rows.
+   */
+  private inShared(c: Chunk): Storage {
+    if (this.o.dtype !== 'float32' || sharedAddress(c.X) >= 0) return c.X;
+    if (this.sharedX === null || this.sharedX.length < c.X.length) this.sharedX = allocShared('float32', c.X.length) ?? new Float32Array(0);
+    const buffer = this.sharedX;
+    if (buffer.length < c.X.length) return c.X; // no shared memory: the rows stay where they are
+    const X = new Float32Array(buffer.buffer, buffer.byteOffset, c.X.length);
+    X.set(c.X);
+    return X;
+  }
+
+  async *[Symbol.asyncIterator](): AsyncGenerator<torch.RowsBatch> {
     const o = this.o;
     this.epoch++;
     let batches = 0;
     for await (const c of this.pass()) {
       if (this.epoch === 1) this.count(c);
       const F = c.featureNames.length;
-      if (this.stats !== null) standardizeRows(c.X, c.rows, F, this.stats);
+      const data = this.inShared(c);
+      if (this.stats !== null) standardizeRows(data, c.rows, F, this.stats);
       const order = o.shuffle ? shuffled(this.gen, c.rows) : Uint32Array.from({ length: c.rows }, (_, i) => i);
-      const X = torch.from_numpy(c.X, [c.rows, F]);
+      const X = torch.from_numpy(data, [c.rows, F]);
       const Y = torch.from_numpy(c.y, [c.rows, c.targetNames.length]);
       const last = c.rows < o.batchSize * BUFFER_BATCHES;
       for (let s = 0; s < c.rows; s += o.batchSize) {
         const n = Math.min(o.batchSize, c.rows - s);
         if (n < o.batchSize && (!last || o.dropLast)) break;
         batches++;
-        yield [gatherRows(X, order, s, s + n), gatherRows(Y, order, s, s + n)];
+        // rows of the chunk in the shuffled order: read in place by the fused step, gathered otherwise
+        yield { X, Y, rows: { order, start: s, end: s + n } };
       }
     }
     if (batches === 0) throw new DataError(`${o.data}: ${this.rows} rows make no batch of ${o.batchSize} with --drop-last`, { file: o.data });
@@ -151,6 +171,8 @@ async function train(o: TrainOptions, hooks: RunHooks, pre: Preprocessing, passe
   const gen = new torch.Generator(o.seed);
   const source = new StreamSource(o, passes, gen, stats, pre);
   const first = await source.open();
+  // the helper thread of the two-thread step, started while the model is set up
+  if (o.dtype === 'float32') prepareSharedRows(first.X.byteLength);
   const preprocessing: Preprocessing = { ...pre, columns: pre.columns.length > 0 ? pre.columns : first.featureNames };
   const model = new torch.nn.Linear(first.featureNames.length, first.targetNames.length, { dtype: o.dtype, generator: gen });
   const setup = trainingSetup(o, model);
