@@ -10,7 +10,7 @@ import { allocStorage, type DType, type Storage } from '../tensor/dtype.js';
 import { bytesOf, cachePath, checkHeader, HASH_BYTES, identity, MAGIC, readFully, type CacheLayout, type Header, type Identity } from './cache.js';
 import { cacheTrailer, Checksum } from './checksum.js';
 import type { CsvBatch, CsvOptions } from './csv_options.js';
-import { streamCsv } from './csv_stream.js';
+import { streamBatches } from './csv_stream_parallel.js';
 
 const PIECE = 16 << 20; // bytes per read while copying y into place
 
@@ -193,7 +193,7 @@ export class CachedCsvStream {
     if (this.state === 'unchecked') await this.check();
     if (this.state === 'good') yield* cachedBatches(this.fd as number, this.layout as CacheLayout, this.buffersFor(this.layout as CacheLayout), this.options.batchRows);
     else if (this.state === 'build') yield* this.writingPass();
-    else yield* streamCsv(this.file, this.options);
+    else yield* streamBatches(this.file, this.options);
   }
 
   /** Whether the cache is whole, for this file as it is now and unchanged; its file is kept open for the run. */
@@ -253,7 +253,7 @@ export class CachedCsvStream {
       return null;
     };
     try {
-      for await (const c of streamCsv(this.file, this.options)) {
+      for await (const c of streamBatches(this.file, this.options)) {
         if (this.state === 'build') {
           try {
             writer ??= new CacheWriter(this.cacheFile, tmp, this.id as Identity, c, this.options.dtype ?? 'float32');

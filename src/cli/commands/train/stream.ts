@@ -4,7 +4,7 @@
 
 import * as torch from '../../../index.js';
 import { DataError } from '../../../errors.js';
-import { streamCsv } from '../../../data/csv_stream.js';
+import { streamBatches } from '../../../data/csv_stream_parallel.js';
 import { allocShared, sharedAddress } from '../../../kernels/shared_memory.js';
 import { prepareSharedRows } from '../../../kernels/linear_mse_shared.js';
 import type { Storage } from '../../../tensor/dtype.js';
@@ -33,7 +33,7 @@ interface Passes {
 
 async function dataPasses(o: TrainOptions, p: Preprocessing, warn: (message: string) => void): Promise<Passes> {
   const options = streamCsvOptions(o, p, o.batchSize * BUFFER_BATCHES);
-  if (o.cacheDir === undefined) return { pass: () => streamCsv(o.data, options), close: () => undefined };
+  if (o.cacheDir === undefined) return { pass: () => streamBatches(o.data, options), close: () => undefined };
   const { CachedCsvStream } = await import('../../../data/cache_stream.js');
   return new CachedCsvStream(o.data, options, o.cacheDir, warn);
 }
