@@ -4,7 +4,7 @@
 // in-memory --cache's (one format and name), and a run under a small heap limit reads a larger file.
 
 import assert from 'node:assert/strict';
-import { copyFileSync, mkdtempSync, readdirSync, readFileSync, statSync, truncateSync, utimesSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdtempSync, readdirSync, readFileSync, statSync, truncateSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, test } from 'node:test';
@@ -129,5 +129,26 @@ describe('autograd train --stream --cache', () => {
     }
     assert.deepEqual(runs[1], runs[0]);
     assert.deepEqual(runs[2], runs[0]);
+    // Ctrl-C in a long run (during the first pass, or after it wrote the cache): exit 130, no temporary file
+    const fresh = path.join(dir, 'interrupted');
+    const long = args.map((a, i) => (args[i - 1] === '--epochs' ? '100000' : a));
+    const r = await runBin([...long, '--cache-dir', fresh], { env, timeoutMs: 120_000, onSpawn: (child) => void setTimeout(() => child.kill('SIGINT'), 700) });
+    assert.equal(r.code, 130, r.stderr);
+    const left = existsSync(fresh) ? readdirSync(fresh) : [];
+    assert.ok(left.length === 0 || (left.length === 1 && left[0].endsWith('.agcache')), left.join(', '));
+  });
+
+  test('--missing mean and --categorical: the cached runs give plain --stream\'s model', async () => {
+    const lines = ['a,colour,y'];
+    for (let i = 0; i < 700; i++) lines.push(`${i % 31 === 4 ? 'NA' : (i % 17) / 3},${['red', 'green', 'blue'][i % 3]},${i % 13}`);
+    const mixed = path.join(dir, 'mixed.csv');
+    writeFileSync(mixed, `${lines.join('\n')}\n`);
+    const flags = ['--stream', '--missing', 'mean', '--categorical', 'colour', '--standardize'];
+    const plain = await model(mixed, ...flags);
+    const first = await model(mixed, ...flags, '--cache-dir', cacheDir);
+    const second = await model(mixed, ...flags, '--cache-dir', cacheDir);
+    assert.deepEqual(first.out, plain.out);
+    assert.deepEqual(second.out, plain.out);
+    assert.equal(first.stderr + second.stderr, '');
   });
 });

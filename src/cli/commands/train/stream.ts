@@ -101,8 +101,13 @@ class StreamSource implements AsyncIterable<torch.RowsBatch> {
       yield* chunks(this.data, this.preprocessing);
       return;
     }
-    yield opened.first;
-    for (let r = await opened.rest.next(); r.done !== true; r = await opened.rest.next()) yield r.value;
+    try {
+      yield opened.first;
+      for (let r = await opened.rest.next(); r.done !== true; r = await opened.rest.next()) yield r.value;
+    } finally {
+      // a pass stopped early (Ctrl-C, an error): the reader closes, and a cache being written is removed
+      await opened.rest.return?.(undefined);
+    }
   }
 
   private count(c: Chunk): void {
