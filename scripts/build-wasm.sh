@@ -1,12 +1,13 @@
 #!/bin/sh
 # Regenerates the wasm bytes (base64) of the kernels: src/kernels/gemm_wasm.ts from gemm.wat and
-# src/kernels/rows_wasm.ts from rows.wat (which imports a shared memory: --enable-threads).
+# src/kernels/rows_wasm.ts from rows.wat and src/kernels/checksum_wasm.ts from checksum.wat (which import
+# a shared memory: --enable-threads).
 # Needs wat2wasm from WABT (Debian: apt-get install wabt); `npm ci` does not: the output is committed.
 set -eu
 cd "$(dirname "$0")/.."
 tmp=$(mktemp)
 trap 'rm -f "$tmp"' EXIT
-for pair in gemm:GEMM rows:ROWS; do
+for pair in gemm:GEMM rows:ROWS checksum:CHECKSUM; do
   name=${pair%%:*}
   const=${pair#*:}
   wat2wasm --enable-threads "src/kernels/$name.wat" -o "$tmp"

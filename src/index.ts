@@ -41,7 +41,7 @@ export * as optim from './optim/index.js';
 export * as utils_data from './data/utils.js';
 export { TensorDataset, DataLoader, type Dataset, type DataLoaderOptions } from './data/dataset.js';
 export { fitStandardization, applyStandardization, trainValSplit, type Standardization } from './data/preprocess.js';
-export { fit, fitAsync, evaluateLoss, type FitOptions, type FitCallbacks, type History, type StepInfo, type EpochInfo, type LossFn } from './train/fit.js';
+export { fit, fitAsync, evaluateLoss, type RowsBatch, type FitOptions, type FitCallbacks, type History, type StepInfo, type EpochInfo, type LossFn } from './train/fit.js';
 export { setWarningHandler, resetWarnings, setPrintHandler, type WarningHandler, type PrintHandler } from './warnings.js';
 // torch.save / torch.load in JSON (issue 17)
 export { save, load, dumps, loads, type Saveable } from './io/save.js';

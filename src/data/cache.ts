@@ -1,17 +1,23 @@
 // A binary cache of a parsed CSV file (as Vowpal Wabbit's --cache_file): the float32/float64 columns
 // of loadCsv, written once, then loaded at disk speed. A cache is trusted only when it is whole (its
-// length), unchanged (a SHA-256 over everything in it) and made for this file as it is now (path, size,
+// length), unchanged (a checksum over everything in it) and made for this file as it is now (path, size,
 // mtime and a hash of sampled bytes) with the same parse options; anything else is reported in one
 // line and the cache is made again from the CSV, so a cache never gives a different model.
+//
+// Layout: 'AGCACHE' and a format byte, the header's length (u32 LE), the header (JSON, maybe padded with
+// spaces), X and y (row-major, little-endian), then SHA-256 of (data/checksum.ts's sums of X and y, the
+// first 12 bytes, the header).
 
-import { createHash, type Hash } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import { closeSync, fstatSync, mkdirSync, openSync, read, readdirSync, readSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
 import path from 'node:path';
 import { allocShared, resizeShared } from '../kernels/shared_memory.js';
 import { allocStorage, type Storage } from '../tensor/dtype.js';
+import { cacheTrailer, Checksum } from './checksum.js';
 import { loadCsv, STDIN, type CsvOptions, type CsvTable } from './csv.js';
 
-export const MAGIC = Buffer.from('AGCACHE\x01', 'latin1');
+// version 2: the data's checksum is data/checksum.ts's (version 1 hashed it with SHA-256)
+export const MAGIC = Buffer.from('AGCACHE\x02', 'latin1');
 export const HASH_BYTES = 32;
 const SAMPLES = 64; // 4 KiB blocks hashed for the content check, spread over the file
 const SAMPLE_BYTES = 4096;
@@ -111,7 +117,7 @@ const PIECE = 16 << 20;
  * next one is read (an asynchronous read runs on libuv's thread pool), so the hash costs little more
  * than the read.
  */
-export async function readHashed(fd: number, parts: Buffer[], position: number, hash: Hash): Promise<void> {
+export async function readHashed(fd: number, parts: Buffer[], position: number, hash: Checksum): Promise<void> {
   const pieces: Buffer[] = [];
   for (const p of parts) for (let at = 0; at < p.length; at += PIECE) pieces.push(p.subarray(at, Math.min(p.length, at + PIECE)));
   const readPiece = (i: number, from: number): Promise<void> => new Promise((resolve, reject) => {
@@ -136,7 +142,8 @@ export async function readHashed(fd: number, parts: Buffer[], position: number, 
 export function checkHeader(fd: number, want: Identity): CacheLayout | string {
   const size = fstatSync(fd).size;
   const head = Buffer.alloc(12);
-  if (size < 12 + HASH_BYTES || readSync(fd, head, 0, 12, 0) !== 12 || !head.subarray(0, 8).equals(MAGIC)) return 'is not an autograd cache (or is truncated)';
+  if (size < 12 + HASH_BYTES || readSync(fd, head, 0, 12, 0) !== 12 || !head.subarray(0, 7).equals(MAGIC.subarray(0, 7))) return 'is not an autograd cache (or is truncated)';
+  if (head[7] !== MAGIC[7]) return `was written by another version of autograd (cache format ${head[7]})`;
   const hLen = head.readUInt32LE(8);
   if (12 + hLen + HASH_BYTES > size) return 'is truncated';
   const hBytes = Buffer.alloc(hLen);
@@ -169,14 +176,14 @@ async function readCache(cacheFile: string, want: Identity, shared: boolean): Pr
     const checked = checkHeader(fd, want);
     if (typeof checked === 'string') return checked;
     const { h, head, hBytes, hLen, xBytes, yBytes } = checked;
+    const sum = new Checksum();
     const X = (shared ? allocShared(h.dtype, h.rows * h.features) : null) ?? allocStorage(h.dtype, h.rows * h.features);
     const y = allocStorage(h.dtype, h.rows * h.targets);
-    // the hash covers the data, then the header: a cache written while streaming knows its header last
-    const hash = createHash('sha256');
-    await readHashed(fd, [bytesOf(X), bytesOf(y)], 12 + hLen, hash);
+    // the checksum covers the data, then the header: a cache written while streaming knows its header last
+    await readHashed(fd, [bytesOf(X), bytesOf(y)], 12 + hLen, sum);
     const stored = Buffer.alloc(HASH_BYTES);
     readFully(fd, stored, 12 + hLen + xBytes + yBytes);
-    if (!hash.update(head).update(hBytes).digest().equals(stored)) {
+    if (!cacheTrailer(sum, head, hBytes).equals(stored)) {
       resizeShared(X, 0); // give the shared memory back (it was the last allocation)
       return 'is corrupt (its checksum does not match)';
     }
@@ -204,7 +211,7 @@ function writeCache(cacheFile: string, id: Identity, t: CsvTable): void {
   head.writeUInt32LE(hBytes.length, 8);
   const X = bytesOf(t.X.subarray(0, t.rows * h.features));
   const y = bytesOf(t.y.subarray(0, t.rows * h.targets));
-  const hash = createHash('sha256').update(X).update(y).update(head).update(hBytes).digest();
+  const hash = cacheTrailer(new Checksum().update(X).update(y), head, hBytes);
   const tmp = `${cacheFile}.tmp-${process.pid}-${Date.now()}`;
   const fd = openSync(tmp, 'w');
   try {

@@ -115,4 +115,7 @@ export interface CsvBatch {
   missingCells: number;
   /** The field delimiter (given, or detected). */
   delimiter: FieldDelimiter;
+  /** The file's columns, and its feature columns before one-hot encoding with their categories. */
+  columns: string[];
+  encoding: CsvEncoding;
 }

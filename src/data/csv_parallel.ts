@@ -48,10 +48,13 @@ interface WorkerSetup {
 
 type Reply = { ok: true; result: ChunkResult } | { ok: false; chunk: number };
 
+/** A task with its own output rows (a streamed pass: csv_stream_parallel.ts), else the worker's. */
+type WorkerTask = ChunkTask & { out?: SharedRows };
+
 /** A parse worker's side: one task at a time, each answered with its result or a failure. */
 export function runCsvWorker(setup: WorkerSetup, port: import('node:worker_threads').MessagePort): void {
-  port.on('message', (task: ChunkTask) => {
-    parseChunk(setup.file, setup.options, setup.out, task).then(
+  port.on('message', (task: WorkerTask) => {
+    parseChunk(setup.file, setup.options, task.out ?? setup.out, task).then(
       (result) => port.postMessage({ ok: true, result } satisfies Reply),
       () => port.postMessage({ ok: false, chunk: task.chunk } satisfies Reply),
     );
@@ -59,7 +62,7 @@ export function runCsvWorker(setup: WorkerSetup, port: import('node:worker_threa
 }
 
 /** Range starts: byte offsets after a line break, near every `chunk` bytes from `start`. */
-function cutPoints(file: string, start: number, size: number, chunk: number, delimiter: RangeSpec['delimiter']): number[] {
+export function cutPoints(file: string, start: number, size: number, chunk: number, delimiter: RangeSpec['delimiter']): number[] {
   const cuts = [start];
   const fd = openSync(file, 'r');
   try {
@@ -103,7 +106,7 @@ function headBytes(file: string): Uint8Array | null {
 }
 
 /** Quote bytes in [from, to) of the file (for a range whose parse failed). */
-function countQuotes(file: string, from: number, to: number): number {
+export function countQuotes(file: string, from: number, to: number): number {
   const fd = openSync(file, 'r');
   const buf = Buffer.allocUnsafe(1 << 20);
   let quotes = 0;
@@ -132,7 +135,55 @@ function sharedRows(dtype: DType, rows: number, F: number, T: number, inWasm: bo
 
 const loadWorkers = (): typeof import('node:worker_threads') => createRequire(import.meta.url)('node:worker_threads') as typeof import('node:worker_threads');
 
-type Outcome = ChunkResult | 'failed';
+export type Outcome = ChunkResult | 'failed';
+
+/** A worker parsing one range at a time into the rows each task brings; a task it cannot do is 'failed'. */
+export class ParseWorker {
+  private waiting: ((o: Outcome) => void) | null = null;
+  private dead = false;
+
+  private constructor(private readonly worker: import('node:worker_threads').Worker) {
+    worker.on('message', (r: Reply) => this.settle(r.ok ? r.result : 'failed'));
+    // a worker that stops: its task is parsed again by the caller, and it takes no more
+    worker.on('error', () => {
+      this.dead = true;
+      this.settle('failed');
+    });
+    worker.unref(); // kept alive only while it has a task (run): an abandoned pass does not hold the process
+  }
+
+  static start(file: string, options: ChunkOptions): ParseWorker | null {
+    const { Worker } = loadWorkers();
+    const none: SharedRows = { xBuffer: new SharedArrayBuffer(0), xOffset: 0, yBuffer: new SharedArrayBuffer(0), features: 0, targets: 0, dtype: options.dtype ?? 'float32' };
+    try {
+      return new ParseWorker(new Worker(SOURCE, { eval: true, workerData: { entry: import.meta.url, file, options, out: none } satisfies WorkerSetup }));
+    } catch {
+      return null;
+    }
+  }
+
+  private settle(o: Outcome): void {
+    const w = this.waiting;
+    this.waiting = null;
+    this.worker.unref();
+    w?.(o);
+  }
+
+  /** The task's outcome (one task at a time). */
+  run(task: ChunkTask, out: SharedRows): Promise<Outcome> {
+    if (this.dead) return Promise.resolve('failed');
+    return new Promise((resolve) => {
+      this.waiting = resolve;
+      this.worker.ref();
+      this.worker.postMessage({ ...task, out } satisfies WorkerTask);
+    });
+  }
+
+  close(): void {
+    this.worker.removeAllListeners();
+    void this.worker.terminate();
+  }
+}
 
 /** Run `tasks` on this thread and `workers` workers, each taking the next task when done. */
 async function runAll(file: string, options: ChunkOptions, out: SharedRows, tasks: ChunkTask[], workers: number): Promise<Outcome[]> {

@@ -647,6 +647,7 @@ export async function* streamCsv(file: string, options: CsvOptions & { batchRows
     const featureNames = encoders === null ? names.featureNames : encodedNames(names.featureNames, encoders);
     const { targetNames } = names;
     const delimiter = reader.fieldDelimiter();
+    const encoding = { columns: names.featureNames, categories: Object.fromEntries((encoders ?? []).flatMap((e, k) => (e === null ? [] : [[names.featureNames[k], e.categories]]))) };
     let missingBefore = 0;
     for (;;) {
       // NOTE: not newBlock(batchRows) at once: `--stream --batch-size 1e12` must not allocate 1e12 rows up front
@@ -662,7 +663,7 @@ export async function* streamCsv(file: string, options: CsvOptions & { batchRows
         const y = block.rows === block.capacity ? block.y : block.y.slice(0, block.rows * block.targets);
         const missingCells = reader.missingCells - missingBefore;
         missingBefore = reader.missingCells;
-        yield { X, y, rows: block.rows, firstLine: block.firstLine, featureNames, targetNames, skippedRows: reader.skippedRows, missingCells, delimiter };
+        yield { X, y, rows: block.rows, firstLine: block.firstLine, featureNames, targetNames, skippedRows: reader.skippedRows, missingCells, delimiter, columns: names.columns, encoding };
       }
       if (!more) break;
     }

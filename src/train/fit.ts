@@ -14,7 +14,7 @@ import type { Storage } from '../tensor/dtype.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { gatherRows, type IndexBatch } from '../data/dataset.js';
 import type { FusedLinearMse } from './fused.js';
-import { chooseStep, sharedTakes, type StepPlan } from './fast_path.js';
+import { chooseStep, rowsTake, sharedTakes, type StepPlan } from './fast_path.js';
 
 export interface StepInfo {
   /** 1-based epoch and step within the epoch. */
@@ -45,8 +45,17 @@ export type LossFn = Module | ((input: Tensor, target: Tensor) => Tensor);
 
 /** Where fit() takes each epoch's batches from: iterated once per epoch. */
 export type BatchSource = Iterable<Tensor[]>;
+/**
+ * Rows `rows.order[start..end)` of (X, Y), not gathered: what an asynchronous source may yield instead of
+ * [x, y], so that a fused step reads the rows in place (`train --stream`'s shuffle buffer).
+ */
+export interface RowsBatch {
+  X: Tensor;
+  Y: Tensor;
+  rows: IndexBatch;
+}
 /** fitAsync() also takes batches that arrive asynchronously (read from a file as it streams). */
-export type AsyncBatchSource = BatchSource | AsyncIterable<Tensor[]>;
+export type AsyncBatchSource = BatchSource | AsyncIterable<Tensor[] | RowsBatch>;
 
 /** What fit() reads of an AbortSignal (an AbortController's signal will do): written out, so that the
  * public types need neither the DOM library nor @types/node. */
@@ -339,13 +348,20 @@ function* epochs(o: FitOptions, history: History): Generator<EpochInfo> {
   }
 }
 
-/** The same loop over an asynchronous source: its batches as tensors (the plan is 'graph' or 'fused'). */
-async function* epochsAsync(o: FitOptions<AsyncIterable<Tensor[]>>, history: History): AsyncGenerator<EpochInfo> {
+/** An asynchronous source's batch as the step takes it: rows read in place where the fused step reads them so, else tensors. */
+function asyncBatch(s: StepState, b: Tensor[] | RowsBatch): Batch {
+  if (Array.isArray(b)) return { tensors: b };
+  if (s.fused === null || rowsTake(s.fused, b.X, b.Y, b.rows.end - b.rows.start)) return b; // the graph gathers them itself
+  return { tensors: [b.X, b.Y].map((t) => gatherRows(t, b.rows.order, b.rows.start, b.rows.end)) };
+}
+
+/** The same loop over an asynchronous source: its batches as tensors, or rows of (X, Y) (the plan is 'graph' or 'fused'). */
+async function* epochsAsync(o: FitOptions<AsyncIterable<Tensor[] | RowsBatch>>, history: History): AsyncGenerator<EpochInfo> {
   const state = stepState(o);
   const stopper = earlyStopper(o, state);
   for (let epoch = 1; epoch <= o.epochs; epoch++) {
     const e = new Epoch(o, state, history, epoch);
-    for await (const tensors of o.loader) e.step({ tensors });
+    for await (const b of o.loader) e.step(asyncBatch(state, b));
     const info = e.end();
     const stop = afterEpoch(o, info, stopper, history);
     yield info;

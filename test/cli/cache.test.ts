@@ -101,7 +101,5 @@ describe('autograd train --cache', () => {
     assert.equal(r.code, 0, r.stderr);
     assert.match(r.stdout, new RegExp(`^removed ${before} cache files \\(`));
     assert.deepEqual(readdirSync(cacheDir), []);
-    const usage = await runCli(['train', '--data', file, '--stream', '--cache']);
-    assert.equal(usage.code, 2);
   });
 });

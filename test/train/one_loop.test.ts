@@ -8,6 +8,7 @@ import path from 'node:path';
 import { test } from 'node:test';
 import * as torch from '../../src/index.js';
 import { StandardizationAccumulator, fitStandardization } from '../../src/data/preprocess.js';
+import { allocShared } from '../../src/kernels/shared_memory.js';
 import { runCli } from '../helpers/cli.js';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'autograd-loop-'));
@@ -75,3 +76,40 @@ test('fitAsync over an asynchronous source restores the parameters when a step d
     assert.deepEqual([...model.parameters()].map((p) => Array.from(p._data)), before, `restored (${asyncSource ? 'async' : 'sync'} source)`);
   }
 });
+
+test('fitAsync over rows picked by index (RowsBatch) gives the losses and parameters of the gathered batches', async () => {
+  const rows = 4096;
+  const F = 64;
+  for (const [dtype, loss, shared] of [['float32', 'mse', true], ['float32', 'mse', false], ['float64', 'mse', false], ['float32', 'l1', true]] as const) {
+    const g = new torch.Generator(5);
+    const data = torch.randn([rows, F], { generator: g, dtype }).numpy();
+    const place = shared ? allocShared(dtype, rows * F) : null;
+    if (shared) assert.ok(place !== null, 'shared memory available');
+    const Xs = place ?? data;
+    Xs.set(data);
+    const X = torch.from_numpy(Xs, [rows, F]);
+    const Y = torch.randn([rows, 1], { generator: g, dtype });
+    const order = new Uint32Array(rows);
+    for (let i = 0; i < rows; i++) order[i] = (i * 1237) % rows;
+    const run = async (asRows: boolean): Promise<unknown> => {
+      const model = new torch.nn.Linear(F, 1, { dtype, generator: new torch.Generator(1) });
+      const optimizer = new torch.optim.SGD(model.parameters(), { lr: 0.01 });
+      async function* source(): AsyncGenerator<torch.Tensor[] | torch.RowsBatch> {
+        for (let s = 0; s < rows; s += 512) {
+          if (asRows) yield { X, Y, rows: { order, start: s, end: s + 512 } };
+          else yield [torch.from_numpy(gatherAll(Xs, order, s, F), [512, F]), torch.from_numpy(gatherAll(Y.numpy(), order, s, 1), [512, 1])];
+        }
+      }
+      const loss_fn = loss === 'mse' ? new torch.nn.MSELoss() : new torch.nn.L1Loss();
+      const h = await torch.fitAsync({ model, loader: { [Symbol.asyncIterator]: source }, loss_fn, optimizer, epochs: 2 });
+      return [h.train_loss, [...model.parameters()].map((p) => Array.from(p._data))];
+    };
+    assert.deepEqual(await run(true), await run(false), `${dtype} ${loss}${shared ? ' in the shared memory' : ''}`);
+  }
+});
+
+function gatherAll(src: torch.Tensor['_data'], order: Uint32Array, start: number, F: number): torch.Tensor['_data'] {
+  const out = src.slice(0, 512 * F);
+  for (let r = 0; r < 512; r++) out.set(src.subarray(order[start + r] * F, (order[start + r] + 1) * F), r * F);
+  return out;
+}

@@ -45,9 +45,6 @@ export function checkCombinations(o: TrainOptions, cwd: string): void {
   if (o.stream && o.valSplit !== undefined) {
     throw new UsageError('--stream cannot be combined with --val-split (a split needs the whole file in memory)');
   }
-  if (o.stream && (o.cache || o.cacheDir !== undefined)) {
-    throw new UsageError('--cache cannot be combined with --stream yet (the cache holds the whole parsed file)');
-  }
   if (o.stream && o.resume !== undefined) throw new UsageError('--resume cannot be combined with --stream yet');
   if (o.stream && o.data === '-') throw new UsageError('--stream reads the data once per epoch: standard input (--data -) can be read only once; save it to a file first');
   for (const [flag, file] of [['--save', o.save], ['--report', o.report], ['--plot', o.plot], ['--resume', o.resume]] as const) {
@@ -80,6 +77,7 @@ Examples:
   autograd train --data houses.csv.gz --target price --categorical colour --missing mean --save model.json
   zcat data.csv.gz | autograd train --data - --delimiter ';'   # standard input; ; , tab | are also detected
   autograd train --data big.csv --stream --batch-size 1024 --epochs 2 --json > run.json
+  autograd train --data big.csv --stream --cache --epochs 10    # epoch 1 parses the CSV, epochs 2-10 read the cache
 
 Output: a header (data, model, loss, optimizer), progress on stderr (a live line and chart on a terminal,
 at most ~10 plain lines otherwise), then the loss chart, the final loss, the learned weights beside the
@@ -140,7 +138,7 @@ export function trainCommand(ctx: CliContext): Command {
     .addOption(new Option('--report <file.html>', 'also write one self-contained HTML page: fit, losses, residuals, coefficients, settings (atomically)').argParser(fileEnding('.html')))
     .addOption(new Option('--plot <file.svg>', 'also write the fit figure as SVG (atomically)').argParser(fileEnding('.svg')))
     .option('--stream', 'read the CSV in batches as it trains, for files larger than memory (shuffles within a 64-batch buffer)', false)
-    .option('--cache', `keep the parsed data in a binary cache (in --cache-dir) and load it from there while the file and options are unchanged`, false)
+    .option('--cache', `keep the parsed data in a binary cache (in --cache-dir) and load it from there while the file and options are unchanged; with --stream the first pass writes it and later epochs and runs read it`, false)
     .option('--cache-dir <dir>', 'folder of the --cache files (implies --cache; default: $XDG_CACHE_HOME/autograd or ~/.cache/autograd)', pathName)
     .addHelpText('after', EXAMPLES)
     .action(async (o: TrainOptions) => {

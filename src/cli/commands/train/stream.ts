@@ -4,10 +4,12 @@
 
 import * as torch from '../../../index.js';
 import { DataError } from '../../../errors.js';
-import { streamCsv } from '../../../data/csv_stream.js';
-import { gatherRows } from '../../../data/dataset.js';
-import { randpermFill } from '../../../random/distributions.js';
+import { streamBatches } from '../../../data/csv_stream_parallel.js';
+import { allocShared, sharedAddress } from '../../../kernels/shared_memory.js';
+import { prepareSharedRows } from '../../../kernels/linear_mse_shared.js';
 import type { Storage } from '../../../tensor/dtype.js';
+import { randpermFill } from '../../../random/distributions.js';
+import type { CsvBatch } from '../../../data/csv_options.js';
 import { StandardizationAccumulator, standardizeRows } from '../../../data/preprocess.js';
 import { fillMissing } from '../../../data/csv_encode.js';
 import type { TrainOptions } from './options.js';
@@ -21,20 +23,33 @@ import type { Preprocessing } from '../../model_file.js';
 
 const BUFFER_BATCHES = 64;
 
-type Chunk = { X: Storage; y: Storage; rows: number; featureNames: string[]; targetNames: string[]; delimiter: string; skippedRows: number; missingCells: number };
+type Chunk = CsvBatch;
 
-/** The file's chunks, one-hot encoded with the first pass's categories and missing cells filled with its means. */
-async function* chunks(o: TrainOptions, p: Preprocessing): AsyncGenerator<Chunk> {
-  for await (const c of streamCsv(o.data, streamCsvOptions(o, p, o.batchSize * BUFFER_BATCHES))) {
+/** Every pass over the data: the CSV each time, or through a cache (--stream --cache: data/cache_stream.ts). */
+interface Passes {
+  pass(): AsyncGenerator<CsvBatch>;
+  close(): void;
+}
+
+async function dataPasses(o: TrainOptions, p: Preprocessing, warn: (message: string) => void): Promise<Passes> {
+  const options = streamCsvOptions(o, p, o.batchSize * BUFFER_BATCHES);
+  if (o.cacheDir === undefined) return { pass: () => streamBatches(o.data, options), close: () => undefined };
+  const { CachedCsvStream } = await import('../../../data/cache_stream.js');
+  return new CachedCsvStream(o.data, options, o.cacheDir, warn);
+}
+
+/** One pass's chunks, one-hot encoded with the first pass's categories and missing cells filled with its means. */
+async function* chunks(data: Passes, p: Preprocessing): AsyncGenerator<Chunk> {
+  for await (const c of data.pass()) {
     if (p.fill !== null) fillMissing(c.X, c.rows, p.fill);
     yield c;
   }
 }
 
 /** Per-feature mean and population std in one streaming pass, by the in-memory run's accumulator. */
-async function streamedStandardization(o: TrainOptions, p: Preprocessing): Promise<Standardization> {
+async function streamedStandardization(o: TrainOptions, data: Passes, p: Preprocessing): Promise<Standardization> {
   const acc = new StandardizationAccumulator();
-  for await (const c of chunks(o, p)) acc.add(c.X, c.rows, c.featureNames.length);
+  for await (const c of chunks(data, p)) acc.add(c.X, c.rows, c.featureNames.length);
   const stats = acc.result();
   if (stats === null) throw new DataError(`${dataName(o.data)}: no data rows`, { file: o.data });
   return stats;
@@ -52,17 +67,19 @@ function shuffled(gen: torch.Generator, rows: number): Uint32Array {
  * BUFFER_BATCHES batches. The first chunk is read by open(), before training, for the columns the
  * model is built from; the first pass also counts the rows and the target's moments.
  */
-class StreamSource implements AsyncIterable<torch.Tensor[]> {
+class StreamSource implements AsyncIterable<torch.RowsBatch> {
   rows = 0;
   skippedRows = 0;
   missingCells = 0;
   ySum = 0;
   ySq = 0;
   private epoch = 0;
+  private sharedX: Storage | null = null;
   private opened: { first: Chunk; rest: AsyncIterator<Chunk> } | null = null;
 
   constructor(
     private readonly o: TrainOptions,
+    private readonly data: Passes,
     private readonly gen: torch.Generator,
     private readonly stats: Standardization | null,
     private readonly preprocessing: Preprocessing,
@@ -70,7 +87,7 @@ class StreamSource implements AsyncIterable<torch.Tensor[]> {
 
   /** The first chunk (its columns); a file without data rows is a DataError. */
   async open(): Promise<Chunk> {
-    const rest = chunks(this.o, this.preprocessing)[Symbol.asyncIterator]();
+    const rest = chunks(this.data, this.preprocessing)[Symbol.asyncIterator]();
     const first = await rest.next();
     if (first.done === true) throw new DataError(`${this.o.data}: no data rows`, { file: this.o.data });
     this.opened = { first: first.value, rest };
@@ -81,11 +98,16 @@ class StreamSource implements AsyncIterable<torch.Tensor[]> {
     const opened = this.opened;
     this.opened = null;
     if (opened === null) {
-      yield* chunks(this.o, this.preprocessing);
+      yield* chunks(this.data, this.preprocessing);
       return;
     }
-    yield opened.first;
-    for (let r = await opened.rest.next(); r.done !== true; r = await opened.rest.next()) yield r.value;
+    try {
+      yield opened.first;
+      for (let r = await opened.rest.next(); r.done !== true; r = await opened.rest.next()) yield r.value;
+    } finally {
+      // a pass stopped early (Ctrl-C, an error): the reader closes, and a cache being written is removed
+      await opened.rest.return?.(undefined);
+    }
   }
 
   private count(c: Chunk): void {
@@ -98,23 +120,40 @@ class StreamSource implements AsyncIterable<torch.Tensor[]> {
     }
   }
 
-  async *[Symbol.asyncIterator](): AsyncGenerator<torch.Tensor[]> {
+  /**
+   * The chunk's X where the fused step reads rows in place on two threads: float32 in the shared memory
+   * (a cache's chunks are read there; a CSV chunk is copied into one buffer there, reused). A new view
+   * per chunk, so that nothing gathered from an earlier chunk is taken for this one's rows.
+   */
+  private inShared(c: Chunk): Storage {
+    if (this.o.dtype !== 'float32' || sharedAddress(c.X) >= 0) return c.X;
+    if (this.sharedX === null || this.sharedX.length < c.X.length) this.sharedX = allocShared('float32', c.X.length) ?? new Float32Array(0);
+    const buffer = this.sharedX;
+    if (buffer.length < c.X.length) return c.X; // no shared memory: the rows stay where they are
+    const X = new Float32Array(buffer.buffer, buffer.byteOffset, c.X.length);
+    X.set(c.X);
+    return X;
+  }
+
+  async *[Symbol.asyncIterator](): AsyncGenerator<torch.RowsBatch> {
     const o = this.o;
     this.epoch++;
     let batches = 0;
     for await (const c of this.pass()) {
       if (this.epoch === 1) this.count(c);
       const F = c.featureNames.length;
-      if (this.stats !== null) standardizeRows(c.X, c.rows, F, this.stats);
+      const data = this.inShared(c);
+      if (this.stats !== null) standardizeRows(data, c.rows, F, this.stats);
       const order = o.shuffle ? shuffled(this.gen, c.rows) : Uint32Array.from({ length: c.rows }, (_, i) => i);
-      const X = torch.from_numpy(c.X, [c.rows, F]);
+      const X = torch.from_numpy(data, [c.rows, F]);
       const Y = torch.from_numpy(c.y, [c.rows, c.targetNames.length]);
       const last = c.rows < o.batchSize * BUFFER_BATCHES;
       for (let s = 0; s < c.rows; s += o.batchSize) {
         const n = Math.min(o.batchSize, c.rows - s);
         if (n < o.batchSize && (!last || o.dropLast)) break;
         batches++;
-        yield [gatherRows(X, order, s, s + n), gatherRows(Y, order, s, s + n)];
+        // rows of the chunk in the shuffled order: read in place by the fused step, gathered otherwise
+        yield { X, Y, rows: { order, start: s, end: s + n } };
       }
     }
     if (batches === 0) throw new DataError(`${o.data}: ${this.rows} rows make no batch of ${o.batchSize} with --drop-last`, { file: o.data });
@@ -124,10 +163,21 @@ class StreamSource implements AsyncIterable<torch.Tensor[]> {
 export async function runStreaming(o: TrainOptions, hooks: RunHooks): Promise<TrainResult> {
   const t0 = nowMs();
   const pre = await streamPreprocessing(o, o.batchSize * BUFFER_BATCHES);
-  const stats = o.standardize ? await streamedStandardization(o, pre) : null;
+  const data = await dataPasses(o, pre, hooks.warn ?? (() => undefined));
+  try {
+    return await train(o, hooks, pre, data, t0);
+  } finally {
+    data.close();
+  }
+}
+
+async function train(o: TrainOptions, hooks: RunHooks, pre: Preprocessing, passes: Passes, t0: number): Promise<TrainResult> {
+  const stats = o.standardize ? await streamedStandardization(o, passes, pre) : null;
   const gen = new torch.Generator(o.seed);
-  const source = new StreamSource(o, gen, stats, pre);
+  const source = new StreamSource(o, passes, gen, stats, pre);
   const first = await source.open();
+  // the helper thread of the two-thread step, started while the model is set up
+  if (o.dtype === 'float32') prepareSharedRows(first.X.byteLength);
   const preprocessing: Preprocessing = { ...pre, columns: pre.columns.length > 0 ? pre.columns : first.featureNames };
   const model = new torch.nn.Linear(first.featureNames.length, first.targetNames.length, { dtype: o.dtype, generator: gen });
   const setup = trainingSetup(o, model);
