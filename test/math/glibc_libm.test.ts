@@ -5,6 +5,9 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { log } from '../../src/math/glibc_log.js';
+import { logf } from '../../src/math/glibc_logf.js';
+import { expf } from '../../src/math/glibcf.js';
+import { erff } from '../../src/math/glibc_erff.js';
 import { readFixture } from '../helpers/fixtures.js';
 
 type Fn = (x: number) => number;
@@ -41,3 +44,6 @@ function check(name: 'log' | 'logf' | 'expf' | 'erff', fn: Fn, xs: string[]): vo
 }
 
 check('log', log, fx.x);
+check('logf', logf, fx.xf);
+check('expf', expf, fx.xf);
+check('erff', erff, fx.xf);

@@ -38,6 +38,7 @@ export const trunc = registry.trunc.fn;
 export const frac = registry.frac.fn;
 export const erf = registry.erf.fn;
 export const erfc = registry.erfc.fn;
+export const erfinv = registry.erfinv.fn;
 export const square = registry.square.fn;
 export const sum = registry.sum.fn;
 export const mean = registry.mean.fn;
