@@ -166,9 +166,11 @@ export function log(x: number): number {
   const r3 = r * r2;
   const m = r2 * A[0] + lo;
   const y = r3 * ((r * A[4] + A[3]) * r2 + (r * A[2] + A[1])) + m;
-  // NOTE: each unfused step adds at most 2^-53 of its product or sum; 2^-49 of their sizes bounds the
-  // total (with room for rounding y ± bound), and fl(h + ·) is monotone: equal ends mean glibc's result
-  const bound = 2 ** -49 * (Math.abs(kl) + Math.abs(lo) + r2 + Math.abs(m) + Math.abs(y) + Math.abs(r3));
+  // NOTE: each unfused step adds at most 2^-53 of its product or sum, so y is within 2^-50·(|kl| + |lo| +
+  // r² + |m| + |y| + |r³|) <= 3·2^-50·(|kl| + |lo| + r²) of the fused y (|m| <= r²/2 + |lo|, |r| < 2^-7);
+  // bound is over twice that, room for rounding y ± bound, and fl(h + ·) is monotone: equal ends mean
+  // glibc's result
+  const bound = 2 ** -47 * (Math.abs(kl) + Math.abs(lo) + r2);
   const s = h + (y - bound);
   if (s === h + (y + bound)) return s;
   return logFused(k, r, TAB[2 * i + 1]);
