@@ -90,17 +90,45 @@ const TAB = new Float64Array(
   ].map(hexFloat),
 );
 
-/** log(x) for x near 1 (0x1.ep-1 <= x < 0x1.109p0): r - r²/2 in two parts plus r³·poly1(r). */
+/**
+ * log(x) for x near 1 (0x1.ep-1 <= x < 0x1.109p0): r - r²/2 in two parts plus r³·poly1(r). The split of r
+ * and the r²/2 steps are exact products, the same fused or not; the polynomial and one correction are
+ * evaluated unfused first, with the fused steps (logNearOneFused) only where Ziv's test cannot decide.
+ */
 function logNearOne(x: number): number {
   if (x === 1) return 0;
   const r = x - 1.0;
+  const r2 = r * r;
+  const r3 = r * r2;
+  const p1 = r2 * B[3] + (r * B[2] + B[1]);
+  const p2 = r2 * B[6] + (r * B[5] + B[4]);
+  const p3 = r3 * B[10] + (r2 * B[9] + (r * B[8] + B[7]));
+  const poly = (p3 * r3 + p2) * r3 + p1;
+  // NOTE: GCC fuses `r + w - w` (w = r·2^27) into fma(r, 2^27, r) - r·2^27; r·2^27 is exact, so unfused
+  // steps give the same rhi (26 bits: rhi² and rhi²·B[0] = -rhi²/2 are exact too)
+  const rhi = r * 134217728 + r - r * 134217728;
+  const rlo = r - rhi;
+  const rhi2 = rhi * rhi;
+  const hi = rhi2 * B[0] + r;
+  const l1 = rlo * B[0] * (r + rhi);
+  const lo = l1 + (rhi2 * B[0] + (r - hi));
+  const t = poly * r3 + lo;
+  // NOTE: the unfused poly is within 2^-50 of the fused one (|poly| < 1/2), lo within 2^-52·(|l1| + |lo|),
+  // so t within 2^-50·(|r³| + |l1| + |lo| + |t|); the bound is four times that (see log's fast path)
+  const bound = 2 ** -48 * (Math.abs(r3) + Math.abs(l1) + Math.abs(lo) + Math.abs(t));
+  const s = hi + (t - bound);
+  if (s === hi + (t + bound)) return s;
+  return logNearOneFused(r);
+}
+
+/** logNearOne's steps as __log_fma computes them. */
+function logNearOneFused(r: number): number {
   const r2 = r * r;
   const r3 = r * r2;
   const p1 = fma(r2, B[3], fma(r, B[2], B[1]));
   const p2 = fma(r2, B[6], fma(r, B[5], B[4]));
   const p3 = fma(r3, B[10], fma(r2, B[9], fma(r, B[8], B[7])));
   const poly = fma(fma(p3, r3, p2), r3, p1);
-  // NOTE: GCC fuses `r + w - w` (w = r·2^27) into fma(r, 2^27, r) - r·2^27, and that is what libm computes
   const rhi = fma(-r, 134217728, fma(r, 134217728, r));
   const rlo = r - rhi;
   const rhi2 = rhi * rhi;
