@@ -58,7 +58,8 @@ function calcErfinv(t: Arith, y: number): number {
     const z = r(Math.sqrt(-t.log(r(r(1 - yAbs) / 2))));
     const num = fma(fma(fma(c[3], z, c[2]), z, c[1]), z, c[0]);
     const dem = fma(fma(d[1], z, d[0]), z, 1);
-    x = r((y < 0 || Object.is(y, -0) ? -Math.abs(num) : Math.abs(num)) / dem);
+    // copysign(num, y); y is not ±0 here, and a NaN y has made num NaN already
+    x = r((y < 0 ? -Math.abs(num) : Math.abs(num)) / dem);
   }
   x = r(x - r(r(t.erf(x) - y) / r(t.k * t.exp(r(-x * x)))));
   x = r(x - r(r(t.erf(x) - y) / r(t.k * t.exp(r(-x * x)))));
