@@ -4,7 +4,7 @@
 // large product C·d exact (Dekker), and Ziv's rounding test; an undecided case (rare) and any argument
 // outside (0, 6.3] take libm.ts's double-double sincos.
 
-import { sincos, sincosDD } from './libm.js';
+import { sincos, sincosDD, type DD } from './libm.js';
 
 const STEPS = 404;
 /** sin(i/64), cos(i/64) as hi + lo, and the hi parts in Veltkamp halves for exact products. */
@@ -24,18 +24,52 @@ function split(v: number, hi: Float64Array, lo: Float64Array, i: number): void {
   lo[i] = v - hi[i];
 }
 
-SIN_HI[0] = 0;
-COS_HI[0] = 1;
-for (let i = 1; i < STEPS; i++) {
-  const [s, c] = sincosDD(i / 64);
-  SIN_HI[i] = s[0];
-  SIN_LO[i] = s[1];
-  COS_HI[i] = c[0];
-  COS_LO[i] = c[1];
+/** Dekker's exact product a·b = [p, e]. */
+function twoProduct(a: number, b: number): DD {
+  const p = a * b;
+  const ta = SPLIT * a;
+  const ah = ta - (ta - a);
+  const tb = SPLIT * b;
+  const bh = tb - (tb - b);
+  return [p, ah * bh - p + ah * (b - bh) + (a - ah) * bh + (a - ah) * (b - bh)];
 }
-for (let i = 0; i < STEPS; i++) {
-  split(SIN_HI[i], SIN_H1, SIN_H2, i);
-  split(COS_HI[i], COS_H1, COS_H2, i);
+
+/** x·y + u·v for double-doubles, to ~2^-104 of the terms. */
+function dot2(x: DD, y: DD, u: DD, v: DD): DD {
+  const [p, pe] = twoProduct(x[0], y[0]);
+  const [q, qe] = twoProduct(u[0], v[0]);
+  const s = p + q;
+  const sb = s - p;
+  const se = p - (s - sb) + (q - sb);
+  const lo = se + pe + qe + (x[0] * y[1] + x[1] * y[0]) + (u[0] * v[1] + u[1] * v[0]);
+  const h = s + lo;
+  return [h, lo - (h - s)];
+}
+
+let built = false;
+
+/**
+ * The table, on first use, by rotation from sin and cos of 1/64 (libm.ts, ~2^-100): 403 steps of ~2^-103
+ * each leave it within 2^-90 (computing each entry with sincosDD instead costs ~80 ms).
+ */
+function buildTable(): void {
+  built = true;
+  const [sh, ch] = sincosDD(1 / 64);
+  let s: DD = [0, 0];
+  let c: DD = [1, 0];
+  for (let i = 0; i < STEPS; i++) {
+    SIN_HI[i] = s[0];
+    SIN_LO[i] = s[1];
+    COS_HI[i] = c[0];
+    COS_LO[i] = c[1];
+    const next = dot2(s, ch, c, sh);
+    c = dot2(c, ch, s, [-sh[0], -sh[1]]);
+    s = next;
+  }
+  for (let i = 0; i < STEPS; i++) {
+    split(SIN_HI[i], SIN_H1, SIN_H2, i);
+    split(COS_HI[i], COS_H1, COS_H2, i);
+  }
 }
 
 const LIMIT = (STEPS - 1) / 64 + 1 / 128;
@@ -51,6 +85,7 @@ export function sincosFast(x: number, out: Float64Array): void {
     out[1] = c;
     return;
   }
+  if (!built) buildTable();
   const i = Math.round(x * 64);
   // NOTE: x and i/64 are within a factor of 2 (or i = 0), so d is exact
   const d = x - i / 64;
