@@ -103,6 +103,12 @@ export function trainValSplit(tensors: Tensor[], fraction: number, generator?: G
   return { train: s.train, val: s.val as Tensor[] };
 }
 
+/** Python's round() of a non-negative number to an integer: half-way cases to the even neighbour. */
+function pythonRound(x: number): number {
+  const r = Math.round(x);
+  return r - x === 0.5 && r % 2 === 1 ? r - 1 : r;
+}
+
 export interface SplitFractions {
   val?: number;
   test?: number;
@@ -110,16 +116,17 @@ export interface SplitFractions {
 
 /**
  * Train, validation and test parts as one `random_split(dataset, [nTrain, nVal, nTest], generator)`
- * (a part with no fraction is left out of the lengths): nVal = round(n·val), nTest = round(n·test),
- * the rest trains; each part present needs at least one row.
+ * (a part with no fraction is left out of the lengths): nVal = round(n·val), nTest = round(n·test) with
+ * Python's round (ties to even, as a seeded script's `round(len(ds) * val)`), the rest trains; each part
+ * present needs at least one row.
  */
 export function trainValTestSplit(tensors: Tensor[], f: SplitFractions, generator?: Generator): { train: Tensor[]; val: Tensor[] | null; test: Tensor[] | null } {
   const n = tensors[0].shape[0];
   for (const [name, v] of [['validation', f.val], ['test', f.test]] as const) {
     if (v !== undefined && !(v > 0 && v < 1)) throw new ValueError(`${name} fraction must be in (0, 1), got ${v}`);
   }
-  const nVal = f.val === undefined ? 0 : Math.round(n * f.val);
-  const nTest = f.test === undefined ? 0 : Math.round(n * f.test);
+  const nVal = f.val === undefined ? 0 : pythonRound(n * f.val);
+  const nTest = f.test === undefined ? 0 : pythonRound(n * f.test);
   const nTrain = n - nVal - nTest;
   const parts: Array<[string, number, boolean]> = [['validation', nVal, f.val !== undefined], ['test', nTest, f.test !== undefined], ['training', nTrain, true]];
   for (const [name, count, present] of parts) {

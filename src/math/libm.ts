@@ -6,7 +6,7 @@
 
 import { fma } from './sleef.js';
 
-type DD = [number, number];
+export type DD = [number, number];
 
 function twoSum(a: number, b: number): DD {
   const s = a + b;
@@ -189,22 +189,27 @@ function sinCosDD(r: DD): [DD, DD] {
   return [mulDD(s, r), c];
 }
 
+/** sin(x) and cos(x) as double-doubles good to ~2^-100, for 0 < |x| < 2^19·π/2. */
+export function sincosDD(x: number): [DD, DD] {
+  const [r, n] = reduceHalfPi(x);
+  const [s, c] = sinCosDD(r);
+  const neg = (v: DD): DD => [-v[0], -v[1]];
+  switch (((n % 4) + 4) % 4) {
+    case 0:
+      return [s, c];
+    case 1:
+      return [c, neg(s)];
+    case 2:
+      return [neg(s), neg(c)];
+    default:
+      return [neg(c), s];
+  }
+}
+
 /** Correctly rounded sin and cos of x (glibc's, which are in all but rare cases), |x| < 2^19·π/2; else V8's. */
 export function sincos(x: number): [number, number] {
   if (!(Math.abs(x) < REDUCE_LIMIT)) return [Math.sin(x), Math.cos(x)];
   if (x === 0) return [x, 1];
-  const [r, n] = reduceHalfPi(x);
-  const [s, c] = sinCosDD(r);
-  const sin = s[0] + s[1];
-  const cos = c[0] + c[1];
-  switch (((n % 4) + 4) % 4) {
-    case 0:
-      return [sin, cos];
-    case 1:
-      return [cos, -sin];
-    case 2:
-      return [-sin, -cos];
-    default:
-      return [-cos, sin];
-  }
+  const [s, c] = sincosDD(x);
+  return [s[0] + s[1], c[0] + c[1]];
 }

@@ -8,6 +8,8 @@ import { warn } from '../warnings.js';
 import type { Generator } from '../random/generator.js';
 import { normal_ as normalKernel, uniform_ as uniformKernel } from '../tensor/random.js';
 import type { Tensor } from '../tensor/tensor.js';
+import { erf } from '../math/erf.js';
+import { erfinv, erfinvf } from '../math/erfinv.js';
 
 export type Nonlinearity = 'linear' | 'conv1d' | 'conv2d' | 'conv3d' | 'conv_transpose1d' | 'conv_transpose2d' | 'conv_transpose3d'
   | 'sigmoid' | 'tanh' | 'relu' | 'leaky_relu' | 'selu';
@@ -113,57 +115,34 @@ export function kaiming_normal_(t: Tensor, options: KaimingOptions = {}): Tensor
 }
 
 /**
- * `trunc_normal_(t, mean, std, a, b)`: init.py's inverse-CDF method: uniform_(2l - 1, 2u - 1), erfinv_,
- * mul_(std·√2), add_(mean), clamp_(a, b), each step in the tensor's dtype.
+ * `trunc_normal_(t, mean, std, a, b)`: init.py's inverse-CDF method, each step as PyTorch's kernel takes it
+ * in the tensor's dtype: uniform_(2l - 1, 2u - 1) with l, u the normal CDF at the bounds (Python's math.erf,
+ * glibc's erf), erfinv_ (calc_erfinv), mul_(std·√2), add_(mean), clamp_(a, b).
  */
 export function trunc_normal_(t: Tensor, mean = 0, std = 1, a = -2, b = 2, options: InitOptions = {}): Tensor {
+  if (mean < a - 2 * std || mean > b + 2 * std) {
+    warn('mean is more than 2 std from [a, b] in nn.init.trunc_normal_. The distribution of values may be incorrect.');
+  }
   const normCdf = (x: number): number => (1 + erf(x / Math.SQRT2)) / 2;
   const l = normCdf((a - mean) / std);
   const u = normCdf((b - mean) / std);
   return no_grad(() => {
     uniformKernel(t, 2 * l - 1, 2 * u - 1, options);
     const d = t._data;
-    const r = t.dtype === 'float32' ? Math.fround : (x: number): number => x;
+    const single = t.dtype === 'float32';
+    const r = single ? Math.fround : (x: number): number => x;
+    const inverse = single ? erfinvf : erfinv;
     const scale = r(std * Math.sqrt(2));
     const m = r(mean);
+    const lo = r(a);
+    const hi = r(b);
     for (let i = 0; i < d.length; i++) {
-      const v = r(r(r(erfinv(d[i])) * scale) + m);
-      d[i] = Math.min(Math.max(v, r(a)), r(b));
+      const v = r(r(inverse(d[i]) * scale) + m);
+      // std::min(std::max(v, lo), hi): NaN stays, and so does a -0 at a bound of 0
+      const above = v < lo ? lo : v;
+      d[i] = hi < above ? hi : above;
     }
     t._version.value++;
     return t;
   });
-}
-
-/** math.erf (Python's libm erf): Abramowitz–Stegun is not enough; this is W. J. Cody's rational form via erfc. */
-function erf(x: number): number {
-  // NOTE: only the truncation bounds use erf, in float64 as Python's math.erf does; a last-ulp difference
-  // changes a bound by 1e-16 relative, below float32 resolution of the draws
-  const t = 1 / (1 + 0.5 * Math.abs(x));
-  const y = 1 - t * Math.exp(-x * x - 1.26551223 + t * (1.00002368 + t * (0.37409196 + t * (0.09678418 + t * (-0.18628806
-    + t * (0.27886807 + t * (-1.13520398 + t * (1.48851587 + t * (-0.82215223 + t * 0.17087277)))))))));
-  return x >= 0 ? y : -y;
-}
-
-/** erfinv as PyTorch's calc_erfinv: a rational first guess, then two Newton steps. */
-function erfinv(y: number): number {
-  if (y === 1) return Infinity;
-  if (y === -1) return -Infinity;
-  if (!(Math.abs(y) < 1)) return NaN;
-  const a = [0.886226899, -1.645349621, 0.914624893, -0.140543331];
-  const b = [-2.118377725, 1.442710462, -0.329097515, 0.012229801];
-  const c = [-1.970840454, -1.624906493, 3.429567803, 1.641345311];
-  const d = [3.543889200, 1.637067800];
-  let x: number;
-  if (Math.abs(y) <= 0.7) {
-    const z = y * y;
-    x = y * (((a[3] * z + a[2]) * z + a[1]) * z + a[0]) / ((((b[3] * z + b[2]) * z + b[1]) * z + b[0]) * z + 1);
-  } else {
-    const z = Math.sqrt(-Math.log((1 - Math.abs(y)) / 2));
-    x = (Math.sign(y) * (((c[3] * z + c[2]) * z + c[1]) * z + c[0])) / ((d[1] * z + d[0]) * z + 1);
-  }
-  const k = 2 / Math.sqrt(Math.PI);
-  x -= (erf(x) - y) / (k * Math.exp(-x * x));
-  x -= (erf(x) - y) / (k * Math.exp(-x * x));
-  return x;
 }

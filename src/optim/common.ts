@@ -4,7 +4,7 @@
 import { IndexError, ValueError } from '../errors.js';
 import { allocStorage, type DType } from '../tensor/dtype.js';
 import { Tensor } from '../tensor/tensor.js';
-import { fma32, fma64 } from './fma.js';
+import { fma32, fma64 } from '../math/fma.js';
 import { pyValue, type StateValue } from './optimizer.js';
 
 export { pyPow } from './pow.js';

@@ -4,7 +4,7 @@
 // Integer exponents: double-double powers by squaring with an error bound; any other exponent, or a
 // result too close to a rounding boundary: exp(y·ln x) in BigInt fixed point, more bits until decided.
 
-import { decompose } from './fma.js';
+import { decompose } from '../math/fma.js';
 
 const SPLIT = 134217729;
 const bits = new Float64Array(1);

@@ -5,11 +5,13 @@
 
 import type { Generator } from './generator.js';
 import { fma32, fma64, log256, sincos256 } from './avx_mathfun.js';
-import { sincos } from '../math/libm.js';
-import { log1p } from '../math/glibc64.js';
+import { sincosFast } from '../math/sincos_fast.js';
+import { log } from '../math/glibc_log.js';
 
 const f = Math.fround;
 type Out = { length: number; [i: number]: number };
+/** [sin, cos] of the current Box–Muller angle (sincosFast writes here: no allocation per draw). */
+const SINCOS = new Float64Array(2);
 /** Whether values are stored as float32 (arithmetic in float32, the 24-bit uniform). */
 export type Precision = 'float32' | 'float64';
 
@@ -27,10 +29,9 @@ export function uniformFill(g: Generator, out: Out, precision: Precision, from: 
 
 /**
  * normal_distribution<double>: Box–Muller over two 53-bit uniforms, the sine cached for the next call.
- * NOTE: glibc's log1p (ported) and correctly rounded sin/cos, as glibc's are but for ~0.15% of arguments:
- * the few draws of a small tensor match PyTorch's bit for bit far more often than with V8's Math.sin/cos
- * (which differ from glibc's for ~3% of arguments). The 16-value blocks of larger fills keep V8's
- * functions: a correctly rounded sin/cos costs ~1.3 µs, ten times the whole draw.
+ * NOTE: glibc's log (ported, src/math/glibc_log.ts) of 1 - u2, as DistributionsHelper.h writes it (not
+ * log1p), and correctly rounded sin/cos (src/math/sincos_fast.ts), as glibc's are but for rare arguments
+ * (V8's Math.sin/cos differ from glibc's for ~3%; glibc's own is LGPL).
  */
 export function normalDouble(g: Generator, mean: number, std: number): number {
   if (g.nextDoubleNormal !== null) {
@@ -40,10 +41,10 @@ export function normalDouble(g: Generator, mean: number, std: number): number {
   }
   const u1 = g.nextDouble53();
   const u2 = g.nextDouble53();
-  const r = Math.sqrt(-2.0 * log1p(-u2));
-  const [sin, cos] = sincos(2.0 * Math.PI * u1);
-  g.nextDoubleNormal = r * sin;
-  return fma64(r * cos, std, mean);
+  const r = Math.sqrt(-2.0 * log(1.0 - u2));
+  sincosFast(2.0 * Math.PI * u1, SINCOS);
+  g.nextDoubleNormal = r * SINCOS[0];
+  return fma64(r * SINCOS[1], std, mean);
 }
 
 /**
@@ -70,15 +71,15 @@ export function normalFill(g: Generator, out: Out, precision: Precision, mean: n
   }
 }
 
-/** normal_fill_16<double>. */
+/** normal_fill_16<double>: glibc's log (ported) and correctly rounded sin/cos (sincosFast), as glibc's are but rarely. */
 function normalBlock16Double(d: Out, at: number, mean: number, std: number): void {
   for (let j = 0; j < 8; j++) {
     const u1 = 1 - d[at + j];
     const u2 = d[at + j + 8];
-    const radius = Math.sqrt(-2 * Math.log(u1));
-    const theta = 2.0 * Math.PI * u2;
-    d[at + j] = fma64(radius * Math.cos(theta), std, mean);
-    d[at + j + 8] = fma64(radius * Math.sin(theta), std, mean);
+    const radius = Math.sqrt(-2 * log(u1));
+    sincosFast(2.0 * Math.PI * u2, SINCOS);
+    d[at + j] = fma64(radius * SINCOS[1], std, mean);
+    d[at + j + 8] = fma64(radius * SINCOS[0], std, mean);
   }
 }
 
@@ -162,7 +163,7 @@ export function bernoulliTensorFill(g: Generator, out: Out, probs: Out, precisio
   }
 }
 
-/** exponential_(lambda): exponential_distribution<double>, -1/lambda · log(1 - u53). */
+/** exponential_(lambda): exponential_distribution<double>, -1/lambda · log(1 - u53) with glibc's log (ported). */
 export function exponentialFill(g: Generator, out: Out, lambda: number): void {
-  for (let i = 0; i < out.length; i++) out[i] = (-1.0 / lambda) * Math.log(1.0 - g.nextDouble53());
+  for (let i = 0; i < out.length; i++) out[i] = (-1.0 / lambda) * log(1.0 - g.nextDouble53());
 }

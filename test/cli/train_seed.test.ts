@@ -1,6 +1,7 @@
 // `autograd train --seed S` against the seeds' training script run with torch.manual_seed(S)
 // (test/fixtures/torch/train_seed.json from gen_train_seed.py): 30 epochs of mean batch losses and the final
-// weights, with and without --val-split, for batch sizes that leave a partial last batch.
+// weights, with and without --val-split (fractions whose row count is a tie too), for batch sizes from 1 to
+// larger than the training set, most leaving a partial last batch.
 
 import assert from 'node:assert/strict';
 import { test } from 'node:test';

@@ -90,7 +90,7 @@ test('functions accept torch. prefix, method spelling and constants alike', () =
   assert.equal((run('exp(0)') as Tensor).item(), 1);
   assert.equal(String(run('+x', { x })), String(x), 'unary plus returns the tensor itself');
   assert.deepEqual(FUNCTION_NAMES, [
-    'abs', 'acos', 'add', 'asin', 'atan', 'ceil', 'cos', 'cosh', 'div', 'erf', 'erfc', 'exp', 'exp2', 'expm1', 'floor', 'frac', 'log', 'log10',
+    'abs', 'acos', 'add', 'asin', 'atan', 'ceil', 'cos', 'cosh', 'div', 'erf', 'erfc', 'erfinv', 'exp', 'exp2', 'expm1', 'floor', 'frac', 'log', 'log10',
     'log1p', 'log2', 'mean', 'mul', 'neg', 'pow', 'reciprocal', 'relu', 'round', 'rsqrt', 'sigmoid', 'sign', 'sin', 'sinh', 'sqrt', 'square',
     'sub', 'sum', 'tan', 'tanh', 'trunc',
   ]);

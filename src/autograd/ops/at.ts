@@ -46,6 +46,7 @@ export interface At {
   cosh(a: Tensor): Tensor;
   sigmoid(a: Tensor): Tensor;
   tanh(a: Tensor): Tensor;
+  erfinv(a: Tensor): Tensor;
   /** SgnBackward0. */
   sgn(a: Tensor): Tensor;
   /** TanhBackwardBackward0: g·(1 - y²). */

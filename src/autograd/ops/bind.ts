@@ -41,6 +41,7 @@ Object.assign(at, {
   cosh: (a) => applyUnary(unaryOps.cosh, a),
   sigmoid: (a) => applyUnary(unaryOps.sigmoid, a),
   tanh: (a) => applyUnary(unaryOps.tanh, a),
+  erfinv: (a) => applyUnary(unaryOps.erfinv, a),
   sgn: bw.sgn,
   tanhBackward: bw.tanhBackward,
   sigmoidBackward: bw.sigmoidBackward,

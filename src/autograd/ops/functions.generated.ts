@@ -40,6 +40,7 @@ export const trunc = withKeywordCheck('trunc', registry.trunc.fn, KEYWORDS.trunc
 export const frac = withKeywordCheck('frac', registry.frac.fn, KEYWORDS.frac.fn);
 export const erf = withKeywordCheck('erf', registry.erf.fn, KEYWORDS.erf.fn);
 export const erfc = withKeywordCheck('erfc', registry.erfc.fn, KEYWORDS.erfc.fn);
+export const erfinv = withKeywordCheck('erfinv', registry.erfinv.fn, KEYWORDS.erfinv.fn);
 export const square = withKeywordCheck('square', registry.square.fn, KEYWORDS.square.fn);
 export const sum = withKeywordCheck('sum', registry.sum.fn, KEYWORDS.sum.fn);
 export const mean = withKeywordCheck('mean', registry.mean.fn, KEYWORDS.mean.fn);

@@ -164,6 +164,7 @@ export const KEYWORDS: Record<string, { fn?: readonly string[] | null; method?: 
   frac: { fn: [], method: [], inplace: [] },
   erf: { fn: [], method: [], inplace: [] },
   erfc: { fn: [], method: [], inplace: [] },
+  erfinv: { fn: [], method: [], inplace: [] },
   add: { fn: ['alpha'], method: ['alpha'], inplace: ['alpha'] },
   sub: { fn: ['alpha'], method: ['alpha'], inplace: ['alpha'] },
   mul: { fn: [], method: [], inplace: [] },

@@ -38,6 +38,7 @@ export const tensorAlgebra: Algebra<Tensor> = {
   sinh: (a) => at.sinh(a),
   cosh: (a) => at.cosh(a),
   exp: (a) => at.exp(a),
+  erfinv: (a) => at.erfinv(a),
   sgn: (a) => at.sgn(a),
   rsqrt: (a) => at.rsqrt(a),
   pow: (a, e) => at.powScalar(a, e),

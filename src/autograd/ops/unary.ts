@@ -8,6 +8,7 @@ import { log1pf } from '../../math/sleef_log1pf.js';
 import { coshd, erfd, expd, log1pd, tanhd } from '../../math/sleef64.js';
 import { exp as glibcExp } from '../../math/glibc_exp.js';
 import { erf, erfc } from '../../math/erf.js';
+import { erfinv, erfinvf } from '../../math/erfinv.js';
 import { cosh as glibcCosh } from '../../math/glibc64.js';
 import { coshf, coshTailf, cosf, cosVector, expf, expm1f, logf, rsqrtf, sigmoidf, sigmoidTailf, sinf, sinhf, sinVector, tanhf } from '../../math/sleef.js';
 
@@ -24,6 +25,8 @@ export interface Algebra<T> {
   sinh(a: T): T;
   cosh(a: T): T;
   exp(a: T): T;
+  /** PyTorch's erfinv (calc_erfinv), which erfinv's derivative calls again. */
+  erfinv(a: T): T;
   /** 1, -1, or 0 where x is 0 or NaN: the sign used by |x|'s derivative. */
   sgn(a: T): T;
   rsqrt(a: T): T;
@@ -80,6 +83,7 @@ export const numberAlgebra: Algebra<number> = {
   sinh: Math.sinh,
   cosh: Math.cosh,
   exp: expd,
+  erfinv,
   sgn: (a) => (a > 0 ? 1 : a < 0 ? -1 : 0),
   rsqrt: (a) => 1 / Math.sqrt(a),
   pow: (a, e) => powScalarValue(a, e),
@@ -138,6 +142,7 @@ export const float32Algebra: Algebra<number> = {
   sinh: sinhf,
   cosh: coshf,
   exp: expf,
+  erfinv: erfinvf,
   sgn: numberAlgebra.sgn,
   rsqrt: (a) => rsqrtf(a),
   // NOTE: PyTorch's float32 pow(x, 3) is x·x·x in float32: two roundings
@@ -205,4 +210,10 @@ export const unaryOps = {
   erf: { ...unary('ErfBackward0', erfd, (k, g, x) => k.mul(k.mul(2 / Math.sqrt(Math.PI), k.exp(k.neg(k.pow(x, 2)))), g)), f32: (x) => Math.fround(erf(x)) },
   // NOTE: PyTorch's erfc is SLEEF's erfc (u15); here fdlibm's, rounded once for float32 (within 2 ulps: README)
   erfc: unary('ErfcBackward0', erfc, (k, g, x) => k.mul(k.mul(-2 / Math.sqrt(Math.PI), k.exp(k.neg(k.pow(x, 2)))), g)),
+  // PyTorch's calc_erfinv, bit for bit (math/erfinv.ts). d erfinv = √π/2 · exp(erfinv(x)²) · grad, the
+  // backward computing erfinv(x) again as derivatives.yaml's `self.erfinv()` does
+  erfinv: {
+    ...unary('ErfinvBackward0', erfinv, (k, g, x) => k.mul(k.mul(0.5 * Math.sqrt(Math.PI), k.exp(k.pow(k.erfinv(x), 2))), g), 'open unit interval'),
+    f32: erfinvf,
+  },
 } satisfies Record<string, UnarySpec>;

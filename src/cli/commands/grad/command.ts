@@ -262,7 +262,8 @@ Expressions are Python/PyTorch arithmetic: numbers (1e-3, .5), variables,
 + - * / ** with Python's precedence (-x**2 is -(x**2)), parentheses, and the
 functions exp log log2 log10 sqrt abs sigmoid tanh relu sum mean neg pow add
 sub mul div reciprocal square sin cos tan asin acos atan sinh cosh expm1 log1p
-exp2 rsqrt sign floor ceil round trunc frac erf erfc, spelled f(x), torch.f(x) or x.f(): x.pow(2), (x ** 2).mean().
+exp2 rsqrt sign floor ceil round trunc frac erf erfc erfinv, spelled f(x), torch.f(x) or x.f(): x.pow(2),
+(x ** 2).mean().
 An expression starting with '-' goes after --: grad --at x=3 -- '-x**2'`;
 
 const EXAMPLES = `

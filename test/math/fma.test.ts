@@ -3,7 +3,7 @@
 
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { decompose, fma32, fma64, fmaExact } from '../../src/optim/fma.js';
+import { decompose, fma32, fma64, fmaExact } from '../../src/math/fma.js';
 
 /** xorshift64*: a seeded stream of 64-bit patterns. */
 function bitsStream(seed: bigint): () => bigint {
