@@ -85,13 +85,13 @@ export function planIndex(x: Tensor, indices: IndexList): IndexPlan {
   const nb = numel(bshape);
   const strides = stridesOf(x.shape);
   const advOff = new Int32Array(nb);
-  for (const d of adv) {
+  for (const [k, d] of adv.entries()) {
     const t = idx[d] as Tensor;
     const map = broadcastIndex(bshape, t.shape);
     const size = x.shape[d];
     for (let b = 0; b < nb; b++) {
       let v = t._data[map[b]];
-      if (v < -size || v >= size) throw new IndexError(`index ${v} is out of bounds for dimension ${d} with size ${size}`);
+      if (v < -size || v >= size) throw new IndexError(`index ${v} is out of bounds for dimension ${k} with size ${size}`);
       if (v < 0) v += size;
       advOff[b] += v * strides[d];
     }

@@ -212,9 +212,7 @@ function copyTo(dst: Tensor, src: Tensor): void {
     fillTensor_(dst, src);
     return;
   }
-  const stripped = stripLeadingOnes(src.shape);
-  const v = sameShape(stripped, src.shape) ? src : view(src, stripped);
-  copy_(dst, expand(v, dst.shape));
+  copy_(dst, expand(view(src, stripLeadingOnes(src.shape)), dst.shape));
 }
 
 /** `x[...] = value`: `x.setitem(...index, value)`, e.g. `x.setitem(torch.slice(), 1, 0)` for `x[:, 1] = 0`. */

@@ -141,8 +141,7 @@ export function narrow(x: Tensor, dim: number, start: number, length: number): T
     throw new IndexError(`Dimension out of range (expected to be in range of [${-size}, ${size - 1}], but got ${start})`);
   }
   const s = start < 0 ? start + size : start;
-  if (length < 0) throw new RuntimeError('narrow(): length must be non-negative.');
-  if (s > size - length) throw new RuntimeError(`start (${s}) + length (${length}) exceeds dimension size (${size}).`);
+  if (length < 0 || s > size - length) throw new RuntimeError(`start (${s}) + length (${length}) exceeds dimension size (${size}).`);
   return slice(x, d, s, s + length, 1);
 }
 
