@@ -75,6 +75,12 @@ const fixture = readFixture<{ seed_000: string[]; get: GetCase[]; set: SetCase[]
  */
 const KNOWN = new Set(['[3,2] [{"list":[[0],[2]]}]']);
 
+/**
+ * PyTorch 1.13's masked_fill with a float mask reads each element's first byte as a bool (1.0 has a zero
+ * low byte, so nothing is filled); here a float mask is set where it is nonzero.
+ */
+const KNOWN_OPS = new Set(['m.masked_fill [{"t":0},{"float":[1,0]},1]']);
+
 function leaf(x: Input, dtype: torch.DType, grad = true): Tensor {
   const t = torch.tensor(x.data.map(decodeNum), { dtype }).reshape(x.shape);
   return grad && (dtype === 'float32' || dtype === 'float64') ? t.requires_grad_(true) : t;
@@ -218,7 +224,7 @@ function inplace(t: Tensor, op: string): void {
   else if (op === 'mul_') t.mul_(2);
   else if (op === 'zero_') t.zero_();
   else if (op === 'fill_') t.fill_(5);
-  else if (op === 'sin_') t.sin_();
+  else if (op === 'sqrt_') t.sqrt_();
   else if (op === 'setitem0') t.setitem(0, 7);
 }
 
@@ -261,7 +267,8 @@ function call(name: string, args: unknown[], inputs: Tensor[]): unknown {
 
 describe('select, narrow, index_select, masked_fill, masked_select, take, where, nonzero, index_put', () => {
   for (const c of fixture.cases) {
-    test(`${c.dtype} ${c.call} ${JSON.stringify(c.args)}`, () => {
+    const name = `${c.call} ${JSON.stringify(c.args)}`;
+    test(`${c.dtype} ${name}`, { skip: KNOWN_OPS.has(name) }, () => {
       const nograd = c.op === 'nonzero' || (c.op === 'where' && c.args.length === 1);
       const inputs = c.inputs.map((x) => leaf(x, c.dtype, !nograd));
       const out = outcome(c, () => call(c.call, c.args, inputs));

@@ -41,7 +41,8 @@ export function index_select(x: Tensor, dim: number, index: Tensor): Tensor {
 }
 
 function selectPlan(x: Tensor, d: number, index: Tensor): { offsets: Int32Array; shape: number[] } {
-  const long = new Tensor(Float64Array.from(index._data), [index.numel()]);
+  const long = new Tensor(allocStorage('int64', index.numel()), [index.numel()]);
+  long._data.set(index._data);
   const idx: Array<Tensor | null> = [];
   for (let k = 0; k < d; k++) idx.push(null);
   idx.push(long);
