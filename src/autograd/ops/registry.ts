@@ -267,7 +267,7 @@ export const registry = {
   diag: op(diag),
   // indexing (issue 15, item 2): x[...] is x.index(...), x[...] = v is x.setitem(..., v)
   index: op(getitem, { torch: false }),
-  setitem: op(setitem, { torch: false, differentiable: false }),
+  setitem: op(setitem, { torch: false }),
   index_put: op(index_put, { inplace: index_put_ }),
   select: op(select),
   narrow: op(narrow),
