@@ -70,8 +70,36 @@ export interface IndexPlan {
 }
 
 export function planIndex(x: Tensor, indices: IndexList): IndexPlan {
+  const layout = indexLayout(x, indices);
+  checkBounds(x, layout);
+  return layout.plan;
+}
+
+interface Layout {
+  idx: Array<Tensor | null>;
+  adv: number[];
+  bshape: number[];
+  plan: IndexPlan;
+}
+
+/** Each index tensor's values within its dim (PyTorch checks them last, in the kernel). */
+function checkBounds(x: Tensor, { idx, adv, bshape }: Layout): void {
+  const nb = numel(bshape);
+  if (x.numel() === 0 && nb > 0) throw new IndexError('index is out of bounds for dimension with size 0');
+  for (const [k, d] of adv.entries()) {
+    const t = idx[d] as Tensor;
+    const size = x.shape[d];
+    for (let b = 0; b < t.numel(); b++) {
+      const v = t._data[b];
+      if (v < -size || v >= size) throw new IndexError(`index ${v} is out of bounds for dimension ${k} with size ${size}`);
+    }
+  }
+}
+
+/** The result's shape and the storage offsets it reads (indices taken modulo their dim, negative ones wrapped). */
+function indexLayout(x: Tensor, indices: IndexList): Layout {
   const idx = expandIndices(x, indices);
-  if (idx.length > x.ndim) throw new IndexError(`too many indices for tensor of dimension ${x.ndim}`);
+  if (idx.length > x.ndim) throw new IndexError(`too many indices for tensor of dimension ${x.ndim} (got ${idx.length})`);
   while (idx.length < x.ndim) idx.push(null);
   const adv = idx.flatMap((t, d) => (t === null ? [] : [d]));
   let bshape: number[] = [];
@@ -85,15 +113,14 @@ export function planIndex(x: Tensor, indices: IndexList): IndexPlan {
   const nb = numel(bshape);
   const strides = stridesOf(x.shape);
   const advOff = new Int32Array(nb);
-  for (const [k, d] of adv.entries()) {
+  for (const d of adv) {
     const t = idx[d] as Tensor;
     const map = broadcastIndex(bshape, t.shape);
     const size = x.shape[d];
     for (let b = 0; b < nb; b++) {
       let v = t._data[map[b]];
-      if (v < -size || v >= size) throw new IndexError(`index ${v} is out of bounds for dimension ${k} with size ${size}`);
       if (v < 0) v += size;
-      advOff[b] += v * strides[d];
+      if (v >= 0 && v < size) advOff[b] += v * strides[d];
     }
   }
   const adjacent = adv.length === 0 || adv[adv.length - 1] - adv[0] === adv.length - 1;
@@ -120,7 +147,7 @@ export function planIndex(x: Tensor, indices: IndexList): IndexPlan {
       cnt[k] = 0;
     }
   }
-  return { offsets, shape };
+  return { idx, adv, bshape, plan: { offsets, shape } };
 }
 
 /** `x[indices]` with index tensors (null for a dim taken whole): IndexBackward0. */
@@ -142,14 +169,16 @@ function accumulateAt(dst: Storage, offsets: Int32Array, g: Storage): Storage {
 }
 
 /** x with values (broadcast to the indexing result) written, or added, at x[indices]: a copy. */
-function putValues(x: Tensor, plan: IndexPlan, values: Tensor, accumulate: boolean): Storage {
-  const out = x._data.slice();
-  let map: Int32Array;
+function valuesMap(values: Tensor, plan: IndexPlan): Int32Array {
   try {
-    map = broadcastToIndex(values.shape, plan.shape);
+    return broadcastToIndex(values.shape, plan.shape);
   } catch {
     throw new RuntimeError(`shape mismatch: value tensor of shape ${shapeStr(values.shape)} cannot be broadcast to indexing result of shape ${shapeStr(plan.shape)}`);
   }
+}
+
+function putValues(x: Tensor, plan: IndexPlan, values: Tensor, map: Int32Array, accumulate: boolean): Storage {
+  const out = x._data.slice();
   const v = values._data;
   const o = plan.offsets;
   if (accumulate) for (let i = 0; i < o.length; i++) out[o[i]] += v[map[i]];
@@ -186,9 +215,12 @@ function checkIndexArgs(indices: IndexList): void {
 }
 
 function indexPutNode(x: Tensor, indices: IndexList, values: Tensor, acc: boolean, name: string): Tensor {
+  const layout = indexLayout(x, indices);
+  const plan = layout.plan;
+  const map = valuesMap(values, plan);
   checkPut(x, values);
-  const plan = planIndex(x, indices);
-  const result = new Tensor(putValues(x, plan, values, acc), x.shape);
+  checkBounds(x, layout);
+  const result = new Tensor(putValues(x, plan, values, map, acc), x.shape);
   if (!shouldRecord(x, values)) return result;
   return attach(result, name, [x, values], (g, needs) => {
     let gx: Storage | null = null;
@@ -221,8 +253,6 @@ export function index_put_(x: Tensor, indices: IndexList, values: Tensor, accumu
 
 /** index_put_ with null entries allowed (setitem's dispatch_index_put_). */
 export function indexPutInplace(x: Tensor, indices: IndexList, values: Tensor, acc: boolean): Tensor {
-  checkPut(x, values);
-  planIndex(x, indices); // its errors come before the in-place checks, as PyTorch's
   return applyInplace(x, values, (a, b) => indexPutNode(a, indices, b as Tensor, acc, 'IndexPutBackward0'));
 }
 

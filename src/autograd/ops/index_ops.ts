@@ -4,7 +4,7 @@
 
 import { IndexError, RuntimeError } from '../../errors.js';
 import { allocStorage, get_default_dtype, isFloating, scalarTypeName, type DType, type Storage } from '../../tensor/dtype.js';
-import { broadcastShapes, sameShape } from '../../tensor/shape.js';
+import { broadcastShapes, sameShape, shapeStr } from '../../tensor/shape.js';
 import { Tensor } from '../../tensor/tensor.js';
 import { attach, shouldRecord } from '../../tensor/autograd/engine.js';
 import { warn } from '../../warnings.js';
@@ -12,7 +12,6 @@ import { nonzero, planIndex } from './advanced_index.js';
 import { maskedFill, maskedFillTensor, maskedSelect, where as whereKernel } from './backward_ops.js';
 import { applyInplace } from './inplace.js';
 import { expand } from './reorder.js';
-import { reshape } from './shape.js';
 import type { Mask } from './at.js';
 
 function maskOfTensor(mask: Tensor, op: string): Mask {
@@ -28,6 +27,7 @@ export function index_select(x: Tensor, dim: number, index: Tensor): Tensor {
   if (index.ndim > 1) throw new IndexError('index_select(): Index is supposed to be a vector');
   const d = dim < 0 ? dim + Math.max(x.ndim, 1) : dim;
   const size = x.ndim === 0 ? 1 : x.shape[d];
+  if (size === 0 && index.numel() > 0) throw new RuntimeError('index_select(): self indexing axis dim should be positive');
   for (let i = 0; i < index.numel(); i++) if (index._data[i] < 0 || index._data[i] >= size) throw new IndexError('index out of range in self');
   const plan = selectPlan(x, d, index);
   const out = allocStorage(x.dtype, plan.offsets.length);
@@ -46,8 +46,9 @@ function selectPlan(x: Tensor, d: number, index: Tensor): { offsets: Int32Array;
   const idx: Array<Tensor | null> = [];
   for (let k = 0; k < d; k++) idx.push(null);
   idx.push(long);
-  const plan = planIndex(x.ndim === 0 ? reshape(x, [1]) : x, idx);
-  return { offsets: plan.offsets, shape: x.ndim === 0 ? [] : plan.shape };
+  if (x.ndim === 0) return { offsets: new Int32Array(1), shape: [] };
+  const plan = planIndex(x, idx);
+  return { offsets: plan.offsets, shape: plan.shape };
 }
 
 function addAt(dst: Storage, offsets: Int32Array, g: Storage): Storage {
@@ -82,8 +83,8 @@ function fillMasked(x: Tensor, mask: Tensor, value: number | Tensor): Tensor {
 
 /** `x.masked_fill_(mask, value)`: in place; the mask broadcasts to x. */
 export function masked_fill_(x: Tensor, mask: Tensor, value: number | Tensor): Tensor {
-  const shape = broadcastShapes(mask.shape, x.shape);
-  if (!sameShape(shape, x.shape)) throw new RuntimeError(`masked_fill_: the mask's shape must broadcast to the tensor's`);
+  const shape = broadcastShapes(x.shape, mask.shape);
+  if (!sameShape(shape, x.shape)) throw new RuntimeError(`output with shape ${shapeStr(x.shape)} doesn't match the broadcast shape ${shapeStr(shape)}`);
   return applyInplace(x, value instanceof Tensor ? value : null, (a, b) => fillMasked(a, mask, b ?? (value as number)));
 }
 
@@ -108,6 +109,7 @@ export function take(x: Tensor, index: Tensor): Tensor {
 }
 
 function takeOffsets(n: number, index: Tensor): Int32Array {
+  if (n === 0 && index.numel() > 0) throw new IndexError('take(): tried to take from an empty tensor');
   const offsets = new Int32Array(index.numel());
   for (let i = 0; i < offsets.length; i++) {
     const v = index._data[i];

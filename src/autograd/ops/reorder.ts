@@ -176,7 +176,11 @@ export function expand(x: Tensor, ...args: DimsArgs): Tensor {
     );
   }
   const lead = sizes.length - x.ndim;
-  const shape = sizes.map((s, d) => {
+  // PyTorch's inferExpandGeometry checks from the last dim
+  const shape = new Array<number>(sizes.length);
+  for (let d = sizes.length - 1; d >= 0; d--) shape[d] = expandedSize(d);
+  function expandedSize(d: number): number {
+    const s = sizes[d];
     if (d < lead) {
       if (s < 0) throw new RuntimeError(`The expanded size of the tensor (${s}) isn't allowed in a leading, non-existing dimension ${d}`);
       return s;
@@ -189,7 +193,7 @@ export function expand(x: Tensor, ...args: DimsArgs): Tensor {
       );
     }
     return s;
-  });
+  }
   return expandCopy(x, shape);
 }
 
