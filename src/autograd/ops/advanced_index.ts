@@ -11,6 +11,7 @@ import { attach, shouldRecord } from '../../tensor/autograd/engine.js';
 import { warn } from '../../warnings.js';
 import { broadcastIndex } from './backward_ops.js';
 import { applyInplace } from './inplace.js';
+import { syncStorage } from '../../tensor/strided.js';
 import { at } from './at.js';
 
 export type IndexList = ReadonlyArray<Tensor | null>;
@@ -76,24 +77,15 @@ export function planIndex(x: Tensor, indices: IndexList): IndexPlan {
 }
 
 interface Layout {
-  idx: Array<Tensor | null>;
-  adv: number[];
-  bshape: number[];
+  /** The first element (in the result's order) whose index is out of range, or -1; and the kernel's message. */
+  firstBad: number;
+  badMessage: string;
   plan: IndexPlan;
 }
 
-/** Each index tensor's values within its dim (PyTorch checks them last, in the kernel). */
-function checkBounds(x: Tensor, { idx, adv, bshape }: Layout): void {
-  const nb = numel(bshape);
-  if (x.numel() === 0 && nb > 0) throw new IndexError('index is out of bounds for dimension with size 0');
-  for (const [k, d] of adv.entries()) {
-    const t = idx[d] as Tensor;
-    const size = x.shape[d];
-    for (let b = 0; b < t.numel(); b++) {
-      const v = t._data[b];
-      if (v < -size || v >= size) throw new IndexError(`index ${v} is out of bounds for dimension ${k} with size ${size}`);
-    }
-  }
+/** Each index within its dim: PyTorch checks them last, element by element, in the kernel. */
+function checkBounds(_x: Tensor, layout: Layout): void {
+  if (layout.firstBad >= 0) throw new IndexError(layout.badMessage);
 }
 
 /** The result's shape and the storage offsets it reads (indices taken modulo their dim, negative ones wrapped). */
@@ -111,14 +103,20 @@ function indexLayout(x: Tensor, indices: IndexList): Layout {
     }
   }
   const nb = numel(bshape);
+  for (const d of adv) {
+    if (x.shape[d] === 0 && (idx[d] as Tensor).numel() > 0) throw new IndexError('index is out of bounds for dimension with size 0');
+  }
   const strides = stridesOf(x.shape);
   const advOff = new Int32Array(nb);
-  for (const d of adv) {
+  // the first index out of its dim's range at each broadcast position: the kernel's error there
+  const bad: Array<string | null> = new Array<string | null>(nb).fill(null);
+  for (const [k, d] of adv.entries()) {
     const t = idx[d] as Tensor;
     const map = broadcastIndex(bshape, t.shape);
     const size = x.shape[d];
     for (let b = 0; b < nb; b++) {
       let v = t._data[map[b]];
+      if (bad[b] === null && (v < -size || v >= size)) bad[b] = `index ${v} is out of bounds for dimension ${k} with size ${size}`;
       if (v < 0) v += size;
       if (v >= 0 && v < size) advOff[b] += v * strides[d];
     }
@@ -138,7 +136,14 @@ function indexLayout(x: Tensor, indices: IndexList): Layout {
   const n = numel(shape);
   const offsets = new Int32Array(n);
   const cnt = new Array<number>(dims.length).fill(0);
+  const kb = dims.indexOf(block);
+  let firstBad = -1;
+  let badMessage = '';
   for (let i = 0; i < n; i++) {
+    if (firstBad < 0 && kb >= 0 && bad[cnt[kb]] !== null) {
+      firstBad = i;
+      badMessage = bad[cnt[kb]] as string;
+    }
     let off = 0;
     for (let k = 0; k < dims.length; k++) off += dims[k].table === null ? cnt[k] * strides[dims[k].d] : (dims[k].table as Int32Array)[cnt[k]];
     offsets[i] = off;
@@ -147,7 +152,7 @@ function indexLayout(x: Tensor, indices: IndexList): Layout {
       cnt[k] = 0;
     }
   }
-  return { idx, adv, bshape, plan: { offsets, shape } };
+  return { firstBad, badMessage, plan: { offsets, shape } };
 }
 
 /** `x[indices]` with index tensors (null for a dim taken whole): IndexBackward0. */
@@ -253,8 +258,34 @@ export function index_put_(x: Tensor, indices: IndexList, values: Tensor, accumu
 
 /** index_put_ with null entries allowed (setitem's dispatch_index_put_). */
 export function indexPutInplace(x: Tensor, indices: IndexList, values: Tensor, acc: boolean): Tensor {
-  return applyInplace(x, values, (a, b) => indexPutNode(a, indices, b as Tensor, acc, 'IndexPutBackward0'));
+  return applyInplace(x, values, (a, b) => {
+    try {
+      return indexPutNode(a, indices, b as Tensor, acc, 'IndexPutBackward0');
+    } catch (e) {
+      if (e instanceof IndexError) partialWrite(x, a, indices, b as Tensor, acc, e.message);
+      throw e;
+    }
+  });
 }
+
+/**
+ * PyTorch's kernel writes element by element and stops at the first index out of range: the elements
+ * before it are written (and the version is not bumped).
+ */
+function partialWrite(x: Tensor, a: Tensor, indices: IndexList, values: Tensor, acc: boolean, message: string): void {
+  let layout: Layout;
+  try {
+    layout = indexLayout(a, indices);
+  } catch {
+    return;
+  }
+  if (layout.firstBad <= 0 || layout.badMessage !== message || values.dtype !== x.dtype) return;
+  const map = valuesMap(values, layout.plan);
+  const o = layout.plan.offsets;
+  for (let i = 0; i < layout.firstBad; i++) x._data[o[i]] = acc ? x._data[o[i]] + values._data[map[i]] : values._data[map[i]];
+  syncStorage(x._data);
+}
+
 
 export function isIndexDtype(t: Tensor): boolean {
   return !isFloating(t.dtype);

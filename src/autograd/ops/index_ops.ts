@@ -27,7 +27,7 @@ export function index_select(x: Tensor, dim: number, index: Tensor): Tensor {
   if (index.ndim > 1) throw new IndexError('index_select(): Index is supposed to be a vector');
   const d = dim < 0 ? dim + Math.max(x.ndim, 1) : dim;
   const size = x.ndim === 0 ? 1 : x.shape[d];
-  if (size === 0 && index.numel() > 0) throw new RuntimeError('index_select(): self indexing axis dim should be positive');
+  if (x.ndim > 1 && size === 0 && index.numel() > 0) throw new RuntimeError('index_select(): self indexing axis dim should be positive');
   for (let i = 0; i < index.numel(); i++) if (index._data[i] < 0 || index._data[i] >= size) throw new IndexError('index out of range in self');
   const plan = selectPlan(x, d, index);
   const out = allocStorage(x.dtype, plan.offsets.length);

@@ -121,7 +121,9 @@ function applySlicing(x: Tensor, list: readonly IndexItem[], tensors: Array<Tens
     if (typeof it === 'number' || typeof it === 'bigint') {
       result = applySelect(result, dim, Number(it), i);
     } else if (it instanceof Slice) {
-      result = applySlice(result, dim, it);
+      // PyTorch skips a slice of the whole dim spelled start 0, stop the size, step 1 (x[:3] of 3 rows, not x[:])
+      const whole = (it.start ?? 0) === 0 && it.stop === result.shape[dim] && (it.step ?? 1) === 1;
+      if (!whole || it.step === 0) result = applySlice(result, dim, it);
       dim++;
     } else if (it === '...') {
       dim += x.ndim - specified;
