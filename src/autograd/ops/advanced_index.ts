@@ -28,7 +28,9 @@ export function nonzero(x: Tensor, options: { as_tuple?: boolean } = {}): Tensor
     for (let d = 0; d < dims; d++) {
       const col = allocStorage('int64', hits.length);
       for (let k = 0; k < hits.length; k++) col[k] = nd === 0 ? 0 : Math.floor(hits[k] / strides[d]) % x.shape[d];
-      cols.push(new Tensor(col, [hits.length]));
+      const out = new Tensor(col, [hits.length]);
+      out._multiOutputNoGrad = true; // PyTorch's are nonzero().unbind(1)'s views
+      cols.push(out);
     }
     return cols;
   }
@@ -265,7 +267,7 @@ export function indexPutInplace(x: Tensor, indices: IndexList, values: Tensor, a
       if (e instanceof IndexError) partialWrite(x, a, indices, b as Tensor, acc, e.message);
       throw e;
     }
-  });
+  }, 'any');
 }
 
 /**

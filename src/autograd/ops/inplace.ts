@@ -13,7 +13,7 @@ import { is_grad_enabled, is_inference_mode_enabled, no_grad } from '../../tenso
 import { moveRetainHook, Node } from '../../tensor/autograd/node.js';
 import { expandTo } from '../../tensor/kernels.js';
 import { at } from './at.js';
-import { virtualStrides } from './strides.js';
+import { contiguousStrides, virtualStrides } from './strides.js';
 
 export const LEAF_INPLACE_MESSAGE = 'a leaf Variable that requires grad is being used in an in-place operation.';
 const VIEW_OF_LEAF_MESSAGE = 'a view of a leaf Variable that requires grad is being used in an in-place operation.';
@@ -28,9 +28,14 @@ const INFERENCE_INPLACE_MESSAGE =
 /** split's, chunk's and unbind's outputs: PyTorch's views of a node with several outputs may not change in place. */
 const MULTI_OUTPUT_VIEWS: ReadonlySet<string> = new Set(['SplitBackward0', 'SplitWithSizesBackward0', 'UnbindBackward0']);
 
+const MULTI_NO_GRAD_MESSAGE =
+  'A view was created in no_grad mode and is being modified inplace with grad mode enabled. This view is the output of a function that returns multiple views. ' +
+  'Such functions do not allow the output views to be modified inplace. You should replace the inplace operation by an out-of-place one.';
+
 /** PyTorch's check_inplace, for an in-place op that records a node. */
 function checkInplace(self: Tensor): void {
   const base = self._base;
+  if ((base ?? self)._multiOutputNoGrad) throw new RuntimeError(MULTI_NO_GRAD_MESSAGE);
   if (base !== null) {
     if (self._viewNoGrad) throw new RuntimeError(self._recordedGradFn !== null ? NO_GRAD_VIEW_ASSERT : NO_GRAD_VIEW_MESSAGE);
     if (self.requires_grad && (base._copyViewOf ?? base).is_leaf) throw new RuntimeError(VIEW_OF_LEAF_MESSAGE);
@@ -61,13 +66,58 @@ function storageOwner(t: Tensor): Tensor {
  * one over the same memory with the same sizes and strides, may be read; another view of it may not.
  * (Every view here spans its whole storage.)
  */
-function checkNoPartialOverlap(self: Tensor, other: Tensor): void {
-  if (self === other || self.numel() === 0 || other.numel() === 0) return;
+function checkNoPartialOverlap(self: Tensor, other: Tensor, full = false): void {
+  if (self === other) {
+    if (full) throw new RuntimeError(PARTIAL_OVERLAP_MESSAGE);
+    return;
+  }
+  if (self.numel() === 0 || other.numel() === 0) return;
+  const status = offsetOverlap(self, other);
+  if (status !== null) {
+    if (status === 'partial' || (full && status === 'full')) throw new RuntimeError(PARTIAL_OVERLAP_MESSAGE);
+    return;
+  }
   if (self._data !== other._data && storageOwner(self) !== storageOwner(other)) return;
   const a = virtualStrides(self);
   const b = virtualStrides(other);
   if (a.length === b.length && a.every((s, i) => s === b[i])) return;
   throw new RuntimeError(PARTIAL_OVERLAP_MESSAGE);
+}
+
+/** Where t lies in its base's storage (PyTorch's data pointer and strides), for a tensor or a view of one. */
+function placeOf(t: Tensor): { base: Tensor; begin: number; strides: readonly number[] } | null {
+  const base = t._base ?? t;
+  if (base._copyViewOf !== null || t._copyViewOf !== null) return null;
+  const geom = t._viewGeom;
+  return { base, begin: geom?.offset ?? 0, strides: geom?.strides ?? contiguousStrides(t.shape) };
+}
+
+/** PyTorch's is_non_overlapping_and_dense: the strides are some order of a contiguous tensor's. */
+function isDense(sizes: readonly number[], strides: readonly number[]): boolean {
+  const dims = sizes.map((_, d) => d).filter((d) => sizes[d] !== 1).sort((a, b) => strides[a] - strides[b]);
+  let expected = 1;
+  for (const d of dims) {
+    if (strides[d] !== expected) return false;
+    expected *= sizes[d];
+  }
+  return true;
+}
+
+/**
+ * get_overlap_status of two tensors where one is a view with an offset (x[0], x[1:3]): null when neither
+ * is; else 'full' (same memory, same strides), 'partial' (their ranges meet) or 'none'. Tensors that are
+ * not dense are too hard for PyTorch to tell, and pass.
+ */
+function offsetOverlap(a: Tensor, b: Tensor): 'full' | 'partial' | 'none' | null {
+  if (a._viewGeom === null && b._viewGeom === null) return null;
+  const pa = placeOf(a);
+  const pb = placeOf(b);
+  if (pa === null || pb === null || pa.base !== pb.base) return null;
+  if (!isDense(a.shape, pa.strides) || !isDense(b.shape, pb.strides)) return 'none';
+  const aEnd = pa.begin + a.numel();
+  const bEnd = pb.begin + b.numel();
+  if (pa.begin === pb.begin && aEnd === bEnd) return pa.strides.every((s, i) => s === pb.strides[i]) && pa.strides.length === pb.strides.length ? 'full' : 'partial';
+  return pa.begin < bEnd && pb.begin < aEnd ? 'partial' : 'none';
 }
 
 /** A tensor with a copy of `self`'s current values and its current place in the graph. */
@@ -162,7 +212,13 @@ function rebase(self: Tensor, result: Tensor, node: Node): void {
  * Run the out-of-place `op(self)` and write its result into `self`. When a graph is recorded, the op
  * reads a snapshot of `self` (the value before the change), and the history is rebased.
  */
-export function applyInplace(self: Tensor, other: Tensor | null, op: (a: Tensor, b: Tensor | null) => Tensor): Tensor {
+/**
+ * The overlap check of `self` and `other`: TensorIterator's (partial overlap refused, the default),
+ * assert_no_overlap's (index_put_: any overlap refused), or none (fill_ with a tensor reads its value first).
+ */
+export type OverlapCheck = 'partial' | 'any' | 'none';
+
+export function applyInplace(self: Tensor, other: Tensor | null, op: (a: Tensor, b: Tensor | null) => Tensor, overlap: OverlapCheck = 'partial'): Tensor {
   if (self._inference && !is_inference_mode_enabled()) {
     // NOTE: PyTorch writes the result first and raises afterwards
     self._data.set(no_grad(() => op(self, other))._data);
@@ -171,7 +227,7 @@ export function applyInplace(self: Tensor, other: Tensor | null, op: (a: Tensor,
   }
   const record = is_grad_enabled() && (self.requires_grad || (other !== null && other.requires_grad));
   if (record) checkInplace(self);
-  if (other !== null) checkNoPartialOverlap(self, other);
+  if (other !== null && overlap !== 'none') checkNoPartialOverlap(self, other, overlap === 'any');
   const before = record ? snapshot(self) : null;
   const result = before !== null ? op(before, other) : no_grad(() => op(self, other));
   if (!sameShape(result.shape, self.shape)) {
