@@ -147,6 +147,14 @@ function copySlices(base: Tensor, node: Node, geom: ViewGeom | null): Node {
   );
   fn._gradShapes = [null, ...(node._gradShapes ?? node._inputShapes.map(() => null)).slice(1)];
   fn._inner = node;
+  // NOTE: CopySlices::release_variables drops its inner node: a second backward through it fails even
+  // when that node saved nothing
+  fn._release = () => {
+    fn._freed = true;
+    fn._backward = null;
+    fn._graphBackward = null;
+    fn._forward = null;
+  };
   const graph = node._graphBackward;
   if (graph !== null) fn._graphBackward = (g, needs) => copySlicesGraph(g as Tensor, needs, node, graph, geom);
   if (inner === null) fn._backward = null;
