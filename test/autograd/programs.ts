@@ -253,7 +253,7 @@ function allGrads(env: Env): Record<string, GradSnap | null> {
 
 function need(env: Env, name: string): Tensor {
   const t = env.get(name);
-  if (t === undefined) throw new Error(`unbound ${name}`);
+  if (t === undefined) throw new torch.KeyError(`'${name}'`); // Python's env[name]
   return t;
 }
 
