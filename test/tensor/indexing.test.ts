@@ -67,7 +67,7 @@ interface OpCase extends Grads {
   outputs?: Snap[];
 }
 
-const fixture = readFixture<{ seed_000: string[]; get: GetCase[]; set: SetCase[]; view: ViewCase[]; cases: OpCase[] }>('torch/indexing.json');
+const fixture = readFixture<{ seed_000: string[]; views_in_step: string[]; get: GetCase[]; set: SetCase[]; view: ViewCase[]; cases: OpCase[] }>('torch/indexing.json');
 
 /**
  * Known differences: Python treats a list of lists as a tuple of indices (x[[0], [2]] is x[[0], [2]] of
@@ -293,4 +293,41 @@ test("seed 000's t.data[0] = 100, the tutorials' x[:, 1] = 0, w[:, 0].item(), fe
   const batch = torch.tensor([4n, 0n, 5n]);
   out.push(String(features.index(batch)), String(torch.tensor([1, 2, 3]).reshape(-1, 1)));
   assert.deepEqual(out, fixture.seed_000);
+});
+
+test('writes through strided views and their bases reach each other (x[:, 0][1] = 50, v = x[:, 1] ...)', () => {
+  const x = torch.tensor([[1, 2, 3], [4, 5, 6]]);
+  x.index(':, 0').setitem(1, 50);
+  const out = [String(x)];
+  const v = x.index(':, 1');
+  x.add_(1);
+  out.push(String(v));
+  v.mul_(10);
+  out.push(String(x));
+  const r = v.reshape(1, 2);
+  r.add_(1);
+  out.push(String(x), String(v));
+  const s = x.index('::1, ::2');
+  s.zero_();
+  out.push(String(x), String(v), String(x._version.value), String(v._version.value));
+  const y = torch.arange(6).reshape(2, 3).requires_grad_(true).mul(1);
+  const w = y.index(':, 1:');
+  w.setitem(0, torch.tensor([7, 8]));
+  out.push(String(y), String(w), (y.grad_fn as torch.Node).name(), (w.grad_fn as torch.Node).name());
+  assert.deepEqual(out, fixture.views_in_step);
+});
+
+test("the string shorthand is Python's index written out", () => {
+  const x = torch.arange(24).reshape(2, 3, 4);
+  const same = (a: Tensor, b: Tensor): void => {
+    assert.deepEqual(a.shape, b.shape);
+    assert.deepEqual(Array.from(a.numpy()), Array.from(b.numpy()));
+  };
+  same(x.index(':, 1'), x.index(torch.slice(), 1));
+  same(x.index('..., ::2'), x.index('...', torch.slice(null, null, 2)));
+  same(x.index('None, 0, 1:, -1'), x.index(null, 0, torch.slice(1, null), -1));
+  same(x.index('1, True'), x.index(1, true));
+  same(x.index(' 0 , :2 , 3 '), x.index(0, torch.slice(2), 3));
+  assert.throws(() => x.index('0, a'), /invalid index 'a'/);
+  assert.throws(() => x.index('1:2:3:4'), /invalid index '1:2:3:4'/);
 });

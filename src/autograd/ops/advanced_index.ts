@@ -4,7 +4,7 @@
 // indexed dims stand where the first index tensor is when they are adjacent, else in front.
 
 import { ArgumentTypeError, IndexError, RuntimeError } from '../../errors.js';
-import { allocStorage, isFloating, scalarTypeName, type Storage } from '../../tensor/dtype.js';
+import { allocStorage, scalarTypeName, type Storage } from '../../tensor/dtype.js';
 import { broadcastShapes, numel, shapeStr, stridesOf, type Shape } from '../../tensor/shape.js';
 import { Tensor } from '../../tensor/tensor.js';
 import { attach, shouldRecord } from '../../tensor/autograd/engine.js';
@@ -16,7 +16,10 @@ import { at } from './at.js';
 
 export type IndexList = ReadonlyArray<Tensor | null>;
 
-/** `nonzero()`: the int64 [n, ndim] coordinates of the nonzero elements, in order. */
+/** `nonzero()`: the int64 [n, ndim] coordinates of the nonzero elements, in order; `{ as_tuple: true }`: one 1-d tensor per dim. */
+export function nonzero(x: Tensor, options: { as_tuple: true }): Tensor[];
+export function nonzero(x: Tensor, options?: { as_tuple?: false }): Tensor;
+export function nonzero(x: Tensor, options?: { as_tuple?: boolean }): Tensor | Tensor[];
 export function nonzero(x: Tensor, options: { as_tuple?: boolean } = {}): Tensor | Tensor[] {
   const nd = x.ndim;
   const strides = stridesOf(x.shape);
@@ -74,7 +77,7 @@ export interface IndexPlan {
 
 export function planIndex(x: Tensor, indices: IndexList): IndexPlan {
   const layout = indexLayout(x, indices);
-  checkBounds(x, layout);
+  checkBounds(layout);
   return layout.plan;
 }
 
@@ -86,7 +89,7 @@ interface Layout {
 }
 
 /** Each index within its dim: PyTorch checks them last, element by element, in the kernel. */
-function checkBounds(_x: Tensor, layout: Layout): void {
+function checkBounds(layout: Layout): void {
   if (layout.firstBad >= 0) throw new IndexError(layout.badMessage);
 }
 
@@ -226,7 +229,7 @@ function indexPutNode(x: Tensor, indices: IndexList, values: Tensor, acc: boolea
   const plan = layout.plan;
   const map = valuesMap(values, plan);
   checkPut(x, values);
-  checkBounds(x, layout);
+  checkBounds(layout);
   const result = new Tensor(putValues(x, plan, values, map, acc), x.shape);
   if (!shouldRecord(x, values)) return result;
   return attach(result, name, [x, values], (g, needs) => {
@@ -288,7 +291,3 @@ function partialWrite(x: Tensor, a: Tensor, indices: IndexList, values: Tensor, 
   syncStorage(x._data);
 }
 
-
-export function isIndexDtype(t: Tensor): boolean {
-  return !isFloating(t.dtype);
-}

@@ -137,6 +137,9 @@ function scalarOperand(v: number, other: Tensor | number): Tensor {
 }
 
 /** `torch.where(cond, x, y)` (numbers allowed, all broadcast), or `torch.where(cond)`: nonzero(cond, as_tuple). */
+export function where(cond: Tensor): Tensor[];
+export function where(cond: Tensor, x: Tensor | number, y: Tensor | number): Tensor;
+export function where(cond: Tensor, x?: Tensor | number, y?: Tensor | number): Tensor | Tensor[];
 export function where(cond: Tensor, x?: Tensor | number, y?: Tensor | number): Tensor | Tensor[] {
   if (x === undefined && y === undefined) return nonzero(cond, { as_tuple: true });
   if (cond.dtype !== 'bool' && cond.dtype !== 'uint8') {
@@ -152,6 +155,6 @@ export function where(cond: Tensor, x?: Tensor | number, y?: Tensor | number): T
 
 /** `x.where(cond, y)`: torch.where(cond, x, y). */
 export function whereMethod(x: Tensor, cond: Tensor, y: Tensor | number): Tensor {
-  return where(cond, x, y) as Tensor;
+  return where(cond, x, y);
 }
 

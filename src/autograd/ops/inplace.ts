@@ -13,7 +13,7 @@ import { is_grad_enabled, is_inference_mode_enabled, no_grad } from '../../tenso
 import { moveRetainHook, Node } from '../../tensor/autograd/node.js';
 import { expandTo } from '../../tensor/kernels.js';
 import { at } from './at.js';
-import { contiguousStrides, virtualStrides } from './strides.js';
+import { checkNoPartialOverlap } from './overlap.js';
 
 export const LEAF_INPLACE_MESSAGE = 'a leaf Variable that requires grad is being used in an in-place operation.';
 const VIEW_OF_LEAF_MESSAGE = 'a view of a leaf Variable that requires grad is being used in an in-place operation.';
@@ -50,74 +50,6 @@ function checkInplace(self: Tensor): void {
     );
   }
   if (self.requires_grad && self.is_leaf) throw new RuntimeError(LEAF_INPLACE_MESSAGE);
-}
-
-const PARTIAL_OVERLAP_MESSAGE =
-  'unsupported operation: some elements of the input tensor and the written-to tensor refer to a single memory location. Please clone() the tensor before performing the operation.';
-
-/** The tensor owning t's storage in PyTorch (a t/transpose copy stands for a view of its base). */
-function storageOwner(t: Tensor): Tensor {
-  const owner = t._base ?? t;
-  return owner._copyViewOf ?? owner;
-}
-
-/**
- * TensorIterator's assert_no_partial_overlap of the written-to tensor and an input: the same tensor, or
- * one over the same memory with the same sizes and strides, may be read; another view of it may not.
- * (Every view here spans its whole storage.)
- */
-function checkNoPartialOverlap(self: Tensor, other: Tensor, full = false): void {
-  if (self === other) {
-    if (full) throw new RuntimeError(PARTIAL_OVERLAP_MESSAGE);
-    return;
-  }
-  if (self.numel() === 0 || other.numel() === 0) return;
-  const status = offsetOverlap(self, other);
-  if (status !== null) {
-    if (status === 'partial' || (full && status === 'full')) throw new RuntimeError(PARTIAL_OVERLAP_MESSAGE);
-    return;
-  }
-  if (self._data !== other._data && storageOwner(self) !== storageOwner(other)) return;
-  const a = virtualStrides(self);
-  const b = virtualStrides(other);
-  if (a.length === b.length && a.every((s, i) => s === b[i])) return;
-  throw new RuntimeError(PARTIAL_OVERLAP_MESSAGE);
-}
-
-/** Where t lies in its base's storage (PyTorch's data pointer and strides), for a tensor or a view of one. */
-function placeOf(t: Tensor): { base: Tensor; begin: number; strides: readonly number[] } | null {
-  const base = t._base ?? t;
-  if (base._copyViewOf !== null || t._copyViewOf !== null) return null;
-  const geom = t._viewGeom;
-  return { base, begin: geom?.offset ?? 0, strides: geom?.strides ?? contiguousStrides(t.shape) };
-}
-
-/** PyTorch's is_non_overlapping_and_dense: the strides are some order of a contiguous tensor's. */
-function isDense(sizes: readonly number[], strides: readonly number[]): boolean {
-  const dims = sizes.map((_, d) => d).filter((d) => sizes[d] !== 1).sort((a, b) => strides[a] - strides[b]);
-  let expected = 1;
-  for (const d of dims) {
-    if (strides[d] !== expected) return false;
-    expected *= sizes[d];
-  }
-  return true;
-}
-
-/**
- * get_overlap_status of two tensors where one is a view with an offset (x[0], x[1:3]): null when neither
- * is; else 'full' (same memory, same strides), 'partial' (their ranges meet) or 'none'. Tensors that are
- * not dense are too hard for PyTorch to tell, and pass.
- */
-function offsetOverlap(a: Tensor, b: Tensor): 'full' | 'partial' | 'none' | null {
-  if (a._viewGeom === null && b._viewGeom === null) return null;
-  const pa = placeOf(a);
-  const pb = placeOf(b);
-  if (pa === null || pb === null || pa.base !== pb.base) return null;
-  if (!isDense(a.shape, pa.strides) || !isDense(b.shape, pb.strides)) return 'none';
-  const aEnd = pa.begin + a.numel();
-  const bEnd = pb.begin + b.numel();
-  if (pa.begin === pb.begin && aEnd === bEnd) return pa.strides.every((s, i) => s === pb.strides[i]) && pa.strides.length === pb.strides.length ? 'full' : 'partial';
-  return pa.begin < bEnd && pb.begin < aEnd ? 'partial' : 'none';
 }
 
 /** A tensor with a copy of `self`'s current values and its current place in the graph. */
