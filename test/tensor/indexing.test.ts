@@ -314,6 +314,7 @@ test('writes through strided views and their bases reach each other (x[:, 0][1] 
   const w = y.index(':, 1:');
   w.setitem(0, torch.tensor([7, 8]));
   out.push(String(y), String(w), (y.grad_fn as torch.Node).name(), (w.grad_fn as torch.Node).name());
+  assert.throws(() => torch.zeros(2, 3).setitem(0, [1, 2, 3]), (e: Error) => (out.push(e.message), e.name === 'ArgumentTypeError'));
   assert.deepEqual(out, fixture.views_in_step);
 });
 

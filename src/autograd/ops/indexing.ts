@@ -3,8 +3,8 @@
 // applySlicing: ints select, slices slice, null (None) and booleans unsqueeze, '...' skips dims, and
 // index tensors (int64, bool masks, plain arrays) are gathered afterwards by advanced indexing.
 
-import { IndexError, RuntimeError, ValueError } from '../../errors.js';
-import { allocStorage, castScalar, checkScalarFits, dtypeOf } from '../../tensor/dtype.js';
+import { ArgumentTypeError, IndexError, RuntimeError, ValueError } from '../../errors.js';
+import { allocStorage, castScalar, checkScalarFits, dtypeOf, scalarTypeName } from '../../tensor/dtype.js';
 import { sameShape } from '../../tensor/shape.js';
 import { Tensor } from '../../tensor/tensor.js';
 import { attach, shouldRecord } from '../../tensor/autograd/engine.js';
@@ -168,9 +168,10 @@ export function getitem(x: Tensor, ...args: IndexItem[]): Tensor {
   return index(sliced, tensors);
 }
 
-/** Python's valueToTensor: a number as a 0-d tensor of x's dtype. */
-function valueTensor(x: Tensor, value: Tensor | number | bigint | boolean): Tensor {
+/** Python's valueToTensor: a number as a 0-d tensor of x's dtype (a list is PyTorch 1.13's TypeError). */
+function valueTensor(x: Tensor, value: SetValue): Tensor {
   if (value instanceof Tensor) return value;
+  if (Array.isArray(value)) throw new ArgumentTypeError(`can't assign a list to a torch.${scalarTypeName(x.dtype)}Tensor`);
   const v = typeof value === 'boolean' ? Number(value) : Number(value);
   checkScalarFits(v, x.dtype, true);
   const s = allocStorage(x.dtype, 1);
@@ -217,10 +218,13 @@ function copyTo(dst: Tensor, src: Tensor): void {
   copy_(dst, expand(view(src, stripLeadingOnes(src.shape)), dst.shape));
 }
 
+/** What `x[...] = value` takes: a tensor or a number (bigint, boolean); a list is refused, as in PyTorch 1.13. */
+export type SetValue = Tensor | number | bigint | boolean | readonly NestedData[];
+
 /** `x[...] = value`: `x.setitem(...index, value)`, e.g. `x.setitem(torch.slice(), 1, 0)` for `x[:, 1] = 0`. */
-export function setitem(x: Tensor, ...args: [...IndexItem[], Tensor | number | bigint | boolean]): Tensor {
+export function setitem(x: Tensor, ...args: [...IndexItem[], SetValue]): Tensor {
   if (args.length < 2) throw new RuntimeError('setitem(...index, value): an index and a value');
-  const value = valueTensor(x, args[args.length - 1] as Tensor | number);
+  const value = valueTensor(x, args[args.length - 1] as SetValue);
   const list = items(args.slice(0, -1) as IndexItem[]);
   if (list.length === 1) {
     const it = list[0];
