@@ -123,7 +123,7 @@ function applySlicing(x: Tensor, list: readonly IndexItem[], tensors: Array<Tens
     } else if (it instanceof Slice) {
       // PyTorch skips a slice of the whole dim spelled start 0, stop the size, step 1 (x[:3] of 3 rows, not x[:])
       const whole = (it.start ?? 0) === 0 && it.stop === result.shape[dim] && (it.step ?? 1) === 1;
-      if (!whole || it.step === 0) result = applySlice(result, dim, it);
+      if (!whole) result = applySlice(result, dim, it);
       dim++;
     } else if (it === '...') {
       dim += x.ndim - specified;
@@ -172,7 +172,7 @@ export function getitem(x: Tensor, ...args: IndexItem[]): Tensor {
 function valueTensor(x: Tensor, value: SetValue): Tensor {
   if (value instanceof Tensor) return value;
   if (Array.isArray(value)) throw new ArgumentTypeError(`can't assign a list to a torch.${scalarTypeName(x.dtype)}Tensor`);
-  const v = typeof value === 'boolean' ? Number(value) : Number(value);
+  const v = Number(value);
   checkScalarFits(v, x.dtype, true);
   const s = allocStorage(x.dtype, 1);
   s[0] = castScalar(v, x.dtype);
