@@ -3,7 +3,7 @@
 // gradient put, PutBackward0) and where (WhereBackward0; the one-argument form is nonzero(as_tuple)).
 
 import { IndexError, RuntimeError } from '../../errors.js';
-import { allocStorage, get_default_dtype, isFloating, scalarTypeName, type DType, type Storage } from '../../tensor/dtype.js';
+import { allocStorage, checkScalarFits, get_default_dtype, isFloating, scalarTypeName, type DType, type Storage } from '../../tensor/dtype.js';
 import { broadcastShapes, sameShape, shapeStr } from '../../tensor/shape.js';
 import { Tensor } from '../../tensor/tensor.js';
 import { attach, shouldRecord } from '../../tensor/autograd/engine.js';
@@ -78,6 +78,7 @@ function fillMasked(x: Tensor, mask: Tensor, value: number | Tensor): Tensor {
     if (value.ndim !== 0) throw new RuntimeError(`masked_fill_ only supports a 0-dimensional value tensor, but got tensor with ${value.ndim} dimension(s).`);
     return maskedFillTensor(x, m, value);
   }
+  checkScalarFits(value, x.dtype, true);
   return maskedFill(x, m, value);
 }
 
