@@ -14,6 +14,10 @@ import { moveRetainHook, Node } from '../../tensor/autograd/node.js';
 import { expandTo } from '../../tensor/kernels.js';
 import { at } from './at.js';
 import { checkNoPartialOverlap } from './overlap.js';
+import { hasInternalOverlap } from './views.js';
+
+const INTERNAL_OVERLAP_MESSAGE =
+  'unsupported operation: more than one element of the written-to tensor refers to a single memory location. Please clone() the tensor before performing the operation.';
 
 export const LEAF_INPLACE_MESSAGE = 'a leaf Variable that requires grad is being used in an in-place operation.';
 const VIEW_OF_LEAF_MESSAGE = 'a view of a leaf Variable that requires grad is being used in an in-place operation.';
@@ -167,6 +171,7 @@ export function applyInplace(self: Tensor, other: Tensor | null, op: (a: Tensor,
   }
   const record = is_grad_enabled() && (self.requires_grad || (other !== null && other.requires_grad));
   if (record) checkInplace(self);
+  if (hasInternalOverlap(self)) throw new RuntimeError(INTERNAL_OVERLAP_MESSAGE);
   if (other !== null && overlap !== 'none') checkNoPartialOverlap(self, other, overlap === 'any');
   const before = record ? snapshot(self) : null;
   const result = before !== null ? op(before, other) : no_grad(() => op(self, other));

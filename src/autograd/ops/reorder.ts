@@ -11,10 +11,10 @@ import { Tensor } from '../../tensor/tensor.js';
 import { attach, shouldRecord } from '../../tensor/autograd/engine.js';
 import { at } from './at.js';
 import { gatherDims, identityTables, table } from './dim_gather.js';
-import { expand as expandCopy } from './reduce.js';
+import { sumToShape } from './reduce.js';
 import { transpose } from './shape.js';
 import { virtualStrides } from './strides.js';
-import { permuteView } from './views.js';
+import { expandView, permuteView } from './views.js';
 
 type Formula = (g: Tensor) => Tensor;
 
@@ -193,7 +193,7 @@ export function expand(x: Tensor, ...args: DimsArgs): Tensor {
     }
     return s;
   }
-  return expandCopy(x, shape);
+  return expandView(x, shape, 'ExpandBackward0', (g) => sumToShape(g, x.shape));
 }
 
 /** `x.expand_as(other)`: x.expand(other.size()). */

@@ -4,7 +4,7 @@
 // with its base (src/tensor/strided.ts), so writes through either reach the other, as in PyTorch.
 
 import { IndexError, RuntimeError, ValueError } from '../../errors.js';
-import { allocStorage } from '../../tensor/dtype.js';
+import { allocStorage, type Storage } from '../../tensor/dtype.js';
 import { normalizeDim, numel, shapeStr, type Shape } from '../../tensor/shape.js';
 import { contiguousStrides, gatherGeom, isContiguousGeom, registerStridedCopy, scatterGeom, type ViewGeom } from '../../tensor/strided.js';
 import { Tensor } from '../../tensor/tensor.js';
@@ -24,6 +24,7 @@ type Step =
   | { k: 'select'; dim: number; index: number }
   | { k: 'slice'; dim: number; start: number; len: number; step: number }
   | { k: 'permute'; dims: readonly number[] }
+  | { k: 'expand'; sizes: readonly number[] }
   | { k: 'alias' };
 
 function applyStep(l: Layout, s: Step): Layout {
@@ -40,6 +41,17 @@ function applyStep(l: Layout, s: Step): Layout {
     strides[s.dim] *= s.step;
   } else if (s.k === 'permute') {
     return { sizes: s.dims.map((d) => l.sizes[d]), strides: s.dims.map((d) => l.strides[d]), offset };
+  } else if (s.k === 'expand') {
+    // inferExpandGeometry: a new dim's stride is the next dim's extent, an expanded dim's 0
+    const n = s.sizes.length;
+    const lead = n - l.sizes.length;
+    const st = new Array<number>(n);
+    for (let i = n - 1; i >= 0; i--) {
+      const d = i - lead;
+      const size = d >= 0 ? l.sizes[d] : 1;
+      st[i] = size !== s.sizes[i] ? 0 : d >= 0 ? l.strides[d] : i + 1 < n ? s.sizes[i + 1] * st[i + 1] : 0;
+    }
+    return { sizes: s.sizes.slice(), strides: st, offset };
   }
   return { sizes, strides, offset };
 }
@@ -82,7 +94,9 @@ function stepView(x: Tensor, step: Step, name: string, graph: Grad): Tensor {
   if (!shouldRecord(x)) return v;
   const n = x.numel();
   const sizes = rel.sizes;
-  return attach(v, name, [x], (g) => [scatterGeom(g, sizes, rel, allocStorage(x.dtype, n))], [], null, (g) => [graph(g)]);
+  // an expanded view's gradient sums (in sum_to's order): its formula over tensors runs for both
+  const storage = step.k === 'expand' ? null : (g: Storage) => [scatterGeom(g, sizes, rel, allocStorage(x.dtype, n))];
+  return attach(v, name, [x], storage, [], null, (g) => [graph(g)]);
 }
 
 /** `x.select(dim, index)`: SelectBackward0, a view. */
@@ -154,6 +168,17 @@ export function narrow(x: Tensor, dim: number, start: number, length: number): T
 /** x with its dims in the order `dims` (transpose, t, permute): a view recorded as node `name`. */
 export function permuteView(x: Tensor, dims: readonly number[], name: string, graph: Grad): Tensor {
   return stepView(x, { k: 'permute', dims }, name, graph);
+}
+
+/** x.expand(sizes) (sizes already checked): a view with stride 0 along the expanded dims. */
+export function expandView(x: Tensor, sizes: readonly number[], name: string, graph: Grad): Tensor {
+  return stepView(x, { k: 'expand', sizes }, name, graph);
+}
+
+/** True when some element of `t` is read from the same place in storage as another (an expanded view). */
+export function hasInternalOverlap(t: Tensor): boolean {
+  const g = t._viewGeom;
+  return g !== null && t.shape.some((n, d) => n > 1 && g.strides[d] === 0);
 }
 
 /** `x[...]`: at::alias, a view of all of x (AliasBackward0). */
