@@ -29,7 +29,7 @@ interface TensorExtra {
   strides: readonly number[] | null;
   hooks: Map<number, TensorHook> | null;
   outputNr: number;
-  /** For t/transpose (copies here, strided views in PyTorch) made without recording: the tensor they view. */
+  /** A copy that stands for a view of this tensor without being one (no op makes such copies now; kept for the checks that read it). */
   copyOf?: Tensor;
   /** For a view with a storage offset or strides (x[0], x[:, 1]): where it is in its base's storage. */
   geom?: ViewGeom;
@@ -61,9 +61,10 @@ export class Tensor implements GraphTensor {
   _shape: number[];
   _version: VersionCounter;
   /**
-   * For a view (reshape, view, unsqueeze, squeeze): the tensor it views, which owns the history of the
-   * storage (PyTorch's `_base`; always a non-view). An in-place op on a view rebases the base
-   * (CopySlices); after any in-place change the view's grad_fn is remade (AsStridedBackward0).
+   * For a view (reshape, view, unsqueeze, squeeze, basic indexing, t, transpose, permute, expand): the
+   * tensor it views, which owns the history of the storage (PyTorch's `_base`; always a non-view). A view
+   * shares the base's storage, or is a strided copy kept in step with it (strided.ts). An in-place op on a
+   * view rebases the base (CopySlices); after any in-place change the view's grad_fn is remade (AsStridedBackward0).
    */
   _base: Tensor | null = null;
   /** A view made in no_grad mode (PyTorch's CreationMeta::NO_GRAD_MODE): it must not be rebased. */
@@ -101,8 +102,8 @@ export class Tensor implements GraphTensor {
   }
 
   /**
-   * The strides PyTorch's tensor would have, when not contiguous (t, transpose, expand are strided views
-   * there, copies here): read only by the formulas whose ops depend on the layout (autograd/ops/strides.ts).
+   * The strides PyTorch's tensor would have, when not contiguous (t, transpose, permute, expand, x[:, 1]; their
+   * storage here is a contiguous strided copy): read only by the formulas whose ops depend on the layout (autograd/ops/strides.ts).
    */
   get _strides(): readonly number[] | null {
     return this.extra === null ? null : this.extra.strides;

@@ -1,6 +1,6 @@
-// The strides PyTorch's tensors would have. Every tensor here is contiguous; t, transpose and expand,
-// which PyTorch makes as strided views, mark their results with PyTorch's strides, for the few
-// formulas whose ops depend on them (mm's backward, reshape as a view or a copy).
+// The strides PyTorch's tensors would have. Every tensor's storage here is contiguous; the strided views
+// (t, transpose, permute, expand, x[:, 1]: strided copies, tensor/strided.ts) mark their results with
+// PyTorch's strides, for the few formulas whose ops depend on them (mm's backward, reshape as a view or a copy).
 
 import { type Shape } from '../../tensor/shape.js';
 import { contiguousStrides } from '../../tensor/strided.js';
