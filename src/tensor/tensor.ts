@@ -12,6 +12,7 @@ import { AccumulateGrad, hookName, nextHookId, Node, RemovableHandle, type Graph
 import { allocStorage, dtypeOf, get_default_dtype, isFloating, type DType, type Storage } from './dtype.js';
 import { formatTensor } from './format.js';
 import { numel, shapeStr, type Shape } from './shape.js';
+import { contiguousStrides, scatterGeom, viewStrides, type ViewGeom } from './strided.js';
 
 import { flatten, inferShape, type NestedArray, type NestedData } from './nested.js';
 
@@ -28,8 +29,12 @@ interface TensorExtra {
   strides: readonly number[] | null;
   hooks: Map<number, TensorHook> | null;
   outputNr: number;
-  /** For t/transpose (copies here, strided views in PyTorch) made without recording: the tensor they view. */
+  /** A copy that stands for a view of this tensor without being one (no op makes such copies now; kept for the checks that read it). */
   copyOf?: Tensor;
+  /** For a view with a storage offset or strides (x[0], x[:, 1]): where it is in its base's storage. */
+  geom?: ViewGeom;
+  /** An output of nonzero(as_tuple=True) / where(cond): PyTorch's views of a multi-output node made without grad. */
+  multiNoGrad?: boolean;
 }
 
 /** The storage and shape of `new Tensor(data)` / `new Tensor(...sizes)`, as torch.Tensor's legacy constructor makes them. */
@@ -56,9 +61,10 @@ export class Tensor implements GraphTensor {
   _shape: number[];
   _version: VersionCounter;
   /**
-   * For a view (reshape, view, unsqueeze, squeeze): the tensor it views, which owns the history of the
-   * storage (PyTorch's `_base`; always a non-view). An in-place op on a view rebases the base
-   * (CopySlices); after any in-place change the view's grad_fn is remade (AsStridedBackward0).
+   * For a view (reshape, view, unsqueeze, squeeze, basic indexing, t, transpose, permute, expand): the
+   * tensor it views, which owns the history of the storage (PyTorch's `_base`; always a non-view). A view
+   * shares the base's storage, or is a strided copy kept in step with it (strided.ts). An in-place op on a
+   * view rebases the base (CopySlices); after any in-place change the view's grad_fn is remade (AsStridedBackward0).
    */
   _base: Tensor | null = null;
   /** A view made in no_grad mode (PyTorch's CreationMeta::NO_GRAD_MODE): it must not be rebased. */
@@ -96,8 +102,8 @@ export class Tensor implements GraphTensor {
   }
 
   /**
-   * The strides PyTorch's tensor would have, when not contiguous (t, transpose, expand are strided views
-   * there, copies here): read only by the formulas whose ops depend on the layout (autograd/ops/strides.ts).
+   * The strides PyTorch's tensor would have, when not contiguous (t, transpose, permute, expand, x[:, 1]; their
+   * storage here is a contiguous strided copy): read only by the formulas whose ops depend on the layout (autograd/ops/strides.ts).
    */
   get _strides(): readonly number[] | null {
     return this.extra === null ? null : this.extra.strides;
@@ -115,6 +121,22 @@ export class Tensor implements GraphTensor {
   }
   set _copyViewOf(v: Tensor | null) {
     if (v !== null || this.extra !== null) (this.extra ??= { strides: null, hooks: null, outputNr: 0 }).copyOf = v ?? undefined;
+  }
+
+  /** Where a view is in its base's storage (src/tensor/strided.ts); null for a view spanning all of it in order. */
+  get _viewGeom(): ViewGeom | null {
+    return this.extra?.geom ?? null;
+  }
+  set _viewGeom(v: ViewGeom | null) {
+    if (v !== null || this.extra !== null) (this.extra ??= { strides: null, hooks: null, outputNr: 0 }).geom = v ?? undefined;
+  }
+
+  /** An output of a multi-output view function made without grad (nonzero(as_tuple=True)): it may not change in place with a graph. */
+  get _multiOutputNoGrad(): boolean {
+    return this.extra?.multiNoGrad ?? false;
+  }
+  set _multiOutputNoGrad(v: boolean) {
+    if (v || this.extra !== null) (this.extra ??= { strides: null, hooks: null, outputNr: 0 }).multiNoGrad = v;
   }
 
   /** Which output of its grad_fn this tensor is (PyTorch's output_nr; custom Functions have several). */
@@ -433,6 +455,8 @@ export function fromStorage(data: Storage, shape: Shape): Tensor {
 export function aliasOf(t: Tensor, shape: Shape): Tensor {
   const v = new Tensor(t._data, shape, t._version);
   v._base = t._base ?? t;
+  const geom = t._viewGeom;
+  if (geom !== null) v._viewGeom = { offset: geom.offset, strides: viewStrides(t.shape, geom.strides, shape) ?? contiguousStrides(shape) };
   v._viewNoGrad = t._viewNoGrad || !is_grad_enabled();
   v._attrVersion = t._version.value;
   v._inference = t._inference;
@@ -453,8 +477,11 @@ const DETACH_VIEW_MESSAGE =
 
 /** The grad_fn of a view whose storage was changed in place: the view read out of its base's history. */
 function viewRegrad(base: Tensor, view: Tensor): Node {
-  const node = new Node('AsStridedBackward0', [gradEdge(base)], (g) => [g], [], [base.shape], [base.dtype], view.shape, view.dtype);
-  node._graphBackward = (g) => [graphOps().asStridedBackward(g, base.shape)];
+  const geom = view._viewGeom;
+  const shape = view.shape.slice();
+  const backward = geom === null ? (g: Storage) => [g] : (g: Storage) => [scatterGeom(g, shape, geom, allocStorage(dtypeOf(g), base.numel()))];
+  const node = new Node('AsStridedBackward0', [gradEdge(base)], backward, [], [base.shape], [base.dtype], view.shape, view.dtype);
+  node._graphBackward = (g) => [graphOps().asStridedBackward(g, base.shape, geom)];
   return node;
 }
 

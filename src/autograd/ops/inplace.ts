@@ -4,15 +4,20 @@
 // a view, its base's becomes CopySlices over that node (PyTorch's rebase_history).
 
 import { RuntimeError } from '../../errors.js';
-import { allocStorage, canCast, castScalar, checkScalarFits, convertStorage, isFloating, scalarTypeName } from '../../tensor/dtype.js';
-import { broadcastShapes, sameShape, shapeStr } from '../../tensor/shape.js';
+import { allocStorage, canCast, castScalar, checkScalarFits, convertStorage, dtypeOf, isFloating, scalarTypeName, type Storage } from '../../tensor/dtype.js';
+import { broadcastShapes, numel, sameShape, shapeStr, type Shape } from '../../tensor/shape.js';
+import { gatherGeom, scatterGeom, syncStorage, type ViewGeom } from '../../tensor/strided.js';
 import { NO_GRAD_VIEW_ASSERT, Tensor } from '../../tensor/tensor.js';
 import { attach, gradEdge, sumTo } from '../../tensor/autograd/engine.js';
 import { is_grad_enabled, is_inference_mode_enabled, no_grad } from '../../tensor/autograd/grad_mode.js';
 import { moveRetainHook, Node } from '../../tensor/autograd/node.js';
 import { expandTo } from '../../tensor/kernels.js';
 import { at } from './at.js';
-import { virtualStrides } from './strides.js';
+import { checkNoPartialOverlap } from './overlap.js';
+import { hasInternalOverlap } from './views.js';
+
+const INTERNAL_OVERLAP_MESSAGE =
+  'unsupported operation: more than one element of the written-to tensor refers to a single memory location. Please clone() the tensor before performing the operation.';
 
 export const LEAF_INPLACE_MESSAGE = 'a leaf Variable that requires grad is being used in an in-place operation.';
 const VIEW_OF_LEAF_MESSAGE = 'a view of a leaf Variable that requires grad is being used in an in-place operation.';
@@ -27,9 +32,14 @@ const INFERENCE_INPLACE_MESSAGE =
 /** split's, chunk's and unbind's outputs: PyTorch's views of a node with several outputs may not change in place. */
 const MULTI_OUTPUT_VIEWS: ReadonlySet<string> = new Set(['SplitBackward0', 'SplitWithSizesBackward0', 'UnbindBackward0']);
 
+const MULTI_NO_GRAD_MESSAGE =
+  'A view was created in no_grad mode and is being modified inplace with grad mode enabled. This view is the output of a function that returns multiple views. ' +
+  'Such functions do not allow the output views to be modified inplace. You should replace the inplace operation by an out-of-place one.';
+
 /** PyTorch's check_inplace, for an in-place op that records a node. */
 function checkInplace(self: Tensor): void {
   const base = self._base;
+  if ((base ?? self)._multiOutputNoGrad) throw new RuntimeError(MULTI_NO_GRAD_MESSAGE);
   if (base !== null) {
     if (self._viewNoGrad) throw new RuntimeError(self._recordedGradFn !== null ? NO_GRAD_VIEW_ASSERT : NO_GRAD_VIEW_MESSAGE);
     if (self.requires_grad && (base._copyViewOf ?? base).is_leaf) throw new RuntimeError(VIEW_OF_LEAF_MESSAGE);
@@ -46,29 +56,6 @@ function checkInplace(self: Tensor): void {
   if (self.requires_grad && self.is_leaf) throw new RuntimeError(LEAF_INPLACE_MESSAGE);
 }
 
-const PARTIAL_OVERLAP_MESSAGE =
-  'unsupported operation: some elements of the input tensor and the written-to tensor refer to a single memory location. Please clone() the tensor before performing the operation.';
-
-/** The tensor owning t's storage in PyTorch (a t/transpose copy stands for a view of its base). */
-function storageOwner(t: Tensor): Tensor {
-  const owner = t._base ?? t;
-  return owner._copyViewOf ?? owner;
-}
-
-/**
- * TensorIterator's assert_no_partial_overlap of the written-to tensor and an input: the same tensor, or
- * one over the same memory with the same sizes and strides, may be read; another view of it may not.
- * (Every view here spans its whole storage.)
- */
-function checkNoPartialOverlap(self: Tensor, other: Tensor): void {
-  if (self === other || self.numel() === 0 || other.numel() === 0) return;
-  if (self._data !== other._data && storageOwner(self) !== storageOwner(other)) return;
-  const a = virtualStrides(self);
-  const b = virtualStrides(other);
-  if (a.length === b.length && a.every((s, i) => s === b[i])) return;
-  throw new RuntimeError(PARTIAL_OVERLAP_MESSAGE);
-}
-
 /** A tensor with a copy of `self`'s current values and its current place in the graph. */
 function snapshot(self: Tensor): Tensor {
   const s = new Tensor(self._data.slice(), self.shape);
@@ -81,12 +68,13 @@ function snapshot(self: Tensor): Tensor {
  * The base's new grad_fn after an in-place `node` on one of its views: the node's backward applied to
  * the view's part of the base's gradient (here views span the whole storage, so all of it).
  */
-function copySlices(base: Tensor, node: Node): Node {
+function copySlices(base: Tensor, node: Node, geom: ViewGeom | null): Node {
   const inner = node._backward;
+  const sizes = node._outShape;
   const fn = new Node(
     'torch::autograd::CopySlices',
     [gradEdge(base), ...node.next_functions.slice(1)],
-    inner === null ? null : (g, needs) => inner(g, needs),
+    inner === null ? null : geom === null ? (g, needs) => inner(g, needs) : (g, needs) => copySlicesStorage(g, needs, inner, sizes, geom),
     node._saved,
     [base.shape, ...node._inputShapes.slice(1)],
     [base.dtype, ...node._inputDtypes.slice(1)],
@@ -95,8 +83,16 @@ function copySlices(base: Tensor, node: Node): Node {
   );
   fn._gradShapes = [null, ...(node._gradShapes ?? node._inputShapes.map(() => null)).slice(1)];
   fn._inner = node;
+  // NOTE: CopySlices::release_variables drops its inner node: a second backward through it fails even
+  // when that node saved nothing
+  fn._release = () => {
+    fn._freed = true;
+    fn._backward = null;
+    fn._graphBackward = null;
+    fn._forward = null;
+  };
   const graph = node._graphBackward;
-  if (graph !== null) fn._graphBackward = (g, needs) => copySlicesGraph(g as Tensor, needs, node, graph);
+  if (graph !== null) fn._graphBackward = (g, needs) => copySlicesGraph(g as Tensor, needs, node, graph, geom);
   if (inner === null) fn._backward = null;
   return fn;
 }
@@ -105,13 +101,29 @@ function copySlices(base: Tensor, node: Node): Node {
  * CopySlices::apply over tensors: the base's gradient copied (new_empty_strided().copy_: CopyBackwards),
  * the node's formula run on a clone of the view's part, and its result copied back into that part.
  */
-function copySlicesGraph(g: Tensor, needs: readonly boolean[], node: Node, graph: NonNullable<Node['_graphBackward']>): Array<Tensor | null> {
+function copySlicesGraph(g: Tensor, needs: readonly boolean[], node: Node, graph: NonNullable<Node['_graphBackward']>, geom: ViewGeom | null): Array<Tensor | null> {
   const result = at.copy_(at.zerosLike(g), g);
-  const slice = at.asStrided(result, node._outShape);
+  const slice = geom === null ? at.asStrided(result, node._outShape) : at.asStridedGeom(result, node._outShape, geom);
   const res = graph(at.clone(slice), needs, node) as ReadonlyArray<Tensor | null>;
   const out: Array<Tensor | null> = res.slice();
   if (needs[0] && res[0] !== null) {
     at.copy_(slice, res[0]);
+    out[0] = result;
+  } else if (needs[0] && geom !== null) {
+    at.copy_(slice, at.zerosLike(slice));
+    out[0] = result;
+  }
+  return out;
+}
+
+/** CopySlices over storage, for a view at `geom` in its base: the node's backward on the view's part of g. */
+function copySlicesStorage(g: Storage, needs: readonly boolean[], inner: NonNullable<Node['_backward']>, sizes: Shape, geom: ViewGeom): Array<Storage | null> {
+  const part = gatherGeom(g, sizes, geom, allocStorage(dtypeOf(g), numel(sizes)));
+  const res = inner(part, needs);
+  const out: Array<Storage | null> = res.slice();
+  if (needs[0]) {
+    const result = g.slice();
+    scatterGeom(res[0] ?? allocStorage(dtypeOf(g), part.length), sizes, geom, result);
     out[0] = result;
   }
   return out;
@@ -128,7 +140,7 @@ function rebase(self: Tensor, result: Tensor, node: Node): void {
   }
   const base = self._base;
   if (base !== null) {
-    base._setGradFn(copySlices(base, node));
+    base._setGradFn(copySlices(base, node, self._viewGeom));
     return;
   }
   const old = self.grad_fn;
@@ -144,15 +156,23 @@ function rebase(self: Tensor, result: Tensor, node: Node): void {
  * Run the out-of-place `op(self)` and write its result into `self`. When a graph is recorded, the op
  * reads a snapshot of `self` (the value before the change), and the history is rebased.
  */
-export function applyInplace(self: Tensor, other: Tensor | null, op: (a: Tensor, b: Tensor | null) => Tensor): Tensor {
+/**
+ * The overlap check of `self` and `other`: TensorIterator's (partial overlap refused, the default),
+ * assert_no_overlap's (index_put_: any overlap refused), or none (fill_ with a tensor reads its value first).
+ */
+export type OverlapCheck = 'partial' | 'any' | 'none';
+
+export function applyInplace(self: Tensor, other: Tensor | null, op: (a: Tensor, b: Tensor | null) => Tensor, overlap: OverlapCheck = 'partial'): Tensor {
   if (self._inference && !is_inference_mode_enabled()) {
     // NOTE: PyTorch writes the result first and raises afterwards
     self._data.set(no_grad(() => op(self, other))._data);
+    syncStorage(self._data);
     throw new RuntimeError(INFERENCE_INPLACE_MESSAGE);
   }
   const record = is_grad_enabled() && (self.requires_grad || (other !== null && other.requires_grad));
   if (record) checkInplace(self);
-  if (other !== null) checkNoPartialOverlap(self, other);
+  if (hasInternalOverlap(self)) throw new RuntimeError(INTERNAL_OVERLAP_MESSAGE);
+  if (other !== null && overlap !== 'none') checkNoPartialOverlap(self, other, overlap === 'any');
   const before = record ? snapshot(self) : null;
   const result = before !== null ? op(before, other) : no_grad(() => op(self, other));
   if (!sameShape(result.shape, self.shape)) {
@@ -162,6 +182,7 @@ export function applyInplace(self: Tensor, other: Tensor | null, op: (a: Tensor,
     throw new RuntimeError(`result type ${scalarTypeName(result.dtype)} can't be cast to the desired output type ${scalarTypeName(self.dtype)}`);
   }
   self._data.set(result.dtype === self.dtype || isFloating(self.dtype) ? result._data : convertStorage(result._data, self.dtype));
+  syncStorage(self._data);
   self._version.value++;
   const node = result.grad_fn;
   if (before !== null && node !== null) {

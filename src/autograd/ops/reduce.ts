@@ -57,7 +57,7 @@ function reduceSum(x: Tensor, dim: DimArg, keepdim: boolean, mean: boolean): Ten
   }); // NOTE: PyTorch's MeanBackward1 saves self (for its numel)
 }
 
-/** `x.expand(shape)` (a copy here): ExpandBackward0, whose gradient is sum_to. */
+/** expand as derivative formulas use it (a copy; the public `x.expand` is a view, reorder.ts): ExpandBackward0, whose gradient is sum_to. */
 export function expand(x: Tensor, shape: Shape): Tensor {
   const out = expandTo(x._data, x.shape, shape, allocStorage(x.dtype, numel(shape)));
   const result = new Tensor(out, shape);

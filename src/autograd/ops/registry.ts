@@ -40,6 +40,10 @@ import { cat, chunk, meshgrid, split, stack, unbind } from './cat.js';
 import { diag, tril, triu } from './triangle.js';
 import { asTensor, type TypedArray } from '../../tensor/factories.js';
 import type { NestedData } from '../../tensor/nested.js';
+import { getitem, setitem } from './indexing.js';
+import { index_put, index_put_, nonzero } from './advanced_index.js';
+import { narrow, select } from './views.js';
+import { index_select, masked_fill, masked_fill_, masked_select, take, where, whereMethod } from './index_ops.js';
 import './bind.js';
 
 /** How an op is called in the expression language of `autograd grad` / `minimize`. */
@@ -286,6 +290,18 @@ export const registry = {
   scatter: op(scatter, { inplace: (x: Tensor, dim: number, index: Tensor, src: Tensor | number, options: { reduce?: ScatterReduce } = {}): Tensor => applyInplace(x, src instanceof Tensor ? src : null, (a) => scatter(a, dim, index, src, options)) }),
   scatter_add: op(scatter_add, { inplace: (x: Tensor, dim: number, index: Tensor, src: Tensor): Tensor => applyInplace(x, src, (a) => scatter_add(a, dim, index, src)) }),
   take_along_dim: op(take_along_dim),
+  // indexing (issue 15, item 2): x[...] is x.index(...), x[...] = v is x.setitem(..., v)
+  index: op(getitem, { torch: false }),
+  setitem: op(setitem, { torch: false }),
+  index_put: op(index_put, { inplace: index_put_ }),
+  select: op(select),
+  narrow: op(narrow),
+  nonzero: op(nonzero, { differentiable: false }),
+  index_select: op(index_select),
+  masked_fill: op(masked_fill, { inplace: masked_fill_ }),
+  masked_select: op(masked_select),
+  take: op(take),
+  where: op(where, { method: whereMethod }),
 };
 
 const TENSOR_TYPES = {
