@@ -27,6 +27,7 @@ export { float32, float64, float, double, int64, long, int32, int, int16, short,
 export { promote_types, result_type, can_cast } from './tensor/promotion.js';
 export { set_printoptions, get_printoptions, type PrintOptions } from './tensor/format.js';
 export * from './autograd/ops/functions.generated.js';
+export { slice, Slice, type IndexItem } from './autograd/ops/indexing.js';
 export * as linalg from './autograd/ops/linalg.js';
 export { type TensorLike, type ReduceArgs } from './autograd/ops/index.js';
 export { no_grad, enable_grad, set_grad_enabled, is_grad_enabled, inference_mode, is_inference_mode_enabled, type GradModeDecorator } from './tensor/autograd/grad_mode.js';

@@ -12,6 +12,7 @@ import { AccumulateGrad, hookName, nextHookId, Node, RemovableHandle, type Graph
 import { allocStorage, dtypeOf, get_default_dtype, isFloating, type DType, type Storage } from './dtype.js';
 import { formatTensor } from './format.js';
 import { numel, shapeStr, type Shape } from './shape.js';
+import { contiguousStrides, scatterGeom, viewStrides, type ViewGeom } from './strided.js';
 
 import { flatten, inferShape, type NestedArray, type NestedData } from './nested.js';
 
@@ -30,6 +31,8 @@ interface TensorExtra {
   outputNr: number;
   /** For t/transpose (copies here, strided views in PyTorch) made without recording: the tensor they view. */
   copyOf?: Tensor;
+  /** For a view with a storage offset or strides (x[0], x[:, 1]): where it is in its base's storage. */
+  geom?: ViewGeom;
 }
 
 /** The storage and shape of `new Tensor(data)` / `new Tensor(...sizes)`, as torch.Tensor's legacy constructor makes them. */
@@ -115,6 +118,14 @@ export class Tensor implements GraphTensor {
   }
   set _copyViewOf(v: Tensor | null) {
     if (v !== null || this.extra !== null) (this.extra ??= { strides: null, hooks: null, outputNr: 0 }).copyOf = v ?? undefined;
+  }
+
+  /** Where a view is in its base's storage (src/tensor/strided.ts); null for a view spanning all of it in order. */
+  get _viewGeom(): ViewGeom | null {
+    return this.extra?.geom ?? null;
+  }
+  set _viewGeom(v: ViewGeom | null) {
+    if (v !== null || this.extra !== null) (this.extra ??= { strides: null, hooks: null, outputNr: 0 }).geom = v ?? undefined;
   }
 
   /** Which output of its grad_fn this tensor is (PyTorch's output_nr; custom Functions have several). */
@@ -433,6 +444,8 @@ export function fromStorage(data: Storage, shape: Shape): Tensor {
 export function aliasOf(t: Tensor, shape: Shape): Tensor {
   const v = new Tensor(t._data, shape, t._version);
   v._base = t._base ?? t;
+  const geom = t._viewGeom;
+  if (geom !== null) v._viewGeom = { offset: geom.offset, strides: viewStrides(t.shape, geom.strides, shape) ?? contiguousStrides(shape) };
   v._viewNoGrad = t._viewNoGrad || !is_grad_enabled();
   v._attrVersion = t._version.value;
   v._inference = t._inference;
@@ -453,8 +466,11 @@ const DETACH_VIEW_MESSAGE =
 
 /** The grad_fn of a view whose storage was changed in place: the view read out of its base's history. */
 function viewRegrad(base: Tensor, view: Tensor): Node {
-  const node = new Node('AsStridedBackward0', [gradEdge(base)], (g) => [g], [], [base.shape], [base.dtype], view.shape, view.dtype);
-  node._graphBackward = (g) => [graphOps().asStridedBackward(g, base.shape)];
+  const geom = view._viewGeom;
+  const shape = view.shape.slice();
+  const backward = geom === null ? (g: Storage) => [g] : (g: Storage) => [scatterGeom(g, shape, geom, allocStorage(dtypeOf(g), base.numel()))];
+  const node = new Node('AsStridedBackward0', [gradEdge(base)], backward, [], [base.shape], [base.dtype], view.shape, view.dtype);
+  node._graphBackward = (g) => [graphOps().asStridedBackward(g, base.shape, geom)];
   return node;
 }
 

@@ -6,6 +6,7 @@
 
 import type { DType } from '../../tensor/dtype.js';
 import type { Shape } from '../../tensor/shape.js';
+import type { ViewGeom } from '../../tensor/strided.js';
 import { Tensor } from '../../tensor/tensor.js';
 import { collectNodes, type Node } from '../../tensor/autograd/node.js';
 
@@ -78,6 +79,8 @@ export interface At {
   reshape(x: Tensor, shape: Shape): Tensor;
   view(x: Tensor, shape: Shape): Tensor;
   unsafeView(x: Tensor, shape: Shape): Tensor;
+  /** AsStridedBackward0: as_strided(sizes, strides, offset) of a tensor spanning its storage. */
+  asStridedGeom(x: Tensor, shape: Shape, geom: ViewGeom): Tensor;
   /** AsStridedBackward0: a view of the whole storage in another shape. */
   asStrided(x: Tensor, shape: Shape): Tensor;
   unsqueeze(x: Tensor, dim: number): Tensor;

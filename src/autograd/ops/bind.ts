@@ -13,7 +13,7 @@ import { asStrided, asStridedBackward, clone, reshape, squeeze, t, toDtype, tran
 import { bmm, matmul } from './matmul.js';
 import { copy_ } from './inplace.js';
 import { mseLossBackward } from './nn_grad.js';
-import { select } from './select.js';
+import { asStridedGeom, asStridedGeomBackward, select } from './views.js';
 import { cat, stack } from './cat.js';
 import { at } from './at.js';
 
@@ -59,6 +59,7 @@ Object.assign(at, {
   view,
   unsafeView,
   asStrided,
+  asStridedGeom,
   unsqueeze,
   squeeze: (x, dim) => (dim === undefined ? squeeze(x) : squeeze(x, dim)),
   t,
@@ -87,5 +88,6 @@ installGraphOps({
   clone: (g) => clone(asTensor(g)),
   // AccumulateGrad's clone_obey_contract: new_empty_strided(...).copy_(grad), a CopyBackwards node
   copyGrad: (g) => copy_(bw.zerosLike(asTensor(g)), asTensor(g)),
-  asStridedBackward: (g, shape) => asStridedBackward(asTensor(g), shape),
+  asStridedBackward: (g, shape, geom) =>
+    geom === null || geom === undefined ? asStridedBackward(asTensor(g), shape) : asStrided(asStridedGeomBackward(asTensor(g), shape, geom), shape),
 });

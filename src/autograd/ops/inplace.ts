@@ -4,8 +4,9 @@
 // a view, its base's becomes CopySlices over that node (PyTorch's rebase_history).
 
 import { RuntimeError } from '../../errors.js';
-import { allocStorage, canCast, castScalar, checkScalarFits, convertStorage, isFloating, scalarTypeName } from '../../tensor/dtype.js';
-import { broadcastShapes, sameShape, shapeStr } from '../../tensor/shape.js';
+import { allocStorage, canCast, castScalar, checkScalarFits, convertStorage, dtypeOf, isFloating, scalarTypeName, type Storage } from '../../tensor/dtype.js';
+import { broadcastShapes, numel, sameShape, shapeStr, type Shape } from '../../tensor/shape.js';
+import { gatherGeom, scatterGeom, syncStorage, type ViewGeom } from '../../tensor/strided.js';
 import { NO_GRAD_VIEW_ASSERT, Tensor } from '../../tensor/tensor.js';
 import { attach, gradEdge, sumTo } from '../../tensor/autograd/engine.js';
 import { is_grad_enabled, is_inference_mode_enabled, no_grad } from '../../tensor/autograd/grad_mode.js';
@@ -81,12 +82,13 @@ function snapshot(self: Tensor): Tensor {
  * The base's new grad_fn after an in-place `node` on one of its views: the node's backward applied to
  * the view's part of the base's gradient (here views span the whole storage, so all of it).
  */
-function copySlices(base: Tensor, node: Node): Node {
+function copySlices(base: Tensor, node: Node, geom: ViewGeom | null): Node {
   const inner = node._backward;
+  const sizes = node._outShape;
   const fn = new Node(
     'torch::autograd::CopySlices',
     [gradEdge(base), ...node.next_functions.slice(1)],
-    inner === null ? null : (g, needs) => inner(g, needs),
+    inner === null ? null : geom === null ? (g, needs) => inner(g, needs) : (g, needs) => copySlicesStorage(g, needs, inner, sizes, geom),
     node._saved,
     [base.shape, ...node._inputShapes.slice(1)],
     [base.dtype, ...node._inputDtypes.slice(1)],
@@ -96,7 +98,7 @@ function copySlices(base: Tensor, node: Node): Node {
   fn._gradShapes = [null, ...(node._gradShapes ?? node._inputShapes.map(() => null)).slice(1)];
   fn._inner = node;
   const graph = node._graphBackward;
-  if (graph !== null) fn._graphBackward = (g, needs) => copySlicesGraph(g as Tensor, needs, node, graph);
+  if (graph !== null) fn._graphBackward = (g, needs) => copySlicesGraph(g as Tensor, needs, node, graph, geom);
   if (inner === null) fn._backward = null;
   return fn;
 }
@@ -105,13 +107,29 @@ function copySlices(base: Tensor, node: Node): Node {
  * CopySlices::apply over tensors: the base's gradient copied (new_empty_strided().copy_: CopyBackwards),
  * the node's formula run on a clone of the view's part, and its result copied back into that part.
  */
-function copySlicesGraph(g: Tensor, needs: readonly boolean[], node: Node, graph: NonNullable<Node['_graphBackward']>): Array<Tensor | null> {
+function copySlicesGraph(g: Tensor, needs: readonly boolean[], node: Node, graph: NonNullable<Node['_graphBackward']>, geom: ViewGeom | null): Array<Tensor | null> {
   const result = at.copy_(at.zerosLike(g), g);
-  const slice = at.asStrided(result, node._outShape);
+  const slice = geom === null ? at.asStrided(result, node._outShape) : at.asStridedGeom(result, node._outShape, geom);
   const res = graph(at.clone(slice), needs, node) as ReadonlyArray<Tensor | null>;
   const out: Array<Tensor | null> = res.slice();
   if (needs[0] && res[0] !== null) {
     at.copy_(slice, res[0]);
+    out[0] = result;
+  } else if (needs[0] && geom !== null) {
+    at.copy_(slice, at.zerosLike(slice));
+    out[0] = result;
+  }
+  return out;
+}
+
+/** CopySlices over storage, for a view at `geom` in its base: the node's backward on the view's part of g. */
+function copySlicesStorage(g: Storage, needs: readonly boolean[], inner: NonNullable<Node['_backward']>, sizes: Shape, geom: ViewGeom): Array<Storage | null> {
+  const part = gatherGeom(g, sizes, geom, allocStorage(dtypeOf(g), numel(sizes)));
+  const res = inner(part, needs);
+  const out: Array<Storage | null> = res.slice();
+  if (needs[0]) {
+    const result = g.slice();
+    scatterGeom(res[0] ?? allocStorage(dtypeOf(g), part.length), sizes, geom, result);
     out[0] = result;
   }
   return out;
@@ -128,7 +146,7 @@ function rebase(self: Tensor, result: Tensor, node: Node): void {
   }
   const base = self._base;
   if (base !== null) {
-    base._setGradFn(copySlices(base, node));
+    base._setGradFn(copySlices(base, node, self._viewGeom));
     return;
   }
   const old = self.grad_fn;
@@ -148,6 +166,7 @@ export function applyInplace(self: Tensor, other: Tensor | null, op: (a: Tensor,
   if (self._inference && !is_inference_mode_enabled()) {
     // NOTE: PyTorch writes the result first and raises afterwards
     self._data.set(no_grad(() => op(self, other))._data);
+    syncStorage(self._data);
     throw new RuntimeError(INFERENCE_INPLACE_MESSAGE);
   }
   const record = is_grad_enabled() && (self.requires_grad || (other !== null && other.requires_grad));
@@ -162,6 +181,7 @@ export function applyInplace(self: Tensor, other: Tensor | null, op: (a: Tensor,
     throw new RuntimeError(`result type ${scalarTypeName(result.dtype)} can't be cast to the desired output type ${scalarTypeName(self.dtype)}`);
   }
   self._data.set(result.dtype === self.dtype || isFloating(self.dtype) ? result._data : convertStorage(result._data, self.dtype));
+  syncStorage(self._data);
   self._version.value++;
   const node = result.grad_fn;
   if (before !== null && node !== null) {

@@ -36,6 +36,9 @@ import { cat, chunk, meshgrid, split, stack, unbind } from './cat.js';
 import { diag, tril, triu } from './triangle.js';
 import { asTensor, type TypedArray } from '../../tensor/factories.js';
 import type { NestedData } from '../../tensor/nested.js';
+import { getitem, setitem } from './indexing.js';
+import { index_put, index_put_, nonzero } from './advanced_index.js';
+import { narrow, select } from './views.js';
 import './bind.js';
 
 /** How an op is called in the expression language of `autograd grad` / `minimize`. */
@@ -261,6 +264,13 @@ export const registry = {
   tril: op(tril),
   triu: op(triu),
   diag: op(diag),
+  // indexing (issue 15, item 2): x[...] is x.index(...), x[...] = v is x.setitem(..., v)
+  index: op(getitem, { torch: false }),
+  setitem: op(setitem, { torch: false, differentiable: false }),
+  index_put: op(index_put, { inplace: index_put_ }),
+  select: op(select),
+  narrow: op(narrow),
+  nonzero: op(nonzero, { differentiable: false }),
 };
 
 const TENSOR_TYPES = {

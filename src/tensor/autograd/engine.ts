@@ -7,6 +7,7 @@ import { cascadeSum } from '../cascade_sum.js';
 import { RuntimeError } from '../../errors.js';
 import { allocStorage, scalarTypeName, type DType, type Storage } from '../dtype.js';
 import { numel, sameShape, shapeStr, type Shape } from '../shape.js';
+import type { ViewGeom } from '../strided.js';
 import { is_grad_enabled, is_inference_mode_enabled } from './grad_mode.js';
 import { Node, type BackwardFn, type Edge, type GraphBackwardFn, type GraphTensor, type SavedRef } from './node.js';
 
@@ -26,7 +27,7 @@ export interface GraphOps {
   /** new_empty_strided(...).copy_(g): what AccumulateGrad keeps the first time. */
   copyGrad(g: GraphTensor): GraphTensor;
   /** as_strided_backward, for the grad_fn of a view whose base changed in place. */
-  asStridedBackward(g: GraphTensor, inputShape: Shape): GraphTensor;
+  asStridedBackward(g: GraphTensor, inputShape: Shape, geom?: ViewGeom | null): GraphTensor;
 }
 
 let graphOpsValue: GraphOps | null = null;

@@ -1,0 +1,231 @@
+// Advanced indexing: x[idx_tensors] (IndexBackward0), index_put / index_put_ (IndexPutBackward0) and
+// the accumulating _index_put_impl_ of index's gradient (IndexPutImplBackward0); nonzero. Index tensors
+// are broadcast together; bool (and deprecated uint8) masks become their nonzero() columns; the result's
+// indexed dims stand where the first index tensor is when they are adjacent, else in front.
+
+import { ArgumentTypeError, IndexError, RuntimeError } from '../../errors.js';
+import { allocStorage, isFloating, scalarTypeName, type Storage } from '../../tensor/dtype.js';
+import { broadcastShapes, numel, shapeStr, stridesOf, type Shape } from '../../tensor/shape.js';
+import { Tensor } from '../../tensor/tensor.js';
+import { attach, shouldRecord } from '../../tensor/autograd/engine.js';
+import { warn } from '../../warnings.js';
+import { broadcastIndex } from './backward_ops.js';
+import { applyInplace } from './inplace.js';
+import { at } from './at.js';
+
+export type IndexList = ReadonlyArray<Tensor | null>;
+
+/** `nonzero()`: the int64 [n, ndim] coordinates of the nonzero elements, in order. */
+export function nonzero(x: Tensor, options: { as_tuple?: boolean } = {}): Tensor | Tensor[] {
+  const nd = x.ndim;
+  const strides = stridesOf(x.shape);
+  const hits: number[] = [];
+  for (let i = 0; i < x._data.length; i++) if (x._data[i] !== 0) hits.push(i);
+  if (options.as_tuple === true) {
+    const dims = Math.max(nd, 1);
+    const cols: Tensor[] = [];
+    for (let d = 0; d < dims; d++) {
+      const col = allocStorage('int64', hits.length);
+      for (let k = 0; k < hits.length; k++) col[k] = nd === 0 ? 0 : Math.floor(hits[k] / strides[d]) % x.shape[d];
+      cols.push(new Tensor(col, [hits.length]));
+    }
+    return cols;
+  }
+  const out = allocStorage('int64', hits.length * nd);
+  for (let k = 0; k < hits.length; k++) for (let d = 0; d < nd; d++) out[k * nd + d] = Math.floor(hits[k] / strides[d]) % x.shape[d];
+  return new Tensor(out, [hits.length, nd]);
+}
+
+/** PyTorch's expandTensors: masks become long indices (one per mask dim), after their shapes are checked. */
+function expandIndices(x: Tensor, indices: IndexList): Array<Tensor | null> {
+  const out: Array<Tensor | null> = [];
+  for (const t of indices) {
+    if (t === null) {
+      out.push(null);
+      continue;
+    }
+    if (t.dtype === 'bool' || t.dtype === 'uint8') {
+      if (t.dtype === 'uint8') warn('indexing with dtype torch.uint8 is now deprecated, please use a dtype torch.bool instead.');
+      for (let j = 0; j < t.ndim; j++) {
+        const src = out.length + j;
+        if (src >= x.ndim || t.shape[j] !== x.shape[src]) {
+          throw new IndexError(`The shape of the mask ${shapeStr(t.shape)} at index ${j} does not match the shape of the indexed tensor ${shapeStr(x.shape)} at index ${src}`);
+        }
+      }
+      const cols = nonzero(t, { as_tuple: true }) as Tensor[];
+      out.push(...(t.ndim === 0 ? cols.slice(0, 0) : cols));
+    } else if (t.dtype === 'int64') {
+      out.push(t);
+    } else {
+      throw new IndexError('tensors used as indices must be long, byte or bool tensors');
+    }
+  }
+  return out;
+}
+
+/** Where x[indices] reads in x's storage, and the result's shape. */
+export interface IndexPlan {
+  offsets: Int32Array;
+  shape: number[];
+}
+
+export function planIndex(x: Tensor, indices: IndexList): IndexPlan {
+  const idx = expandIndices(x, indices);
+  if (idx.length > x.ndim) throw new IndexError(`too many indices for tensor of dimension ${x.ndim}`);
+  while (idx.length < x.ndim) idx.push(null);
+  const adv = idx.flatMap((t, d) => (t === null ? [] : [d]));
+  let bshape: number[] = [];
+  for (const d of adv) {
+    try {
+      bshape = broadcastShapes(bshape, (idx[d] as Tensor).shape);
+    } catch {
+      throw new IndexError(`shape mismatch: indexing tensors could not be broadcast together with shapes ${adv.map((e) => shapeStr((idx[e] as Tensor).shape)).join(', ')}`);
+    }
+  }
+  const nb = numel(bshape);
+  const strides = stridesOf(x.shape);
+  const advOff = new Int32Array(nb);
+  for (const d of adv) {
+    const t = idx[d] as Tensor;
+    const map = broadcastIndex(bshape, t.shape);
+    const size = x.shape[d];
+    for (let b = 0; b < nb; b++) {
+      let v = t._data[map[b]];
+      if (v < -size || v >= size) throw new IndexError(`index ${v} is out of bounds for dimension ${d} with size ${size}`);
+      if (v < 0) v += size;
+      advOff[b] += v * strides[d];
+    }
+  }
+  const adjacent = adv.length === 0 || adv[adv.length - 1] - adv[0] === adv.length - 1;
+  // the result as dims of (size, table): the plain dims and one block for the broadcast indices
+  const rest = x.shape.map((_, d) => d).filter((d) => idx[d] === null);
+  const dims: Array<{ size: number; table: Int32Array | null; d: number }> = rest.map((d) => ({ size: x.shape[d], table: null, d }));
+  const block = { size: nb, table: advOff, d: -1 };
+  const at0 = adjacent ? rest.filter((d) => d < adv[0]).length : 0;
+  if (adv.length > 0) dims.splice(at0, 0, block);
+  const shape: number[] = [];
+  for (const e of dims) {
+    if (e === block) shape.push(...bshape);
+    else shape.push(e.size);
+  }
+  const n = numel(shape);
+  const offsets = new Int32Array(n);
+  const cnt = new Array<number>(dims.length).fill(0);
+  for (let i = 0; i < n; i++) {
+    let off = 0;
+    for (let k = 0; k < dims.length; k++) off += dims[k].table === null ? cnt[k] * strides[dims[k].d] : (dims[k].table as Int32Array)[cnt[k]];
+    offsets[i] = off;
+    for (let k = dims.length - 1; k >= 0; k--) {
+      if (++cnt[k] < dims[k].size) break;
+      cnt[k] = 0;
+    }
+  }
+  return { offsets, shape };
+}
+
+/** `x[indices]` with index tensors (null for a dim taken whole): IndexBackward0. */
+export function index(x: Tensor, indices: IndexList): Tensor {
+  const plan = planIndex(x, indices);
+  const out = allocStorage(x.dtype, plan.offsets.length);
+  for (let i = 0; i < out.length; i++) out[i] = x._data[plan.offsets[i]];
+  const result = new Tensor(out, plan.shape);
+  if (!shouldRecord(x)) return result;
+  const n = x.numel();
+  return attach(result, 'IndexBackward0', [x], (g) => [accumulateAt(allocStorage(x.dtype, n), plan.offsets, g)], [], null, (g) => [
+    indexPutImpl(at.zerosLike(x), indices, g, true),
+  ]);
+}
+
+function accumulateAt(dst: Storage, offsets: Int32Array, g: Storage): Storage {
+  for (let i = 0; i < offsets.length; i++) dst[offsets[i]] += g[i];
+  return dst;
+}
+
+/** x with values (broadcast to the indexing result) written, or added, at x[indices]: a copy. */
+function putValues(x: Tensor, plan: IndexPlan, values: Tensor, accumulate: boolean): Storage {
+  const out = x._data.slice();
+  let map: Int32Array;
+  try {
+    map = broadcastToIndex(values.shape, plan.shape);
+  } catch {
+    throw new RuntimeError(`shape mismatch: value tensor of shape ${shapeStr(values.shape)} cannot be broadcast to indexing result of shape ${shapeStr(plan.shape)}`);
+  }
+  const v = values._data;
+  const o = plan.offsets;
+  if (accumulate) for (let i = 0; i < o.length; i++) out[o[i]] += v[map[i]];
+  else for (let i = 0; i < o.length; i++) out[o[i]] = v[map[i]];
+  return out;
+}
+
+function broadcastToIndex(from: Shape, to: Shape): Int32Array {
+  const shape = broadcastShapes(from, to);
+  if (shape.length !== to.length || shape.some((s, i) => s !== to[i])) throw new RuntimeError('shape mismatch');
+  return broadcastIndex(to, from);
+}
+
+function checkPut(x: Tensor, values: Tensor): void {
+  if (x.dtype !== values.dtype) {
+    throw new RuntimeError(
+      `Index put requires the source and destination dtypes match, got ${scalarTypeName(x.dtype)} for the destination and ${scalarTypeName(values.dtype)} for the source.`,
+    );
+  }
+}
+
+/** `x.index_put(indices, values, accumulate)`: IndexPutBackward0. */
+export function index_put(x: Tensor, indices: IndexList, values: Tensor, accumulate: boolean | { accumulate?: boolean } = false): Tensor {
+  const acc = typeof accumulate === 'boolean' ? accumulate : accumulate.accumulate ?? false;
+  checkIndexArgs(indices);
+  return indexPutNode(x, indices, values, acc, 'IndexPutBackward0');
+}
+
+function checkIndexArgs(indices: IndexList): void {
+  if (!Array.isArray(indices)) throw new ArgumentTypeError('index_put(): argument \'indices\' must be tuple of Tensors');
+  indices.forEach((t, i) => {
+    if (!(t instanceof Tensor)) throw new ArgumentTypeError(`expected Tensor as element ${i} in argument 0, but got ${t === null ? 'NoneType' : typeof t}`);
+  });
+}
+
+function indexPutNode(x: Tensor, indices: IndexList, values: Tensor, acc: boolean, name: string): Tensor {
+  checkPut(x, values);
+  const plan = planIndex(x, indices);
+  const result = new Tensor(putValues(x, plan, values, acc), x.shape);
+  if (!shouldRecord(x, values)) return result;
+  return attach(result, name, [x, values], (g, needs) => {
+    let gx: Storage | null = null;
+    if (needs[0]) {
+      gx = g.slice();
+      if (!acc) for (const o of plan.offsets) gx[o] = 0;
+    }
+    let gv: Storage | null = null;
+    if (needs[1]) {
+      gv = allocStorage(values.dtype, plan.offsets.length);
+      for (let i = 0; i < gv.length; i++) gv[i] = g[plan.offsets[i]];
+    }
+    return [gx, gv];
+  }, [], [null, plan.shape], (g, needs) => [
+    needs[0] ? (acc ? g : indexPutNode(g, indices, at.zerosLike(values), false, 'IndexPutBackward0')) : null,
+    needs[1] ? index(g, indices) : null,
+  ]);
+}
+
+/** at::_index_put_impl_ on a fresh tensor (index's gradient): IndexPutImplBackward0. */
+function indexPutImpl(x: Tensor, indices: IndexList, values: Tensor, acc: boolean): Tensor {
+  return indexPutNode(x, indices, values, acc, 'IndexPutImplBackward0');
+}
+
+/** `x.index_put_(indices, values, accumulate)`: in place (IndexPutBackward0; CopySlices on a view). */
+export function index_put_(x: Tensor, indices: IndexList, values: Tensor, accumulate: boolean | { accumulate?: boolean } = false): Tensor {
+  checkIndexArgs(indices);
+  return indexPutInplace(x, indices, values, typeof accumulate === 'boolean' ? accumulate : accumulate.accumulate ?? false);
+}
+
+/** index_put_ with null entries allowed (setitem's dispatch_index_put_). */
+export function indexPutInplace(x: Tensor, indices: IndexList, values: Tensor, acc: boolean): Tensor {
+  checkPut(x, values);
+  planIndex(x, indices); // its errors come before the in-place checks, as PyTorch's
+  return applyInplace(x, values, (a, b) => indexPutNode(a, indices, b as Tensor, acc, 'IndexPutBackward0'));
+}
+
+export function isIndexDtype(t: Tensor): boolean {
+  return !isFloating(t.dtype);
+}
