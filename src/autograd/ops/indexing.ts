@@ -38,7 +38,7 @@ export function slice(...args: Array<number | bigint | null | undefined>): Slice
 }
 
 /** One entry of an index: Python's int, slice, None, Ellipsis, bool, Tensor or list. */
-export type IndexItem = number | bigint | boolean | null | '...' | Slice | Tensor | readonly NestedData[];
+export type IndexItem = number | bigint | boolean | null | '...' | Slice | Tensor | readonly NestedData[] | (string & {});
 
 /** The string shorthand: Python's index expression between the brackets (`':, 1'`, `'..., ::2'`, `'None, 0'`). */
 export function parseIndex(text: string): IndexItem[] {
