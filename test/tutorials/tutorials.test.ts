@@ -11,6 +11,10 @@ import * as dynamic_net from './dynamic_net.js';
 import * as polynomial_autograd from './polynomial_autograd.js';
 import * as polynomial_custom_function from './polynomial_custom_function.js';
 import * as polynomial_module from './polynomial_module.js';
+import * as polynomial_nn from './polynomial_nn.js';
+import * as polynomial_optim from './polynomial_optim.js';
+import * as linear_regression_scratch from './linear_regression_scratch.js';
+import * as tensorqs_tutorial from './tensorqs_tutorial.js';
 
 interface TutorialsFixture {
   torch: string;
@@ -25,10 +29,14 @@ interface KnownDifference {
 }
 
 const PROGRAMS: Record<string, { main: () => void }> = {
+  tensorqs_tutorial,
   polynomial_autograd,
   polynomial_custom_function,
   polynomial_module,
+  polynomial_nn,
+  polynomial_optim,
   dynamic_net,
+  linear_regression_scratch,
 };
 
 const KNOWN: Record<string, KnownDifference[]> = {};
