@@ -118,3 +118,7 @@ export const as_tensor = registry.as_tensor.fn;
 export const tril = registry.tril.fn;
 export const triu = registry.triu.fn;
 export const diag = registry.diag.fn;
+export const index_put = registry.index_put.fn;
+export const select = registry.select.fn;
+export const narrow = registry.narrow.fn;
+export const nonzero = registry.nonzero.fn;
