@@ -5,6 +5,7 @@
 import { Tensor } from '../tensor/tensor.js';
 import { ARITH32, arithOf, checkNonNegative, decaysGradInPlace, fullLike, incrementStep, scalarTensor, stateTensor } from './common.js';
 import { Optimizer, type Params, type StateValue } from './optimizer.js';
+import { syncStorage } from '../tensor/strided.js';
 
 export interface AdagradOptions {
   lr?: number;
@@ -88,5 +89,6 @@ export class Adagrad extends Optimizer<AdagradHyper> {
       P[i] = r(P[i] + r(r(negClr * g) / std));
     }
     p._version.value++;
+    syncStorage(p._data); // strided views of p (p[:, 0]) see the step
   }
 }

@@ -8,6 +8,7 @@ import { RuntimeError } from '../errors.js';
 import { Tensor } from '../tensor/tensor.js';
 import { arithOf, checkBetas, checkNonNegative, decaysGradInPlace, fullLike, incrementStep, pyPow, refuseFlag, scalarTensor, stateTensor } from './common.js';
 import { Optimizer, type Params, type StateValue } from './optimizer.js';
+import { syncStorage } from '../tensor/strided.js';
 
 export interface AdamOptions {
   lr?: number;
@@ -119,6 +120,7 @@ export function adamUpdate(optimizerState: Map<Tensor, Record<string, StateValue
     P[i] = r(P[i] + r(r(negStepSize * m) / denom));
   }
   p._version.value++;
+  syncStorage(p._data); // strided views of p (p[:, 0]) see the step
 }
 
 export class Adam extends Optimizer<AdamHyper> {

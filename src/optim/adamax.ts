@@ -5,6 +5,7 @@
 import { Tensor } from '../tensor/tensor.js';
 import { arithOf, checkBetas, checkNonNegative, decaysGradInPlace, fullLike, incrementStep, pyPow, scalarTensor, stateTensor, lazyState } from './common.js';
 import { Optimizer, type Params, type StateValue } from './optimizer.js';
+import { syncStorage } from '../tensor/strided.js';
 
 export interface AdamaxOptions {
   lr?: number;
@@ -82,5 +83,6 @@ export class Adamax extends Optimizer<AdamaxHyper> {
       P[i] = r(P[i] + r(r(negClr * m) / u));
     }
     p._version.value++;
+    syncStorage(p._data); // strided views of p (p[:, 0]) see the step
   }
 }

@@ -6,6 +6,7 @@
 import { Tensor } from '../tensor/tensor.js';
 import { arithOf, checkBetas, checkNonNegative, decaysGradInPlace, fullLike, incrementStep, pyPow, scalarTensor, stateTensor, lazyState } from './common.js';
 import { Optimizer, type Params, type StateValue } from './optimizer.js';
+import { syncStorage } from '../tensor/strided.js';
 
 export interface NAdamOptions {
   lr?: number;
@@ -106,5 +107,6 @@ export class NAdam extends Optimizer<NAdamHyper> {
       P[i] = r(p1 + r(r(avgScale * m) / denom));
     }
     p._version.value++;
+    syncStorage(p._data); // strided views of p (p[:, 0]) see the step
   }
 }

@@ -6,6 +6,7 @@
 import { Tensor } from '../tensor/tensor.js';
 import { arithOf, checkBetas, checkNonNegative, decaysGradInPlace, fullLike, incrementStep, pyPow, scalarTensor, stateTensor, type Arith, lazyState } from './common.js';
 import { Optimizer, type Params, type StateValue } from './optimizer.js';
+import { syncStorage } from '../tensor/strided.js';
 
 export interface RAdamOptions {
   lr?: number;
@@ -118,5 +119,6 @@ export class RAdam extends Optimizer<RAdamHyper> {
       }
     }
     p._version.value++;
+    syncStorage(p._data); // strided views of p (p[:, 0]) see the step
   }
 }

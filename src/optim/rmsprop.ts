@@ -6,6 +6,7 @@
 import { Tensor } from '../tensor/tensor.js';
 import { arithOf, checkNonNegative, decaysGradInPlace, fullLike, refuseFlag, stateTensor, lazyState } from './common.js';
 import { Optimizer, type Params, type StateValue } from './optimizer.js';
+import { syncStorage } from '../tensor/strided.js';
 
 export interface RMSpropOptions {
   lr?: number;
@@ -102,5 +103,6 @@ export class RMSprop extends Optimizer<RMSpropHyper> {
       }
     }
     p._version.value++;
+    syncStorage(p._data); // strided views of p (p[:, 0]) see the step
   }
 }

@@ -7,6 +7,7 @@ import { ValueError } from '../errors.js';
 import { Tensor } from '../tensor/tensor.js';
 import { arithOf, fullLike, pyNumber } from './common.js';
 import { Optimizer, type Params } from './optimizer.js';
+import { syncStorage } from '../tensor/strided.js';
 
 export interface SGDOptions {
   lr: number;
@@ -85,5 +86,6 @@ export class SGD extends Optimizer<SGDHyper> {
       P[i] = fma(d, negLr, P[i]);
     }
     p._version.value++;
+    syncStorage(p._data); // strided views of p (p[:, 0]) see the step
   }
 }

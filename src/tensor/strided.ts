@@ -80,6 +80,9 @@ export function registerStridedCopy(copy: Storage, root: Storage, sizes: Shape, 
     set = new Set();
     copiesOf.set(root.buffer, set);
   }
+  // the copies that were collected are swept now and then, so a base read through x[:, 0] in a loop
+  // without in-place writes does not collect dead references
+  if (set.size >= 64 && (set.size & (set.size - 1)) === 0) for (const ref of set) if (ref.deref() === undefined) set.delete(ref);
   set.add(new WeakRef(rec));
 }
 

@@ -217,6 +217,44 @@ Object.assign(samples, {
   diag: [{ shapes: [[3]], fn: (a: Tensor) => torch.diag(a, 1) }, { shapes: [[3, 3]], fn: (a: Tensor) => torch.diag(a) }, { shapes: [[2, 4]], fn: (a: Tensor) => torch.diag(a, 1) }],
 } satisfies Partial<Record<OpName, Sample[]>>);
 
+// indexing (issue 15, item 2): views, advanced indexing, in-place setitem and the masked ops
+const I = (...d: bigint[]): Tensor => torch.tensor(d);
+const MASK = torch.tensor([[true, false, true], [false, false, true]]);
+Object.assign(samples, {
+  index: [
+    { shapes: [[3, 4]], fn: (a: Tensor) => a.index(1) },
+    { shapes: [[3, 4]], fn: (a: Tensor) => a.index('::2, 1:3') },
+    { shapes: [[3, 4]], fn: (a: Tensor) => a.index(null, '...', torch.slice(null, null, 3)) },
+    { shapes: [[3, 4]], fn: (a: Tensor) => a.index(I(2n, 0n, 2n)) },
+    { shapes: [[3, 4]], fn: (a: Tensor) => a.index(torch.slice(), [3, 0, 3]) },
+    { shapes: [[2, 3]], fn: (a: Tensor) => a.index(MASK) },
+    { shapes: [[2, 3, 4]], fn: (a: Tensor) => a.index(I(1n, 0n), torch.slice(), I(3n, 3n)) },
+  ],
+  setitem: [
+    { shapes: [[2, 3], [2]], fn: (a: Tensor, v: Tensor) => a.mul(1).setitem(torch.slice(), 1, v) },
+    { shapes: [[3, 4], [2, 2]], fn: (a: Tensor, v: Tensor) => a.mul(1).setitem('::2, 1:3', v) },
+    { shapes: [[4], [2]], fn: (a: Tensor, v: Tensor) => a.mul(1).setitem(I(0n, 2n), v) },
+    { shapes: [[2, 3], []], fn: (a: Tensor, v: Tensor) => a.mul(1).setitem(MASK, v) },
+  ],
+  index_put: [
+    { shapes: [[3, 2], [2, 2]], fn: (a: Tensor, v: Tensor) => a.index_put([I(0n, 2n)], v) },
+    { shapes: [[3, 2], [2]], fn: (a: Tensor, v: Tensor) => a.index_put([I(1n, 1n)], v, true) },
+  ],
+  select: [{ shapes: [[2, 3]], fn: (a: Tensor) => a.select(1, -1) }],
+  narrow: [{ shapes: [[2, 4]], fn: (a: Tensor) => a.narrow(1, 1, 2) }],
+  index_select: [{ shapes: [[3, 2]], fn: (a: Tensor) => a.index_select(0, I(2n, 0n, 2n)) }],
+  masked_fill: [
+    { shapes: [[2, 3]], fn: (a: Tensor) => a.masked_fill(MASK, 0.5) },
+    { shapes: [[3], []], fn: (a: Tensor, v: Tensor) => a.masked_fill(MASK, v) },
+  ],
+  masked_select: [{ shapes: [[3]], fn: (a: Tensor) => a.masked_select(MASK) }],
+  take: [{ shapes: [[2, 3]], fn: (a: Tensor) => a.take(torch.tensor([[0n, 5n], [5n, -1n]])) }],
+  where: [
+    { shapes: [[2, 3], [3]], fn: (a: Tensor, b: Tensor) => torch.where(MASK, a, b) as Tensor },
+    { shapes: [[3]], fn: (a: Tensor) => torch.where(MASK, 1.5, a) as Tensor },
+  ],
+} satisfies Partial<Record<OpName, Sample[]>>);
+
 // A unary elementwise op without samples above is sampled on its registered domain.
 for (const name of Object.keys(unaryOps) as Array<keyof typeof unaryOps>) {
   const domain = unaryOps[name].domain;
@@ -255,6 +293,7 @@ const SECOND_ORDER: ReadonlySet<string> = new Set([
   'l1_loss', 'gaussian_nll_loss', 'huber_loss', 'smooth_l1_loss', 'binary_cross_entropy', 'nll_loss', 'cross_entropy',
   'permute', 'movedim', 'T', 'mT', 'flip', 'roll', 'repeat', 'tile', 'expand', 'expand_as', 'cat', 'stack', 'split', 'chunk', 'unbind',
   'meshgrid', 'tril', 'triu', 'diag',
+  'index', 'setitem', 'index_put', 'select', 'narrow', 'index_select', 'masked_fill', 'masked_select', 'take', 'where',
 ]);
 
 describe('gradgradcheck', () => {

@@ -111,6 +111,17 @@ function gradOf(t: Tensor, printed = false): GradSnap | null {
 
 type Env = Map<string, Tensor>;
 
+/** gen_programs_index.py's index items: {"s": [a, b, c]} slice(a, b, c), {"long"|"bool": data} a tensor. */
+function indexItem(a: Record<string, unknown>): unknown {
+  if ('s' in a) {
+    const [start, stop, step] = a.s as Array<number | null>;
+    return new torch.Slice(start, stop, step);
+  }
+  if ('long' in a) return torch.tensor(a.long as torch.NestedArray, { dtype: 'int64' });
+  if ('bool' in a) return torch.tensor(a.bool as torch.NestedArray, { dtype: 'bool' });
+  return a;
+}
+
 function arg(env: Env, a: Arg): unknown {
   if (a !== null && typeof a === 'object' && 'kw' in a) {
     // an options object: its values may name tensors too
@@ -120,7 +131,7 @@ function arg(env: Env, a: Arg): unknown {
   }
   // a list may hold tensors (torch.cat's)
   if (Array.isArray(a)) return (a as Arg[]).map((e) => arg(env, e));
-  if (a !== null && typeof a === 'object' && !('t' in a)) return a;
+  if (a !== null && typeof a === 'object' && !('t' in a)) return indexItem(a as Record<string, unknown>);
   if (a !== null && typeof a === 'object' && !Array.isArray(a)) {
     const t = env.get(a.t);
     if (t === undefined) throw new Error(`unbound ${a.t}`);
@@ -242,7 +253,7 @@ function allGrads(env: Env): Record<string, GradSnap | null> {
 
 function need(env: Env, name: string): Tensor {
   const t = env.get(name);
-  if (t === undefined) throw new Error(`unbound ${name}`);
+  if (t === undefined) throw new torch.KeyError(`'${name}'`); // Python's env[name]
   return t;
 }
 

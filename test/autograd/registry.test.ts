@@ -39,6 +39,7 @@ const ops = readFixture<{ cases: Array<{ name: string }> }>('torch/ops.json');
 const losses = readFixture<{ cases: Array<{ op: string }> }>('torch/losses.json');
 const math = readFixture<{ cases: Array<{ op: string }> }>('torch/math.json');
 const shapes = readFixture<{ cases: Array<{ op: string }> }>('torch/shapes.json');
+const indexing = readFixture<{ get: unknown[]; set: unknown[]; cases: Array<{ op: string }> }>('torch/indexing.json');
 const nnModules = readFixture<{ activations: Array<{ op: string }>; shape_ops: Array<{ op: string }>; softmax: Array<{ op: string }> }>('torch/nn_modules.json');
 
 function decode(values: Encoded[]): number[] {
@@ -62,6 +63,9 @@ function fixtureSamples(): Map<string, number> {
   for (const c of losses.cases) bump(c.op);
   for (const c of math.cases) bump(c.op);
   for (const c of shapes.cases) bump(c.op);
+  for (const c of indexing.cases) bump(c.op);
+  for (const _ of indexing.get) bump('index');
+  for (const _ of indexing.set) bump('setitem');
   for (const c of [...nnModules.activations, ...nnModules.shape_ops, ...nnModules.softmax]) bump(c.op);
   return count;
 }

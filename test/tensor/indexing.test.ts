@@ -67,13 +67,25 @@ interface OpCase extends Grads {
   outputs?: Snap[];
 }
 
-const fixture = readFixture<{ seed_000: string[]; get: GetCase[]; set: SetCase[]; view: ViewCase[]; cases: OpCase[] }>('torch/indexing.json');
+const fixture = readFixture<{ seed_000: string[]; views_in_step: string[]; get: GetCase[]; set: SetCase[]; view: ViewCase[]; cases: OpCase[] }>('torch/indexing.json');
 
 /**
  * Known differences: Python treats a list of lists as a tuple of indices (x[[0], [2]] is x[[0], [2]] of
  * two dims); here an array is always one index tensor.
  */
 const KNOWN = new Set(['[3,2] [{"list":[[0],[2]]}]']);
+
+/**
+ * PyTorch 1.13's masked_fill with a float mask reads each element's first byte as a bool (1.0 has a zero
+ * low byte, so nothing is filled); here a float mask is set where it is nonzero.
+ */
+const KNOWN_OPS = new Set([
+  'float32 m.masked_fill [{"t":0},{"float":[1,0]},1]',
+  'float64 m.masked_fill [{"t":0},{"float":[1,0]},1]',
+  'int64 m.masked_fill [{"t":0},{"float":[1,0]},1]',
+  // JavaScript cannot tell 0.0 from 0: where(cond, x_int64, 0.0) is float32 in PyTorch, int64 here (README)
+  'int64 f.where [{"bool":[true,false]},{"t":0},0]',
+]);
 
 function leaf(x: Input, dtype: torch.DType, grad = true): Tensor {
   const t = torch.tensor(x.data.map(decodeNum), { dtype }).reshape(x.shape);
@@ -218,7 +230,7 @@ function inplace(t: Tensor, op: string): void {
   else if (op === 'mul_') t.mul_(2);
   else if (op === 'zero_') t.zero_();
   else if (op === 'fill_') t.fill_(5);
-  else if (op === 'sin_') t.sin_();
+  else if (op === 'sqrt_') t.sqrt_();
   else if (op === 'setitem0') t.setitem(0, 7);
 }
 
@@ -261,7 +273,8 @@ function call(name: string, args: unknown[], inputs: Tensor[]): unknown {
 
 describe('select, narrow, index_select, masked_fill, masked_select, take, where, nonzero, index_put', () => {
   for (const c of fixture.cases) {
-    test(`${c.dtype} ${c.call} ${JSON.stringify(c.args)}`, () => {
+    const name = `${c.call} ${JSON.stringify(c.args)}`;
+    test(`${c.dtype} ${name}`, { skip: KNOWN_OPS.has(`${c.dtype} ${name}`) }, () => {
       const nograd = c.op === 'nonzero' || (c.op === 'where' && c.args.length === 1);
       const inputs = c.inputs.map((x) => leaf(x, c.dtype, !nograd));
       const out = outcome(c, () => call(c.call, c.args, inputs));
@@ -286,4 +299,42 @@ test("seed 000's t.data[0] = 100, the tutorials' x[:, 1] = 0, w[:, 0].item(), fe
   const batch = torch.tensor([4n, 0n, 5n]);
   out.push(String(features.index(batch)), String(torch.tensor([1, 2, 3]).reshape(-1, 1)));
   assert.deepEqual(out, fixture.seed_000);
+});
+
+test('writes through strided views and their bases reach each other (x[:, 0][1] = 50, v = x[:, 1] ...)', () => {
+  const x = torch.tensor([[1, 2, 3], [4, 5, 6]]);
+  x.index(':, 0').setitem(1, 50);
+  const out = [String(x)];
+  const v = x.index(':, 1');
+  x.add_(1);
+  out.push(String(v));
+  v.mul_(10);
+  out.push(String(x));
+  const r = v.reshape(1, 2);
+  r.add_(1);
+  out.push(String(x), String(v));
+  const s = x.index('::1, ::2');
+  s.zero_();
+  out.push(String(x), String(v), String(x._version.value), String(v._version.value));
+  const y = torch.arange(6).reshape(2, 3).requires_grad_(true).mul(1);
+  const w = y.index(':, 1:');
+  w.setitem(0, torch.tensor([7, 8]));
+  out.push(String(y), String(w), (y.grad_fn as torch.Node).name(), (w.grad_fn as torch.Node).name());
+  assert.throws(() => torch.zeros(2, 3).setitem(0, [1, 2, 3]), (e: Error) => (out.push(e.message), e.name === 'ArgumentTypeError'));
+  assert.deepEqual(out, fixture.views_in_step);
+});
+
+test("the string shorthand is Python's index written out", () => {
+  const x = torch.arange(24).reshape(2, 3, 4);
+  const same = (a: Tensor, b: Tensor): void => {
+    assert.deepEqual(a.shape, b.shape);
+    assert.deepEqual(Array.from(a.numpy()), Array.from(b.numpy()));
+  };
+  same(x.index(':, 1'), x.index(torch.slice(), 1));
+  same(x.index('..., ::2'), x.index('...', torch.slice(null, null, 2)));
+  same(x.index('None, 0, 1:, -1'), x.index(null, 0, torch.slice(1, null), -1));
+  same(x.index('1, True'), x.index(1, true));
+  same(x.index(' 0 , :2 , 3 '), x.index(0, torch.slice(2), 3));
+  assert.throws(() => x.index('0, a'), /invalid index 'a'/);
+  assert.throws(() => x.index('1:2:3:4'), /invalid index '1:2:3:4'/);
 });

@@ -4,18 +4,22 @@
 // indexed dims stand where the first index tensor is when they are adjacent, else in front.
 
 import { ArgumentTypeError, IndexError, RuntimeError } from '../../errors.js';
-import { allocStorage, isFloating, scalarTypeName, type Storage } from '../../tensor/dtype.js';
+import { allocStorage, scalarTypeName, type Storage } from '../../tensor/dtype.js';
 import { broadcastShapes, numel, shapeStr, stridesOf, type Shape } from '../../tensor/shape.js';
 import { Tensor } from '../../tensor/tensor.js';
 import { attach, shouldRecord } from '../../tensor/autograd/engine.js';
 import { warn } from '../../warnings.js';
 import { broadcastIndex } from './backward_ops.js';
 import { applyInplace } from './inplace.js';
+import { syncStorage } from '../../tensor/strided.js';
 import { at } from './at.js';
 
 export type IndexList = ReadonlyArray<Tensor | null>;
 
-/** `nonzero()`: the int64 [n, ndim] coordinates of the nonzero elements, in order. */
+/** `nonzero()`: the int64 [n, ndim] coordinates of the nonzero elements, in order; `{ as_tuple: true }`: one 1-d tensor per dim. */
+export function nonzero(x: Tensor, options: { as_tuple: true }): Tensor[];
+export function nonzero(x: Tensor, options?: { as_tuple?: false }): Tensor;
+export function nonzero(x: Tensor, options?: { as_tuple?: boolean }): Tensor | Tensor[];
 export function nonzero(x: Tensor, options: { as_tuple?: boolean } = {}): Tensor | Tensor[] {
   const nd = x.ndim;
   const strides = stridesOf(x.shape);
@@ -27,7 +31,9 @@ export function nonzero(x: Tensor, options: { as_tuple?: boolean } = {}): Tensor
     for (let d = 0; d < dims; d++) {
       const col = allocStorage('int64', hits.length);
       for (let k = 0; k < hits.length; k++) col[k] = nd === 0 ? 0 : Math.floor(hits[k] / strides[d]) % x.shape[d];
-      cols.push(new Tensor(col, [hits.length]));
+      const out = new Tensor(col, [hits.length]);
+      out._multiOutputNoGrad = true; // PyTorch's are nonzero().unbind(1)'s views
+      cols.push(out);
     }
     return cols;
   }
@@ -70,8 +76,27 @@ export interface IndexPlan {
 }
 
 export function planIndex(x: Tensor, indices: IndexList): IndexPlan {
+  const layout = indexLayout(x, indices);
+  checkBounds(layout);
+  return layout.plan;
+}
+
+interface Layout {
+  /** The first element (in the result's order) whose index is out of range, or -1; and the kernel's message. */
+  firstBad: number;
+  badMessage: string;
+  plan: IndexPlan;
+}
+
+/** Each index within its dim: PyTorch checks them last, element by element, in the kernel. */
+function checkBounds(layout: Layout): void {
+  if (layout.firstBad >= 0) throw new IndexError(layout.badMessage);
+}
+
+/** The result's shape and the storage offsets it reads (indices taken modulo their dim, negative ones wrapped). */
+function indexLayout(x: Tensor, indices: IndexList): Layout {
   const idx = expandIndices(x, indices);
-  if (idx.length > x.ndim) throw new IndexError(`too many indices for tensor of dimension ${x.ndim}`);
+  if (idx.length > x.ndim) throw new IndexError(`too many indices for tensor of dimension ${x.ndim} (got ${idx.length})`);
   while (idx.length < x.ndim) idx.push(null);
   const adv = idx.flatMap((t, d) => (t === null ? [] : [d]));
   let bshape: number[] = [];
@@ -83,17 +108,22 @@ export function planIndex(x: Tensor, indices: IndexList): IndexPlan {
     }
   }
   const nb = numel(bshape);
+  for (const d of adv) {
+    if (x.shape[d] === 0 && (idx[d] as Tensor).numel() > 0) throw new IndexError('index is out of bounds for dimension with size 0');
+  }
   const strides = stridesOf(x.shape);
   const advOff = new Int32Array(nb);
-  for (const d of adv) {
+  // the first index out of its dim's range at each broadcast position: the kernel's error there
+  const bad: Array<string | null> = new Array<string | null>(nb).fill(null);
+  for (const [k, d] of adv.entries()) {
     const t = idx[d] as Tensor;
     const map = broadcastIndex(bshape, t.shape);
     const size = x.shape[d];
     for (let b = 0; b < nb; b++) {
       let v = t._data[map[b]];
-      if (v < -size || v >= size) throw new IndexError(`index ${v} is out of bounds for dimension ${d} with size ${size}`);
+      if (bad[b] === null && (v < -size || v >= size)) bad[b] = `index ${v} is out of bounds for dimension ${k} with size ${size}`;
       if (v < 0) v += size;
-      advOff[b] += v * strides[d];
+      if (v >= 0 && v < size) advOff[b] += v * strides[d];
     }
   }
   const adjacent = adv.length === 0 || adv[adv.length - 1] - adv[0] === adv.length - 1;
@@ -111,7 +141,14 @@ export function planIndex(x: Tensor, indices: IndexList): IndexPlan {
   const n = numel(shape);
   const offsets = new Int32Array(n);
   const cnt = new Array<number>(dims.length).fill(0);
+  const kb = dims.indexOf(block);
+  let firstBad = -1;
+  let badMessage = '';
   for (let i = 0; i < n; i++) {
+    if (firstBad < 0 && kb >= 0 && bad[cnt[kb]] !== null) {
+      firstBad = i;
+      badMessage = bad[cnt[kb]] as string;
+    }
     let off = 0;
     for (let k = 0; k < dims.length; k++) off += dims[k].table === null ? cnt[k] * strides[dims[k].d] : (dims[k].table as Int32Array)[cnt[k]];
     offsets[i] = off;
@@ -120,7 +157,7 @@ export function planIndex(x: Tensor, indices: IndexList): IndexPlan {
       cnt[k] = 0;
     }
   }
-  return { offsets, shape };
+  return { firstBad, badMessage, plan: { offsets, shape } };
 }
 
 /** `x[indices]` with index tensors (null for a dim taken whole): IndexBackward0. */
@@ -142,14 +179,16 @@ function accumulateAt(dst: Storage, offsets: Int32Array, g: Storage): Storage {
 }
 
 /** x with values (broadcast to the indexing result) written, or added, at x[indices]: a copy. */
-function putValues(x: Tensor, plan: IndexPlan, values: Tensor, accumulate: boolean): Storage {
-  const out = x._data.slice();
-  let map: Int32Array;
+function valuesMap(values: Tensor, plan: IndexPlan): Int32Array {
   try {
-    map = broadcastToIndex(values.shape, plan.shape);
+    return broadcastToIndex(values.shape, plan.shape);
   } catch {
     throw new RuntimeError(`shape mismatch: value tensor of shape ${shapeStr(values.shape)} cannot be broadcast to indexing result of shape ${shapeStr(plan.shape)}`);
   }
+}
+
+function putValues(x: Tensor, plan: IndexPlan, values: Tensor, map: Int32Array, accumulate: boolean): Storage {
+  const out = x._data.slice();
   const v = values._data;
   const o = plan.offsets;
   if (accumulate) for (let i = 0; i < o.length; i++) out[o[i]] += v[map[i]];
@@ -186,9 +225,12 @@ function checkIndexArgs(indices: IndexList): void {
 }
 
 function indexPutNode(x: Tensor, indices: IndexList, values: Tensor, acc: boolean, name: string): Tensor {
+  const layout = indexLayout(x, indices);
+  const plan = layout.plan;
+  const map = valuesMap(values, plan);
   checkPut(x, values);
-  const plan = planIndex(x, indices);
-  const result = new Tensor(putValues(x, plan, values, acc), x.shape);
+  checkBounds(layout);
+  const result = new Tensor(putValues(x, plan, values, map, acc), x.shape);
   if (!shouldRecord(x, values)) return result;
   return attach(result, name, [x, values], (g, needs) => {
     let gx: Storage | null = null;
@@ -221,11 +263,31 @@ export function index_put_(x: Tensor, indices: IndexList, values: Tensor, accumu
 
 /** index_put_ with null entries allowed (setitem's dispatch_index_put_). */
 export function indexPutInplace(x: Tensor, indices: IndexList, values: Tensor, acc: boolean): Tensor {
-  checkPut(x, values);
-  planIndex(x, indices); // its errors come before the in-place checks, as PyTorch's
-  return applyInplace(x, values, (a, b) => indexPutNode(a, indices, b as Tensor, acc, 'IndexPutBackward0'));
+  return applyInplace(x, values, (a, b) => {
+    try {
+      return indexPutNode(a, indices, b as Tensor, acc, 'IndexPutBackward0');
+    } catch (e) {
+      if (e instanceof IndexError) partialWrite(x, a, indices, b as Tensor, acc, e.message);
+      throw e;
+    }
+  }, 'any');
 }
 
-export function isIndexDtype(t: Tensor): boolean {
-  return !isFloating(t.dtype);
+/**
+ * PyTorch's kernel writes element by element and stops at the first index out of range: the elements
+ * before it are written (and the version is not bumped).
+ */
+function partialWrite(x: Tensor, a: Tensor, indices: IndexList, values: Tensor, acc: boolean, message: string): void {
+  let layout: Layout;
+  try {
+    layout = indexLayout(a, indices);
+  } catch {
+    return;
+  }
+  if (layout.firstBad <= 0 || layout.badMessage !== message || values.dtype !== x.dtype) return;
+  const map = valuesMap(values, layout.plan);
+  const o = layout.plan.offsets;
+  for (let i = 0; i < layout.firstBad; i++) x._data[o[i]] = acc ? x._data[o[i]] + values._data[map[i]] : values._data[map[i]];
+  syncStorage(x._data);
 }
+

@@ -3,8 +3,8 @@
 // applySlicing: ints select, slices slice, null (None) and booleans unsqueeze, '...' skips dims, and
 // index tensors (int64, bool masks, plain arrays) are gathered afterwards by advanced indexing.
 
-import { IndexError, RuntimeError, ValueError } from '../../errors.js';
-import { allocStorage, castScalar, checkScalarFits, dtypeOf } from '../../tensor/dtype.js';
+import { ArgumentTypeError, IndexError, RuntimeError, ValueError } from '../../errors.js';
+import { allocStorage, castScalar, checkScalarFits, dtypeOf, scalarTypeName } from '../../tensor/dtype.js';
 import { sameShape } from '../../tensor/shape.js';
 import { Tensor } from '../../tensor/tensor.js';
 import { attach, shouldRecord } from '../../tensor/autograd/engine.js';
@@ -121,7 +121,9 @@ function applySlicing(x: Tensor, list: readonly IndexItem[], tensors: Array<Tens
     if (typeof it === 'number' || typeof it === 'bigint') {
       result = applySelect(result, dim, Number(it), i);
     } else if (it instanceof Slice) {
-      result = applySlice(result, dim, it);
+      // PyTorch skips a slice of the whole dim spelled start 0, stop the size, step 1 (x[:3] of 3 rows, not x[:])
+      const whole = (it.start ?? 0) === 0 && it.stop === result.shape[dim] && (it.step ?? 1) === 1;
+      if (!whole) result = applySlice(result, dim, it);
       dim++;
     } else if (it === '...') {
       dim += x.ndim - specified;
@@ -166,10 +168,11 @@ export function getitem(x: Tensor, ...args: IndexItem[]): Tensor {
   return index(sliced, tensors);
 }
 
-/** Python's valueToTensor: a number as a 0-d tensor of x's dtype. */
-function valueTensor(x: Tensor, value: Tensor | number | bigint | boolean): Tensor {
+/** Python's valueToTensor: a number as a 0-d tensor of x's dtype (a list is PyTorch 1.13's TypeError). */
+function valueTensor(x: Tensor, value: SetValue): Tensor {
   if (value instanceof Tensor) return value;
-  const v = typeof value === 'boolean' ? Number(value) : Number(value);
+  if (Array.isArray(value)) throw new ArgumentTypeError(`can't assign a list to a torch.${scalarTypeName(x.dtype)}Tensor`);
+  const v = Number(value);
   checkScalarFits(v, x.dtype, true);
   const s = allocStorage(x.dtype, 1);
   s[0] = castScalar(v, x.dtype);
@@ -199,7 +202,7 @@ export function fillTensor_(x: Tensor, value: Tensor): Tensor {
       gv[0] = s;
       return [needs[0] ? allocStorage(dtypeOf(g), g.length) : null, needs[1] ? gv : null];
     }, [], null, (g, needs) => [needs[0] ? at.zerosLike(g) : null, needs[1] ? at.sum(g, null, false) : null]);
-  });
+  }, 'none');
 }
 
 /** copy_to: copy_ of the same shape, fill_ from a 0-d value, else the value (leading 1s off) expanded. */
@@ -212,15 +215,16 @@ function copyTo(dst: Tensor, src: Tensor): void {
     fillTensor_(dst, src);
     return;
   }
-  const stripped = stripLeadingOnes(src.shape);
-  const v = sameShape(stripped, src.shape) ? src : view(src, stripped);
-  copy_(dst, expand(v, dst.shape));
+  copy_(dst, expand(view(src, stripLeadingOnes(src.shape)), dst.shape));
 }
 
+/** What `x[...] = value` takes: a tensor or a number (bigint, boolean); a list is refused, as in PyTorch 1.13. */
+export type SetValue = Tensor | number | bigint | boolean | readonly NestedData[];
+
 /** `x[...] = value`: `x.setitem(...index, value)`, e.g. `x.setitem(torch.slice(), 1, 0)` for `x[:, 1] = 0`. */
-export function setitem(x: Tensor, ...args: [...IndexItem[], Tensor | number | bigint | boolean]): Tensor {
+export function setitem(x: Tensor, ...args: [...IndexItem[], SetValue]): Tensor {
   if (args.length < 2) throw new RuntimeError('setitem(...index, value): an index and a value');
-  const value = valueTensor(x, args[args.length - 1] as Tensor | number);
+  const value = valueTensor(x, args[args.length - 1] as SetValue);
   const list = items(args.slice(0, -1) as IndexItem[]);
   if (list.length === 1) {
     const it = list[0];

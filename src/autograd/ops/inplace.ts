@@ -13,7 +13,7 @@ import { is_grad_enabled, is_inference_mode_enabled, no_grad } from '../../tenso
 import { moveRetainHook, Node } from '../../tensor/autograd/node.js';
 import { expandTo } from '../../tensor/kernels.js';
 import { at } from './at.js';
-import { virtualStrides } from './strides.js';
+import { checkNoPartialOverlap } from './overlap.js';
 
 export const LEAF_INPLACE_MESSAGE = 'a leaf Variable that requires grad is being used in an in-place operation.';
 const VIEW_OF_LEAF_MESSAGE = 'a view of a leaf Variable that requires grad is being used in an in-place operation.';
@@ -28,9 +28,14 @@ const INFERENCE_INPLACE_MESSAGE =
 /** split's, chunk's and unbind's outputs: PyTorch's views of a node with several outputs may not change in place. */
 const MULTI_OUTPUT_VIEWS: ReadonlySet<string> = new Set(['SplitBackward0', 'SplitWithSizesBackward0', 'UnbindBackward0']);
 
+const MULTI_NO_GRAD_MESSAGE =
+  'A view was created in no_grad mode and is being modified inplace with grad mode enabled. This view is the output of a function that returns multiple views. ' +
+  'Such functions do not allow the output views to be modified inplace. You should replace the inplace operation by an out-of-place one.';
+
 /** PyTorch's check_inplace, for an in-place op that records a node. */
 function checkInplace(self: Tensor): void {
   const base = self._base;
+  if ((base ?? self)._multiOutputNoGrad) throw new RuntimeError(MULTI_NO_GRAD_MESSAGE);
   if (base !== null) {
     if (self._viewNoGrad) throw new RuntimeError(self._recordedGradFn !== null ? NO_GRAD_VIEW_ASSERT : NO_GRAD_VIEW_MESSAGE);
     if (self.requires_grad && (base._copyViewOf ?? base).is_leaf) throw new RuntimeError(VIEW_OF_LEAF_MESSAGE);
@@ -45,29 +50,6 @@ function checkInplace(self: Tensor): void {
     );
   }
   if (self.requires_grad && self.is_leaf) throw new RuntimeError(LEAF_INPLACE_MESSAGE);
-}
-
-const PARTIAL_OVERLAP_MESSAGE =
-  'unsupported operation: some elements of the input tensor and the written-to tensor refer to a single memory location. Please clone() the tensor before performing the operation.';
-
-/** The tensor owning t's storage in PyTorch (a t/transpose copy stands for a view of its base). */
-function storageOwner(t: Tensor): Tensor {
-  const owner = t._base ?? t;
-  return owner._copyViewOf ?? owner;
-}
-
-/**
- * TensorIterator's assert_no_partial_overlap of the written-to tensor and an input: the same tensor, or
- * one over the same memory with the same sizes and strides, may be read; another view of it may not.
- * (Every view here spans its whole storage.)
- */
-function checkNoPartialOverlap(self: Tensor, other: Tensor): void {
-  if (self === other || self.numel() === 0 || other.numel() === 0) return;
-  if (self._data !== other._data && storageOwner(self) !== storageOwner(other)) return;
-  const a = virtualStrides(self);
-  const b = virtualStrides(other);
-  if (a.length === b.length && a.every((s, i) => s === b[i])) return;
-  throw new RuntimeError(PARTIAL_OVERLAP_MESSAGE);
 }
 
 /** A tensor with a copy of `self`'s current values and its current place in the graph. */
@@ -97,6 +79,14 @@ function copySlices(base: Tensor, node: Node, geom: ViewGeom | null): Node {
   );
   fn._gradShapes = [null, ...(node._gradShapes ?? node._inputShapes.map(() => null)).slice(1)];
   fn._inner = node;
+  // NOTE: CopySlices::release_variables drops its inner node: a second backward through it fails even
+  // when that node saved nothing
+  fn._release = () => {
+    fn._freed = true;
+    fn._backward = null;
+    fn._graphBackward = null;
+    fn._forward = null;
+  };
   const graph = node._graphBackward;
   if (graph !== null) fn._graphBackward = (g, needs) => copySlicesGraph(g as Tensor, needs, node, graph, geom);
   if (inner === null) fn._backward = null;
@@ -162,7 +152,13 @@ function rebase(self: Tensor, result: Tensor, node: Node): void {
  * Run the out-of-place `op(self)` and write its result into `self`. When a graph is recorded, the op
  * reads a snapshot of `self` (the value before the change), and the history is rebased.
  */
-export function applyInplace(self: Tensor, other: Tensor | null, op: (a: Tensor, b: Tensor | null) => Tensor): Tensor {
+/**
+ * The overlap check of `self` and `other`: TensorIterator's (partial overlap refused, the default),
+ * assert_no_overlap's (index_put_: any overlap refused), or none (fill_ with a tensor reads its value first).
+ */
+export type OverlapCheck = 'partial' | 'any' | 'none';
+
+export function applyInplace(self: Tensor, other: Tensor | null, op: (a: Tensor, b: Tensor | null) => Tensor, overlap: OverlapCheck = 'partial'): Tensor {
   if (self._inference && !is_inference_mode_enabled()) {
     // NOTE: PyTorch writes the result first and raises afterwards
     self._data.set(no_grad(() => op(self, other))._data);
@@ -171,7 +167,7 @@ export function applyInplace(self: Tensor, other: Tensor | null, op: (a: Tensor,
   }
   const record = is_grad_enabled() && (self.requires_grad || (other !== null && other.requires_grad));
   if (record) checkInplace(self);
-  if (other !== null) checkNoPartialOverlap(self, other);
+  if (other !== null && overlap !== 'none') checkNoPartialOverlap(self, other, overlap === 'any');
   const before = record ? snapshot(self) : null;
   const result = before !== null ? op(before, other) : no_grad(() => op(self, other));
   if (!sameShape(result.shape, self.shape)) {

@@ -39,6 +39,7 @@ import type { NestedData } from '../../tensor/nested.js';
 import { getitem, setitem } from './indexing.js';
 import { index_put, index_put_, nonzero } from './advanced_index.js';
 import { narrow, select } from './views.js';
+import { index_select, masked_fill, masked_fill_, masked_select, take, where, whereMethod } from './index_ops.js';
 import './bind.js';
 
 /** How an op is called in the expression language of `autograd grad` / `minimize`. */
@@ -266,11 +267,16 @@ export const registry = {
   diag: op(diag),
   // indexing (issue 15, item 2): x[...] is x.index(...), x[...] = v is x.setitem(..., v)
   index: op(getitem, { torch: false }),
-  setitem: op(setitem, { torch: false, differentiable: false }),
+  setitem: op(setitem, { torch: false }),
   index_put: op(index_put, { inplace: index_put_ }),
   select: op(select),
   narrow: op(narrow),
   nonzero: op(nonzero, { differentiable: false }),
+  index_select: op(index_select),
+  masked_fill: op(masked_fill, { inplace: masked_fill_ }),
+  masked_select: op(masked_select),
+  take: op(take),
+  where: op(where, { method: whereMethod }),
 };
 
 const TENSOR_TYPES = {

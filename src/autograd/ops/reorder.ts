@@ -14,6 +14,7 @@ import { gatherDims, identityTables, table } from './dim_gather.js';
 import { expand as expandCopy } from './reduce.js';
 import { transpose } from './shape.js';
 import { virtualStrides } from './strides.js';
+import { permuteView } from './views.js';
 
 type Formula = (g: Tensor) => Tensor;
 
@@ -41,13 +42,11 @@ export function permute(x: Tensor, ...args: DimsArgs): Tensor {
   }
   const dims = given.map((d) => normalizeDim(d, x.ndim));
   if (new Set(dims).size !== dims.length) throw new RuntimeError('permute(): duplicate dims are not allowed.');
-  const strides = stridesOf(x.shape);
-  const shape = dims.map((d) => x.shape[d]);
   const inverse = new Array<number>(dims.length);
   dims.forEach((d, i) => {
     inverse[d] = i;
   });
-  const result = gathered(x, shape, dims.map((d) => table(x.shape[d], strides[d])), 'PermuteBackward0', (g) => permute(g, inverse));
+  const result = permuteView(x, dims, 'PermuteBackward0', (g) => permute(g, inverse));
   const vs = virtualStrides(x);
   result._strides = dims.map((d) => vs[d]);
   return result;
@@ -176,7 +175,11 @@ export function expand(x: Tensor, ...args: DimsArgs): Tensor {
     );
   }
   const lead = sizes.length - x.ndim;
-  const shape = sizes.map((s, d) => {
+  // PyTorch's inferExpandGeometry checks from the last dim
+  const shape = new Array<number>(sizes.length);
+  for (let d = sizes.length - 1; d >= 0; d--) shape[d] = expandedSize(d);
+  function expandedSize(d: number): number {
+    const s = sizes[d];
     if (d < lead) {
       if (s < 0) throw new RuntimeError(`The expanded size of the tensor (${s}) isn't allowed in a leading, non-existing dimension ${d}`);
       return s;
@@ -189,7 +192,7 @@ export function expand(x: Tensor, ...args: DimsArgs): Tensor {
       );
     }
     return s;
-  });
+  }
   return expandCopy(x, shape);
 }
 

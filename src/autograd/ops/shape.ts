@@ -2,11 +2,11 @@
 
 import { RuntimeError } from '../../errors.js';
 import { allocStorage, convertStorage, isFloating, type DType } from '../../tensor/dtype.js';
-import { inferReshape, normalizeDim, stridesOf } from '../../tensor/shape.js';
+import { inferReshape, normalizeDim } from '../../tensor/shape.js';
 import { aliasOf, Tensor } from '../../tensor/tensor.js';
 import { attach, shouldRecord } from '../../tensor/autograd/engine.js';
-import { is_grad_enabled } from '../../tensor/autograd/grad_mode.js';
 import { copy_ } from './inplace.js';
+import { permuteView } from './views.js';
 import { contiguousStrides, transposedStrides, viewStrides } from './strides.js';
 
 type ViewGrad = (g: Tensor) => Tensor;
@@ -104,43 +104,9 @@ export function squeeze(x: Tensor, dim?: number): Tensor {
   return strided(viewOp(x, shape, 'SqueezeBackward1', (g) => (one ? unsqueeze(g, d) : g)), stridesAs(x, shape));
 }
 
-/** Copy with dims d0 and d1 swapped. */
-function swapDims(data: Tensor['_data'], shape: readonly number[], d0: number, d1: number, dtype: DType): Tensor['_data'] {
-  const out = allocStorage(dtype, data.length);
-  const outShape = shape.slice();
-  outShape[d0] = shape[d1];
-  outShape[d1] = shape[d0];
-  const inStrides = stridesOf(shape);
-  const readStrides = inStrides.slice();
-  readStrides[d0] = inStrides[d1];
-  readStrides[d1] = inStrides[d0];
-  const nd = shape.length;
-  const idx = new Array<number>(nd).fill(0);
-  let src = 0;
-  for (let i = 0; i < out.length; i++) {
-    out[i] = data[src];
-    for (let d = nd - 1; d >= 0; d--) {
-      idx[d]++;
-      src += readStrides[d];
-      if (idx[d] < outShape[d]) break;
-      src -= readStrides[d] * outShape[d];
-      idx[d] = 0;
-    }
-  }
-  return out;
-}
-
 function transposeOp(x: Tensor, d0: number, d1: number, name: string, grad: ViewGrad): Tensor {
-  const shape = x.shape.slice();
-  shape[d0] = x.shape[d1];
-  shape[d1] = x.shape[d0];
-  const result = new Tensor(swapDims(x._data, x.shape, d0, d1, x.dtype), shape);
-  // PyTorch's result is a view of x's base: it requires grad whenever that does (also when made in
-  // no_grad mode), and an in-place op on it is checked as on a view
-  result._copyViewOf = x._base ?? x._copyViewOf ?? x;
-  result._viewNoGrad = x._viewNoGrad || !is_grad_enabled();
-  if (!shouldRecord(x)) return result;
-  return attach(result, name, [x], (g) => [swapDims(g, shape, d0, d1, x.dtype)], [], null, (g) => [grad(g)]);
+  const dims = x.shape.map((_, d) => (d === d0 ? d1 : d === d1 ? d0 : d));
+  return permuteView(x, dims, name, grad);
 }
 
 export function transpose(x: Tensor, dim0: number, dim1: number): Tensor {

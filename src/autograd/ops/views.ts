@@ -20,7 +20,11 @@ interface Layout {
 }
 
 /** One step of basic indexing, applied alike to storage strides and to PyTorch's strides. */
-type Step = { k: 'select'; dim: number; index: number } | { k: 'slice'; dim: number; start: number; len: number; step: number } | { k: 'alias' };
+type Step =
+  | { k: 'select'; dim: number; index: number }
+  | { k: 'slice'; dim: number; start: number; len: number; step: number }
+  | { k: 'permute'; dims: readonly number[] }
+  | { k: 'alias' };
 
 function applyStep(l: Layout, s: Step): Layout {
   const sizes = l.sizes.slice();
@@ -34,6 +38,8 @@ function applyStep(l: Layout, s: Step): Layout {
     offset += s.start * strides[s.dim];
     sizes[s.dim] = s.len;
     strides[s.dim] *= s.step;
+  } else if (s.k === 'permute') {
+    return { sizes: s.dims.map((d) => l.sizes[d]), strides: s.dims.map((d) => l.strides[d]), offset };
   }
   return { sizes, strides, offset };
 }
@@ -141,9 +147,13 @@ export function narrow(x: Tensor, dim: number, start: number, length: number): T
     throw new IndexError(`Dimension out of range (expected to be in range of [${-size}, ${size - 1}], but got ${start})`);
   }
   const s = start < 0 ? start + size : start;
-  if (length < 0) throw new RuntimeError('narrow(): length must be non-negative.');
-  if (s > size - length) throw new RuntimeError(`start (${s}) + length (${length}) exceeds dimension size (${size}).`);
+  if (length < 0 || s > size - length) throw new RuntimeError(`start (${s}) + length (${length}) exceeds dimension size (${size}).`);
   return slice(x, d, s, s + length, 1);
+}
+
+/** x with its dims in the order `dims` (transpose, t, permute): a view recorded as node `name`. */
+export function permuteView(x: Tensor, dims: readonly number[], name: string, graph: Grad): Tensor {
+  return stepView(x, { k: 'permute', dims }, name, graph);
 }
 
 /** `x[...]`: at::alias, a view of all of x (AliasBackward0). */

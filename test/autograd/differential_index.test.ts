@@ -1,0 +1,23 @@
+// The differential tester for indexing (issue 15, item 2): random programs mixing x[idx] reads
+// (x.index), x[idx] = v writes (x.setitem), select, narrow, index_select, masked_fill(_), masked_select,
+// take, where, nonzero and index_put with the other ops and in-place ops
+// (test/fixtures/torch/gen_programs_index.py), run in PyTorch 1.13 and here, compared check by check.
+// Programs in programs_index_known.json differ for a documented reason; every other one must agree.
+
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { readFixture } from '../helpers/fixtures.js';
+import { assertPrograms, type Program } from './programs.js';
+
+interface Fixture {
+  torch: string;
+  programs: Program[];
+}
+
+const fixture = readFixture<Fixture>('torch/programs_index.json');
+const known = readFixture<Record<string, string>>('torch/programs_index_known.json');
+
+test(`${fixture.programs.length} random indexing programs agree with PyTorch ${fixture.torch}`, () => {
+  assert.ok(fixture.programs.length >= 400);
+  assertPrograms(fixture.programs, known, 'programs_index_known.json');
+});
