@@ -5,11 +5,12 @@
 // NOTE: bit-identical to the graph path because it forms every sum as that path's kernels do: the
 // prediction and the weight gradient through the same loops (dot.ts: gemmDot's dot4, gemmRows' axpy4 over
 // rows in fours, then axpy one row at a time; with one feature the weight gradient is gemmDot's dot4),
-// the bias added after the product is stored, the loss and the bias gradient summed over rows in order
-// (as sumSquaredErrors and sumRows). The stores into `pred`, `grad` and `gw` round exactly where the
+// the bias added after the product is stored, the loss summed as mse_loss sums it (sumSquaredErrors) and
+// the bias gradient over rows in order (as sumRows). The stores into `pred`, `grad` and `gw` round exactly where the
 // graph path's storages do. test/train/fused.test.ts compares the two paths bit for bit.
 
-import type { Storage } from '../tensor/dtype.js';
+import { cascadeSum } from '../tensor/cascade_sum.js';
+import { allocStorage, dtypeOf, type Storage } from '../tensor/dtype.js';
 import { axpy, axpy4, dot4 } from './dot.js';
 import { touchRows } from './touch_rows.js';
 
@@ -30,17 +31,32 @@ export interface RowBatch {
 
 /** pred[r] = x_r · w + b for each row of the batch; returns Σ (pred - y)² (the caller divides for 'mean'). */
 export function forwardRows(rb: RowBatch, inF: number, W: Storage, B: Storage | null, pred: Storage): number {
-  const { X, Y, order, start, end } = rb;
+  predictRows(rb, inF, W, B, pred);
+  return sumSquaredErrors(pred, rb.Y, rb.order, rb.start, rb.end - rb.start);
+}
+
+/**
+ * Σ_r (pred[r] - y_r)² as mse_loss forms it (autograd/ops/nn.ts): each difference and square rounded as
+ * pred's dtype is, then PyTorch's cascade sum (tensor/cascade_sum.ts).
+ */
+export function sumSquaredErrors(pred: Storage, Y: Storage, order: ArrayLike<number>, start: number, n: number): number {
+  const squares = allocStorage(dtypeOf(pred), n);
+  const round = dtypeOf(pred) === 'float32' ? Math.fround : (x: number): number => x;
+  for (let r = 0; r < n; r++) {
+    const d = round(pred[r] - Y[order[start + r]]);
+    squares[r] = d * d;
+  }
+  return cascadeSum(squares, [n], [true], dtypeOf(pred) === 'float32')[0];
+}
+
+function predictRows(rb: RowBatch, inF: number, W: Storage, B: Storage | null, pred: Storage): void {
+  const { X, order, start, end } = rb;
   touchRows(X, order, start, end, inF);
-  let loss = 0;
   for (let r = 0; r < end - start; r++) {
     const i = order[start + r];
     pred[r] = dot4(X, i * inF, W, 0, inF);
     if (B !== null) pred[r] += B[0];
-    const d = pred[r] - Y[i];
-    loss += d * d;
   }
-  return loss;
 }
 
 /**

@@ -18,7 +18,7 @@ import { helperThreadsEnabled } from './select.js';
 import { allocShared, sharedAddress, sharedMemory } from './shared_memory.js';
 import { OUT_OF_CACHE_BYTES } from './touch_rows.js';
 import { instantiate } from './wasm_module.js';
-import type { RowBatch } from './linear_mse_rows.js';
+import { sumSquaredErrors, type RowBatch } from './linear_mse_rows.js';
 import type { Storage } from '../tensor/dtype.js';
 
 interface RowsExports {
@@ -202,7 +202,7 @@ let rowsAt = 0;
 let rowsIdx = 0;
 
 /**
- * pred = the batch's rows · W (+ B), kept for backwardShared; returns Σ (pred - y)² over the rows in order
+ * pred = the batch's rows · W (+ B), kept for backwardShared; returns Σ (pred - y)² over the rows
  * (the caller divides for 'mean'), as forwardRows does, or null when the shared memory is full. X must
  * satisfy sharedRowsApply; `version` is the dataset's version counter (a gather of an older version is not used).
  */
@@ -231,16 +231,6 @@ export function forwardShared(rb: RowBatch, inF: number, W: Storage, B: Storage 
   for (let j = 0; j < inF; j++) s.w64[j] = W[j];
   l.kernels.forward(rowsAt, rowsIdx, 0, n, inF, s.w64.byteOffset, B === null ? 0 : 1, B === null ? 0 : B[0], s.pred.byteOffset, touch);
   return sumSquaredErrors(s.pred, rb.Y, rb.order, rb.start, n);
-}
-
-/** Σ (pred[r] - y_r)² in row order (float64), as forwardRows sums the loss. */
-function sumSquaredErrors(pred: Float32Array, Y: Storage, order: ArrayLike<number>, start: number, n: number): number {
-  let loss = 0;
-  for (let r = 0; r < n; r++) {
-    const d = pred[r] - Y[order[start + r]];
-    loss += d * d;
-  }
-  return loss;
 }
 
 /**

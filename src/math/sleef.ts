@@ -418,3 +418,79 @@ export function rsqrtf(x: number): number {
 
 // the double-float arithmetic, for the other SLEEF ports (sleef_log1pf.ts)
 export { addFF, addF2F, addF2F2, mulF2F, divF2F2, type F2 };
+
+// ---- pow (SLEEF's xpowf, 1-ulp: Sleef_powf8_u10): exp(y·log|x|) in double-float ----
+
+const LOGK_POLY = [0.240320354700088500976562, 0.285112679004669189453125, 0.400007992982864379882812].map(fr);
+const LOGK_C: F2 = [fr(0.66666662693023681640625), fr(3.69183861259614332084311e-9)];
+const EXPK_POLY = [
+  0.00136324646882712841033936, 0.00836596917361021041870117, 0.0416710823774337768554688, 0.166665524244308471679688,
+  0.499999850988388061523438,
+].map(fr);
+
+/** log(d) for d > 0 as a double-float (SLEEF's logkf). */
+function logkf(d: number): F2 {
+  const tiny = d < FLT_MIN;
+  if (tiny) d = mul(d, fr(2 ** 64));
+  let e = ((bitsOf(mul(d, fr(1 / 0.75))) >> 23) & 0xff) - 0x7f;
+  const m = fromBits(bitsOf(d) + (-e << 23));
+  if (tiny) e -= 64;
+  const x = divF2F2(add2FF(-1, m), add2FF(1, m));
+  const x2 = squF2(x);
+  let t = fmaf(LOGK_POLY[0], x2[0], LOGK_POLY[1]);
+  t = fmaf(t, x2[0], LOGK_POLY[2]);
+  let s = mulF2F(LN2_F2, e);
+  s = addF2F2(s, [mul(x[0], 2), mul(x[1], 2)]);
+  return addF2F2(s, mulF2F2(mulF2F2(x2, x), add2F2F2(mulF2F(x2, t), LOGK_C)));
+}
+
+/** exp of a double-float, as one float32 (SLEEF's expkf). */
+function expkf(d: F2): number {
+  const r = rintf(mul(add(d[0], d[1]), R_LN2F));
+  // NOTE: vrint_vi2_vf converts to int32 (cvtps2dq): out of range (or NaN) is 0x80000000
+  const q = Math.abs(r) < 2 ** 31 ? r : -2147483648;
+  let s = add2F2F(d, mul(q, -L2UF));
+  s = add2F2F(s, mul(q, -L2LF));
+  s = normalizeF2(s);
+  let u = EXPK_POLY[0];
+  for (let i = 1; i < EXPK_POLY.length; i++) u = fmaf(u, s[0], EXPK_POLY[i]);
+  let t = addF2F2(s, mulF2F(squF2(s), u));
+  t = addFF2(1, t);
+  if (d[0] < -104) return 0;
+  return ldexpf(add(t[0], t[1]), q);
+}
+
+/** x·2^q as SLEEF's vldexp_vf_vf_vi2 forms it: four multiplications by 2^(m) and one by 2^(q - 4m), each rounded (so subnormal results round as there). */
+function ldexpf(x: number, q: number): number {
+  // int32 arithmetic, wrapping as the vector integer ops do
+  let m = q >> 31;
+  m = ((((m + q) | 0) >> 6) - m) << 4;
+  q = (q - (m << 2)) | 0;
+  m = (m + 0x7f) | 0;
+  m = m > 0 ? m : 0;
+  m = m > 0xff ? 0xff : m;
+  let u = fromBits(m << 23);
+  x = mul(mul(mul(mul(x, u), u), u), u);
+  u = fromBits(((q + 0x7f) | 0) << 23);
+  return mul(x, u);
+}
+
+/** PyTorch's float32 x ** y in its vector lanes (SLEEF's xpowf with its special cases). */
+export function powf(x: number, y: number): number {
+  if (y === 0 || x === 1) return 1;
+  if (x !== x || y !== y) return NaN;
+  const yIsInt = Math.trunc(y) === y || Math.abs(y) > 2 ** 24;
+  const yIsOdd = yIsInt && Math.abs(y) < 2 ** 24 && (Math.trunc(y) & 1) === 1;
+  if (x === Infinity || x === -Infinity || x === 0) {
+    const big = (y < 0 || Object.is(y, -0)) !== (x === 0) ? 0 : Infinity;
+    const sign = yIsOdd ? x : 1;
+    return sign < 0 || Object.is(sign, -0) ? -big : big;
+  }
+  if (y === Infinity || y === -Infinity) {
+    const efx = withSignOf(sub(Math.abs(x), 1), y);
+    return efx < 0 ? 0 : efx === 0 ? 1 : Infinity;
+  }
+  let result = expkf(mulF2F(logkf(Math.abs(x)), y));
+  if (result !== result) result = Infinity;
+  return x > 0 ? result : yIsInt ? (yIsOdd ? -result : result) : NaN;
+}

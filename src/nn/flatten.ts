@@ -9,8 +9,10 @@ export class Flatten extends Module {
   readonly start_dim: number;
   readonly end_dim: number;
 
-  constructor(options: { start_dim?: number; end_dim?: number } = {}) {
+  /** `Flatten(start_dim, end_dim)` positionally, as the tutorials write `Flatten(0, 1)`, or `Flatten({ start_dim, end_dim })`. */
+  constructor(start_dim?: number | { start_dim?: number; end_dim?: number }, end_dim?: number) {
     super();
+    const options = typeof start_dim === 'object' ? start_dim : { start_dim, end_dim };
     this.start_dim = options.start_dim ?? 1;
     this.end_dim = options.end_dim ?? -1;
   }

@@ -251,8 +251,7 @@ export function arange(start: ScalarLike, end?: ScalarLike, step?: ScalarLike, o
  * `linspace(start, end, steps)` as PyTorch's CPU kernel computes it, in the dtype's arithmetic with the
  * fused multiply-adds its compiler makes: the first half from `start + step·i`, the second from
  * `end - step·(steps - i - 1)`, step = (end - start) / (steps - 1), in blocks of two vectors of 8 float32 (4 float64)
- * lanes `base + k·step`, the last steps mod 16 (mod 8) one by one. (README: a few values in a thousand
- * still differ in the last bit, where PyTorch's compiled lanes round differently.)
+ * lanes `base + k·step`, the last steps mod 16 (mod 8) one by one.
  */
 export function linspace(start: ScalarLike, end: ScalarLike, steps: number, options: TensorOptions = {}): Tensor {
   checkKeywords('linspace', [options], TENSOR_OPTION_KEYS);
@@ -273,7 +272,9 @@ export function linspace(start: ScalarLike, end: ScalarLike, steps: number, opti
   for (; i + 2 * lanes <= steps; i += 2 * lanes) {
     for (let v = i; v < i + 2 * lanes; v += lanes) {
       const base = v < half ? fm(step, v, a) : fm(-step, steps - v - 1, b);
-      for (let k = 0; k < lanes; k++) data[v + k] = k === 0 ? base : fm(k, step, base);
+      // NOTE: the lanes of Vectorized::arange(base, step) are base + k·step rounded twice (a vector multiply
+      // by {0, 1, ..., 7}, then an add), not fused as the base is
+      for (let k = 0; k < lanes; k++) data[v + k] = k === 0 ? base : r(base + r(k * step));
     }
   }
   for (; i < steps; i++) data[i] = i < half ? fm(step, i, a) : fm(-step, steps - i - 1, b);

@@ -162,7 +162,7 @@ export function normal_(t: Tensor, mean = 0, std = 1, options: GeneratorOption =
 export function normal(mean: number, std: number, size: readonly number[], options: RandomOptions = {}): Tensor {
   checkKeywords('normal', [options], RANDOM_KEYS);
   const t = make(splitSize([size]).shape, floatDtype(options), {});
-  normal_(t, mean, std, options);
+  normal_(t, mean, std, { generator: options.generator });
   if (options.requires_grad === true) t.requires_grad = true;
   return t;
 }

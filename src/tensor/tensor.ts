@@ -154,6 +154,11 @@ export class Tensor implements GraphTensor {
     if (nr !== 0 || this.extra !== null) (this.extra ??= { strides: null, hooks: null, outputNr: 0 }).outputNr = nr;
   }
 
+  /** Where the tensor is stored: always the CPU (PyTorch's `torch.device('cpu')` prints as `cpu`). */
+  get device(): 'cpu' {
+    return 'cpu';
+  }
+
   get shape(): readonly number[] {
     return this._shape;
   }

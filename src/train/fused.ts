@@ -102,7 +102,7 @@ export class FusedLinearMse {
     const sharedSum = shared ? forwardShared(rb, this.model.in_features, weight._data, B, X._version.value) : null;
     this.pendingShared = sharedSum !== null;
     const sum = sharedSum ?? forwardRows(rb, this.model.in_features, weight._data, B, b.pred);
-    b.scalar[0] = this.reduction === 'mean' ? sum / (batch.end - batch.start) : sum; // as sumSquaredErrors
+    b.scalar[0] = this.reduction === 'mean' ? sum / (batch.end - batch.start) : sum; // as mse_loss's 'mean' (reduceSquaredErrors)
     this.pendingRows = rb;
     return b.scalar[0];
   }

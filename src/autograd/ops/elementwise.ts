@@ -10,6 +10,7 @@ import { gradMap2, map1, map2, walk2, type Fn2, type GradFn2 } from '../../tenso
 import { at, maskAnd, maskOf, savedOutput, type Mask } from './at.js';
 import { tensorAlgebra } from './tensor_algebra.js';
 import { cPow, float32Algebra, numberAlgebra, powScalarValue, type UnarySpec } from './unary.js';
+import { powf } from '../../math/sleef.js';
 
 export { cPow, powScalarValue };
 
@@ -243,6 +244,26 @@ function broadcastMasks(a: Mask, b: Mask): Mask {
 }
 
 /** `a ** e` with a number exponent: PowBackward0, gradient e·a^(e-1) (zero when e == 0). */
+/** Exponents PyTorch's pow kernel computes by multiplications, square roots or reciprocals (pow_tensor_scalar_kernel). */
+const POW_SPECIAL = new Set([0, 1, 2, 3, 0.5, -0.5, -1, -2]);
+
+/**
+ * x ** e of every element, as PyTorch's CPU kernel computes it: the special exponents directly (float32
+ * x ** 3 is x·x·x, two roundings); any other float32 exponent by SLEEF's powf in the vector loop (blocks
+ * of 16) and the C library's powf (here correctly rounded) on the last n mod 16 elements.
+ */
+function powValues(A: Storage, e: number, dtype: DType): Storage {
+  const out = allocStorage(dtype, A.length);
+  if (dtype === 'float32' && e === 3) for (let i = 0; i < out.length; i++) out[i] = Math.fround(A[i] * A[i]) * A[i];
+  else if (dtype === 'float32' && !POW_SPECIAL.has(e)) {
+    const vec = out.length - (out.length % 16);
+    const ef = Math.fround(e); // PyTorch casts the exponent to float first
+    for (let i = 0; i < vec; i++) out[i] = powf(A[i], ef);
+    for (let i = vec; i < out.length; i++) out[i] = powScalarValue(A[i], e);
+  } else for (let i = 0; i < out.length; i++) out[i] = powScalarValue(A[i], e);
+  return out;
+}
+
 export function powScalar(a: Tensor, exponent: number): Tensor {
   if (!isFloating(a.dtype)) {
     // an integer tensor to a float power is floating; to a negative integer power, PyTorch's error
@@ -253,19 +274,19 @@ export function powScalar(a: Tensor, exponent: number): Tensor {
   }
   const e = castScalar(exponent, a.dtype);
   const A = a._data;
-  const out = allocStorage(a.dtype, A.length);
-  // NOTE: PyTorch's float32 x ** 3 is base * base * base in float32: two roundings
-  if (a.dtype === 'float32' && e === 3) for (let i = 0; i < out.length; i++) out[i] = Math.fround(A[i] * A[i]) * A[i];
-  else for (let i = 0; i < out.length; i++) out[i] = powScalarValue(A[i], e);
-  const result = new Tensor(out, a.shape);
+  const result = new Tensor(powValues(A, e, a.dtype), a.shape);
   if (!shouldRecord(a)) return result;
   return attach(
     result,
     'PowBackward0',
     [a],
     (g) => {
+      // pow_backward: grad * (exponent * self.pow(exponent - 1)), each product rounded to the dtype
       const ga = allocStorage(a.dtype, g.length);
-      if (e !== 0) for (let i = 0; i < ga.length; i++) ga[i] = g[i] * (e * powScalarValue(A[i], e - 1));
+      if (e === 0) return [ga];
+      const p = powValues(A, e - 1, a.dtype);
+      for (let i = 0; i < ga.length; i++) p[i] = e * p[i];
+      for (let i = 0; i < ga.length; i++) ga[i] = g[i] * p[i];
       return [ga];
     },
     [a],

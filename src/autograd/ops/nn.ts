@@ -8,7 +8,7 @@ import { Tensor } from '../../tensor/tensor.js';
 import { attach, shouldRecord } from '../../tensor/autograd/engine.js';
 import type { Node } from '../../tensor/autograd/node.js';
 import { promoteTypes } from './elementwise.js';
-import { broadcastIndex, checkReduction, reductionOf, warnedShape, type Reduction, type ReductionArg } from './loss_common.js';
+import { broadcastIndex, checkReduction, reductionOf, sumAll, warnedShape, type Reduction, type ReductionArg } from './loss_common.js';
 import { at } from './at.js';
 import { contiguousStrides } from './strides.js';
 import { gemm } from './matmul.js';
@@ -130,7 +130,7 @@ function pointwise(input: Tensor, target: Tensor): Pointwise {
   return { shape, ia: broadcastIndex(shape, input.shape), it: broadcastIndex(shape, target.shape) };
 }
 
-/** Reduce elementwise losses, making the result and the per-element scale of the upstream gradient. */
+/** Reduce elementwise losses (binary_cross_entropy_with_logits'), summed in index order in float64. */
 function reduceLoss(losses: Float64Array, shape: number[], reduction: Reduction, dtype: Tensor['dtype']): Tensor {
   if (reduction === 'none') {
     const out = allocPooled(dtype, losses.length);
@@ -148,30 +148,30 @@ function upstreamAt(g: Storage, i: number, reduction: Reduction): number {
   return reduction === 'none' ? g[i] : g[0];
 }
 
-function squaredErrors(I: Storage, ia: Int32Array | null, T: Storage, it: Int32Array | null, n: number): Float64Array {
-  const losses = new Float64Array(n);
-  for (let i = 0; i < n; i++) {
-    const d = I[ia === null ? i : ia[i]] - T[it === null ? i : it[i]];
-    losses[i] = d * d;
-  }
-  return losses;
-}
-
-/** Σ (input - target)² (divided by n for 'mean'), summed in index order as reduceLoss does. */
-function sumSquaredErrors(I: Storage, ia: Int32Array | null, T: Storage, it: Int32Array | null, n: number, reduction: Reduction): number {
-  let s = 0;
-  if (ia === null && it === null) {
+/**
+ * (input - target)² per element in the dtype's arithmetic, as PyTorch's mse kernel forms them: in float32
+ * the difference and its square are each rounded to float32.
+ */
+function squaredErrors(I: Storage, ia: Int32Array | null, T: Storage, it: Int32Array | null, n: number, dtype: Tensor['dtype']): Storage {
+  const losses = allocPooled(dtype, n);
+  if (dtype === 'float32') {
     for (let i = 0; i < n; i++) {
-      const d = I[i] - T[i];
-      s += d * d;
+      const d = Math.fround(I[ia === null ? i : ia[i]] - T[it === null ? i : it[i]]);
+      losses[i] = d * d;
     }
   } else {
     for (let i = 0; i < n; i++) {
       const d = I[ia === null ? i : ia[i]] - T[it === null ? i : it[i]];
-      s += d * d;
+      losses[i] = d * d;
     }
   }
-  return reduction === 'mean' ? s / n : s;
+  return losses;
+}
+
+/** mse_loss's 'mean' or 'sum' of its squared errors: at::sum in PyTorch's order (tensor/cascade_sum.ts), then ÷ n for 'mean', in the dtype. */
+export function reduceSquaredErrors(losses: Storage, reduction: 'mean' | 'sum', dtype: Tensor['dtype']): number {
+  const s = sumAll(losses, dtype);
+  return reduction === 'mean' ? scalarOf(s / losses.length, dtype)._data[0] : s;
 }
 
 function scalarOf(value: number, dtype: Tensor['dtype']): Tensor {
@@ -192,7 +192,7 @@ export function mseInputGrad(I: Storage, ia: Int32Array | null, T: Storage, it: 
 
 /** The value of mse_loss with reduction 'mean' or 'sum' on same-shaped input and target, as its result tensor holds it. */
 export function mseLossValue(I: Storage, T: Storage, n: number, reduction: 'mean' | 'sum', dtype: Tensor['dtype']): number {
-  return scalarOf(sumSquaredErrors(I, null, T, null, n, reduction), dtype)._data[0];
+  return reduceSquaredErrors(squaredErrors(I, null, T, null, n, dtype), reduction, dtype);
 }
 
 /** mean((input - target)²); d/dinput = norm·(input - target)·g with norm 2/N ('mean') or 2. */
@@ -204,7 +204,8 @@ export function mse_loss(input: Tensor, target: Tensor, reductionArg: ReductionA
   const I = input._data;
   const T = target._data;
   const n = numel(shape);
-  const result = reduction === 'none' ? reduceLoss(squaredErrors(I, ia, T, it, n), shape, reduction, dtype) : scalarOf(sumSquaredErrors(I, ia, T, it, n, reduction), dtype);
+  const losses = squaredErrors(I, ia, T, it, n, dtype);
+  const result = reduction === 'none' ? new Tensor(losses, shape) : scalarOf(reduceSquaredErrors(losses, reduction, dtype), dtype);
   if (!shouldRecord(input, target)) return result;
   const out = attach(result, 'MseLossBackward0', [input, target], (g, needs) => {
     // NOTE: PyTorch 1.13's mse_loss_backward gives each input's gradient the other's dtype and then
