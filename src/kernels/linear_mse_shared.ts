@@ -60,7 +60,10 @@ const JOB_WORDS = 32;
 const ROW_CHUNK = 64;
 const FEATURE_CHUNK = 8;
 
-/** One job's block and buffers in the shared memory; two of them, used by alternate steps. */
+/**
+ * One job's block and buffers in the shared memory. There are three, used in turn: the helper can be in
+ * at most one of them (a job it has not left yet), so a step always finds one that only this thread uses.
+ */
 interface Job {
   words: Int32Array;
   f32: Float32Array;
@@ -77,7 +80,7 @@ interface Job {
 interface Scratch {
   rows: number;
   features: number;
-  jobs: [Job, Job];
+  jobs: Job[];
   /** Each thread's float64 accumulators for the feature chunks. */
   accMain: number;
   accHelper: number;
@@ -86,8 +89,11 @@ interface Scratch {
 }
 
 let scratch: Scratch | null = null;
-/** The generation of the last job (a step): 1, 2, ...; job gen & 1 holds it. */
+/** The generation of the last job (a step): 1, 2, ... */
 let gen = 0;
+/** Which of the jobs the last step used. */
+let lastJob = 0;
+const JOBS = 3;
 
 const u32 = (f: Storage): Uint32Array => new Uint32Array(f.buffer, f.byteOffset, f.length);
 const f64 = (f: Storage, n: number): Float64Array => new Float64Array(f.buffer, f.byteOffset, n);
@@ -113,40 +119,45 @@ function makeJob(R: number, F: number, inJob: number): Job | null {
 
 function scratchFor(rows: number, features: number): Scratch | null {
   if (scratch !== null && scratch.rows >= rows && scratch.features >= features) return scratch;
-  waitForHelper(scratch, -1); // the helper may still be in a job on the old buffers
+  waitForHelper(scratch); // the helper may still be in a job on the old buffers
   const R = Math.max(rows, scratch?.rows ?? 0);
   const F = Math.max(features, scratch?.features ?? 0);
   const small = [1, 2 * F + ROW_CHUNK, 2 * F + ROW_CHUNK].map((n) => allocShared('float32', n));
   if (small.some((p) => p === null)) return null;
   const [inJob, accMain, accHelper] = small as Float32Array[];
-  const a = makeJob(R, F, inJob.byteOffset);
-  const b = makeJob(R, F, inJob.byteOffset);
-  if (a === null || b === null) return null;
-  scratch = { rows: R, features: F, jobs: [a, b], accMain: accMain.byteOffset, accHelper: accHelper.byteOffset, inJob: new Int32Array(inJob.buffer, inJob.byteOffset, 1) };
+  const jobs = Array.from({ length: JOBS }, () => makeJob(R, F, inJob.byteOffset));
+  if (jobs.some((j) => j === null)) return null;
+  scratch = { rows: R, features: F, jobs: jobs as Job[], accMain: accMain.byteOffset, accHelper: accHelper.byteOffset, inJob: new Int32Array(inJob.buffer, inJob.byteOffset, 1) };
   return scratch;
 }
 
 /** How long this thread waits for a helper to leave a job before it takes the helper to be gone. */
 const GIVE_UP_MS = 10_000;
 
-/**
- * Until the helper has left job `stale` (any job when -1): it writes nothing after that. It is there only
- * when it was descheduled inside a chunk of that job (rare), and is finishing that chunk.
- */
-function waitForHelper(s: Scratch | null, stale: number): void {
+/** Until the helper is in no job (it writes nothing then): before the job buffers are replaced. */
+function waitForHelper(s: Scratch | null): void {
   if (s === null || loaded?.helper == null) return;
-  const inside = (): boolean => {
-    const g = Atomics.load(s.inJob, 0);
-    return g !== 0 && (stale === -1 || g === stale);
-  };
-  for (let spins = 0; spins < 100_000; spins++) if (!inside()) return;
   const deadline = Date.now() + GIVE_UP_MS;
-  while (inside()) {
+  while (Atomics.load(s.inJob, 0) !== 0) {
     if (Date.now() > deadline) {
       loaded.helper = null; // a helper that stopped inside a job (it failed): not used again
       return;
     }
-    Atomics.wait(s.inJob, 0, Atomics.load(s.inJob, 0), 1);
+  }
+}
+
+/**
+ * A job block for step `gen` that the helper is not in: the next in turn, or the one after when the
+ * helper is still in the old job of that one (descheduled inside a chunk). Its claim counter is set to
+ * the new generation first, so that nothing of the job it held can be claimed from then on.
+ */
+function freeJob(s: Scratch): Job {
+  for (;;) {
+    lastJob = (lastJob + 1) % JOBS;
+    const job = s.jobs[lastJob];
+    const old = job.words[J.gen];
+    Atomics.store(job.words, J.claim, (gen & 0x7fff) << 16);
+    if (old === 0 || Atomics.load(s.inJob, 0) !== old) return job;
   }
 }
 
@@ -198,10 +209,8 @@ export function forwardShared(rb: RowBatch, inF: number, W: Storage, B: Storage 
   const s = l === null ? null : scratchFor(n, inF);
   if (l === null || s === null) return null;
   gen++;
-  const job = s.jobs[gen & 1];
+  const job = freeJob(s);
   const w = job.words;
-  Atomics.store(w, J.claim, (gen & 0x7fff) << 16); // nothing of the job this block held can be claimed now
-  waitForHelper(s, gen - 2);
   w[J.gen] = gen;
   w[J.x] = sharedAddress(rb.X);
   w[J.n] = n;

@@ -160,11 +160,7 @@ export function randpermFill(g: Generator, out: Out, n: number): void {
 
 /** The draws randpermFill(g, ·, n) makes, without the permutation (one that is thrown away). */
 export function skipRandperm(g: Generator, n: number): void {
-  if (n < Math.floor(4294967295 / 20)) {
-    for (let i = 0; i < n - 1; i++) g.random();
-    return;
-  }
-  for (let i = 0; i < n; i++) g.random64();
+  g._skip(n < Math.floor(4294967295 / 20) ? Math.max(0, n - 1) : 2 * n); // random() each, or random64()
 }
 
 /** bernoulli_(p) with a float p: bernoulli_distribution<double>, u53 < p. */
