@@ -319,6 +319,61 @@
         (local.set $r (i32.add (local.get $r) (i32.const 1)))
         (br $grads))))
 
+;; columns j..j+7 of the weight gradient (x: the address of column j in row 0 of buf) over rows [0, n):
+  ;; axpy4's sums over the rows in fours, then axpy's one row at a time, in registers, then rounded into out
+  (func $cols8 (param $x i32) (param $rowBytes i32) (param $n i32) (param $grad i32) (param $out i32)
+    (local $r i32) (local $n4 i32) (local $p i32) (local $a0 v128) (local $a1 v128) (local $a2 v128) (local $a3 v128)
+    (local $v0 v128) (local $v1 v128) (local $v2 v128) (local $v3 v128)
+    (local $sA01 v128) (local $sA23 v128) (local $sB01 v128) (local $sB23 v128)
+    (local.set $n4 (i32.and (local.get $n) (i32.const -4)))
+    (block $fours_done
+      (loop $fours
+        (br_if $fours_done (i32.ge_u (local.get $r) (local.get $n4)))
+        (local.set $p (i32.add (local.get $x) (i32.mul (local.get $r) (local.get $rowBytes))))
+        (local.set $a0 (call $splat (local.get $grad) (local.get $r)))
+        (local.set $a1 (call $splat (local.get $grad) (i32.add (local.get $r) (i32.const 1))))
+        (local.set $a2 (call $splat (local.get $grad) (i32.add (local.get $r) (i32.const 2))))
+        (local.set $a3 (call $splat (local.get $grad) (i32.add (local.get $r) (i32.const 3))))
+        (local.set $v0 (v128.load offset=0 (i32.add (local.get $p) (i32.mul (i32.const 0) (local.get $rowBytes)))))
+        (local.set $v1 (v128.load offset=0 (i32.add (local.get $p) (i32.mul (i32.const 1) (local.get $rowBytes)))))
+        (local.set $v2 (v128.load offset=0 (i32.add (local.get $p) (i32.mul (i32.const 2) (local.get $rowBytes)))))
+        (local.set $v3 (v128.load offset=0 (i32.add (local.get $p) (i32.mul (i32.const 3) (local.get $rowBytes)))))
+        (local.set $sA01 (f64x2.add (local.get $sA01) (f64x2.add
+            (f64x2.add (f64x2.mul (local.get $a0) (f64x2.promote_low_f32x4 (local.get $v0))) (f64x2.mul (local.get $a1) (f64x2.promote_low_f32x4 (local.get $v1))))
+            (f64x2.add (f64x2.mul (local.get $a2) (f64x2.promote_low_f32x4 (local.get $v2))) (f64x2.mul (local.get $a3) (f64x2.promote_low_f32x4 (local.get $v3)))))))
+        (local.set $sA23 (f64x2.add (local.get $sA23) (f64x2.add
+            (f64x2.add (f64x2.mul (local.get $a0) (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $v0) (local.get $v0)))) (f64x2.mul (local.get $a1) (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $v1) (local.get $v1)))))
+            (f64x2.add (f64x2.mul (local.get $a2) (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $v2) (local.get $v2)))) (f64x2.mul (local.get $a3) (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $v3) (local.get $v3))))))))
+        (local.set $v0 (v128.load offset=16 (i32.add (local.get $p) (i32.mul (i32.const 0) (local.get $rowBytes)))))
+        (local.set $v1 (v128.load offset=16 (i32.add (local.get $p) (i32.mul (i32.const 1) (local.get $rowBytes)))))
+        (local.set $v2 (v128.load offset=16 (i32.add (local.get $p) (i32.mul (i32.const 2) (local.get $rowBytes)))))
+        (local.set $v3 (v128.load offset=16 (i32.add (local.get $p) (i32.mul (i32.const 3) (local.get $rowBytes)))))
+        (local.set $sB01 (f64x2.add (local.get $sB01) (f64x2.add
+            (f64x2.add (f64x2.mul (local.get $a0) (f64x2.promote_low_f32x4 (local.get $v0))) (f64x2.mul (local.get $a1) (f64x2.promote_low_f32x4 (local.get $v1))))
+            (f64x2.add (f64x2.mul (local.get $a2) (f64x2.promote_low_f32x4 (local.get $v2))) (f64x2.mul (local.get $a3) (f64x2.promote_low_f32x4 (local.get $v3)))))))
+        (local.set $sB23 (f64x2.add (local.get $sB23) (f64x2.add
+            (f64x2.add (f64x2.mul (local.get $a0) (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $v0) (local.get $v0)))) (f64x2.mul (local.get $a1) (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $v1) (local.get $v1)))))
+            (f64x2.add (f64x2.mul (local.get $a2) (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $v2) (local.get $v2)))) (f64x2.mul (local.get $a3) (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $v3) (local.get $v3))))))))
+        (local.set $r (i32.add (local.get $r) (i32.const 4)))
+        (br $fours)))
+    (block $ones_done
+      (loop $ones
+        (br_if $ones_done (i32.ge_u (local.get $r) (local.get $n)))
+        (local.set $p (i32.add (local.get $x) (i32.mul (local.get $r) (local.get $rowBytes))))
+        (local.set $a0 (call $splat (local.get $grad) (local.get $r)))
+        (local.set $v0 (v128.load (local.get $p)))
+        (local.set $v1 (v128.load offset=16 (local.get $p)))
+        (local.set $sA01 (f64x2.add (local.get $sA01) (f64x2.mul (local.get $a0) (f64x2.promote_low_f32x4 (local.get $v0)))))
+        (local.set $sA23 (f64x2.add (local.get $sA23) (f64x2.mul (local.get $a0) (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $v0) (local.get $v0))))))
+        (local.set $sB01 (f64x2.add (local.get $sB01) (f64x2.mul (local.get $a0) (f64x2.promote_low_f32x4 (local.get $v1)))))
+        (local.set $sB23 (f64x2.add (local.get $sB23) (f64x2.mul (local.get $a0) (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $v1) (local.get $v1))))))
+        (local.set $r (i32.add (local.get $r) (i32.const 1)))
+        (br $ones)))
+    (v128.store (local.get $out) (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23
+      (f32x4.demote_f64x2_zero (local.get $sA01)) (f32x4.demote_f64x2_zero (local.get $sA23))))
+    (v128.store offset=16 (local.get $out) (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23
+      (f32x4.demote_f64x2_zero (local.get $sB01)) (f32x4.demote_f64x2_zero (local.get $sB23)))))
+
   ;; feature chunk $f: gw[j0..j1) from the rows of buf and grad, through acc[j0..j1)
   (func $feature_chunk (param $s i32) (param $f i32) (param $acc i32)
     (local $j0 i32) (local $w i32) (local $n i32) (local $n4 i32) (local $rowBytes i32) (local $x i32) (local $grad i32) (local $r i32) (local $j i32) (local $a i32)
@@ -332,6 +387,11 @@
     (local.set $x (i32.add (i32.load offset=40 (local.get $s)) (i32.shl (local.get $j0) (i32.const 2))))
     (local.set $grad (i32.load offset=48 (local.get $s)))
     (local.set $a (i32.add (local.get $acc) (i32.shl (local.get $j0) (i32.const 3))))
+    (if (i32.eq (local.get $w) (i32.const 8))
+      (then
+        (call $cols8 (local.get $x) (local.get $rowBytes) (local.get $n) (local.get $grad)
+          (i32.add (i32.load offset=52 (local.get $s)) (i32.shl (local.get $j0) (i32.const 2))))
+        (return)))
     (memory.fill (local.get $a) (i32.const 0) (i32.shl (local.get $w) (i32.const 3)))
     (block $fours_done
       (loop $fours
