@@ -1,8 +1,8 @@
 ;; The fused Linear (one output) + MSELoss step on float32 rows picked by index from a dataset in
-;; shared memory (kernels/shared_memory.ts), read in place or from a contiguous copy that `gather`
-;; made (on a helper thread): the float64 sums are formed in exactly the order of the JavaScript loops
-;; of kernels/dot.ts (dot4 per row; axpy4 over rows in fours, then axpy), so the results are
-;; bit-identical to the graph path's. Every product of two float32 values is exact in float64.
+;; shared memory (kernels/shared_memory.ts), as one job of chunks that two threads may share (`work`,
+;; below): the float64 sums are formed in exactly the order of the JavaScript loops of kernels/dot.ts
+;; (dot4 per row; axpy4 over rows in fours, then axpy), so the results are bit-identical to the graph
+;; path's whichever thread computes what. Every product of two float32 values is exact in float64.
 ;; Regenerate src/kernels/rows_wasm.ts with scripts/build-wasm.sh.
 ;;
 ;; Pointers are byte offsets into the shared memory; `idx` points to the batch's row numbers (u32).
