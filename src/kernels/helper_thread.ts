@@ -25,7 +25,7 @@ const SLOTS = 16;
  * within that, and waking a sleeping worker costs a system call here and tens of µs there), and of this
  * thread waiting for a job.
  */
-const WORKER_SPINS = 2_000_000;
+const WORKER_SPINS = 50_000;
 const WAIT_SPINS = 1_000_000;
 /** How long this thread waits for a job before it gives up on the helper and runs the job itself. */
 const GIVE_UP_MS = 10_000;

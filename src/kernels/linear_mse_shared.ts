@@ -54,7 +54,7 @@ export function sharedRowsApply(X: Storage): boolean {
 }
 
 /** Word offsets in a job block (rows.wat's job words). */
-const J = { gen: 0, claim: 1, x: 2, idx: 3, n: 4, k: 5, w: 6, hasBias: 7, bias: 8, y: 9, buf: 10, pred: 11, grad: 12, gw: 13, done: 14, rowChunk: 15, rowChunks: 16, featureChunk: 17, chunks: 18, touch: 19, norm: 20, inJob: 22, helped: 23 };
+const J = { gen: 0, claim: 1, x: 2, idx: 3, n: 4, k: 5, w: 6, hasBias: 7, bias: 8, y: 9, buf: 10, pred: 11, grad: 12, gw: 13, done: 14, rowChunk: 15, rowChunks: 16, featureChunk: 17, chunks: 18, touch: 19, norm: 20, inJob: 22, helped: 23, redone: 24 };
 const JOB_WORDS = 32;
 /** Rows per row chunk (a 64-row chunk of W3 is ~7 µs) and features per feature chunk (a multiple of 4). */
 const ROW_CHUNK = 64;
@@ -186,8 +186,8 @@ function wantsHelper(bytes: number): boolean {
   return bytes > OUT_OF_CACHE_BYTES && helperThreadsEnabled();
 }
 
-/** Steps run so far, and chunks of them the helper did (for tests). */
-export const sharedRowStats = { steps: 0, helperChunks: 0 };
+/** Steps run so far, chunks of them the helper did, and chunks done twice (for tests). */
+export const sharedRowStats = { steps: 0, helperChunks: 0, redone: 0 };
 
 /** Whether the helper thread has started and can take jobs (for tests). */
 export function helperReady(): boolean {
@@ -224,6 +224,7 @@ export function forwardShared(rb: RowBatch, inF: number, W: Storage, B: Storage 
   w[J.touch] = rb.X.byteLength > OUT_OF_CACHE_BYTES ? 1 : 0;
   job.f64[J.norm / 2] = norm;
   w[J.helped] = 0;
+  w[J.redone] = 0;
   copyIndices(rb.order, rb.start, rb.end, job.idx);
   const { Y, order, start } = rb;
   const y = job.y;
@@ -234,6 +235,7 @@ export function forwardShared(rb: RowBatch, inF: number, W: Storage, B: Storage 
   l.kernels.work(w.byteOffset, 1, s.accMain);
   sharedRowStats.steps++;
   sharedRowStats.helperChunks += Atomics.load(w, J.helped);
+  sharedRowStats.redone += Atomics.load(w, J.redone);
   last = job;
   const { pred, grad } = job;
   let loss = 0;

@@ -261,7 +261,7 @@
   ;; 10 buf, 11 pred, 12 grad, 13 gw, 14 done (i32 per chunk: the gen that finished it), 15 rows per
   ;; row chunk, 16 row chunks, 17 features per feature chunk, 18 chunks in all, 19 touch, 20-21 norm
   ;; (f64), 22 the address of the word where a helper's work() shows the gen it is in (0: none),
-  ;; 23 chunks done by a helper (a count, for tests)
+  ;; 23 chunks done by a helper, 24 chunks done again after a wait (counts, for tests)
 
   ;; the next chunk of job $s for generation $gen, or -1 when none is left (or the job is newer)
   (func $claim (param $s i32) (param $gen i32) (result i32)
@@ -439,8 +439,11 @@
       (loop $wait
         (br_if $done (i32.eq (i32.atomic.load (local.get $flag)) (local.get $gen)))
         (local.set $spins (i32.add (local.get $spins) (i32.const 1)))
-        (if (i32.gt_u (local.get $spins) (i32.const 20000))
-          (then (call $do_chunk (local.get $s) (local.get $gen) (local.get $c) (local.get $acc)) (br $done)))
+        (if (i32.gt_u (local.get $spins) (i32.const 8000))
+          (then
+            (call $do_chunk (local.get $s) (local.get $gen) (local.get $c) (local.get $acc))
+            (drop (i32.atomic.rmw.add offset=96 (local.get $s) (i32.const 1)))
+            (br $done)))
         (br $wait))))
 
   ;; every row chunk done (the feature chunks read all the rows)
