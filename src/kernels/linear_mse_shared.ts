@@ -56,9 +56,9 @@ export function sharedRowsApply(X: Storage): boolean {
 /** Word offsets in a job block (rows.wat's job words). */
 const J = { gen: 0, claim: 1, x: 2, idx: 3, n: 4, k: 5, w: 6, hasBias: 7, bias: 8, y: 9, buf: 10, pred: 11, grad: 12, gw: 13, done: 14, rowChunk: 15, rowChunks: 16, featureChunk: 17, chunks: 18, touch: 19, norm: 20, inJob: 22, helped: 23, redone: 24 };
 const JOB_WORDS = 32;
-/** Rows per row chunk (a 64-row chunk of W3 is ~7 µs) and features per feature chunk (a multiple of 4). */
+/** Rows per row chunk (a 64-row chunk of W3 is ~7 µs) and features per feature chunk (rows.wat has cols16 for it). */
 const ROW_CHUNK = 64;
-const FEATURE_CHUNK = 8;
+const FEATURE_CHUNK = 16;
 
 /**
  * One job's block and buffers in the shared memory. There are three, used in turn: the helper can be in

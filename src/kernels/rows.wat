@@ -319,12 +319,12 @@
         (local.set $r (i32.add (local.get $r) (i32.const 1)))
         (br $grads))))
 
-;; columns j..j+7 of the weight gradient (x: the address of column j in row 0 of buf) over rows [0, n):
+;; columns j..j+15 of the weight gradient (x: the address of column j in row 0 of buf) over rows [0, n):
   ;; axpy4's sums over the rows in fours, then axpy's one row at a time, in registers, then rounded into out
-  (func $cols8 (param $x i32) (param $rowBytes i32) (param $n i32) (param $grad i32) (param $out i32)
+  (func $cols16 (param $x i32) (param $rowBytes i32) (param $n i32) (param $grad i32) (param $out i32)
     (local $r i32) (local $n4 i32) (local $p i32) (local $a0 v128) (local $a1 v128) (local $a2 v128) (local $a3 v128)
     (local $v0 v128) (local $v1 v128) (local $v2 v128) (local $v3 v128)
-    (local $sA01 v128) (local $sA23 v128) (local $sB01 v128) (local $sB23 v128)
+    (local $s0l v128) (local $s0h v128) (local $s1l v128) (local $s1h v128) (local $s2l v128) (local $s2h v128) (local $s3l v128) (local $s3h v128)
     (local.set $n4 (i32.and (local.get $n) (i32.const -4)))
     (block $fours_done
       (loop $fours
@@ -338,20 +338,40 @@
         (local.set $v1 (v128.load offset=0 (i32.add (local.get $p) (i32.mul (i32.const 1) (local.get $rowBytes)))))
         (local.set $v2 (v128.load offset=0 (i32.add (local.get $p) (i32.mul (i32.const 2) (local.get $rowBytes)))))
         (local.set $v3 (v128.load offset=0 (i32.add (local.get $p) (i32.mul (i32.const 3) (local.get $rowBytes)))))
-        (local.set $sA01 (f64x2.add (local.get $sA01) (f64x2.add
+        (local.set $s0l (f64x2.add (local.get $s0l) (f64x2.add
             (f64x2.add (f64x2.mul (local.get $a0) (f64x2.promote_low_f32x4 (local.get $v0))) (f64x2.mul (local.get $a1) (f64x2.promote_low_f32x4 (local.get $v1))))
             (f64x2.add (f64x2.mul (local.get $a2) (f64x2.promote_low_f32x4 (local.get $v2))) (f64x2.mul (local.get $a3) (f64x2.promote_low_f32x4 (local.get $v3)))))))
-        (local.set $sA23 (f64x2.add (local.get $sA23) (f64x2.add
+        (local.set $s0h (f64x2.add (local.get $s0h) (f64x2.add
             (f64x2.add (f64x2.mul (local.get $a0) (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $v0) (local.get $v0)))) (f64x2.mul (local.get $a1) (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $v1) (local.get $v1)))))
             (f64x2.add (f64x2.mul (local.get $a2) (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $v2) (local.get $v2)))) (f64x2.mul (local.get $a3) (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $v3) (local.get $v3))))))))
         (local.set $v0 (v128.load offset=16 (i32.add (local.get $p) (i32.mul (i32.const 0) (local.get $rowBytes)))))
         (local.set $v1 (v128.load offset=16 (i32.add (local.get $p) (i32.mul (i32.const 1) (local.get $rowBytes)))))
         (local.set $v2 (v128.load offset=16 (i32.add (local.get $p) (i32.mul (i32.const 2) (local.get $rowBytes)))))
         (local.set $v3 (v128.load offset=16 (i32.add (local.get $p) (i32.mul (i32.const 3) (local.get $rowBytes)))))
-        (local.set $sB01 (f64x2.add (local.get $sB01) (f64x2.add
+        (local.set $s1l (f64x2.add (local.get $s1l) (f64x2.add
             (f64x2.add (f64x2.mul (local.get $a0) (f64x2.promote_low_f32x4 (local.get $v0))) (f64x2.mul (local.get $a1) (f64x2.promote_low_f32x4 (local.get $v1))))
             (f64x2.add (f64x2.mul (local.get $a2) (f64x2.promote_low_f32x4 (local.get $v2))) (f64x2.mul (local.get $a3) (f64x2.promote_low_f32x4 (local.get $v3)))))))
-        (local.set $sB23 (f64x2.add (local.get $sB23) (f64x2.add
+        (local.set $s1h (f64x2.add (local.get $s1h) (f64x2.add
+            (f64x2.add (f64x2.mul (local.get $a0) (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $v0) (local.get $v0)))) (f64x2.mul (local.get $a1) (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $v1) (local.get $v1)))))
+            (f64x2.add (f64x2.mul (local.get $a2) (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $v2) (local.get $v2)))) (f64x2.mul (local.get $a3) (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $v3) (local.get $v3))))))))
+        (local.set $v0 (v128.load offset=32 (i32.add (local.get $p) (i32.mul (i32.const 0) (local.get $rowBytes)))))
+        (local.set $v1 (v128.load offset=32 (i32.add (local.get $p) (i32.mul (i32.const 1) (local.get $rowBytes)))))
+        (local.set $v2 (v128.load offset=32 (i32.add (local.get $p) (i32.mul (i32.const 2) (local.get $rowBytes)))))
+        (local.set $v3 (v128.load offset=32 (i32.add (local.get $p) (i32.mul (i32.const 3) (local.get $rowBytes)))))
+        (local.set $s2l (f64x2.add (local.get $s2l) (f64x2.add
+            (f64x2.add (f64x2.mul (local.get $a0) (f64x2.promote_low_f32x4 (local.get $v0))) (f64x2.mul (local.get $a1) (f64x2.promote_low_f32x4 (local.get $v1))))
+            (f64x2.add (f64x2.mul (local.get $a2) (f64x2.promote_low_f32x4 (local.get $v2))) (f64x2.mul (local.get $a3) (f64x2.promote_low_f32x4 (local.get $v3)))))))
+        (local.set $s2h (f64x2.add (local.get $s2h) (f64x2.add
+            (f64x2.add (f64x2.mul (local.get $a0) (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $v0) (local.get $v0)))) (f64x2.mul (local.get $a1) (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $v1) (local.get $v1)))))
+            (f64x2.add (f64x2.mul (local.get $a2) (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $v2) (local.get $v2)))) (f64x2.mul (local.get $a3) (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $v3) (local.get $v3))))))))
+        (local.set $v0 (v128.load offset=48 (i32.add (local.get $p) (i32.mul (i32.const 0) (local.get $rowBytes)))))
+        (local.set $v1 (v128.load offset=48 (i32.add (local.get $p) (i32.mul (i32.const 1) (local.get $rowBytes)))))
+        (local.set $v2 (v128.load offset=48 (i32.add (local.get $p) (i32.mul (i32.const 2) (local.get $rowBytes)))))
+        (local.set $v3 (v128.load offset=48 (i32.add (local.get $p) (i32.mul (i32.const 3) (local.get $rowBytes)))))
+        (local.set $s3l (f64x2.add (local.get $s3l) (f64x2.add
+            (f64x2.add (f64x2.mul (local.get $a0) (f64x2.promote_low_f32x4 (local.get $v0))) (f64x2.mul (local.get $a1) (f64x2.promote_low_f32x4 (local.get $v1))))
+            (f64x2.add (f64x2.mul (local.get $a2) (f64x2.promote_low_f32x4 (local.get $v2))) (f64x2.mul (local.get $a3) (f64x2.promote_low_f32x4 (local.get $v3)))))))
+        (local.set $s3h (f64x2.add (local.get $s3h) (f64x2.add
             (f64x2.add (f64x2.mul (local.get $a0) (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $v0) (local.get $v0)))) (f64x2.mul (local.get $a1) (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $v1) (local.get $v1)))))
             (f64x2.add (f64x2.mul (local.get $a2) (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $v2) (local.get $v2)))) (f64x2.mul (local.get $a3) (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $v3) (local.get $v3))))))))
         (local.set $r (i32.add (local.get $r) (i32.const 4)))
@@ -361,18 +381,28 @@
         (br_if $ones_done (i32.ge_u (local.get $r) (local.get $n)))
         (local.set $p (i32.add (local.get $x) (i32.mul (local.get $r) (local.get $rowBytes))))
         (local.set $a0 (call $splat (local.get $grad) (local.get $r)))
-        (local.set $v0 (v128.load (local.get $p)))
-        (local.set $v1 (v128.load offset=16 (local.get $p)))
-        (local.set $sA01 (f64x2.add (local.get $sA01) (f64x2.mul (local.get $a0) (f64x2.promote_low_f32x4 (local.get $v0)))))
-        (local.set $sA23 (f64x2.add (local.get $sA23) (f64x2.mul (local.get $a0) (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $v0) (local.get $v0))))))
-        (local.set $sB01 (f64x2.add (local.get $sB01) (f64x2.mul (local.get $a0) (f64x2.promote_low_f32x4 (local.get $v1)))))
-        (local.set $sB23 (f64x2.add (local.get $sB23) (f64x2.mul (local.get $a0) (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $v1) (local.get $v1))))))
+        (local.set $v0 (v128.load offset=0 (local.get $p)))
+        (local.set $s0l (f64x2.add (local.get $s0l) (f64x2.mul (local.get $a0) (f64x2.promote_low_f32x4 (local.get $v0)))))
+        (local.set $s0h (f64x2.add (local.get $s0h) (f64x2.mul (local.get $a0) (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $v0) (local.get $v0))))))
+        (local.set $v0 (v128.load offset=16 (local.get $p)))
+        (local.set $s1l (f64x2.add (local.get $s1l) (f64x2.mul (local.get $a0) (f64x2.promote_low_f32x4 (local.get $v0)))))
+        (local.set $s1h (f64x2.add (local.get $s1h) (f64x2.mul (local.get $a0) (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $v0) (local.get $v0))))))
+        (local.set $v0 (v128.load offset=32 (local.get $p)))
+        (local.set $s2l (f64x2.add (local.get $s2l) (f64x2.mul (local.get $a0) (f64x2.promote_low_f32x4 (local.get $v0)))))
+        (local.set $s2h (f64x2.add (local.get $s2h) (f64x2.mul (local.get $a0) (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $v0) (local.get $v0))))))
+        (local.set $v0 (v128.load offset=48 (local.get $p)))
+        (local.set $s3l (f64x2.add (local.get $s3l) (f64x2.mul (local.get $a0) (f64x2.promote_low_f32x4 (local.get $v0)))))
+        (local.set $s3h (f64x2.add (local.get $s3h) (f64x2.mul (local.get $a0) (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $v0) (local.get $v0))))))
         (local.set $r (i32.add (local.get $r) (i32.const 1)))
         (br $ones)))
-    (v128.store (local.get $out) (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23
-      (f32x4.demote_f64x2_zero (local.get $sA01)) (f32x4.demote_f64x2_zero (local.get $sA23))))
+    (v128.store offset=0 (local.get $out) (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23
+      (f32x4.demote_f64x2_zero (local.get $s0l)) (f32x4.demote_f64x2_zero (local.get $s0h))))
     (v128.store offset=16 (local.get $out) (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23
-      (f32x4.demote_f64x2_zero (local.get $sB01)) (f32x4.demote_f64x2_zero (local.get $sB23)))))
+      (f32x4.demote_f64x2_zero (local.get $s1l)) (f32x4.demote_f64x2_zero (local.get $s1h))))
+    (v128.store offset=32 (local.get $out) (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23
+      (f32x4.demote_f64x2_zero (local.get $s2l)) (f32x4.demote_f64x2_zero (local.get $s2h))))
+    (v128.store offset=48 (local.get $out) (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23
+      (f32x4.demote_f64x2_zero (local.get $s3l)) (f32x4.demote_f64x2_zero (local.get $s3h)))))
 
   ;; feature chunk $f: gw[j0..j1) from the rows of buf and grad, through acc[j0..j1)
   (func $feature_chunk (param $s i32) (param $f i32) (param $acc i32)
@@ -387,9 +417,9 @@
     (local.set $x (i32.add (i32.load offset=40 (local.get $s)) (i32.shl (local.get $j0) (i32.const 2))))
     (local.set $grad (i32.load offset=48 (local.get $s)))
     (local.set $a (i32.add (local.get $acc) (i32.shl (local.get $j0) (i32.const 3))))
-    (if (i32.eq (local.get $w) (i32.const 8))
+    (if (i32.eq (local.get $w) (i32.const 16))
       (then
-        (call $cols8 (local.get $x) (local.get $rowBytes) (local.get $n) (local.get $grad)
+        (call $cols16 (local.get $x) (local.get $rowBytes) (local.get $n) (local.get $grad)
           (i32.add (i32.load offset=52 (local.get $s)) (i32.shl (local.get $j0) (i32.const 2))))
         (return)))
     (memory.fill (local.get $a) (i32.const 0) (i32.shl (local.get $w) (i32.const 3)))
