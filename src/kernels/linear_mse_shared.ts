@@ -98,9 +98,11 @@ const JOBS = 3;
 const u32 = (f: Storage): Uint32Array => new Uint32Array(f.buffer, f.byteOffset, f.length);
 const f64 = (f: Storage, n: number): Float64Array => new Float64Array(f.buffer, f.byteOffset, n);
 const chunksOf = (n: number, size: number): number => Math.ceil(n / size);
+/** A chunk's number has 15 bits in the claim counter: a huge batch takes larger row chunks. */
+const rowChunkOf = (n: number): number => Math.max(ROW_CHUNK, Math.ceil(n / 0x4000));
 
 function makeJob(R: number, F: number, inJob: number): Job | null {
-  const parts = [JOB_WORDS, R, 2 * F, R, R * F, R, R, F, chunksOf(R, ROW_CHUNK) + chunksOf(F, FEATURE_CHUNK)].map((n) => allocShared('float32', n));
+  const parts = [JOB_WORDS, R, 2 * F, R, R * F, R, R, F, Math.min(chunksOf(R, ROW_CHUNK), 0x4000) + chunksOf(F, FEATURE_CHUNK)].map((n) => allocShared('float32', n));
   if (parts.some((p) => p === null)) return null;
   const [block, idx, w64, y, buf, pred, grad, gw, done] = parts as Float32Array[];
   const words = new Int32Array(block.buffer, block.byteOffset, JOB_WORDS);
@@ -122,7 +124,8 @@ function scratchFor(rows: number, features: number): Scratch | null {
   waitForHelper(scratch); // the helper may still be in a job on the old buffers
   const R = Math.max(rows, scratch?.rows ?? 0);
   const F = Math.max(features, scratch?.features ?? 0);
-  const small = [1, 2 * F + ROW_CHUNK, 2 * F + ROW_CHUNK].map((n) => allocShared('float32', n));
+  if (chunksOf(F, FEATURE_CHUNK) > 0x4000) return null; // over 262,144 features: the JavaScript kernels
+  const small = [1, 2 * F + rowChunkOf(R), 2 * F + rowChunkOf(R)].map((n) => allocShared('float32', n));
   if (small.some((p) => p === null)) return null;
   const [inJob, accMain, accHelper] = small as Float32Array[];
   const jobs = Array.from({ length: JOBS }, () => makeJob(R, F, inJob.byteOffset));
@@ -217,10 +220,11 @@ export function forwardShared(rb: RowBatch, inF: number, W: Storage, B: Storage 
   w[J.k] = inF;
   w[J.hasBias] = B === null ? 0 : 1;
   job.f32[J.bias] = B === null ? 0 : B[0];
-  w[J.rowChunk] = ROW_CHUNK;
-  w[J.rowChunks] = chunksOf(n, ROW_CHUNK);
+  const rowChunk = rowChunkOf(n);
+  w[J.rowChunk] = rowChunk;
+  w[J.rowChunks] = chunksOf(n, rowChunk);
   w[J.featureChunk] = FEATURE_CHUNK;
-  w[J.chunks] = chunksOf(n, ROW_CHUNK) + chunksOf(inF, FEATURE_CHUNK);
+  w[J.chunks] = chunksOf(n, rowChunk) + chunksOf(inF, FEATURE_CHUNK);
   w[J.touch] = rb.X.byteLength > OUT_OF_CACHE_BYTES ? 1 : 0;
   job.f64[J.norm / 2] = norm;
   w[J.helped] = 0;
