@@ -75,16 +75,22 @@ async function* cachedBatches(fd: number, c: CacheLayout, buffers: Buffers, batc
   };
   const common = { firstLine: 0, columns: h.columns, featureNames: h.featureNames, targetNames: h.targetNames, skippedRows: h.skippedRows, delimiter: h.delimiter ?? ',', encoding: h.encoding ?? { columns: h.featureNames, categories: {} } };
   let pending = h.rows > 0 ? load(0, 0) : Promise.resolve();
-  for (let start = 0, turn = 0; start < h.rows; start += batchRows, turn ^= 1) {
-    await pending;
-    const n = Math.min(batchRows, h.rows - start);
-    const next = start + batchRows;
-    // the buffer read into next was the one before this batch's: its batch is done with
-    if (next < h.rows) pending = load(next, turn ^ 1);
-    const b = buffers[turn];
-    // the cache knows the missing cells of the whole file only: they are counted with its last batch
-    const missingCells = next >= h.rows ? (h.missingCells ?? 0) : 0;
-    yield { ...common, X: viewOf(h.dtype, b.X, n * F), y: viewOf(h.dtype, b.y, n * T), rows: n, missingCells };
+  try {
+    for (let start = 0, turn = 0; start < h.rows; start += batchRows, turn ^= 1) {
+      await pending;
+      const n = Math.min(batchRows, h.rows - start);
+      const next = start + batchRows;
+      // the buffer read into next was the one before this batch's: its batch is done with
+      if (next < h.rows) pending = load(next, turn ^ 1);
+      const b = buffers[turn];
+      // the cache knows the missing cells of the whole file only: they are counted with its last batch
+      const missingCells = next >= h.rows ? (h.missingCells ?? 0) : 0;
+      yield { ...common, X: viewOf(h.dtype, b.X, n * F), y: viewOf(h.dtype, b.y, n * T), rows: n, missingCells };
+    }
+  } finally {
+    // a pass left early (Ctrl-C, an error) may leave a read ahead in flight, whose file the run then
+    // closes: its failure (EBADF) is nobody's, not an uncaught error
+    pending.catch(() => undefined);
   }
 }
 

@@ -3,7 +3,7 @@
 import { ValueError } from '../errors.js';
 import { default_generator, type Generator as TorchGenerator } from '../random/generator.js';
 import { randomInt64 } from '../random/distributions.js';
-import { RandomSampler } from './sampler.js';
+import { randomOrder } from './sampler.js';
 import { allocPooled } from '../kernels/pool.js';
 import { touchRows } from '../kernels/touch_rows.js';
 import { allocStorage, type Storage } from '../tensor/dtype.js';
@@ -153,7 +153,7 @@ export class DataLoader implements Iterable<Tensor[]> {
     randomInt64(this.generator ?? default_generator);
     if (this.sampler !== null) return Float64Array.from(this.sampler);
     const n = this.dataset.length;
-    if (this.shuffle) return Float64Array.from(new RandomSampler(n, this.generator === null ? {} : { generator: this.generator }));
+    if (this.shuffle) return randomOrder(n, this.generator);
     const order = new Uint32Array(n);
     for (let i = 0; i < order.length; i++) order[i] = i;
     return order;

@@ -1,7 +1,8 @@
 // A second thread for the row kernels (rows.wat): one worker per process, running one kernel call at a
 // time on the shared memory while this thread does other work. Jobs and their completion go through a
-// control block in the shared memory (Atomics); the worker spins briefly between jobs (a training step
-// posts the next one within microseconds), then sleeps in Atomics.wait, so an idle helper costs nothing.
+// control block in the shared memory (Atomics); the worker spins for a few milliseconds between jobs (a
+// training step posts the next one within microseconds), then sleeps in Atomics.wait, so an idle helper
+// costs nothing; only a sleeping worker is woken with Atomics.notify.
 
 import { createRequire } from 'node:module';
 import { availableParallelism } from 'node:os';
@@ -15,11 +16,16 @@ const SEQ = 0; // the last job posted
 const DONE = 1; // the last job finished: its number, or minus it when it failed
 const READY = 2; // 1 once the worker has instantiated the kernels
 const OP = 3; // which export of the module to call: an index into `ops`
-const ARGS = 4; // up to 12 int32 arguments
+const SLEEPING = 4; // 1 while the worker is (about to be) asleep in Atomics.wait: post() must wake it
+const ARGS = 5; // up to 11 int32 arguments
 const SLOTS = 16;
 
-/** Spins of the worker between jobs before it sleeps (~0.2 ms), and of this thread waiting for a job. */
-const WORKER_SPINS = 100_000;
+/**
+ * Spins of the worker between jobs before it sleeps (a few ms: a training step posts the next job well
+ * within that, and waking a sleeping worker costs a system call here and tens of µs there), and of this
+ * thread waiting for a job.
+ */
+const WORKER_SPINS = 50_000;
 const WAIT_SPINS = 1_000_000;
 /** How long this thread waits for a job before it gives up on the helper and runs the job itself. */
 const GIVE_UP_MS = 10_000;
@@ -38,7 +44,9 @@ for (;;) {
   let spins = 0;
   while ((seq = Atomics.load(c, ${SEQ})) === seen) {
     if (++spins > ${WORKER_SPINS}) {
+      Atomics.store(c, ${SLEEPING}, 1);
       Atomics.wait(c, ${SEQ}, seen);
+      Atomics.store(c, ${SLEEPING}, 0);
       spins = 0;
     }
   }
@@ -98,7 +106,8 @@ export class HelperThread {
     c[OP] = this.ops.indexOf(op);
     for (let i = 0; i < args.length; i++) c[ARGS + i] = args[i];
     Atomics.store(c, SEQ, ++this.seq);
-    Atomics.notify(c, SEQ);
+    // a worker that set SLEEPING after this load sees the new SEQ before it waits (or its wait returns at once)
+    if (Atomics.load(c, SLEEPING) !== 0) Atomics.notify(c, SEQ);
   }
 
   /** Whether the posted job has finished (without waiting). */

@@ -1,16 +1,16 @@
 // The fused Linear (one output) + MSELoss step on rows of a float32 dataset in the shared memory
 // (shared_memory.ts), by the wasm kernels of rows.wat: the same values as the JavaScript row kernels
-// (linear_mse_rows.ts), which they replace for batches large enough for SIMD. On a dataset larger than
-// the caches, a helper thread gathers the next batch's rows into a contiguous buffer while this thread
-// trains on the current batch, then gathers the rest of the next batch itself (the helper's share is
-// adjusted so that neither waits long for the other); a batch is then read from cache, not from rows
-// scattered over memory. The sums are the same whichever way the rows are read.
+// (linear_mse_rows.ts), which they replace for batches large enough for SIMD. A step is one job of
+// chunks that this thread and, on a dataset larger than the caches, a helper thread take from a shared
+// counter: row chunks (each row copied to a contiguous buffer once, its prediction and output gradient
+// computed from cache), then feature chunks (columns of the weight gradient over all the batch's rows).
+// Both threads thus read the batch's random rows at once, each missing the caches for half of them.
 //
-// NOTE: what limits a step on a large dataset is reading random rows (cache and TLB misses; measured on
-// a 2-core VM: touching 1024 rows of 100 float32 took ~110 µs in a 400 MB array, ~20 µs in a 4 MB one).
-// The next batch is a guess: the next `n` entries of the same epoch order. forwardShared uses the
-// gathered rows only when the batch it is given is that guess, its row numbers checked one by one, and
-// the dataset's version unchanged since the gather.
+// NOTE: deterministic by construction: every value a chunk writes is computed by one fixed sequence of
+// operations (per row the prediction, per column the weight gradient in gemmRows' order over all rows),
+// so which thread takes which chunk, and whether there is a helper at all (AUTOGRAD_THREADS=1), changes
+// nothing. Neither thread ever waits long for the other: a chunk claimed but not done after a short spin
+// is done again by the thread that needs it (rows.wat's `ensure`), which writes the same values.
 
 import { ROWS_WASM_BASE64 } from './rows_wasm.js';
 import { HelperThread } from './helper_thread.js';
@@ -22,16 +22,14 @@ import { sumSquaredErrors, type RowBatch } from './linear_mse_rows.js';
 import type { Storage } from '../tensor/dtype.js';
 
 interface RowsExports {
-  forward(x: number, idx: number, r0: number, r1: number, k: number, w: number, hasBias: number, bias: number, pred: number, touch: number): number;
-  gather(x: number, idx: number, r0: number, r1: number, k: number, out: number): number;
-  weight_grad(x: number, idx: number, n: number, k: number, grad: number, acc: number, gw: number): void;
+  work(job: number, main: number, acc: number): void;
 }
 
 interface Loaded {
   module: object;
   memory: object;
   kernels: RowsExports;
-  /** Started on the first batch worth gathering; null when there is none to be had. */
+  /** Started for the first dataset out of cache; null when there is none to be had. */
   helper: HelperThread | null | undefined;
 }
 
@@ -55,113 +53,115 @@ export function sharedRowsApply(X: Storage): boolean {
   return X instanceof Float32Array && sharedAddress(X) >= 0 && load() !== null;
 }
 
-/** A batch's row numbers and, once gathered, its rows (contiguous). */
-interface BatchBuffer {
+/** Word offsets in a job block (rows.wat's job words). */
+const J = { gen: 0, claim: 1, x: 2, idx: 3, n: 4, k: 5, w: 6, hasBias: 7, bias: 8, y: 9, buf: 10, pred: 11, grad: 12, gw: 13, done: 14, rowChunk: 15, rowChunks: 16, featureChunk: 17, chunks: 18, touch: 19, norm: 20, inJob: 22, helped: 23, redone: 24 };
+const JOB_WORDS = 32;
+/** Rows per row chunk (a 64-row chunk of W3 is ~7 µs) and features per feature chunk (rows.wat has cols16 for it). */
+const ROW_CHUNK = 64;
+const FEATURE_CHUNK = 16;
+
+/**
+ * One job's block and buffers in the shared memory. There are three, used in turn: the helper can be in
+ * at most one of them (a job it has not left yet), so a step always finds one that only this thread uses.
+ */
+interface Job {
+  words: Int32Array;
+  f32: Float32Array;
+  f64: Float64Array;
   idx: Uint32Array;
-  rows: Float32Array;
+  w64: Float64Array;
+  y: Float32Array;
+  pred: Float32Array;
+  grad: Float32Array;
+  gw: Float32Array;
 }
 
-/** The kernels' buffers in the shared memory, reused by every batch (grown when a batch needs more). */
+/** The kernels' buffers, reused by every step (made again, larger, when a batch needs more). */
 interface Scratch {
   rows: number;
   features: number;
-  /** 0, 1, 2, ...: the row numbers of a contiguous batch. */
-  identity: Uint32Array;
-  w64: Float64Array;
-  pred: Float32Array;
-  grad: Float32Array;
-  acc: Float64Array;
-  gw: Float32Array;
-  /** Two batch buffers: this thread trains on one while the helper gathers into the other. */
-  batches: [BatchBuffer, BatchBuffer];
+  jobs: Job[];
+  /** Each thread's float64 accumulators for the feature chunks. */
+  accMain: number;
+  accHelper: number;
+  /** Where the helper's work() shows the generation it is in. */
+  inJob: Int32Array;
 }
 
 let scratch: Scratch | null = null;
+/** The generation of the last job (a step): 1, 2, ... */
+let gen = 0;
+/** Which of the jobs the last step used. */
+let lastJob = 0;
+const JOBS = 3;
 
 const u32 = (f: Storage): Uint32Array => new Uint32Array(f.buffer, f.byteOffset, f.length);
 const f64 = (f: Storage, n: number): Float64Array => new Float64Array(f.buffer, f.byteOffset, n);
+const chunksOf = (n: number, size: number): number => Math.ceil(n / size);
+/** A chunk's number has 15 bits in the claim counter: a huge batch takes larger row chunks. */
+const rowChunkOf = (n: number): number => Math.max(ROW_CHUNK, Math.ceil(n / 0x4000));
+
+function makeJob(R: number, F: number, inJob: number): Job | null {
+  const parts = [JOB_WORDS, R, 2 * F, R, R * F, R, R, F, Math.min(chunksOf(R, ROW_CHUNK), 0x4000) + chunksOf(F, FEATURE_CHUNK)].map((n) => allocShared('float32', n));
+  if (parts.some((p) => p === null)) return null;
+  const [block, idx, w64, y, buf, pred, grad, gw, done] = parts as Float32Array[];
+  const words = new Int32Array(block.buffer, block.byteOffset, JOB_WORDS);
+  const job: Job = { words, f32: block, f64: f64(block, JOB_WORDS / 2), idx: u32(idx), w64: f64(w64, F), y, pred, grad, gw };
+  words[J.idx] = idx.byteOffset;
+  words[J.w] = w64.byteOffset;
+  words[J.y] = y.byteOffset;
+  words[J.buf] = buf.byteOffset;
+  words[J.pred] = pred.byteOffset;
+  words[J.grad] = grad.byteOffset;
+  words[J.gw] = gw.byteOffset;
+  words[J.done] = done.byteOffset;
+  words[J.inJob] = inJob;
+  return job;
+}
 
 function scratchFor(rows: number, features: number): Scratch | null {
   if (scratch !== null && scratch.rows >= rows && scratch.features >= features) return scratch;
-  waitForGather(); // the helper may be writing into the old buffers
+  waitForHelper(scratch); // the helper may still be in a job on the old buffers
   const R = Math.max(rows, scratch?.rows ?? 0);
   const F = Math.max(features, scratch?.features ?? 0);
-  const parts = [R, 2 * F, R, R, 2 * F, F, R, R * F, R, R * F].map((n) => allocShared('float32', n));
-  if (parts.some((p) => p === null)) return null;
-  const [identity, w64, pred, grad, acc, gw, idx0, rows0, idx1, rows1] = parts as Float32Array[];
-  const ids = u32(identity);
-  for (let i = 0; i < R; i++) ids[i] = i;
-  const batches: [BatchBuffer, BatchBuffer] = [{ idx: u32(idx0), rows: rows0 }, { idx: u32(idx1), rows: rows1 }];
-  scratch = { rows: R, features: F, identity: ids, w64: f64(w64, F), pred, grad, acc: f64(acc, F), gw, batches };
+  if (chunksOf(F, FEATURE_CHUNK) > 0x4000) return null; // over 262,144 features: the JavaScript kernels
+  const small = [1, 2 * F + rowChunkOf(R), 2 * F + rowChunkOf(R)].map((n) => allocShared('float32', n));
+  if (small.some((p) => p === null)) return null;
+  const [inJob, accMain, accHelper] = small as Float32Array[];
+  const jobs = Array.from({ length: JOBS }, () => makeJob(R, F, inJob.byteOffset));
+  if (jobs.some((j) => j === null)) return null;
+  scratch = { rows: R, features: F, jobs: jobs as Job[], accMain: accMain.byteOffset, accHelper: accHelper.byteOffset, inJob: new Int32Array(inJob.buffer, inJob.byteOffset, 1) };
   return scratch;
 }
 
-/** The gather of the next batch: which rows, of which dataset, into which buffer. */
-interface Gather {
-  X: Storage;
-  version: number;
-  order: ArrayLike<number>;
-  start: number;
-  end: number;
-  features: number;
-  buffer: BatchBuffer;
-  /** The helper gathers rows [0, helperRows) of the batch; this thread the rest, after its step (gatherRest). */
-  helperRows: number;
-  restDone: boolean;
-  /** Whether the helper's part has been waited for (and succeeded: else the gather is dropped). */
-  done: boolean;
-}
+/** How long this thread waits for a helper to leave a job before it takes the helper to be gone. */
+const GIVE_UP_MS = 10_000;
 
-let gathering: Gather | null = null;
+/** Until the helper is in no job (it writes nothing then): before the job buffers are replaced. */
+function waitForHelper(s: Scratch | null): void {
+  if (s === null || loaded?.helper == null) return;
+  const deadline = Date.now() + GIVE_UP_MS;
+  while (Atomics.load(s.inJob, 0) !== 0) {
+    if (Date.now() > deadline) {
+      loaded.helper = null; // a helper that stopped inside a job (it failed): not used again
+      return;
+    }
+  }
+}
 
 /**
- * The helper's share of a gather: after each, down a step when this thread had to wait for the helper,
- * else up, so that the two threads take about as long (the results do not depend on it).
+ * A job block for step `gen` that the helper is not in: the next in turn, or the one after when the
+ * helper is still in the old job of that one (descheduled inside a chunk). Its claim counter is set to
+ * the new generation first, so that nothing of the job it held can be claimed from then on.
  */
-let helperShare = 1;
-const MIN_SHARE = 0.25;
-const SHARE_STEP = 1 / 64;
-
-/** Wait for the helper's part of the gather, if one is under way; drop the gather if it failed. */
-function waitForGather(): void {
-  const g = gathering;
-  const helper = loaded?.helper;
-  if (g === null || g.done || helper === undefined || helper === null) return;
-  g.done = true;
-  helperShare = helper.finished() ? Math.min(1, helperShare + SHARE_STEP) : Math.max(MIN_SHARE, helperShare - SHARE_STEP);
-  if (!helper.wait()) gathering = null;
-}
-
-/** This thread's part of the gather under way, if not done yet. */
-function gatherRest(l: Loaded): void {
-  const g = gathering;
-  if (g === null || g.restDone) return;
-  g.restDone = true;
-  l.kernels.gather(sharedAddress(g.X), g.buffer.idx.byteOffset, g.helperRows, g.end - g.start, g.features, g.buffer.rows.byteOffset);
-}
-
-/** The gathered batch if it is exactly rows `order[start..end)` of X at `version`, else null. */
-function takeGathered(l: Loaded, rb: RowBatch, version: number): BatchBuffer | null {
-  gatherRest(l);
-  waitForGather();
-  const g = gathering;
-  gathering = null;
-  if (g === null || g.X !== rb.X || g.version !== version || g.order !== rb.order || g.start !== rb.start || g.end !== rb.end) return null;
-  const { idx } = g.buffer;
-  for (let r = 0; r < rb.end - rb.start; r++) if (idx[r] !== rb.order[rb.start + r]) return null;
-  return g.buffer;
-}
-
-/** Have the helper start gathering the batch after rb, guessed as the next rb.end - rb.start rows of the same order, into `buffer`. */
-function gatherNext(l: Loaded, rb: RowBatch, version: number, inF: number, buffer: BatchBuffer): void {
-  const helper = helperOf(l);
-  const start = rb.end;
-  const end = Math.min(rb.order.length, start + (rb.end - rb.start));
-  if (helper === null || !helper.ready() || end <= start) return;
-  copyIndices(rb.order, start, end, buffer.idx);
-  const helperRows = Math.ceil((end - start) * helperShare);
-  helper.post('gather', [sharedAddress(rb.X), buffer.idx.byteOffset, 0, helperRows, inF, buffer.rows.byteOffset]);
-  gathering = { X: rb.X, version, order: rb.order, start, end, features: inF, buffer, helperRows, restDone: false, done: false };
+function freeJob(s: Scratch): Job {
+  for (;;) {
+    lastJob = (lastJob + 1) % JOBS;
+    const job = s.jobs[lastJob];
+    const old = job.words[J.gen];
+    Atomics.store(job.words, J.claim, (gen & 0x7fff) << 16);
+    if (old === 0 || Atomics.load(s.inJob, 0) !== old) return job;
+  }
 }
 
 /**
@@ -175,7 +175,7 @@ export function prepareSharedRows(bytes: number): void {
 }
 
 function helperOf(l: Loaded): HelperThread | null {
-  if (l.helper === undefined) l.helper = HelperThread.start(l.module, l.memory, ['gather']);
+  if (l.helper === undefined) l.helper = HelperThread.start(l.module, l.memory, ['work']);
   return l.helper;
 }
 
@@ -184,78 +184,75 @@ function copyIndices(order: ArrayLike<number>, start: number, end: number, idx: 
   else for (let r = 0; r < end - start; r++) idx[r] = order[start + r];
 }
 
-/** Whether the helper gathers the batches of a dataset of `bytes`: one out of cache (as touchRows judges it). */
+/** Whether a helper shares the steps on a dataset of `bytes`: one out of cache (as touchRows judges it). */
 function wantsHelper(bytes: number): boolean {
   return bytes > OUT_OF_CACHE_BYTES && helperThreadsEnabled();
 }
 
-/** How forwardShared has read its batches so far, in place or gathered (for tests). */
-export const sharedRowStats = { inPlace: 0, gathered: 0 };
+/** Steps run so far, chunks of them the helper did, and chunks done twice (for tests). */
+export const sharedRowStats = { steps: 0, helperChunks: 0, redone: 0 };
 
-/** Whether the helper thread has started and can take gathers (for tests). */
+/** Whether the helper thread has started and can take jobs (for tests). */
 export function helperReady(): boolean {
   return loaded?.helper?.ready() ?? false;
 }
 
-/** Where backwardShared finds the rows of the batch forwardShared saw: address and row numbers. */
-let rowsAt = 0;
-let rowsIdx = 0;
+/** The job of the last forwardShared, for backwardShared, and its bias gradient. */
+let last: Job | null = null;
+let lastBiasGrad = 0;
 
 /**
- * pred = the batch's rows · W (+ B), kept for backwardShared; returns Σ (pred - y)² over the rows
- * (the caller divides for 'mean'), as forwardRows does, or null when the shared memory is full. X must
- * satisfy sharedRowsApply; `version` is the dataset's version counter (a gather of an older version is not used).
+ * The whole step on the batch's rows: predictions, Σ (pred - y)² over the rows in order returned (the
+ * caller divides for 'mean'), as forwardRows does, and the gradients for backwardShared, with output
+ * gradients norm·(pred - y); null when the shared memory is full. X must satisfy sharedRowsApply.
  */
-export function forwardShared(rb: RowBatch, inF: number, W: Storage, B: Storage | null, version: number): number | null {
+export function forwardShared(rb: RowBatch, inF: number, W: Storage, B: Storage | null, norm: number): number | null {
   const l = load();
   const n = rb.end - rb.start;
   const s = l === null ? null : scratchFor(n, inF);
   if (l === null || s === null) return null;
-  const gathered = takeGathered(l, rb, version);
-  let touch = 0;
-  if (gathered !== null) {
-    sharedRowStats.gathered++;
-    rowsAt = gathered.rows.byteOffset;
-    rowsIdx = s.identity.byteOffset;
-  } else {
-    // the rows in place (this thread waits for their cache misses), their numbers in a free buffer
-    sharedRowStats.inPlace++;
-    const free = s.batches[0];
-    copyIndices(rb.order, rb.start, rb.end, free.idx);
-    rowsAt = sharedAddress(rb.X);
-    rowsIdx = free.idx.byteOffset;
-    touch = 1;
-  }
-  // the next batch into the buffer this one does not use
-  if (wantsHelper(rb.X.byteLength)) gatherNext(l, rb, version, inF, gathered === null || gathered === s.batches[0] ? s.batches[1] : s.batches[0]);
-  for (let j = 0; j < inF; j++) s.w64[j] = W[j];
-  l.kernels.forward(rowsAt, rowsIdx, 0, n, inF, s.w64.byteOffset, B === null ? 0 : 1, B === null ? 0 : B[0], s.pred.byteOffset, touch);
-  return sumSquaredErrors(s.pred, rb.Y, rb.order, rb.start, n);
+  gen++;
+  const job = freeJob(s);
+  const w = job.words;
+  w[J.gen] = gen;
+  w[J.x] = sharedAddress(rb.X);
+  w[J.n] = n;
+  w[J.k] = inF;
+  w[J.hasBias] = B === null ? 0 : 1;
+  job.f32[J.bias] = B === null ? 0 : B[0];
+  const rowChunk = rowChunkOf(n);
+  w[J.rowChunk] = rowChunk;
+  w[J.rowChunks] = chunksOf(n, rowChunk);
+  w[J.featureChunk] = FEATURE_CHUNK;
+  w[J.chunks] = chunksOf(n, rowChunk) + chunksOf(inF, FEATURE_CHUNK);
+  w[J.touch] = rb.X.byteLength > OUT_OF_CACHE_BYTES ? 1 : 0;
+  job.f64[J.norm / 2] = norm;
+  w[J.helped] = 0;
+  w[J.redone] = 0;
+  copyIndices(rb.order, rb.start, rb.end, job.idx);
+  const { Y, order, start } = rb;
+  const y = job.y;
+  for (let r = 0; r < n; r++) y[r] = Y[order[start + r]];
+  for (let j = 0; j < inF; j++) job.w64[j] = W[j];
+  const helper = wantsHelper(rb.X.byteLength) ? helperOf(l) : null;
+  if (helper !== null && helper.ready()) helper.post('work', [w.byteOffset, 0, s.accHelper]);
+  l.kernels.work(w.byteOffset, 1, s.accMain);
+  sharedRowStats.steps++;
+  sharedRowStats.helperChunks += Atomics.load(w, J.helped);
+  sharedRowStats.redone += Atomics.load(w, J.redone);
+  last = job;
+  const { pred, grad } = job;
+  let gb = 0;
+  for (let r = 0; r < n; r++) gb += grad[r];
+  lastBiasGrad = gb;
+  return sumSquaredErrors(pred, rb.Y, rb.order, rb.start, n);
 }
 
 /**
- * The gradients of the last forwardShared (same batch): gw = Σ_r grad[r]·x_r into `gw`, where
- * grad[r] = norm·(pred[r] - y_r); returns Σ_r grad[r] (the bias gradient), as backwardRows does.
+ * The gradients of the last forwardShared: gw = Σ_r grad[r]·x_r into `gw`, and Σ_r grad[r] (the bias
+ * gradient) returned, as backwardRows gives them.
  */
-export function backwardShared(rb: RowBatch, inF: number, norm: number, gw: Storage): number {
-  const l = load() as Loaded;
-  const s = scratch as Scratch;
-  const n = rb.end - rb.start;
-  const gb = outputGradients(s, rb, n, norm);
-  l.kernels.weight_grad(rowsAt, rowsIdx, n, inF, s.grad.byteOffset, s.acc.byteOffset, s.gw.byteOffset);
-  gw.set(s.gw.subarray(0, inF));
-  gatherRest(l); // this step's rows are no longer needed: this thread's part of the next batch
-  return gb;
-}
-
-/** grad[r] = norm·(pred[r] - y_r); returns Σ grad[r] in row order (as backwardRows' outputGradients). */
-function outputGradients(s: Scratch, rb: RowBatch, n: number, norm: number): number {
-  const { Y, order, start } = rb;
-  const { pred, grad } = s;
-  let gb = 0;
-  for (let r = 0; r < n; r++) {
-    grad[r] = norm * (pred[r] - Y[order[start + r]]);
-    gb += grad[r];
-  }
-  return gb;
+export function backwardShared(inF: number, gw: Storage): number {
+  gw.set((last as Job).gw.subarray(0, inF));
+  return lastBiasGrad;
 }

@@ -127,6 +127,15 @@ export function randomInt64(g: Generator): bigint {
 }
 
 /**
+ * r % m for integers 0 <= r, m < 2^32, without `%` on doubles (a call to fmod in V8: most of a million-row
+ * randperm's time). q·m is exact (< 2^53); the quotient, rounded, may be one off, which the tests correct.
+ */
+function uint32Mod(r: number, m: number): number {
+  const z = r - Math.floor(r / m) * m;
+  return z < 0 ? z + m : z >= m ? z - m : z;
+}
+
+/**
  * randperm_cpu: for n < (2^32 - 1) / 20, identity then for i in [0, n-1) swap i with i + random() % (n - i);
  * beyond, the inside-out shuffle with random64() % (i + 1).
  */
@@ -134,7 +143,7 @@ export function randpermFill(g: Generator, out: Out, n: number): void {
   if (n < Math.floor(4294967295 / 20)) {
     for (let i = 0; i < n; i++) out[i] = i;
     for (let i = 0; i < n - 1; i++) {
-      const z = g.random() % (n - i);
+      const z = uint32Mod(g.random(), n - i);
       const t = out[i];
       out[i] = out[z + i];
       out[z + i] = t;
@@ -148,6 +157,11 @@ export function randpermFill(g: Generator, out: Out, n: number): void {
     out[i] = out[z];
     out[z] = i;
   }
+}
+
+/** The draws randpermFill(g, ·, n) makes, without the permutation (one that is thrown away). */
+export function skipRandperm(g: Generator, n: number): void {
+  g._skip(n < Math.floor(4294967295 / 20) ? Math.max(0, n - 1) : 2 * n); // random() each, or random64()
 }
 
 /** bernoulli_(p) with a float p: bernoulli_distribution<double>, u53 < p. */

@@ -69,6 +69,11 @@ export class Generator {
     return this.engine.nextUint32();
   }
 
+  /** The state after `count` random() draws, without making them (internal: not a PyTorch method). */
+  _skip(count: number): void {
+    this.engine.skip(count);
+  }
+
   /** Two draws as (first << 32) | second (CPUGeneratorImpl::random64). */
   random64(): bigint {
     const hi = this.engine.nextUint32();

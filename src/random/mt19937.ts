@@ -54,6 +54,21 @@ export class MT19937 {
     s[N - 1] = s[M - 1] ^ (y >>> 1) ^ (s[0] & 1 ? MATRIX_A : 0);
   }
 
+  /** The state after `count` more draws, as nextUint32 would leave it (without tempering the draws). */
+  skip(count: number): void {
+    while (count > 0) {
+      const free = this.left - 1; // draws before the one that makes the next state
+      if (count <= free) {
+        this.left -= count;
+        this.next += count;
+        return;
+      }
+      this.nextState(); // that draw: left reaches 0, the state is made, then next++
+      this.next = 1;
+      count -= free + 1;
+    }
+  }
+
   /** One tempered 32-bit draw, as an unsigned number. */
   nextUint32(): number {
     if (--this.left === 0) this.nextState();

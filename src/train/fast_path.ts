@@ -13,8 +13,8 @@
 // |                | kernels beat the JS row kernels there)                                         |                                                                     |
 // | fused rows     | the same model and loss, a plain DataLoader over TensorDataset(X, Y) with one  | forwardRows/backwardRows: kernels/linear_mse_rows.ts reads the      |
 // |                | output, batches below WASM_MIN_WORK multiply-adds or X in shared memory        | shuffled rows in place, nothing gathered                            |
-// | fused shared   | fused rows with X a float32 dataset in shared memory and a batch of at least   | kernels/linear_mse_shared.ts: wasm SIMD over the rows in place, the |
-// |                | WASM_MIN_WORK multiply-adds (wasm available, AUTOGRAD_WASM not 0)              | helper thread taking half of out-of-cache batches (AUTOGRAD_THREADS)|
+// | fused shared   | fused rows with X a float32 dataset in shared memory and a batch of at least   | kernels/linear_mse_shared.ts: wasm SIMD, the step in chunks that a  |
+// |                | WASM_MIN_WORK multiply-adds (wasm available, AUTOGRAD_WASM not 0)              | helper thread shares on out-of-cache data (AUTOGRAD_THREADS)        |
 //
 // The optimizer plays no part in the choice: every path leaves the gradients in .grad, bit for bit as
 // loss.backward() would, and then fit() calls optimizer.step() (SGD, Adam, RMSprop, ... alike). A loss other

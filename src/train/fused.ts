@@ -5,7 +5,7 @@
 // the first, not yet optimised, steps of a short run. forwardRows() does the same on rows of the
 // dataset read in place (kernels/linear_mse_rows.ts, which sums in those kernels' order), or, for a
 // float32 dataset in the shared memory, by the wasm kernels of kernels/linear_mse_shared.ts (the same
-// order again, on one or two threads). Which of these runs, and when the graph does instead, is decided
+// order again, on one or two threads; they compute the gradients in the forward pass, backward() takes them). Which of these runs, and when the graph does instead, is decided
 // in fast_path.ts.
 
 import { is_grad_enabled } from '../tensor/autograd/grad_mode.js';
@@ -99,7 +99,8 @@ export class FusedLinearMse {
     const b = this.rowBuffers(n);
     const rb: RowBatch = { X: X._data, Y: Y._data, order: batch.order, start: batch.start, end: batch.end };
     const B = bias === null ? null : bias._data;
-    const sharedSum = shared ? forwardShared(rb, this.model.in_features, weight._data, B, X._version.value) : null;
+    const norm = this.reduction === 'mean' ? 2 / n : 2; // as mseInputGrad
+    const sharedSum = shared ? forwardShared(rb, this.model.in_features, weight._data, B, norm) : null;
     this.pendingShared = sharedSum !== null;
     const sum = sharedSum ?? forwardRows(rb, this.model.in_features, weight._data, B, b.pred);
     b.scalar[0] = this.reduction === 'mean' ? sum / (batch.end - batch.start) : sum; // as mse_loss's 'mean' (reduceSquaredErrors)
@@ -128,7 +129,7 @@ export class FusedLinearMse {
     const n = rb.end - rb.start;
     const norm = this.reduction === 'mean' ? 2 / n : 2; // as mseInputGrad
     const inF = this.model.in_features;
-    b.scalar[0] = this.pendingShared ? backwardShared(rb, inF, norm, b.gw) : backwardRows(rb, inF, b.pred, b.grad, norm, b.acc, b.gw);
+    b.scalar[0] = this.pendingShared ? backwardShared(inF, b.gw) : backwardRows(rb, inF, b.pred, b.grad, norm, b.acc, b.gw);
     weight._accumulateGrad(b.gw);
     if (bias !== null) bias._accumulateGrad(b.scalar);
   }

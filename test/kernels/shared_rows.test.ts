@@ -174,8 +174,8 @@ function compareEpoch(X: Float32Array, Y: Float32Array, rows: number, c: KernelC
     forwardRows(rb, F, W, B, pred);
     for (let r = 0; r < n; r++) Y[order[start + r]] = pred[r] - (adversarial ? 1 : (r % 2 === 0 ? 1 : -0.5) * (r % 3 === 0 ? -1 : 1));
     const norm = 2 / n;
-    const lossShared = forwardShared(rb, F, W, B, 0);
-    const gbShared = backwardShared(rb, F, norm, gwShared);
+    const lossShared = forwardShared(rb, F, W, B, norm);
+    const gbShared = backwardShared(F, gwShared);
     const lossJs = forwardRows(rb, F, W, B, pred);
     const gbJs = backwardRows(rb, F, pred, grad, norm, acc, gwJs);
     assert.equal(lossShared, lossJs, `loss of rows ${rb.start}..${rb.end}`);
@@ -234,9 +234,9 @@ describe('row kernels on shared memory', () => {
     assert.ok(colsDiffering >= F / 4, `weight gradient: ${colsDiffering} of ${F} columns differ`);
   });
 
-  test('on a dataset larger than the caches the helper gathers batches, and the values stay the same', async () => {
+  test('on a dataset larger than the caches the helper takes part of the steps, and the values stay the same', async () => {
     const F = 100;
-    const rows = 90_000; // 36 MB of float32: past the size from which batches are gathered
+    const rows = 90_000; // 36 MB of float32: past the size from which the helper shares the steps
     const X = sharedF32(rows * F, 11);
     const Y = new Float32Array(rows);
     fill(Y, 12);
@@ -246,35 +246,12 @@ describe('row kernels on shared memory', () => {
     assert.ok(helperReady(), 'the helper started');
     const before = { ...sharedRowStats };
     compareEpoch(X, Y, rows, c, shuffled(rows, 2));
-    assert.ok(sharedRowStats.gathered - before.gathered >= 80, `batches gathered: ${sharedRowStats.gathered - before.gathered} of 90`);
-
-    // a batch other than the one guessed, and a dataset changed since the gather: read in place
-    const order = shuffled(rows, 3);
-    const W = new Float32Array(F).fill(0.01);
-    const gw = new Float32Array(F);
-    const step = (start: number, version: number): number => {
-      const rb: RowBatch = { X, Y, order, start, end: start + 1000 };
-      const loss = forwardShared(rb, F, W, null, version) as number;
-      backwardShared(rb, F, 2 / 1000, gw);
-      return loss;
-    };
-    step(0, 0);
-    const inPlace = sharedRowStats.inPlace;
-    step(5000, 0); // not the guessed 1000..2000
-    assert.equal(sharedRowStats.inPlace, inPlace + 1);
-    step(6000, 0); // guessed: gathered
-    assert.equal(sharedRowStats.inPlace, inPlace + 1);
-    const guessed = order[7000];
-    X.fill(2, guessed * F, guessed * F + F); // the dataset changes (its version goes up) after the gather
-    const expected = (() => {
-      const pred = new Float32Array(1000);
-      return forwardRows({ X, Y, order, start: 7000, end: 8000 }, F, W, null, pred);
-    })();
-    assert.equal(step(7000, 1), expected, 'the rows as they are now, not as gathered');
-    assert.equal(sharedRowStats.inPlace, inPlace + 2);
+    compareEpoch(X, Y, rows, c, shuffled(rows, 3), true);
+    assert.equal(sharedRowStats.steps - before.steps, 180);
+    assert.ok(sharedRowStats.helperChunks > before.helperChunks, 'the helper took chunks');
   });
 
-  test('with the helper switched off every batch is read in place', () => {
+  test('with the helper switched off this thread takes every chunk', () => {
     const previous = setHelperThreads(false);
     try {
       const F = 100;
@@ -283,8 +260,8 @@ describe('row kernels on shared memory', () => {
       const Y = new Float32Array(rows);
       const before = { ...sharedRowStats };
       compareEpoch(X, Y, 5000, { features: F, batch: 1000, bias: false }, shuffled(rows, 4));
-      assert.equal(sharedRowStats.gathered, before.gathered);
-      assert.equal(sharedRowStats.inPlace, before.inPlace + 5);
+      assert.equal(sharedRowStats.helperChunks, before.helperChunks);
+      assert.equal(sharedRowStats.steps, before.steps + 5);
     } finally {
       setHelperThreads(previous);
     }

@@ -77,3 +77,20 @@ test('set_rng_state restores a stream, fork_rng restores the default generator, 
   assert.equal(torch.manual_seed(2n ** 40n).initial_seed(), 2 ** 40);
   assert.throws(() => torch.manual_seed(2n ** 64n), /Overflow when unpacking long/);
 });
+
+test('_skip(k) leaves the generator as k random() draws would, across the 624-word state refills', () => {
+  for (const k of [0, 1, 2, 622, 623, 624, 625, 1247, 1248, 1249, 5000]) {
+    for (const before of [0, 1, 300, 623]) {
+      const a = new torch.Generator(7);
+      const b = new torch.Generator(7);
+      for (let i = 0; i < before; i++) {
+        a.random();
+        b.random();
+      }
+      for (let i = 0; i < k; i++) a.random();
+      b._skip(k);
+      assert.deepEqual([b.random(), b.random()], [a.random(), a.random()], `skip ${k} after ${before}`);
+      assert.deepEqual(b.get_state(), a.get_state());
+    }
+  }
+});
