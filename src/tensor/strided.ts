@@ -153,3 +153,9 @@ export function viewStrides(shape: Shape, strides: readonly number[], newShape: 
   }
   return viewD === -1 ? out : null;
 }
+
+/** True when some element of `t` is read from the same place in storage as another (an expanded view). */
+export function hasInternalOverlap(t: { readonly _viewGeom: ViewGeom | null; readonly shape: readonly number[] }): boolean {
+  const g = t._viewGeom;
+  return g !== null && t.shape.some((n, d) => n > 1 && g.strides[d] === 0);
+}

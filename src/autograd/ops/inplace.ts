@@ -14,7 +14,7 @@ import { moveRetainHook, Node } from '../../tensor/autograd/node.js';
 import { expandTo } from '../../tensor/kernels.js';
 import { at } from './at.js';
 import { checkNoPartialOverlap } from './overlap.js';
-import { hasInternalOverlap } from './views.js';
+import { hasInternalOverlap } from '../../tensor/strided.js';
 
 const INTERNAL_OVERLAP_MESSAGE =
   'unsupported operation: more than one element of the written-to tensor refers to a single memory location. Please clone() the tensor before performing the operation.';

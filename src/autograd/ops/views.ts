@@ -175,11 +175,6 @@ export function expandView(x: Tensor, sizes: readonly number[], name: string, gr
   return stepView(x, { k: 'expand', sizes }, name, graph);
 }
 
-/** True when some element of `t` is read from the same place in storage as another (an expanded view). */
-export function hasInternalOverlap(t: Tensor): boolean {
-  const g = t._viewGeom;
-  return g !== null && t.shape.some((n, d) => n > 1 && g.strides[d] === 0);
-}
 
 /** `x[...]`: at::alias, a view of all of x (AliasBackward0). */
 export function alias(x: Tensor): Tensor {
