@@ -6,62 +6,15 @@
 // SLEEF is Copyright Naoki Shibata and contributors, distributed under the Boost Software License 1.0;
 // the algorithms and their polynomial coefficients are SLEEF's.
 
+import { fma32 as fmaf, fma64 as fma } from './fma.js';
+
 const fr = Math.fround;
 
-const f64 = new Float64Array(1);
-const u64 = new BigInt64Array(f64.buffer);
 const f32 = new Float32Array(1);
 const i32 = new Int32Array(f32.buffer);
 
-/**
- * a·b + c with one rounding to float32 (a fused multiply-add), for float32 a, b, c. The product is exact
- * in float64; the sum is rounded to odd there (exact enough that rounding it again to float32 is the
- * single correct rounding), then to float32.
- */
-export function fmaf(a: number, b: number, c: number): number {
-  const p = a * b;
-  const s = p + c;
-  if (!Number.isFinite(s)) return fr(s);
-  const v = s - p;
-  const err = p - (s - v) + (c - v);
-  if (err === 0) return fr(s);
-  f64[0] = s;
-  if ((u64[0] & 1n) === 0n) {
-    // an even last bit: step one unit toward the exact sum (round to odd)
-    u64[0] += err > 0 === s > 0 ? 1n : -1n;
-    return fr(f64[0]);
-  }
-  return fr(s);
-}
-
-/** The high 26 bits of a for Dekker's split; a huge a is split scaled down (2^27 + 1 times it would overflow). */
-function splitHigh(a: number): number {
-  if (Math.abs(a) > 1e300) {
-    const s = a * 2 ** -28;
-    const cs = 134217729 * s;
-    return (cs - (cs - s)) * 2 ** 28;
-  }
-  const ca = 134217729 * a;
-  return ca - (ca - a);
-}
-
-/**
- * a·b + c in float64 with one rounding (Dekker's exact product, then a compensated sum): the fused
- * multiply-add that PyTorch's compiler makes of `a + b * c` in its scalar loops.
- */
-export function fma(a: number, b: number, c: number): number {
-  const p = a * b;
-  if (!Number.isFinite(p) || !Number.isFinite(c)) return p + c;
-  const ah = splitHigh(a);
-  const al = a - ah;
-  const bh = splitHigh(b);
-  const bl = b - bh;
-  const e = ah * bh - p + ah * bl + al * bh + al * bl;
-  const s = p + c;
-  const v = s - p;
-  const t = p - (s - v) + (c - v);
-  return s + (t + e);
-}
+// SLEEF's fused multiply-adds, rounded once as vfmadd rounds: the one fma of src/math/fma.ts
+export { fmaf, fma };
 
 /** Round half to even, as the CPU's cvtps2dq does under the default rounding mode. */
 export function rintf(x: number): number {

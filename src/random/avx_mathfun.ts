@@ -1,31 +1,11 @@
 // The float32 Box–Muller of PyTorch's AVX2 normal_fill (aten/src/ATen/native/cpu/avx_mathfun.h): Cephes
 // log and sincos polynomials, evaluated lane by lane in float32 with the same steps and constants.
 
+import { fma32 } from '../math/fma.js';
+
 const f = Math.fround;
 const bits = new Float32Array(1);
 const ibits = new Int32Array(bits.buffer);
-
-/** Fused multiply-add rounded once to float32 (a, b, c float32): a·b is exact in float64. */
-export function fma32(a: number, b: number, c: number): number {
-  const p = a * b;
-  const s = p + c;
-  // the error of s (TwoSum); zero means s is the exact sum and one rounding to float32 is correct
-  const bb = s - p;
-  const err = (p - (s - bb)) + (c - bb);
-  const r = f(s);
-  if (err === 0 || r === s) return r;
-  // s could be a float32 midpoint that the exact sum is not: round towards the side of the error
-  const other = nextFloat32Toward(r, s);
-  if ((r + other) / 2 !== s) return r;
-  return err > 0 ? Math.max(r, other) : Math.min(r, other);
-}
-
-function nextFloat32Toward(r: number, target: number): number {
-  bits[0] = r;
-  if (r === 0) return target > 0 ? 1.401298464324817e-45 : -1.401298464324817e-45;
-  ibits[0] += (target > r) === (r > 0) ? 1 : -1;
-  return bits[0];
-}
 
 // GCC contracts avx_mathfun's mul/add pairs into FMAs (the AVX2 kernels are built with -mfma)
 function mad(a: number, b: number, c: number): number {
@@ -98,25 +78,3 @@ export function sincos256(x: number): [number, number] {
   return [sinV, cosV];
 }
 
-const SPLIT = 134217729; // 2^27 + 1, Veltkamp's splitter
-
-/**
- * a·b + c with (almost always) one rounding: the compiler contracts PyTorch's `x * std + mean` into an FMA.
- * Dekker's exact product and a TwoSum; the final sum of the two error terms can round a second time only
- * when they nearly cancel at a rounding boundary.
- */
-export function fma64(a: number, b: number, c: number): number {
-  const p = a * b;
-  if (!Number.isFinite(p) || p === 0) return p + c;
-  let t = SPLIT * a;
-  const ah = t - (t - a);
-  const al = a - ah;
-  t = SPLIT * b;
-  const bh = t - (t - b);
-  const bl = b - bh;
-  const e = ((ah * bh - p) + ah * bl + al * bh) + al * bl;
-  const s = p + c;
-  const bb = s - p;
-  const err = (p - (s - bb)) + (c - bb);
-  return s + (err + e);
-}

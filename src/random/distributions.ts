@@ -4,7 +4,8 @@
 // (aten/src/ATen/native/cpu/DistributionTemplates.h, core/DistributionsHelper.h, core/TransformationHelper.h).
 
 import type { Generator } from './generator.js';
-import { fma32, fma64, log256, sincos256 } from './avx_mathfun.js';
+import { fma32, fma64 } from '../math/fma.js';
+import { log256, sincos256 } from './avx_mathfun.js';
 import { sincosFast } from '../math/sincos_fast.js';
 import { log } from '../math/glibc_log.js';
 
