@@ -10,6 +10,11 @@ export function numel(shape: Shape): number {
   return n;
 }
 
+/** [outer, size, inner] of `shape` around `dim`: the elements before, along and after it. */
+export function around(shape: Shape, dim: number): [number, number, number] {
+  return [numel(shape.slice(0, dim)), shape[dim], numel(shape.slice(dim + 1))];
+}
+
 export function sameShape(a: Shape, b: Shape): boolean {
   if (a.length !== b.length) return false;
   for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;

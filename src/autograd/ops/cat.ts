@@ -7,7 +7,7 @@ import { IndexError, RuntimeError } from '../../errors.js';
 import { warn } from '../../warnings.js';
 import { allocStorage } from '../../tensor/dtype.js';
 import { cppTensorString } from '../../tensor/format_cpp.js';
-import { normalizeDim, numel, sameShape, shapeStr, type Shape } from '../../tensor/shape.js';
+import { around, normalizeDim, numel, sameShape, shapeStr } from '../../tensor/shape.js';
 import { Tensor } from '../../tensor/tensor.js';
 import { attach, shouldRecord } from '../../tensor/autograd/engine.js';
 import { is_grad_enabled } from '../../tensor/autograd/grad_mode.js';
@@ -16,11 +16,6 @@ import { at } from './at.js';
 import { resultType } from './elementwise.js';
 import { expand, narrowSlice } from './reorder.js';
 import { view } from './shape.js';
-
-/** [outer, size, inner] of `shape` around `dim`. */
-function around(shape: Shape, dim: number): [number, number, number] {
-  return [numel(shape.slice(0, dim)), shape[dim], numel(shape.slice(dim + 1))];
-}
 
 /** A 1-d empty tensor: cat's legacy rule skips it whatever the other shapes. */
 function legacyEmpty(t: Tensor): boolean {

@@ -3,7 +3,7 @@
 
 import { IndexError, RuntimeError } from '../../errors.js';
 import { allocStorage, type DType } from '../../tensor/dtype.js';
-import { normalizeDim } from '../../tensor/shape.js';
+import { around, normalizeDim } from '../../tensor/shape.js';
 import { Tensor } from '../../tensor/tensor.js';
 
 /** Reduce `x` along `dim` (or all of it) with `fold(values, start, count, stride)` into a tensor of `dtype`. */
@@ -16,11 +16,7 @@ function along(x: Tensor, dim: number | undefined, keepdim: boolean, dtype: DTyp
   }
   const d = x.ndim === 0 ? normalizeDim(dim, 1) : normalizeDim(dim, x.ndim);
   const shape = x.ndim === 0 ? [1] : x.shape;
-  const n = shape[d];
-  let inner = 1;
-  for (let k = d + 1; k < shape.length; k++) inner *= shape[k];
-  let outer = 1;
-  for (let k = 0; k < d; k++) outer *= shape[k];
+  const [outer, n, inner] = around(shape, d);
   const out = allocStorage(dtype, outer * inner);
   for (let o = 0; o < outer; o++) for (let i = 0; i < inner; i++) out[o * inner + i] = fold(X, o * n * inner + i, n, inner);
   const outShape = x.ndim === 0 ? [] : keepdim ? shape.map((s, k) => (k === d ? 1 : s)) : shape.filter((_, k) => k !== d);

@@ -5,7 +5,7 @@
 
 import { IndexError, RuntimeError } from '../../errors.js';
 import { allocStorage, type Storage } from '../../tensor/dtype.js';
-import { normalizeDim } from '../../tensor/shape.js';
+import { around, normalizeDim } from '../../tensor/shape.js';
 import { Tensor } from '../../tensor/tensor.js';
 import { attach, shouldRecord } from '../../tensor/autograd/engine.js';
 import { nthElement, partialSort, stableSort, stlSort, type Less, type Pairs } from '../../tensor/stl_sort.js';
@@ -27,11 +27,7 @@ export interface Lines {
 export function alongLines(x: Tensor, dim: number, m: number, line: LineFn): Lines {
   const d = normalizeDim(dim, x.ndim);
   const shape = x.ndim === 0 ? [1] : x.shape;
-  const n = shape[d];
-  let inner = 1;
-  for (let k = d + 1; k < shape.length; k++) inner *= shape[k];
-  let outer = 1;
-  for (let k = 0; k < d; k++) outer *= shape[k];
+  const [outer, n, inner] = around(shape, d);
   const values = allocStorage(x.dtype, outer * m * inner);
   const indices = allocStorage('int64', outer * m * inner);
   const p: Pairs = { v: new Float64Array(n), ix: new Float64Array(n) };
