@@ -9,8 +9,8 @@
 // the bias gradient over rows in order (as sumRows). The stores into `pred`, `grad` and `gw` round exactly where the
 // graph path's storages do. test/train/fused.test.ts compares the two paths bit for bit.
 
-import { cascadeSum } from '../tensor/cascade_sum.js';
-import { allocStorage, dtypeOf, type Storage } from '../tensor/dtype.js';
+import { cascadeSum1d } from '../tensor/cascade_sum.js';
+import { dtypeOf, type Storage } from '../tensor/dtype.js';
 import { axpy, axpy4, dot4 } from './dot.js';
 import { touchRows } from './touch_rows.js';
 
@@ -35,18 +35,23 @@ export function forwardRows(rb: RowBatch, inF: number, W: Storage, B: Storage | 
   return sumSquaredErrors(pred, rb.Y, rb.order, rb.start, rb.end - rb.start);
 }
 
+/** The squared differences of sumSquaredErrors, each rounded as pred's dtype (reused: a step allocates nothing). */
+let squares = new Float64Array(1024);
+const keep = (x: number): number => x;
+
 /**
  * Σ_r (pred[r] - y_r)² as mse_loss forms it (autograd/ops/nn.ts): each difference and square rounded as
  * pred's dtype is, then PyTorch's cascade sum (tensor/cascade_sum.ts).
  */
 export function sumSquaredErrors(pred: Storage, Y: Storage, order: ArrayLike<number>, start: number, n: number): number {
-  const squares = allocStorage(dtypeOf(pred), n);
-  const round = dtypeOf(pred) === 'float32' ? Math.fround : (x: number): number => x;
+  const float32 = dtypeOf(pred) === 'float32';
+  if (squares.length < n) squares = new Float64Array(Math.max(n, 2 * squares.length));
+  const round = float32 ? Math.fround : keep;
   for (let r = 0; r < n; r++) {
     const d = round(pred[r] - Y[order[start + r]]);
-    squares[r] = d * d;
+    squares[r] = round(d * d);
   }
-  return cascadeSum(squares, [n], [true], dtypeOf(pred) === 'float32')[0];
+  return cascadeSum1d(squares, n, float32);
 }
 
 function predictRows(rb: RowBatch, inF: number, W: Storage, B: Storage | null, pred: Storage): void {

@@ -17,6 +17,78 @@ function ceilLog2(x: number): number {
   return 32 - Math.clz32(x - 1);
 }
 
+/**
+ * The partial sums' storage: levels (4) × rows (4) × lanes (8). Each result below is read before the next
+ * call overwrites it, so one buffer serves every sum and a sum allocates nothing.
+ */
+const scratch = new Float64Array(4 * 4 * 8);
+
+/**
+ * Sums `size` rows of `nrows` columns at once (a column is `lanes` consecutive values), in levels of
+ * partial sums: SumKernel's multi_row_sum. Leaves nrows × lanes sums at the start of `scratch`.
+ */
+function multiRowSum(x: Storage, r: Round, base: number, rowStride: number, colStride: number, size: number, nrows: number, lanes: number): Float64Array {
+  const levels = 4;
+  const levelPower = Math.max(4, Math.floor(ceilLog2(size) / levels));
+  const levelStep = 2 ** levelPower;
+  const levelMask = levelStep - 1;
+  const w = nrows * lanes;
+  const acc = scratch;
+  acc.fill(0, 0, levels * w);
+  let i = 0;
+  for (; i + levelStep <= size; ) {
+    for (let j = 0; j < levelStep; j++, i++) {
+      const row = base + i * rowStride;
+      for (let k = 0; k < nrows; k++) {
+        const at = row + k * colStride;
+        for (let l = 0; l < lanes; l++) acc[k * lanes + l] = r(acc[k * lanes + l] + x[at + l]);
+      }
+    }
+    for (let j = 1; j < levels; j++) {
+      for (let m = 0; m < w; m++) {
+        acc[j * w + m] = r(acc[j * w + m] + acc[(j - 1) * w + m]);
+        acc[(j - 1) * w + m] = 0;
+      }
+      if ((i & (levelMask * 2 ** (j * levelPower))) !== 0) break;
+    }
+  }
+  for (; i < size; i++) {
+    const row = base + i * rowStride;
+    for (let k = 0; k < nrows; k++) {
+      const at = row + k * colStride;
+      for (let l = 0; l < lanes; l++) acc[k * lanes + l] = r(acc[k * lanes + l] + x[at + l]);
+    }
+  }
+  for (let j = 1; j < levels; j++) for (let m = 0; m < w; m++) acc[m] = r(acc[m] + acc[j * w + m]);
+  return acc;
+}
+
+/**
+ * One row of `size` values (or vectors of `lanes`), read as four interleaved partial sums: row_sum. Leaves
+ * `lanes` sums at the start of `scratch`.
+ */
+function rowSum(x: Storage, r: Round, base: number, stride: number, size: number, lanes: number): Float64Array {
+  const ilp = 4;
+  const sizeIlp = Math.floor(size / ilp);
+  const partial = multiRowSum(x, r, base, stride * ilp, stride, sizeIlp, ilp, lanes);
+  for (let i = sizeIlp * ilp; i < size; i++) {
+    const at = base + i * stride;
+    for (let l = 0; l < lanes; l++) partial[l] = r(partial[l] + x[at + l]);
+  }
+  for (let k = 1; k < ilp; k++) for (let l = 0; l < lanes; l++) partial[l] = r(partial[l] + partial[k * lanes + l]);
+  return partial;
+}
+
+/** A contiguous inner reduction of `size0` values from `row`: vectors of W along the row, then the tail, then the lanes. */
+function innerSum(x: Storage, r: Round, W: number, row: number, size0: number): number {
+  const vecSize = Math.floor(size0 / W);
+  const lanes = rowSum(x, r, row, W, vecSize, W);
+  let acc = 0;
+  for (let k = vecSize * W; k < size0; k++) acc = r(acc + x[row + k]);
+  for (let l = 0; l < W; l++) acc = r(acc + lanes[l]);
+  return acc;
+}
+
 class Summer {
   constructor(
     private readonly x: Storage,
@@ -25,60 +97,6 @@ class Summer {
     /** Lanes of one vector: 8 float32, 4 float64. */
     private readonly width: number,
   ) {}
-
-  /**
-   * Sums `size` rows of `nrows` columns at once (a column is `lanes` consecutive values), in levels of
-   * partial sums: SumKernel's multi_row_sum. Returns nrows × lanes sums.
-   */
-  private multiRowSum(base: number, rowStride: number, colStride: number, size: number, nrows: number, lanes: number): Float64Array {
-    const { x, r } = this;
-    const levels = 4;
-    const levelPower = Math.max(4, Math.floor(ceilLog2(size) / levels));
-    const levelStep = 2 ** levelPower;
-    const levelMask = levelStep - 1;
-    const w = nrows * lanes;
-    const acc = new Float64Array(levels * w);
-    let i = 0;
-    for (; i + levelStep <= size; ) {
-      for (let j = 0; j < levelStep; j++, i++) {
-        const row = base + i * rowStride;
-        for (let k = 0; k < nrows; k++) {
-          const at = row + k * colStride;
-          for (let l = 0; l < lanes; l++) acc[k * lanes + l] = r(acc[k * lanes + l] + x[at + l]);
-        }
-      }
-      for (let j = 1; j < levels; j++) {
-        for (let m = 0; m < w; m++) {
-          acc[j * w + m] = r(acc[j * w + m] + acc[(j - 1) * w + m]);
-          acc[(j - 1) * w + m] = 0;
-        }
-        if ((i & (levelMask * 2 ** (j * levelPower))) !== 0) break;
-      }
-    }
-    for (; i < size; i++) {
-      const row = base + i * rowStride;
-      for (let k = 0; k < nrows; k++) {
-        const at = row + k * colStride;
-        for (let l = 0; l < lanes; l++) acc[k * lanes + l] = r(acc[k * lanes + l] + x[at + l]);
-      }
-    }
-    for (let j = 1; j < levels; j++) for (let m = 0; m < w; m++) acc[m] = r(acc[m] + acc[j * w + m]);
-    return acc.subarray(0, w);
-  }
-
-  /** One row of `size` values (or vectors of `lanes`), read as four interleaved partial sums: row_sum. */
-  private rowSum(base: number, stride: number, size: number, lanes: number): Float64Array {
-    const { x, r } = this;
-    const ilp = 4;
-    const sizeIlp = Math.floor(size / ilp);
-    const partial = this.multiRowSum(base, stride * ilp, stride, sizeIlp, ilp, lanes);
-    for (let i = sizeIlp * ilp; i < size; i++) {
-      const at = base + i * stride;
-      for (let l = 0; l < lanes; l++) partial[l] = r(partial[l] + x[at + l]);
-    }
-    for (let k = 1; k < ilp; k++) for (let l = 0; l < lanes; l++) partial[l] = r(partial[l] + partial[k * lanes + l]);
-    return partial.subarray(0, lanes);
-  }
 
   private store(at: number, value: number): void {
     this.out[at] = this.r(this.out[at] + value);
@@ -97,38 +115,41 @@ class Summer {
     }
     if (in0 === 1 && size0 >= W) {
       // contiguous inner reduction: vectors of W along the row, then the tail, then the lanes
-      const vecSize = Math.floor(size0 / W);
-      for (let j = 0; j < size1; j++) {
-        const row = inBase + j * in1;
-        const lanes = this.rowSum(row, W, vecSize, W);
-        let acc = 0;
-        for (let k = vecSize * W; k < size0; k++) acc = r(acc + x[row + k]);
-        for (let l = 0; l < W; l++) acc = r(acc + lanes[l]);
-        this.store(outBase + j * out1, acc);
-      }
+      for (let j = 0; j < size1; j++) this.store(outBase + j * out1, innerSum(x, r, W, inBase + j * in1, size0));
     } else if (in1 === 1 && size1 >= W) {
       // contiguous outer reduction: columns side by side, four vectors, then one, then single columns
       let j = 0;
       for (; j + 4 * W <= size1; j += 4 * W) {
-        const sums = this.multiRowSum(inBase + j, in0, W, size0, 4, W);
+        const sums = multiRowSum(x, r, inBase + j, in0, W, size0, 4, W);
         for (let m = 0; m < 4 * W; m++) this.store(outBase + (j + m) * out1, sums[m]);
       }
       for (; j + W <= size1; j += W) {
-        const sums = this.rowSum(inBase + j, in0, size0, W);
+        const sums = rowSum(x, r, inBase + j, in0, size0, W);
         for (let m = 0; m < W; m++) this.store(outBase + (j + m) * out1, sums[m]);
       }
-      for (; j < size1; j++) this.store(outBase + j * out1, this.rowSum(inBase + j, in0, size0, 1)[0]);
+      for (; j < size1; j++) this.store(outBase + j * out1, rowSum(x, r, inBase + j, in0, size0, 1)[0]);
     } else if (in0 < in1) {
-      for (let j = 0; j < size1; j++) this.store(outBase + j * out1, this.rowSum(inBase + j * in1, in0, size0, 1)[0]);
+      for (let j = 0; j < size1; j++) this.store(outBase + j * out1, rowSum(x, r, inBase + j * in1, in0, size0, 1)[0]);
     } else {
       let j = 0;
       for (; j + 3 < size1; j += 4) {
-        const sums = this.multiRowSum(inBase + j * in1, in0, in1, size0, 4, 1);
+        const sums = multiRowSum(x, r, inBase + j * in1, in0, in1, size0, 4, 1);
         for (let k = 0; k < 4; k++) this.store(outBase + (j + k) * out1, sums[k]);
       }
-      for (; j < size1; j++) this.store(outBase + j * out1, this.rowSum(inBase + j * in1, in0, size0, 1)[0]);
+      for (; j < size1; j++) this.store(outBase + j * out1, rowSum(x, r, inBase + j * in1, in0, size0, 1)[0]);
     }
   }
+}
+
+/**
+ * Σ x[0..n), as cascadeSum(x, [n], [true], float32)[0] forms it, without allocating: the 1-d sum of
+ * mse_loss in the training step.
+ */
+export function cascadeSum1d(x: Storage, n: number, float32: boolean): number {
+  const r = float32 ? Math.fround : identity;
+  const W = float32 ? 8 : 4;
+  // loop2d's two cases for one contiguous row, then its store into a zero output (which turns -0 into 0)
+  return r(0 + (n >= W ? innerSum(x, r, W, 0, n) : rowSum(x, r, 0, 1, n, 1)[0]));
 }
 
 /**

@@ -6,6 +6,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import * as torch from '../../src/index.js';
 import { readFixture } from '../helpers/fixtures.js';
+import { cascadeSum, cascadeSum1d } from '../../src/tensor/cascade_sum.js';
 
 type Num = number | 'nan' | 'inf' | '-inf' | '-0';
 interface Case {
@@ -62,4 +63,36 @@ test('a broadcast gradient is summed in the same order (sum_to of PyTorch)', () 
   const b = torch.zeros([3], { requires_grad: true });
   torch.add(torch.zeros([1000, 3]), b).backward(g);
   assert.deepEqual(Array.from((b.grad as torch.Tensor)._data), Array.from(g.sum(0)._data));
+});
+
+test("cascadeSum1d (the training step's allocation-free sum) forms every 1-d sum as cascadeSum does, and as PyTorch does", () => {
+  // PyTorch's own 1-d sums from the fixture
+  for (const f of fixture.full) {
+    const x = f.dtype === 'float32' ? new Float32Array(f.n).fill(0.1) : new Float64Array(f.n).fill(0.1);
+    assert.ok(same(cascadeSum1d(x, f.n, f.dtype === 'float32'), dec(f.out[0])), `full n=${f.n} ${f.dtype}`);
+  }
+  for (const c of fixture.cases.filter((c) => c.shape.length === 1 && c.op === 'sum')) {
+    const x = c.dtype === 'float32' ? Float32Array.from(c.x.map(dec)) : Float64Array.from(c.x.map(dec));
+    assert.ok(same(cascadeSum1d(x, x.length, c.dtype === 'float32'), dec(c.out[0])), `sum ${c.dtype} [${c.shape}]`);
+  }
+  // every length up to past the cascade's second level, with special values mixed in, against cascadeSum
+  const specials = [0, -0, Infinity, -Infinity, NaN, 1e-30, 1e30, 5e-324, 1e300, -1e300];
+  let seed = 12345;
+  const next = (): number => ((seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) / 2 ** 32);
+  for (const float32 of [true, false]) {
+    for (let n = 0; n <= 1100; n += n < 80 ? 1 : 37) {
+      for (const withSpecial of [false, true]) {
+        const x = float32 ? new Float32Array(n) : new Float64Array(n);
+        for (let i = 0; i < n; i++) x[i] = (next() - 0.5) * 2 ** Math.floor(next() * 40 - 20);
+        if (withSpecial && n > 0) x[Math.floor(next() * n)] = specials[Math.floor(next() * specials.length)];
+        const want = cascadeSum(x, [n], [true], float32)[0];
+        // the sum reads only the first n values of a longer buffer
+        const longer = float32 ? new Float32Array(n + 5).fill(7) : new Float64Array(n + 5).fill(7);
+        longer.set(x);
+        assert.ok(same(cascadeSum1d(longer, n, float32), want), `n=${n} float32=${float32}: ${want} vs ${cascadeSum1d(longer, n, float32)}`);
+      }
+    }
+  }
+  // an all -0 row sums to +0, as the graph's sum does
+  assert.ok(Object.is(cascadeSum1d(new Float32Array([-0, -0, -0]), 3, true), 0));
 });
