@@ -20,7 +20,7 @@ export interface AutogradBackwardOptions extends BackwardCallOptions {
 /** `torch.autograd.backward(tensors, grad_tensors, {retain_graph, create_graph, inputs})`: accumulate into `.grad`. */
 export function backward(
   tensors: Many<Tensor>,
-  grad_tensors: Many<Tensor | null> | null = null,
+  grad_tensors: Many<Tensor | null> | AutogradBackwardOptions | null = null,
   options: AutogradBackwardOptions = {},
 ): void {
   backwardCall(tensors, grad_tensors, options);
@@ -34,7 +34,7 @@ export function backward(
 export function grad(
   outputs: Many<Tensor>,
   inputs: Many<Tensor>,
-  grad_outputs: Many<Tensor | null> | null = null,
+  grad_outputs: Many<Tensor | null> | GradOptions | null = null,
   options: GradOptions = {},
 ): Array<Tensor | null> {
   return gradCall(outputs, inputs, grad_outputs, options) as Array<Tensor | null>;

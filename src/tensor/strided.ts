@@ -125,6 +125,11 @@ export function contiguousStrides(shape: Shape): number[] {
   return strides;
 }
 
+/** Whether two stride lists are the same, size-1 dims' strides included (x.stride() shows them). */
+export function sameStrides(a: readonly number[], b: readonly number[]): boolean {
+  return a.length === b.length && a.every((v, d) => v === b[d]);
+}
+
 /** PyTorch's computeStride: the strides of a view of (shape, strides) as newShape, or null when only a copy can do. */
 export function viewStrides(shape: Shape, strides: readonly number[], newShape: Shape): number[] | null {
   if (shape.length === 0) return newShape.map(() => 1);
@@ -158,4 +163,141 @@ export function viewStrides(shape: Shape, strides: readonly number[], newShape: 
 export function hasInternalOverlap(t: { readonly _viewGeom: ViewGeom | null; readonly shape: readonly number[] }): boolean {
   const g = t._viewGeom;
   return g !== null && t.shape.some((n, d) => n > 1 && g.strides[d] === 0);
+}
+
+/** PyTorch's is_contiguous: the strides of size-1 dims do not count, and an empty tensor is contiguous. */
+export function isContiguousStrides(shape: Shape, strides: readonly number[]): boolean {
+  if (shape.includes(0)) return true;
+  let expected = 1;
+  for (let d = shape.length - 1; d >= 0; d--) {
+    if (shape[d] === 1) continue;
+    if (strides[d] !== expected) return false;
+    expected *= shape[d];
+  }
+  return true;
+}
+
+/** c10's is_contiguous(ChannelsLast) of a 4-d tensor: C fastest, then W, H, N (size-1 dims skipped). */
+function isChannelsLast(shape: Shape, strides: readonly number[]): boolean {
+  let expected = 1;
+  for (const d of [1, 3, 2, 0]) {
+    if (shape[d] === 1) continue;
+    if (strides[d] !== expected) return false;
+    expected *= shape[d];
+  }
+  return true;
+}
+
+/** c10's is_non_overlapping_and_dense: some order of the dims makes the strides contiguous. */
+export function isNonOverlappingAndDense(shape: Shape, strides: readonly number[]): boolean {
+  const nd = shape.length;
+  if (nd === 1) return shape[0] < 2 || strides[0] === 1;
+  const perm = Array.from({ length: nd }, (_, i) => i);
+  perm.sort((a, b) => (shape[a] < 2 ? (shape[b] < 2 ? 0 : 1) : shape[b] < 2 ? -1 : strides[a] - strides[b]));
+  let require = 1;
+  for (const d of perm) {
+    if (shape[d] < 2) return true;
+    if (strides[d] !== require) return false;
+    require *= shape[d];
+  }
+  return true;
+}
+
+/**
+ * reorder_dimensions' order of the dims, fastest first, for operands with these strides over `shape`:
+ * by stride (a 0 stride, broadcast, does not decide; equal strides put the smaller dim first), by an
+ * insertion sort that allows ambiguity, from n-1, ..., 0.
+ */
+function layoutOrder(shape: Shape, strides: ReadonlyArray<readonly number[]>): number[] {
+  const nd = shape.length;
+  // 1 if dim0 should come after dim1 (be slower), -1 if before, 0 when no input decides
+  const shouldSwap = (dim0: number, dim1: number): number => {
+    for (const s of strides) {
+      const s0 = s[dim0];
+      const s1 = s[dim1];
+      if (s0 === 0 || s1 === 0) continue;
+      if (s0 < s1) return -1;
+      if (s0 > s1) return 1;
+      if (shape[dim0] > shape[dim1]) return 1;
+    }
+    return 0;
+  };
+  // perm[0] is the fastest dim: n-1, ..., 0 to start with, then an insertion sort that allows ambiguity
+  const perm = Array.from({ length: nd }, (_, j) => nd - 1 - j);
+  for (let i = 1; i < nd; i++) {
+    let dim1 = i;
+    for (let dim0 = i - 1; dim0 >= 0; dim0--) {
+      const c = shouldSwap(perm[dim0], perm[dim1]);
+      if (c > 0) {
+        [perm[dim0], perm[dim1]] = [perm[dim1], perm[dim0]];
+        dim1 = dim0;
+      } else if (c < 0) break;
+    }
+  }
+  return perm;
+}
+
+/** An operand of a pointwise op: its shape and the strides PyTorch's tensor has. */
+export interface LayoutOperand {
+  readonly shape: Shape;
+  readonly strides: readonly number[];
+}
+
+/**
+ * The strides TensorIterator gives the output of a pointwise op over `inputs` broadcast to `shape`
+ * (TensorIterator.cpp, 1.13: fast_set_up, compute_strides, reorder_dimensions, allocate_or_resize_outputs):
+ * contiguous when every input is contiguous with the output's shape, else contiguous in the order the
+ * inputs' strides give the dimensions (broadcast ones ignored; ties to the smaller dim first). null when
+ * that is plain contiguous.
+ */
+export function pointwiseStrides(shape: Shape, inputs: readonly LayoutOperand[], scalarOperand = false): number[] | null {
+  const nd = shape.length;
+  if (nd <= 1 || inputs.length === 0) return null;
+  // fast_set_up, for inputs all of the output's shape (a wrapped Python number is a 0-d one)
+  if (!scalarOperand && inputs.every((t) => t.shape.length === nd && t.shape.every((n, d) => n === shape[d]))) {
+    if (inputs.every((t) => isContiguousStrides(t.shape, t.strides))) return null;
+    if (nd === 4 && inputs.every((t) => isChannelsLast(t.shape, t.strides))) {
+      const out = [shape[1] * shape[3] * shape[2], 1, shape[1] * shape[3], shape[1]];
+      return sameStrides(out, contiguousStrides(shape)) ? null : out;
+    }
+    if (inputs.every((t) => isNonOverlappingAndDense(t.shape, t.strides)) && inputs.every((t) => sameStrides(t.strides, inputs[0].strides))) {
+      return sameStrides(inputs[0].strides, contiguousStrides(shape)) ? null : inputs[0].strides.slice();
+    }
+  }
+  // compute_strides: each input's strides over the output's dims, 0 where it is broadcast
+  const strides = inputs.map((t) => {
+    const s = new Array<number>(nd).fill(0);
+    const offset = nd - t.shape.length;
+    for (let i = 0; i < t.shape.length; i++) s[offset + i] = t.shape[i] === 1 && shape[offset + i] !== 1 ? 0 : t.strides[i];
+    return s;
+  });
+  const perm = layoutOrder(shape, strides);
+  if (perm.every((p, j) => p === nd - 1 - j)) return null;
+  // compatible_stride: contiguous in the permuted order
+  const out = new Array<number>(nd);
+  let s = 1;
+  for (let j = 0; j < nd; j++) {
+    out[perm[j]] = s;
+    s *= shape[perm[j]];
+  }
+  const plain = contiguousStrides(shape);
+  return out.every((v, d) => v === plain[d]) ? null : out;
+}
+
+/**
+ * empty_like's preserve_format: the strides of a copy of a tensor laid out as `strides` (clone, to): the
+ * same strides where they are non-overlapping and dense, else dense ones in their order (infer_dense_strides).
+ * null when that is plain contiguous.
+ */
+export function preservedStrides(shape: Shape, strides: readonly number[]): number[] | null {
+  if (isNonOverlappingAndDense(shape, strides)) return sameStrides(strides, contiguousStrides(shape)) ? null : strides.slice();
+  if (shape.length <= 1) return null;
+  const perm = layoutOrder(shape, [strides]);
+  const out = new Array<number>(shape.length);
+  let s = 1;
+  for (const d of perm) {
+    out[d] = s;
+    if (shape[d] > 1) s *= shape[d];
+  }
+  return sameStrides(out, contiguousStrides(shape)) ? null : out;
 }

@@ -35,6 +35,8 @@ interface TensorExtra {
   geom?: ViewGeom;
   /** An output of nonzero(as_tuple=True) / where(cond): PyTorch's views of a multi-output node made without grad. */
   multiNoGrad?: boolean;
+  /** PyTorch's storage_offset, where it differs from the geometry's (a view of a tensor laid out as `strides` says). */
+  ptOffset?: number;
 }
 
 /** The storage and shape of `new Tensor(data)` / `new Tensor(...sizes)`, as torch.Tensor's legacy constructor makes them. */
@@ -129,6 +131,14 @@ export class Tensor implements GraphTensor {
   }
   set _viewGeom(v: ViewGeom | null) {
     if (v !== null || this.extra !== null) (this.extra ??= { strides: null, hooks: null, outputNr: 0 }).geom = v ?? undefined;
+  }
+
+  /** PyTorch's storage_offset(): in its base's storage as PyTorch lays it out (`_strides`). */
+  get _ptOffset(): number {
+    return this.extra?.ptOffset ?? this.extra?.geom?.offset ?? 0;
+  }
+  set _ptOffset(v: number) {
+    if (v !== 0 || this.extra !== null) (this.extra ??= { strides: null, hooks: null, outputNr: 0 }).ptOffset = v;
   }
 
   /** An output of a multi-output view function made without grad (nonzero(as_tuple=True)): it may not change in place with a graph. */
@@ -386,8 +396,8 @@ export class Tensor implements GraphTensor {
    * Backpropagate from this tensor. Without `gradient` it must hold one element; otherwise
    * `gradient` (same shape) is the vector in the vector-Jacobian product.
    */
-  backward(gradient?: Tensor | null, options: BackwardOptions = {}): void {
-    backwardCall(this, gradient ?? null, options);
+  backward(gradient?: Tensor | BackwardOptions | null, options: BackwardOptions = {}): void {
+    backwardCall(this, gradient ?? null, options, 'Tensor.backward');
   }
 
   /** The node a backward from this tensor starts at, with PyTorch's error when there is none. */
@@ -462,6 +472,7 @@ export function aliasOf(t: Tensor, shape: Shape): Tensor {
   v._base = t._base ?? t;
   const geom = t._viewGeom;
   if (geom !== null) v._viewGeom = { offset: geom.offset, strides: viewStrides(t.shape, geom.strides, shape) ?? contiguousStrides(shape) };
+  v._ptOffset = t._ptOffset;
   v._viewNoGrad = t._viewNoGrad || !is_grad_enabled();
   v._attrVersion = t._version.value;
   v._inference = t._inference;

@@ -73,6 +73,7 @@ const samples: Partial<Record<OpName, Sample[]>> = {
   transpose: [{ shapes: [[2, 3, 4]], fn: (a) => a.transpose(0, 2) }, { shapes: [[2, 3]], fn: (a) => a.transpose(-1, 0) }],
   t: [{ shapes: [[2, 3]], fn: (a) => a.t() }, { shapes: [[3]], fn: (a) => a.t() }],
   clone: un((a) => a.clone()),
+  contiguous: [{ shapes: [[2, 3]], fn: (a) => a.t().contiguous() }, ...un((a) => a.contiguous())],
   // float32 rounding in the middle: a linear function and a larger step keep finite differences exact enough
   to: [{ shapes: [[2, 3]], fn: (a) => a.to('float32').mul(2), eps: 1e-2 }],
   linear: [

@@ -4,9 +4,12 @@
 // their types: adding an op is one entry here (a unary elementwise op: one line in unary.ts) plus its
 // PyTorch fixture cases.
 
-import { ArgumentTypeError, RuntimeError, ValueError } from '../../errors.js';
+import { ArgumentTypeError, IndexError, RuntimeError, ValueError } from '../../errors.js';
 import { checkDtype, isFloating, tensorTypeName, type DType } from '../../tensor/dtype.js';
 import { Tensor } from '../../tensor/tensor.js';
+import { isContiguousStrides, pointwiseStrides } from '../../tensor/strided.js';
+import { normalizeDim } from '../../tensor/shape.js';
+import { virtualStrides } from './strides.js';
 import { add, add_, div, div_, mul, mul_, pow, rsub, sub, sub_ } from './arithmetic.js';
 import { applyUnary, powScalar } from './elementwise.js';
 import { applyInplace, copy_, fill_, zero_ } from './inplace.js';
@@ -78,16 +81,44 @@ interface Spellings<M, I, T, P> {
   expr?: ExprSpelling;
   differentiable?: boolean;
   property?: P;
+  /**
+   * 'pointwise': a TensorIterator op, whose result takes the layout its inputs' strides give
+   * (tensor/strided.ts pointwiseStrides): `x.t().exp()` has x.t()'s strides, so `.view(-1)` of it fails
+   * and `.reshape(-1)` copies, as in PyTorch. 'binary': the same, a Python number among the operands being
+   * a 0-d tensor (add, mul, comparisons... wrap it), where for 'pointwise' numbers are parameters (pow, clamp).
+   */
+  layout?: 'pointwise' | 'binary';
+}
+
+/** `f` whose new result takes the layout of a pointwise op over the tensors among its arguments. */
+function pointwiseLayout<F extends AnyFn>(f: F, numbersAreOperands: boolean): F {
+  const call = f as unknown as (...a: unknown[]) => unknown;
+  const wrapped = (...args: unknown[]): unknown => {
+    const out = call(...args);
+    if (!(out instanceof Tensor) || out._strides !== null) return out;
+    let strided = false;
+    for (const a of args) {
+      if (a === out) return out;
+      if (a instanceof Tensor && a._strides !== null) strided = true;
+    }
+    if (!strided) return out;
+    const inputs = (args.filter((a) => a instanceof Tensor) as Tensor[]).map((t) => ({ shape: t.shape, strides: virtualStrides(t) }));
+    out._strides = pointwiseStrides(out.shape, inputs, numbersAreOperands && args.some((a) => typeof a === 'number' || typeof a === 'boolean'));
+    return out;
+  };
+  return wrapped as unknown as F;
 }
 
 function op<F extends AnyFn, M extends AnyFn | null = F, I extends AnyFn | null = null, T extends boolean = true, P extends boolean = false>(
   fn: F,
   s: Spellings<M, I, T, P> = {},
 ): OpEntry<F, M, I, T, P> {
+  const layout = s.layout === undefined ? <G extends AnyFn>(g: G): G => g : <G extends AnyFn>(g: G): G => pointwiseLayout(g, s.layout === 'binary');
+  const method = s.method === undefined ? fn : s.method;
   return {
-    fn,
+    fn: layout(fn),
     torch: (s.torch ?? true) as T,
-    method: (s.method === undefined ? fn : s.method) as M,
+    method: (method === null ? null : layout(method as unknown as AnyFn)) as M,
     inplace: (s.inplace ?? null) as I,
     expr: s.expr ?? null,
     differentiable: s.differentiable ?? true,
@@ -100,7 +131,7 @@ type Unary = (x: Tensor) => Tensor;
 /** A unary elementwise op: function, method, in-place method and expression function. */
 function unaryEntry(spec: UnarySpec): OpEntry<Unary, Unary, Unary, true> {
   const fn: Unary = (x) => applyUnary(spec, x);
-  return op(fn, { inplace: (x: Tensor) => applyInplace(x, null, (a) => fn(a)), expr: { kind: 'unary' } });
+  return op(fn, { inplace: (x: Tensor) => applyInplace(x, null, (a) => fn(a)), expr: { kind: 'unary' }, layout: 'pointwise' });
 }
 
 type UnaryEntries = { [K in keyof typeof unaryOps]: OpEntry<Unary, Unary, Unary, true> };
@@ -129,6 +160,21 @@ function shapeArgs(args: ShapeArgs): number[] {
   return args.length === 1 && Array.isArray(args[0]) ? (args[0] as number[]).slice() : (args as number[]);
 }
 
+/** `x.contiguous()`: x itself when PyTorch's x is contiguous, else a contiguous copy (CloneBackward0). */
+function contiguous(x: Tensor): Tensor {
+  if (isContiguousStrides(x.shape, virtualStrides(x))) return x;
+  const copy = clone(x);
+  copy._strides = null;
+  return copy;
+}
+
+/** `x.stride()`: the strides PyTorch's tensor has, in elements; `x.stride(d)`: one of them. */
+function stride(x: Tensor, dim?: number): number[] | number {
+  const strides = virtualStrides(x).slice();
+  if (dim !== undefined && x.ndim === 0) throw new IndexError(`Dimension specified as ${dim} but tensor has no dimensions`);
+  return dim === undefined ? strides : strides[normalizeDim(dim, x.ndim)];
+}
+
 const square: Unary = (x) => powScalar(x, 2); // PyTorch's square is pow(x, 2): PowBackward0
 
 function square_(x: Tensor): Tensor {
@@ -138,14 +184,14 @@ function square_(x: Tensor): Tensor {
 }
 
 export const registry = {
-  add: op(add, { inplace: add_, expr: { kind: 'binary', operator: '+' } }),
-  sub: op(sub, { inplace: sub_, expr: { kind: 'binary', operator: '-' } }),
-  mul: op(mul, { inplace: mul_, expr: { kind: 'binary', operator: '*' } }),
-  div: op(div, { inplace: div_, expr: { kind: 'binary', operator: '/' } }),
-  pow: op(pow, { expr: { kind: 'binary', operator: '**' } }),
-  rsub: op(rsub),
+  add: op(add, { inplace: add_, expr: { kind: 'binary', operator: '+' }, layout: 'binary' }),
+  sub: op(sub, { inplace: sub_, expr: { kind: 'binary', operator: '-' }, layout: 'binary' }),
+  mul: op(mul, { inplace: mul_, expr: { kind: 'binary', operator: '*' }, layout: 'binary' }),
+  div: op(div, { inplace: div_, expr: { kind: 'binary', operator: '/' }, layout: 'binary' }),
+  pow: op(pow, { expr: { kind: 'binary', operator: '**' }, layout: 'pointwise' }),
+  rsub: op(rsub, { layout: 'binary' }),
   ...unaryEntries(),
-  square: op(square, { inplace: square_, expr: { kind: 'unary' } }),
+  square: op(square, { inplace: square_, expr: { kind: 'unary' }, layout: 'pointwise' }),
   sum: op(sum, { method: (x: Tensor, ...args: ReduceArgs) => sum(x, ...reduceArgs(args)), expr: { kind: 'reduce' } }),
   mean: op(mean, { method: (x: Tensor, ...args: ReduceArgs) => mean(x, ...reduceArgs(args)), expr: { kind: 'reduce' } }),
   min: op(min),
@@ -159,18 +205,21 @@ export const registry = {
   view: op(view, { torch: false, method: (x: Tensor, ...shape: ShapeArgs) => view(x, shapeArgs(shape)) }),
   unsqueeze: op(unsqueeze),
   squeeze: op(squeeze),
-  clone: op(clone),
-  contiguous: op((x: Tensor) => x, { torch: false, differentiable: false }),
-  to: op(toDtype, { torch: false, method: toDtypeChecked }),
-  type: op(toDtype, { torch: false, differentiable: false, method: typeMethod }),
-  float: op((x: Tensor) => toDtype(x, 'float32'), { torch: false, differentiable: false }),
-  double: op((x: Tensor) => toDtype(x, 'float64'), { torch: false, differentiable: false }),
-  long: op((x: Tensor) => toDtype(x, 'int64'), { torch: false, differentiable: false }),
-  int: op((x: Tensor) => toDtype(x, 'int32'), { torch: false, differentiable: false }),
-  short: op((x: Tensor) => toDtype(x, 'int16'), { torch: false, differentiable: false }),
-  char: op((x: Tensor) => toDtype(x, 'int8'), { torch: false, differentiable: false }),
-  byte: op((x: Tensor) => toDtype(x, 'uint8'), { torch: false, differentiable: false }),
-  bool: op((x: Tensor) => toDtype(x, 'bool'), { torch: false, differentiable: false }),
+  clone: op(clone, { layout: 'pointwise' }),
+  contiguous: op(contiguous, { torch: false }),
+  is_contiguous: op((x: Tensor) => isContiguousStrides(x.shape, virtualStrides(x)), { torch: false, differentiable: false }),
+  stride: op(stride, { torch: false, differentiable: false }),
+  storage_offset: op((x: Tensor) => x._ptOffset, { torch: false, differentiable: false }),
+  to: op(toDtype, { torch: false, method: toDtypeChecked, layout: 'pointwise' }),
+  type: op(toDtype, { torch: false, differentiable: false, method: typeMethod, layout: 'pointwise' }),
+  float: op((x: Tensor) => toDtype(x, 'float32'), { torch: false, differentiable: false, layout: 'pointwise' }),
+  double: op((x: Tensor) => toDtype(x, 'float64'), { torch: false, differentiable: false, layout: 'pointwise' }),
+  long: op((x: Tensor) => toDtype(x, 'int64'), { torch: false, differentiable: false, layout: 'pointwise' }),
+  int: op((x: Tensor) => toDtype(x, 'int32'), { torch: false, differentiable: false, layout: 'pointwise' }),
+  short: op((x: Tensor) => toDtype(x, 'int16'), { torch: false, differentiable: false, layout: 'pointwise' }),
+  char: op((x: Tensor) => toDtype(x, 'int8'), { torch: false, differentiable: false, layout: 'pointwise' }),
+  byte: op((x: Tensor) => toDtype(x, 'uint8'), { torch: false, differentiable: false, layout: 'pointwise' }),
+  bool: op((x: Tensor) => toDtype(x, 'bool'), { torch: false, differentiable: false, layout: 'pointwise' }),
   is_floating_point: op((x: Tensor) => isFloating(x.dtype), { differentiable: false }),
   zero_: op(zero_, { torch: false, differentiable: false }),
   fill_: op(fill_, { torch: false, differentiable: false }),
@@ -198,45 +247,45 @@ export const registry = {
   gaussian_nll_loss: op(gaussian_nll_loss, { torch: false, method: null }),
   flatten: op(flatten),
   unflatten: op(unflatten),
-  leaky_relu: op(leaky_relu, { torch: false, method: null }),
-  softplus: op(softplus, { torch: false, method: null }),
-  gelu: op(gelu, { torch: false, method: null }),
-  elu: op(elu, { torch: false, method: null }),
-  silu: op(silu, { torch: false, method: null }),
+  leaky_relu: op(leaky_relu, { torch: false, method: null, layout: 'pointwise' }),
+  softplus: op(softplus, { torch: false, method: null, layout: 'pointwise' }),
+  gelu: op(gelu, { torch: false, method: null, layout: 'pointwise' }),
+  elu: op(elu, { torch: false, method: null, layout: 'pointwise' }),
+  silu: op(silu, { torch: false, method: null, layout: 'pointwise' }),
   softmax: op(softmax),
   log_softmax: op(log_softmax),
-  eq: op(eq, { differentiable: false }),
-  ne: op(ne, { differentiable: false }),
-  lt: op(lt, { differentiable: false }),
-  le: op(le, { differentiable: false }),
-  gt: op(gt, { differentiable: false }),
-  ge: op(ge, { differentiable: false }),
-  logical_and: op(logical_and, { differentiable: false }),
-  logical_or: op(logical_or, { differentiable: false }),
-  logical_xor: op(logical_xor, { differentiable: false }),
-  logical_not: op(logical_not, { differentiable: false }),
-  isnan: op(isnan, { differentiable: false }),
-  isinf: op(isinf, { differentiable: false }),
-  isfinite: op(isfinite, { differentiable: false }),
+  eq: op(eq, { differentiable: false, layout: 'binary' }),
+  ne: op(ne, { differentiable: false, layout: 'binary' }),
+  lt: op(lt, { differentiable: false, layout: 'binary' }),
+  le: op(le, { differentiable: false, layout: 'binary' }),
+  gt: op(gt, { differentiable: false, layout: 'binary' }),
+  ge: op(ge, { differentiable: false, layout: 'binary' }),
+  logical_and: op(logical_and, { differentiable: false, layout: 'pointwise' }),
+  logical_or: op(logical_or, { differentiable: false, layout: 'pointwise' }),
+  logical_xor: op(logical_xor, { differentiable: false, layout: 'pointwise' }),
+  logical_not: op(logical_not, { differentiable: false, layout: 'pointwise' }),
+  isnan: op(isnan, { differentiable: false, layout: 'pointwise' }),
+  isinf: op(isinf, { differentiable: false, layout: 'pointwise' }),
+  isfinite: op(isfinite, { differentiable: false, layout: 'pointwise' }),
   argmax: op(argmax, { differentiable: false }),
   argmin: op(argmin, { differentiable: false }),
   any: op(any, { differentiable: false }),
   all: op(all, { differentiable: false }),
   count_nonzero: op(count_nonzero, { differentiable: false }),
   // math (issue 15): elementwise
-  round: op(round, { inplace: round_, expr: { kind: 'unary' } }),
-  clamp: op(clamp, { inplace: clamp_ }),
-  clip: op(clamp, { inplace: clamp_ }),
-  clamp_min: op(clamp_min, { inplace: clamp_min_ }),
-  clamp_max: op(clamp_max, { inplace: clamp_max_ }),
-  maximum: op(maximum),
-  minimum: op(minimum),
-  fmod: op(fmod, { inplace: inplace2(fmod) }),
-  remainder: op(remainder, { inplace: inplace2(remainder) }),
-  lerp: op(lerp, { inplace: inplace2(lerp) }),
-  hypot: op(hypot, { inplace: inplace2(hypot) }),
-  atan2: op(atan2, { inplace: inplace2(atan2) }),
-  logaddexp: op(logaddexp),
+  round: op(round, { inplace: round_, expr: { kind: 'unary' }, layout: 'pointwise' }),
+  clamp: op(clamp, { inplace: clamp_, layout: 'pointwise' }),
+  clip: op(clamp, { inplace: clamp_, layout: 'pointwise' }),
+  clamp_min: op(clamp_min, { inplace: clamp_min_, layout: 'pointwise' }),
+  clamp_max: op(clamp_max, { inplace: clamp_max_, layout: 'pointwise' }),
+  maximum: op(maximum, { layout: 'pointwise' }),
+  minimum: op(minimum, { layout: 'pointwise' }),
+  fmod: op(fmod, { inplace: inplace2(fmod), layout: 'binary' }),
+  remainder: op(remainder, { inplace: inplace2(remainder), layout: 'binary' }),
+  lerp: op(lerp, { inplace: inplace2(lerp), layout: 'pointwise' }),
+  hypot: op(hypot, { inplace: inplace2(hypot), layout: 'pointwise' }),
+  atan2: op(atan2, { inplace: inplace2(atan2), layout: 'pointwise' }),
+  logaddexp: op(logaddexp, { layout: 'pointwise' }),
   // reductions
   prod: op(prod),
   cumsum: op(cumsum),
@@ -298,10 +347,10 @@ export const registry = {
   narrow: op(narrow),
   nonzero: op(nonzero, { differentiable: false }),
   index_select: op(index_select),
-  masked_fill: op(masked_fill, { inplace: masked_fill_ }),
+  masked_fill: op(masked_fill, { inplace: masked_fill_, layout: 'pointwise' }),
   masked_select: op(masked_select),
   take: op(take),
-  where: op(where, { method: whereMethod }),
+  where: op(where, { method: whereMethod, layout: 'binary' }),
 };
 
 const TENSOR_TYPES = {

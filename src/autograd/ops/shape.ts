@@ -7,7 +7,8 @@ import { aliasOf, Tensor } from '../../tensor/tensor.js';
 import { attach, shouldRecord } from '../../tensor/autograd/engine.js';
 import { copy_ } from './inplace.js';
 import { permuteView } from './views.js';
-import { contiguousStrides, transposedStrides, viewStrides } from './strides.js';
+import { contiguousStrides, transposedStrides, viewStrides, virtualStrides } from './strides.js';
+import { preservedStrides, sameStrides } from '../../tensor/strided.js';
 
 type ViewGrad = (g: Tensor) => Tensor;
 
@@ -30,10 +31,9 @@ function stridesAs(x: Tensor, shape: readonly number[]): number[] | null | undef
 }
 
 /** Mark a view with the strides PyTorch's has, when they are not contiguous. */
-function strided(result: Tensor, strides: number[] | null | undefined): Tensor {
+function strided(result: Tensor, strides: readonly number[] | null | undefined): Tensor {
   if (strides === undefined || strides === null) return result;
-  const contiguous = contiguousStrides(result.shape);
-  if (result.shape.some((size, d) => size !== 1 && strides[d] !== contiguous[d])) result._strides = strides;
+  if (!sameStrides(strides, contiguousStrides(result.shape))) result._strides = strides;
   return result;
 }
 
@@ -80,7 +80,9 @@ export function unsqueeze(x: Tensor, dim: number): Tensor {
   const d = normalizeDim(dim, x.ndim + 1);
   const shape = x.shape.slice();
   shape.splice(d, 0, 1);
-  return strided(viewOp(x, shape, 'UnsqueezeBackward0', (g) => squeeze(g, d)), stridesAs(x, shape));
+  const st = virtualStrides(x).slice();
+  st.splice(d, 0, d >= x.ndim ? 1 : x.shape[d] * st[d]); // inferUnsqueezeGeometry
+  return strided(viewOp(x, shape, 'UnsqueezeBackward0', (g) => squeeze(g, d)), st);
 }
 
 /** unsqueeze_to: unsqueeze `g` at every size-1 dim of `shape` (squeeze()'s gradient). */
@@ -94,14 +96,17 @@ function unsqueezeTo(g: Tensor, shape: readonly number[]): Tensor {
 export function squeeze(x: Tensor, dim?: number): Tensor {
   if (dim === undefined) {
     const all = x.shape.filter((s) => s !== 1);
-    return strided(viewOp(x, all, 'SqueezeBackward0', (g) => unsqueezeTo(g, x.shape)), stridesAs(x, all));
+    const st = virtualStrides(x).filter((_, d) => x.shape[d] !== 1);
+    return strided(viewOp(x, all, 'SqueezeBackward0', (g) => unsqueezeTo(g, x.shape)), st);
   }
   if (x.ndim === 0) return viewOp(x, [], 'SqueezeBackward1', (g) => g);
   const d = normalizeDim(dim, x.ndim);
   const shape = x.shape.slice();
   const one = shape[d] === 1;
   if (one) shape.splice(d, 1);
-  return strided(viewOp(x, shape, 'SqueezeBackward1', (g) => (one ? unsqueeze(g, d) : g)), stridesAs(x, shape));
+  const st = virtualStrides(x).slice();
+  if (one) st.splice(d, 1);
+  return strided(viewOp(x, shape, 'SqueezeBackward1', (g) => (one ? unsqueeze(g, d) : g)), st);
 }
 
 function transposeOp(x: Tensor, d0: number, d1: number, name: string, grad: ViewGrad): Tensor {
@@ -115,21 +120,23 @@ export function transpose(x: Tensor, dim0: number, dim1: number): Tensor {
   const d1 = normalizeDim(dim1, nd);
   const grad: ViewGrad = (g) => transpose(g, d0, d1);
   const result = x.ndim < 2 || d0 === d1 ? viewOp(x, x.shape.slice(), 'TransposeBackward0', grad) : transposeOp(x, d0, d1, 'TransposeBackward0', grad);
-  if (x.ndim >= 2) result._strides = transposedStrides(x, d0, d1);
+  result._strides = x.ndim >= 2 ? transposedStrides(x, d0, d1) : x._strides;
   return result;
 }
 
 /** `t()`: transpose of a matrix; 0-d and 1-d tensors come back as they are (still a TBackward0 node). */
 export function t(x: Tensor): Tensor {
   if (x.ndim > 2) throw new RuntimeError(`t() expects a tensor with <= 2 dimensions, but self is ${x.ndim}D`);
-  if (x.ndim < 2) return viewOp(x, x.shape.slice(), 'TBackward0', (g) => t(g));
+  if (x.ndim < 2) return strided(viewOp(x, x.shape.slice(), 'TBackward0', (g) => t(g)), x._strides);
   const result = transposeOp(x, 0, 1, 'TBackward0', (g) => t(g));
   result._strides = transposedStrides(x, 0, 1);
   return result;
 }
 
+/** `x.clone()`: a copy laid out as x is where x is dense (preserve_format), CloneBackward0. */
 export function clone(x: Tensor): Tensor {
   const result = new Tensor(x._data.slice(), x.shape);
+  if (x._strides !== null) result._strides = preservedStrides(x.shape, x._strides);
   if (!shouldRecord(x)) return result;
   return attach(result, 'CloneBackward0', [x], (g) => [g], [], null, (g) => [g]);
 }
@@ -138,6 +145,7 @@ export function clone(x: Tensor): Tensor {
 export function toDtype(x: Tensor, dtype: DType): Tensor {
   if (x.dtype === dtype) return x;
   const result = new Tensor(convertStorage(x._data.subarray(0, x.numel()), dtype), x.shape);
+  if (x._strides !== null) result._strides = preservedStrides(x.shape, x._strides);
   // an integer or bool result has no gradient: it neither requires grad nor records a node
   if (!shouldRecord(x) || !isFloating(dtype)) return result;
   return attach(result, 'ToCopyBackward0', [x], (g) => [g], [], null, (g) => [toDtype(g, x.dtype)]);

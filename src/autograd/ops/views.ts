@@ -6,7 +6,7 @@
 import { IndexError, RuntimeError, ValueError } from '../../errors.js';
 import { allocStorage, type Storage } from '../../tensor/dtype.js';
 import { normalizeDim, numel, shapeStr, type Shape } from '../../tensor/shape.js';
-import { contiguousStrides, gatherGeom, isContiguousGeom, registerStridedCopy, scatterGeom, type ViewGeom } from '../../tensor/strided.js';
+import { contiguousStrides, gatherGeom, isContiguousGeom, registerStridedCopy, sameStrides, scatterGeom, type ViewGeom } from '../../tensor/strided.js';
 import { Tensor } from '../../tensor/tensor.js';
 import { attach, shouldRecord } from '../../tensor/autograd/engine.js';
 import { is_grad_enabled } from '../../tensor/autograd/grad_mode.js';
@@ -82,7 +82,7 @@ function viewTensor(x: Tensor, root: Layout, ptStrides: readonly number[] | null
   v._attrVersion = x._version.value;
   v._inference = x._inference;
   v._viewGeom = geom;
-  if (ptStrides !== null && !isContiguousGeom(root.sizes, ptStrides)) v._strides = ptStrides.slice();
+  if (ptStrides !== null && !sameStrides(ptStrides, contiguousStrides(root.sizes))) v._strides = ptStrides.slice();
   return v;
 }
 
@@ -91,6 +91,7 @@ function stepView(x: Tensor, step: Step, name: string, graph: Grad): Tensor {
   const rel = applyStep({ sizes: x.shape.slice(), strides: contiguousStrides(x.shape), offset: 0 }, step);
   const pt = applyStep({ sizes: x.shape.slice(), strides: virtualStrides(x).slice(), offset: 0 }, step);
   const v = viewTensor(x, applyStep(rootLayout(x), step), pt.strides);
+  v._ptOffset = x._ptOffset + pt.offset;
   if (!shouldRecord(x)) return v;
   const n = x.numel();
   const sizes = rel.sizes;

@@ -5,6 +5,7 @@
 import { ArgumentTypeError, RuntimeError, ValueError } from '../../errors.js';
 import { warn } from '../../warnings.js';
 import { allocStorage } from '../dtype.js';
+import { checkKeywords, isOptionsObject } from '../keywords.js';
 import { sameShape, sizeStr } from '../shape.js';
 import { checkGradShape, wrapStorage } from './engine.js';
 import { runBackward } from './execute.js';
@@ -23,9 +24,31 @@ export interface GradCallOptions {
   create_graph?: boolean;
   allow_unused?: boolean;
   is_grads_batched?: boolean;
+  /** Deprecated in PyTorch and ignored (a warning when false). */
+  only_inputs?: boolean;
 }
 
 export type Many<T> = T | readonly T[];
+
+const BACKWARD_KEYS = new Set(['retain_graph', 'create_graph', 'inputs']);
+const GRAD_KEYS = new Set(['retain_graph', 'create_graph', 'allow_unused', 'is_grads_batched', 'only_inputs']);
+
+/**
+ * Python's keywords after the tensors: `y.backward({ retain_graph: true })` and
+ * `grad(y, x, { create_graph: true })` pass the options where the gradients would go (an options object
+ * is never a gradient). Unknown keys are PyTorch's TypeError, under the caller's Python name.
+ */
+function keywordsOf<G, O extends object>(name: string, given: G | O | null, options: O, allowed: ReadonlySet<string>): [G | null, O] {
+  let grads = given as G | null;
+  let opts = options;
+  if (isOptionsObject(given)) {
+    if (Object.keys(options).length > 0) throw new ArgumentTypeError(`${name}() takes the gradients, then one options object: got two options objects`);
+    opts = given as unknown as O;
+    grads = null;
+  }
+  checkKeywords(name, [opts], allowed);
+  return [grads, opts];
+}
 
 const CYCLE_WARNING =
   'Using backward() with create_graph=True will create a reference cycle between the parameter and its gradient which ' +
@@ -86,7 +109,13 @@ function rootsOf(outputs: readonly GraphTensor[]): Node[] {
 }
 
 /** `torch.autograd.backward(tensors, grad_tensors, {retain_graph, create_graph, inputs})`. */
-export function backwardCall(tensors: Many<GraphTensor>, grad_tensors: Many<GraphTensor | null> | null | undefined, options: BackwardCallOptions = {}): void {
+export function backwardCall(
+  tensors: Many<GraphTensor>,
+  given: Many<GraphTensor | null> | BackwardCallOptions | null | undefined,
+  givenOptions: BackwardCallOptions = {},
+  name = 'backward',
+): void {
+  const [grad_tensors, options] = keywordsOf<Many<GraphTensor | null>, BackwardCallOptions>(name, given ?? null, givenOptions, BACKWARD_KEYS);
   const inputs = options.inputs === undefined || options.inputs === null ? null : asList(options.inputs);
   if (inputs !== null && inputs.length === 0) throw new RuntimeError("'inputs' argument to backward() cannot be empty.");
   const outs = asList(tensors);
@@ -114,9 +143,13 @@ const UNUSED =
 export function gradCall(
   outputs: Many<GraphTensor>,
   inputs: Many<GraphTensor>,
-  grad_outputs: Many<GraphTensor | null> | null | undefined,
-  options: GradCallOptions = {},
+  given: Many<GraphTensor | null> | GradCallOptions | null | undefined,
+  givenOptions: GradCallOptions = {},
 ): Array<GraphTensor | null> {
+  const [grad_outputs, options] = keywordsOf<Many<GraphTensor | null>, GradCallOptions>('grad', given ?? null, givenOptions, GRAD_KEYS);
+  if (options.only_inputs === false) {
+    warn('only_inputs argument is deprecated and is ignored now (defaults to True). To accumulate gradient for other parts of the graph, please use torch.autograd.backward.');
+  }
   const outs = asList(outputs);
   const ins = asList(inputs);
   const batched = options.is_grads_batched ?? false;
