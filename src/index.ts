@@ -40,6 +40,9 @@ export * from './errors.js';
 export * as nn from './nn/index.js';
 export * as optim from './optim/index.js';
 export * as utils_data from './data/utils.js';
+import * as utilsData from './data/utils.js';
+/** `torch.utils.data`: `torch.utils.data.DataLoader`, `TensorDataset`, `random_split`, `Subset`, the samplers. */
+export const utils = { data: utilsData } as const;
 export { TensorDataset, DataLoader, type Dataset, type DataLoaderOptions } from './data/dataset.js';
 export { fitStandardization, applyStandardization, trainValSplit, type Standardization } from './data/preprocess.js';
 export { fit, fitAsync, evaluateLoss, type RowsBatch, type FitOptions, type FitCallbacks, type History, type StepInfo, type EpochInfo, type LossFn } from './train/fit.js';

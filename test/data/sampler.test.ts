@@ -35,3 +35,18 @@ test('random_split (lengths and fractions) and SubsetRandomSampler draw PyTorch\
   }
   assert.equal(new RandomSampler(5).length, 5);
 });
+
+test('torch.utils.data.random_split gives Subsets over the same indices, and a DataLoader reads them', () => {
+  const { random_split, Subset, TensorDataset, DataLoader } = torch.utils.data;
+  for (const c of fx.splits) {
+    torch.manual_seed(c.seed);
+    const ds = new TensorDataset(torch.arange(10));
+    const parts = random_split(ds, [7, 3]);
+    assert.ok(parts.every((p) => p instanceof Subset));
+    assert.deepEqual(parts.map((p) => Array.from({ length: p.length }, (_, i) => p.get(i)[0].item())), c.split);
+    const fractions = random_split(new TensorDataset(torch.arange(11)), [0.3, 0.3, 0.4], new torch.Generator(c.seed));
+    assert.deepEqual(fractions.map((p) => [...p.indices]), c.fractions);
+    const rows = Array.from(new DataLoader(parts[0], { batch_size: 4 }), ([x]) => Array.from(x._data));
+    assert.deepEqual(rows.flat(), c.split[0]);
+  }
+});
