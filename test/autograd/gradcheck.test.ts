@@ -43,6 +43,8 @@ const samples: Partial<Record<OpName, Sample[]>> = {
   rsub: ew(torch.rsub),
   mul: [...ew(torch.mul), ...un((a) => torch.mul(3, a))],
   div: [...ew(torch.div, { positive: true }), ...un((a) => torch.div(3, a), { positive: true })],
+  divide: [...ew(torch.divide, { positive: true })],
+  true_divide: [...ew(torch.true_divide, { positive: true }), ...un((a) => torch.true_divide(3, a), { positive: true })],
   pow: [...ew(torch.pow, { positive: true }), ...un((a) => torch.pow(a, -2.5), { positive: true }), ...un((a) => torch.pow(2, a)), ...un((a) => a.pow(3))],
   neg: un(torch.neg),
   exp: un(torch.exp),

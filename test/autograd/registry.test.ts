@@ -42,6 +42,7 @@ const math = readFixture<{ cases: Array<{ op: string }> }>('torch/math.json');
 const shapes = readFixture<{ cases: Array<{ op: string }> }>('torch/shapes.json');
 const sorting = readFixture<{ cases: Array<{ op: string }> }>('torch/sorting.json');
 const indexing = readFixture<{ get: unknown[]; set: unknown[]; cases: Array<{ op: string }> }>('torch/indexing.json');
+const divModes = readFixture<{ cases: Array<{ mode: string | null }> }>('torch/div_modes.json');
 const nnModules = readFixture<{ activations: Array<{ op: string }>; shape_ops: Array<{ op: string }>; softmax: Array<{ op: string }> }>('torch/nn_modules.json');
 
 function decode(values: Encoded[]): number[] {
@@ -70,13 +71,14 @@ function fixtureSamples(): Map<string, number> {
   for (const _ of indexing.get) bump('index');
   for (const _ of indexing.set) bump('setitem');
   for (const c of [...nnModules.activations, ...nnModules.shape_ops, ...nnModules.softmax]) bump(c.op);
+  for (const c of divModes.cases) bump(c.mode === 'floor_divide' || c.mode === 'true_divide' || c.mode === 'divide' ? c.mode : 'div');
   return count;
 }
 
 test('every differentiable op of the registry has PyTorch fixture samples', () => {
   const samples = fixtureSamples();
   const missing = differentiableOps.filter((name) => (samples.get(name) ?? 0) === 0);
-  assert.deepEqual(missing, [], 'ops without fixture cases in torch/ops.json, torch/unary.json, torch/losses.json, torch/math.json, torch/shapes.json or torch/sorting.json');
+  assert.deepEqual(missing, [], 'ops without fixture cases in torch/ops.json, torch/unary.json, torch/losses.json, torch/math.json, torch/shapes.json, torch/sorting.json, torch/indexing.json, torch/nn_modules.json or torch/div_modes.json');
 });
 
 test('functions.generated.ts and keywords.generated.ts cover exactly the registry (run scripts/gen-ops.mjs)', () => {

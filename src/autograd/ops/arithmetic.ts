@@ -2,12 +2,14 @@
 // in-place variants. The kernels and gradients are elementwise.ts's binary specs.
 
 import { ArgumentTypeError, RuntimeError } from '../../errors.js';
-import { allocStorage, castScalar, get_default_dtype, isFloating, resultTypeOf, scalarDtype } from '../../tensor/dtype.js';
+import { allocStorage, castScalar, get_default_dtype, isFloating, resultTypeOf, scalarDtype, type DType, type Storage } from '../../tensor/dtype.js';
+import { map2 } from '../../tensor/kernels.js';
+import { recordNode } from './pointwise.js';
 import { attach, shouldRecord } from '../../tensor/autograd/engine.js';
 
-import { broadcastShapes } from '../../tensor/shape.js';
+import { broadcastShapes, numel } from '../../tensor/shape.js';
 import { Tensor } from '../../tensor/tensor.js';
-import { applyBinary, applyUnary, binaryOps, powScalar, scalarTensor, type BinarySpec } from './elementwise.js';
+import { applyBinary, applyUnary, binaryOps, powScalar, promoteTypes, scalarTensor, type BinarySpec } from './elementwise.js';
 import { applyInplace } from './inplace.js';
 import { at } from './at.js';
 import { unaryOps } from './unary.js';
@@ -31,7 +33,7 @@ function wrapped(value: number | bigint | boolean, t: Tensor, op: string): Tenso
     { dtype: t.dtype, rank: t.ndim > 0 ? 'dim' : 'zero' },
     { dtype: scalarDtype(value), rank: 'wrapped' },
   ]);
-  // true division computes in the default float dtype, where the number keeps its value
+  // true division computes in the default float dtype, where the number keeps its value (div_mode: the result type)
   return scalarTensor(v, op === 'div' && !isFloating(dtype) ? get_default_dtype() : dtype);
 }
 
@@ -118,10 +120,81 @@ export function mul(a: TensorLike, b: TensorLike): Tensor {
   return applyBinary(binaryOps.mul, ...pair(...tensorFirst(a, b), 'mul'));
 }
 
-/** `div(a, b)`; a number divided by a tensor is PyTorch's `reciprocal(b) * a`. */
-export function div(a: TensorLike, b: TensorLike): Tensor {
+export interface DivOptions {
+  /** null: true division; 'trunc': rounded toward zero; 'floor': rounded down (Python's `//`), in the operands' dtype. */
+  rounding_mode?: 'trunc' | 'floor' | null;
+}
+
+/** `div(a, b)`, `div(a, b, { rounding_mode })`; a number divided by a tensor is PyTorch's `reciprocal(b) * a`. */
+export function div(a: TensorLike, b: TensorLike, options: DivOptions = {}): Tensor {
+  const mode = options.rounding_mode ?? null;
+  if (mode !== null) return roundedDiv(a, b, mode, 'DivBackward2');
+  // an explicit rounding_mode=None is the div.Tensor_mode overload: true division, DivBackward2
+  if ('rounding_mode' in options) return applyBinary(DIV_MODE, ...pair(a, b, 'div'));
   if (typeof a === 'number' && b instanceof Tensor) return mul(applyUnary(unaryOps.reciprocal, b), a);
   return applyBinary(binaryOps.div, ...pair(a, b, 'div'));
+}
+
+const DIV_MODE: BinarySpec = { ...binaryOps.div, name: 'DivBackward2' };
+
+/** `true_divide(a, b)`: div as a function call, so a number on the left is a wrapped 0-d tensor (DivBackward0), not `reciprocal(b) * a`. */
+export function true_divide(a: TensorLike, b: TensorLike): Tensor {
+  return applyBinary(binaryOps.div, ...pair(a, b, 'div'));
+}
+
+/** `floor_divide(a, b)` (Python's `//` on tensors): div with rounding_mode 'floor', whose derivative PyTorch does not implement. */
+export function floor_divide(a: TensorLike, b: TensorLike): Tensor {
+  return roundedDiv(a, b, 'floor', 'NotImplemented');
+}
+
+/** c10's div_floor_floating: Python's floor division, from fmod (b = 0: IEEE's a / b). */
+function floorDivFloat(a: number, b: number, r: (x: number) => number): number {
+  if (b === 0) return r(a / b);
+  const mod = a % b;
+  let q = r(r(a - mod) / b);
+  if (mod !== 0 && b < 0 !== mod < 0) q = r(q - 1);
+  if (q === 0) return Math.sign(r(a / b)) < 0 || Object.is(r(a / b), -0) ? -0 : 0;
+  let f = Math.floor(q);
+  if (r(q - f) > 0.5) f += 1;
+  return f;
+}
+
+function roundedDiv(a: TensorLike, b: TensorLike, mode: string, name: string): Tensor {
+  if (mode !== 'trunc' && mode !== 'floor') {
+    throw new RuntimeError(`div expected rounding_mode to be one of None, 'trunc', or 'floor' but found '${mode}'`);
+  }
+  const [x, y] = pair(a, b, 'div_mode');
+  const dtype = promoteTypes(x, y);
+  const shape = broadcastShapes(x.shape, y.shape);
+  const xs = x.dtype === dtype ? x._data : toStorage(x, dtype);
+  const ys = y.dtype === dtype ? y._data : toStorage(y, dtype);
+  const out = allocStorage(dtype, numel(shape));
+  if (isFloating(dtype)) {
+    const r = dtype === 'float32' ? Math.fround : (v: number): number => v;
+    map2(mode === 'trunc' ? (p, q) => Math.trunc(r(p / q)) : (p, q) => floorDivFloat(p, q, r), xs, x.shape, ys, y.shape, shape, out);
+  } else {
+    map2((p, q) => {
+      if (q === 0) throw new RuntimeError('ZeroDivisionError');
+      const t = Math.trunc(p / q);
+      const f = mode === 'floor' && t * q !== p && p < 0 !== q < 0 ? t - 1 : t;
+      return f === 0 ? 0 : f; // an integer has no -0
+    }, xs, x.shape, ys, y.shape, shape, out);
+  }
+  const result = new Tensor(out, shape);
+  if (!isFloating(dtype) || !shouldRecord(x, y)) return result;
+  if (name === 'NotImplemented') {
+    return attach(result, name, [x, y], () => {
+      throw new RuntimeError('derivative for aten::floor_divide is not implemented');
+    }, [], [x.shape, y.shape]);
+  }
+  // div_tensor_self_backward / other_backward with a rounding mode: zeros
+  return recordNode(result, name, [x, y], [], (g) => [at.zerosLike(g), at.zerosLike(g)]);
+}
+
+function toStorage(t: Tensor, dtype: DType): Storage {
+  const s = allocStorage(dtype, t._data.length);
+  s.set(t._data);
+  return s;
 }
 
 /** `pow(a, e)`: a number exponent is PowBackward0; a tensor exponent or a number base PowBackward1. */
@@ -143,7 +216,7 @@ export function mul_(self: Tensor, other: TensorLike): Tensor {
   return applyInplace(self, other instanceof Tensor ? other : null, (a) => mul(a, other));
 }
 
-export function div_(self: Tensor, other: TensorLike): Tensor {
-  return applyInplace(self, other instanceof Tensor ? other : null, (a) => div(a, other));
+export function div_(self: Tensor, other: TensorLike, options: DivOptions = {}): Tensor {
+  return applyInplace(self, other instanceof Tensor ? other : null, (a) => div(a, other, options));
 }
 

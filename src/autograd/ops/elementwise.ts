@@ -103,7 +103,7 @@ export function applyBinary(spec: BinarySpec, a: Tensor, b: Tensor): Tensor {
   if (!isFloating(a.dtype) || !isFloating(b.dtype)) checkIntegerBinary(spec, a, b);
   if (!isFloating(dtype)) {
     // true division of integers is floating
-    if (spec.name === 'DivBackward0') dtype = get_default_dtype();
+    if (spec.name === 'DivBackward0' || spec.name === 'DivBackward2') dtype = get_default_dtype();
   }
   const A = storageAs(a, dtype);
   const B = storageAs(b, dtype);

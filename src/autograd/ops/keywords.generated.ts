@@ -182,7 +182,10 @@ export const KEYWORDS: Record<string, { fn?: readonly string[] | null; method?: 
   add: { fn: ['alpha'], method: ['alpha'], inplace: ['alpha'] },
   sub: { fn: ['alpha'], method: ['alpha'], inplace: ['alpha'] },
   mul: { fn: [], method: [], inplace: [] },
-  div: { fn: [], method: [], inplace: [] },
+  div: { fn: ['rounding_mode'], method: ['rounding_mode'], inplace: ['rounding_mode'] },
+  divide: { fn: ['rounding_mode'], method: ['rounding_mode'], inplace: ['rounding_mode'] },
+  true_divide: { fn: [], method: [], inplace: [] },
+  floor_divide: { fn: [], method: [], inplace: [] },
   pow: { fn: [], method: [] },
   rsub: { fn: [], method: [] },
 };

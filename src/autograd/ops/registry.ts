@@ -10,7 +10,7 @@ import { Tensor } from '../../tensor/tensor.js';
 import { isContiguousStrides, pointwiseStrides } from '../../tensor/strided.js';
 import { normalizeDim } from '../../tensor/shape.js';
 import { virtualStrides } from './strides.js';
-import { add, add_, div, div_, mul, mul_, pow, rsub, sub, sub_ } from './arithmetic.js';
+import { add, add_, div, div_, floor_divide, true_divide, mul, mul_, pow, rsub, sub, sub_, type TensorLike } from './arithmetic.js';
 import { applyUnary, powScalar } from './elementwise.js';
 import { applyInplace, copy_, fill_, zero_ } from './inplace.js';
 import { matmul, mm } from './matmul.js';
@@ -188,6 +188,9 @@ export const registry = {
   sub: op(sub, { inplace: sub_, expr: { kind: 'binary', operator: '-' }, layout: 'binary' }),
   mul: op(mul, { inplace: mul_, expr: { kind: 'binary', operator: '*' }, layout: 'binary' }),
   div: op(div, { inplace: div_, expr: { kind: 'binary', operator: '/' }, layout: 'binary' }),
+  divide: op(div, { inplace: div_, layout: 'binary' }),
+  true_divide: op(true_divide, { inplace: (x: Tensor, other: TensorLike) => div_(x, other), layout: 'binary' }),
+  floor_divide: op(floor_divide, { differentiable: false, inplace: (x: Tensor, other: TensorLike) => applyInplace(x, other instanceof Tensor ? other : null, (a) => floor_divide(a, other)), layout: 'binary' }),
   pow: op(pow, { expr: { kind: 'binary', operator: '**' }, layout: 'pointwise' }),
   rsub: op(rsub, { layout: 'binary' }),
   ...unaryEntries(),
