@@ -7,7 +7,7 @@ export const KEYWORDS: Record<string, { fn?: readonly string[] | null; method?: 
   mean: { fn: [], method: ['dim', 'keepdim'] },
   min: { fn: ['dim', 'keepdim'], method: ['dim', 'keepdim'] },
   max: { fn: ['dim', 'keepdim'], method: ['dim', 'keepdim'] },
-  norm: { fn: [], method: [] },
+  norm: { fn: ['dim', 'keepdim', 'p'], method: ['dim', 'keepdim', 'p'] },
   matmul: { fn: [], method: [] },
   mm: { fn: [], method: [] },
   t: { fn: [], method: [] },

@@ -2,8 +2,8 @@
 // and the matrix norms that need no SVD ('fro', 1, -1, inf, -inf), composed as PyTorch composes them.
 
 import { ArgumentTypeError, RuntimeError } from '../../errors.js';
-import { allocStorage } from '../../tensor/dtype.js';
-import { normalizeDim, numel } from '../../tensor/shape.js';
+import { allocStorage, isFloating, scalarTypeName } from '../../tensor/dtype.js';
+import { normalizeDim, normalizeDims, numel } from '../../tensor/shape.js';
 import { Tensor } from '../../tensor/tensor.js';
 import { at, maskOf, savedOutput } from './at.js';
 import { recordNode } from './pointwise.js';
@@ -57,12 +57,19 @@ function normValue(vals: number[], ord: number, f32: boolean): number {
     for (const v of vals) s = r(s + r(v * v));
     return r(Math.sqrt(s));
   }
-  for (const v of vals) s = r(s + r(Math.abs(v) ** ord));
-  return r(s ** (1 / ord));
+  // NormOps holds p in the accumulation type (float for float32) and projects with pow(acc, 1 / p) in it
+  const p = r(ord);
+  for (const v of vals) s = r(s + r(Math.abs(v) ** p));
+  return r(s ** r(1 / p));
 }
 
 export function vector_norm(x: Tensor, ...args: NormArgs): Tensor {
   const { ord, dim, keepdim } = vectorArgs(args);
+  return normOver(x, ord, dim, keepdim, 'LinalgVectorNormBackward0');
+}
+
+/** The `ord` vector norm over `dim` (all dims when undefined or null), recorded as node `name`. */
+function normOver(x: Tensor, ord: number, dim: DimArg, keepdim: boolean, name: string): Tensor {
   const { keptShape, outShape } = reducedShapes(x.shape, dim, keepdim);
   if (x.numel() === 0 && (ord === Infinity || ord === -Infinity)) {
     throw new RuntimeError(`linalg.vector_norm cannot compute the ${ord === Infinity ? 'inf' : '-inf'} norm on an empty tensor because the operation does not have an identity`);
@@ -74,9 +81,11 @@ export function vector_norm(x: Tensor, ...args: NormArgs): Tensor {
   });
   const result = new Tensor(out, outShape);
   const reduced = x.shape.map((_, d) => d).filter((d) => keptShape[d] === 1);
-  return recordNode(result, 'LinalgVectorNormBackward0', [x], [x, result], (grad, _needs, node) => {
-    const g = restoreDims(grad, keptShape, keepdim || x.ndim === 0);
-    const n = restoreDims(savedOutput(node), keptShape, keepdim || x.ndim === 0);
+  return recordNode(result, name, [x], [x, result], (grad, _needs, node) => {
+    // norm_backward unsqueezes the reduced dims back (none when it reduced everything: dim is empty)
+    const whole = dim === undefined || dim === null;
+    const g = whole ? grad : restoreDims(grad, keptShape, keepdim || x.ndim === 0);
+    const n = whole ? savedOutput(node) : restoreDims(savedOutput(node), keptShape, keepdim || x.ndim === 0);
     return [normBackward(g, x, ord, n, reduced)];
   }, false);
 }
@@ -135,6 +144,37 @@ function groupIndexOf(x: Tensor, kept: Tensor): Int32Array {
 }
 
 export type MatrixOrd = number | 'fro' | 'nuc';
+
+export interface TensorNormOptions {
+  p?: number | 'fro' | 'nuc' | null;
+  dim?: DimArg;
+  keepdim?: boolean;
+}
+
+/**
+ * `torch.norm(x, p='fro', dim=None, keepdim=False)` / `x.norm(...)` as 1.13's torch/functional.py routes it:
+ * a number p, or 'fro' over all dims or one, is norm.ScalarOpt_dim (NormBackward1); 'fro' over two dims
+ * is frobenius_norm's sqrt(sum(x * x)) (SqrtBackward0). 'nuc' needs an SVD, which the library does not have.
+ */
+export function tensorNorm(x: Tensor, p: number | string | null | TensorNormOptions = 'fro', dim?: DimArg | TensorNormOptions, keepdim?: boolean | TensorNormOptions): Tensor {
+  let o: TensorNormOptions = {};
+  for (const a of [p, dim, keepdim]) if (a !== null && typeof a === 'object' && !Array.isArray(a)) o = a as TensorNormOptions;
+  const ord = o.p !== undefined ? o.p : typeof p === 'object' && p !== null ? 'fro' : p;
+  const dims = o.dim !== undefined ? o.dim : typeof dim === 'object' && dim !== null && !Array.isArray(dim) ? undefined : (dim as DimArg);
+  const keep = o.keepdim ?? (typeof keepdim === 'boolean' ? keepdim : false);
+  if (!isFloating(x.dtype)) throw new RuntimeError(`norm(): input dtype should be either floating point or complex. Got ${scalarTypeName(x.dtype)} instead.`);
+  const list = dims === undefined || dims === null ? null : typeof dims === 'number' ? [dims] : dims;
+  if (typeof ord === 'string') {
+    if (ord === 'fro') {
+      if (list === null || list.length <= 1) return normOver(x, 2, list ?? undefined, keep, 'NormBackward1');
+      if (list.length > 2) throw new RuntimeError(`Expected at most 2 dimensions, but got ${list.length} dimensions instead.`);
+      return at.sqrt(at.sum(at.mul(x, x), normalizeDims(list, x.ndim), keep));
+    }
+    if (ord === 'nuc') throw new RuntimeError("norm(p='nuc') needs a singular value decomposition, which this library does not have");
+    throw new RuntimeError(`only valid string values are 'fro' and 'nuc', found ${ord}`);
+  }
+  return normOver(x, ord ?? 2, list ?? undefined, keep, 'NormBackward1');
+}
 
 export interface NormOptions {
   ord?: MatrixOrd | null;

@@ -1,13 +1,13 @@
-// Reductions: sum, mean (all, one dim or several; keepdim), min, max, norm.
+// Reductions: sum, mean (all, one dim or several; keepdim), min, max.
 
 import { RuntimeError } from '../../errors.js';
-import { allocStorage, castScalar, isFloating, scalarTypeName } from '../../tensor/dtype.js';
+import { allocStorage, isFloating, scalarTypeName } from '../../tensor/dtype.js';
 import { normalizeDims, numel, type Shape } from '../../tensor/shape.js';
 import { Tensor } from '../../tensor/tensor.js';
 import { attach, shouldRecord } from '../../tensor/autograd/engine.js';
 import { expandTo } from '../../tensor/kernels.js';
 import { cascadeSum } from '../../tensor/cascade_sum.js';
-import { at, maskOf, savedOutput } from './at.js';
+import { at, maskOf } from './at.js';
 import { view } from './shape.js';
 import { expandedStrides } from './strides.js';
 
@@ -166,26 +166,3 @@ export function min(x: Tensor): Tensor {
   return extreme(x, false);
 }
 
-/** The 2-norm of all elements: NormBackward1 (PyTorch's x.norm()), gradient x/‖x‖ (0 where ‖x‖ == 0). */
-export function norm(x: Tensor): Tensor {
-  if (!isFloating(x.dtype)) throw new RuntimeError(`norm(): input dtype should be either floating point or complex. Got ${scalarTypeName(x.dtype)} instead.`);
-  const X = x._data;
-  let s = 0;
-  // NOTE: PyTorch accumulates a float32 norm in float32: squares of values past 1.8e19 overflow to inf
-  if (x.dtype === 'float32') for (let i = 0; i < X.length; i++) s = Math.fround(s + Math.fround(X[i] * X[i]));
-  else for (let i = 0; i < X.length; i++) s += X[i] * X[i];
-  const out = allocStorage(x.dtype, 1);
-  out[0] = Math.sqrt(s);
-  const result = new Tensor(out, []);
-  if (!shouldRecord(x)) return result;
-  return attach(result, 'NormBackward1', [x], (g) => {
-    const gx = allocStorage(x.dtype, X.length);
-    const n = out[0];
-    // grad * (self / norm), 0 where norm is 0
-    if (n !== 0) for (let i = 0; i < X.length; i++) gx[i] = g[0] * castScalar(X[i] / n, x.dtype);
-    return [gx];
-  }, [x, result], null, (g, _needs, node) => {
-    const n = savedOutput(node);
-    return [at.mul(g, at.maskedFill(at.div(x, n), maskOf(n, (v) => v === 0), 0))];
-  });
-}

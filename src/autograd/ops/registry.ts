@@ -21,7 +21,7 @@ import { gaussian_nll_loss } from './gaussian_nll.js';
 import { huber_loss, l1_loss, smooth_l1_loss } from './losses.js';
 import { nll_loss } from './nll.js';
 import { log_softmax, softmax } from './softmax.js';
-import { mean, norm, sum, type DimArg } from './reduce.js';
+import { mean, sum, type DimArg } from './reduce.js';
 import { kthvalue, max, median, min, mode, nanmedian } from './value_select.js';
 import { argsort, msort, sort, topk } from './sort.js';
 import { gather, scatter, scatter_add, take_along_dim, type ScatterReduce } from './scatter.js';
@@ -37,7 +37,7 @@ import { amax, amin, cumprod, cumsum, logsumexp, prod } from './reductions.js';
 import { std, variance } from './variance.js';
 import { addmm, bmm, dot, mv, outer } from './products.js';
 import { einsum } from './einsum.js';
-import { norm as linalgNorm, vector_norm } from './norms.js';
+import { norm as linalgNorm, tensorNorm, vector_norm } from './norms.js';
 import { expand, expand_as, flip, matrixT, movedim, numpyT, permute, repeat, roll, tile } from './reorder.js';
 import { cat, chunk, meshgrid, split, stack, unbind } from './cat.js';
 import { diag, tril, triu } from './triangle.js';
@@ -199,7 +199,7 @@ export const registry = {
   mean: op(mean, { method: (x: Tensor, ...args: ReduceArgs) => mean(x, ...reduceArgs(args)), expr: { kind: 'reduce' } }),
   min: op(min),
   max: op(max),
-  norm: op(norm),
+  norm: op(tensorNorm),
   matmul: op(matmul),
   mm: op(mm, { differentiable: false }),
   t: op(t),
