@@ -17,7 +17,7 @@ function indexDtype(): DType {
 }
 
 /**
- * Without replacement, or for one sample: q ~ Exp(1) in input's dtype, then the top n_samples of p / q
+ * Without replacement: q ~ Exp(1) in input's dtype, then the top n_samples of p / q
  * (argmax for one). With replacement: per row, cumulative sums in the input's dtype divided by their total,
  * the last set to 1, and a binary search for each 53-bit uniform.
  */
@@ -32,9 +32,15 @@ export function multinomial(input: Tensor, num_samples: number, options: Multino
   if (!replacement && num_samples > cats) throw new RuntimeError('cannot sample n_sample > prob_dist.size(-1) samples without replacement');
   const p = input._data;
   const out = allocStorage(indexDtype(), rows * num_samples);
-  if (!replacement || num_samples === 1) {
+  // NOTE: 1.13 takes this path without replacement only (one sample with replacement is a draw from the cumulative sums)
+  if (!replacement) {
     for (let i = 0; i < p.length; i++) {
       if (!(p[i] >= 0) || p[i] === Infinity) throw new RuntimeError('probability tensor contains either `inf`, `nan` or element < 0');
+    }
+    for (let r = 0; r < rows; r++) {
+      let sum = 0;
+      for (let j = 0; j < cats; j++) sum += p[r * cats + j];
+      if (sum === 0) throw new RuntimeError('invalid multinomial distribution (sum of probabilities <= 0)');
     }
     const q = allocStorage(input.dtype, p.length);
     exponentialFill(g, q, 1);

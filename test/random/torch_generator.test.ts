@@ -8,7 +8,7 @@ import { readFixture } from '../helpers/fixtures.js';
 
 type Op = [string, ...unknown[]];
 interface Case { seed: string; ops: Op[]; values: number[][]; state_sum: number; state_head: number[]; normal_y: number }
-const fixture = readFixture<{ cases: Case[] }>('torch/random.json');
+const fixture = readFixture<{ cases: Case[]; multinomial_errors: Array<{ probs: string; replacement: boolean; error: string | null }> }>('torch/random.json');
 
 function run(op: Op): { values: ArrayLike<number>; float32: boolean } {
   const [kind, ...a] = op;
@@ -92,5 +92,15 @@ test('_skip(k) leaves the generator as k random() draws would, across the 624-wo
       assert.deepEqual([b.random(), b.random()], [a.random(), a.random()], `skip ${k} after ${before}`);
       assert.deepEqual(b.get_state(), a.get_state());
     }
+  }
+});
+
+test("multinomial's checks of the probabilities, with and without replacement, are PyTorch's", () => {
+  assert.ok(fixture.multinomial_errors.length >= 10);
+  for (const c of fixture.multinomial_errors) {
+    const data = JSON.parse(c.probs.replace(/nan|inf/g, '"$&"'), (_k, v) => (v === 'nan' ? NaN : v === 'inf' ? Infinity : v)) as number[] | number[][];
+    const run = (): unknown => torch.multinomial(torch.tensor(data), 1, { replacement: c.replacement });
+    if (c.error === null) run();
+    else assert.throws(run, { message: c.error }, `${c.probs} replacement=${c.replacement}`);
   }
 });
