@@ -7,12 +7,47 @@ import { zero_ } from '../autograd/ops/inplace.js';
 import { no_grad } from '../tensor/autograd/grad_mode.js';
 import { checkDtype, type DType } from '../tensor/dtype.js';
 import { Tensor } from '../tensor/tensor.js';
+import { nextHookId, RemovableHandle } from '../tensor/autograd/node.js';
 import { Parameter } from './parameter.js';
 import { loadStateDict, saveStateDict, type IncompatibleKeys, type StateDict, type StateDictInput } from './state_dict.js';
 import { pyClass, typename } from './typename.js';
 import { checkName, defineOwn, hasAttr, makeAttributeTraps } from './module_attrs.js';
 
 export type { StateDict, IncompatibleKeys, StateDictInput } from './state_dict.js';
+
+export type ForwardPreHook = (module: Module, inputs: unknown[]) => unknown;
+export type ForwardHook = (module: Module, inputs: unknown[], output: unknown) => unknown;
+
+const HOOKED = Symbol('forward with hooks');
+
+/**
+ * Register `hook` in `hooks`, and make the module's forward run its hooks (an own `forward` wrapping the
+ * class's, installed once): pre-hooks may replace the inputs, hooks the output, as _call_impl does.
+ */
+function addHook<H>(module: Module, hooks: Map<number, H>, hook: H): RemovableHandle {
+  const self = raw(module);
+  const current = (self as unknown as Attrs).forward as ((...a: unknown[]) => unknown) & { [HOOKED]?: true };
+  if (current[HOOKED] !== true) {
+    const wrapped = function (this: Module, ...inputs: unknown[]): unknown {
+      let args = inputs;
+      for (const pre of [...self._forward_pre_hooks.values()]) {
+        const r = pre(module, args);
+        if (r !== undefined && r !== null) args = Array.isArray(r) ? r : [r];
+      }
+      let out = current.apply(this, args);
+      for (const h of [...self._forward_hooks.values()]) {
+        const r = h(module, args, out);
+        if (r !== undefined && r !== null) out = r;
+      }
+      return out;
+    };
+    Object.defineProperty(wrapped, HOOKED, { value: true });
+    Reflect.defineProperty(self, 'forward', { value: wrapped, writable: true, enumerable: false, configurable: true });
+  }
+  const id = nextHookId();
+  hooks.set(id, hook);
+  return new RemovableHandle(id, () => hooks.delete(id));
+}
 
 /** The object behind each module's proxy (and each target itself): writes to it are not trapped. */
 const targets = new WeakMap<Module, Module>();
@@ -46,6 +81,21 @@ export abstract class Module {
   }
 
   abstract forward(...inputs: Tensor[]): Tensor;
+
+  // ---- forward hooks (PyTorch runs them in __call__; here `forward` is the call) ----
+
+  /** Hooks run before forward: hook(module, inputs) may return new inputs (one value or an array). */
+  readonly _forward_pre_hooks = new Map<number, ForwardPreHook>();
+  /** Hooks run after forward: hook(module, inputs, output) may return a new output. */
+  readonly _forward_hooks = new Map<number, ForwardHook>();
+
+  register_forward_pre_hook(hook: ForwardPreHook): RemovableHandle {
+    return addHook(this, raw(this)._forward_pre_hooks, hook);
+  }
+
+  register_forward_hook(hook: ForwardHook): RemovableHandle {
+    return addHook(this, raw(this)._forward_hooks, hook);
+  }
 
   // ---- registration ----
 
