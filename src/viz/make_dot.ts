@@ -82,7 +82,7 @@ export function make_dot(outputs: Tensor | readonly Tensor[], options: MakeDotOp
   }
   while (stack.length > 0) {
     const fn = stack.pop() as Node;
-    lines.push(`\t${idOf(fn)} [label=${quote(fn.name())}]`);
+    lines.push(`\t${idOf(fn)} [label=${quote(fn.name().replace('torch::autograd::', ''))}]`);
     if (fn instanceof AccumulateGrad) {
       const leaf = fn.variable;
       lines.push(`\t${idOf(leaf)} [label=${quote(tensorLabel(leaf))} fillcolor=lightblue]`);

@@ -161,7 +161,7 @@ describe('leaves, grad mode, detach', () => {
     const [first, second] = y.grad_fn!.next_functions;
     assert.equal(first[0]?.name(), 'PowBackward0');
     assert.equal(second[0], null);
-    assert.equal(first[0]?.next_functions[0][0]?.name(), 'AccumulateGrad');
+    assert.equal(first[0]?.next_functions[0][0]?.name(), 'torch::autograd::AccumulateGrad');
   });
 
   test('item() needs exactly one element', () => {

@@ -324,8 +324,9 @@ export class Node {
     });
   }
 
+  /** PyTorch's repr: the class name, without name()'s C++ namespace (`<CopySlices object>`). */
   toString(): string {
-    return `<${this.nodeName} object>`;
+    return `<${this.nodeName.replace('torch::autograd::', '')} object>`;
   }
 
   [Symbol.for('nodejs.util.inspect.custom')](): string {
@@ -342,7 +343,7 @@ export function hookName(fn: { name: string }): string {
 export class AccumulateGrad<T extends GraphTensor = GraphTensor> extends Node {
   readonly variable: T;
   constructor(variable: T) {
-    super('AccumulateGrad', [], null, [], [variable.shape], [variable.dtype], variable.shape, variable.dtype);
+    super('torch::autograd::AccumulateGrad', [], null, [], [variable.shape], [variable.dtype], variable.shape, variable.dtype);
     this.variable = variable;
     this._seq = Infinity;
   }
