@@ -9,7 +9,8 @@ import {
 } from '../random/distributions.js';
 import { is_grad_enabled } from './autograd/grad_mode.js';
 import { allocStorage, checkDtype, get_default_dtype, type DType } from './dtype.js';
-import { numel } from './shape.js';
+import { broadcastShapes, numel } from './shape.js';
+import { map2 } from './kernels.js';
 import { Tensor } from './tensor.js';
 import { TENSOR_OPTION_KEYS, type SizeArgs, type TensorOptions } from './factories.js';
 import { checkKeywords } from './keywords.js';
@@ -159,12 +160,35 @@ export function normal_(t: Tensor, mean = 0, std = 1, options: GeneratorOption =
 }
 
 /** `torch.normal(mean, std, size)` with float mean and std. */
-export function normal(mean: number, std: number, size: readonly number[], options: RandomOptions = {}): Tensor {
+/**
+ * `torch.normal(mean, std, size)` with numbers; with a tensor mean and/or std, one draw per element of their
+ * broadcast shape as 1.13's normal_out_impl makes it: N(0, 1) (N(0, std) for a number std), then `* std`
+ * and `+ mean` in the result's dtype (mean's, or std's when mean is a number).
+ */
+export function normal(mean: number | Tensor, std: number | Tensor, size?: readonly number[] | RandomOptions, options: RandomOptions = {}): Tensor {
+  if (mean instanceof Tensor || std instanceof Tensor) return normalTensors(mean, std, (Array.isArray(size) ? options : (size as RandomOptions | undefined)) ?? {});
   checkKeywords('normal', [options], RANDOM_KEYS);
-  const t = make(splitSize([size]).shape, floatDtype(options), {});
+  if (!Array.isArray(size)) throw new RuntimeError('normal(): with a number mean and std, the size is required');
+  const t = make(splitSize([size as readonly number[]]).shape, floatDtype(options), {});
   normal_(t, mean, std, { generator: options.generator });
   if (options.requires_grad === true) t.requires_grad = true;
   return t;
+}
+
+function normalTensors(mean: number | Tensor, std: number | Tensor, options: RandomOptions): Tensor {
+  checkKeywords('normal', [options], GENERATOR_KEYS);
+  if (std instanceof Tensor && std._data.some((v) => !(v >= 0))) throw new RuntimeError('normal expects all elements of std >= 0.0');
+  if (!(std instanceof Tensor) && !(std >= 0)) throw new RuntimeError(`normal expects std >= 0.0, but found std ${std}`);
+  const like = mean instanceof Tensor ? mean : (std as Tensor);
+  const shape = mean instanceof Tensor && std instanceof Tensor ? broadcastShapes(mean.shape, std.shape) : like.shape.slice();
+  const out = make(shape, like.dtype, {});
+  const x = out._data;
+  const r = like.dtype === 'float32' ? Math.fround : (v: number): number => v;
+  normalFill(genOf(options), x, precisionOf(like.dtype), 0, std instanceof Tensor ? 1 : std);
+  if (std instanceof Tensor) map2((z, s) => r(z * s), x, shape, std._data, std.shape, shape, x);
+  if (mean instanceof Tensor) map2((z, m) => r(z + m), x, shape, mean._data, mean.shape, shape, x);
+  else for (let i = 0; i < x.length; i++) x[i] = r(x[i] + mean);
+  return out;
 }
 
 /** `tensor.random_()`, `random_(to)`, `random_(from, to)`. */

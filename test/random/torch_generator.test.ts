@@ -21,6 +21,11 @@ function run(op: Op): { values: ArrayLike<number>; float32: boolean } {
     case 'randint': t = torch.randint(a[0] as number, a[1] as number, [a[2] as number], { dtype: 'float64' }); break;
     case 'randperm': t = torch.randperm(a[0] as number, { dtype: 'float64' }); break;
     case 'normal_': t = torch.normal_(empty(a[0] as number, a[1]), a[2] as number, a[3] as number); break;
+    case 'normal_t': {
+      const side = (v: unknown): torch.Tensor | number => (Array.isArray(v) ? torch.tensor(v as number[], { dtype: dt(a[2]) }) : (v as number));
+      t = torch.normal(side(a[0]), side(a[1]));
+      break;
+    }
     case 'uniform_': t = torch.uniform_(empty(a[0] as number, a[1]), a[2] as number, a[3] as number); break;
     case 'bernoulli_': t = torch.bernoulli_(empty(a[0] as number, 'float32'), a[1] as number); break;
     case 'bernoulli': t = torch.bernoulli(torch.tensor(a[0] as number[], { dtype: dt(a[1]) })); break;
