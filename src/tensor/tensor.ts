@@ -340,7 +340,6 @@ export class Tensor implements GraphTensor {
   detach(): Tensor {
     const d = new Tensor(this._data, this._shape, this._version);
     d._inference = this._inference;
-    d._strides = this._strides; // PyTorch's detach is a view: its strides are the tensor's
     return d;
   }
 

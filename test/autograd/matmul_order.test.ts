@@ -27,11 +27,13 @@ function floats(t: B64): Float32Array {
   return new Float32Array(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength));
 }
 
-/** A leaf as the fixture made it: contiguous, or the transpose of its last two dims of a contiguous one. */
-function leaf(t: B64, layout: 'N' | 'T'): torch.Tensor {
-  const base = torch.tensor(Array.from(floats(t))).reshape(t.shape);
-  const x = layout === 'T' ? base.transpose(-1, -2) : base;
-  return x.detach().requires_grad_(true);
+/**
+ * An operand as the fixture made it: contiguous, or the transpose of the last two dims of a contiguous
+ * leaf (PyTorch's leaf was that transpose itself; its gradient is the leaf's here, transposed back).
+ */
+function operand(t: B64, layout: 'N' | 'T'): { leaf: torch.Tensor; x: torch.Tensor } {
+  const leaf = torch.tensor(Array.from(floats(t))).reshape(t.shape).requires_grad_(true);
+  return { leaf, x: layout === 'T' ? leaf.transpose(-1, -2) : leaf };
 }
 
 /** The fixture's upstream gradient: ((i·7919) mod 17 - 8) / 4 at flat index i. */
@@ -79,14 +81,16 @@ test('float32 products and their gradients are PyTorch\'s bit for bit (OpenBLAS 
   const bad: string[] = [];
   let checked = 0;
   fx.cases.forEach((c, k) => {
-    const x = c.inputs.map((t, i) => leaf(t, c.layouts[i]));
+    const ops = c.inputs.map((t, i) => operand(t, c.layouts[i]));
+    const x = ops.map((o) => o.x);
     const out = apply(c, x);
     assert.deepEqual(out.shape, c.out.shape, describe(c, k));
     const d = differing(out._data, floats(c.out));
     if (d.length > 0) bad.push(`${describe(c, k)}: ${d.length} of ${d.length === 0 ? 0 : c.out.shape.reduce((p, s) => p * s, 1)} values differ (first at ${d[0]})`);
-    const grads = torch.autograd.grad([out], x, [upstream(c.out.shape)], { allow_unused: true });
+    const grads = torch.autograd.grad([out], ops.map((o) => o.leaf), [upstream(c.out.shape)], { allow_unused: true });
     c.grads.forEach((want, i) => {
-      const got = grads[i];
+      const leafGrad = grads[i];
+      const got = leafGrad === null || leafGrad === undefined || c.layouts[i] === 'N' ? leafGrad : leafGrad.transpose(-1, -2);
       if (want === null || got === null || got === undefined) {
         assert.equal(got ?? null, null, `${describe(c, k)} grad ${i}`);
         return;

@@ -119,7 +119,7 @@ export function linear(x: Tensor, weight: Tensor, bias?: Tensor | null): Tensor 
   }
   checkLinearDtypes(x, weight, b);
   // a 3-d input transposed within contiguous batches: PyTorch's matmul(x, weight.t()) takes bmm there
-  if (x.ndim === 3 && x.dtype === 'float32' && transposedBatches(x)) {
+  if (x.ndim === 3 && x.dtype === 'float32' && !(b !== null && isContiguous(x)) && transposedBatches(x)) {
     const y = matmul(x, at.t(weight));
     return b === null ? y : at.add(y, b);
   }
