@@ -61,10 +61,11 @@ function leadingOnes(from: Shape, to: Shape): boolean {
   return true;
 }
 
-function fitStorage(node: Node, i: number, g: Storage, from: Shape): Storage {
+function fitStorage(node: Node, i: number, g: Storage, from: Shape, formula = false): Storage {
   const inShape = node._inputShapes[i];
-  // (sum_to sums leading dims even of size 1: -0 becomes 0 there, as in PyTorch)
-  if (g.length !== numel(inShape) || leadingOnes(from, inShape)) g = sumTo(g, from, inShape);
+  // a tensor formula's result has PyTorch's shape, and sum_to sums its leading dims even of size 1
+  // (-0 becomes 0 there, as in PyTorch); a storage backward's gradShapes are this library's own
+  if (g.length !== numel(inShape) || (formula && leadingOnes(from, inShape))) g = sumTo(g, from, inShape);
   const dtype = node._inputDtypes[i];
   if ((dtype === 'float64') !== g instanceof Float64Array) g = convertStorage(g, dtype);
   return g;
@@ -90,7 +91,7 @@ export const storageMode: Mode<Storage> = {
     return results.map((t, i) => {
       if (t === null) return null;
       if (!sameShape(t.shape, node._inputShapes[i])) checkExpandable(node, i, t.shape);
-      return fitStorage(node, i, t._data, t.shape);
+      return fitStorage(node, i, t._data, t.shape, true);
     });
   },
   runMulti(node, gs, needs) {
