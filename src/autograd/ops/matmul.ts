@@ -6,6 +6,8 @@ import { allocPooled } from '../../kernels/pool.js';
 import { broadcastShapes, numel, stridesOf, type Shape } from '../../tensor/shape.js';
 import { Tensor } from '../../tensor/tensor.js';
 import { attach, shouldRecord } from '../../tensor/autograd/engine.js';
+import { no_grad } from '../../tensor/autograd/grad_mode.js';
+import type { Node } from '../../tensor/autograd/node.js';
 import { axpy, axpy4, dot4 } from '../../kernels/dot.js';
 import { simdTakes, wasmDot, wasmRows } from '../../kernels/gemm.js';
 import { bmmGraph3, matmulGraph, type MatmulPath } from './matmul_grad.js';
@@ -178,6 +180,14 @@ function checkMatmul(a: Tensor, b: Tensor): DType {
   return a.dtype;
 }
 
+/** float32 a @ b's gradients for the upstream gradient g (shape gOut): PyTorch's formulas' values. */
+function f32Backward(a: Tensor, b: Tensor, g: Storage, outShape: Shape, needs: readonly boolean[], path: MatmulPath, name: string | null): Array<Storage | null> {
+  const scratch = { _forward: undefined, _seq: 0 } as unknown as Node;
+  const gt = new Tensor(g, outShape.slice());
+  const grads = no_grad(() => (name === null ? matmulGraph(path, a, b, gt, needs, scratch) : bmmGraph3(a, b, gt, needs)));
+  return grads.map((t) => (t === null ? null : t.contiguous()._data));
+}
+
 /** The grad_fn of a @ b: the last node of PyTorch's decomposition. */
 function matmulName(A: Shape, B: Shape, path: MatmulPath): string {
   switch (path) {
@@ -284,8 +294,9 @@ function product(a: Tensor, b: Tensor, name: string | null): Tensor {
     result,
     name ?? matmulName(a.shape, b.shape, path),
     [a, b],
-    // float32: the values of PyTorch's own backward products too (its formulas, run unrecorded)
-    f32 ? null : (g, needs) => {
+    // float32: the values of PyTorch's own backward products too (its formulas, run unrecorded on a
+    // scratch node, so that their no-grad intermediates are not cached as this node's forward tensors)
+    f32 ? (g, needs) => f32Backward(a, b, g, outShape, needs, path, name) : (g, needs) => {
       let ga: Storage | null = null;
       let gb: Storage | null = null;
       if (needs[0]) {
