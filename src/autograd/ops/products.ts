@@ -12,6 +12,7 @@ import { mmGradA, mmGradB } from './matmul_grad.js';
 import { mul } from './arithmetic.js';
 import { recordNode } from './pointwise.js';
 import { reshape } from './shape.js';
+import { sgemm } from '../../kernels/blas_order.js';
 
 export function dot(a: Tensor, b: Tensor): Tensor {
   if (a.ndim !== 1 || b.ndim !== 1) throw new RuntimeError(`1D tensors expected, but got ${a.ndim}D and ${b.ndim}D tensors`);
@@ -62,13 +63,19 @@ export function addmm(input: Tensor, mat1: Tensor, mat2: Tensor, options: AddmmO
   checkExpand(input.shape, target);
   if (input.dtype !== mat2.dtype) throw new RuntimeError('self and mat2 must have the same dtype');
   if (mat1.dtype !== mat2.dtype) throw new RuntimeError('mat1 and mat2 must have the same dtype');
-  const prod = matmul(mat1.detach(), mat2.detach())._data;
   const expanded = at.expand(input.detach(), target)._data;
-  const out = allocStorage(input.dtype, prod.length);
-  const f32 = input.dtype === 'float32';
-  const r = (v: number): number => (f32 ? Math.fround(v) : v);
-  // NOTE: BLAS ignores the input when beta is 0 (its NaNs too)
-  for (let i = 0; i < out.length; i++) out[i] = beta === 0 ? r(alpha * prod[i]) : r(r(alpha * prod[i]) + r(beta * expanded[i]));
+  const out = allocStorage(input.dtype, target[0] * target[1]);
+  if (input.dtype === 'float32') {
+    // sgemm: C = beta·input (BLAS ignores the input when beta is 0, its NaNs too), then C = fma(A·B, alpha, C)
+    for (let i = 0; i < out.length; i++) out[i] = beta === 0 ? 0 : beta === 1 ? expanded[i] : Math.fround(Math.fround(beta) * expanded[i]);
+    const [m, k] = mat1.shape;
+    const n = mat2.shape[1];
+    if (alpha !== 0) sgemm({ data: mat1._data, offset: 0, rs: k, cs: 1 }, { data: mat2._data, offset: 0, rs: n, cs: 1 }, m, k, n, out, 0, Math.fround(alpha));
+  } else {
+    const prod = matmul(mat1.detach(), mat2.detach())._data;
+    // NOTE: BLAS ignores the input when beta is 0 (its NaNs too)
+    for (let i = 0; i < out.length; i++) out[i] = beta === 0 ? alpha * prod[i] : alpha * prod[i] + beta * expanded[i];
+  }
   const result = new TensorClass(out, target);
   return recordNode(result, 'AddmmBackward0', [input, mat1, mat2], [mat1, mat2], (g, needs) => [
     needs[0] ? maybeMultiply(g, beta) : null,

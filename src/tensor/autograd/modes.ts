@@ -53,9 +53,19 @@ function checkExpandable(node: Node, i: number, shape: Shape): void {
   if (lead < 0 || !inShape.every((s, d) => s === shape[d + lead] || s === 1)) throw incompatible(node, i, shape);
 }
 
-function fitStorage(node: Node, i: number, g: Storage, from: Shape): Storage {
+/** Whether `from` is `to` with leading dims of size 1, which sum_to sums too (-0 becomes 0). */
+function leadingOnes(from: Shape, to: Shape): boolean {
+  const lead = from.length - to.length;
+  if (lead <= 0) return false;
+  for (let d = 0; d < from.length; d++) if (d < lead ? from[d] !== 1 : from[d] !== to[d - lead]) return false;
+  return true;
+}
+
+function fitStorage(node: Node, i: number, g: Storage, from: Shape, formula = false): Storage {
   const inShape = node._inputShapes[i];
-  if (g.length !== numel(inShape)) g = sumTo(g, from, inShape);
+  // a tensor formula's result has PyTorch's shape, and sum_to sums its leading dims even of size 1
+  // (-0 becomes 0 there, as in PyTorch); a storage backward's gradShapes are this library's own
+  if (g.length !== numel(inShape) || (formula && leadingOnes(from, inShape))) g = sumTo(g, from, inShape);
   const dtype = node._inputDtypes[i];
   if ((dtype === 'float64') !== g instanceof Float64Array) g = convertStorage(g, dtype);
   return g;
@@ -81,7 +91,7 @@ export const storageMode: Mode<Storage> = {
     return results.map((t, i) => {
       if (t === null) return null;
       if (!sameShape(t.shape, node._inputShapes[i])) checkExpandable(node, i, t.shape);
-      return fitStorage(node, i, t._data, t.shape);
+      return fitStorage(node, i, t._data, t.shape, true);
     });
   },
   runMulti(node, gs, needs) {
