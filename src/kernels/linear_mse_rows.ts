@@ -101,7 +101,7 @@ function backwardRows32(rb: RowBatch, inF: number, pred: Storage, grad: Storage,
     chainRows(rb, inF, grad, r0, r0 + blocks[q], acc);
     for (let j = 0; j < inF; j++) gw[j] = Math.fround(gw[j] + acc[j]);
   }
-  return cascadeSum(grad.subarray(0, n), [n], [true], true)[0];
+  return cascadeSum1d(grad, n, true);
 }
 
 /** acc[j] = fma(grad[r], x_r[j], acc[j]) for the rows r0..r1 in order. */
