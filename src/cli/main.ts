@@ -143,6 +143,7 @@ export function exitCodeFor(err: unknown, ctx: CliContext, name = 'autograd'): n
     return EXIT_CODES[err.kind];
   }
   const what = err instanceof Error ? `${err.name}: ${err.message}` : String(err);
+  if (process.env.AUTOGRAD_TRACE) ctx.stderr(String((err as Error)?.stack) + "\n");
   ctx.stderr(`${name}: internal error (please report it): ${oneLine(what)}\n`);
   return EXIT_CODES.runtime;
 }

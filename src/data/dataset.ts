@@ -207,7 +207,8 @@ export class DataLoader implements Iterable<Tensor[]> {
 
   private gatherReused(t: Tensor, order: ArrayLike<number>, start: number, end: number, buffers: Storage[], k: number): Tensor {
     const rowSize = rowSizeOf(t);
-    buffers[k] ??= allocStorage(t.dtype, this.batch_size * rowSize);
+    // a batch is at most the dataset's rows (a --batch-size of 1e12 is one batch of all of them)
+    buffers[k] ??= allocStorage(t.dtype, Math.min(this.batch_size, Math.max(end - start, this.dataset.length)) * rowSize);
     const out = buffers[k].subarray(0, (end - start) * rowSize);
     copyRows(t._data, order, start, end, rowSize, out);
     return new Tensor(out, [end - start, ...t.shape.slice(1)]);

@@ -15,6 +15,7 @@ import { gemm, matmul } from './matmul.js';
 import { sgemm } from '../../kernels/blas_order.js';
 import { view } from './shape.js';
 import { bceGraph, linearGraph, mseGraph } from './nn_grad.js';
+import './bind.js'; // linear's backward runs PyTorch's formulas through the graph ops (at.ts), bound there
 
 export type { Reduction };
 
