@@ -270,7 +270,7 @@ export function indexPutInplace(x: Tensor, indices: IndexList, values: Tensor, a
       if (e instanceof IndexError) partialWrite(x, a, indices, b as Tensor, acc, e.message);
       throw e;
     }
-  }, 'any');
+  }, 'any', false);
 }
 
 /**

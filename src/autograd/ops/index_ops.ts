@@ -86,7 +86,7 @@ function fillMasked(x: Tensor, mask: Tensor, value: number | Tensor): Tensor {
 export function masked_fill_(x: Tensor, mask: Tensor, value: number | Tensor): Tensor {
   const shape = broadcastShapes(x.shape, mask.shape);
   if (!sameShape(shape, x.shape)) throw new RuntimeError(`output with shape ${shapeStr(x.shape)} doesn't match the broadcast shape ${shapeStr(shape)}`);
-  return applyInplace(x, value instanceof Tensor ? value : null, (a, b) => fillMasked(a, mask, b ?? (value as number)));
+  return applyInplace(x, value instanceof Tensor ? value : null, (a, b) => fillMasked(a, mask, b ?? (value as number)), 'partial', false);
 }
 
 /** `x.masked_select(mask)`: the elements where the (broadcast) mask is set, 1-d. */

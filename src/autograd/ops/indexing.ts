@@ -202,7 +202,7 @@ export function fillTensor_(x: Tensor, value: Tensor): Tensor {
       gv[0] = s;
       return [needs[0] ? allocStorage(dtypeOf(g), g.length) : null, needs[1] ? gv : null];
     }, [], null, (g, needs) => [needs[0] ? at.zerosLike(g) : null, needs[1] ? at.sum(g, null, false) : null]);
-  }, 'none');
+  }, 'none', false);
 }
 
 /** copy_to: copy_ of the same shape, fill_ from a 0-d value, else the value (leading 1s off) expanded. */

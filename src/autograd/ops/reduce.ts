@@ -181,8 +181,8 @@ export function norm(x: Tensor): Tensor {
   return attach(result, 'NormBackward1', [x], (g) => {
     const gx = allocStorage(x.dtype, X.length);
     const n = out[0];
-    // grad * (self / norm), 0 where norm is 0
-    if (n !== 0) for (let i = 0; i < X.length; i++) gx[i] = g[0] * castScalar(X[i] / n, x.dtype);
+    // grad * (self / norm).masked_fill_(norm == 0, 0): an infinite or NaN grad still makes NaN there
+    for (let i = 0; i < X.length; i++) gx[i] = g[0] * (n === 0 ? 0 : castScalar(X[i] / n, x.dtype));
     return [gx];
   }, [x, result], null, (g, _needs, node) => {
     const n = savedOutput(node);
