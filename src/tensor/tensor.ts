@@ -34,7 +34,6 @@ interface TensorExtra {
   /** For a view with a storage offset or strides (x[0], x[:, 1]): where it is in its base's storage. */
   geom?: ViewGeom;
   /** An output of nonzero(as_tuple=True) / where(cond): PyTorch's views of a multi-output node made without grad. */
-  multiNoGrad?: boolean;
 }
 
 /** The storage and shape of `new Tensor(data)` / `new Tensor(...sizes)`, as torch.Tensor's legacy constructor makes them. */
@@ -132,14 +131,6 @@ export class Tensor implements GraphTensor {
   }
   set _viewGeom(v: ViewGeom | null) {
     if (v !== null || this.extra !== null) (this.extra ??= { strides: null, hooks: null, outputNr: 0 }).geom = v ?? undefined;
-  }
-
-  /** An output of a multi-output view function made without grad (nonzero(as_tuple=True)): it may not change in place with a graph. */
-  get _multiOutputNoGrad(): boolean {
-    return this.extra?.multiNoGrad ?? false;
-  }
-  set _multiOutputNoGrad(v: boolean) {
-    if (v || this.extra !== null) (this.extra ??= { strides: null, hooks: null, outputNr: 0 }).multiNoGrad = v;
   }
 
   /** Which output of its grad_fn this tensor is (PyTorch's output_nr; custom Functions have several). */

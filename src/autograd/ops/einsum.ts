@@ -7,6 +7,7 @@ import { RuntimeError } from '../../errors.js';
 import { allocStorage, scalarTypeName, type DType } from '../../tensor/dtype.js';
 import { numel } from '../../tensor/shape.js';
 import { Tensor } from '../../tensor/tensor.js';
+import { resultType } from './elementwise.js';
 import { recordNode } from './pointwise.js';
 
 interface Spec {
@@ -119,7 +120,7 @@ function nodeName(spec: Spec): string {
 }
 
 function run(spec: Spec, operands: readonly Tensor[], sizes: Map<string, number>, outShape: readonly number[], name: string): Tensor {
-  const dtype = operands[0].dtype;
+  const dtype = resultType(operands);
   const out = contract(spec, operands, sizes, outShape, dtype);
   return recordNode(out, name, operands, operands, (g, needs) =>
     operands.map((x, k) => {
@@ -136,8 +137,11 @@ export function einsum(equation: string, ...operands: Tensor[] | [Tensor[]]): Te
   const list: Tensor[] = operands.length === 1 && Array.isArray(operands[0]) ? (operands[0] as Tensor[]) : (operands as Tensor[]);
   const spec = parse(equation, list);
   const sizes = letterSizes(spec, list);
+  // NOTE: PyTorch multiplies operands that share no summed subscript (mul promotes dtypes); a contraction is
+  // its bmm, which wants one dtype
+  const summed = [...new Set(spec.inputs.join(''))].some((c) => !spec.output.includes(c));
   for (const t of list) {
-    if (t.dtype !== list[0].dtype) throw new RuntimeError(`expected scalar type ${scalarTypeName(list[0].dtype)} but found ${scalarTypeName(t.dtype)}`);
+    if (summed && t.dtype !== list[0].dtype) throw new RuntimeError(`expected scalar type ${scalarTypeName(list[0].dtype)} but found ${scalarTypeName(t.dtype)}`);
   }
   const outShape = [...spec.output].map((c) => sizes.get(c) as number);
   return run(spec, list, sizes, outShape, nodeName(spec));

@@ -26,14 +26,9 @@ const INFERENCE_INPLACE_MESSAGE =
   'Inplace update to inference tensor outside InferenceMode is not allowed.You can make a clone to get a normal tensor before doing inplace update.' +
   'See https://github.com/pytorch/rfcs/pull/17 for more details.';
 
-const MULTI_NO_GRAD_MESSAGE =
-  'A view was created in no_grad mode and is being modified inplace with grad mode enabled. This view is the output of a function that returns multiple views. ' +
-  'Such functions do not allow the output views to be modified inplace. You should replace the inplace operation by an out-of-place one.';
-
 /** PyTorch's check_inplace, for an in-place op that records a node. */
 function checkInplace(self: Tensor): void {
   const base = self._base;
-  if ((base ?? self)._multiOutputNoGrad) throw new RuntimeError(MULTI_NO_GRAD_MESSAGE);
   if (base !== null) {
     if (self._viewMeta !== 'default') throw new RuntimeError(viewRebaseMessage(self, false));
     if (self.requires_grad && (base._copyViewOf ?? base).is_leaf) throw new RuntimeError(VIEW_OF_LEAF_MESSAGE);
@@ -145,19 +140,29 @@ function rebase(self: Tensor, result: Tensor, node: Node): void {
  */
 export type OverlapCheck = 'partial' | 'any' | 'none';
 
+export interface InplaceChecks {
+  /** The check of self against the other input (default 'partial'). */
+  overlap?: OverlapCheck;
+  /** false: a self whose elements share memory (an expanded tensor) is allowed, as fill_ allows it. */
+  internal?: boolean;
+  /** copy_'s rule: an integer or bool self is no differentiable output, so nothing is checked or recorded. */
+  floatSelfOnly?: boolean;
+}
+
 /**
  * Run the out-of-place `op(self)` and write its result into `self`. When a graph is recorded, the op
- * reads a snapshot of `self` (the value before the change), and the history is rebased. `internal`
- * false skips the refusal of a self whose elements share memory (an expanded tensor), as fill_ does.
+ * reads a snapshot of `self` (the value before the change), and the history is rebased.
  */
-export function applyInplace(self: Tensor, other: Tensor | null, op: (a: Tensor, b: Tensor | null) => Tensor, overlap: OverlapCheck = 'partial', internal = true): Tensor {
+export function applyInplace(self: Tensor, other: Tensor | null, op: (a: Tensor, b: Tensor | null) => Tensor, checks: InplaceChecks = {}): Tensor {
+  const { overlap = 'partial', internal = true, floatSelfOnly = false } = checks;
   if (self._inference && !is_inference_mode_enabled()) {
     // NOTE: PyTorch writes the result first and raises afterwards
     self._data.set(no_grad(() => op(self, other))._data);
     syncStorage(self._data);
     throw new RuntimeError(INFERENCE_INPLACE_MESSAGE);
   }
-  const record = is_grad_enabled() && (self.requires_grad || (other !== null && other.requires_grad));
+  const differentiable = !floatSelfOnly || isFloating(self.dtype);
+  const record = is_grad_enabled() && differentiable && (self.requires_grad || (other !== null && other.requires_grad));
   if (record) checkInplace(self);
   if (internal && hasInternalOverlap(self)) throw new RuntimeError(INTERNAL_OVERLAP_MESSAGE);
   if (other !== null && overlap !== 'none') checkNoPartialOverlap(self, other, overlap === 'any');
@@ -201,11 +206,11 @@ function constantLike(a: Tensor, value: number, name: string): Tensor {
 
 export function fill_(self: Tensor, value: number): Tensor {
   checkScalarFits(value, self.dtype, true);
-  return applyInplace(self, null, (a) => constantLike(a, value, 'FillBackward2'), 'partial', false);
+  return applyInplace(self, null, (a) => constantLike(a, value, 'FillBackward2'), { internal: false });
 }
 
 export function zero_(self: Tensor): Tensor {
-  return applyInplace(self, null, (a) => constantLike(a, 0, 'ZeroBackward0'), 'partial', false);
+  return applyInplace(self, null, (a) => constantLike(a, 0, 'ZeroBackward0'), { internal: false });
 }
 
 /** Copy `src` (broadcast to self's shape, converted to self's dtype) into `self`: CopyBackwards. */
@@ -226,5 +231,5 @@ export function copy_(self: Tensor, src: Tensor): Tensor {
       needs[0] ? allocStorage(a.dtype, a.numel()) : null,
       needs[1] ? (sameShape(a.shape, s.shape) ? g : sumTo(g, a.shape, s.shape)) : null,
     ], [], null, (g, needs) => [needs[0] ? at.zerosLike(g) : null, needs[1] ? g : null]); // the engine sums and casts src's
-  }, 'partial', internal);
+  }, { internal, floatSelfOnly: true });
 }

@@ -64,8 +64,16 @@ function normValue(vals: number[], ord: number, f32: boolean): number {
 export function vector_norm(x: Tensor, ...args: NormArgs): Tensor {
   const { ord, dim, keepdim } = vectorArgs(args);
   const { keptShape, outShape } = reducedShapes(x.shape, dim, keepdim);
-  if (x.numel() === 0 && (ord === Infinity || ord === -Infinity)) {
-    throw new RuntimeError(`linalg.vector_norm cannot compute the ${ord === Infinity ? 'inf' : '-inf'} norm on an empty tensor because the operation does not have an identity`);
+  if (x.numel() === 0 && (ord < 0 || ord === Infinity)) {
+    // NOTE: PyTorch names the dim as given, and runs the words together ("dimension 0because")
+    const name = ord === Infinity ? 'inf' : ord === -Infinity ? '-inf' : String(ord);
+    const dims = dim === undefined || dim === null ? [] : typeof dim === 'number' ? [dim] : dim;
+    if (dims.length === 0) throw new RuntimeError(`linalg.vector_norm cannot compute the ${name} norm on an empty tensor because the operation does not have an identity`);
+    for (const d of dims) {
+      if (x.shape[normalizeDim(d, x.ndim)] === 0) {
+        throw new RuntimeError(`linalg.vector_norm cannot compute the ${name} norm on the dimension ${d}because this dimension is empty and the operation does not have an identity`);
+      }
+    }
   }
   const out = allocStorage(x.dtype, numel(keptShape));
   const f32 = x.dtype === 'float32';
