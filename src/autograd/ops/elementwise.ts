@@ -181,7 +181,8 @@ export function scalarTensor(value: number, dtype: DType): Tensor {
 
 // d/da a^b = b·a^(b-1) (0 where b == 0); d/db a^b = a^b·ln a (0 where a == 0 and b >= 0): PyTorch's pow_backward_*.
 const powSelfGrad: GradFn2 = (g, a, b) => (b === 0 ? 0 : g * (b * cPow(a, b - 1)));
-const powExponentGrad: GradFn2 = (g, a, b, out) => (a === 0 && b >= 0 ? 0 : g * (out * Math.log(a)));
+// NOTE: grad * where(...): the 0 branch keeps an infinite or NaN grad NaN
+const powExponentGrad: GradFn2 = (g, a, b, out) => g * (a === 0 && b >= 0 ? 0 : out * Math.log(a));
 
 type BinaryGraph = BinarySpec['graph'];
 // NOTE: PyTorch's generated backward functions compute their inputs' gradients in the alphabetical
