@@ -83,7 +83,9 @@ function alphaSpec(negate: boolean, alpha: number): BinarySpec {
 /** alpha_check: a fractional alpha needs a floating result. */
 function checkAlpha(a: TensorLike, b: TensorLike, alpha: number | undefined, op: string): void {
   if (alpha === undefined || Number.isInteger(alpha)) return;
-  if (!isFloating(resultType(pair(a, b, op)))) throw new RuntimeError('For integral input tensors, argument alpha must not be a floating point number.');
+  const [x, y] = pair(a, b, op);
+  if (op === 'sub' && (x.dtype === 'bool' || y.dtype === 'bool')) return; // sub_check's error comes first
+  if (!isFloating(resultType([x, y]))) throw new RuntimeError('For integral input tensors, argument alpha must not be a floating point number.');
 }
 
 export function add(a: TensorLike, b: TensorLike, options: AlphaOption = {}): Tensor {

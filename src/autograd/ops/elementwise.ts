@@ -101,6 +101,7 @@ function storageAs(t: Tensor, dtype: DType): Storage {
 export function applyBinary(spec: BinarySpec, a: Tensor, b: Tensor): Tensor {
   let dtype = promoteTypes(a, b);
   if (!isFloating(a.dtype) || !isFloating(b.dtype)) checkIntegerBinary(spec, a, b);
+  if (spec.name === 'PowBackward1' && dtype === 'bool') throw new RuntimeError(`"pow" not implemented for 'Bool'`);
   if (!isFloating(dtype)) {
     // true division of integers is floating
     if (spec.name === 'DivBackward0') dtype = get_default_dtype();
