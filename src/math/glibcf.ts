@@ -1,4 +1,4 @@
-// glibc 2.36's float32 expm1f and tanhf (Sun's fdlibm, float versions by Cygnus), which PyTorch's scalar
+// glibc 2.36's float32 expm1f, tanhf, expf, log1pf and sinhf (Sun's fdlibm, float versions by Cygnus), which PyTorch's scalar
 // loops call through std::tanh(float): every step in float32, no fused multiply-adds (x86-64 glibc is
 // built without FMA). Not correctly rounded, so fround(Math.tanh(x)) differs from them now and then.
 // fdlibm: Copyright (C) 1993 by Sun Microsystems, Inc.; "Permission to use, copy, modify, and distribute
@@ -233,4 +233,25 @@ export function log1pf(x0: number): number {
     hu = (0x00800000 - hu) >> 2;
   }
   return log1pKernel(k, fr(u - 1), c, hu);
+}
+
+/** glibc's sinhf (e_sinhf.c): sign(x)·0.5·(E + E/(E+1)) with E = expm1f(|x|) below 22, then expf. */
+export function sinhf(x0: number): number {
+  const x = fr(x0);
+  const ix = bitsOf(x) & 0x7fffffff;
+  if (ix >= 0x7f800000) return x + x;
+  const h = x < 0 || Object.is(x, -0) ? -0.5 : 0.5;
+  const a = Math.abs(x);
+  if (ix < 0x41b00000) {
+    if (ix < 0x31800000) return x; // sinh(tiny) = tiny
+    const t = expm1f(a);
+    if (ix < 0x3f800000) return fr(h * fr(fr(2 * t) - fr(fr(t * t) / fr(t + 1))));
+    return fr(h * fr(t + fr(t / fr(t + 1))));
+  }
+  if (ix < 0x42b17180) return fr(h * expf(a));
+  if (ix <= 0x42b2d4fc) {
+    const w = expf(fr(0.5 * a));
+    return fr(fr(h * w) * w);
+  }
+  return fr(x * 1e37);
 }

@@ -153,26 +153,27 @@ export function cascadeSum1d(x: Storage, n: number, float32: boolean): number {
 }
 
 /**
- * Sum of the contiguous `x` of `shape` over the dimensions where `reduced[d]` is true, as PyTorch's CPU
- * sum orders it. The result holds the kept dimensions in order (contiguous), rounded as `float32` says.
+ * Sum of `x` of `shape` (contiguous, or laid out with `strides`) over the dimensions where `reduced[d]` is
+ * true, as PyTorch's CPU sum orders it. The result holds the kept dimensions in order (contiguous), rounded as `float32` says.
  */
-export function cascadeSum(x: Storage, shape: readonly number[], reduced: readonly boolean[], float32: boolean): Float64Array {
+export function cascadeSum(x: Storage, shape: readonly number[], reduced: readonly boolean[], float32: boolean, strides?: readonly number[]): Float64Array {
   const nd = shape.length;
   const inStride = new Array<number>(nd);
   const outStride = new Array<number>(nd);
   let s = 1;
   let o = 1;
   for (let d = nd - 1; d >= 0; d--) {
-    inStride[d] = s;
+    inStride[d] = strides === undefined ? s : strides[d];
     s *= shape[d];
     outStride[d] = reduced[d] ? 0 : o;
     if (!reduced[d]) o *= shape[d];
   }
   const out = new Float64Array(o);
   if (s === 0) return out;
-  // TensorIterator's order, innermost first: reduced dimensions, then kept ones, each by stride
+  // TensorIterator's order, innermost first: reduced dimensions by the input's strides, then kept ones by
+  // the (contiguous) output's, which decide first
   let dims = [...Array(nd).keys()].filter((d) => shape[d] !== 1);
-  dims.sort((a, b) => (reduced[a] !== reduced[b] ? (reduced[a] ? -1 : 1) : inStride[a] - inStride[b]));
+  dims.sort((a, b) => (reduced[a] !== reduced[b] ? (reduced[a] ? -1 : 1) : reduced[a] ? inStride[a] - inStride[b] : outStride[a] - outStride[b]));
   // merge neighbours that are contiguous with each other in both the input and the output
   const sizes: number[] = [];
   const ins: number[] = [];

@@ -18,10 +18,24 @@ export interface CppTensorSource {
  */
 type Style = { kind: 'default' | 'fixed' | 'scientific'; scale: number; width: number; precision: number };
 
+const bits = new Float64Array(1);
+const words = new Uint32Array(bits.buffer);
+
+/**
+ * One double as C++'s stream writes it with `spec`: as Python's format, except that a NaN with its sign
+ * bit set is "-nan" (x86's default NaN, the result of 0/0 or inf - inf, has it).
+ */
+function cppFormat(x: number, spec: string): string {
+  const text = pyFormat(x, spec);
+  bits[0] = x;
+  if (x === x || words[1] >>> 31 === 0) return text;
+  return (text.startsWith(' ') ? text.slice(1) : text).replace('nan', '-nan');
+}
+
 /** C++'s stream output of one double in `style` (setw(width)). */
 function put(x: number, style: Style): string {
   const spec = style.kind === 'fixed' ? 'f' : style.kind === 'scientific' ? 'e' : 'g';
-  return pyFormat(x, `>${style.width}.${style.precision}${spec}`);
+  return cppFormat(x, `>${style.width}.${style.precision}${spec}`);
 }
 
 /** __printFormat: the style and width for the values (already doubles), on a stream of `precision`. */
@@ -115,7 +129,7 @@ export function cppTensorString(t: CppTensorSource, linesize = 80): string {
   const name = t.dtype === 'bool' ? 'CPUBoolType' : tensorTypeName(t.dtype);
   let out = '';
   if (shape.length === 0) {
-    out += `${pyFormat(values[0], 'g')}\n[ ${name}{}`;
+    out += `${cppFormat(values[0], 'g')}\n[ ${name}{}`;
   } else if (shape.length === 1) {
     if (values.length > 0) {
       const style = printFormat(values, 6);

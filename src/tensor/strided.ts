@@ -4,7 +4,8 @@
 // and every in-place write to a storage re-gathers the strided copies made of it, so that base and view
 // never diverge (through in-place ops; a raw write into `numpy()`'s array reaches only its own storage).
 
-import type { Storage } from './dtype.js';
+import { allocStorage, dtypeOf, type Storage } from './dtype.js';
+import { cascadeSum } from './cascade_sum.js';
 import { numel, type Shape } from './shape.js';
 
 /** Where a view's elements are in its base's storage: element [i0, i1, ...] at offset + Σ i_d·strides[d]. */
@@ -300,4 +301,44 @@ export function preservedStrides(shape: Shape, strides: readonly number[]): numb
     if (shape[d] > 1) s *= shape[d];
   }
   return sameStrides(out, contiguousStrides(shape)) ? null : out;
+}
+
+/** _maybe_overlapping_memory: whether some two elements of (sizes, strides) may share a storage place. */
+function mayOverlap(sizes: readonly number[], strides: readonly number[]): boolean {
+  const order = [...sizes.keys()].sort((a, b) => strides[a] - strides[b]);
+  let maxIndex = 0;
+  for (const d of order) {
+    if (strides[d] <= maxIndex) return true;
+    maxIndex += strides[d] * (sizes[d] - 1);
+  }
+  return false;
+}
+
+/**
+ * as_strided_backward over storage, for an input that spans its n-element storage in order: the
+ * gradient of the view (sizes, geom) summed over its expanded dims (stride 0, last dim first, as
+ * grad.sum(i, true) does), then copied into zeros at the view's places, or added (index_add_) where they overlap.
+ */
+export function asStridedBackwardStorage(g: Storage, sizes: Shape, geom: ViewGeom, dst: Storage): Storage {
+  let grad = g;
+  const shape = sizes.slice();
+  const keptSizes: number[] = [];
+  const keptStrides: number[] = [];
+  for (let d = sizes.length - 1; d >= 0; d--) {
+    if (sizes[d] === 0) return dst;
+    if (sizes[d] === 1) continue;
+    if (geom.strides[d] === 0) {
+      const summed = cascadeSum(grad, shape, shape.map((_, k) => k === d), dtypeOf(grad) === 'float32');
+      grad = allocStorage(dtypeOf(grad), summed.length);
+      grad.set(summed);
+      shape[d] = 1;
+      continue;
+    }
+    keptSizes.unshift(sizes[d]);
+    keptStrides.unshift(geom.strides[d]);
+  }
+  const offs = geomOffsets(keptSizes, { offset: geom.offset, strides: keptStrides });
+  if (mayOverlap(keptSizes, keptStrides)) for (let i = 0; i < offs.length; i++) dst[offs[i]] += grad[i];
+  else for (let i = 0; i < offs.length; i++) dst[offs[i]] = grad[i];
+  return dst;
 }

@@ -12,7 +12,7 @@ import { AccumulateGrad, hookName, nextHookId, Node, RemovableHandle, type Graph
 import { allocStorage, dtypeOf, get_default_dtype, isFloating, type DType, type Storage } from './dtype.js';
 import { formatTensor } from './format.js';
 import { numel, shapeStr, type Shape } from './shape.js';
-import { contiguousStrides, scatterGeom, viewStrides, type ViewGeom } from './strided.js';
+import { asStridedBackwardStorage, contiguousStrides, viewStrides, type ViewGeom } from './strided.js';
 
 import { flatten, inferShape, type NestedArray, type NestedData } from './nested.js';
 
@@ -34,7 +34,6 @@ interface TensorExtra {
   /** For a view with a storage offset or strides (x[0], x[:, 1]): where it is in its base's storage. */
   geom?: ViewGeom;
   /** An output of nonzero(as_tuple=True) / where(cond): PyTorch's views of a multi-output node made without grad. */
-  multiNoGrad?: boolean;
   /** PyTorch's storage_offset, where it differs from the geometry's (a view of a tensor laid out as `strides` says). */
   ptOffset?: number;
 }
@@ -69,8 +68,11 @@ export class Tensor implements GraphTensor {
    * view rebases the base (CopySlices); after any in-place change the view's grad_fn is remade (AsStridedBackward0).
    */
   _base: Tensor | null = null;
-  /** A view made in no_grad mode (PyTorch's CreationMeta::NO_GRAD_MODE): it must not be rebased. */
-  _viewNoGrad = false;
+  /**
+   * A view's CreationMeta: 'no_grad' (made in no_grad mode) and 'multi' (an output of split, chunk or unbind,
+   * or a view of one) must not be rebased; a view of a view keeps the earlier one's unless its own is not 'default'.
+   */
+  _viewMeta: ViewMeta = 'default';
   /** The version at which a view's grad_fn was last set. */
   _attrVersion = 0;
   /** Made in inference mode (or a view of such a tensor): autograd refuses to save it outside that mode. */
@@ -141,14 +143,6 @@ export class Tensor implements GraphTensor {
     if (v !== 0 || this.extra !== null) (this.extra ??= { strides: null, hooks: null, outputNr: 0 }).ptOffset = v;
   }
 
-  /** An output of a multi-output view function made without grad (nonzero(as_tuple=True)): it may not change in place with a graph. */
-  get _multiOutputNoGrad(): boolean {
-    return this.extra?.multiNoGrad ?? false;
-  }
-  set _multiOutputNoGrad(v: boolean) {
-    if (v || this.extra !== null) (this.extra ??= { strides: null, hooks: null, outputNr: 0 }).multiNoGrad = v;
-  }
-
   /** Which output of its grad_fn this tensor is (PyTorch's output_nr; custom Functions have several). */
   get output_nr(): number {
     return this.extra === null ? 0 : this.extra.outputNr;
@@ -209,7 +203,7 @@ export class Tensor implements GraphTensor {
     if (base === null) return this.gradFnValue;
     if (this.gradFnValue === null && !base.requires_grad) return null;
     if (this._attrVersion !== this._version.value) {
-      if (this._viewNoGrad) throw new RuntimeError(this.gradFnValue !== null ? NO_GRAD_VIEW_ASSERT : NO_GRAD_VIEW_REBASED);
+      if (this._viewMeta !== 'default') throw new RuntimeError(viewRebaseMessage(this, true));
       this.gradFnValue = viewRegrad(base, this);
       this._attrVersion = this._version.value;
     }
@@ -473,18 +467,40 @@ export function aliasOf(t: Tensor, shape: Shape): Tensor {
   const geom = t._viewGeom;
   if (geom !== null) v._viewGeom = { offset: geom.offset, strides: viewStrides(t.shape, geom.strides, shape) ?? contiguousStrides(shape) };
   v._ptOffset = t._ptOffset;
-  v._viewNoGrad = t._viewNoGrad || !is_grad_enabled();
+  v._viewMeta = viewMetaOf(t, false);
   v._attrVersion = t._version.value;
   v._inference = t._inference;
   return v;
 }
 
-export const NO_GRAD_VIEW_REBASED =
-  'A view was created in no_grad mode and its base or another view of its base has been modified inplace with ' +
-  "grad mode enabled. Given that this use case is ambiguous and error-prone, it is forbidden. You can clarify your code by moving both the view and the inplace either both inside the no_grad block (if you don't want the inplace to be tracked) or both outside (if you want the inplace to be tracked).";
+/** PyTorch's CreationMeta of a view (INFERENCE_MODE and IN_CUSTOM_FUNCTION are not kept apart here). */
+export type ViewMeta = 'default' | 'no_grad' | 'multi';
+
+/** The CreationMeta of a new view of x (propagate_creation_meta: the new one, unless it is DEFAULT). */
+export function viewMetaOf(x: Tensor, multiOutput: boolean): ViewMeta {
+  const own: ViewMeta = !is_grad_enabled() ? 'no_grad' : multiOutput ? 'multi' : 'default';
+  return own === 'default' ? x._viewMeta : own;
+}
 
 /** What PyTorch 1.13 raises for a view made with grad_fn from a view made in no_grad mode, when rebased (its own assertion). */
 export const NO_GRAD_VIEW_ASSERT = '!grad_fn INTERNAL ASSERT FAILED at "./torch/csrc/autograd/variable.cpp":792, please report a bug to PyTorch. ';
+
+const NO_GRAD_SUFFIX =
+  " Given that this use case is ambiguous and error-prone, it is forbidden. You can clarify your code by moving both the view and the inplace either both inside the no_grad block (if you don't want the inplace to be tracked) or both outside (if you want the inplace to be tracked).";
+const MULTI_SUFFIX =
+  ' This view is the output of a function that returns multiple views. Such functions do not allow the output views to be modified inplace. You should replace the inplace operation by an out-of-place one.';
+
+/**
+ * handle_view_on_rebase: why view v (CreationMeta not DEFAULT) may not be rebased, when it is changed in
+ * place itself, or (`indirect`) when its grad_fn is read after its base or another view of it was.
+ */
+export function viewRebaseMessage(v: Tensor, indirect: boolean): string {
+  const fn = v._recordedGradFn;
+  if (v._viewMeta === 'no_grad' && fn !== null) return NO_GRAD_VIEW_ASSERT;
+  const what = indirect ? 'its base or another view of its base has been' : 'is being';
+  const head = fn !== null ? `Output ${v._outputNr} of ${fn.name()} is a view and ${what} modified inplace.` : `A view was created in no_grad mode and ${what} modified inplace with grad mode enabled.`;
+  return head + (v._viewMeta === 'multi' ? MULTI_SUFFIX : NO_GRAD_SUFFIX);
+}
 
 const DETACH_VIEW_MESSAGE =
   "Can't detach views in-place. Use detach() instead. If you are using DistributedDataParallel (DDP) for training, and " +
@@ -495,7 +511,7 @@ const DETACH_VIEW_MESSAGE =
 function viewRegrad(base: Tensor, view: Tensor): Node {
   const geom = view._viewGeom;
   const shape = view.shape.slice();
-  const backward = geom === null ? (g: Storage) => [g] : (g: Storage) => [scatterGeom(g, shape, geom, allocStorage(dtypeOf(g), base.numel()))];
+  const backward = geom === null ? (g: Storage) => [g] : (g: Storage) => [asStridedBackwardStorage(g, shape, geom, allocStorage(dtypeOf(g), base.numel()))];
   const node = new Node('AsStridedBackward0', [gradEdge(base)], backward, [], [base.shape], [base.dtype], view.shape, view.dtype);
   node._graphBackward = (g) => [graphOps().asStridedBackward(g, base.shape, geom)];
   return node;

@@ -4,15 +4,17 @@
 // indexed dims stand where the first index tensor is when they are adjacent, else in front.
 
 import { ArgumentTypeError, IndexError, RuntimeError } from '../../errors.js';
-import { allocStorage, scalarTypeName, type Storage } from '../../tensor/dtype.js';
+import { allocStorage, convertStorage, scalarTypeName, type Storage } from '../../tensor/dtype.js';
 import { broadcastShapes, numel, shapeStr, stridesOf, type Shape } from '../../tensor/shape.js';
 import { Tensor } from '../../tensor/tensor.js';
-import { attach, shouldRecord } from '../../tensor/autograd/engine.js';
+import { attach, holdsSaved, shouldRecord } from '../../tensor/autograd/engine.js';
 import { warn } from '../../warnings.js';
 import { broadcastIndex } from './backward_ops.js';
 import { applyInplace } from './inplace.js';
 import { syncStorage } from '../../tensor/strided.js';
 import { at } from './at.js';
+import { unbind } from './cat.js';
+import { unsqueeze } from './shape.js';
 
 export type IndexList = ReadonlyArray<Tensor | null>;
 
@@ -25,21 +27,14 @@ export function nonzero(x: Tensor, options: { as_tuple?: boolean } = {}): Tensor
   const strides = stridesOf(x.shape);
   const hits: number[] = [];
   for (let i = 0; i < x._data.length; i++) if (x._data[i] !== 0) hits.push(i);
-  if (options.as_tuple === true) {
-    const dims = Math.max(nd, 1);
-    const cols: Tensor[] = [];
-    for (let d = 0; d < dims; d++) {
-      const col = allocStorage('int64', hits.length);
-      for (let k = 0; k < hits.length; k++) col[k] = nd === 0 ? 0 : Math.floor(hits[k] / strides[d]) % x.shape[d];
-      const out = new Tensor(col, [hits.length]);
-      out._multiOutputNoGrad = true; // PyTorch's are nonzero().unbind(1)'s views
-      cols.push(out);
-    }
-    return cols;
-  }
+  // PyTorch's as_tuple is nonzero().unbind(1) (of x.unsqueeze(0) for a 0-d x): views, CreationMeta MULTI_OUTPUT_NODE
+  if (options.as_tuple === true) return unbind(nonzero(nd === 0 ? unsqueeze(x, 0) : x), 1);
   const out = allocStorage('int64', hits.length * nd);
   for (let k = 0; k < hits.length; k++) for (let d = 0; d < nd; d++) out[k * nd + d] = Math.floor(hits[k] / strides[d]) % x.shape[d];
-  return new Tensor(out, [hits.length, nd]);
+  const result = new Tensor(out, [hits.length, nd]);
+  // NOTE: PyTorch's CPU nonzero writes its result column by column: strides (1, N), not contiguous
+  if (hits.length > 1 && nd > 1) result._strides = [1, hits.length];
+  return result;
 }
 
 /** PyTorch's expandTensors: masks become long indices (one per mask dim), after their shapes are checked. */
@@ -168,9 +163,10 @@ export function index(x: Tensor, indices: IndexList): Tensor {
   const result = new Tensor(out, plan.shape);
   if (!shouldRecord(x)) return result;
   const n = x.numel();
-  return attach(result, 'IndexBackward0', [x], (g) => [accumulateAt(allocStorage(x.dtype, n), plan.offsets, g)], [], null, (g) => [
+  // NOTE: PyTorch's IndexBackward0 and IndexPutBackward0 save the indices: a backward frees them
+  return holdsSaved(attach(result, 'IndexBackward0', [x], (g) => [accumulateAt(allocStorage(x.dtype, n), plan.offsets, g)], [], null, (g) => [
     indexPutImpl(at.zerosLike(x), indices, g, true),
-  ]);
+  ]));
 }
 
 function accumulateAt(dst: Storage, offsets: Int32Array, g: Storage): Storage {
@@ -224,15 +220,16 @@ function checkIndexArgs(indices: IndexList): void {
   });
 }
 
-function indexPutNode(x: Tensor, indices: IndexList, values: Tensor, acc: boolean, name: string): Tensor {
+function indexPutNode(x: Tensor, indices: IndexList, values: Tensor, acc: boolean, name: string, castsValue = false): Tensor {
   const layout = indexLayout(x, indices);
   const plan = layout.plan;
   const map = valuesMap(values, plan);
-  checkPut(x, values);
+  if (!castsValue) checkPut(x, values);
   checkBounds(layout);
-  const result = new Tensor(putValues(x, plan, values, map, acc), x.shape);
+  const put = castsValue && values.dtype !== x.dtype ? new Tensor(convertStorage(values._data, x.dtype), values.shape) : values;
+  const result = new Tensor(putValues(x, plan, put, map, acc), x.shape);
   if (!shouldRecord(x, values)) return result;
-  return attach(result, name, [x, values], (g, needs) => {
+  return holdsSaved(attach(result, name, [x, values], (g, needs) => {
     let gx: Storage | null = null;
     if (needs[0]) {
       gx = g.slice();
@@ -247,7 +244,7 @@ function indexPutNode(x: Tensor, indices: IndexList, values: Tensor, acc: boolea
   }, [], [null, plan.shape], (g, needs) => [
     needs[0] ? (acc ? g : indexPutNode(g, indices, at.zerosLike(values), false, 'IndexPutBackward0')) : null,
     needs[1] ? index(g, indices) : null,
-  ]);
+  ]));
 }
 
 /** at::_index_put_impl_ on a fresh tensor (index's gradient): IndexPutImplBackward0. */
@@ -261,16 +258,27 @@ export function index_put_(x: Tensor, indices: IndexList, values: Tensor, accumu
   return indexPutInplace(x, indices, values, typeof accumulate === 'boolean' ? accumulate : accumulate.accumulate ?? false);
 }
 
+/**
+ * canDispatchToMaskedFill: with one bool index (the rest null) and a one-element value, index_put_ runs
+ * masked_fill_ with value.item(), which checks neither an overlap of value and self nor their dtypes.
+ */
+function dispatchesToMaskedFill(indices: IndexList, values: Tensor, acc: boolean): boolean {
+  if (acc || values.numel() !== 1) return false;
+  const given = indices.filter((t): t is Tensor => t !== null);
+  return given.length === 1 && (given[0].dtype === 'bool' || given[0].dtype === 'uint8');
+}
+
 /** index_put_ with null entries allowed (setitem's dispatch_index_put_). */
 export function indexPutInplace(x: Tensor, indices: IndexList, values: Tensor, acc: boolean): Tensor {
+  const maskedFill = dispatchesToMaskedFill(indices, values, acc);
   return applyInplace(x, values, (a, b) => {
     try {
-      return indexPutNode(a, indices, b as Tensor, acc, 'IndexPutBackward0');
+      return indexPutNode(a, indices, b as Tensor, acc, 'IndexPutBackward0', maskedFill);
     } catch (e) {
       if (e instanceof IndexError) partialWrite(x, a, indices, b as Tensor, acc, e.message);
       throw e;
     }
-  }, 'any');
+  }, { overlap: maskedFill ? 'none' : 'any', internal: false });
 }
 
 /**

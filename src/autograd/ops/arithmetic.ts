@@ -9,7 +9,7 @@ import { attach, shouldRecord } from '../../tensor/autograd/engine.js';
 
 import { broadcastShapes, numel } from '../../tensor/shape.js';
 import { Tensor } from '../../tensor/tensor.js';
-import { applyBinary, applyUnary, binaryOps, powScalar, promoteTypes, scalarTensor, type BinarySpec } from './elementwise.js';
+import { applyBinary, applyUnary, binaryOps, powScalar, promoteTypes, resultType, scalarTensor, type BinarySpec } from './elementwise.js';
 import { applyInplace } from './inplace.js';
 import { at } from './at.js';
 import { unaryOps } from './unary.js';
@@ -56,6 +56,13 @@ function scaled(b: TensorLike, alpha: number | undefined): TensorLike {
   return b * alpha;
 }
 
+/** a and alpha·b for a number b: of the dtype b itself gives (`x - 1.5·2` with an int64 x is float32). */
+function scaledPair(a: TensorLike, b: TensorLike, alpha: number | undefined, op: string): [Tensor, Tensor] {
+  const [x, y] = pair(a, b, op);
+  if (alpha === undefined || alpha === 1 || typeof b !== 'number' || !(a instanceof Tensor)) return [x, y];
+  return [x, scalarTensor(b * alpha, y.dtype)];
+}
+
 /** Commutative ops put the tensor first, as PyTorch's `2 * x` (x.__rmul__(2)) does. */
 function tensorFirst(a: TensorLike, b: TensorLike): [TensorLike, TensorLike] {
   return typeof a === 'number' ? [b, a] : [a, b];
@@ -75,18 +82,28 @@ function alphaSpec(negate: boolean, alpha: number): BinarySpec {
   };
 }
 
+/** alpha_check: a fractional alpha needs a floating result. */
+function checkAlpha(a: TensorLike, b: TensorLike, alpha: number | undefined, op: string): void {
+  if (alpha === undefined || Number.isInteger(alpha)) return;
+  const [x, y] = pair(a, b, op);
+  if (op === 'sub' && (x.dtype === 'bool' || y.dtype === 'bool')) return; // sub_check's error comes first
+  if (!isFloating(resultType([x, y]))) throw new RuntimeError('For integral input tensors, argument alpha must not be a floating point number.');
+}
+
 export function add(a: TensorLike, b: TensorLike, options: AlphaOption = {}): Tensor {
+  checkAlpha(a, b, options.alpha, 'add');
   if (options.alpha !== undefined && options.alpha !== 1 && b instanceof Tensor) return applyBinary(alphaSpec(false, options.alpha), ...pair(a, b, 'add'));
-  const [x, y] = options.alpha === undefined ? tensorFirst(a, b) : [a, scaled(b, options.alpha)];
-  return applyBinary(binaryOps.add, ...pair(x, y, 'add'));
+  if (options.alpha !== undefined) return applyBinary(binaryOps.add, ...scaledPair(a, b, options.alpha, 'add'));
+  return applyBinary(binaryOps.add, ...pair(...tensorFirst(a, b), 'add'));
 }
 
 /** `sub(a, b)` is `a - b`; with a number first it is PyTorch's `2.5 - a` (RsubBackward1). */
 export function sub(a: TensorLike, b: TensorLike, options: AlphaOption = {}): Tensor {
+  checkAlpha(a, b, options.alpha, 'sub');
   if (options.alpha !== undefined && options.alpha !== 1 && b instanceof Tensor && a instanceof Tensor) return applyBinary(alphaSpec(true, options.alpha), a, b);
   const bb = scaled(b, options.alpha);
   if (typeof a === 'number' && bb instanceof Tensor) return rsubScalar(bb, a);
-  return applyBinary(binaryOps.sub, ...pair(a, bb, 'sub'));
+  return applyBinary(binaryOps.sub, ...scaledPair(a, b, options.alpha, 'sub'));
 }
 
 /** `rsub(a, b)` is `b - a`. */

@@ -7,7 +7,7 @@ import { RuntimeError } from '../../errors.js';
 import { allocStorage, castScalar, type DType, type Storage } from '../../tensor/dtype.js';
 import { broadcastIndex as broadcastIndexOrNull, broadcastShapes, numel, sameShape, type Shape } from '../../tensor/shape.js';
 import { Tensor } from '../../tensor/tensor.js';
-import { attach } from '../../tensor/autograd/engine.js';
+import { attach, holdsSaved } from '../../tensor/autograd/engine.js';
 import { is_grad_enabled } from '../../tensor/autograd/grad_mode.js';
 import type { Node } from '../../tensor/autograd/node.js';
 import { at, type Mask } from './at.js';
@@ -130,10 +130,10 @@ export function where(cond: Mask, a: Tensor, b: Tensor): Tensor {
   const out = allocStorage(dtype, numel(shape));
   for (let i = 0; i < out.length; i++) out[i] = cond.data[ic[i]] !== 0 ? a._data[ia[i]] : b._data[ib[i]];
   const zero = constantScalar(0, dtype);
-  return record(new Tensor(out, shape), 'WhereBackward0', [a, b], [], (g, needs) => {
+  return holdsSaved(record(new Tensor(out, shape), 'WhereBackward0', [a, b], [], (g, needs) => {
     const gb = needs[1] ? at.where(cond, zero, g) : null; // 'other' before 'self'
     return [needs[0] ? at.where(cond, g, zero) : null, gb];
-  }, true);
+  }, true));
 }
 
 /** A copy of x with `value(i)` where the mask (broadcast to x's shape) is set. */
@@ -147,15 +147,15 @@ function filled(x: Tensor, mask: Mask, value: number): Storage {
 
 export function maskedFill(x: Tensor, mask: Mask, value: number): Tensor {
   const out = new Tensor(filled(x, mask, value), x.shape);
-  return record(out, 'MaskedFillBackward0', [x], [], (g) => [at.maskedFill(g, mask, 0)]);
+  return holdsSaved(record(out, 'MaskedFillBackward0', [x], [], (g) => [at.maskedFill(g, mask, 0)]));
 }
 
 export function maskedFillTensor(x: Tensor, mask: Mask, value: Tensor): Tensor {
   const out = new Tensor(filled(x, mask, value._data[0]), x.shape);
-  return record(out, 'MaskedFillBackward1', [x, value], [], (g, needs) => [
+  return holdsSaved(record(out, 'MaskedFillBackward1', [x, value], [], (g, needs) => [
     needs[0] ? at.maskedFill(g, mask, 0) : null,
     needs[1] ? at.sum(at.maskedSelect(g, mask), null, false) : null,
-  ]);
+  ]));
 }
 
 export function maskedSelect(x: Tensor, mask: Mask): Tensor {
@@ -167,9 +167,9 @@ export function maskedSelect(x: Tensor, mask: Mask): Tensor {
   const out = allocStorage(x.dtype, picked.length);
   out.set(picked);
   // masked_select_backward: zeros of the broadcast shape, masked_scatter'ed with the gradient
-  return record(new Tensor(out, [picked.length]), 'MaskedSelectBackward0', [x], [], (g) => [
+  return holdsSaved(record(new Tensor(out, [picked.length]), 'MaskedSelectBackward0', [x], [], (g) => [
     at.maskedScatter(at.full(shape, 0, g.dtype), mask, g),
-  ]);
+  ]));
 }
 
 export function maskedScatter(x: Tensor, mask: Mask, source: Tensor): Tensor {
@@ -178,7 +178,7 @@ export function maskedScatter(x: Tensor, mask: Mask, source: Tensor): Tensor {
   let k = 0;
   for (let i = 0; i < out.length; i++) if (mask.data[im[i]] !== 0) out[i] = source._data[k++];
   const sourceShape = source.shape;
-  return record(new Tensor(out, x.shape), 'MaskedScatterBackward0', [x, source], [], (g, needs) => {
+  return holdsSaved(record(new Tensor(out, x.shape), 'MaskedScatterBackward0', [x, source], [], (g, needs) => {
     const gx = needs[0] ? at.maskedFill(g, mask, 0) : null;
     let gs: Tensor | null = null;
     if (needs[1]) {
@@ -188,7 +188,7 @@ export function maskedScatter(x: Tensor, mask: Mask, source: Tensor): Tensor {
       gs = at.view(selected, sourceShape);
     }
     return [gx, gs];
-  });
+  }));
 }
 
 export function full(shape: Shape, value: number, dtype: DType): Tensor {

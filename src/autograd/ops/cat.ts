@@ -1,7 +1,8 @@
 // Joining and splitting along a dim: torch.cat, torch.stack, split (a size or sizes), chunk, unbind, and
 // meshgrid (views expanded). split, chunk and unbind give several outputs of one node (SplitBackward0,
 // SplitWithSizesBackward0, UnbindBackward0), whose formula is cat (stack) of the outputs' gradients,
-// zeros where an output got none. Outputs are copies here (PyTorch's are views; README "Differences").
+// zeros where an output got none. Their outputs are views, as PyTorch's (CreationMeta MULTI_OUTPUT_NODE: none may
+// change in place while autograd records).
 
 import { IndexError, RuntimeError } from '../../errors.js';
 import { warn } from '../../warnings.js';
@@ -16,6 +17,7 @@ import { at } from './at.js';
 import { resultType } from './elementwise.js';
 import { expand, narrowSlice } from './reorder.js';
 import { view } from './shape.js';
+import { pieceViews } from './views.js';
 
 /** A 1-d empty tensor: cat's legacy rule skips it whatever the other shapes. */
 function legacyEmpty(t: Tensor): boolean {
@@ -92,26 +94,13 @@ export function stack(tensors: readonly Tensor[], dim = 0): Tensor {
   return attach(result, 'StackBackward0', tensors, null, [], null, (g, needs) => tensors.map((_, i) => (needs[i] ? at.select(g, d, i) : null)));
 }
 
-/** The pieces of x along d, of the given sizes (copies), outputs of one node `name` when recorded. */
+/** The pieces of x along d, of the given sizes (views), outputs of one node `name` when recorded. */
 function pieces(x: Tensor, d: number, sizes: readonly number[], name: string, formula: (grads: Tensor[]) => Tensor, drop = false): Tensor[] {
-  const [outer, size, inner] = around(x.shape, d);
-  let start = 0;
-  const outs = sizes.map((n) => {
-    const shape = x.shape.slice();
-    if (drop) shape.splice(d, 1);
-    else shape[d] = n;
-    const out = allocStorage(x.dtype, outer * n * inner);
-    for (let o = 0; o < outer; o++) {
-      const src = (o * size + start) * inner;
-      out.set(x._data.subarray(src, src + n * inner), o * n * inner);
-    }
-    start += n;
-    return new Tensor(out, shape);
-  });
+  const outs = pieceViews(x, d, sizes, drop);
   if (!shouldRecord(x) || outs.length === 0) return outs;
   const [first] = outs;
   attach(first, name, [x], null, [], null, null);
-  const node = first.grad_fn as Node;
+  const node = first._recordedGradFn as Node;
   const zerosFor = (i: number, like: Tensor): Tensor => at.full(outs[i].shape, 0, like.dtype);
   node._setOutputs(outs.map((o) => ({ shape: o.shape.slice(), dtype: o.dtype })), (grads) => {
     const like = grads.find((g) => g !== null) as Tensor;
@@ -148,7 +137,7 @@ function splitWithSizes(x: Tensor, sizes: readonly number[], dim: number): Tenso
   const total = sizes.reduce((a, b) => a + b, 0);
   if (total !== x.shape[d]) {
     throw new RuntimeError(
-      `split_with_sizes expects split_sizes to sum exactly to ${x.shape[d]} (input tensor's size at dimension ${d}), but got split_sizes=${shapeStr(sizes)}`,
+      `split_with_sizes expects split_sizes to sum exactly to ${x.shape[d]} (input tensor's size at dimension ${dim}), but got split_sizes=${shapeStr(sizes)}`,
     );
   }
   return pieces(x, d, sizes, 'SplitWithSizesBackward0', (gs) => at.cat(gs, d));
@@ -167,8 +156,8 @@ export function chunk(x: Tensor, chunks: number, dim = 0): Tensor[] {
 
 /** `x.unbind(dim)`: the slices along dim (UnbindBackward0; its formula stacks their gradients). */
 export function unbind(x: Tensor, dim = 0): Tensor[] {
-  if (x.ndim === 0) throw new IndexError(`Dimension specified as ${dim} but tensor has no dimensions`);
   const d = normalizeDim(dim, x.ndim);
+  if (x.ndim === 0) throw new IndexError(`Dimension specified as ${d} but tensor has no dimensions`);
   return pieces(x, d, new Array<number>(x.shape[d]).fill(1), 'UnbindBackward0', (gs) => at.stack(gs, d), true);
 }
 

@@ -1,5 +1,6 @@
 // torch.einsum without ellipsis: explicit ('ij,jk->ik') and implicit ('ij,jk') outputs, repeated
-// subscripts (diagonals), size-1 broadcasting. One contraction kernel; the gradient of an operand is the
+// subscripts (diagonals), size-1 broadcasting. One operand without repeated subscripts is PyTorch's permute
+// view and sum; anything else goes through one contraction kernel; the gradient of an operand is the
 // contraction of the gradient with the other operands, so it differentiates again. The grad_fn is the
 // last node of PyTorch's decomposition (README: the nodes before it are not PyTorch's).
 
@@ -7,6 +8,9 @@ import { RuntimeError } from '../../errors.js';
 import { allocStorage, scalarTypeName, type DType } from '../../tensor/dtype.js';
 import { numel } from '../../tensor/shape.js';
 import { Tensor } from '../../tensor/tensor.js';
+import { resultType } from './elementwise.js';
+import { sum } from './reduce.js';
+import { permute } from './reorder.js';
 import { recordNode } from './pointwise.js';
 
 interface Spec {
@@ -119,7 +123,7 @@ function nodeName(spec: Spec): string {
 }
 
 function run(spec: Spec, operands: readonly Tensor[], sizes: Map<string, number>, outShape: readonly number[], name: string): Tensor {
-  const dtype = operands[0].dtype;
+  const dtype = resultType(operands);
   const out = contract(spec, operands, sizes, outShape, dtype);
   return recordNode(out, name, operands, operands, (g, needs) =>
     operands.map((x, k) => {
@@ -136,9 +140,20 @@ export function einsum(equation: string, ...operands: Tensor[] | [Tensor[]]): Te
   const list: Tensor[] = operands.length === 1 && Array.isArray(operands[0]) ? (operands[0] as Tensor[]) : (operands as Tensor[]);
   const spec = parse(equation, list);
   const sizes = letterSizes(spec, list);
+  // NOTE: PyTorch multiplies operands that share no summed subscript (mul promotes dtypes); a contraction is
+  // its bmm, which wants one dtype
+  const summed = [...new Set(spec.inputs.join(''))].some((c) => !spec.output.includes(c));
   for (const t of list) {
-    if (t.dtype !== list[0].dtype) throw new RuntimeError(`expected scalar type ${scalarTypeName(list[0].dtype)} but found ${scalarTypeName(t.dtype)}`);
+    if (summed && t.dtype !== list[0].dtype) throw new RuntimeError(`expected scalar type ${scalarTypeName(list[0].dtype)} but found ${scalarTypeName(t.dtype)}`);
   }
   const outShape = [...spec.output].map((c) => sizes.get(c) as number);
+  const subs = spec.inputs[0];
+  if (list.length === 1 && new Set(subs).size === subs.length) {
+    // PyTorch's einsum of one operand: a permute (a view) to the output's subscripts then the summed ones, and a sum of those
+    const summedLetters = [...subs].filter((c) => !spec.output.includes(c));
+    const permuted = permute(list[0], [...spec.output, ...summedLetters].map((c) => subs.indexOf(c)));
+    if (summedLetters.length === 0) return permuted;
+    return sum(permuted, summedLetters.map((_, i) => spec.output.length + i));
+  }
   return run(spec, list, sizes, outShape, nodeName(spec));
 }

@@ -101,6 +101,7 @@ function storageAs(t: Tensor, dtype: DType): Storage {
 export function applyBinary(spec: BinarySpec, a: Tensor, b: Tensor): Tensor {
   let dtype = promoteTypes(a, b);
   if (!isFloating(a.dtype) || !isFloating(b.dtype)) checkIntegerBinary(spec, a, b);
+  if (spec.name === 'PowBackward1' && dtype === 'bool') throw new RuntimeError(`"pow" not implemented for 'Bool'`);
   if (!isFloating(dtype)) {
     // true division of integers is floating
     if (spec.name === 'DivBackward0' || spec.name === 'DivBackward2') dtype = get_default_dtype();
@@ -181,7 +182,8 @@ export function scalarTensor(value: number, dtype: DType): Tensor {
 
 // d/da a^b = b·a^(b-1) (0 where b == 0); d/db a^b = a^b·ln a (0 where a == 0 and b >= 0): PyTorch's pow_backward_*.
 const powSelfGrad: GradFn2 = (g, a, b) => (b === 0 ? 0 : g * (b * cPow(a, b - 1)));
-const powExponentGrad: GradFn2 = (g, a, b, out) => (a === 0 && b >= 0 ? 0 : g * (out * Math.log(a)));
+// NOTE: grad * where(...): the 0 branch keeps an infinite or NaN grad NaN
+const powExponentGrad: GradFn2 = (g, a, b, out) => g * (a === 0 && b >= 0 ? 0 : out * Math.log(a));
 
 type BinaryGraph = BinarySpec['graph'];
 // NOTE: PyTorch's generated backward functions compute their inputs' gradients in the alphabetical

@@ -35,9 +35,17 @@ export function index_select(x: Tensor, dim: number, index: Tensor): Tensor {
   const result = new Tensor(out, plan.shape);
   if (!shouldRecord(x)) return result;
   const n = x.numel();
-  return attach(result, 'IndexSelectBackward0', [x], (g) => [addAt(allocStorage(x.dtype, n), plan.offsets, g)], [], null, (g) => [
-    indexAdd(new Tensor(allocStorage(g.dtype, n), x.shape), d, index, g),
-  ]);
+  // NOTE: index_select_backward's index_add_ into a 0-d input refuses an index of more than one element
+  const refuse = (): void => {
+    if (x.ndim === 0 && index.numel() > 1) throw new IndexError('Dimension specified as 0 but tensor has no dimensions');
+  };
+  return attach(result, 'IndexSelectBackward0', [x], (g) => {
+    refuse();
+    return [addAt(allocStorage(x.dtype, n), plan.offsets, g)];
+  }, [index], null, (g) => {
+    refuse();
+    return [indexAdd(new Tensor(allocStorage(g.dtype, n), x.shape), d, index, g)];
+  });
 }
 
 function selectPlan(x: Tensor, d: number, index: Tensor): { offsets: Int32Array; shape: number[] } {
@@ -86,7 +94,7 @@ function fillMasked(x: Tensor, mask: Tensor, value: number | Tensor): Tensor {
 export function masked_fill_(x: Tensor, mask: Tensor, value: number | Tensor): Tensor {
   const shape = broadcastShapes(x.shape, mask.shape);
   if (!sameShape(shape, x.shape)) throw new RuntimeError(`output with shape ${shapeStr(x.shape)} doesn't match the broadcast shape ${shapeStr(shape)}`);
-  return applyInplace(x, value instanceof Tensor ? value : null, (a, b) => fillMasked(a, mask, b ?? (value as number)));
+  return applyInplace(x, value instanceof Tensor ? value : null, (a, b) => fillMasked(a, mask, b ?? (value as number)), { internal: false });
 }
 
 /** `x.masked_select(mask)`: the elements where the (broadcast) mask is set, 1-d. */
@@ -104,7 +112,7 @@ export function take(x: Tensor, index: Tensor): Tensor {
   const result = new Tensor(out, index.shape);
   if (!shouldRecord(x)) return result;
   const n = x.numel();
-  return attach(result, 'TakeBackward0', [x], (g) => [addAt(allocStorage(x.dtype, n), offsets, g)], [], null, (g) => [
+  return attach(result, 'TakeBackward0', [x], (g) => [addAt(allocStorage(x.dtype, n), offsets, g)], [x, index], null, (g) => [
     put(new Tensor(allocStorage(g.dtype, n), x.shape), index, g),
   ]);
 }

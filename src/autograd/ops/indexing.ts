@@ -202,7 +202,7 @@ export function fillTensor_(x: Tensor, value: Tensor): Tensor {
       gv[0] = s;
       return [needs[0] ? allocStorage(dtypeOf(g), g.length) : null, needs[1] ? gv : null];
     }, [], null, (g, needs) => [needs[0] ? at.zerosLike(g) : null, needs[1] ? at.sum(g, null, false) : null]);
-  }, 'none');
+  }, { overlap: 'none', internal: false });
 }
 
 /** copy_to: copy_ of the same shape, fill_ from a 0-d value, else the value (leading 1s off) expanded. */
@@ -232,7 +232,11 @@ export function setitem(x: Tensor, ...args: [...IndexItem[], SetValue]): Tensor 
     if (it === '...') return done(x, () => copyTo(x, value));
     if (it === null || it === true) return done(x, () => copyTo(unsqueeze(x, 0), value));
     if (typeof it === 'number' || typeof it === 'bigint') return done(x, () => copyTo(applySelect(x, 0, Number(it), 0), value));
-    if (it instanceof Slice) return done(x, () => copyTo(applySlice(x, 0, it), value));
+    if (it instanceof Slice) {
+      // the same skip of a whole-dim slice as applySlicing's (x[:3] = v of 3 rows writes x itself)
+      const whole = x.ndim > 0 && (it.start ?? 0) === 0 && it.stop === x.shape[0] && (it.step ?? 1) === 1;
+      return done(x, () => copyTo(whole ? x : applySlice(x, 0, it), value));
+    }
   }
   const tensors: Array<Tensor | null> = [];
   const sliced = applySlicing(x, list, tensors);

@@ -7,7 +7,7 @@ import { RuntimeError } from '../../errors.js';
 import { allocStorage, canCast, castScalar, checkScalarFits, convertStorage, dtypeOf, isFloating, scalarTypeName, type Storage } from '../../tensor/dtype.js';
 import { broadcastShapes, numel, sameShape, shapeStr, type Shape } from '../../tensor/shape.js';
 import { gatherGeom, scatterGeom, syncStorage, type ViewGeom } from '../../tensor/strided.js';
-import { NO_GRAD_VIEW_ASSERT, Tensor } from '../../tensor/tensor.js';
+import { Tensor, viewRebaseMessage } from '../../tensor/tensor.js';
 import { attach, gradEdge, sumTo } from '../../tensor/autograd/engine.js';
 import { is_grad_enabled, is_inference_mode_enabled, no_grad } from '../../tensor/autograd/grad_mode.js';
 import { moveRetainHook, Node } from '../../tensor/autograd/node.js';
@@ -21,37 +21,19 @@ const INTERNAL_OVERLAP_MESSAGE =
 
 export const LEAF_INPLACE_MESSAGE = 'a leaf Variable that requires grad is being used in an in-place operation.';
 const VIEW_OF_LEAF_MESSAGE = 'a view of a leaf Variable that requires grad is being used in an in-place operation.';
-const NO_GRAD_VIEW_MESSAGE =
-  'A view was created in no_grad mode and is being modified inplace with grad mode enabled. Given that this use case ' +
-  "is ambiguous and error-prone, it is forbidden. You can clarify your code by moving both the view and the inplace either both inside the no_grad block (if you don't want the inplace to be tracked) or both outside (if you want the inplace to be tracked).";
 
 const INFERENCE_INPLACE_MESSAGE =
   'Inplace update to inference tensor outside InferenceMode is not allowed.You can make a clone to get a normal tensor before doing inplace update.' +
   'See https://github.com/pytorch/rfcs/pull/17 for more details.';
 
-/** split's, chunk's and unbind's outputs: PyTorch's views of a node with several outputs may not change in place. */
-const MULTI_OUTPUT_VIEWS: ReadonlySet<string> = new Set(['SplitBackward0', 'SplitWithSizesBackward0', 'UnbindBackward0']);
-
-const MULTI_NO_GRAD_MESSAGE =
-  'A view was created in no_grad mode and is being modified inplace with grad mode enabled. This view is the output of a function that returns multiple views. ' +
-  'Such functions do not allow the output views to be modified inplace. You should replace the inplace operation by an out-of-place one.';
-
 /** PyTorch's check_inplace, for an in-place op that records a node. */
 function checkInplace(self: Tensor): void {
   const base = self._base;
-  if ((base ?? self)._multiOutputNoGrad) throw new RuntimeError(MULTI_NO_GRAD_MESSAGE);
   if (base !== null) {
-    if (self._viewNoGrad) throw new RuntimeError(self._recordedGradFn !== null ? NO_GRAD_VIEW_ASSERT : NO_GRAD_VIEW_MESSAGE);
+    if (self._viewMeta !== 'default') throw new RuntimeError(viewRebaseMessage(self, false));
     if (self.requires_grad && (base._copyViewOf ?? base).is_leaf) throw new RuntimeError(VIEW_OF_LEAF_MESSAGE);
-  } else if (self._copyViewOf !== null) {
-    if (self._viewNoGrad) throw new RuntimeError(self._recordedGradFn !== null ? NO_GRAD_VIEW_ASSERT : NO_GRAD_VIEW_MESSAGE);
-    if (self.requires_grad && self._copyViewOf.is_leaf) throw new RuntimeError(VIEW_OF_LEAF_MESSAGE);
-  }
-  const fn = base === null ? self.grad_fn : null;
-  if (fn !== null && MULTI_OUTPUT_VIEWS.has(fn.name())) {
-    throw new RuntimeError(
-      `Output ${self._outputNr} of ${fn.name()} is a view and is being modified inplace. This view is the output of a function that returns multiple views. Such functions do not allow the output views to be modified inplace. You should replace the inplace operation by an out-of-place one.`,
-    );
+  } else if (self._copyViewOf !== null && self.requires_grad && self._copyViewOf.is_leaf) {
+    throw new RuntimeError(VIEW_OF_LEAF_MESSAGE);
   }
   if (self.requires_grad && self.is_leaf) throw new RuntimeError(LEAF_INPLACE_MESSAGE);
 }
@@ -153,25 +135,36 @@ function rebase(self: Tensor, result: Tensor, node: Node): void {
 }
 
 /**
- * Run the out-of-place `op(self)` and write its result into `self`. When a graph is recorded, the op
- * reads a snapshot of `self` (the value before the change), and the history is rebased.
- */
-/**
  * The overlap check of `self` and `other`: TensorIterator's (partial overlap refused, the default),
  * assert_no_overlap's (index_put_: any overlap refused), or none (fill_ with a tensor reads its value first).
  */
 export type OverlapCheck = 'partial' | 'any' | 'none';
 
-export function applyInplace(self: Tensor, other: Tensor | null, op: (a: Tensor, b: Tensor | null) => Tensor, overlap: OverlapCheck = 'partial'): Tensor {
+export interface InplaceChecks {
+  /** The check of self against the other input (default 'partial'). */
+  overlap?: OverlapCheck;
+  /** false: a self whose elements share memory (an expanded tensor) is allowed, as fill_ allows it. */
+  internal?: boolean;
+  /** copy_'s rule: an integer or bool self is no differentiable output, so nothing is checked or recorded. */
+  floatSelfOnly?: boolean;
+}
+
+/**
+ * Run the out-of-place `op(self)` and write its result into `self`. When a graph is recorded, the op
+ * reads a snapshot of `self` (the value before the change), and the history is rebased.
+ */
+export function applyInplace(self: Tensor, other: Tensor | null, op: (a: Tensor, b: Tensor | null) => Tensor, checks: InplaceChecks = {}): Tensor {
+  const { overlap = 'partial', internal = true, floatSelfOnly = false } = checks;
   if (self._inference && !is_inference_mode_enabled()) {
     // NOTE: PyTorch writes the result first and raises afterwards
     self._data.set(no_grad(() => op(self, other))._data);
     syncStorage(self._data);
     throw new RuntimeError(INFERENCE_INPLACE_MESSAGE);
   }
-  const record = is_grad_enabled() && (self.requires_grad || (other !== null && other.requires_grad));
+  const differentiable = !floatSelfOnly || isFloating(self.dtype);
+  const record = is_grad_enabled() && differentiable && (self.requires_grad || (other !== null && other.requires_grad));
   if (record) checkInplace(self);
-  if (hasInternalOverlap(self)) throw new RuntimeError(INTERNAL_OVERLAP_MESSAGE);
+  if (internal && hasInternalOverlap(self)) throw new RuntimeError(INTERNAL_OVERLAP_MESSAGE);
   if (other !== null && overlap !== 'none') checkNoPartialOverlap(self, other, overlap === 'any');
   const before = record ? snapshot(self) : null;
   const result = before !== null ? op(before, other) : no_grad(() => op(self, other));
@@ -213,15 +206,17 @@ function constantLike(a: Tensor, value: number, name: string): Tensor {
 
 export function fill_(self: Tensor, value: number): Tensor {
   checkScalarFits(value, self.dtype, true);
-  return applyInplace(self, null, (a) => constantLike(a, value, 'FillBackward2'));
+  return applyInplace(self, null, (a) => constantLike(a, value, 'FillBackward2'), { internal: false });
 }
 
 export function zero_(self: Tensor): Tensor {
-  return applyInplace(self, null, (a) => constantLike(a, 0, 'ZeroBackward0'));
+  return applyInplace(self, null, (a) => constantLike(a, 0, 'ZeroBackward0'), { internal: false });
 }
 
 /** Copy `src` (broadcast to self's shape, converted to self's dtype) into `self`: CopyBackwards. */
 export function copy_(self: Tensor, src: Tensor): Tensor {
+  // NOTE: copy_impl returns at once when src is self (is_same), before TensorIterator's overlap checks
+  const internal = src !== self;
   return applyInplace(self, src, (a, b) => {
     const s = b as Tensor;
     const shape = broadcastShapes(a.shape, s.shape); // after check_inplace, as in PyTorch
@@ -236,5 +231,5 @@ export function copy_(self: Tensor, src: Tensor): Tensor {
       needs[0] ? allocStorage(a.dtype, a.numel()) : null,
       needs[1] ? (sameShape(a.shape, s.shape) ? g : sumTo(g, a.shape, s.shape)) : null,
     ], [], null, (g, needs) => [needs[0] ? at.zerosLike(g) : null, needs[1] ? g : null]); // the engine sums and casts src's
-  });
+  }, { internal, floatSelfOnly: true });
 }

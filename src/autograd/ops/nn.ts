@@ -1,7 +1,7 @@
 // The fused nn.functional ops: linear (one AddmmBackward0 node), mse_loss, binary_cross_entropy_with_logits.
 
 import { RuntimeError, ValueError } from '../../errors.js';
-import { allocStorage, isFloating, scalarTypeName, type Storage } from '../../tensor/dtype.js';
+import { allocStorage, isFloating, promoteTypes as promoteDtypes, scalarTypeName, type Storage } from '../../tensor/dtype.js';
 import { allocPooled } from '../../kernels/pool.js';
 import { numel, sameShape, sizeStr } from '../../tensor/shape.js';
 import { Tensor } from '../../tensor/tensor.js';
@@ -230,7 +230,8 @@ export function mseLossValue(I: Storage, T: Storage, n: number, reduction: 'mean
 /** mean((input - target)²); d/dinput = norm·(input - target)·g with norm 2/N ('mean') or 2. */
 export function mse_loss(input: Tensor, target: Tensor, reductionArg: ReductionArg = 'mean'): Tensor {
   const reduction = reductionOf(reductionArg);
-  const dtype = promoteTypes(input, target);
+  // F.mse_loss broadcasts input and target to one shape first: their dtypes promote as tensors of one rank
+  const dtype = promoteDtypes(input.dtype, target.dtype);
   if (!isFloating(dtype)) throw new RuntimeError(`"mse_cpu" not implemented for '${scalarTypeName(dtype)}'`);
   const { shape, ia, it } = pointwise(input, target);
   const I = input._data;

@@ -71,8 +71,16 @@ export function vector_norm(x: Tensor, ...args: NormArgs): Tensor {
 /** The `ord` vector norm over `dim` (all dims when undefined or null), recorded as node `name`. */
 function normOver(x: Tensor, ord: number, dim: DimArg, keepdim: boolean, name: string): Tensor {
   const { keptShape, outShape } = reducedShapes(x.shape, dim, keepdim);
-  if (x.numel() === 0 && (ord === Infinity || ord === -Infinity)) {
-    throw new RuntimeError(`linalg.vector_norm cannot compute the ${ord === Infinity ? 'inf' : '-inf'} norm on an empty tensor because the operation does not have an identity`);
+  if (x.numel() === 0 && (ord < 0 || ord === Infinity)) {
+    // NOTE: PyTorch names the dim as given, and runs the words together ("dimension 0because")
+    const name = ord === Infinity ? 'inf' : ord === -Infinity ? '-inf' : String(ord);
+    const dims = dim === undefined || dim === null ? [] : typeof dim === 'number' ? [dim] : dim;
+    if (dims.length === 0) throw new RuntimeError(`linalg.vector_norm cannot compute the ${name} norm on an empty tensor because the operation does not have an identity`);
+    for (const d of dims) {
+      if (x.shape[normalizeDim(d, x.ndim)] === 0) {
+        throw new RuntimeError(`linalg.vector_norm cannot compute the ${name} norm on the dimension ${d}because this dimension is empty and the operation does not have an identity`);
+      }
+    }
   }
   const out = allocStorage(x.dtype, numel(keptShape));
   const f32 = x.dtype === 'float32';

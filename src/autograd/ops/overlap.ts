@@ -34,7 +34,7 @@ export function checkNoPartialOverlap(self: Tensor, other: Tensor, full = false)
   if (self._data !== other._data && storageOwner(self) !== storageOwner(other)) return;
   const a = virtualStrides(self);
   const b = virtualStrides(other);
-  if (a.length === b.length && a.every((s, i) => s === b[i])) return;
+  if (a.length === b.length && a.every((s, i) => s === b[i]) && !full) return;
   throw new RuntimeError(PARTIAL_OVERLAP_MESSAGE);
 }
 

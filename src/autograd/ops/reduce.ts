@@ -31,6 +31,41 @@ export function reducedShapes(shape: Shape, dim: DimArg, keepdim: boolean): Redu
   return { keptShape, outShape, count: numel(shape) / numel(keptShape), dims: all ? null : dims };
 }
 
+/**
+ * cascadeSum over x as PyTorch's memory holds it: a tensor whose PyTorch strides are a permutation of a
+ * contiguous layout (x.t(), a permute) is summed in the order TensorIterator walks that memory.
+ */
+function layoutSum(x: Tensor, reduced: readonly boolean[]): Float64Array {
+  const f32 = x.dtype === 'float32';
+  const strides = x._strides;
+  if (strides === null || !isPermutedDense(x.shape, strides)) return cascadeSum(x._data, x.shape, reduced, f32);
+  const nd = x.ndim;
+  const phys = allocStorage(x.dtype, x.numel());
+  const idx = new Array<number>(nd).fill(0);
+  let off = 0;
+  for (let k = 0; k < phys.length; k++) {
+    phys[off] = x._data[k];
+    for (let d = nd - 1; d >= 0; d--) {
+      off += strides[d];
+      if (++idx[d] < x.shape[d]) break;
+      off -= strides[d] * x.shape[d];
+      idx[d] = 0;
+    }
+  }
+  return cascadeSum(phys, x.shape, reduced, f32, strides);
+}
+
+/** The strides are those of a contiguous tensor of these sizes in some order of the dims. */
+function isPermutedDense(shape: Shape, strides: readonly number[]): boolean {
+  const order = [...shape.keys()].filter((d) => shape[d] !== 1).sort((a, b) => strides[a] - strides[b]);
+  let expected = 1;
+  for (const d of order) {
+    if (strides[d] !== expected) return false;
+    expected *= shape[d];
+  }
+  return true;
+}
+
 function reduceSum(x: Tensor, dim: DimArg, keepdim: boolean, mean: boolean): Tensor {
   const { keptShape, outShape, count, dims } = reducedShapes(x.shape, dim, keepdim);
   if (!isFloating(x.dtype) && mean) {
@@ -38,7 +73,7 @@ function reduceSum(x: Tensor, dim: DimArg, keepdim: boolean, mean: boolean): Ten
   }
   // PyTorch's own summation order (float32 in float32): tensor/cascade_sum.ts; integers and bools sum to int64
   const out = allocStorage(isFloating(x.dtype) ? x.dtype : 'int64', numel(keptShape));
-  out.set(cascadeSum(x._data, x.shape, keptShape.map((k, i) => k !== x.shape[i]), x.dtype === 'float32'));
+  out.set(layoutSum(x, keptShape.map((k, i) => k !== x.shape[i])));
   if (mean) for (let i = 0; i < out.length; i++) out[i] = out[i] / count;
   const result = new Tensor(out, outShape);
   if (!shouldRecord(x)) return result;

@@ -14,7 +14,7 @@ import { gatherDims, identityTables, table } from './dim_gather.js';
 import { sumToShape } from './reduce.js';
 import { transpose } from './shape.js';
 import { virtualStrides } from './strides.js';
-import { expandView, permuteView } from './views.js';
+import { alias, expandView, permuteView } from './views.js';
 
 type Formula = (g: Tensor) => Tensor;
 
@@ -70,6 +70,7 @@ export function movedim(x: Tensor, source: number | readonly number[], destinati
   s.forEach((d, i) => {
     order[t[i]] = d;
   });
+  if (x.ndim === 0) return alias(x); // at::movedim of a 0-d tensor: self.alias() (AliasBackward0)
   const rest = [...Array(nd).keys()].filter((d) => !s.includes(d));
   let k = 0;
   for (let i = 0; i < nd; i++) if (order[i] === -1) order[i] = rest[k++];
@@ -88,6 +89,7 @@ export function numpyT(x: Tensor): Tensor {
 
 /** `x.mT`: the last two dims swapped (TransposeBackward0). */
 export function matrixT(x: Tensor): Tensor {
+  if (x.ndim === 0) return x; // NOTE: PyTorch 1.13's x.mT of a 0-d tensor is x itself
   if (x.ndim < 2) throw new RuntimeError(`tensor.mT is only supported on matrices or batches of matrices. Got ${x.ndim}-D tensor.`);
   return transpose(x, -2, -1);
 }

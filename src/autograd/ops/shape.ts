@@ -1,6 +1,6 @@
 // Shape ops: views that share storage (reshape, view, unsqueeze, squeeze, as_strided) and copies (t, transpose, clone).
 
-import { RuntimeError } from '../../errors.js';
+import { IndexError, RuntimeError } from '../../errors.js';
 import { allocStorage, convertStorage, isFloating, type DType } from '../../tensor/dtype.js';
 import { inferReshape, normalizeDim } from '../../tensor/shape.js';
 import { aliasOf, Tensor } from '../../tensor/tensor.js';
@@ -170,6 +170,7 @@ export function flatten(x: Tensor, start_dim = 0, end_dim = -1): Tensor {
 export function unflatten(x: Tensor, dim: number, sizes: readonly number[]): Tensor {
   const d = normalizeDim(dim, x.ndim);
   if (sizes.length === 0) throw new RuntimeError('unflatten: sizes must be non-empty');
+  if (x.ndim === 0) throw new IndexError(`Dimension specified as ${d} but tensor has no dimensions`);
   let inferred: number[];
   try {
     inferred = inferReshape(sizes, x.shape[d]);

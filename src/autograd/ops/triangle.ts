@@ -8,8 +8,11 @@ import { Tensor } from '../../tensor/tensor.js';
 import { attach, shouldRecord } from '../../tensor/autograd/engine.js';
 
 function triangle(x: Tensor, diagonal: number, lower: boolean): Tensor {
-  if (x.ndim === 0) throw new IndexError('Dimension specified as -2 but tensor has no dimensions');
-  normalizeDim(-2, x.ndim); // PyTorch's error for a 1-d tensor
+  // NOTE: PyTorch 1.13 returns an empty input's copy before it looks at the dims (so a 1-d empty tensor passes)
+  if (x.numel() > 0) {
+    if (x.ndim === 0) throw new IndexError('Dimension specified as -2 but tensor has no dimensions');
+    normalizeDim(-2, x.ndim); // PyTorch's error for a 1-d tensor
+  }
   const rows = x.shape[x.ndim - 2];
   const cols = x.shape[x.ndim - 1];
   const out = allocStorage(x.dtype, x.numel());
@@ -58,6 +61,8 @@ export function diag(x: Tensor, diagonal = 0): Tensor {
     return attach(result, 'DiagBackward0', [x], null, [], null, (g) => [diag(g, k)]);
   }
   const [rows, cols] = x.shape;
+  // NOTE: a diagonal past the matrix's edge by more than one makes a negative length, which at::diag refuses
+  if ((k >= 0 ? Math.min(rows, cols - k) : Math.min(rows + k, cols)) < 0) throw new RuntimeError('numel: integer multiplication overflow');
   const result = diagonalOf(x, k);
   if (!shouldRecord(x)) return result;
   const square = rows === cols;

@@ -11,6 +11,7 @@ import { erf, erfc } from '../../math/erf.js';
 import { erfinv, erfinvf } from '../../math/erfinv.js';
 import { cosh as glibcCosh } from '../../math/glibc64.js';
 import { coshf, coshTailf, cosf, cosVector, expf, expm1f, logf, rsqrtf, sigmoidf, sigmoidTailf, sinf, sinhf, sinVector, tanhf } from '../../math/sleef.js';
+import { sinhf as glibcSinhf } from '../../math/glibcf.js';
 
 /** The arithmetic a derivative formula is written in; numbers mix with values as constants. */
 export interface Algebra<T> {
@@ -188,7 +189,7 @@ export const unaryOps = {
   asin: unary('AsinBackward0', Math.asin, (k, g, x) => k.mul(g, k.rsqrt(k.add(k.mul(k.neg(x), x), 1))), 'open unit interval'),
   acos: unary('AcosBackward0', Math.acos, (k, g, x) => k.mul(g, k.neg(k.rsqrt(k.add(k.mul(k.neg(x), x), 1)))), 'open unit interval'),
   atan: unary('AtanBackward0', Math.atan, (k, g, x) => k.div(g, k.add(k.mul(x, x), 1))),
-  sinh: { ...unary('SinhBackward0', Math.sinh, (k, g, x) => k.mul(g, k.cosh(x))), f32: sinhf, f32Tail: (x) => Math.fround(Math.sinh(x)) },
+  sinh: { ...unary('SinhBackward0', Math.sinh, (k, g, x) => k.mul(g, k.cosh(x))), f32: sinhf, f32Tail: glibcSinhf },
   // float64 cosh: SLEEF's in vector lanes, glibc's cosh in the scalar tail
   cosh: { ...unary('CoshBackward0', coshd, (k, g, x) => k.mul(g, k.sinh(x))), f64Tail: glibcCosh, f32: coshf, f32Tail: coshTailf },
   expm1: { ...fromOutput(unary('Expm1Backward0', Math.expm1, (k, g, _x, y) => k.mul(g, k.add(y, 1)))), f32: expm1f },

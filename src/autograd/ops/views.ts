@@ -6,10 +6,10 @@
 import { IndexError, RuntimeError, ValueError } from '../../errors.js';
 import { allocStorage, type Storage } from '../../tensor/dtype.js';
 import { normalizeDim, numel, shapeStr, type Shape } from '../../tensor/shape.js';
-import { contiguousStrides, gatherGeom, isContiguousGeom, registerStridedCopy, sameStrides, scatterGeom, type ViewGeom } from '../../tensor/strided.js';
-import { Tensor } from '../../tensor/tensor.js';
+import { asStridedBackwardStorage, contiguousStrides, gatherGeom, isContiguousGeom, registerStridedCopy, sameStrides, scatterGeom, type ViewGeom } from '../../tensor/strided.js';
+import { Tensor, viewMetaOf } from '../../tensor/tensor.js';
 import { attach, shouldRecord } from '../../tensor/autograd/engine.js';
-import { is_grad_enabled } from '../../tensor/autograd/grad_mode.js';
+import { at } from './at.js';
 import { copy_ } from './inplace.js';
 import { virtualStrides } from './strides.js';
 
@@ -65,7 +65,7 @@ function rootLayout(x: Tensor): Layout {
 }
 
 /** A view of x's base over `root` (its layout in the base's storage), shared when contiguous, else a strided copy. */
-function viewTensor(x: Tensor, root: Layout, ptStrides: readonly number[] | null): Tensor {
+function viewTensor(x: Tensor, root: Layout, ptStrides: readonly number[] | null, multiOutput = false): Tensor {
   const base = x._base ?? x;
   const n = numel(root.sizes);
   const geom: ViewGeom = { offset: root.offset, strides: root.strides };
@@ -78,7 +78,7 @@ function viewTensor(x: Tensor, root: Layout, ptStrides: readonly number[] | null
   }
   const v = new Tensor(data, root.sizes, x._version);
   v._base = base;
-  v._viewNoGrad = x._viewNoGrad || !is_grad_enabled();
+  v._viewMeta = viewMetaOf(x, multiOutput);
   v._attrVersion = x._version.value;
   v._inference = x._inference;
   v._viewGeom = geom;
@@ -98,6 +98,20 @@ function stepView(x: Tensor, step: Step, name: string, graph: Grad): Tensor {
   // an expanded view's gradient sums (in sum_to's order): its formula over tensors runs for both
   const storage = step.k === 'expand' ? null : (g: Storage) => [scatterGeom(g, sizes, rel, allocStorage(x.dtype, n))];
   return attach(v, name, [x], storage, [], null, (g) => [graph(g)]);
+}
+
+/**
+ * The views split, chunk and unbind return (CreationMeta MULTI_OUTPUT_NODE): consecutive slices of the
+ * given sizes along dim d, or with `drop` the single indexes (select). The caller records their node.
+ */
+export function pieceViews(x: Tensor, d: number, sizes: readonly number[], drop: boolean): Tensor[] {
+  let start = 0;
+  return sizes.map((n) => {
+    const step: Step = drop ? { k: 'select', dim: d, index: start } : { k: 'slice', dim: d, start, len: n, step: 1 };
+    start += n;
+    const pt = applyStep({ sizes: x.shape.slice(), strides: virtualStrides(x).slice(), offset: 0 }, step);
+    return viewTensor(x, applyStep(rootLayout(x), step), pt.strides, true);
+  });
 }
 
 /** `x.select(dim, index)`: SelectBackward0, a view. */
@@ -192,12 +206,17 @@ export function asStridedGeom(x: Tensor, sizes: Shape, geom: ViewGeom): Tensor {
   const v = viewTensor(x, { sizes: sizes.slice(), strides: geom.strides.slice(), offset: geom.offset }, null);
   if (!shouldRecord(x)) return v;
   const n = x.numel();
-  return attach(v, 'AsStridedBackward0', [x], (g) => [scatterGeom(g, sizes, geom, allocStorage(x.dtype, n))], [], null, (g) => [asStridedGeomBackward(g, x.shape, geom)]);
+  return attach(v, 'AsStridedBackward0', [x], (g) => [asStridedBackwardStorage(g, sizes, geom, allocStorage(x.dtype, n))], [], null, (g) => [asStridedGeomBackward(g, x.shape, geom)]);
 }
 
-/** as_strided_backward: zeros as storage, the gradient copied into the view's place, read in the input's shape. */
+/**
+ * as_strided_backward: zeros as storage, the gradient (summed over the view's expanded dims, last first)
+ * copied into the view's place, read in the input's shape.
+ */
 export function asStridedGeomBackward(g: Tensor, inputShape: Shape, geom: ViewGeom): Tensor {
   const storage = new Tensor(allocStorage(g.dtype, numel(inputShape)), inputShape);
-  copy_(asStridedGeom(storage, g.shape, geom), g);
+  let grad = g;
+  for (let d = g.ndim - 1; d >= 0; d--) if (g.shape[d] > 1 && geom.strides[d] === 0) grad = at.sum(grad, [d], true);
+  copy_(asStridedGeom(storage, grad.shape, geom), grad);
   return storage;
 }

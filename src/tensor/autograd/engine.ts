@@ -97,6 +97,13 @@ export function attach<T extends GraphTensor>(
   return out;
 }
 
+/** Mark t's node as one that saved a mask or indices (PyTorch's SavedVariable): a backward frees it. */
+export function holdsSaved<T extends GraphTensor>(t: T): T {
+  const fn = t.grad_fn;
+  if (fn !== null) fn._holdsValues = true;
+  return t;
+}
+
 /**
  * Sum a gradient of shape `from` down to the broadcast-compatible shape `to` (PyTorch's sum_to: the
  * leading dimensions, and those where `to` has size 1), in PyTorch's summation order (cascade_sum.ts).

@@ -168,6 +168,8 @@ export class Node {
   _graphBackward: GraphBackwardFn | null = null;
   /** True once its saved values are freed (after a backward without retain_graph). */
   _freed = false;
+  /** PyTorch's node saves a tensor that is no input of the graph here (a mask, indices): it is freed too. */
+  _holdsValues = false;
   _saved: readonly SavedRef[];
   readonly _inputShapes: readonly Shape[];
   readonly _inputDtypes: readonly DType[];
@@ -239,7 +241,7 @@ export class Node {
    * not run again. Custom Functions override it (their saved tensors refuse to be read instead).
    */
   _release(): void {
-    if (this._saved.length === 0) return;
+    if (this._saved.length === 0 && !this._holdsValues) return;
     this._freed = true;
     this._backward = null;
     this._graphBackward = null;
