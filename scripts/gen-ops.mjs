@@ -35,7 +35,7 @@ const { registryTable, publicTable, report } = positionalTables(keywords);
 
 function positionalLiteral(p) {
   const overloads = p.overloads.map(([names, required]) => `[[${names.map((n) => (n === null ? 'null' : `'${n}'`)).join(', ')}], ${required}]`).join(', ');
-  return `{ name: '${p.name}', overloads: [${overloads}], options: [${p.options.join(', ')}] }`;
+  return `{ name: '${p.name}', overloads: [${overloads}], options: [${p.options.join(', ')}]${p.none ? ', none: true' : ''} }`;
 }
 
 function positionalLines() {

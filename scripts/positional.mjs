@@ -86,8 +86,9 @@ function positional(sig, ts_, optionKeys, label, report) {
       if (i < o.posonly || NEVER.has(name)) return; // positional-only: never a keyword
       const at = i;
       const usable = at < fixed ? !positions[at].pure : rest;
-      if (!usable && !isOption(name)) {
-        report.unmatched.add(`${label}: ${name}`);
+      if (!usable) {
+        // an option of the TS options object at that position stays an option
+        if (!isOption(name)) report.unmatched.add(`${label}: ${name}`);
         return;
       }
       if (at < fixed && !isOption(name) && !positions[at].names.has(name) && !(at === 0 && [...positions[at].names].some((n) => FIRST.has(n)))) {
@@ -101,7 +102,8 @@ function positional(sig, ts_, optionKeys, label, report) {
     if (same) same[1] = Math.min(same[1], required);
     else if (list.length > 0) merged.push([list, required]);
   }
-  if (merged.length === 0) return null;
+  // a method of no arguments, where the TS one takes no options either: "Tensor.neg() takes no keyword arguments"
+  if (merged.length === 0) return { name: sig.qualname, overloads: [], options: [], ...(sig.nokeywords && optionKeys !== null && optionKeys.size === 0 ? { none: true } : {}) };
   const options = [];
   positions.forEach((p, i) => { if (p.options && !p.rest) options.push(i); });
   return { name: sig.qualname, overloads: merged, options };

@@ -37,6 +37,8 @@ export interface Positional {
   readonly name: string;
   readonly overloads: ReadonlyArray<readonly [ReadonlyArray<string | null>, number]>;
   readonly options: readonly number[];
+  /** A method of no arguments: any keyword is "Tensor.neg() takes no keyword arguments". */
+  readonly none?: true;
 }
 
 /** A Positional with its names gathered once, when the function is made. */
@@ -74,30 +76,43 @@ export function bindKeywords(name: string, args: unknown[], allowed: ReadonlySet
   const last = args[n - 1];
   if (typeof last !== 'object' || last === null || !isOptionsObject(last)) return args;
   const shown = b?.name ?? name;
+  if (b === null) {
+    for (const key in last) if (!allowed.has(key)) throw unexpected(shown, key);
+    return args;
+  }
+  if (b.none === true && Object.keys(last).length > 0) throw new ArgumentTypeError(`${b.name}() takes no keyword arguments`);
+  const given = n - 1;
   let move = false;
+  let allPositional = true;
   for (const key in last) {
     const option = allowed.has(key);
-    if (b !== null && b.names.has(key)) {
-      if (!option) move = true;
-      else if (n > 1 && givenPositionally(b, key, n - 1)) throw multiple(shown, key);
-    } else if (!option) throw unexpected(shown, key);
+    if (!b.names.has(key)) {
+      if (!option) throw unexpected(shown, key);
+      allPositional = false;
+    } else if (!option) move = true;
+    else if (given > 0 && givenPositionally(b, key, given)) throw multiple(shown, key);
   }
-  if (!move || b === null) return args;
-  return moveKeywords(shown, args, last, allowed, b);
+  // after positional arguments, keywords that all name positions go there (`t.clamp(-1, { max: 2 })`):
+  // the TS functions take options in place of the positional arguments, not after some of them
+  if (!move && !(allPositional && given > 0)) return args;
+  return moveKeywords(shown, args, last, allowed, b, allPositional && given > 0);
 }
 
-/** Every overload has `key` at a position below `given`: a keyword for a position already given. */
+/** `key` is a parameter before `given` in every overload that has it positionally: a keyword for a position already given. */
 function givenPositionally(b: Binder, key: string, given: number): boolean {
+  let found = false;
   for (const [list] of b.overloads) {
     const at = list.indexOf(key);
-    if (at < 0 || at >= given) return false;
+    if (at >= given) return false;
+    if (at >= 0) found = true;
   }
-  return true;
+  return found;
 }
 
-function moveKeywords(shown: string, args: unknown[], options: Record<string, unknown>, allowed: ReadonlySet<string>, b: Binder): unknown[] {
+function moveKeywords(shown: string, args: unknown[], options: Record<string, unknown>, allowed: ReadonlySet<string>, b: Binder, all: boolean): unknown[] {
   const given = args.length - 1;
-  const keys = Object.keys(options).filter((k) => !allowed.has(k));
+  const keys = all ? Object.keys(options) : Object.keys(options).filter((k) => !allowed.has(k));
+  if (keys.length === 0) return args;
   // PyTorch's overload that these keywords fit: all of them its parameters, none at a given position, the required ones present
   let chosen: ReadonlyArray<string | null> | null = null;
   let fallback: ReadonlyArray<string | null> | null = null;
@@ -119,6 +134,8 @@ function moveKeywords(shown: string, args: unknown[], options: Record<string, un
     if (complete) { chosen = list; break; }
   }
   chosen ??= fallback;
+  // the options too only where one overload has them all; else they stay options
+  if (chosen === null && all) return moveKeywords(shown, args, options, allowed, b, false);
   if (chosen === null) {
     if (twice !== null) throw multiple(shown, twice);
     // keywords of different overloads (max's other with keepdim): the first that the first overload lacks
@@ -128,7 +145,7 @@ function moveKeywords(shown: string, args: unknown[], options: Record<string, un
   const out = args.slice(0, given);
   let rest: Record<string, unknown> | null = null;
   for (const key of Object.keys(options)) {
-    if (allowed.has(key)) {
+    if (allowed.has(key) && !all) {
       (rest ??= {})[key] = options[key];
       continue;
     }
