@@ -114,12 +114,15 @@ export function positionalTables(keywords) {
   const { checker, source, registryType, program } = registryProgram();
   const report = { unmatched: new Set(), renamed: new Set(), missing: [] };
   const registryTable = {};
+  // nn.functional's own functions (F.relu(input, inplace)) are not the registry entry's
+  const ownFunctional = new Set(PUBLIC.filter(([key]) => key.startsWith('F_')).map(([, , , , pyName]) => pyName));
   for (const entry of registryType.getProperties()) {
     const op = entry.getName();
     const entryType = checker.getTypeOfSymbolAtLocation(entry, source);
     const isTorch = checker.typeToString(checker.getTypeOfSymbolAtLocation(entryType.getProperty('torch'), source)) === 'true';
     const out = {};
     for (const spelling of ['fn', 'method', 'inplace', 'functional']) {
+      if (spelling === 'functional' && ownFunctional.has(op)) continue;
       const symbol = entryType.getProperty(spelling === 'functional' ? 'fn' : spelling);
       if (symbol === undefined) continue;
       const type = checker.getTypeOfSymbolAtLocation(symbol, source);

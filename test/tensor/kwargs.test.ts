@@ -9,6 +9,8 @@ import { test } from 'node:test';
 import * as torch from '../../src/index.js';
 import type { Tensor } from '../../src/index.js';
 import { readFixture } from '../helpers/fixtures.js';
+import { POSITIONAL, PUBLIC_POSITIONAL } from '../../src/autograd/ops/keywords.generated.js';
+import { registry } from '../../src/autograd/ops/registry.js';
 
 type Encoded = number | string | boolean | null | Encoded[] | { tensor: string } | { dtype: string } | { float: number | string } | { tuple: Encoded[] };
 
@@ -185,4 +187,23 @@ test(`PyTorch ${fixture.torch}'s keywords for positional parameters: ${fixture.c
     }
   }
   assert.equal(failures.length, 0, `${failures.length} calls differ from PyTorch's:\n${failures.join('\n')}`);
+});
+
+test('every registry spelling with positional parameters has keyword calls in the fixture', () => {
+  const covered = new Set(fixture.cases.filter((c) => Object.keys(c.kwargs).some((k) => k !== 'no_such_option')).map((c) => `${c.ns} ${c.name}`));
+  const missing: string[] = [];
+  for (const [op, table] of Object.entries(POSITIONAL)) {
+    for (const [spelling, p] of Object.entries(table)) {
+      if (p === undefined || p.overloads.length === 0) continue;
+      if (spelling === 'fn' && !registry[op as keyof typeof registry].torch && !op.startsWith('linalg_')) continue; // no torch.<op>: nn.functional's spelling is checked
+      const ns = spelling === 'fn' ? (op.startsWith('linalg_') ? 'linalg' : 'torch') : spelling === 'functional' ? 'F' : spelling;
+      if (!covered.has(`${ns} ${op}`)) missing.push(`${ns} ${op}`);
+    }
+  }
+  for (const name of Object.keys(PUBLIC_POSITIONAL)) {
+    const key = name.startsWith('F_') ? `F ${name.slice(2)}` : `torch ${name}`;
+    // torch.empty(_like)'s values are whatever memory held; from_numpy takes a NumPy array
+    if (!covered.has(key) && !['empty', 'empty_like', 'from_numpy'].includes(name)) missing.push(key);
+  }
+  assert.deepEqual(missing, []);
 });
