@@ -61,6 +61,15 @@ function multiple(name: string, key: string): ArgumentTypeError {
   return new ArgumentTypeError(`${name}() got multiple values for argument '${key}'`);
 }
 
+/** Whether any argument is an options object: the check every op call makes, small enough to be inlined. */
+export function hasOptions(args: readonly unknown[]): boolean {
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i];
+    if (typeof a === 'object' && a !== null && isOptionsObject(a)) return true;
+  }
+  return false;
+}
+
 /**
  * The arguments as the TS function takes them: `args` itself unless its last argument is an options object
  * with keys that name positional parameters, which then move to their positions (Python's rules: a keyword
@@ -173,7 +182,10 @@ export function withKeywordCheck<F extends AnyFn>(name: string, fn: F, keys: rea
   const allowed = new Set(keys);
   const b = binder(positional);
   const call = fn as unknown as (...a: unknown[]) => unknown;
-  const checked = (...args: unknown[]): unknown => call(...bindKeywords(name, args, allowed, b));
+  const checked = (...args: unknown[]): unknown => {
+    if (hasOptions(args)) return call(...bindKeywords(name, args, allowed, b));
+    return call(...args);
+  };
   return checked as unknown as F;
 }
 

@@ -6,7 +6,7 @@ import { ArgumentTypeError } from '../../errors.js';
 import { registry, type RegistryMethods, type TensorTypeName } from './registry.js';
 import { unbind } from './cat.js';
 import { KEYWORDS, POSITIONAL } from './keywords.generated.js';
-import { bindKeywords, methodBinder, type Positional } from '../../tensor/keywords.js';
+import { bindKeywords, hasOptions, methodBinder, type Positional } from '../../tensor/keywords.js';
 import type { DType } from '../../tensor/dtype.js';
 import type { DimOptions } from './value_select.js';
 import type { ReturnTypes } from './return_types.js';
@@ -47,7 +47,8 @@ function install(name: string, impl: Impl, keys: readonly string[] | null | unde
   const b = methodBinder(positional);
   Object.defineProperty(Tensor.prototype, name, {
     value: function (this: Tensor, ...args: unknown[]) {
-      return impl(this, ...(allowed === null ? args : bindKeywords(name, args, allowed, b)));
+      if (allowed !== null && hasOptions(args)) return impl(this, ...bindKeywords(name, args, allowed, b));
+      return impl(this, ...args);
     },
     writable: true,
     configurable: true,
