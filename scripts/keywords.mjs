@@ -6,16 +6,18 @@
 import ts from 'typescript';
 
 const REGISTRY = 'src/autograd/ops/registry.ts';
+/** Public functions outside the registry whose Python keywords are bound too (scripts/positional.mjs). */
+export const PUBLIC_FILES = ['src/tensor/factories.ts', 'src/tensor/random.ts', 'src/tensor/multinomial.ts', 'src/nn/dropout.ts', 'src/nn/functional.ts'];
 
 /** The option keys of a parameter type; null for an open type. */
-function objectKeys(checker, type, seen = new Set()) {
+export function objectKeys(checker, type, seen = new Set(), skipClasses = false) {
   if (seen.has(type)) return new Set();
   seen.add(type);
   if (type.flags & (ts.TypeFlags.Any | ts.TypeFlags.Unknown)) return null;
   const out = new Set();
   const merge = (types) => {
     for (const t of types) {
-      const keys = objectKeys(checker, t, seen);
+      const keys = objectKeys(checker, t, seen, skipClasses);
       if (keys === null) return false;
       for (const k of keys) out.add(k);
     }
@@ -28,6 +30,9 @@ function objectKeys(checker, type, seen = new Set()) {
   if (!(type.flags & ts.TypeFlags.Object)) return out;
   if (type.getCallSignatures().length > 0) return out;
   const name = type.getSymbol()?.getName();
+  // a class's instances (Generator, Module) are never keyword objects (for the positional table)
+  const declaration = type.getSymbol()?.valueDeclaration;
+  if (skipClasses && declaration !== undefined && ts.isClassDeclaration(declaration)) return out;
   // tensors and typed arrays are never keyword objects; a tensor-like interface (item()) neither
   if (name === 'Tensor' || /Array$|Storage$/.test(name ?? '') || type.getProperty('item')) return out;
   if (type.getStringIndexType() !== undefined || type.getNumberIndexType() !== undefined) return null;
@@ -35,9 +40,12 @@ function objectKeys(checker, type, seen = new Set()) {
   return out;
 }
 
-/** { op: { fn, method, inplace } } with sorted key lists (or null), for the spellings that exist. */
-export function registryKeywords() {
-  const program = ts.createProgram([REGISTRY], {
+let cached;
+
+/** The compiler's view of registry.ts: its checker, source file and the type of `registry`. */
+export function registryProgram() {
+  if (cached !== undefined) return cached;
+  const program = ts.createProgram([REGISTRY, ...PUBLIC_FILES], {
     target: ts.ScriptTarget.ES2022,
     module: ts.ModuleKind.NodeNext,
     moduleResolution: ts.ModuleResolutionKind.NodeNext,
@@ -53,6 +61,13 @@ export function registryKeywords() {
     for (const d of node.declarationList.declarations) if (d.name.getText(source) === 'registry') registryType = checker.getTypeAtLocation(d.name);
   });
   if (registryType === undefined) throw new Error(`no 'registry' in ${REGISTRY}`);
+  cached = { program, checker, source, registryType };
+  return cached;
+}
+
+/** { op: { fn, method, inplace } } with sorted key lists (or null), for the spellings that exist. */
+export function registryKeywords() {
+  const { checker, source, registryType } = registryProgram();
   const result = {};
   for (const entry of registryType.getProperties()) {
     const entryType = checker.getTypeOfSymbolAtLocation(entry, source);

@@ -3,26 +3,12 @@
 import './autograd/ops/methods.js';
 
 export { Tensor, type NestedArray, type NestedData, type BackwardOptions } from './tensor/tensor.js';
+export { typedArrayDtype, type TensorOptions, type LogspaceOptions, type TypedArray } from './tensor/factories.js';
+// the creation and random functions, taking PyTorch's keywords for their positional parameters too
 export {
-  tensor,
-  from_numpy,
-  zeros,
-  ones,
-  full,
-  empty,
-  eye,
-  arange,
-  linspace,
-  zeros_like,
-  ones_like,
-  full_like,
-  empty_like,
-  logspace,
-  typedArrayDtype,
-  type TensorOptions,
-  type LogspaceOptions,
-  type TypedArray,
-} from './tensor/factories.js';
+  tensor, from_numpy, zeros, ones, full, empty, eye, arange, linspace, zeros_like, ones_like, full_like, empty_like, logspace,
+  rand, randn, rand_like, randn_like, randint, randperm, normal, bernoulli, multinomial,
+} from './tensor/creation.js';
 export { float32, float64, float, double, int64, long, int32, int, int16, short, int8, uint8, bool, get_default_dtype, set_default_dtype, LongStorage, BoolStorage, type DType, type Storage } from './tensor/dtype.js';
 export { promote_types, result_type, can_cast } from './tensor/promotion.js';
 export { set_printoptions, get_printoptions, type PrintOptions } from './tensor/format.js';
@@ -55,11 +41,8 @@ export { NumpyRandomState, createRandomSource, type RngKind } from './random/num
 export { Generator, manual_seed, initial_seed, seed, get_rng_state, set_rng_state, default_generator } from './random/generator.js';
 export * as random from './random/torch_random.js';
 export { AleaGenerator } from './random/alea.js';
-export {
-  rand, randn, rand_like, randn_like, randint, randperm, normal, normal_, uniform_, random_, bernoulli, bernoulli_, exponential_,
-  type RandomOptions, type GeneratorOption,
-} from './tensor/random.js';
-export { multinomial, type MultinomialOptions } from './tensor/multinomial.js';
+export { normal_, uniform_, random_, bernoulli_, exponential_, type RandomOptions, type GeneratorOption } from './tensor/random.js';
+export { type MultinomialOptions } from './tensor/multinomial.js';
 export { RandomSampler, SubsetRandomSampler, SequentialSampler, randomSplitIndices, type RandomSamplerOptions } from './data/sampler.js';
 export { lstsq, linearMSE, type LeastSquares } from './linalg/lstsq.js';
 // CSV files and saved models (issue 19): the loader and the model file `autograd train` uses

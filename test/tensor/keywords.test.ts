@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import * as torch from '../../src/index.js';
 import { registry } from '../../src/autograd/ops/registry.js';
-import { KEYWORDS } from '../../src/autograd/ops/keywords.generated.js';
+import { KEYWORDS, POSITIONAL } from '../../src/autograd/ops/keywords.generated.js';
 import { readFixture } from '../helpers/fixtures.js';
 
 interface Case {
@@ -57,17 +57,23 @@ test(`PyTorch ${fixture.torch}'s TypeError for an unknown option, ${fixture.case
   assert.ok(exact >= 100, `${exact} exact`);
 });
 
+/** A method's TypeError for an unknown keyword: PyTorch's "Tensor.neg() takes no keyword arguments" for a method of no arguments. */
+function unknownOption(p: { name: string; none?: true } | undefined, name: string): string {
+  return p?.none === true ? `${p.name}() takes no keyword arguments` : `${p?.name ?? name}() got an unexpected keyword argument 'no_such_option'`;
+}
+
 test('every registry method and in-place method refuses an unknown option; known options still work', () => {
   const x = torch.tensor([[1, -2], [3, 4]]);
   for (const [name, entry] of Object.entries(registry)) {
     const keys = KEYWORDS[name] ?? {};
     if (entry.method !== null && !entry.property && keys.method !== null) {
       const m = (x as unknown as Record<string, (...a: unknown[]) => unknown>)[name];
-      assert.equal(typeError(() => m.call(x, BOGUS)), `${name}() got an unexpected keyword argument 'no_such_option'`);
+      // a method written in Python is named by its qualified name (Tensor.unflatten), as Python does
+      assert.equal(typeError(() => m.call(x, BOGUS)), unknownOption(POSITIONAL[name]?.method, name));
     }
     if (entry.inplace !== null && keys.inplace !== null) {
       const m = (x as unknown as Record<string, (...a: unknown[]) => unknown>)[`${name}_`];
-      assert.equal(typeError(() => m.call(x.clone(), BOGUS)), `${name}_() got an unexpected keyword argument 'no_such_option'`);
+      assert.equal(typeError(() => m.call(x.clone(), BOGUS)), unknownOption(POSITIONAL[name]?.inplace, `${name}_`));
     }
   }
   assert.equal(String(x.sum({ dim: 1, keepdim: true })), 'tensor([[-1.],\n        [ 7.]])');

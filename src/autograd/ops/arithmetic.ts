@@ -161,7 +161,7 @@ export function true_divide(a: TensorLike, b: TensorLike): Tensor {
 
 /** `floor_divide(a, b)` (Python's `//` on tensors): div with rounding_mode 'floor', whose derivative PyTorch does not implement. */
 export function floor_divide(a: TensorLike, b: TensorLike): Tensor {
-  return roundedDiv(a, b, 'floor', 'NotImplemented');
+  return roundedDiv(a, b, 'floor', 'torch::autograd::NotImplemented');
 }
 
 /** c10's div_floor_floating: Python's floor division, from fmod (b = 0: IEEE's a / b). */
@@ -199,7 +199,7 @@ function roundedDiv(a: TensorLike, b: TensorLike, mode: string, name: string): T
   }
   const result = new Tensor(out, shape);
   if (!isFloating(dtype) || !shouldRecord(x, y)) return result;
-  if (name === 'NotImplemented') {
+  if (name === 'torch::autograd::NotImplemented') {
     return attach(result, name, [x, y], () => {
       throw new RuntimeError('derivative for aten::floor_divide is not implemented');
     }, [], [x.shape, y.shape]);

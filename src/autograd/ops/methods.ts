@@ -5,8 +5,8 @@
 import { ArgumentTypeError } from '../../errors.js';
 import { registry, type RegistryMethods, type TensorTypeName } from './registry.js';
 import { unbind } from './cat.js';
-import { KEYWORDS } from './keywords.generated.js';
-import { checkKeywords, isOptionsObject } from '../../tensor/keywords.js';
+import { KEYWORDS, POSITIONAL } from './keywords.generated.js';
+import { bindKeywords, hasOptions, methodBinder, type Positional } from '../../tensor/keywords.js';
 import type { DType } from '../../tensor/dtype.js';
 import type { DimOptions } from './value_select.js';
 import type { ReturnTypes } from './return_types.js';
@@ -38,17 +38,16 @@ declare module '../../tensor/tensor.js' {
 
 type Impl = (self: Tensor, ...args: unknown[]) => unknown;
 
-/** `x.name(...args)`: impl(x, ...args), its options checked against `keys` (keywords.generated.ts; null: not checked). */
-function install(name: string, impl: Impl, keys: readonly string[] | null | undefined): void {
+/**
+ * `x.name(...args)`: impl(x, ...args), its options checked against `keys` (keywords.generated.ts; null: not
+ * checked) and PyTorch's keywords for positional parameters bound (`positional`).
+ */
+function install(name: string, impl: Impl, keys: readonly string[] | null | undefined, positional: Positional | undefined): void {
   const allowed = keys === null || keys === undefined ? null : new Set(keys);
+  const b = methodBinder(positional);
   Object.defineProperty(Tensor.prototype, name, {
     value: function (this: Tensor, ...args: unknown[]) {
-      if (allowed !== null) {
-        for (let i = 0; i < args.length; i++) {
-          const a = args[i];
-          if (typeof a === 'object' && a !== null && isOptionsObject(a)) checkKeywords(name, [a], allowed);
-        }
-      }
+      if (allowed !== null && hasOptions(args)) return impl(this, ...bindKeywords(name, args, allowed, b));
       return impl(this, ...args);
     },
     writable: true,
@@ -67,8 +66,8 @@ function installGetter(name: string, impl: Impl): void {
 
 for (const [name, entry] of Object.entries(registry)) {
   if (entry.method !== null && entry.property) installGetter(name, entry.method as unknown as Impl);
-  else if (entry.method !== null) install(name, entry.method as unknown as Impl, KEYWORDS[name]?.method);
-  if (entry.inplace !== null) install(`${name}_`, entry.inplace as unknown as Impl, KEYWORDS[name]?.inplace);
+  else if (entry.method !== null) install(name, entry.method as unknown as Impl, KEYWORDS[name]?.method, POSITIONAL[name]?.method);
+  if (entry.inplace !== null) install(`${name}_`, entry.inplace as unknown as Impl, KEYWORDS[name]?.inplace, POSITIONAL[name]?.inplace);
 }
 
 // `for (const row of x)`: Python's Tensor.__iter__, x.unbind(0) (UnbindBackward0); a 0-d tensor is PyTorch's TypeError
