@@ -276,6 +276,48 @@ Object.assign(samples, {
     { shapes: [[2, 3], [3]], fn: (a: Tensor, b: Tensor) => torch.where(MASK, a, b) as Tensor },
     { shapes: [[3]], fn: (a: Tensor) => torch.where(MASK, 1.5, a) as Tensor },
   ],
+  // aliases (gen_breadth.py): the target op's formula through the other spelling
+  absolute: un(torch.absolute, { awayFromZero: true }),
+  arccos: un(torch.arccos, { unit: true }),
+  arcsin: un(torch.arcsin, { unit: true }),
+  arctan: un(torch.arctan),
+  fix: un(torch.fix, { awayFromZero: true }),
+  negative: un(torch.negative),
+  arctan2: ew(torch.arctan2, { awayFromZero: true }),
+  multiply: [...ew(torch.multiply), ...un((a) => a.multiply(2.5))],
+  subtract: [...ew(torch.subtract), ...un((a) => a.subtract(2.5))],
+  concat: [{ shapes: [[2, 3], [1, 3]], fn: (a: Tensor, b: Tensor) => torch.concat([a, b]) }],
+  concatenate: [{ shapes: [[2, 3], [2, 1]], fn: (a: Tensor, b: Tensor) => torch.concatenate([a, b, a], 1) }],
+  swapaxes: [{ shapes: [[2, 3, 4]], fn: (a: Tensor) => torch.swapaxes(a, 0, 2) }],
+  swapdims: [{ shapes: [[2, 3]], fn: (a: Tensor) => a.swapdims(-1, 0) }],
+  moveaxis: [{ shapes: [[2, 3, 4]], fn: (a: Tensor) => torch.moveaxis(a, [0, 1], [2, 0]) }],
+  ravel: [{ shapes: [[2, 3]], fn: (a: Tensor) => a.t().ravel() }, ...un((a) => torch.ravel(a))],
+  type_as: [{ shapes: [[2, 3], [3]], fn: (a: Tensor, b: Tensor) => a.type_as(b.float()).mul(2).type_as(b), eps: 1e-2 }, ...un((a) => a.type_as(a))],
+  view_as: [{ shapes: [[2, 3], [6]], fn: (a: Tensor, b: Tensor) => a.view_as(b).mul(b) }],
+  reshape_as: [{ shapes: [[2, 3], [3, 2]], fn: (a: Tensor, b: Tensor) => a.t().reshape_as(b).mul(b) }],
+  // more math (gen_breadth.py)
+  addcmul: [
+    { shapes: [[3], [3], [3]], fn: (a: Tensor, b: Tensor, c: Tensor) => torch.addcmul(a, b, c) },
+    { shapes: [[2, 3], [3], [2, 1]], fn: (a: Tensor, b: Tensor, c: Tensor) => a.addcmul(b, c, { value: -0.5 }) },
+  ],
+  addcdiv: [
+    { shapes: [[3], [3], [3]], fn: (a: Tensor, b: Tensor, c: Tensor) => torch.addcdiv(a, b, c), positive: true },
+    { shapes: [[2, 3], [3], [2, 1]], fn: (a: Tensor, b: Tensor, c: Tensor) => a.addcdiv(b, c, { value: 2 }), positive: true },
+  ],
+  xlogy: [
+    { shapes: [[2, 3], [3]], fn: (a: Tensor, b: Tensor) => torch.xlogy(a, b), positive: true },
+    ...un((a) => torch.xlogy(2, a), { positive: true }),
+    ...un((a) => torch.xlogy(a, 3)),
+  ],
+  logaddexp2: ew(torch.logaddexp2),
+  deg2rad: un(torch.deg2rad),
+  rad2deg: un(torch.rad2deg),
+  nan_to_num: un((a) => torch.nan_to_num(a)),
+  trace: [{ shapes: [[3, 3]], fn: (a: Tensor) => torch.trace(a) }, { shapes: [[2, 4]], fn: (a: Tensor) => a.trace() }],
+  sgn: un(torch.sgn, { awayFromZero: true }),
+  broadcast_to: [{ shapes: [[3]], fn: (a: Tensor) => torch.broadcast_to(a, [2, 3]) }, { shapes: [[2, 1]], fn: (a: Tensor) => a.broadcast_to([2, 2, 3]) }],
+  hstack: [{ shapes: [[3], [2]], fn: (a: Tensor, b: Tensor) => torch.hstack([a, b]) }, { shapes: [[2, 3], [2, 1]], fn: (a: Tensor, b: Tensor) => torch.hstack([a, b]) }],
+  vstack: [{ shapes: [[3], [2, 3]], fn: (a: Tensor, b: Tensor) => torch.vstack([a, b]) }, { shapes: [[], []], fn: (a: Tensor, b: Tensor) => torch.vstack([a, b]) }],
 } satisfies Partial<Record<OpName, Sample[]>>);
 
 // A unary elementwise op without samples above is sampled on its registered domain.
@@ -318,6 +360,9 @@ const SECOND_ORDER: ReadonlySet<string> = new Set([
   'meshgrid', 'tril', 'triu', 'diag',
   'median', 'nanmedian', 'mode', 'kthvalue', 'sort', 'msort', 'topk', 'gather', 'scatter', 'scatter_add', 'take_along_dim',
   'index', 'setitem', 'index_put', 'select', 'narrow', 'index_select', 'masked_fill', 'masked_select', 'take', 'where',
+  'absolute', 'arccos', 'arcsin', 'arctan', 'fix', 'negative', 'arctan2', 'multiply', 'subtract', 'concat', 'concatenate', 'swapaxes',
+  'swapdims', 'moveaxis', 'ravel', 'type_as', 'view_as', 'reshape_as',
+  'addcmul', 'addcdiv', 'xlogy', 'logaddexp2', 'deg2rad', 'rad2deg', 'nan_to_num', 'trace', 'sgn', 'broadcast_to', 'hstack', 'vstack',
 ]);
 
 describe('gradgradcheck', () => {
