@@ -318,6 +318,11 @@ Object.assign(samples, {
   broadcast_to: [{ shapes: [[3]], fn: (a: Tensor) => torch.broadcast_to(a, [2, 3]) }, { shapes: [[2, 1]], fn: (a: Tensor) => a.broadcast_to([2, 2, 3]) }],
   hstack: [{ shapes: [[3], [2]], fn: (a: Tensor, b: Tensor) => torch.hstack([a, b]) }, { shapes: [[2, 3], [2, 1]], fn: (a: Tensor, b: Tensor) => torch.hstack([a, b]) }],
   vstack: [{ shapes: [[3], [2, 3]], fn: (a: Tensor, b: Tensor) => torch.vstack([a, b]) }, { shapes: [[], []], fn: (a: Tensor, b: Tensor) => torch.vstack([a, b]) }],
+  fill_diagonal_: [{ shapes: [[3, 3]], fn: (a: Tensor) => a.mul(1).fill_diagonal_(0.5) }, { shapes: [[5, 2]], fn: (a: Tensor) => a.mul(1).fill_diagonal_(0.5, true) }],
+  nansum: [...un((a) => torch.nansum(a)), { shapes: [[2, 3, 2]], fn: (a: Tensor) => a.nansum([0, 2], true) }, { shapes: [[2, 3]], fn: (a: Tensor) => a.nansum(1) }],
+  nanmean: [...un((a) => torch.nanmean(a)), { shapes: [[2, 3]], fn: (a: Tensor) => a.nanmean(1) }],
+  diff: [{ shapes: [[5]], fn: (a: Tensor) => torch.diff(a) }, { shapes: [[3, 4], [3, 1]], fn: (a: Tensor, b: Tensor) => a.diff(2, 1, b) }],
+  logit: [...un((a) => torch.logit(a.mul(0.4).add(0.5)), { unit: true }), ...un((a) => a.mul(0.4).add(0.5).logit(0.01), { unit: true })],
 } satisfies Partial<Record<OpName, Sample[]>>);
 
 // A unary elementwise op without samples above is sampled on its registered domain.
@@ -363,6 +368,7 @@ const SECOND_ORDER: ReadonlySet<string> = new Set([
   'absolute', 'arccos', 'arcsin', 'arctan', 'fix', 'negative', 'arctan2', 'multiply', 'subtract', 'concat', 'concatenate', 'swapaxes',
   'swapdims', 'moveaxis', 'ravel', 'type_as', 'view_as', 'reshape_as',
   'addcmul', 'addcdiv', 'xlogy', 'logaddexp2', 'deg2rad', 'rad2deg', 'nan_to_num', 'trace', 'sgn', 'broadcast_to', 'hstack', 'vstack',
+  'fill_diagonal_', 'nansum', 'nanmean', 'diff', 'logit',
 ]);
 
 describe('gradgradcheck', () => {

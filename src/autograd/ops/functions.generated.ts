@@ -183,3 +183,7 @@ export const sgn = withKeywordCheck('sgn', registry.sgn.fn, KEYWORDS.sgn.fn);
 export const broadcast_to = withKeywordCheck('broadcast_to', registry.broadcast_to.fn, KEYWORDS.broadcast_to.fn);
 export const hstack = withKeywordCheck('hstack', registry.hstack.fn, KEYWORDS.hstack.fn);
 export const vstack = withKeywordCheck('vstack', registry.vstack.fn, KEYWORDS.vstack.fn);
+export const nansum = withKeywordCheck('nansum', registry.nansum.fn, KEYWORDS.nansum.fn);
+export const nanmean = withKeywordCheck('nanmean', registry.nanmean.fn, KEYWORDS.nanmean.fn);
+export const diff = withKeywordCheck('diff', registry.diff.fn, KEYWORDS.diff.fn);
+export const logit = withKeywordCheck('logit', registry.logit.fn, KEYWORDS.logit.fn);

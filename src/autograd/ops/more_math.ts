@@ -203,3 +203,36 @@ export function signbit(input: Tensor): Tensor {
 export function xlogy_(self: Tensor, other: Tensor | number): Tensor {
   return applyInplace(self, other instanceof Tensor ? other : null, (a) => xlogy(a, other));
 }
+
+/** `torch.logit(x, eps=None)`: log(x / (1 - x)), x clamped to [eps, 1 - eps] first when eps is given. */
+export function logit(input: Tensor, eps: number | null = null): Tensor {
+  const x = isFloating(input.dtype) ? input : asFloating(input);
+  const dtype = x.dtype;
+  const [lo, hi] = eps === null || eps < 0 ? [null, null] : [castScalar(eps, dtype), castScalar(1 - eps, dtype)];
+  const data = allocStorage(dtype, x.numel());
+  const src = x._data;
+  for (let i = 0; i < data.length; i++) {
+    let v = src[i];
+    if (lo !== null && hi !== null) v = v < lo ? lo : v > hi ? hi : v;
+    data[i] = dtype === 'float32' ? fr(logf(fr(v / fr(1 - v)))) : Math.log(v / (1 - v));
+  }
+  // logit_backward: grad / (x·(1 - x)); outside [lo, hi] 0 with eps, NaN outside [0, 1] without
+  return recordNode(new Tensor(data, x.shape), 'LogitBackward0', [input], [input], (g) => {
+    const d = at.div(g, at.mul(input, at.addScalar(at.neg(input), 1)));
+    if (lo !== null && hi !== null) return [at.maskedFill(d, logitEpsMask(input, lo, hi), 0)];
+    return [at.maskedFill(d, mask2(input, input, (v) => v < 0 || v > 1), NaN)];
+  });
+}
+
+/**
+ * Where logit_backward with eps gives 0: outside [lo, hi]; NaN too in the AVX2 kernel's full vectors (its
+ * test is lo <= x <= hi there, x < lo || x > hi in the scalar tail): the first ⌊n/V⌋·V elements, V = 8
+ * float32 or 4 float64 lanes.
+ */
+function logitEpsMask(x: Tensor, lo: number, hi: number): ReturnType<typeof mask2> {
+  const m = mask2(x, x, (v) => v < lo || v > hi);
+  const lanes = x.dtype === 'float32' ? 8 : 4;
+  const vectorized = m.data.length - (m.data.length % lanes);
+  for (let i = 0; i < vectorized; i++) if (x._data[i] !== x._data[i]) m.data[i] = 1;
+  return m;
+}

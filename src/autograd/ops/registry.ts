@@ -50,7 +50,8 @@ import { index_select, masked_fill, masked_fill_, masked_select, take, where, wh
 import { cpu, element_size, is_complex, is_tensor, numel, positive, ravel } from './tensor_info.js';
 import { new_empty, new_full, new_ones, new_tensor, new_zeros, randint_like, range } from './new_factories.js';
 import { bernoulli_, exponential_, normal_, random_, uniform_ } from '../../tensor/random.js';
-import { addcdiv, addcdiv_, addcmul, addcmul_, deg2rad, logaddexp2, nan_to_num, nan_to_num_, rad2deg, signbit, trace, xlogy, xlogy_ } from './more_math.js';
+import { addcdiv, addcdiv_, addcmul, addcmul_, deg2rad, logaddexp2, nan_to_num, nan_to_num_, rad2deg, signbit, trace, xlogy, xlogy_, logit } from './more_math.js';
+import { diff, fill_diagonal_, nanmean, nansum } from './fill_diagonal.js';
 import './bind.js';
 
 /** How an op is called in the expression language of `autograd grad` / `minimize`. */
@@ -417,6 +418,11 @@ export const registry = {
   broadcast_to: op((input: Tensor, size: readonly number[]) => expand(input, size)),
   hstack: op(hstack, { method: null }),
   vstack: op(vstack, { method: null }),
+  fill_diagonal_: op(fill_diagonal_, { torch: false }),
+  nansum: op(nansum),
+  nanmean: op(nanmean),
+  diff: op(diff),
+  logit: op(logit, { inplace: (self: Tensor, eps: number | null = null) => applyInplace(self, null, (a) => logit(a, eps)), layout: 'pointwise' }),
 };
 
 function inplace1(f: (x: Tensor) => Tensor): (self: Tensor) => Tensor {
