@@ -322,6 +322,12 @@ Object.assign(samples, {
   nansum: [...un((a) => torch.nansum(a)), { shapes: [[2, 3, 2]], fn: (a: Tensor) => a.nansum([0, 2], true) }, { shapes: [[2, 3]], fn: (a: Tensor) => a.nansum(1) }],
   nanmean: [...un((a) => torch.nanmean(a)), { shapes: [[2, 3]], fn: (a: Tensor) => a.nanmean(1) }],
   diff: [{ shapes: [[5]], fn: (a: Tensor) => torch.diff(a) }, { shapes: [[3, 4], [3, 1]], fn: (a: Tensor, b: Tensor) => a.diff(2, 1, b) }],
+  cummax: [{ shapes: [[5]], fn: (a: Tensor) => torch.cummax(a, 0).values }, { shapes: [[2, 3]], fn: (a: Tensor) => a.cummax(1).values }],
+  cummin: [{ shapes: [[5]], fn: (a: Tensor) => torch.cummin(a, 0).values }, { shapes: [[2, 3]], fn: (a: Tensor) => a.cummin(-2).values }],
+  kron: [{ shapes: [[2, 3], [2, 2]], fn: (a: Tensor, b: Tensor) => torch.kron(a, b) }, { shapes: [[2, 2], [3]], fn: (a: Tensor, b: Tensor) => a.kron(b) }],
+  dstack: [{ shapes: [[3], [3]], fn: (a: Tensor, b: Tensor) => torch.dstack([a, b]) }, { shapes: [[2, 3], [2, 3]], fn: (a: Tensor, b: Tensor) => torch.dstack([a, b]) }],
+  column_stack: [{ shapes: [[3, 2], [3]], fn: (a: Tensor, b: Tensor) => torch.column_stack([a, b]) }],
+  broadcast_tensors: [{ shapes: [[2, 1], [3]], fn: (a: Tensor, b: Tensor) => torch.broadcast_tensors(a, b) }],
   logit: [...un((a) => torch.logit(a.mul(0.4).add(0.5)), { unit: true }), ...un((a) => a.mul(0.4).add(0.5).logit(0.01), { unit: true })],
 } satisfies Partial<Record<OpName, Sample[]>>);
 
@@ -368,7 +374,7 @@ const SECOND_ORDER: ReadonlySet<string> = new Set([
   'absolute', 'arccos', 'arcsin', 'arctan', 'fix', 'negative', 'arctan2', 'multiply', 'subtract', 'concat', 'concatenate', 'swapaxes',
   'swapdims', 'moveaxis', 'ravel', 'type_as', 'view_as', 'reshape_as',
   'addcmul', 'addcdiv', 'xlogy', 'logaddexp2', 'deg2rad', 'rad2deg', 'nan_to_num', 'trace', 'sgn', 'broadcast_to', 'hstack', 'vstack',
-  'fill_diagonal_', 'nansum', 'nanmean', 'diff', 'logit',
+  'fill_diagonal_', 'nansum', 'nanmean', 'diff', 'logit', 'cummax', 'cummin', 'kron', 'dstack', 'column_stack', 'broadcast_tensors',
 ]);
 
 describe('gradgradcheck', () => {

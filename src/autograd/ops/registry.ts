@@ -52,6 +52,8 @@ import { new_empty, new_full, new_ones, new_tensor, new_zeros, randint_like, ran
 import { bernoulli_, exponential_, normal_, random_, uniform_ } from '../../tensor/random.js';
 import { addcdiv, addcdiv_, addcmul, addcmul_, deg2rad, logaddexp2, nan_to_num, nan_to_num_, rad2deg, signbit, trace, xlogy, xlogy_, logit } from './more_math.js';
 import { diff, fill_diagonal_, nanmean, nansum } from './fill_diagonal.js';
+import { cummax, cummin } from './cummax.js';
+import { broadcast_tensors, column_stack, dstack, kron } from './stacking.js';
 import './bind.js';
 
 /** How an op is called in the expression language of `autograd grad` / `minimize`. */
@@ -422,6 +424,12 @@ export const registry = {
   nansum: op(nansum),
   nanmean: op(nanmean),
   diff: op(diff),
+  cummax: op(cummax),
+  kron: op(kron),
+  dstack: op(dstack, { method: null }),
+  column_stack: op(column_stack, { method: null }),
+  broadcast_tensors: op(broadcast_tensors, { method: null }),
+  cummin: op(cummin),
   logit: op(logit, { inplace: (self: Tensor, eps: number | null = null) => applyInplace(self, null, (a) => logit(a, eps)), layout: 'pointwise' }),
 };
 
