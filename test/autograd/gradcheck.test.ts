@@ -328,6 +328,9 @@ Object.assign(samples, {
   dstack: [{ shapes: [[3], [3]], fn: (a: Tensor, b: Tensor) => torch.dstack([a, b]) }, { shapes: [[2, 3], [2, 3]], fn: (a: Tensor, b: Tensor) => torch.dstack([a, b]) }],
   column_stack: [{ shapes: [[3, 2], [3]], fn: (a: Tensor, b: Tensor) => torch.column_stack([a, b]) }],
   broadcast_tensors: [{ shapes: [[2, 1], [3]], fn: (a: Tensor, b: Tensor) => torch.broadcast_tensors(a, b) }],
+  repeat_interleave: [{ shapes: [[2, 3]], fn: (a: Tensor) => torch.repeat_interleave(a, 2) }, { shapes: [[3, 2]], fn: (a: Tensor) => a.repeat_interleave(torch.tensor([1n, 0n, 2n]), 0) }],
+  cross: [{ shapes: [[2, 3], [1, 3]], fn: (a: Tensor, b: Tensor) => torch.cross(a, b) }, { shapes: [[3, 2], [3, 2]], fn: (a: Tensor, b: Tensor) => a.cross(b, 0) }],
+  linalg_cross: [{ shapes: [[2, 3], [2, 3]], fn: (a: Tensor, b: Tensor) => torch.linalg.cross(a, b) }],
   logit: [...un((a) => torch.logit(a.mul(0.4).add(0.5)), { unit: true }), ...un((a) => a.mul(0.4).add(0.5).logit(0.01), { unit: true })],
 } satisfies Partial<Record<OpName, Sample[]>>);
 
@@ -374,7 +377,7 @@ const SECOND_ORDER: ReadonlySet<string> = new Set([
   'absolute', 'arccos', 'arcsin', 'arctan', 'fix', 'negative', 'arctan2', 'multiply', 'subtract', 'concat', 'concatenate', 'swapaxes',
   'swapdims', 'moveaxis', 'ravel', 'type_as', 'view_as', 'reshape_as',
   'addcmul', 'addcdiv', 'xlogy', 'logaddexp2', 'deg2rad', 'rad2deg', 'nan_to_num', 'trace', 'sgn', 'broadcast_to', 'hstack', 'vstack',
-  'fill_diagonal_', 'nansum', 'nanmean', 'diff', 'logit', 'cummax', 'cummin', 'kron', 'dstack', 'column_stack', 'broadcast_tensors',
+  'fill_diagonal_', 'nansum', 'nanmean', 'diff', 'logit', 'cummax', 'cummin', 'kron', 'dstack', 'column_stack', 'broadcast_tensors', 'repeat_interleave', 'cross', 'linalg_cross',
 ]);
 
 describe('gradgradcheck', () => {

@@ -203,6 +203,9 @@ export const KEYWORDS: Record<string, { fn?: readonly string[] | null; method?: 
   diff: { fn: ['append', 'prepend'], method: ['append', 'prepend'] },
   cummax: { fn: [], method: [] },
   kron: { fn: [], method: [] },
+  cross: { fn: [], method: [] },
+  linalg_cross: { fn: ['dim'] },
+  repeat_interleave: { fn: [], method: [] },
   dstack: { fn: [] },
   column_stack: { fn: [] },
   broadcast_tensors: { fn: [] },
@@ -246,6 +249,6 @@ export const KEYWORDS: Record<string, { fn?: readonly string[] | null; method?: 
   divide: { fn: ['rounding_mode'], method: ['rounding_mode'], inplace: ['rounding_mode'] },
   true_divide: { fn: [], method: [], inplace: [] },
   floor_divide: { fn: [], method: [], inplace: [] },
-  pow: { fn: [], method: [] },
+  pow: { fn: [], method: [], inplace: [] },
   rsub: { fn: [], method: [] },
 };

@@ -5,7 +5,8 @@
 // PyTorch fixture cases.
 
 import { ArgumentTypeError, IndexError, RuntimeError, ValueError } from '../../errors.js';
-import { checkDtype, isFloating, tensorTypeName, type DType } from '../../tensor/dtype.js';
+import { canCast, checkDtype, isFloating, scalarTypeName, tensorTypeName, type DType } from '../../tensor/dtype.js';
+import { no_grad } from '../../tensor/autograd/grad_mode.js';
 import { Tensor } from '../../tensor/tensor.js';
 import { isContiguousStrides, pointwiseStrides } from '../../tensor/strided.js';
 import { normalizeDim } from '../../tensor/shape.js';
@@ -53,7 +54,8 @@ import { bernoulli_, exponential_, normal_, random_, uniform_ } from '../../tens
 import { addcdiv, addcdiv_, addcmul, addcmul_, deg2rad, logaddexp2, nan_to_num, nan_to_num_, rad2deg, signbit, trace, xlogy, xlogy_, logit } from './more_math.js';
 import { diff, fill_diagonal_, nanmean, nansum } from './fill_diagonal.js';
 import { cummax, cummin } from './cummax.js';
-import { broadcast_tensors, column_stack, dstack, kron } from './stacking.js';
+import { cross, linalg_cross } from './cross.js';
+import { broadcast_tensors, column_stack, dstack, kron, repeat_interleave } from './stacking.js';
 import './bind.js';
 
 /** How an op is called in the expression language of `autograd grad` / `minimize`. */
@@ -204,7 +206,7 @@ export const registry = {
   divide: op(div, { inplace: div_, layout: 'binary' }),
   true_divide: op(true_divide, { inplace: (x: Tensor, other: TensorLike) => div_(x, other), layout: 'binary' }),
   floor_divide: op(floor_divide, { differentiable: false, inplace: (x: Tensor, other: TensorLike) => applyInplace(x, other instanceof Tensor ? other : null, (a) => floor_divide(a, other)), layout: 'binary' }),
-  pow: op(pow, { expr: { kind: 'binary', operator: '**' }, layout: 'pointwise' }),
+  pow: op(pow, { inplace: pow_, expr: { kind: 'binary', operator: '**' }, layout: 'pointwise' }),
   rsub: op(rsub, { layout: 'binary' }),
   ...unaryEntries(),
   square: op(square, { inplace: square_, expr: { kind: 'unary' }, layout: 'pointwise' }),
@@ -426,12 +428,25 @@ export const registry = {
   diff: op(diff),
   cummax: op(cummax),
   kron: op(kron),
+  cross: op(cross),
+  linalg_cross: op(linalg_cross, { torch: false, method: null }),
+  repeat_interleave: op(repeat_interleave),
   dstack: op(dstack, { method: null }),
   column_stack: op(column_stack, { method: null }),
   broadcast_tensors: op(broadcast_tensors, { method: null }),
   cummin: op(cummin),
   logit: op(logit, { inplace: (self: Tensor, eps: number | null = null) => applyInplace(self, null, (a) => logit(a, eps)), layout: 'pointwise' }),
 };
+
+/** `x.pow_(exponent)`: PowBackward0 for a number, PowBackward1 for a tensor, as the out-of-place op. */
+function pow_(self: Tensor, exponent: TensorLike): Tensor {
+  if (!isFloating(self.dtype)) {
+    // NOTE: pow_'s own check of the result's dtype against self's comes before the in-place cast check
+    const r = no_grad(() => pow(self, exponent));
+    if (r.dtype !== self.dtype && !canCast(r.dtype, self.dtype)) throw new RuntimeError(`Found dtype ${scalarTypeName(self.dtype)} but expected ${scalarTypeName(r.dtype)}`);
+  }
+  return applyInplace(self, exponent instanceof Tensor ? exponent : null, (a) => pow(a, exponent));
+}
 
 function inplace1(f: (x: Tensor) => Tensor): (self: Tensor) => Tensor {
   return (self) => applyInplace(self, null, (a) => f(a));
