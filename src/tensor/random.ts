@@ -223,6 +223,6 @@ export function bernoulli(probs: Tensor, options: GeneratorOption = {}): Tensor 
 /** `tensor.exponential_(lambd)`: -1/λ · log(1 - u) over 53-bit uniforms. */
 export function exponential_(t: Tensor, lambd = 1, options: GeneratorOption = {}): Tensor {
   checkKeywords('exponential_', [options], GENERATOR_KEYS);
-  if (!(lambd > 0)) throw new RuntimeError(`exponential_ expects lambda > 0.0, but found lambda=${lambd}`);
+  if (!(lambd >= 0)) throw new RuntimeError(`exponential_ expects lambda >= 0.0, but found lambda=${lambd}`);
   return writeInPlace(t, (x) => exponentialFill(genOf(options), x._data, lambd));
 }

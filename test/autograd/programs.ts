@@ -270,6 +270,8 @@ function runStmt(env: Env, s: Stmt): Event {
       const [, out, name, args, ng] = s;
       const t: unknown = maybeNoGrad(ng, () => runOp(name, args.map((a) => arg(env, a))));
       if (typeof t === 'boolean') return { py: 'bool', value: t };
+      // numel()/element_size()'s Python int
+      if (typeof t === 'number') return { py: Number.isInteger(t) ? 'int' : 'float', value: Number.isInteger(t) ? t : encodeNum(t) };
       env.set(out, t as Tensor);
       return snap(t as Tensor);
     }

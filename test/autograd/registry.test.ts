@@ -43,6 +43,7 @@ const shapes = readFixture<{ cases: Array<{ op: string }> }>('torch/shapes.json'
 const sorting = readFixture<{ cases: Array<{ op: string }> }>('torch/sorting.json');
 const indexing = readFixture<{ get: unknown[]; set: unknown[]; cases: Array<{ op: string }> }>('torch/indexing.json');
 const divModes = readFixture<{ cases: Array<{ mode: string | null }> }>('torch/div_modes.json');
+const breadth = readFixture<{ cases: Array<{ op: string }> }>('torch/breadth.json');
 const nnModules = readFixture<{ activations: Array<{ op: string }>; shape_ops: Array<{ op: string }>; softmax: Array<{ op: string }> }>('torch/nn_modules.json');
 
 function decode(values: Encoded[]): number[] {
@@ -67,6 +68,7 @@ function fixtureSamples(): Map<string, number> {
   for (const c of math.cases) bump(c.op);
   for (const c of shapes.cases) bump(c.op);
   for (const c of sorting.cases) bump(c.op);
+  for (const c of breadth.cases) bump(c.op);
   for (const c of indexing.cases) bump(c.op);
   for (const _ of indexing.get) bump('index');
   for (const _ of indexing.set) bump('setitem');
@@ -78,7 +80,7 @@ function fixtureSamples(): Map<string, number> {
 test('every differentiable op of the registry has PyTorch fixture samples', () => {
   const samples = fixtureSamples();
   const missing = differentiableOps.filter((name) => (samples.get(name) ?? 0) === 0);
-  assert.deepEqual(missing, [], 'ops without fixture cases in torch/ops.json, torch/unary.json, torch/losses.json, torch/math.json, torch/shapes.json, torch/sorting.json, torch/indexing.json, torch/nn_modules.json or torch/div_modes.json');
+  assert.deepEqual(missing, [], 'ops without fixture cases in torch/ops.json, torch/unary.json, torch/losses.json, torch/math.json, torch/shapes.json, torch/sorting.json, torch/indexing.json, torch/nn_modules.json, torch/div_modes.json or torch/breadth.json');
 });
 
 test('functions.generated.ts and keywords.generated.ts cover exactly the registry (run scripts/gen-ops.mjs)', () => {

@@ -211,7 +211,7 @@ function checkLerpDtype(start: Tensor, other: Tensor, what: string): void {
 }
 
 /** t's values broadcast to `shape`, in `dtype`. */
-function expandedValues(t: Tensor, shape: Shape, dtype: DType): Storage {
+export function expandedValues(t: Tensor, shape: Shape, dtype: DType): Storage {
   const out = allocStorage(dtype, numel(shape));
   walk2(shape, t.shape, t.shape, out.length, (i, ia) => {
     out[i] = t._data[ia];

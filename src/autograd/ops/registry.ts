@@ -5,7 +5,8 @@
 // PyTorch fixture cases.
 
 import { ArgumentTypeError, IndexError, RuntimeError, ValueError } from '../../errors.js';
-import { checkDtype, isFloating, tensorTypeName, type DType } from '../../tensor/dtype.js';
+import { canCast, checkDtype, isFloating, scalarTypeName, tensorTypeName, type DType } from '../../tensor/dtype.js';
+import { no_grad } from '../../tensor/autograd/grad_mode.js';
 import { Tensor } from '../../tensor/tensor.js';
 import { isContiguousStrides, pointwiseStrides } from '../../tensor/strided.js';
 import { normalizeDim } from '../../tensor/shape.js';
@@ -47,6 +48,14 @@ import { getitem, setitem } from './indexing.js';
 import { index_put, index_put_, nonzero } from './advanced_index.js';
 import { narrow, select } from './views.js';
 import { index_select, masked_fill, masked_fill_, masked_select, take, where, whereMethod } from './index_ops.js';
+import { cpu, element_size, is_complex, is_tensor, numel, positive, ravel } from './tensor_info.js';
+import { new_empty, new_full, new_ones, new_tensor, new_zeros, randint_like, range } from './new_factories.js';
+import { bernoulli_, exponential_, normal_, random_, uniform_ } from '../../tensor/random.js';
+import { addcdiv, addcdiv_, addcmul, addcmul_, deg2rad, logaddexp2, nan_to_num, nan_to_num_, rad2deg, signbit, trace, xlogy, xlogy_, logit } from './more_math.js';
+import { diff, fill_diagonal_, nanmean, nansum } from './fill_diagonal.js';
+import { cummax, cummin } from './cummax.js';
+import { cross, linalg_cross } from './cross.js';
+import { broadcast_tensors, column_stack, dstack, kron, repeat_interleave } from './stacking.js';
 import './bind.js';
 
 /** How an op is called in the expression language of `autograd grad` / `minimize`. */
@@ -134,6 +143,12 @@ function unaryEntry(spec: UnarySpec): OpEntry<Unary, Unary, Unary, true> {
   return op(fn, { inplace: (x: Tensor) => applyInplace(x, null, (a) => fn(a)), expr: { kind: 'unary' }, layout: 'pointwise' });
 }
 
+/** Another spelling of a unary op (absolute, arccos, ...): function, method and in-place, not in the expression language. */
+function aliasEntry(spec: UnarySpec): OpEntry<Unary, Unary, Unary, true> {
+  const fn: Unary = (x) => applyUnary(spec, x);
+  return op(fn, { inplace: (x: Tensor) => applyInplace(x, null, (a) => fn(a)), layout: 'pointwise' });
+}
+
 type UnaryEntries = { [K in keyof typeof unaryOps]: OpEntry<Unary, Unary, Unary, true> };
 
 function unaryEntries(): UnaryEntries {
@@ -191,7 +206,7 @@ export const registry = {
   divide: op(div, { inplace: div_, layout: 'binary' }),
   true_divide: op(true_divide, { inplace: (x: Tensor, other: TensorLike) => div_(x, other), layout: 'binary' }),
   floor_divide: op(floor_divide, { differentiable: false, inplace: (x: Tensor, other: TensorLike) => applyInplace(x, other instanceof Tensor ? other : null, (a) => floor_divide(a, other)), layout: 'binary' }),
-  pow: op(pow, { expr: { kind: 'binary', operator: '**' }, layout: 'pointwise' }),
+  pow: op(pow, { inplace: pow_, expr: { kind: 'binary', operator: '**' }, layout: 'pointwise' }),
   rsub: op(rsub, { layout: 'binary' }),
   ...unaryEntries(),
   square: op(square, { inplace: square_, expr: { kind: 'unary' }, layout: 'pointwise' }),
@@ -354,7 +369,104 @@ export const registry = {
   masked_select: op(masked_select),
   take: op(take),
   where: op(where, { method: whereMethod, layout: 'binary' }),
+  // aliases: PyTorch's other spellings, each the target op (and its grad_fn)
+  absolute: aliasEntry(unaryOps.abs),
+  arccos: aliasEntry(unaryOps.acos),
+  arcsin: aliasEntry(unaryOps.asin),
+  arctan: aliasEntry(unaryOps.atan),
+  fix: aliasEntry(unaryOps.trunc),
+  negative: aliasEntry(unaryOps.neg),
+  arctan2: op(atan2, { inplace: inplace2(atan2), layout: 'pointwise' }),
+  multiply: op(mul, { inplace: mul_, layout: 'binary' }),
+  subtract: op(sub, { inplace: sub_, layout: 'binary' }),
+  positive: op(positive, { differentiable: false }),
+  concat: op(cat, { method: null }),
+  concatenate: op(cat, { method: null }),
+  swapaxes: op((input: Tensor, axis0: number, axis1: number) => transpose(input, axis0, axis1)),
+  swapdims: op((input: Tensor, dim0: number, dim1: number) => transpose(input, dim0, dim1)),
+  moveaxis: op(movedim),
+  ravel: op(ravel),
+  numel: op(numel, { method: null, differentiable: false }),
+  is_tensor: op(is_tensor, { method: null, differentiable: false }),
+  is_complex: op(is_complex, { differentiable: false }),
+  cpu: op(cpu, { torch: false, differentiable: false }),
+  element_size: op(element_size, { torch: false, differentiable: false }),
+  range: op(range, { method: null, differentiable: false }),
+  // factories from a tensor: its dtype unless given
+  new_zeros: op(new_zeros, { torch: false, differentiable: false }),
+  new_ones: op(new_ones, { torch: false, differentiable: false }),
+  new_empty: op(new_empty, { torch: false, differentiable: false }),
+  new_full: op(new_full, { torch: false, differentiable: false }),
+  new_tensor: op(new_tensor, { torch: false, differentiable: false }),
+  randint_like: op(randint_like, { method: null, differentiable: false }),
+  type_as: op((input: Tensor, other: Tensor) => toDtype(input, other.dtype), { torch: false, layout: 'pointwise' }),
+  view_as: op((input: Tensor, other: Tensor) => view(input, other.shape), { torch: false }),
+  reshape_as: op((input: Tensor, other: Tensor) => reshape(input, other.shape), { torch: false }),
+  // in-place draws from the default generator (or { generator }), PyTorch's CPU kernels bit for bit
+  uniform_: op(uniform_, { torch: false, differentiable: false }),
+  normal_: op(normal_, { torch: false, differentiable: false }),
+  random_: op(random_, { torch: false, differentiable: false }),
+  exponential_: op(exponential_, { torch: false, differentiable: false }),
+  bernoulli_: op(bernoulli_, { torch: false, differentiable: false }),
+  // more math (more_math.ts), and spellings over existing ops
+  addcmul: op(addcmul, { inplace: addcmul_ }),
+  addcdiv: op(addcdiv, { inplace: addcdiv_ }),
+  xlogy: op(xlogy, { inplace: xlogy_ }),
+  logaddexp2: op(logaddexp2, { layout: 'pointwise' }),
+  deg2rad: op(deg2rad, { inplace: inplace1(deg2rad), layout: 'pointwise' }),
+  rad2deg: op(rad2deg, { inplace: inplace1(rad2deg), layout: 'pointwise' }),
+  nan_to_num: op(nan_to_num, { inplace: nan_to_num_, layout: 'pointwise' }),
+  trace: op(trace),
+  signbit: op(signbit, { differentiable: false, layout: 'pointwise' }),
+  sgn: aliasEntry({ ...unaryOps.sign, name: 'SgnBackward0' }),
+  broadcast_to: op((input: Tensor, size: readonly number[]) => expand(input, size)),
+  hstack: op(hstack, { method: null }),
+  vstack: op(vstack, { method: null }),
+  fill_diagonal_: op(fill_diagonal_, { torch: false }),
+  nansum: op(nansum),
+  nanmean: op(nanmean),
+  diff: op(diff),
+  cummax: op(cummax),
+  kron: op(kron),
+  cross: op(cross),
+  linalg_cross: op(linalg_cross, { torch: false, method: null }),
+  repeat_interleave: op(repeat_interleave),
+  dstack: op(dstack, { method: null }),
+  column_stack: op(column_stack, { method: null }),
+  broadcast_tensors: op(broadcast_tensors, { method: null }),
+  cummin: op(cummin),
+  logit: op(logit, { inplace: (self: Tensor, eps: number | null = null) => applyInplace(self, null, (a) => logit(a, eps)), layout: 'pointwise' }),
 };
+
+/** `x.pow_(exponent)`: PowBackward0 for a number, PowBackward1 for a tensor, as the out-of-place op. */
+function pow_(self: Tensor, exponent: TensorLike): Tensor {
+  if (!isFloating(self.dtype)) {
+    // NOTE: pow_'s own check of the result's dtype against self's comes before the in-place cast check
+    const r = no_grad(() => pow(self, exponent));
+    if (r.dtype !== self.dtype && !canCast(r.dtype, self.dtype)) throw new RuntimeError(`Found dtype ${scalarTypeName(self.dtype)} but expected ${scalarTypeName(r.dtype)}`);
+  }
+  return applyInplace(self, exponent instanceof Tensor ? exponent : null, (a) => pow(a, exponent));
+}
+
+function inplace1(f: (x: Tensor) => Tensor): (self: Tensor) => Tensor {
+  return (self) => applyInplace(self, null, (a) => f(a));
+}
+
+/** at least 1-d: a 0-d tensor as [1]. */
+function atleast1d(t: Tensor): Tensor {
+  return t.ndim === 0 ? reshape(t, [1]) : t;
+}
+
+/** `torch.hstack(tensors)`: cat along dim 0 of 1-d tensors, else dim 1 (after atleast_1d). */
+function hstack(tensors: readonly Tensor[]): Tensor {
+  const ts = tensors.map(atleast1d);
+  return cat(ts, ts.length > 0 && ts[0].ndim === 1 ? 0 : 1);
+}
+
+/** `torch.vstack(tensors)`: cat along dim 0 after atleast_2d (a 1-d x as x.unsqueeze(0)). */
+function vstack(tensors: readonly Tensor[]): Tensor {
+  return cat(tensors.map((t) => (t.ndim >= 2 ? t : t.ndim === 1 ? unsqueeze(t, 0) : reshape(t, [1, 1]))), 0);
+}
 
 const TENSOR_TYPES = {
   'torch.FloatTensor': 'float32',
