@@ -104,7 +104,7 @@ function wrapOutput(ctx: FunctionCtx | null, t: Tensor, nr: number, inputs: read
   const isInput = inputs.includes(t);
   const dirty = ctx !== null && ctx._dirty.has(t);
   if (ctx === null || ctx._nonDifferentiable.has(t)) {
-    if (!t.requires_grad) return isInput && !dirty ? no_grad(() => aliasOf(t, t.shape)) : t;
+    if (!t.requires_grad) return isInput && !dirty ? no_grad(() => aliasOf(t, t._shape)) : t;
     return isInput ? t.detach() : t._base === null ? t.detach_() : t;
   }
   if (dirty) {
@@ -114,7 +114,7 @@ function wrapOutput(ctx: FunctionCtx | null, t: Tensor, nr: number, inputs: read
     t._setOutput(ctx, nr);
     return t;
   }
-  const out = isInput ? no_grad(() => aliasOf(t, t.shape)) : t;
+  const out = isInput ? no_grad(() => aliasOf(t, t._shape)) : t;
   out._setOutput(ctx, nr);
   return out;
 }
@@ -128,8 +128,8 @@ function applyFunction(cls: FunctionClass, args: Args): unknown {
     inputs.map((t) => gradEdge(t)),
     null,
     [],
-    inputs.map((t) => t.shape),
-    inputs.map((t) => t.dtype),
+    inputs.map((t) => t._shape),
+    inputs.map((t) => t._dtype),
     [],
     'float32',
   );
@@ -140,7 +140,7 @@ function applyFunction(cls: FunctionClass, args: Args): unknown {
   for (const t of ctx._dirty) if (!outs.includes(t)) throw new RuntimeError(DIRTY_NOT_OUTPUT);
   const wrapped = outs.map((o, nr) => (o instanceof Tensor ? wrapOutput(record ? ctx : null, o, nr, inputs) : o));
   if (record) {
-    const meta: OutputMeta[] = outs.map((o) => (o instanceof Tensor ? { shape: o.shape.slice(), dtype: o.dtype } : { shape: [], dtype: 'float32' }));
+    const meta: OutputMeta[] = outs.map((o) => (o instanceof Tensor ? { shape: o._shape.slice(), dtype: o._dtype } : { shape: [], dtype: 'float32' }));
     ctx._outShape = meta[0].shape;
     ctx._outDtype = meta[0].dtype;
     ctx._commitSaved(outs);
@@ -223,11 +223,11 @@ const ONCE = 'trying to differentiate twice a function that was marked with @onc
 
 function delayedError(v: Tensor): Tensor {
   const leaf = v.detach().requires_grad_(true);
-  const out = new Tensor(v._data, v.shape);
+  const out = new Tensor(v._data, v._shape);
   const node = new Node('Error', // PyTorch's DelayedError node prints as <Error>
      [gradEdge(leaf)], () => {
     throw new RuntimeError(ONCE);
-  }, [], [v.shape], [v.dtype], v.shape, v.dtype);
+  }, [], [v._shape], [v._dtype], v._shape, v._dtype);
   out._setGradFn(node);
   return out;
 }

@@ -53,7 +53,7 @@ function typeName(v: unknown): string {
 
 /** _grad_preprocess: new tensor objects, in the graph only when create_graph asks for it. */
 function gradPreprocess(inputs: Tensors, createGraph: boolean, needGraph: boolean): Tensor[] {
-  return inputs.map((inp) => (createGraph && inp.requires_grad ? view(inp, inp.shape) : inp.detach().requires_grad_(needGraph)));
+  return inputs.map((inp) => (createGraph && inp.requires_grad ? view(inp, inp._shape) : inp.detach().requires_grad_(needGraph)));
 }
 
 /** _grad_postprocess: no history returned unless create_graph. */
@@ -74,9 +74,9 @@ function validateV(v: Tensors, other: Tensors, isOtherTuple: boolean): void {
     throw new RuntimeError('The given v should contain a single Tensor.');
   }
   v.forEach((el, i) => {
-    if (!sameShape(el.shape, other[i].shape)) {
+    if (!sameShape(el._shape, other[i]._shape)) {
       const prepend = isOtherTuple ? `Entry ${i} in ` : '';
-      throw new RuntimeError(`${prepend}v has invalid size: should be ${sizeStr(other[i].shape)} but got ${sizeStr(el.shape)}.`);
+      throw new RuntimeError(`${prepend}v has invalid size: should be ${sizeStr(other[i]._shape)} but got ${sizeStr(el._shape)}.`);
     }
   });
 }
@@ -245,7 +245,7 @@ export function jacobian(func: Func, inputs: In, options: JacobianOptions = {}):
           }
         });
       }
-      return rows.map((r, k) => view(stack(r, 0), [...out.shape, ...ins[k].shape]));
+      return rows.map((r, k) => view(stack(r, 0), [...out._shape, ...ins[k]._shape]));
     });
     return untuple(gradPostprocess(jac, createGraph), isOut, isIn);
   });

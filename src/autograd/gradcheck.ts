@@ -59,7 +59,7 @@ function analyticalJacobian(fn: Fn, inputs: Tensor[], which: number, o: number, 
   for (let i = 0; i < outSize; i++) {
     const out = outputsOf(fn(...inputs))[o];
     if (!out.requires_grad) continue;
-    const seed = new Tensor(new (out._data.constructor as Float64ArrayConstructor)(outSize), out.shape);
+    const seed = new Tensor(new (out._data.constructor as Float64ArrayConstructor)(outSize), out._shape);
     seed._data[i] = 1;
     const [g] = grad(out, [inputs[which]], seed, { allow_unused: true });
     if (g !== null) for (let j = 0; j < n; j++) jac[i * n + j] = g._data[j];
@@ -83,7 +83,7 @@ export function gradcheck(fn: Fn, inputs: Tensor[], options: GradcheckOptions = 
   for (let k = 0; k < inputs.length; k++) {
     const input = inputs[k];
     if (!input.requires_grad) continue;
-    if (input.dtype !== 'float64') {
+    if (input._dtype !== 'float64') {
       warn(`Input #${k} requires gradient and is not a double precision floating point. As a result, gradcheck may not work well.`);
     }
     const numerical = numericalJacobians(fn, inputs, k, eps, sizes);
@@ -112,7 +112,7 @@ export function gradcheck(fn: Fn, inputs: Tensor[], options: GradcheckOptions = 
  */
 export function gradgradcheck(fn: Fn, inputs: Tensor[], grad_outputs: Tensor | readonly Tensor[] | null = null, options: GradgradcheckOptions = {}): boolean {
   const outs = outputsOf(fn(...inputs)).filter((t) => t.requires_grad);
-  const gradOutputs = grad_outputs === null ? outs.map((o) => uniform_(empty(o.shape.slice(), { dtype: o.dtype }), -1, 1).requires_grad_(true)) : outputsOf(grad_outputs).slice();
+  const gradOutputs = grad_outputs === null ? outs.map((o) => uniform_(empty(o._shape.slice(), { dtype: o.dtype }), -1, 1).requires_grad_(true)) : outputsOf(grad_outputs).slice();
   const diffInputs = inputs.map((t) => t.requires_grad);
   const n = inputs.length;
   const gradsOf = (...args: Tensor[]): Tensor[] => {

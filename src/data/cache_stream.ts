@@ -6,7 +6,7 @@
 import { closeSync, mkdirSync, openSync, read, renameSync, rmSync, writeSync } from 'node:fs';
 import path from 'node:path';
 import { allocShared } from '../kernels/shared_memory.js';
-import { allocStorage, type DType, type Storage } from '../tensor/dtype.js';
+import { allocStorage, toDType, type DType, type Storage } from '../tensor/dtype.js';
 import { bytesOf, cachePath, checkHeader, HASH_BYTES, identity, MAGIC, readFully, type CacheLayout, type Header, type Identity } from './cache.js';
 import { cacheTrailer, Checksum } from './checksum.js';
 import type { CsvBatch, CsvOptions } from './csv_options.js';
@@ -262,7 +262,7 @@ export class CachedCsvStream {
       for await (const c of streamBatches(this.file, this.options)) {
         if (this.state === 'build') {
           try {
-            writer ??= new CacheWriter(this.cacheFile, tmp, this.id as Identity, c, this.options.dtype ?? 'float32');
+            writer ??= new CacheWriter(this.cacheFile, tmp, this.id as Identity, c, (this.options.dtype === undefined ? 'float32' : toDType(this.options.dtype)));
             writer.add(c);
           } catch (err) {
             writer = failed(err);

@@ -1,6 +1,6 @@
 // The types of the CSV readers (loadCsv, streamCsv): options, the table, one streamed batch.
 
-import type { DType, Storage } from '../tensor/dtype.js';
+import type { DType, DTypeArg, Storage } from '../tensor/dtype.js';
 
 /** A column by header name or 0-based index. */
 export type ColumnRef = string | number;
@@ -31,8 +31,8 @@ export interface CsvOptions {
   target?: ColumnRef | ColumnRef[];
   /** Feature columns, in this order. Default: every column that is not a target. */
   features?: ColumnRef[];
-  /** Default 'float32'. Values are correctly rounded to the dtype. */
-  dtype?: DType;
+  /** Default 'float32' (`torch.float32`). Values are correctly rounded to the dtype. */
+  dtype?: DTypeArg;
   /** 'auto' (default): the first non-blank row is a header when a field in it is not a number, an empty cell, NaN or inf. */
   header?: boolean | 'auto';
   /** 'skip' drops (and counts) rows with an empty cell, NaN, inf or a value out of the dtype's range; malformed numbers stay errors. */

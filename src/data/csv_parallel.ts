@@ -14,7 +14,7 @@ import { createRequire } from 'node:module';
 import { availableParallelism } from 'node:os';
 import { helperThreadsEnabled } from '../kernels/select.js';
 import { allocBeside, allocShared, resizeShared, sharedMemory } from '../kernels/shared_memory.js';
-import { allocStorage, type DType, type Storage } from '../tensor/dtype.js';
+import { allocStorage, toDType, type DType, type Storage } from '../tensor/dtype.js';
 import type { CsvOptions, CsvTable } from './csv_options.js';
 import { parseChunk, type ChunkOptions, type ChunkResult, type ChunkTask, type SharedRows } from './csv_chunk.js';
 import { CsvReader, isStreamedFile, noDataRows, type RangeSpec } from './csv_stream.js';
@@ -154,7 +154,7 @@ export class ParseWorker {
 
   static start(file: string, options: ChunkOptions): ParseWorker | null {
     const { Worker } = loadWorkers();
-    const none: SharedRows = { xBuffer: new SharedArrayBuffer(0), xOffset: 0, yBuffer: new SharedArrayBuffer(0), features: 0, targets: 0, dtype: options.dtype ?? 'float32' };
+    const none: SharedRows = { xBuffer: new SharedArrayBuffer(0), xOffset: 0, yBuffer: new SharedArrayBuffer(0), features: 0, targets: 0, dtype: options.dtype === undefined ? 'float32' : toDType(options.dtype) };
     try {
       return new ParseWorker(new Worker(SOURCE, { eval: true, workerData: { entry: import.meta.url, file, options, out: none } satisfies WorkerSetup }));
     } catch {
@@ -344,7 +344,7 @@ export async function loadCsvParallel(file: string, options: CsvOptions = {}, tu
     await reader.close();
   }
   const { columns, features, targets } = spec;
-  const dtype = options.dtype ?? 'float32';
+  const dtype = options.dtype === undefined ? 'float32' : toDType(options.dtype);
   const chunk = tuning.chunkBytes ?? Math.max(MIN_CHUNK, Math.ceil((size - spec.start) / (4 * threads)));
   const tasks = planTasks(spec, cutPoints(file, spec.start, size, chunk, spec.delimiter), size, bytesPerLine > 0 ? bytesPerLine : 2 * columns.length);
   const last = tasks[tasks.length - 1];

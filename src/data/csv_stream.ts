@@ -8,7 +8,7 @@ import { createRequire } from 'node:module';
 import type { Readable } from 'node:stream';
 import { promisify } from 'node:util';
 import { DataError, ValueError } from '../errors.js';
-import { allocStorage, type DType } from '../tensor/dtype.js';
+import { allocStorage, toDType, type DType } from '../tensor/dtype.js';
 import { FIELD_DELIMITERS, STDIN, type CsvBatch, type CsvOptions, type FieldDelimiter, type MissingPolicy } from './csv_options.js';
 import { CR, LF, advanceLines, detectDelimiter, detectSeparator, plainLine, recordEnd, scanPlainLines, type Cursor, type Delimiter, type FastLayout, type RowBlock } from './csv_fast.js';
 import { cellError, readError, recordTooLong, selectColumns, syntaxError, type Selection } from './csv_columns.js';
@@ -246,7 +246,7 @@ export class CsvReader {
   readonly dtype: DType;
 
   private constructor(readonly file: string, private readonly options: CsvOptions, private readonly source: ByteSource, private readonly size: number) {
-    this.dtype = options.dtype ?? 'float32';
+    this.dtype = options.dtype === undefined ? 'float32' : toDType(options.dtype);
     const missing = options.missing ?? 'error';
     if (!MISSING.includes(missing)) throw new ValueError(`missing must be one of 'error', 'drop', 'mean' or 'nan', got ${JSON.stringify(missing)}`);
     this.missing = missing;

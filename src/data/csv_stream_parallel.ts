@@ -8,7 +8,7 @@
 import { availableParallelism } from 'node:os';
 import { statSync } from 'node:fs';
 import { helperThreadsEnabled } from '../kernels/select.js';
-import { allocStorage, type DType, type Storage } from '../tensor/dtype.js';
+import { allocStorage, toDType, type DType, type Storage } from '../tensor/dtype.js';
 import type { CsvBatch, CsvOptions } from './csv_options.js';
 import { parseChunk, type ChunkOptions, type ChunkResult, type ChunkTask, type SharedRows } from './csv_chunk.js';
 import { countQuotes, cutPoints, ParseWorker, type Outcome } from './csv_parallel.js';
@@ -91,7 +91,7 @@ export async function* streamCsvParallel(file: string, options: CsvOptions & { b
   } finally {
     await reader.close();
   }
-  const dtype = options.dtype ?? 'float32';
+  const dtype = options.dtype === undefined ? 'float32' : toDType(options.dtype);
   const chunkOptions: ChunkOptions = { dtype, invalidRows: options.invalidRows, fastPath: options.fastPath, missing: options.missing };
   const list = windows(spec, cutPoints(file, spec.start, size, tuning.windowBytes ?? WINDOW, spec.delimiter), size, bytesPerLine > 0 ? bytesPerLine : 2 * spec.columns.length, dtype);
   // every core but the one this thread trains on

@@ -22,17 +22,17 @@ export class TensorDataset implements Dataset {
 
   constructor(...tensors: Tensor[]) {
     if (tensors.length === 0) throw new ValueError('TensorDataset needs at least one tensor');
-    const n = tensors[0].ndim === 0 ? -1 : tensors[0].shape[0];
-    if (tensors.some((t) => t.ndim === 0 || t.shape[0] !== n)) throw new ValueError('Size mismatch between tensors');
+    const n = tensors[0].ndim === 0 ? -1 : tensors[0]._shape[0];
+    if (tensors.some((t) => t.ndim === 0 || t._shape[0] !== n)) throw new ValueError('Size mismatch between tensors');
     this.tensors = tensors;
   }
 
   get length(): number {
-    return this.tensors[0].shape[0];
+    return this.tensors[0]._shape[0];
   }
 
   get(index: number): Tensor[] {
-    return this.tensors.map((t) => reshape(gatherRows(t, [index], 0, 1), t.shape.slice(1)));
+    return this.tensors.map((t) => reshape(gatherRows(t, [index], 0, 1), t._shape.slice(1)));
   }
 }
 
@@ -40,15 +40,15 @@ export class TensorDataset implements Dataset {
  * Rows `indices[start..end)` of `t` (first dimension) copied into one contiguous tensor, whose storage
  * `alloc` gives (by default a pooled one).
  */
-export function gatherRows(t: Tensor, indices: ArrayLike<number>, start: number, end: number, alloc: (dtype: Tensor['dtype'], length: number) => Storage = allocPooled): Tensor {
+export function gatherRows(t: Tensor, indices: ArrayLike<number>, start: number, end: number, alloc: (dtype: Tensor['_dtype'], length: number) => Storage = allocPooled): Tensor {
   const rowSize = rowSizeOf(t);
-  const out = alloc(t.dtype, (end - start) * rowSize);
+  const out = alloc(t._dtype, (end - start) * rowSize);
   copyRows(t._data, indices, start, end, rowSize, out);
-  return new Tensor(out, [end - start, ...t.shape.slice(1)]);
+  return new Tensor(out, [end - start, ...t._shape.slice(1)]);
 }
 
 function rowSizeOf(t: Tensor): number {
-  return t.shape[0] === 0 ? 0 : t.numel() / t.shape[0];
+  return t._shape[0] === 0 ? 0 : t.numel() / t._shape[0];
 }
 
 /** Rows `indices[start..end)` of `src` (rows of `rowSize`) copied to the start of `out`. */
@@ -78,12 +78,12 @@ function copyRows(src: Storage, indices: ArrayLike<number>, start: number, end: 
 export function rowViews(tensors: readonly Tensor[], batchSize: number): Iterable<Tensor[]> {
   return {
     *[Symbol.iterator](): Generator<Tensor[]> {
-      const n = tensors[0].shape[0];
+      const n = tensors[0]._shape[0];
       for (let start = 0; start < n; start += batchSize) {
         const end = Math.min(start + batchSize, n);
         yield tensors.map((t) => {
           const rowSize = rowSizeOf(t);
-          return new Tensor(t._data.subarray(start * rowSize, end * rowSize), [end - start, ...t.shape.slice(1)]);
+          return new Tensor(t._data.subarray(start * rowSize, end * rowSize), [end - start, ...t._shape.slice(1)]);
         });
       }
     },
@@ -94,9 +94,9 @@ export function rowViews(tensors: readonly Tensor[], batchSize: number): Iterabl
 function collate(samples: Tensor[][]): Tensor[] {
   return samples[0].map((first, k) => {
     const size = first.numel();
-    const out = allocPooled(first.dtype, samples.length * size);
+    const out = allocPooled(first._dtype, samples.length * size);
     samples.forEach((s, i) => out.set(s[k]._data, i * size));
-    return new Tensor(out, [samples.length, ...first.shape]);
+    return new Tensor(out, [samples.length, ...first._shape]);
   });
 }
 
@@ -208,9 +208,9 @@ export class DataLoader implements Iterable<Tensor[]> {
   private gatherReused(t: Tensor, order: ArrayLike<number>, start: number, end: number, buffers: Storage[], k: number): Tensor {
     const rowSize = rowSizeOf(t);
     // a batch is at most the dataset's rows (a --batch-size of 1e12 is one batch of all of them)
-    buffers[k] ??= allocStorage(t.dtype, Math.min(this.batch_size, Math.max(end - start, this.dataset.length)) * rowSize);
+    buffers[k] ??= allocStorage(t._dtype, Math.min(this.batch_size, Math.max(end - start, this.dataset.length)) * rowSize);
     const out = buffers[k].subarray(0, (end - start) * rowSize);
     copyRows(t._data, order, start, end, rowSize, out);
-    return new Tensor(out, [end - start, ...t.shape.slice(1)]);
+    return new Tensor(out, [end - start, ...t._shape.slice(1)]);
   }
 }

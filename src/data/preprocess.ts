@@ -70,9 +70,9 @@ export class StandardizationAccumulator {
 
 /** Statistics of the columns of a 2-d tensor [N, F], computed in float64. */
 export function fitStandardization(x: Tensor): Standardization {
-  if (x.ndim !== 2 || x.shape[0] === 0) throw new ValueError(`standardization needs a non-empty 2-d tensor, got shape [${x.shape.join(', ')}]`);
+  if (x.ndim !== 2 || x._shape[0] === 0) throw new ValueError(`standardization needs a non-empty 2-d tensor, got shape [${x._shape.join(', ')}]`);
   const acc = new StandardizationAccumulator();
-  acc.add(x._data, x.shape[0], x.shape[1]);
+  acc.add(x._data, x._shape[0], x._shape[1]);
   return acc.result() as Standardization;
 }
 
@@ -83,13 +83,13 @@ export function standardizeRows(X: { [i: number]: number }, rows: number, F: num
 
 /** (x - mean) / std per column, as a new tensor of x's dtype. */
 export function applyStandardization(x: Tensor, stats: Standardization): Tensor {
-  const [n, f] = x.shape;
+  const [n, f] = x._shape;
   if (f !== stats.mean.length) throw new ValueError(`standardization has ${stats.mean.length} features, data has ${f}`);
   const X = x._data;
-  const out = allocBeside(X, x.dtype, X.length);
+  const out = allocBeside(X, x._dtype, X.length);
   out.set(X);
   standardizeRows(out, n, f, stats);
-  return new Tensor(out, x.shape);
+  return new Tensor(out, x._shape);
 }
 
 /**
@@ -121,7 +121,7 @@ export interface SplitFractions {
  * present needs at least one row.
  */
 export function trainValTestSplit(tensors: Tensor[], f: SplitFractions, generator?: Generator): { train: Tensor[]; val: Tensor[] | null; test: Tensor[] | null } {
-  const n = tensors[0].shape[0];
+  const n = tensors[0]._shape[0];
   for (const [name, v] of [['validation', f.val], ['test', f.test]] as const) {
     if (v !== undefined && !(v > 0 && v < 1)) throw new ValueError(`${name} fraction must be in (0, 1), got ${v}`);
   }

@@ -18,9 +18,9 @@ export function predict(model: ModelFile, data: CsvTable | Tensor): Tensor {
   let X: ArrayLike<number>;
   let rows: number;
   if (data instanceof Tensor) {
-    if (data.ndim !== 2 || data.shape[1] !== F) throw new ValueError(`predict: expected a [rows, ${F}] tensor of the model's features (${model.feature_names.slice(0, 5).join(', ')}${F > 5 ? ', ...' : ''}), got shape [${data.shape.join(', ')}]`);
+    if (data.ndim !== 2 || data._shape[1] !== F) throw new ValueError(`predict: expected a [rows, ${F}] tensor of the model's features (${model.feature_names.slice(0, 5).join(', ')}${F > 5 ? ', ...' : ''}), got shape [${data._shape.join(', ')}]`);
     X = data.detach().contiguous().numpy();
-    rows = data.shape[0];
+    rows = data._shape[0];
   } else {
     const same = data.featureNames.length === F && data.featureNames.every((n, j) => n === model.feature_names[j]);
     if (!same) throw new ValueError(`predict: the table's features (${data.featureNames.slice(0, 5).join(', ')}) are not the model's (${model.feature_names.slice(0, 5).join(', ')}): read it with csvOptionsFor(model)`);
@@ -64,7 +64,7 @@ export function modelFromLinear(linear: Linear, from: CsvTable | ModelColumns, e
   return {
     format: MODEL_FORMAT,
     version: MODEL_VERSION,
-    dtype: linear.weight.dtype === 'float64' ? 'float64' : 'float32',
+    dtype: linear.weight._dtype === 'float64' ? 'float64' : 'float32',
     feature_names: [...columns.feature_names],
     target_names: [...columns.target_names],
     weight: linear.weight.detach().tolist() as number[][],

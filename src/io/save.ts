@@ -36,7 +36,7 @@ function decodeNumber(x: unknown, where: string): number {
 function encode(v: Saveable, seen: Set<object>): unknown {
   if (v instanceof Tensor) {
     const t = v.detach().contiguous();
-    return { __tensor__: t.dtype, shape: t.shape.slice(), data: Array.from(t._data as ArrayLike<number>, encodeNumber) };
+    return { __tensor__: t._dtype, shape: t._shape.slice(), data: Array.from(t._data as ArrayLike<number>, encodeNumber) };
   }
   if (typeof v === 'number') {
     // a string stays a string: a special number outside a tensor is tagged

@@ -34,8 +34,8 @@ export function calculate_gain(nonlinearity: Nonlinearity, param?: number): numb
 export function calculateFanInAndFanOut(t: Tensor): [number, number] {
   if (t.ndim < 2) throw new ValueError('Fan in and fan out can not be computed for tensor with fewer than 2 dimensions');
   let receptive = 1;
-  for (let i = 2; i < t.ndim; i++) receptive *= t.shape[i];
-  return [t.shape[1] * receptive, t.shape[0] * receptive];
+  for (let i = 2; i < t.ndim; i++) receptive *= t._shape[i];
+  return [t._shape[1] * receptive, t._shape[0] * receptive];
 }
 
 function correctFan(t: Tensor, mode: FanMode): number {
@@ -92,7 +92,7 @@ export interface KaimingOptions extends InitOptions {
 
 /** gain(nonlinearity, a) / √fan; uniform with bound √3·std. */
 export function kaiming_uniform_(t: Tensor, options: KaimingOptions = {}): Tensor {
-  if (t.shape.includes(0)) {
+  if (t._shape.includes(0)) {
     warn('Initializing zero-element tensors is a no-op');
     return t;
   }
@@ -104,7 +104,7 @@ export function kaiming_uniform_(t: Tensor, options: KaimingOptions = {}): Tenso
 }
 
 export function kaiming_normal_(t: Tensor, options: KaimingOptions = {}): Tensor {
-  if (t.shape.includes(0)) {
+  if (t._shape.includes(0)) {
     warn('Initializing zero-element tensors is a no-op');
     return t;
   }
@@ -129,7 +129,7 @@ export function trunc_normal_(t: Tensor, mean = 0, std = 1, a = -2, b = 2, optio
   return no_grad(() => {
     uniformKernel(t, 2 * l - 1, 2 * u - 1, options);
     const d = t._data;
-    const single = t.dtype === 'float32';
+    const single = t._dtype === 'float32';
     const r = single ? Math.fround : (x: number): number => x;
     const inverse = single ? erfinvf : erfinv;
     const scale = r(std * Math.sqrt(2));

@@ -3,7 +3,7 @@
 import { linear } from '../autograd/ops/nn.js';
 import { ValueError } from '../errors.js';
 import type { Generator } from '../random/generator.js';
-import { get_default_dtype, type DType } from '../tensor/dtype.js';
+import { get_default_dtype, type DTypeArg } from '../tensor/dtype.js';
 import { zeros } from '../tensor/factories.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { calculateFanInAndFanOut, kaiming_uniform_, uniform_ } from './init.js';
@@ -12,7 +12,7 @@ import { Parameter } from './parameter.js';
 
 export interface LinearOptions {
   bias?: boolean;
-  dtype?: DType;
+  dtype?: DTypeArg;
   generator?: Generator;
 }
 

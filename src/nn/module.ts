@@ -5,7 +5,7 @@ import { ArgumentTypeError, AttributeError, KeyError, NotImplementedError, Value
 import { toDtype } from '../autograd/ops/shape.js';
 import { zero_ } from '../autograd/ops/inplace.js';
 import { no_grad } from '../tensor/autograd/grad_mode.js';
-import { checkDtype, type DType } from '../tensor/dtype.js';
+import { toDType, TorchDType, type DTypeArg } from '../tensor/dtype.js';
 import { Tensor } from '../tensor/tensor.js';
 import { nextHookId, RemovableHandle } from '../tensor/autograd/node.js';
 import { Parameter } from './parameter.js';
@@ -318,12 +318,11 @@ export abstract class Module {
   }
 
   /** Convert the floating parameters (in place: the same Parameter objects), their gradients and the buffers. */
-  to(dtype: DType | { dtype: DType }): this {
-    const d = typeof dtype === 'object' && dtype !== null ? dtype.dtype : dtype;
-    if (INTEGER_DTYPES.has(d as string)) {
-      throw new ArgumentTypeError(`nn.Module.to only accepts floating point or complex dtypes, but got desired dtype=torch.${d as string}`);
+  to(dtype: DTypeArg | { dtype: DTypeArg }): this {
+    const d = toDType(typeof dtype === 'object' && dtype !== null && !(dtype instanceof TorchDType) ? dtype.dtype : dtype);
+    if (INTEGER_DTYPES.has(d)) {
+      throw new ArgumentTypeError(`nn.Module.to only accepts floating point or complex dtypes, but got desired dtype=torch.${d}`);
     }
-    checkDtype(d);
     return this._apply((t) => toDtype(t, d));
   }
 

@@ -4,7 +4,7 @@ import { Tensor } from '../tensor/tensor.js';
 
 export class Parameter extends Tensor {
   constructor(data: Tensor, requires_grad = true) {
-    super(data._data, data.shape);
+    super(data._data, data._shape);
     this.requires_grad = requires_grad;
   }
 

@@ -110,11 +110,11 @@ function copyInto(param: Tensor, value: unknown, key: string, errors: string[]):
   let input = value;
   if (param.ndim === 0 && input.ndim === 1) {
     // PyTorch reads input_param[0] for a 0-d parameter saved as a 1-d tensor
-    if (input.shape[0] === 0) throw new IndexError('index 0 is out of bounds for dimension 0 with size 0');
+    if (input._shape[0] === 0) throw new IndexError('index 0 is out of bounds for dimension 0 with size 0');
     input = new Tensor(input._data.slice(0, 1), []);
   }
-  if (!sameShape(input.shape, param.shape)) {
-    errors.push(`size mismatch for ${key}: copying a param with shape ${sizeStr(input.shape)} from checkpoint, the shape in current model is ${sizeStr(param.shape)}.`);
+  if (!sameShape(input._shape, param._shape)) {
+    errors.push(`size mismatch for ${key}: copying a param with shape ${sizeStr(input._shape)} from checkpoint, the shape in current model is ${sizeStr(param._shape)}.`);
     return;
   }
   try {
@@ -122,7 +122,7 @@ function copyInto(param: Tensor, value: unknown, key: string, errors: string[]):
   } catch (ex) {
     const message = ex instanceof Error ? ex.message : String(ex);
     errors.push(
-      `While copying the parameter named "${key}", whose dimensions in the model are ${sizeStr(param.shape)} and whose dimensions in the checkpoint are ${sizeStr(input.shape)}, an exception occurred : ('${message}',).`,
+      `While copying the parameter named "${key}", whose dimensions in the model are ${sizeStr(param._shape)} and whose dimensions in the checkpoint are ${sizeStr(input._shape)}, an exception occurred : ('${message}',).`,
     );
   }
 }

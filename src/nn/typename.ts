@@ -14,7 +14,7 @@ interface WithPythonModule {
  * PyTorch's module classes, `__main__.Net` for a user's; numbers are `int` or `float` by their value.
  */
 export function typename(value: unknown): string {
-  if (value instanceof Tensor) return tensorTypeName(value.dtype);
+  if (value instanceof Tensor) return tensorTypeName(value._dtype);
   if (value === null || value === undefined) return 'NoneType';
   switch (typeof value) {
     case 'number':

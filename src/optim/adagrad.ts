@@ -63,7 +63,7 @@ export class Adagrad extends Optimizer<AdagradHyper> {
   }
 
   private update(p: Tensor, grad: Tensor, o: AdagradHyper): void {
-    const { r, fma } = arithOf(p.dtype);
+    const { r, fma } = arithOf(p._dtype);
     let state = this.state.get(p);
     // a group added after construction has no state in PyTorch (a KeyError there); make it here
     if (state === undefined || state.sum === undefined) {

@@ -75,7 +75,7 @@ function adamState(state: Map<Tensor, Record<string, StateValue>>, p: Tensor, am
 
 /** One Adam (decoupled = false) or AdamW (decoupled = true) update of p from its grad. */
 export function adamUpdate(optimizerState: Map<Tensor, Record<string, StateValue>>, p: Tensor, grad: Tensor, o: AdamUpdateHyper, decoupled: boolean): void {
-  const { r, fma } = arithOf(p.dtype);
+  const { r, fma } = arithOf(p._dtype);
   const state = adamState(optimizerState, p, o.amsgrad);
   const step = incrementStep(state);
   const [beta1, beta2] = o.betas;

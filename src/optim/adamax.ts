@@ -55,7 +55,7 @@ export class Adamax extends Optimizer<AdamaxHyper> {
   }
 
   private update(p: Tensor, grad: Tensor, o: AdamaxHyper): void {
-    const { r, fma } = arithOf(p.dtype);
+    const { r, fma } = arithOf(p._dtype);
     const state = adamaxState(this.state, p);
     const step = incrementStep(state);
     const [beta1, beta2] = o.betas;

@@ -35,9 +35,9 @@ export function arithOf(dtype: DType): Arith {
 
 /** A tensor of p's shape and dtype filled with `value` (torch.zeros_like / torch.full_like). */
 export function fullLike(p: Tensor, value: number): Tensor {
-  const data = allocStorage(p.dtype, p._data.length);
+  const data = allocStorage(p._dtype, p._data.length);
   if (value !== 0) data.fill(value);
-  return new Tensor(data, p.shape.slice());
+  return new Tensor(data, p._shape.slice());
 }
 
 /** A 0-dim tensor: torch.tensor(0.) is float32 whatever the parameters' dtype. */

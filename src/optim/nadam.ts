@@ -38,7 +38,7 @@ function nadamState(all: Map<Tensor, Record<string, StateValue>>, p: Tensor): Re
  */
 function updateMuProduct(state: Record<string, StateValue>, mu: number, muNext: number): [number, number] {
   const t = stateTensor(state, 'mu_product');
-  const r = arithOf(t.dtype).r;
+  const r = arithOf(t._dtype).r;
   const product = r(t._data[0] * r(mu));
   t._data[0] = product;
   return [product, r(r(product * r(mu)) * r(muNext))];
@@ -69,7 +69,7 @@ export class NAdam extends Optimizer<NAdamHyper> {
   }
 
   private update(p: Tensor, grad: Tensor, o: NAdamHyper): void {
-    const { r, fma } = arithOf(p.dtype);
+    const { r, fma } = arithOf(p._dtype);
     const state = nadamState(this.state, p);
     const step = incrementStep(state);
     const [beta1, beta2] = o.betas;

@@ -76,7 +76,7 @@ export abstract class Optimizer<H extends object> {
     checkKeywords(`${new.target.name}.__init__`, [given], new Set(Object.keys(defaults)));
     this.defaults = defaults;
     if (isTensor(params)) {
-      throw new ArgumentTypeError(`params argument given to the optimizer should be an iterable of Tensors or dicts, but got ${tensorTypeName(params.dtype)}`);
+      throw new ArgumentTypeError(`params argument given to the optimizer should be an iterable of Tensors or dicts, but got ${tensorTypeName(params._dtype)}`);
     }
     const list = [...(params as Iterable<Tensor | ParamGroupSpec<H>>)];
     if (list.length === 0) throw new ValueError('optimizer got an empty parameter list');
@@ -139,7 +139,7 @@ export abstract class Optimizer<H extends object> {
       const id = ids.get(p);
       if (id === undefined) continue;
       state[id] = Object.fromEntries(
-        Object.entries(s).map(([k, v]) => [k, isTensor(v) ? { shape: v.shape.slice(), dtype: v.dtype, values: Array.from(v._data as ArrayLike<number>, saveNumber) } : v]),
+        Object.entries(s).map(([k, v]) => [k, isTensor(v) ? { shape: v._shape.slice(), dtype: v._dtype, values: Array.from(v._data as ArrayLike<number>, saveNumber) } : v]),
       );
     }
     return { state, param_groups: groups };
@@ -196,9 +196,9 @@ function restoreValue(v: SavedStateValue | SavedNumber[], like: Tensor, key: str
   if (v === null || typeof v === 'number') return v;
   if (typeof v === 'boolean') return v ? 1 : 0;
   const values = Array.isArray(v) ? v : v.values;
-  const shape = Array.isArray(v) ? like.shape.slice() : v.shape.slice();
+  const shape = Array.isArray(v) ? like._shape.slice() : v.shape.slice();
   const savedDtype: DType = !Array.isArray(v) && v.dtype === 'float64' ? 'float64' : 'float32';
-  const data = allocStorage(key === 'step' && !Array.isArray(v) ? savedDtype : like.dtype, values.length);
+  const data = allocStorage(key === 'step' && !Array.isArray(v) ? savedDtype : like._dtype, values.length);
   for (let i = 0; i < values.length; i++) data[i] = loadNumber(values[i]);
   return new Tensor(data, shape);
 }

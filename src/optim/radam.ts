@@ -71,7 +71,7 @@ export class RAdam extends Optimizer<RAdamHyper> {
   }
 
   private update(p: Tensor, grad: Tensor, o: RAdamHyper): void {
-    const { r, fma } = arithOf(p.dtype);
+    const { r, fma } = arithOf(p._dtype);
     const state = radamState(this.state, p);
     const step = incrementStep(state);
     const [beta1, beta2] = o.betas;

@@ -62,7 +62,7 @@ export class RMSprop extends Optimizer<RMSpropHyper> {
   }
 
   private update(p: Tensor, grad: Tensor, o: RMSpropHyper): void {
-    const { r, fma } = arithOf(p.dtype);
+    const { r, fma } = arithOf(p._dtype);
     const state = rmspropState(this.state, p, o);
     state.step = (state.step as number) + 1;
     const P = p._data;

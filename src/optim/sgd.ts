@@ -58,7 +58,7 @@ export class SGD extends Optimizer<SGDHyper> {
 
   private update(p: Tensor, grad: Tensor, o: SGDHyper): void {
     // NOTE: d.add(p, alpha=wd), buf.mul_(m).add_(d, alpha=1 - dampening) and p.add_(d, alpha=-lr) are fused multiply-adds in PyTorch's kernels
-    const { r, fma } = arithOf(p.dtype);
+    const { r, fma } = arithOf(p._dtype);
     const P = p._data;
     const G = grad._data;
     const wd = r(o.weight_decay);

@@ -20,22 +20,70 @@ export class BoolStorage extends Uint8Array {}
 export type FloatStorage = Float32Array | Float64Array;
 export type Storage = Float32Array | Float64Array | Int32Array | Int16Array | Int8Array | Uint8Array;
 
-/** PyTorch's spellings: `torch.float32` / `torch.float`, `torch.float64` / `torch.double`, `torch.int64` / `torch.long`, … */
-export const float32: DType = 'float32';
-export const float64: DType = 'float64';
-export const float: DType = 'float32';
-export const double: DType = 'float64';
-export const int64: DType = 'int64';
-export const long: DType = 'int64';
-export const int32: DType = 'int32';
-export const int: DType = 'int32';
-export const int16: DType = 'int16';
-export const short: DType = 'int16';
-export const int8: DType = 'int8';
-export const uint8: DType = 'uint8';
-export const bool: DType = 'bool';
-
 const ALL: readonly DType[] = ['float32', 'float64', 'int64', 'int32', 'int16', 'int8', 'uint8', 'bool'];
+
+const INSPECT = Symbol.for('nodejs.util.inspect.custom');
+
+/**
+ * A dtype as Python sees it: `torch.float32` is one object (PyTorch's `torch.dtype`), printing as
+ * `torch.float32`, compared by identity (`x.dtype === torch.float32`); `.name` is the library's string for it.
+ */
+export class TorchDType {
+  readonly is_floating_point: boolean;
+  readonly is_signed: boolean;
+  readonly is_complex = false;
+
+  private constructor(readonly name: DType) {
+    this.is_floating_point = name === 'float32' || name === 'float64';
+    this.is_signed = name !== 'uint8' && name !== 'bool';
+  }
+
+  /** The one object of each dtype. */
+  static readonly all: Readonly<Record<DType, TorchDType>> = Object.freeze(Object.fromEntries(ALL.map((d) => [d, new TorchDType(d)])) as Record<DType, TorchDType>);
+
+  toString(): string {
+    return `torch.${this.name}`;
+  }
+
+  /** In JSON, the library's name of the dtype ('float32'). */
+  toJSON(): string {
+    return this.name;
+  }
+
+  [INSPECT](): string {
+    return this.toString();
+  }
+}
+
+/** What an API that takes a dtype accepts: a `torch.dtype` object, or the library's string for one ('float64'). */
+export type DTypeArg = DType | TorchDType;
+
+/** The `torch.dtype` object of a dtype. */
+export function dtypeObject(dtype: DType): TorchDType {
+  return TorchDType.all[dtype];
+}
+
+/** The library's string for a dtype argument (a `torch.dtype` object or a string), checked. */
+export function toDType(dtype: unknown): DType {
+  const d = dtype instanceof TorchDType ? dtype.name : dtype;
+  checkDtype(d);
+  return d;
+}
+
+/** PyTorch's spellings: `torch.float32` / `torch.float`, `torch.float64` / `torch.double`, `torch.int64` / `torch.long`, … */
+export const float32 = TorchDType.all.float32;
+export const float64 = TorchDType.all.float64;
+export const float = TorchDType.all.float32;
+export const double = TorchDType.all.float64;
+export const int64 = TorchDType.all.int64;
+export const long = TorchDType.all.int64;
+export const int32 = TorchDType.all.int32;
+export const int = TorchDType.all.int32;
+export const int16 = TorchDType.all.int16;
+export const short = TorchDType.all.int16;
+export const int8 = TorchDType.all.int8;
+export const uint8 = TorchDType.all.uint8;
+export const bool = TorchDType.all.bool;
 
 let defaultDtype: FloatDType = 'float32';
 
@@ -43,8 +91,13 @@ export function get_default_dtype(): FloatDType {
   return defaultDtype;
 }
 
-export function set_default_dtype(dtype: DType): void {
-  checkDtype(dtype);
+/** `torch.get_default_dtype()`: the default float dtype as a `torch.dtype`. */
+export function defaultDtypeObject(): TorchDType {
+  return TorchDType.all[defaultDtype];
+}
+
+export function set_default_dtype(dtype: DTypeArg): void {
+  dtype = toDType(dtype);
   if (!isFloating(dtype)) throw new globalThis.TypeError('only floating-point types are supported as the default type');
   defaultDtype = dtype;
 }

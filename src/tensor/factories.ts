@@ -1,7 +1,7 @@
 // Tensor creation: tensor(), zeros/ones/full/eye/arange/linspace, *_like (the random factories: random.ts).
 
 import { ArgumentTypeError, RuntimeError } from '../errors.js';
-import { allocStorage, checkDtype, castScalar, checkScalarFits, convertStorage, dtypeOf, get_default_dtype, isFloating, type DType, type Storage } from './dtype.js';
+import { allocStorage, toDType, type DTypeArg, castScalar, checkScalarFits, convertStorage, dtypeOf, get_default_dtype, isFloating, type DType, type Storage } from './dtype.js';
 import { numel } from './shape.js';
 import { fma, fmaf } from '../math/sleef.js';
 import { bigintValue, inferNestedDtype, inferShape, flatten, type NestedData } from './nested.js';
@@ -9,7 +9,7 @@ import { Tensor } from './tensor.js';
 import { checkKeywords } from './keywords.js';
 
 export interface TensorOptions {
-  dtype?: DType;
+  dtype?: DTypeArg;
   requires_grad?: boolean;
 }
 
@@ -37,16 +37,14 @@ function splitSize<O extends object>(args: SizeArgs<O>): { shape: number[]; opti
 function finish(data: Storage, shape: readonly number[], options: TensorOptions): Tensor {
   const t = new Tensor(data, shape);
   if (options.requires_grad === true) {
-    if (!isFloating(t.dtype)) throw new RuntimeError('Only Tensors of floating point and complex dtype can require gradients');
+    if (!isFloating(t._dtype)) throw new RuntimeError('Only Tensors of floating point and complex dtype can require gradients');
     t.requires_grad = true;
   }
   return t;
 }
 
 function dtypeFrom(options: TensorOptions): DType {
-  const dtype = options.dtype ?? get_default_dtype();
-  checkDtype(dtype);
-  return dtype;
+  return options.dtype === undefined ? get_default_dtype() : toDType(options.dtype);
 }
 
 /** The typed arrays a tensor can be made from (numpy arrays' stand-ins; BigInt64Array holds int64). */
@@ -88,7 +86,7 @@ export function tensor(value: NestedData | TypedArray | Tensor, options: TensorO
   checkKeywords('tensor', [options], TENSOR_OPTION_KEYS);
   if (value instanceof Tensor) {
     const dtype = dtypeFrom({ dtype: options.dtype ?? value.dtype });
-    return finish(convertStorage(value._data, dtype), value.shape, options);
+    return finish(convertStorage(value._data, dtype), value._shape, options);
   }
   if (isTypedArray(value)) {
     const dtype = dtypeFrom({ dtype: options.dtype ?? typedArrayDtype(value) });
@@ -119,11 +117,11 @@ function storageOf(data: TypedArray, dtype: DType): Storage {
  * `torch.as_tensor(data, {dtype})` (registered with the ops, which give `convert`, their `to(dtype)`): a
  * tensor itself when its dtype already matches (else converted), a typed array shared when it can be, nested data copied.
  */
-export function asTensor(data: Tensor | TypedArray | NestedData, options: { dtype?: DType }, convert: (t: Tensor, dtype: DType) => Tensor): Tensor {
+export function asTensor(data: Tensor | TypedArray | NestedData, options: { dtype?: DTypeArg }, convert: (t: Tensor, dtype: DType) => Tensor): Tensor {
   if (data instanceof Tensor) {
-    if (options.dtype === undefined || options.dtype === data.dtype) return data;
-    checkDtype(options.dtype);
-    return convert(data, options.dtype);
+    if (options.dtype === undefined) return data;
+    const dtype = toDType(options.dtype);
+    return dtype === data._dtype ? data : convert(data, dtype);
   }
   if (isTypedArray(data)) return new Tensor(storageOf(data, dtypeFrom({ dtype: options.dtype ?? typedArrayDtype(data) })), [data.length]);
   return tensor(data, options);
@@ -171,7 +169,7 @@ export type ScalarLike = number | bigint | Tensor;
 
 /** Whether a scalar argument is a Python int: a bigint, or a one-element integer tensor. */
 function isIntArg(v: ScalarLike | undefined): boolean {
-  return typeof v === 'bigint' || (v instanceof Tensor && !isFloating(v.dtype));
+  return typeof v === 'bigint' || (v instanceof Tensor && !isFloating(v._dtype));
 }
 
 const POSITIONS: Record<string, number> = { start: 1, end: 2, step: 3 };
@@ -309,20 +307,20 @@ export function logspace(start: ScalarLike, end: ScalarLike, steps: number, opti
 
 export function empty_like(t: Tensor, options: TensorOptions = {}): Tensor {
   checkKeywords('empty_like', [options], TENSOR_OPTION_KEYS);
-  return full(t.shape, 0, { dtype: t.dtype, ...options });
+  return full(t._shape, 0, { dtype: t.dtype, ...options });
 }
 
 export function zeros_like(t: Tensor, options: TensorOptions = {}): Tensor {
   checkKeywords('zeros_like', [options], TENSOR_OPTION_KEYS);
-  return full(t.shape, 0, { dtype: t.dtype, ...options });
+  return full(t._shape, 0, { dtype: t.dtype, ...options });
 }
 
 export function ones_like(t: Tensor, options: TensorOptions = {}): Tensor {
   checkKeywords('ones_like', [options], TENSOR_OPTION_KEYS);
-  return full(t.shape, 1, { dtype: t.dtype, ...options });
+  return full(t._shape, 1, { dtype: t.dtype, ...options });
 }
 
 export function full_like(t: Tensor, value: number, options: TensorOptions = {}): Tensor {
   checkKeywords('full_like', [options], TENSOR_OPTION_KEYS);
-  return full(t.shape, value, { dtype: t.dtype, ...options });
+  return full(t._shape, value, { dtype: t.dtype, ...options });
 }

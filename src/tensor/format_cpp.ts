@@ -8,7 +8,7 @@ import { pyFormat } from './pyfloat.js';
 export interface CppTensorSource {
   readonly _data: Storage;
   readonly shape: readonly number[];
-  readonly dtype: DType;
+  readonly _dtype: DType;
 }
 
 /**
@@ -126,7 +126,7 @@ export function cppTensorString(t: CppTensorSource, linesize = 80): string {
   const shape = t.shape;
   // toString() is 'CPUFloatType'; PyTorch's Python layer rewrites the legacy types' names in messages
   // ('torch.FloatTensor'), and bool is not among them
-  const name = t.dtype === 'bool' ? 'CPUBoolType' : tensorTypeName(t.dtype);
+  const name = t._dtype === 'bool' ? 'CPUBoolType' : tensorTypeName(t._dtype);
   let out = '';
   if (shape.length === 0) {
     out += `${cppFormat(values[0], 'g')}\n[ ${name}{}`;

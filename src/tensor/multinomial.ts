@@ -26,8 +26,8 @@ export function multinomial(input: Tensor, num_samples: number, options: Multino
   const g = options.generator ?? default_generator;
   if (!(g instanceof Generator)) throw new globalThis.TypeError('generator must be a torch.Generator');
   if (input.ndim !== 1 && input.ndim !== 2) throw new RuntimeError('prob_dist must be 1 or 2 dim');
-  const cats = input.shape[input.ndim - 1];
-  const rows = input.ndim === 2 ? input.shape[0] : 1;
+  const cats = input._shape[input.ndim - 1];
+  const rows = input.ndim === 2 ? input._shape[0] : 1;
   if (!(num_samples > 0)) throw new RuntimeError('cannot sample n_sample <= 0 samples');
   if (!replacement && num_samples > cats) throw new RuntimeError('cannot sample n_sample > prob_dist.size(-1) samples without replacement');
   const p = input._data;
@@ -42,12 +42,12 @@ export function multinomial(input: Tensor, num_samples: number, options: Multino
       for (let j = 0; j < cats; j++) sum += p[r * cats + j];
       if (sum === 0) throw new RuntimeError('invalid multinomial distribution (sum of probabilities <= 0)');
     }
-    const q = allocStorage(input.dtype, p.length);
+    const q = allocStorage(input._dtype, p.length);
     exponentialFill(g, q, 1);
     for (let i = 0; i < q.length; i++) q[i] = p[i] / q[i];
     for (let r = 0; r < rows; r++) topIndices(q, r * cats, cats, num_samples, out, r * num_samples);
   } else {
-    withReplacement(g, p, input.dtype, rows, cats, num_samples, out);
+    withReplacement(g, p, input._dtype, rows, cats, num_samples, out);
   }
   const shape = input.ndim === 2 ? [rows, num_samples] : [num_samples];
   return new Tensor(out, shape);

@@ -9,7 +9,7 @@ export type NestedArray = number | bigint | boolean | NestedArray[];
 /** A one-element tensor inside nested data (`torch.tensor([t1, t2])`): its value, as Python's float(t). */
 export interface ScalarSource {
   item(): number;
-  readonly dtype: DType;
+  readonly _dtype: DType;
 }
 
 /** What `tensor()` and `new Tensor()` read: literals or one-element tensors, nested. */
@@ -31,7 +31,7 @@ export function inferNestedDtype(value: NestedData, defaultDtype: DType): DType 
       (v as readonly NestedData[]).forEach(walk);
       return;
     }
-    const own: DType = isScalarSource(v) ? v.dtype : typeof v === 'bigint' ? 'int64' : typeof v === 'boolean' ? 'bool' : defaultDtype;
+    const own: DType = isScalarSource(v) ? v._dtype : typeof v === 'bigint' ? 'int64' : typeof v === 'boolean' ? 'bool' : defaultDtype;
     dtype = dtype === undefined ? own : promoteTypes(dtype, own);
   };
   walk(value);

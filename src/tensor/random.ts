@@ -8,7 +8,7 @@ import {
   uniformFill, type Precision,
 } from '../random/distributions.js';
 import { is_grad_enabled } from './autograd/grad_mode.js';
-import { allocStorage, checkDtype, get_default_dtype, type DType } from './dtype.js';
+import { allocStorage, toDType, get_default_dtype, type DType } from './dtype.js';
 import { broadcastShapes, numel } from './shape.js';
 import { map2 } from './kernels.js';
 import { Tensor } from './tensor.js';
@@ -47,9 +47,7 @@ function genOf(options: GeneratorOption): Generator {
 }
 
 function floatDtype(options: TensorOptions): DType {
-  const dtype = options.dtype ?? get_default_dtype();
-  checkDtype(dtype);
-  return dtype;
+  return options.dtype === undefined ? get_default_dtype() : toDType(options.dtype);
 }
 
 /** PyTorch's integer results are int64 unless a dtype is given. */
@@ -82,7 +80,7 @@ export function rand(...args: SizeArgs<RandomOptions>): Tensor {
   checkKeywords('rand', args, RANDOM_KEYS);
   const { shape, options } = splitSize(args);
   const t = make(shape, floatDtype(options), options);
-  uniformFill(genOf(options), t._data, precisionOf(t.dtype), 0, 1);
+  uniformFill(genOf(options), t._data, precisionOf(t._dtype), 0, 1);
   return t;
 }
 
@@ -91,18 +89,18 @@ export function randn(...args: SizeArgs<RandomOptions>): Tensor {
   checkKeywords('randn', args, RANDOM_KEYS);
   const { shape, options } = splitSize(args);
   const t = make(shape, floatDtype(options), options);
-  normalFill(genOf(options), t._data, precisionOf(t.dtype), 0, 1);
+  normalFill(genOf(options), t._data, precisionOf(t._dtype), 0, 1);
   return t;
 }
 
 export function rand_like(t: Tensor, options: RandomOptions = {}): Tensor {
   checkKeywords('rand_like', [options], RANDOM_KEYS);
-  return rand(t.shape, { dtype: t.dtype, ...options });
+  return rand(t._shape, { dtype: t.dtype, ...options });
 }
 
 export function randn_like(t: Tensor, options: RandomOptions = {}): Tensor {
   checkKeywords('randn_like', [options], RANDOM_KEYS);
-  return randn(t.shape, { dtype: t.dtype, ...options });
+  return randn(t._shape, { dtype: t.dtype, ...options });
 }
 
 function checkRange(from: number, to: number): bigint {
@@ -149,14 +147,14 @@ export function randperm(n: number, options: RandomOptions = {}): Tensor {
 export function uniform_(t: Tensor, from = 0, to = 1, options: GeneratorOption = {}): Tensor {
   checkKeywords('uniform_', [options], GENERATOR_KEYS);
   if (!(from <= to)) throw new RuntimeError(`uniform_ expects to return a [from, to) range, but found from=${from} > to=${to}`);
-  return writeInPlace(t, (x) => uniformFill(genOf(options), x._data, precisionOf(x.dtype), from, to));
+  return writeInPlace(t, (x) => uniformFill(genOf(options), x._data, precisionOf(x._dtype), from, to));
 }
 
 /** `tensor.normal_(mean, std)`. */
 export function normal_(t: Tensor, mean = 0, std = 1, options: GeneratorOption = {}): Tensor {
   checkKeywords('normal_', [options], GENERATOR_KEYS);
   if (!(std >= 0)) throw new RuntimeError(`normal expects std >= 0.0, but found std ${std}`);
-  return writeInPlace(t, (x) => normalFill(genOf(options), x._data, precisionOf(x.dtype), mean, std));
+  return writeInPlace(t, (x) => normalFill(genOf(options), x._data, precisionOf(x._dtype), mean, std));
 }
 
 /** `torch.normal(mean, std, size)` with float mean and std. */
@@ -180,13 +178,13 @@ function normalTensors(mean: number | Tensor, std: number | Tensor, options: Ran
   if (std instanceof Tensor && std._data.some((v) => !(v >= 0))) throw new RuntimeError('normal expects all elements of std >= 0.0');
   if (!(std instanceof Tensor) && !(std >= 0)) throw new RuntimeError(`normal expects std >= 0.0, but found std ${std}`);
   const like = mean instanceof Tensor ? mean : (std as Tensor);
-  const shape = mean instanceof Tensor && std instanceof Tensor ? broadcastShapes(mean.shape, std.shape) : like.shape.slice();
-  const out = make(shape, like.dtype, {});
+  const shape = mean instanceof Tensor && std instanceof Tensor ? broadcastShapes(mean._shape, std._shape) : like._shape.slice();
+  const out = make(shape, like._dtype, {});
   const x = out._data;
-  const r = like.dtype === 'float32' ? Math.fround : (v: number): number => v;
-  normalFill(genOf(options), x, precisionOf(like.dtype), 0, std instanceof Tensor ? 1 : std);
-  if (std instanceof Tensor) map2((z, s) => r(z * s), x, shape, std._data, std.shape, shape, x);
-  if (mean instanceof Tensor) map2((z, m) => r(z + m), x, shape, mean._data, mean.shape, shape, x);
+  const r = like._dtype === 'float32' ? Math.fround : (v: number): number => v;
+  normalFill(genOf(options), x, precisionOf(like._dtype), 0, std instanceof Tensor ? 1 : std);
+  if (std instanceof Tensor) map2((z, s) => r(z * s), x, shape, std._data, std._shape, shape, x);
+  if (mean instanceof Tensor) map2((z, m) => r(z + m), x, shape, mean._data, mean._shape, shape, x);
   else for (let i = 0; i < x.length; i++) x[i] = r(x[i] + mean);
   return out;
 }
@@ -195,7 +193,7 @@ function normalTensors(mean: number | Tensor, std: number | Tensor, options: Ran
 export function random_(t: Tensor, from?: number, to?: number, options: GeneratorOption = {}): Tensor {
   checkKeywords('random_', [options], GENERATOR_KEYS);
   return writeInPlace(t, (x) => {
-    if (from === undefined) randomFullFill(genOf(options), x._data, precisionOf(x.dtype));
+    if (from === undefined) randomFullFill(genOf(options), x._data, precisionOf(x._dtype));
     else if (to === undefined) randomFromToFill(genOf(options), x._data, 0, checkRange(0, from));
     else randomFromToFill(genOf(options), x._data, from, checkRange(from, to));
   });
@@ -215,8 +213,8 @@ export function bernoulli(probs: Tensor, options: GeneratorOption = {}): Tensor 
   for (let i = 0; i < p.length; i++) {
     if (!(p[i] >= 0 && p[i] <= 1)) throw new RuntimeError('Expected p_in >= 0 && p_in <= 1 to be true, but got false.');
   }
-  const out = make(probs.shape, probs.dtype, {});
-  bernoulliTensorFill(genOf(options), out._data, p, precisionOf(probs.dtype));
+  const out = make(probs._shape, probs._dtype, {});
+  bernoulliTensorFill(genOf(options), out._data, p, precisionOf(probs._dtype));
   return out;
 }
 

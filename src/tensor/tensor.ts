@@ -9,7 +9,8 @@ import { checkHookResult } from './autograd/modes.js';
 import { pythonTypeName } from './autograd/execute.js';
 import { is_grad_enabled, is_inference_mode_enabled } from './autograd/grad_mode.js';
 import { AccumulateGrad, hookName, nextHookId, Node, RemovableHandle, type GraphTensor, type VersionCounter } from './autograd/node.js';
-import { allocStorage, dtypeOf, get_default_dtype, isFloating, type DType, type Storage } from './dtype.js';
+import { Size } from './size.js';
+import { allocStorage, dtypeObject, dtypeOf, get_default_dtype, isFloating, type DType, type Storage, type TorchDType } from './dtype.js';
 import { formatTensor } from './format.js';
 import { numel, shapeStr, type Shape } from './shape.js';
 import { asStridedBackwardStorage, contiguousStrides, viewStrides, type ViewGeom } from './strided.js';
@@ -59,7 +60,7 @@ function legacyData(data: NestedData, rest: readonly unknown[]): [Storage, numbe
 export class Tensor implements GraphTensor {
   /** The storage: flat, contiguous, row-major. Shared with views and detached aliases. */
   _data: Storage;
-  _shape: number[];
+  _shape: readonly number[];
   _version: VersionCounter;
   /**
    * For a view (reshape, view, unsqueeze, squeeze, basic indexing, t, transpose, permute, expand): the
@@ -84,6 +85,8 @@ export class Tensor implements GraphTensor {
   private gradValue: Tensor | null = null;
   private accumulator: AccumulateGrad<Tensor> | null = null;
   private retainsGradFlag = false;
+  private sizeCache: Size | null = null;
+  private sizeOf: readonly number[] | null = null;
 
   constructor(data: Storage, shape: readonly number[], version?: VersionCounter);
   /** PyTorch's legacy constructor: `new torch.Tensor([[1, 2]])` (data, default dtype) or `new torch.Tensor(2, 3)` (zeros of that size). */
@@ -163,11 +166,22 @@ export class Tensor implements GraphTensor {
     return 'cpu';
   }
 
-  get shape(): readonly number[] {
-    return this._shape;
+  /** The sizes as a `torch.Size` (made once per shape: internal code reads `_shape`). */
+  get shape(): Size {
+    if (this.sizeOf !== this._shape) {
+      this.sizeCache = new Size(this._shape);
+      this.sizeOf = this._shape;
+    }
+    return this.sizeCache as Size;
   }
 
-  get dtype(): DType {
+  /** The dtype as Python sees it: a `torch.dtype` object (`torch.float32`), compared by identity. */
+  get dtype(): TorchDType {
+    return dtypeObject(dtypeOf(this._data));
+  }
+
+  /** The dtype as the library's string ('float32'), for code that switches on it. */
+  get _dtype(): DType {
     return dtypeOf(this._data);
   }
 
@@ -180,10 +194,10 @@ export class Tensor implements GraphTensor {
   }
 
   /** `size()` is the shape; `size(d)` one dimension (negative d counts from the end). */
-  size(): readonly number[];
+  size(): Size;
   size(dim: number): number;
-  size(dim?: number): readonly number[] | number {
-    if (dim === undefined) return this._shape;
+  size(dim?: number): Size | number {
+    if (dim === undefined) return this.shape;
     const d = dim < 0 ? dim + this._shape.length : dim;
     if (d < 0 || d >= this._shape.length) {
       throw new RuntimeError(
@@ -226,7 +240,7 @@ export class Tensor implements GraphTensor {
   }
 
   set requires_grad(flag: boolean) {
-    if (flag && !isFloating(this.dtype)) throw new RuntimeError('only Tensors of floating point dtype can require gradients');
+    if (flag && !isFloating(this._dtype)) throw new RuntimeError('only Tensors of floating point dtype can require gradients');
     if (flag && this._inference && !is_inference_mode_enabled()) {
       throw new RuntimeError('Setting requires_grad=True on inference tensor outside InferenceMode is not allowed.');
     }
@@ -263,7 +277,7 @@ export class Tensor implements GraphTensor {
   }
 
   set grad(value: Tensor | null) {
-    if (value !== null && (value.ndim !== this.ndim || value.shape.some((s, i) => s !== this._shape[i]))) {
+    if (value !== null && (value.ndim !== this.ndim || value._shape.some((s, i) => s !== this._shape[i]))) {
       throw new RuntimeError('assigned grad has data of a different size');
     }
     this.gradValue = value;
@@ -299,10 +313,10 @@ export class Tensor implements GraphTensor {
       this.gradValue = (prev === null ? ops.clone(g) : ops.add(prev, g)) as Tensor;
       return;
     }
-    const out = allocStorage(prev?.dtype ?? g.dtype, g._data.length);
+    const out = allocStorage(prev?._dtype ?? g._dtype, g._data.length);
     out.set(g._data);
     if (prev !== null) for (let i = 0; i < out.length; i++) out[i] += prev._data[i];
-    this.gradValue = new Tensor(out, g.shape);
+    this.gradValue = new Tensor(out, g._shape);
   }
 
   /**
@@ -405,7 +419,7 @@ export class Tensor implements GraphTensor {
     return formatTensor({
       data: this._data,
       shape: this._shape,
-      dtype: this.dtype,
+      dtype: this._dtype,
       gradFnName: this.grad_fn?.name().replace('torch::autograd::', '') ?? null,
       requiresGrad: this.requires_grad,
     });
@@ -444,7 +458,7 @@ export class Tensor implements GraphTensor {
   _accumulateGrad(g: Storage): void {
     const current = this.gradValue;
     if (current === null) {
-      const copy = allocStorage(this.dtype, g.length);
+      const copy = allocStorage(this._dtype, g.length);
       copy.set(g);
       this.gradValue = new Tensor(copy, this._shape);
       return;
@@ -465,7 +479,7 @@ export function aliasOf(t: Tensor, shape: Shape): Tensor {
   const v = new Tensor(t._data, shape, t._version);
   v._base = t._base ?? t;
   const geom = t._viewGeom;
-  if (geom !== null) v._viewGeom = { offset: geom.offset, strides: viewStrides(t.shape, geom.strides, shape) ?? contiguousStrides(shape) };
+  if (geom !== null) v._viewGeom = { offset: geom.offset, strides: viewStrides(t._shape, geom.strides, shape) ?? contiguousStrides(shape) };
   v._ptOffset = t._ptOffset;
   v._viewMeta = viewMetaOf(t, false);
   v._attrVersion = t._version.value;
@@ -510,10 +524,10 @@ const DETACH_VIEW_MESSAGE =
 /** The grad_fn of a view whose storage was changed in place: the view read out of its base's history. */
 function viewRegrad(base: Tensor, view: Tensor): Node {
   const geom = view._viewGeom;
-  const shape = view.shape.slice();
+  const shape = view._shape.slice();
   const backward = geom === null ? (g: Storage) => [g] : (g: Storage) => [asStridedBackwardStorage(g, shape, geom, allocStorage(dtypeOf(g), base.numel()))];
-  const node = new Node('AsStridedBackward0', [gradEdge(base)], backward, [], [base.shape], [base.dtype], view.shape, view.dtype);
-  node._graphBackward = (g) => [graphOps().asStridedBackward(g, base.shape, geom)];
+  const node = new Node('AsStridedBackward0', [gradEdge(base)], backward, [], [base._shape], [base._dtype], view._shape, view._dtype);
+  node._graphBackward = (g) => [graphOps().asStridedBackward(g, base._shape, geom)];
   return node;
 }
 

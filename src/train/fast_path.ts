@@ -61,7 +61,7 @@ export function rowsTake(fused: FusedLinearMse, X: Tensor, Y: Tensor, batchSize:
   const { weight, in_features: inF, out_features: outF } = fused.model;
   if (outF !== 1 || !fused.fits(X, Y)) return false;
   // a batch's forward product is batchSize × inF multiply-adds
-  return !(weight.dtype === 'float32' && simdTakes(batchSize * inF)) || sharedRowsApply(X._data);
+  return !(weight._dtype === 'float32' && simdTakes(batchSize * inF)) || sharedRowsApply(X._data);
 }
 
 /** Whether a batch of `rows` rows of X goes to the shared-memory wasm kernels (large enough for SIMD). */

@@ -111,8 +111,8 @@ function callLoss(fn: LossFn, input: Tensor, target: Tensor): Tensor {
 
 /** A target with the prediction's shape when only their layout differs ([N] vs [N, 1]), as the tutorial reshapes it. */
 function alignTarget(pred: Tensor, target: Tensor): Tensor {
-  if (sameShape(pred.shape, target.shape) || pred.numel() !== target.numel()) return target;
-  return reshape(target, pred.shape.slice());
+  if (sameShape(pred._shape, target._shape) || pred.numel() !== target.numel()) return target;
+  return reshape(target, pred._shape.slice());
 }
 
 function divergedMessage(what: string, epoch: number, step: number): string {
@@ -192,7 +192,7 @@ type Batch = { tensors: Tensor[] } | { X: Tensor; Y: Tensor; rows: IndexBatch };
 
 function batchSize(b: Batch): number {
   if ('rows' in b) return b.rows.end - b.rows.start;
-  return b.tensors[0].ndim === 0 ? 1 : b.tensors[0].shape[0];
+  return b.tensors[0].ndim === 0 ? 1 : b.tensors[0]._shape[0];
 }
 
 /** The loss by the fused step, or null when there is none or the batch needs the graph. */
@@ -253,7 +253,7 @@ export function evaluateLoss(model: Module, loader: Iterable<Tensor[]>, loss_fn:
     let count = 0;
     for (const [x, y] of loader) {
       const pred = model.forward(x);
-      const n = x.ndim === 0 ? 1 : x.shape[0];
+      const n = x.ndim === 0 ? 1 : x._shape[0];
       total += callLoss(loss_fn, pred, alignTarget(pred, y)).item() * n;
       count += n;
     }

@@ -67,9 +67,9 @@ export class FusedLinearMse {
     this.pending = null;
     this.pendingRows = null;
     const { weight, bias, in_features: inF, out_features: outF } = this.model;
-    const dtype = weight.dtype;
-    if (!this.paramsReady() || !this.fits(x, y) || x.shape[0] === 0) return null;
-    const rows = x.shape[0];
+    const dtype = weight._dtype;
+    if (!this.paramsReady() || !this.fits(x, y) || x._shape[0] === 0) return null;
+    const rows = x._shape[0];
     const out = linearForward(x._data, weight._data, bias === null ? null : bias._data, rows, inF, outF, dtype);
     this.pending = { X: x._data, T: y._data, out, rows };
     return mseLossValue(out, y._data, rows * outF, this.reduction, dtype);
@@ -81,9 +81,9 @@ export class FusedLinearMse {
    */
   fits(x: Tensor, y: Tensor): boolean {
     const { weight, in_features: inF, out_features: outF } = this.model;
-    const dtype = weight.dtype;
-    if (x.ndim !== 2 || x.shape[1] !== inF || x.dtype !== dtype || x.requires_grad) return false;
-    return y.numel() === x.shape[0] * outF && y.dtype === dtype && !y.requires_grad;
+    const dtype = weight._dtype;
+    if (x.ndim !== 2 || x._shape[1] !== inF || x._dtype !== dtype || x.requires_grad) return false;
+    return y.numel() === x._shape[0] * outF && y._dtype === dtype && !y.requires_grad;
   }
 
   /**
@@ -115,7 +115,7 @@ export class FusedLinearMse {
     if (p === null) throw new RuntimeError('FusedLinearMse.backward() without a forward()');
     this.pending = null;
     const { weight, bias, in_features: inF, out_features: outF } = this.model;
-    const dtype = weight.dtype;
+    const dtype = weight._dtype;
     const n = p.rows * outF;
     const gOut = mseInputGrad(p.out, null, p.T, null, n, this.reduction, ONE[dtype as 'float32' | 'float64'], dtype);
     weight._accumulateGrad(linearWeightGrad(gOut, p.X, p.rows, inF, outF, dtype));
@@ -135,7 +135,7 @@ export class FusedLinearMse {
   }
 
   private rowBuffers(rows: number): RowBuffers {
-    const dtype = this.model.weight.dtype;
+    const dtype = this.model.weight._dtype;
     const inF = this.model.in_features;
     if (this.buffers === null || this.buffers.pred.length < rows) {
       // acc: the weight gradient's float64 sums, or with one feature the column of x values (backwardRows)

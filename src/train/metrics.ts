@@ -45,7 +45,7 @@ export function regressionMetrics(model: Module, source: Iterable<Tensor[]>): Re
     for (const [x, y] of source) {
       const pred = model.forward(x).contiguous()._data;
       const Y = y.contiguous()._data;
-      const rows = x.ndim === 0 ? 1 : x.shape[0];
+      const rows = x.ndim === 0 ? 1 : x._shape[0];
       const T = rows === 0 ? 1 : Y.length / rows;
       if (sums.length === 0) sums = Array.from({ length: T }, () => new TargetSums());
       for (let i = 0; i < Y.length; i++) sums[i % T].add(Y[i], pred[i]);

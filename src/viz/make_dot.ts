@@ -61,7 +61,7 @@ export function make_dot(outputs: Tensor | readonly Tensor[], options: MakeDotOp
     return id;
   };
   const lines: string[] = [];
-  const tensorLabel = (t: Tensor): string => `${names.get(t) ?? ''}\n ${sizeToStr(t.shape)}`;
+  const tensorLabel = (t: Tensor): string => `${names.get(t) ?? ''}\n ${sizeToStr(t._shape)}`;
   const seen = new Set<Node>();
   // iterative walk (deep graphs must not overflow the stack), nodes drawn in first-visit order
   const stack: Node[] = [];

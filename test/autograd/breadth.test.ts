@@ -62,7 +62,7 @@ describe('in-place random methods and randint_like after torch.manual_seed, bit 
       const result = out === true ? null : (out as Tensor);
       assert.equal(result === null, c.same, 'returns self');
       if (result !== null) {
-        assert.equal(result.dtype, c.d);
+        assert.equal(result.dtype.name, c.d);
         assert.deepEqual(Array.from(result.numpy(), encodeNum), c.v);
       }
       // the default generator's state after the draw

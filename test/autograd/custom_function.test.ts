@@ -212,7 +212,7 @@ interface Case {
 
 function snap(t: unknown): Snap | { py: string } {
   if (!(t instanceof torch.Tensor)) return { py: String(t) };
-  return { v: Array.from(t.detach().numpy(), encodeNum), s: t.shape.slice(), d: t.dtype, f: t.grad_fn?.name().replace('torch::autograd::', '') ?? null, rg: t.requires_grad, leaf: t.is_leaf };
+  return { v: Array.from(t.detach().numpy(), encodeNum), s: t.shape.slice(), d: t.dtype.name, f: t.grad_fn?.name().replace('torch::autograd::', '') ?? null, rg: t.requires_grad, leaf: t.is_leaf };
 }
 
 function guarded<T>(fn: () => T): Guarded<T> {

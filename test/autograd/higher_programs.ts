@@ -89,7 +89,7 @@ class Interpreter {
 
   snap(t: Tensor | null): Snap | null {
     if (t === null) return null;
-    return { v: values(t), s: t.shape.slice(), d: t.dtype, f: t.grad_fn?.name().replace('torch::autograd::', '') ?? null, rg: t.requires_grad, leaf: t.is_leaf, gs: this.graph(t.grad_fn, this.names()) };
+    return { v: values(t), s: t.shape.slice(), d: t.dtype.name, f: t.grad_fn?.name().replace('torch::autograd::', '') ?? null, rg: t.requires_grad, leaf: t.is_leaf, gs: this.graph(t.grad_fn, this.names()) };
   }
 
   grads(): Record<string, Snap | null> {

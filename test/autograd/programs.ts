@@ -93,7 +93,7 @@ export function snap(t: Tensor, printed = false): Snap {
   const s: Snap = {
     v: values(t),
     s: t.shape.slice(),
-    d: t.dtype,
+    d: t.dtype.name,
     // Python's type(grad_fn).__name__: name() without C++'s namespace (torch::autograd::CopySlices)
     f: guarded(() => t.grad_fn?.name().replace('torch::autograd::', '') ?? null),
     rg: t.requires_grad,

@@ -19,7 +19,7 @@ test('DataLoader: length, batches gathered contiguously, the last batch smaller 
   assert.equal(loader.length, 4); // len(DataLoader) in PyTorch: 4, and 3 with drop_last
   assert.equal(new torch.DataLoader(ds, { batch_size: 3, drop_last: true }).length, 3);
   const batches = [...loader];
-  assert.deepEqual(batches.map(([x]) => x.shape), [[3, 1], [3, 1], [3, 1], [1, 1]]);
+  assert.deepEqual(batches.map(([x]) => [...x.shape]), [[3, 1], [3, 1], [3, 1], [1, 1]]);
   assert.deepEqual(batches[3][1].tolist(), [9]);
   assert.equal([...new torch.DataLoader(ds, { batch_size: 3, drop_last: true })].length, 3);
 });
@@ -115,7 +115,7 @@ test('rowViews: consecutive batches equal to an unshuffled DataLoader, as views 
   const views = [...rowViews([X, y], 4)];
   const copies = [...new torch.DataLoader(new torch.TensorDataset(X, y), { batch_size: 4 })];
   assert.deepEqual(views.map((b) => b.map((t) => t.tolist())), copies.map((b) => b.map((t) => t.tolist())));
-  assert.deepEqual(views.map((b) => b[0].shape), [[4, 3], [4, 3], [2, 3]]);
+  assert.deepEqual(views.map((b) => [...b[0].shape]), [[4, 3], [4, 3], [2, 3]]);
   assert.equal(views[1][0].numpy().buffer, X.numpy().buffer, 'a view, not a copy');
   const again = rowViews([X, y], 4);
   assert.equal([...again].length, 3);

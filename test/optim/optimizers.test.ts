@@ -98,7 +98,7 @@ function setGrads(c: Case, params: torch.Tensor[], step: number): void {
 
 /** Bit-exact comparison (every NaN equals every NaN; 0 and -0 differ). */
 function assertSame(actual: torch.Tensor, expected: SavedTensor, what: string, tolerance = 0): void {
-  assert.deepEqual(actual.shape, expected.shape, `${what}: shape`);
+  assert.deepEqual(actual.shape.slice(), expected.shape, `${what}: shape`);
   const a = actual._data;
   for (let i = 0; i < expected.data.length; i++) {
     const e = num(expected.data[i]);

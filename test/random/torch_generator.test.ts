@@ -34,7 +34,7 @@ function run(op: Op): { values: ArrayLike<number>; float32: boolean } {
     case 'random_': t = torch.random_(empty(a[0] as number, a[1])); break;
     default: throw new Error(`unknown op ${kind}`);
   }
-  return { values: t._data, float32: t.dtype === 'float32' };
+  return { values: t._data, float32: t.dtype === torch.float32 };
 }
 
 test(`${fixture.cases.length} seeded streams match PyTorch's numbers bit for bit, float32 and float64`, () => {

@@ -56,8 +56,8 @@ describe("the README's library snippets", () => {
     const f = readFixture<ReadmeFixture>('torch/readme.json');
     assert.deepEqual(expectedOutput(blocks[0]), [f.y, f.x_grad, f.t2]);
     assert.deepEqual(expectedOutput(blocks[1]), [`${f.sgd_weight} ${f.sgd_bias}`, f.coef]);
-    assert.deepEqual(expectedOutput(blocks[2]), ["100 [ 'x0' ] [ 'y' ] ,", `${f.gd_weight} ${f.gd_bias}`, `[ 100, 1 ] [ ${f.gd_pred3.map((v) => `'${v}'`).join(', ')} ]`]);
-    assert.deepEqual(expectedOutput(blocks[3]), [f.net_params, f.net_state, f.net_repr[1].trim(), `[ ${f.net_out_shape.join(', ')} ]`]);
+    assert.deepEqual(expectedOutput(blocks[2]), ["100 [ 'x0' ] [ 'y' ] ,", `${f.gd_weight} ${f.gd_bias}`, `torch.Size([100, 1]) [ ${f.gd_pred3.map((v) => `'${v}'`).join(', ')} ]`]);
+    assert.deepEqual(expectedOutput(blocks[3]), [f.net_params, f.net_state, f.net_repr[1].trim(), `torch.Size([${f.net_out_shape.join(', ')}])`]);
   });
 
   test('each compiles with tsc --strict and prints what its comments say', { timeout: 120_000 }, () => {

@@ -24,8 +24,8 @@ function outcome(c: Case): Omit<Case, 'py' | 'js'> {
   try {
     // eslint-disable-next-line @typescript-eslint/no-implied-eval -- the case's JavaScript spelling
     const r: unknown = new Function('torch', `return ${c.js};`)(torch);
-    if (r instanceof torch.Tensor) return { str: String(r), dtype: r.dtype, shape: r.shape.slice() };
-    return { value: r };
+    if (r instanceof torch.Tensor) return { str: String(r), dtype: r.dtype.name, shape: r.shape.slice() };
+    return { value: r instanceof torch.dtype ? r.name : r }; // a torch.dtype, stored by its name
   } catch (e) {
     const err = e as Error;
     return { err: [err.constructor.name, err.message] };

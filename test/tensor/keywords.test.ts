@@ -100,6 +100,6 @@ test('creation and random functions refuse an unknown option', () => {
     const key = name === 'zeros' ? 'device' : 'no_such_option';
     assert.equal(typeError(fn), `${name}() got an unexpected keyword argument '${key}'`);
   }
-  assert.equal(torch.zeros(2, { dtype: torch.int64 }).dtype, 'int64');
-  assert.equal(torch.randn(2, { generator: new torch.Generator(1), dtype: torch.float64 }).dtype, 'float64');
+  assert.equal(torch.zeros(2, { dtype: torch.int64 }).dtype, torch.int64);
+  assert.equal(torch.randn(2, { generator: new torch.Generator(1), dtype: torch.float64 }).dtype, torch.float64);
 });

@@ -72,8 +72,8 @@ function inputs(inplaceSelf: string | null): Record<string, Tensor> {
 function describe(r: unknown): Result {
   if (r instanceof torch.Tensor) {
     const flat = r.detach().reshape([-1]).tolist() as Array<number | bigint | boolean>;
-    const data = flat.map((v) => (typeof v === 'bigint' ? Number(v) : r.dtype === 'bool' ? Boolean(v) : v));
-    return { shape: [...r.shape], dtype: r.dtype, data: data as Array<number | boolean>, grad_fn: r.grad_fn === null ? null : r.grad_fn.name() };
+    const data = flat.map((v) => (typeof v === 'bigint' ? Number(v) : r.dtype === torch.bool ? Boolean(v) : v));
+    return { shape: [...r.shape], dtype: r.dtype.name, data: data as Array<number | boolean>, grad_fn: r.grad_fn === null ? null : r.grad_fn.name() };
   }
   if (r instanceof torch.ReturnTypes) return { list: [describe(r.values), describe(r.indices)] };
   if (Array.isArray(r)) return { list: r.map(describe) };

@@ -59,7 +59,7 @@ function apply(x: Tensor, s: Step): Tensor {
     case 'unary': return (x[s.fn as 'exp'] as () => Tensor).call(x);
     case 'binary': {
       const shape = s.other as number[];
-      const other = partner(shape.reduce((a, b) => a * b, 1), shape, x.dtype);
+      const other = partner(shape.reduce((a, b) => a * b, 1), shape, x.dtype.name);
       const f = torch[s.fn as 'add'] as (a: Tensor, b: Tensor) => Tensor;
       return s.first ? f(x, other) : f(other, x);
     }

@@ -64,7 +64,7 @@ describe('PyTorch training trajectories', () => {
       assertClose(history.train_loss, tr.epoch_mean_losses, rtol, 'epoch mean losses');
       assertClose(model.weight.detach().numpy(), tr.W_final.data, rtol, 'final weight');
       assertClose(model.bias!.detach().numpy(), tr.b_final.data, rtol, 'final bias');
-      assert.equal(model.weight.dtype, tr.dtype);
+      assert.equal(model.weight.dtype.name, tr.dtype);
     });
   }
 });

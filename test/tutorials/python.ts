@@ -3,7 +3,7 @@
 // type, so the README's convention holds here too: a number is a Python float (repr: `12.0`, `1e-06`), a
 // bigint a Python int. Tensors print through the library's own String(t).
 
-import { Tensor } from '../../src/index.js';
+import { Size, Tensor } from '../../src/index.js';
 import { pyFormat, pyRepr } from '../../src/tensor/pyfloat.js';
 
 /** Python's type(x) for print: `<class 'float'>`. */
@@ -56,6 +56,7 @@ export function str(x: unknown): string {
   if (typeof x === 'boolean') return x ? 'True' : 'False';
   if (x === null || x === undefined) return 'None';
   if (x instanceof Float32Array || x instanceof Float64Array) return numpyStr(x);
+  if (x instanceof Size) return String(x); // torch.Size([3, 4])
   if (Array.isArray(x)) return `[${x.map(repr).join(', ')}]`;
   return String(x);
 }

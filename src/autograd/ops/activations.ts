@@ -90,17 +90,17 @@ function mapSplit(n: number, float32: boolean, each: (k: Arith, i: number) => nu
 
 export function applyActivation(spec: ActivationSpec, x: Tensor): Tensor {
   const X = x._data;
-  const float32 = x.dtype === 'float32';
-  const out = allocStorage(x.dtype, X.length);
+  const float32 = x._dtype === 'float32';
+  const out = allocStorage(x._dtype, X.length);
   mapSplit(X.length, float32, (k, i) => spec.forward(k, X[i]), out);
-  const result = new Tensor(out, x.shape);
+  const result = new Tensor(out, x._shape);
   if (!shouldRecord(x)) return result;
   return attach(
     result,
     spec.name,
     [x],
     (g) => {
-      const gx = allocStorage(x.dtype, g.length);
+      const gx = allocStorage(x._dtype, g.length);
       mapSplit(g.length, float32, (k, i) => spec.backward(k, g[i], X[i], out[i]), gx);
       return [gx];
     },
@@ -121,9 +121,9 @@ export function applyActivation(spec: ActivationSpec, x: Tensor): Tensor {
 function activationBackward(spec: ActivationSpec, g: Tensor, s: Tensor): Tensor {
   const G = g._data;
   const S = s._data;
-  const out = allocStorage(s.dtype, G.length);
-  mapSplit(G.length, s.dtype === 'float32', (k, i) => spec.backward(k, G[i], S[i], S[i]), out);
-  const result = new Tensor(out, s.shape);
+  const out = allocStorage(s._dtype, G.length);
+  mapSplit(G.length, s._dtype === 'float32', (k, i) => spec.backward(k, G[i], S[i], S[i]), out);
+  const result = new Tensor(out, s._shape);
   const double = spec.double;
   if (double === undefined) throw new Error(`internal: ${spec.name} has no backward op`);
   if (!is_grad_enabled() || !(g.requires_grad || s.requires_grad)) return result;
@@ -136,9 +136,9 @@ function activationBackward(spec: ActivationSpec, g: Tensor, s: Tensor): Tensor 
 /** `(t < bound).type_as(like)` (or `<=`): a constant 0/1 tensor. */
 function below(t: Tensor, bound: number, like: Tensor, orEqual = false): Tensor {
   const T = t._data;
-  const out = allocStorage(like.dtype, T.length);
+  const out = allocStorage(like._dtype, T.length);
   for (let i = 0; i < T.length; i++) out[i] = (orEqual ? T[i] <= bound : T[i] < bound) ? 1 : 0;
-  return new Tensor(out, t.shape);
+  return new Tensor(out, t._shape);
 }
 
 // ---- the kernels ----
@@ -209,7 +209,7 @@ function geluErfDouble(gg: Tensor, g: Tensor, x: Tensor): Tensor {
 
 /** gelu_double_backward, approximate 'tanh', op for op as PyTorch 1.13 spells it. */
 function geluTanhDouble(gg: Tensor, g: Tensor, x: Tensor): Tensor {
-  const one = (t: Tensor): Tensor => at.full(t.shape, 1, t.dtype);
+  const one = (t: Tensor): Tensor => at.full(t._shape, 1, t._dtype);
   const inner = at.mulScalar(at.add(x, at.mulScalar(at.powScalar(x, 3), KAPPA)), TANH_BETA);
   const tanhInner = at.tanh(inner);
   const cosh = at.cosh(inner);
@@ -319,7 +319,7 @@ const siluSpec: ActivationSpec = {
   graph: (g, x) => {
     const s = at.sigmoid(x);
     // GCC evaluates an operator's right operand first: (1.0 + ...) before grad_output * sigmoid
-    const right = at.addScalar(at.mul(x, at.sub(at.full(s.shape, 1, s.dtype), s)), 1);
+    const right = at.addScalar(at.mul(x, at.sub(at.full(s._shape, 1, s._dtype), s)), 1);
     return at.mul(at.mul(g, s), right);
   },
 };
@@ -347,7 +347,7 @@ export function gelu(input: Tensor, options: { approximate?: GeluApproximate } =
   const approximate = options.approximate ?? 'none';
   if (approximate !== 'none' && approximate !== 'tanh') throw new RuntimeError('approximate argument must be either none or tanh.');
   if (approximate === 'tanh') return applyActivation(geluTanh, input);
-  return applyActivation(input.dtype === 'float32' && input.numel() > 1 ? geluErfOnednnSpec : geluErf, input);
+  return applyActivation(input._dtype === 'float32' && input.numel() > 1 ? geluErfOnednnSpec : geluErf, input);
 }
 
 /** `F.elu(input, alpha=1.0, inplace=False)`. */

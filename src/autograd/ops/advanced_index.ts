@@ -24,13 +24,13 @@ export function nonzero(x: Tensor, options?: { as_tuple?: false }): Tensor;
 export function nonzero(x: Tensor, options?: { as_tuple?: boolean }): Tensor | Tensor[];
 export function nonzero(x: Tensor, options: { as_tuple?: boolean } = {}): Tensor | Tensor[] {
   const nd = x.ndim;
-  const strides = stridesOf(x.shape);
+  const strides = stridesOf(x._shape);
   const hits: number[] = [];
   for (let i = 0; i < x._data.length; i++) if (x._data[i] !== 0) hits.push(i);
   // PyTorch's as_tuple is nonzero().unbind(1) (of x.unsqueeze(0) for a 0-d x): views, CreationMeta MULTI_OUTPUT_NODE
   if (options.as_tuple === true) return unbind(nonzero(nd === 0 ? unsqueeze(x, 0) : x), 1);
   const out = allocStorage('int64', hits.length * nd);
-  for (let k = 0; k < hits.length; k++) for (let d = 0; d < nd; d++) out[k * nd + d] = Math.floor(hits[k] / strides[d]) % x.shape[d];
+  for (let k = 0; k < hits.length; k++) for (let d = 0; d < nd; d++) out[k * nd + d] = Math.floor(hits[k] / strides[d]) % x._shape[d];
   const result = new Tensor(out, [hits.length, nd]);
   // NOTE: PyTorch's CPU nonzero writes its result column by column: strides (1, N), not contiguous
   if (hits.length > 1 && nd > 1) result._strides = [1, hits.length];
@@ -45,17 +45,17 @@ function expandIndices(x: Tensor, indices: IndexList): Array<Tensor | null> {
       out.push(null);
       continue;
     }
-    if (t.dtype === 'bool' || t.dtype === 'uint8') {
-      if (t.dtype === 'uint8') warn('indexing with dtype torch.uint8 is now deprecated, please use a dtype torch.bool instead.');
+    if (t._dtype === 'bool' || t._dtype === 'uint8') {
+      if (t._dtype === 'uint8') warn('indexing with dtype torch.uint8 is now deprecated, please use a dtype torch.bool instead.');
       for (let j = 0; j < t.ndim; j++) {
         const src = out.length + j;
-        if (src >= x.ndim || t.shape[j] !== x.shape[src]) {
-          throw new IndexError(`The shape of the mask ${shapeStr(t.shape)} at index ${j} does not match the shape of the indexed tensor ${shapeStr(x.shape)} at index ${src}`);
+        if (src >= x.ndim || t._shape[j] !== x._shape[src]) {
+          throw new IndexError(`The shape of the mask ${shapeStr(t._shape)} at index ${j} does not match the shape of the indexed tensor ${shapeStr(x._shape)} at index ${src}`);
         }
       }
       const cols = nonzero(t, { as_tuple: true }) as Tensor[];
       out.push(...(t.ndim === 0 ? cols.slice(0, 0) : cols));
-    } else if (t.dtype === 'int64') {
+    } else if (t._dtype === 'int64') {
       out.push(t);
     } else {
       throw new IndexError('tensors used as indices must be long, byte or bool tensors');
@@ -97,23 +97,23 @@ function indexLayout(x: Tensor, indices: IndexList): Layout {
   let bshape: number[] = [];
   for (const d of adv) {
     try {
-      bshape = broadcastShapes(bshape, (idx[d] as Tensor).shape);
+      bshape = broadcastShapes(bshape, (idx[d] as Tensor)._shape);
     } catch {
-      throw new IndexError(`shape mismatch: indexing tensors could not be broadcast together with shapes ${adv.map((e) => shapeStr((idx[e] as Tensor).shape)).join(', ')}`);
+      throw new IndexError(`shape mismatch: indexing tensors could not be broadcast together with shapes ${adv.map((e) => shapeStr((idx[e] as Tensor)._shape)).join(', ')}`);
     }
   }
   const nb = numel(bshape);
   for (const d of adv) {
-    if (x.shape[d] === 0 && (idx[d] as Tensor).numel() > 0) throw new IndexError('index is out of bounds for dimension with size 0');
+    if (x._shape[d] === 0 && (idx[d] as Tensor).numel() > 0) throw new IndexError('index is out of bounds for dimension with size 0');
   }
-  const strides = stridesOf(x.shape);
+  const strides = stridesOf(x._shape);
   const advOff = new Int32Array(nb);
   // the first index out of its dim's range at each broadcast position: the kernel's error there
   const bad: Array<string | null> = new Array<string | null>(nb).fill(null);
   for (const [k, d] of adv.entries()) {
     const t = idx[d] as Tensor;
-    const map = broadcastIndex(bshape, t.shape);
-    const size = x.shape[d];
+    const map = broadcastIndex(bshape, t._shape);
+    const size = x._shape[d];
     for (let b = 0; b < nb; b++) {
       let v = t._data[map[b]];
       if (bad[b] === null && (v < -size || v >= size)) bad[b] = `index ${v} is out of bounds for dimension ${k} with size ${size}`;
@@ -123,8 +123,8 @@ function indexLayout(x: Tensor, indices: IndexList): Layout {
   }
   const adjacent = adv.length === 0 || adv[adv.length - 1] - adv[0] === adv.length - 1;
   // the result as dims of (size, table): the plain dims and one block for the broadcast indices
-  const rest = x.shape.map((_, d) => d).filter((d) => idx[d] === null);
-  const dims: Array<{ size: number; table: Int32Array | null; d: number }> = rest.map((d) => ({ size: x.shape[d], table: null, d }));
+  const rest = x._shape.map((_, d) => d).filter((d) => idx[d] === null);
+  const dims: Array<{ size: number; table: Int32Array | null; d: number }> = rest.map((d) => ({ size: x._shape[d], table: null, d }));
   const block = { size: nb, table: advOff, d: -1 };
   const at0 = adjacent ? rest.filter((d) => d < adv[0]).length : 0;
   if (adv.length > 0) dims.splice(at0, 0, block);
@@ -158,13 +158,13 @@ function indexLayout(x: Tensor, indices: IndexList): Layout {
 /** `x[indices]` with index tensors (null for a dim taken whole): IndexBackward0. */
 export function index(x: Tensor, indices: IndexList): Tensor {
   const plan = planIndex(x, indices);
-  const out = allocStorage(x.dtype, plan.offsets.length);
+  const out = allocStorage(x._dtype, plan.offsets.length);
   for (let i = 0; i < out.length; i++) out[i] = x._data[plan.offsets[i]];
   const result = new Tensor(out, plan.shape);
   if (!shouldRecord(x)) return result;
   const n = x.numel();
   // NOTE: PyTorch's IndexBackward0 and IndexPutBackward0 save the indices: a backward frees them
-  return holdsSaved(attach(result, 'IndexBackward0', [x], (g) => [accumulateAt(allocStorage(x.dtype, n), plan.offsets, g)], [], null, (g) => [
+  return holdsSaved(attach(result, 'IndexBackward0', [x], (g) => [accumulateAt(allocStorage(x._dtype, n), plan.offsets, g)], [], null, (g) => [
     indexPutImpl(at.zerosLike(x), indices, g, true),
   ]));
 }
@@ -177,9 +177,9 @@ function accumulateAt(dst: Storage, offsets: Int32Array, g: Storage): Storage {
 /** x with values (broadcast to the indexing result) written, or added, at x[indices]: a copy. */
 function valuesMap(values: Tensor, plan: IndexPlan): Int32Array {
   try {
-    return broadcastToIndex(values.shape, plan.shape);
+    return broadcastToIndex(values._shape, plan.shape);
   } catch {
-    throw new RuntimeError(`shape mismatch: value tensor of shape ${shapeStr(values.shape)} cannot be broadcast to indexing result of shape ${shapeStr(plan.shape)}`);
+    throw new RuntimeError(`shape mismatch: value tensor of shape ${shapeStr(values._shape)} cannot be broadcast to indexing result of shape ${shapeStr(plan.shape)}`);
   }
 }
 
@@ -201,7 +201,7 @@ function broadcastToIndex(from: Shape, to: Shape): Int32Array {
 function checkPut(x: Tensor, values: Tensor): void {
   if (x.dtype !== values.dtype) {
     throw new RuntimeError(
-      `Index put requires the source and destination dtypes match, got ${scalarTypeName(x.dtype)} for the destination and ${scalarTypeName(values.dtype)} for the source.`,
+      `Index put requires the source and destination dtypes match, got ${scalarTypeName(x._dtype)} for the destination and ${scalarTypeName(values._dtype)} for the source.`,
     );
   }
 }
@@ -226,8 +226,8 @@ function indexPutNode(x: Tensor, indices: IndexList, values: Tensor, acc: boolea
   const map = valuesMap(values, plan);
   if (!castsValue) checkPut(x, values);
   checkBounds(layout);
-  const put = castsValue && values.dtype !== x.dtype ? new Tensor(convertStorage(values._data, x.dtype), values.shape) : values;
-  const result = new Tensor(putValues(x, plan, put, map, acc), x.shape);
+  const put = castsValue && values.dtype !== x.dtype ? new Tensor(convertStorage(values._data, x._dtype), values._shape) : values;
+  const result = new Tensor(putValues(x, plan, put, map, acc), x._shape);
   if (!shouldRecord(x, values)) return result;
   return holdsSaved(attach(result, name, [x, values], (g, needs) => {
     let gx: Storage | null = null;
@@ -237,7 +237,7 @@ function indexPutNode(x: Tensor, indices: IndexList, values: Tensor, acc: boolea
     }
     let gv: Storage | null = null;
     if (needs[1]) {
-      gv = allocStorage(values.dtype, plan.offsets.length);
+      gv = allocStorage(values._dtype, plan.offsets.length);
       for (let i = 0; i < gv.length; i++) gv[i] = g[plan.offsets[i]];
     }
     return [gx, gv];
@@ -265,7 +265,7 @@ export function index_put_(x: Tensor, indices: IndexList, values: Tensor, accumu
 function dispatchesToMaskedFill(indices: IndexList, values: Tensor, acc: boolean): boolean {
   if (acc || values.numel() !== 1) return false;
   const given = indices.filter((t): t is Tensor => t !== null);
-  return given.length === 1 && (given[0].dtype === 'bool' || given[0].dtype === 'uint8');
+  return given.length === 1 && (given[0]._dtype === 'bool' || given[0]._dtype === 'uint8');
 }
 
 /** index_put_ with null entries allowed (setitem's dispatch_index_put_). */

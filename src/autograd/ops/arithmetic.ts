@@ -28,9 +28,9 @@ export interface AlphaOption {
  */
 function wrapped(value: number | bigint | boolean, t: Tensor, op: string): Tensor {
   const v = Number(value);
-  if (isFloating(t.dtype)) return scalarTensor(v, t.dtype);
+  if (isFloating(t._dtype)) return scalarTensor(v, t._dtype);
   const dtype = resultTypeOf([
-    { dtype: t.dtype, rank: t.ndim > 0 ? 'dim' : 'zero' },
+    { dtype: t._dtype, rank: t.ndim > 0 ? 'dim' : 'zero' },
     { dtype: scalarDtype(value), rank: 'wrapped' },
   ]);
   // true division computes in the default float dtype, where the number keeps its value (div_mode: the result type)
@@ -40,7 +40,7 @@ function wrapped(value: number | bigint | boolean, t: Tensor, op: string): Tenso
 function pair(a: TensorLike, b: TensorLike, op: string): [Tensor, Tensor] {
   if (op === 'sub' && (typeof a === 'boolean' || typeof b === 'boolean')) {
     const t = a instanceof Tensor ? a : b instanceof Tensor ? b : null;
-    if (t !== null && t.dtype === 'bool') {
+    if (t !== null && t._dtype === 'bool') {
       throw new RuntimeError('Subtraction, the `-` operator, with two bool tensors is not supported. Use the `^` or `logical_xor()` operator instead.');
     }
     throw new RuntimeError('Subtraction, the `-` operator, with a bool tensor is not supported. If you are trying to invert a mask, use the `~` or `logical_not()` operator instead.');
@@ -60,7 +60,7 @@ function scaled(b: TensorLike, alpha: number | undefined): TensorLike {
 function scaledPair(a: TensorLike, b: TensorLike, alpha: number | undefined, op: string): [Tensor, Tensor] {
   const [x, y] = pair(a, b, op);
   if (alpha === undefined || alpha === 1 || typeof b !== 'number' || !(a instanceof Tensor)) return [x, y];
-  return [x, scalarTensor(b * alpha, y.dtype)];
+  return [x, scalarTensor(b * alpha, y._dtype)];
 }
 
 /** Commutative ops put the tensor first, as PyTorch's `2 * x` (x.__rmul__(2)) does. */
@@ -86,7 +86,7 @@ function alphaSpec(negate: boolean, alpha: number): BinarySpec {
 function checkAlpha(a: TensorLike, b: TensorLike, alpha: number | undefined, op: string): void {
   if (alpha === undefined || Number.isInteger(alpha)) return;
   const [x, y] = pair(a, b, op);
-  if (op === 'sub' && (x.dtype === 'bool' || y.dtype === 'bool')) return; // sub_check's error comes first
+  if (op === 'sub' && (x._dtype === 'bool' || y._dtype === 'bool')) return; // sub_check's error comes first
   if (!isFloating(resultType([x, y]))) throw new RuntimeError('For integral input tensors, argument alpha must not be a floating point number.');
 }
 
@@ -108,26 +108,26 @@ export function sub(a: TensorLike, b: TensorLike, options: AlphaOption = {}): Te
 
 /** `rsub(a, b)` is `b - a`. */
 export function rsub(a: Tensor, b: TensorLike): Tensor {
-  if (b instanceof Tensor) broadcastShapes(b.shape, a.shape); // PyTorch computes other - self: its error names them so
+  if (b instanceof Tensor) broadcastShapes(b._shape, a._shape); // PyTorch computes other - self: its error names them so
   if (typeof b === 'number') return rsubScalar(a, b);
   return applyBinary(binaryOps.rsub, ...pair(a, b, 'rsub'));
 }
 
 /** `s - a` for a number s: PyTorch's rsub(Tensor, Scalar), RsubBackward1, one input. */
 function rsubScalar(a: Tensor, s: number): Tensor {
-  if (a.dtype === 'bool') {
+  if (a._dtype === 'bool') {
     throw new RuntimeError('Subtraction, the `-` operator, with a bool tensor is not supported. If you are trying to invert a mask, use the `~` or `logical_not()` operator instead.');
   }
   // an integer tensor: the number's type decides the result's (`1.5 - x` is float)
-  if (!isFloating(a.dtype)) return applyBinary(binaryOps.sub, ...pair(s, a, 'sub'));
-  const c = castScalar(s, a.dtype);
+  if (!isFloating(a._dtype)) return applyBinary(binaryOps.sub, ...pair(s, a, 'sub'));
+  const c = castScalar(s, a._dtype);
   const A = a._data;
-  const out = allocStorage(a.dtype, A.length);
+  const out = allocStorage(a._dtype, A.length);
   for (let i = 0; i < out.length; i++) out[i] = c - A[i];
-  const result = new Tensor(out, a.shape);
+  const result = new Tensor(out, a._shape);
   if (!shouldRecord(a)) return result;
   return attach(result, 'RsubBackward1', [a], (g) => {
-    const ga = allocStorage(a.dtype, g.length);
+    const ga = allocStorage(a._dtype, g.length);
     for (let i = 0; i < ga.length; i++) ga[i] = -g[i];
     return [ga];
   }, [], null, (g) => [at.neg(g)]);
@@ -182,27 +182,27 @@ function roundedDiv(a: TensorLike, b: TensorLike, mode: string, name: string): T
   }
   const [x, y] = pair(a, b, 'div_mode');
   const dtype = promoteTypes(x, y);
-  const shape = broadcastShapes(x.shape, y.shape);
-  const xs = x.dtype === dtype ? x._data : toStorage(x, dtype);
-  const ys = y.dtype === dtype ? y._data : toStorage(y, dtype);
+  const shape = broadcastShapes(x._shape, y._shape);
+  const xs = x._dtype === dtype ? x._data : toStorage(x, dtype);
+  const ys = y._dtype === dtype ? y._data : toStorage(y, dtype);
   const out = allocStorage(dtype, numel(shape));
   if (isFloating(dtype)) {
     const r = dtype === 'float32' ? Math.fround : (v: number): number => v;
-    map2(mode === 'trunc' ? (p, q) => Math.trunc(r(p / q)) : (p, q) => floorDivFloat(p, q, r), xs, x.shape, ys, y.shape, shape, out);
+    map2(mode === 'trunc' ? (p, q) => Math.trunc(r(p / q)) : (p, q) => floorDivFloat(p, q, r), xs, x._shape, ys, y._shape, shape, out);
   } else {
     map2((p, q) => {
       if (q === 0) throw new RuntimeError('ZeroDivisionError');
       const t = Math.trunc(p / q);
       const f = mode === 'floor' && t * q !== p && p < 0 !== q < 0 ? t - 1 : t;
       return f === 0 ? 0 : f; // an integer has no -0
-    }, xs, x.shape, ys, y.shape, shape, out);
+    }, xs, x._shape, ys, y._shape, shape, out);
   }
   const result = new Tensor(out, shape);
   if (!isFloating(dtype) || !shouldRecord(x, y)) return result;
   if (name === 'torch::autograd::NotImplemented') {
     return attach(result, name, [x, y], () => {
       throw new RuntimeError('derivative for aten::floor_divide is not implemented');
-    }, [], [x.shape, y.shape]);
+    }, [], [x._shape, y._shape]);
   }
   // div_tensor_self_backward / other_backward with a rounding mode: zeros
   return recordNode(result, name, [x, y], [], (g) => [at.zerosLike(g), at.zerosLike(g)]);

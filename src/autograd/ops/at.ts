@@ -122,7 +122,7 @@ export function maskOf(t: Tensor, pred: (v: number) => boolean): Mask {
   const src = t._data;
   const data = new Uint8Array(src.length);
   for (let i = 0; i < src.length; i++) data[i] = pred(src[i]) ? 1 : 0;
-  return { data, shape: t.shape };
+  return { data, shape: t._shape };
 }
 
 /** Elementwise `a && b` of two masks of one shape. */
@@ -141,7 +141,7 @@ export function savedOutput(node: Node): Tensor {
   if (ref === undefined) throw new Error(`internal: ${node.name()} saved no output`);
   const t = ref.tensor as Tensor;
   if (ref.original === true) return t;
-  const y = new Tensor(t._data, t.shape, t._version);
+  const y = new Tensor(t._data, t._shape, t._version);
   y._setGradFn(node);
   return y;
 }

@@ -19,7 +19,7 @@ type Formula = (grad: Tensor, needs: readonly boolean[], node: Node) => Readonly
 /** Record `out` as node `name` over `inputs` when grad mode is on and one of them requires grad. */
 function record(out: Tensor, name: string, inputs: readonly Tensor[], saved: readonly Tensor[], formula: Formula, broadcast = false): Tensor {
   if (!is_grad_enabled() || !inputs.some((t) => t.requires_grad)) return out;
-  return attach(out, name, inputs, null, saved, broadcast ? inputs.map(() => out.shape) : null, formula);
+  return attach(out, name, inputs, null, saved, broadcast ? inputs.map(() => out._shape) : null, formula);
 }
 
 /** Flat positions in a tensor of shape `of` for each element of the broadcast shape `shape` (0, 1, ... when they are the same). */
@@ -33,9 +33,9 @@ export function broadcastIndex(shape: Shape, of: Shape): Int32Array {
 
 function mapScalar(a: Tensor, f: (x: number) => number): Tensor {
   const A = a._data;
-  const out = allocStorage(a.dtype, A.length);
+  const out = allocStorage(a._dtype, A.length);
   for (let i = 0; i < out.length; i++) out[i] = f(A[i]);
-  return new Tensor(out, a.shape);
+  return new Tensor(out, a._shape);
 }
 
 /**
@@ -43,26 +43,26 @@ function mapScalar(a: Tensor, f: (x: number) => number): Tensor {
  * float64 tensor (not a wrapped number), so a 0-d float32 gradient times a floating scalar is float64.
  */
 function scalarOperand(s: number, integral: boolean, like: Tensor): Tensor {
-  return full([], s, integral ? like.dtype : 'float64');
+  return full([], s, integral ? like._dtype : 'float64');
 }
 
 export function mulScalar(a: Tensor, s: number, integral = false): Tensor {
-  const c = castScalar(s, a.dtype);
+  const c = castScalar(s, a._dtype);
   return record(mapScalar(a, (x) => x * c), 'MulBackward1', [a], [], (g) => [at.mul(g, scalarOperand(s, integral, g))]);
 }
 
 export function divScalar(a: Tensor, s: number, integral = false): Tensor {
-  const c = castScalar(s, a.dtype);
+  const c = castScalar(s, a._dtype);
   return record(mapScalar(a, (x) => x / c), 'DivBackward1', [a], [], (g) => [at.div(g, scalarOperand(s, integral, g))]);
 }
 
 export function addScalar(a: Tensor, s: number): Tensor {
-  const c = castScalar(s, a.dtype);
+  const c = castScalar(s, a._dtype);
   return record(mapScalar(a, (x) => x + c), 'AddBackward1', [a], [], (g) => [g]);
 }
 
 export function subScalar(a: Tensor, s: number): Tensor {
-  const c = castScalar(s, a.dtype);
+  const c = castScalar(s, a._dtype);
   return record(mapScalar(a, (x) => x - c), 'SubBackward1', [a], [], (g) => [g]);
 }
 
@@ -75,9 +75,9 @@ export function sgn(a: Tensor): Tensor {
 /** out[i] = f(a[i], b[i]) for two tensors of one shape, in their promoted dtype. */
 function zip(a: Tensor, b: Tensor, f: (x: number, y: number) => number): Tensor {
   const dtype = promoteTypes(a, b);
-  const shape = sameShape(a.shape, b.shape) ? a.shape : broadcastShapes(a.shape, b.shape);
-  const ia = broadcastIndex(shape, a.shape);
-  const ib = broadcastIndex(shape, b.shape);
+  const shape = sameShape(a._shape, b._shape) ? a.shape : broadcastShapes(a._shape, b._shape);
+  const ia = broadcastIndex(shape, a._shape);
+  const ib = broadcastIndex(shape, b._shape);
   const out = allocStorage(dtype, numel(shape));
   for (let i = 0; i < out.length; i++) out[i] = f(a._data[ia[i]], b._data[ib[i]]);
   return new Tensor(out, shape);
@@ -123,10 +123,10 @@ function constantScalar(value: number, dtype: DType): Tensor {
 /** where(cond, a, b), all three broadcast together. */
 export function where(cond: Mask, a: Tensor, b: Tensor): Tensor {
   const dtype = promoteTypes(a, b);
-  const shape = broadcastShapes(broadcastShapes(cond.shape, a.shape), b.shape);
+  const shape = broadcastShapes(broadcastShapes(cond.shape, a._shape), b._shape);
   const ic = broadcastIndex(shape, cond.shape);
-  const ia = broadcastIndex(shape, a.shape);
-  const ib = broadcastIndex(shape, b.shape);
+  const ia = broadcastIndex(shape, a._shape);
+  const ib = broadcastIndex(shape, b._shape);
   const out = allocStorage(dtype, numel(shape));
   for (let i = 0; i < out.length; i++) out[i] = cond.data[ic[i]] !== 0 ? a._data[ia[i]] : b._data[ib[i]];
   const zero = constantScalar(0, dtype);
@@ -139,19 +139,19 @@ export function where(cond: Mask, a: Tensor, b: Tensor): Tensor {
 /** A copy of x with `value(i)` where the mask (broadcast to x's shape) is set. */
 function filled(x: Tensor, mask: Mask, value: number): Storage {
   const out = x._data.slice();
-  const im = broadcastIndex(x.shape, mask.shape);
-  const v = castScalar(value, x.dtype);
+  const im = broadcastIndex(x._shape, mask.shape);
+  const v = castScalar(value, x._dtype);
   for (let i = 0; i < out.length; i++) if (mask.data[im[i]] !== 0) out[i] = v;
   return out;
 }
 
 export function maskedFill(x: Tensor, mask: Mask, value: number): Tensor {
-  const out = new Tensor(filled(x, mask, value), x.shape);
+  const out = new Tensor(filled(x, mask, value), x._shape);
   return holdsSaved(record(out, 'MaskedFillBackward0', [x], [], (g) => [at.maskedFill(g, mask, 0)]));
 }
 
 export function maskedFillTensor(x: Tensor, mask: Mask, value: Tensor): Tensor {
-  const out = new Tensor(filled(x, mask, value._data[0]), x.shape);
+  const out = new Tensor(filled(x, mask, value._data[0]), x._shape);
   return holdsSaved(record(out, 'MaskedFillBackward1', [x, value], [], (g, needs) => [
     needs[0] ? at.maskedFill(g, mask, 0) : null,
     needs[1] ? at.sum(at.maskedSelect(g, mask), null, false) : null,
@@ -159,26 +159,26 @@ export function maskedFillTensor(x: Tensor, mask: Mask, value: Tensor): Tensor {
 }
 
 export function maskedSelect(x: Tensor, mask: Mask): Tensor {
-  const shape = broadcastShapes(x.shape, mask.shape);
-  const ix = broadcastIndex(shape, x.shape);
+  const shape = broadcastShapes(x._shape, mask.shape);
+  const ix = broadcastIndex(shape, x._shape);
   const im = broadcastIndex(shape, mask.shape);
   const picked: number[] = [];
   for (let i = 0; i < ix.length; i++) if (mask.data[im[i]] !== 0) picked.push(x._data[ix[i]]);
-  const out = allocStorage(x.dtype, picked.length);
+  const out = allocStorage(x._dtype, picked.length);
   out.set(picked);
   // masked_select_backward: zeros of the broadcast shape, masked_scatter'ed with the gradient
   return holdsSaved(record(new Tensor(out, [picked.length]), 'MaskedSelectBackward0', [x], [], (g) => [
-    at.maskedScatter(at.full(shape, 0, g.dtype), mask, g),
+    at.maskedScatter(at.full(shape, 0, g._dtype), mask, g),
   ]));
 }
 
 export function maskedScatter(x: Tensor, mask: Mask, source: Tensor): Tensor {
   const out = x._data.slice();
-  const im = broadcastIndex(x.shape, mask.shape);
+  const im = broadcastIndex(x._shape, mask.shape);
   let k = 0;
   for (let i = 0; i < out.length; i++) if (mask.data[im[i]] !== 0) out[i] = source._data[k++];
-  const sourceShape = source.shape;
-  return holdsSaved(record(new Tensor(out, x.shape), 'MaskedScatterBackward0', [x, source], [], (g, needs) => {
+  const sourceShape = source._shape;
+  return holdsSaved(record(new Tensor(out, x._shape), 'MaskedScatterBackward0', [x, source], [], (g, needs) => {
     const gx = needs[0] ? at.maskedFill(g, mask, 0) : null;
     let gs: Tensor | null = null;
     if (needs[1]) {
@@ -198,7 +198,7 @@ export function full(shape: Shape, value: number, dtype: DType): Tensor {
 }
 
 export function zerosLike(a: Tensor): Tensor {
-  return new Tensor(allocStorage(a.dtype, a.numel()), a.shape);
+  return new Tensor(allocStorage(a._dtype, a.numel()), a._shape);
 }
 
 /** log σ(x) = min(x, 0) - log1p(exp(-|x|)): LogSigmoidBackward0 (binary_cross_entropy_with_logits' target gradient). */

@@ -32,28 +32,28 @@ export function binary_cross_entropy(
   const o: BCEWeightOptions = weightOrOptions instanceof Tensor || weightOrOptions === null ? { weight: weightOrOptions } : weightOrOptions ?? {};
   const reduction = reductionArg ?? o.reduction ?? 'mean';
   checkReduction(reduction);
-  if (!sameShape(input.shape, target.shape)) {
+  if (!sameShape(input._shape, target._shape)) {
     throw new ValueError(
-      `Using a target size (${sizeStr(target.shape)}) that is different to the input size (${sizeStr(input.shape)}) is deprecated. ` +
+      `Using a target size (${sizeStr(target._shape)}) that is different to the input size (${sizeStr(input._shape)}) is deprecated. ` +
         'Please ensure they have the same size.',
     );
   }
   const weight = o.weight ?? null;
   if (weight !== null) {
-    const expanded = broadcastShapes(target.shape, weight.shape); // _infer_size's error
-    if (!sameShape(expanded, input.shape)) {
-      throw new RuntimeError(`output with shape ${shapeStr(input.shape)} doesn't match the broadcast shape ${shapeStr(expanded)}`);
+    const expanded = broadcastShapes(target._shape, weight._shape); // _infer_size's error
+    if (!sameShape(expanded, input._shape)) {
+      throw new RuntimeError(`output with shape ${shapeStr(input._shape)} doesn't match the broadcast shape ${shapeStr(expanded)}`);
     }
   }
-  if (target.dtype !== input.dtype) throw new RuntimeError(`Found dtype ${scalarTypeName(target.dtype)} but expected ${scalarTypeName(input.dtype)}`);
-  const dtype = input.dtype;
-  const shape = input.shape.slice();
+  if (target.dtype !== input.dtype) throw new RuntimeError(`Found dtype ${scalarTypeName(target._dtype)} but expected ${scalarTypeName(input._dtype)}`);
+  const dtype = input._dtype;
+  const shape = input._shape.slice();
   const X = valuesAs(input, shape, dtype);
   const T = valuesAs(target, shape, dtype);
   const W = weight === null ? null : valuesAs(weight, shape, dtype);
   const result = reduceLosses(bceLosses(X, T, W, dtype), shape, reduction, dtype);
   if (!shouldRecord(input, target)) return result;
-  const w = weight === null ? null : sameShape(weight.shape, shape) ? weight : at.expand(weight, shape);
+  const w = weight === null ? null : sameShape(weight._shape, shape) ? weight : at.expand(weight, shape);
   return attach(result, 'BinaryCrossEntropyBackward0', [input, target], (g, needs) => [
     needs[0] ? inputGrad(X, T, W, g, reduction, dtype) : null,
     needs[1] ? targetGrad(X, W, g, reduction, dtype) : null,
@@ -65,7 +65,7 @@ export function binary_cross_entropy(
 
 /** The `1` of `1 - input` in derivatives' C++ (a wrapped number: SubBackward0 with no edge for it). */
 function one(x: Tensor): Tensor {
-  return at.full([], 1, x.dtype);
+  return at.full([], 1, x._dtype);
 }
 
 /** FunctionsManual's `eps = 1e-12` (a double; the dtype's value when added to a float tensor). */
@@ -76,7 +76,7 @@ const EPS = 1e-12;
  * derivatives.yaml's binary_cross_entropy_double_backward{_grad_output,,_target}.
  */
 function bceBackwardOp(g: Tensor, x: Tensor, t: Tensor, w: Tensor | null, W: Storage | null, reduction: Reduction): Tensor {
-  const result = new Tensor(inputGrad(x._data, t._data, W, g._data, reduction, x.dtype), x.shape);
+  const result = new Tensor(inputGrad(x._data, t._data, W, g._data, reduction, x._dtype), x._shape);
   if (!is_grad_enabled() || !(g.requires_grad || x.requires_grad || t.requires_grad)) return result;
   const n = x.numel();
   const finish = (v: Tensor): Tensor => {
@@ -89,7 +89,7 @@ function bceBackwardOp(g: Tensor, x: Tensor, t: Tensor, w: Tensor | null, W: Sto
       // (input - target) / ((input + eps)·(1 - input + eps))·grad [·weight] [/ numel], summed to grad_output's shape
       const den = at.mul(at.addScalar(x, EPS), at.addScalar(at.sub(one(x), x), EPS));
       gOut = finish(at.mul(at.div(at.sub(x, t), den), gg));
-      if (reduction !== 'none' && !sameShape(gOut.shape, g.shape)) gOut = at.sumTo(gOut, g.shape);
+      if (reduction !== 'none' && !sameShape(gOut._shape, g._shape)) gOut = at.sumTo(gOut, g._shape);
     }
     let gSelf: Tensor | null = null;
     if (needs[1]) {
@@ -104,7 +104,7 @@ function bceBackwardOp(g: Tensor, x: Tensor, t: Tensor, w: Tensor | null, W: Sto
       let res = at.mul(at.neg(gg), g);
       if (w !== null) res = at.mul(res, w);
       const denom = at.mul(at.sub(one(x), x), x);
-      const eps = castScalar(EPS, x.dtype);
+      const eps = castScalar(EPS, x._dtype);
       const D = denom._data;
       for (let i = 0; i < D.length; i++) if (D[i] < eps) D[i] = eps; // under NoGradGuard
       res = at.div(res, denom);
@@ -116,12 +116,12 @@ function bceBackwardOp(g: Tensor, x: Tensor, t: Tensor, w: Tensor | null, W: Sto
 
 /** `log` (LogBackward0) with torch.log's values (SLEEF), its derivative dividing by `saved`. */
 function logNode(u: Tensor, saved: Tensor): Tensor {
-  const f32 = u.dtype === 'float32';
+  const f32 = u._dtype === 'float32';
   const log = f32 ? sleefLogf : logd;
   const U = u._data;
-  const out = allocStorage(u.dtype, U.length);
+  const out = allocStorage(u._dtype, U.length);
   for (let i = 0; i < U.length; i++) out[i] = log(U[i]);
-  const result = new Tensor(out, u.shape);
+  const result = new Tensor(out, u._shape);
   if (!shouldRecord(u)) return result;
   return attach(result, 'LogBackward0', [u], null, [u], null, (gg) => [at.div(gg, saved)]);
 }

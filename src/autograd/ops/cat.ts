@@ -21,7 +21,7 @@ import { pieceViews } from './views.js';
 
 /** A 1-d empty tensor: cat's legacy rule skips it whatever the other shapes. */
 function legacyEmpty(t: Tensor): boolean {
-  return t.ndim === 1 && t.shape[0] === 0;
+  return t.ndim === 1 && t._shape[0] === 0;
 }
 
 /** `torch.cat(tensors, dim)`: CatBackward0; input i's gradient is the gradient narrowed to its part. */
@@ -39,20 +39,20 @@ export function cat(tensors: readonly Tensor[], dim = 0): Tensor {
     if (legacyEmpty(t)) return;
     if (t.ndim !== ref.ndim) throw new RuntimeError(`Tensors must have same number of dimensions: got ${ref.ndim} and ${t.ndim}`);
     for (let k = 0; k < t.ndim; k++) {
-      if (k !== d && t.shape[k] !== ref.shape[k]) {
-        throw new RuntimeError(`Sizes of tensors must match except in dimension ${d}. Expected size ${ref.shape[k]} but got size ${t.shape[k]} for tensor number ${i} in the list.`);
+      if (k !== d && t._shape[k] !== ref._shape[k]) {
+        throw new RuntimeError(`Sizes of tensors must match except in dimension ${d}. Expected size ${ref._shape[k]} but got size ${t._shape[k]} for tensor number ${i} in the list.`);
       }
     }
-    total += t.shape[d];
+    total += t._shape[d];
   });
-  const shape = ref.shape.slice();
+  const shape = ref._shape.slice();
   shape[d] = total;
   const [outer, , inner] = around(shape, d);
   const out = allocStorage(dtype, numel(shape));
   let offset = 0;
   for (const t of tensors) {
     if (legacyEmpty(t)) continue;
-    const block = t.shape[d] * inner;
+    const block = t._shape[d] * inner;
     for (let o = 0; o < outer; o++) out.set(t._data.subarray(o * block, (o + 1) * block), o * total * inner + offset);
     offset += block;
   }
@@ -64,8 +64,8 @@ function finishCat(tensors: readonly Tensor[], result: Tensor, d: number): Tenso
   return attach(result, 'CatBackward0', tensors, null, [], null, (g, needs) => {
     let start = 0;
     return tensors.map((t, i) => {
-      if (legacyEmpty(t)) return needs[i] ? at.full([0], 0, g.dtype) : null;
-      const size = t.shape[d];
+      if (legacyEmpty(t)) return needs[i] ? at.full([0], 0, g._dtype) : null;
+      const size = t._shape[d];
       start += size;
       return needs[i] ? narrowSlice(g, d, start - size, size) : null;
     });
@@ -78,11 +78,11 @@ export function stack(tensors: readonly Tensor[], dim = 0): Tensor {
   const first = tensors[0];
   const d = normalizeDim(dim, first.ndim + 1);
   for (let i = 1; i < tensors.length; i++) {
-    if (!sameShape(tensors[i].shape, first.shape)) {
-      throw new RuntimeError(`stack expects each tensor to be equal size, but got ${shapeStr(first.shape)} at entry 0 and ${shapeStr(tensors[i].shape)} at entry ${i}`);
+    if (!sameShape(tensors[i]._shape, first._shape)) {
+      throw new RuntimeError(`stack expects each tensor to be equal size, but got ${shapeStr(first._shape)} at entry 0 and ${shapeStr(tensors[i]._shape)} at entry ${i}`);
     }
   }
-  const shape = [...first.shape.slice(0, d), tensors.length, ...first.shape.slice(d)];
+  const shape = [...first._shape.slice(0, d), tensors.length, ...first._shape.slice(d)];
   const [outer, size, inner] = around(shape, d);
   const out = allocStorage(resultType(tensors), numel(shape));
   for (let i = 0; i < size; i++) {
@@ -101,8 +101,8 @@ function pieces(x: Tensor, d: number, sizes: readonly number[], name: string, fo
   const [first] = outs;
   attach(first, name, [x], null, [], null, null);
   const node = first._recordedGradFn as Node;
-  const zerosFor = (i: number, like: Tensor): Tensor => at.full(outs[i].shape, 0, like.dtype);
-  node._setOutputs(outs.map((o) => ({ shape: o.shape.slice(), dtype: o.dtype })), (grads) => {
+  const zerosFor = (i: number, like: Tensor): Tensor => at.full(outs[i]._shape, 0, like._dtype);
+  node._setOutputs(outs.map((o) => ({ shape: o._shape.slice(), dtype: o._dtype })), (grads) => {
     const like = grads.find((g) => g !== null) as Tensor;
     return [formula(grads.map((g, i) => (g === null ? zerosFor(i, like) : (g as Tensor))))];
   });
@@ -120,7 +120,7 @@ export function split(x: Tensor, split_size_or_sections: number | readonly numbe
   if (typeof split_size_or_sections !== 'number') return splitWithSizes(x, split_size_or_sections, dim);
   const size = split_size_or_sections;
   const d = splitDim(x, dim);
-  const n = x.shape[d];
+  const n = x._shape[d];
   if (size < 0) throw new RuntimeError(`split expects split_size be non-negative, but got split_size=${size}`);
   if (size === 0 && n !== 0) throw new RuntimeError(`split_size can only be 0 if dimension size is 0, but got dimension size of ${n}`);
   const count = size === 0 ? 1 : Math.max(Math.ceil(n / size), 1);
@@ -135,9 +135,9 @@ function splitWithSizes(x: Tensor, sizes: readonly number[], dim: number): Tenso
     throw new RuntimeError(`split_with_sizes expects split_sizes have only non-negative entries, but got split_sizes=${shapeStr(sizes)}`);
   }
   const total = sizes.reduce((a, b) => a + b, 0);
-  if (total !== x.shape[d]) {
+  if (total !== x._shape[d]) {
     throw new RuntimeError(
-      `split_with_sizes expects split_sizes to sum exactly to ${x.shape[d]} (input tensor's size at dimension ${dim}), but got split_sizes=${shapeStr(sizes)}`,
+      `split_with_sizes expects split_sizes to sum exactly to ${x._shape[d]} (input tensor's size at dimension ${dim}), but got split_sizes=${shapeStr(sizes)}`,
     );
   }
   return pieces(x, d, sizes, 'SplitWithSizesBackward0', (gs) => at.cat(gs, d));
@@ -148,7 +148,7 @@ export function chunk(x: Tensor, chunks: number, dim = 0): Tensor[] {
   if (x.ndim === 0) throw new RuntimeError('chunk expects at least a 1-dimensional tensor');
   if (chunks <= 0) throw new RuntimeError(`chunk expects \`chunks\` to be greater than 0, got: ${chunks}`);
   const d = normalizeDim(dim, x.ndim);
-  const n = x.shape[d];
+  const n = x._shape[d];
   const size = Math.ceil(n / chunks);
   if (size === 0 && n === 0) return splitWithSizes(x, new Array<number>(chunks).fill(0), d);
   return split(x, size, d);
@@ -158,7 +158,7 @@ export function chunk(x: Tensor, chunks: number, dim = 0): Tensor[] {
 export function unbind(x: Tensor, dim = 0): Tensor[] {
   const d = normalizeDim(dim, x.ndim);
   if (x.ndim === 0) throw new IndexError(`Dimension specified as ${d} but tensor has no dimensions`);
-  return pieces(x, d, new Array<number>(x.shape[d]).fill(1), 'UnbindBackward0', (gs) => at.stack(gs, d), true);
+  return pieces(x, d, new Array<number>(x._shape[d]).fill(1), 'UnbindBackward0', (gs) => at.stack(gs, d), true);
 }
 
 export type Indexing = 'ij' | 'xy';

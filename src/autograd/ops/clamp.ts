@@ -45,9 +45,9 @@ export function clamp(x: Tensor, ...args: ClampArgs): Tensor {
 /** std::min(std::max(a, lo), hi): NaN stays NaN; with both bounds, a NaN bound makes every element NaN. */
 function clampScalar(x: Tensor, lo: number | null, hi: number | null, name: string): Tensor {
   const X = x._data;
-  const out = allocStorage(x.dtype, X.length);
-  const l = lo === null ? null : castScalar(lo, x.dtype);
-  const h = hi === null ? null : castScalar(hi, x.dtype);
+  const out = allocStorage(x._dtype, X.length);
+  const l = lo === null ? null : castScalar(lo, x._dtype);
+  const h = hi === null ? null : castScalar(hi, x._dtype);
   if (l !== null && h !== null && (l !== l || h !== h)) out.fill(NaN);
   else {
     for (let i = 0; i < out.length; i++) {
@@ -58,9 +58,9 @@ function clampScalar(x: Tensor, lo: number | null, hi: number | null, name: stri
     }
   }
   // clamp_backward: where((self >= min) & (self <= max), grad, 0)
-  return recordNode(new Tensor(out, x.shape), name, [x], [x], (g) => {
+  return recordNode(new Tensor(out, x._shape), name, [x], [x], (g) => {
     const inside = maskOf(x, (v) => (l === null || v >= l) && (h === null || v <= h));
-    return [at.where(inside, g, zeroOf(g.dtype))];
+    return [at.where(inside, g, zeroOf(g._dtype))];
   }, false);
 }
 
@@ -69,8 +69,8 @@ const isNaN2 = (a: number, b: number): boolean => a !== a || b !== b;
 /** clamp with tensor bounds: NaN where any operand is NaN, else min(max(a, lo), hi). */
 function clampTensor(x: Tensor, lo: Tensor | null, hi: Tensor | null): Tensor {
   const inputs = [x, lo, hi].filter((t): t is Tensor => t !== null);
-  let shape = x.shape.slice();
-  for (const t of inputs) shape = sameShape(shape, t.shape) ? shape : broadcastShapes(shape, t.shape);
+  let shape = x._shape.slice();
+  for (const t of inputs) shape = sameShape(shape, t._shape) ? shape : broadcastShapes(shape, t._shape);
   const dtype = resultType(inputs);
   const out = allocStorage(dtype, numel(shape));
   const X = broadcastValues(x, shape);
@@ -84,7 +84,7 @@ function clampTensor(x: Tensor, lo: Tensor | null, hi: Tensor | null): Tensor {
   }
   const result = new Tensor(out, shape);
   return recordNode(result, 'ClampBackward0', [x, ...(lo === null ? [] : [lo]), ...(hi === null ? [] : [hi])], inputs, (g, needs) => {
-    const zero = zeroOf(g.dtype);
+    const zero = zeroOf(g._dtype);
     const ge = lo === null ? null : mask2(x, lo, (a, b) => a >= b);
     const le = hi === null ? null : mask2(x, hi, (a, b) => a <= b);
     const inside = ge !== null && le !== null ? andBroadcast(ge, le) : (ge ?? le) as Mask;
@@ -141,7 +141,7 @@ export function clamp_max(x: Tensor, max: Tensor | number): Tensor {
 
 /** clamp_min.Tensor / clamp_max.Tensor: self gets grad where self >= min (<= max), the bound where it wins. */
 function boundTensor(x: Tensor, b: Tensor, isMin: boolean): Tensor {
-  const shape = sameShape(x.shape, b.shape) ? x.shape : broadcastShapes(x.shape, b.shape);
+  const shape = sameShape(x._shape, b._shape) ? x.shape : broadcastShapes(x._shape, b._shape);
   const dtype = promoteTypes(x, b);
   const X = broadcastValues(x, shape);
   const B = broadcastValues(b, shape);
@@ -152,7 +152,7 @@ function boundTensor(x: Tensor, b: Tensor, isMin: boolean): Tensor {
   }
   const name = isMin ? 'ClampMinBackward1' : 'ClampMaxBackward1';
   return recordNode(new Tensor(out, shape), name, [x, b], [x, b], (g, needs) => {
-    const zero = zeroOf(g.dtype);
+    const zero = zeroOf(g._dtype);
     const keep = mask2(x, b, isMin ? (p, q) => p >= q : (p, q) => p <= q);
     const wins = mask2(x, b, isMin ? (p, q) => p < q : (p, q) => p > q);
     return [needs[0] ? at.where(keep, g, zero) : null, needs[1] ? at.where(wins, g, zero) : null];

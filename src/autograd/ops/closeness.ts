@@ -26,15 +26,15 @@ function options(rtol: number | CloseOptions | undefined, atol: number | undefin
 /** `torch.isclose(a, b, rtol=1e-05, atol=1e-08, equal_nan=false)` (or `{ rtol, atol, equal_nan }`): bool. */
 export function isclose(a: Tensor, b: Tensor, rtol?: number | CloseOptions, atol?: number, equal_nan?: boolean): Tensor {
   const o = options(rtol, atol, equal_nan);
-  if (a.dtype !== b.dtype) throw new RuntimeError(`${scalarTypeName(a.dtype)} did not match ${scalarTypeName(b.dtype)}`);
+  if (a.dtype !== b.dtype) throw new RuntimeError(`${scalarTypeName(a._dtype)} did not match ${scalarTypeName(b._dtype)}`);
   if (!(o.rtol >= 0)) throw new RuntimeError(`rtol must be greater than or equal to zero, but got ${o.rtol}`);
   if (!(o.atol >= 0)) throw new RuntimeError(`atol must be greater than or equal to zero, but got ${o.atol}`);
   return no_grad(() => {
     let close = eq(a, b);
-    if (o.equal_nan && isFloating(a.dtype)) close = logical_or(close, logical_and(ne(a, a), ne(b, b)));
+    if (o.equal_nan && isFloating(a._dtype)) close = logical_or(close, logical_and(ne(a, a), ne(b, b)));
     if (o.rtol === 0 && o.atol === 0) return close;
-    const ca = a.dtype === 'bool' ? toDtype(a, get_default_dtype()) : a;
-    const cb = b.dtype === 'bool' ? toDtype(b, get_default_dtype()) : b;
+    const ca = a._dtype === 'bool' ? toDtype(a, get_default_dtype()) : a;
+    const cb = b._dtype === 'bool' ? toDtype(b, get_default_dtype()) : b;
     const abs = (t: Tensor): Tensor => applyUnary(unaryOps.abs, t);
     const allowed = add(abs(mul(cb, o.rtol)), o.atol);
     const actual = abs(sub(ca, cb));

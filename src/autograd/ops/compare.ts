@@ -12,12 +12,12 @@ import { scalarTensor } from './elementwise.js';
 export type CompareOperand = Tensor | number | bigint | boolean;
 
 function typed(v: CompareOperand): TypedOperand {
-  if (v instanceof Tensor) return { dtype: v.dtype, rank: v.ndim > 0 ? 'dim' : 'zero' };
+  if (v instanceof Tensor) return { dtype: v._dtype, rank: v.ndim > 0 ? 'dim' : 'zero' };
   return { dtype: scalarDtype(v), rank: 'wrapped' };
 }
 
 function storageIn(v: CompareOperand, dtype: DType): [Storage, readonly number[]] {
-  if (v instanceof Tensor) return [v.dtype === dtype ? v._data : convertStorage(v._data, dtype), v.shape];
+  if (v instanceof Tensor) return [v._dtype === dtype ? v._data : convertStorage(v._data, dtype), v._shape];
   return [scalarTensor(Number(v), dtype)._data, []];
 }
 
@@ -40,13 +40,13 @@ export const gt: Compare = (a, b) => compare('gt', (x, y) => (x > y ? 1 : 0), a,
 export const ge: Compare = (a, b) => compare('ge', (x, y) => (x >= y ? 1 : 0), a, b);
 
 function truth(x: Tensor): Storage {
-  return x.dtype === 'bool' ? x._data : convertStorage(x._data, 'bool');
+  return x._dtype === 'bool' ? x._data : convertStorage(x._data, 'bool');
 }
 
 function logical(f: Fn2): (a: Tensor, b: Tensor) => Tensor {
   return (a, b) => {
-    const outShape = sameShape(a.shape, b.shape) ? a.shape : broadcastShapes(a.shape, b.shape);
-    return new Tensor(map2(f, truth(a), a.shape, truth(b), b.shape, outShape, allocStorage('bool', numel(outShape))), outShape);
+    const outShape = sameShape(a._shape, b._shape) ? a.shape : broadcastShapes(a._shape, b._shape);
+    return new Tensor(map2(f, truth(a), a._shape, truth(b), b._shape, outShape, allocStorage('bool', numel(outShape))), outShape);
   };
 }
 
@@ -55,11 +55,11 @@ export const logical_or = logical((x, y) => x | y);
 export const logical_xor = logical((x, y) => x ^ y);
 
 export function logical_not(x: Tensor): Tensor {
-  return new Tensor(map1((v) => 1 - v, truth(x), allocStorage('bool', x.numel())), x.shape);
+  return new Tensor(map1((v) => 1 - v, truth(x), allocStorage('bool', x.numel())), x._shape);
 }
 
 function test1(f: (v: number) => boolean): (x: Tensor) => Tensor {
-  return (x) => new Tensor(map1((v) => (f(v) ? 1 : 0), x._data, allocStorage('bool', x.numel())), x.shape);
+  return (x) => new Tensor(map1((v) => (f(v) ? 1 : 0), x._data, allocStorage('bool', x.numel())), x._shape);
 }
 
 export const isnan = test1((v) => v !== v);

@@ -16,12 +16,12 @@ export function linalg_cross(input: Tensor, other: Tensor, dim: number | { dim?:
   if (typeof dim === 'object') return linalg_cross(input, other, dim.dim ?? -1);
   if (input.ndim !== other.ndim) throw new RuntimeError('linalg.cross: inputs must have the same number of dimensions.');
   const d = normalizeDim(dim, input.ndim);
-  if (input.shape[d] !== 3 || other.shape[d] !== 3) {
-    throw new RuntimeError(`linalg.cross: inputs dimension ${d} must have length 3. Got ${input.shape[d]} and ${other.shape[d]}`);
+  if (input._shape[d] !== 3 || other._shape[d] !== 3) {
+    throw new RuntimeError(`linalg.cross: inputs dimension ${d} must have length 3. Got ${input._shape[d]} and ${other._shape[d]}`);
   }
-  const shape = broadcastShapes(input.shape, other.shape);
-  if (input.dtype !== other.dtype) throw new RuntimeError(`expected scalar type ${scalarTypeName(input.dtype)} but found ${scalarTypeName(other.dtype)}`);
-  const dtype = input.dtype;
+  const shape = broadcastShapes(input._shape, other._shape);
+  if (input.dtype !== other.dtype) throw new RuntimeError(`expected scalar type ${scalarTypeName(input._dtype)} but found ${scalarTypeName(other._dtype)}`);
+  const dtype = input._dtype;
   const A = expandedValues(input, shape, dtype);
   const B = expandedValues(other, shape, dtype);
   const out = allocStorage(dtype, numel(shape));
@@ -46,7 +46,7 @@ export function linalg_cross(input: Tensor, other: Tensor, dim: number | { dim?:
 /** `torch.cross(input, other, dim=None)`: no dim is the first dim of size 3 of input. */
 export function cross(input: Tensor, other: Tensor, dim: number | null = null): Tensor {
   if (dim === null) {
-    const first = input.shape.indexOf(3);
+    const first = input._shape.indexOf(3);
     if (first < 0) throw new RuntimeError('no dimension of size 3 in input');
     return linalg_cross(input, other, first);
   }

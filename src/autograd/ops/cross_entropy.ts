@@ -43,16 +43,16 @@ function cppDouble(v: number): string {
 function weightView(weight: Tensor, ndim: number, classDim: number): Tensor {
   if (ndim <= 1) return weight;
   const shape = new Array<number>(ndim).fill(1);
-  shape[classDim] = weight.shape[0];
+  shape[classDim] = weight._shape[0];
   return view(weight, shape);
 }
 
 function probabilityTarget(input: Tensor, target: Tensor, weight: Tensor | null, reduction: Reduction, smoothing: number): Tensor {
   const classDim = input.ndim === 1 ? 0 : 1;
-  const classes = input.shape[classDim];
+  const classes = input._shape[classDim];
   if (weight !== null && !(weight.ndim === 1 && weight.numel() === classes)) {
     throw new RuntimeError(
-      `cross_entropy: weight tensor should be defined either for all ${classes} classes or no classes but got weight tensor of shape: ${shapeStr(weight.shape)}`,
+      `cross_entropy: weight tensor should be defined either for all ${classes} classes or no classes but got weight tensor of shape: ${shapeStr(weight._shape)}`,
     );
   }
   const logp = log_softmax(input, classDim);
@@ -72,7 +72,7 @@ function probabilityTarget(input: Tensor, target: Tensor, weight: Tensor | null,
 
 /** A 0-d tensor of `value` in x's dtype (a denominator: no graph). */
 function constant(value: number, like: Tensor): Tensor {
-  const s = allocStorage(like.dtype, 1);
+  const s = allocStorage(like._dtype, 1);
   s[0] = value;
   return new Tensor(s, []);
 }
@@ -90,7 +90,7 @@ function labelSmoothing(input: Tensor, target: Tensor, weight: Tensor | null, re
   const classDim = input.ndim === 1 ? 0 : 1;
   const logp = log_softmax(input, classDim);
   const nll = nll_loss(logp, target, { weight, reduction, ignore_index: ignore });
-  const classes = logp.shape[classDim];
+  const classes = logp._shape[classDim];
   const ignored = Array.from(target._data, (t) => t === ignore);
   const perClass = weight === null ? logp : mul(logp, weightView(weight, input.ndim, classDim));
   const smooth = indexPutMask(neg(sum(perClass, classDim)), ignored, 0);
@@ -102,12 +102,12 @@ function labelSmoothing(input: Tensor, target: Tensor, weight: Tensor | null, re
       ret = mean(at.maskedSelect(smooth, maskOf(target, (t) => t !== ignore)));
       return mixed(nll, ret, smoothing, classes);
     } else {
-      const picked = allocStorage(weight.dtype, ignored.filter((m) => !m).length);
+      const picked = allocStorage(weight._dtype, ignored.filter((m) => !m).length);
       let k = 0;
       target._data.forEach((t, i) => {
         if (!ignored[i]) picked[k++] = weight._data[t];
       });
-      denominator = sumAll(picked, weight.dtype);
+      denominator = sumAll(picked, weight._dtype);
     }
     ret = div(sum(smooth), constant(denominator, input));
   } else {
@@ -123,7 +123,7 @@ export function cross_entropy(input: Tensor, target: Tensor, options: CrossEntro
   const weight = options.weight ?? null;
   const ignore = options.ignore_index ?? -100;
   const smoothing = options.label_smoothing ?? 0;
-  if (sameShape(input.shape, target.shape)) {
+  if (sameShape(input._shape, target._shape)) {
     if (ignore >= 0) throw new RuntimeError('ignore_index is not supported for floating point target');
     return probabilityTarget(input, target, weight, reduction, smoothing);
   }

@@ -11,13 +11,13 @@ import { ReturnTypes } from './return_types.js';
 
 function cumExtreme(opName: string, nodeName: string, input: Tensor, dim: number, isMax: boolean): ReturnTypes {
   const d = input.ndim === 0 ? normalizeDim(dim, 1) : normalizeDim(dim, input.ndim);
-  const shape = input.shape;
+  const shape = input._shape;
   const size = input.ndim === 0 ? 1 : shape[d];
   let inner = 1;
   for (let k = d + 1; k < shape.length; k++) inner *= shape[k];
   const n = input.numel();
   const src = input._data;
-  const values = allocStorage(input.dtype, n);
+  const values = allocStorage(input._dtype, n);
   const indices = allocStorage('int64', n);
   for (let base = 0; base < n; base += size * inner) {
     for (let j = 0; j < inner; j++) {
@@ -39,7 +39,7 @@ function cumExtreme(opName: string, nodeName: string, input: Tensor, dim: number
   const idxT = new Tensor(indices, shape);
   const valT = recordNode(new Tensor(values, shape), nodeName, [input], [], (g) => {
     if (input.ndim === 0) return [g];
-    return [at.scatterAdd(at.full(shape, 0, g.dtype), d, idxT, g)];
+    return [at.scatterAdd(at.full(shape, 0, g._dtype), d, idxT, g)];
   }, false);
   return new ReturnTypes(opName, valT, idxT);
 }

@@ -61,7 +61,7 @@ function letterSizes(spec: Spec, operands: readonly Tensor[]): Map<string, numbe
   spec.inputs.forEach((subs, k) => {
     const seen = new Map<string, number>();
     [...subs].forEach((c, d) => {
-      const s = operands[k].shape[d];
+      const s = operands[k]._shape[d];
       const mine = seen.get(c);
       if (mine !== undefined && mine !== s) throw new RuntimeError(`einsum(): subscript ${c} is repeated for operand ${k} but the sizes don't match, ${s} != ${mine}`);
       seen.set(c, s);
@@ -88,7 +88,7 @@ function contract(spec: Spec, operands: readonly Tensor[], sizes: Map<string, nu
     }
     return st;
   };
-  const inStrides = spec.inputs.map((subs, k) => strideOf(subs, operands[k].shape));
+  const inStrides = spec.inputs.map((subs, k) => strideOf(subs, operands[k]._shape));
   const outStrides = strideOf(spec.output, outShape);
   const acc = new Float64Array(numel(outShape));
   const dims = letters.map((c) => sizes.get(c) as number);
@@ -131,7 +131,7 @@ function run(spec: Spec, operands: readonly Tensor[], sizes: Map<string, number>
       // d out / d operand k: the gradient contracted with the other operands, onto operand k's subscripts
       const others = operands.filter((_, j) => j !== k);
       const gradSpec: Spec = { inputs: [spec.output, ...spec.inputs.filter((_, j) => j !== k)], output: spec.inputs[k] };
-      return run(gradSpec, [g, ...others], sizes, x.shape, 'EinsumBackward');
+      return run(gradSpec, [g, ...others], sizes, x._shape, 'EinsumBackward');
     }),
   false);
 }
@@ -144,7 +144,7 @@ export function einsum(equation: string, ...operands: Tensor[] | [Tensor[]]): Te
   // its bmm, which wants one dtype
   const summed = [...new Set(spec.inputs.join(''))].some((c) => !spec.output.includes(c));
   for (const t of list) {
-    if (summed && t.dtype !== list[0].dtype) throw new RuntimeError(`expected scalar type ${scalarTypeName(list[0].dtype)} but found ${scalarTypeName(t.dtype)}`);
+    if (summed && t.dtype !== list[0].dtype) throw new RuntimeError(`expected scalar type ${scalarTypeName(list[0]._dtype)} but found ${scalarTypeName(t._dtype)}`);
   }
   const outShape = [...spec.output].map((c) => sizes.get(c) as number);
   const subs = spec.inputs[0];

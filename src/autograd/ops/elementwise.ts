@@ -56,18 +56,18 @@ function savedOf(spec: BinarySpec, a: Tensor, b: Tensor, out: Tensor): Tensor[] 
 
 /** PyTorch's type promotion for two tensors (at::result_type): dimensioned tensors outrank 0-d ones, which count only when of a higher category (bool < integral < floating). */
 export function promoteTypes(a: Tensor, b: Tensor): DType {
-  if (a.dtype === b.dtype) return a.dtype;
+  if (a.dtype === b.dtype) return a._dtype;
   return resultType([a, b]);
 }
 
 /** Promotion over several tensors (linear's x, W, b). */
 export function resultType(tensors: readonly Tensor[]): DType {
-  return resultTypeOf(tensors.map((t) => ({ dtype: t.dtype, rank: t.ndim > 0 ? ('dim' as const) : ('zero' as const) })));
+  return resultTypeOf(tensors.map((t) => ({ dtype: t._dtype, rank: t.ndim > 0 ? ('dim' as const) : ('zero' as const) })));
 }
 
 /** An integer or bool tensor as the default float dtype, for the ops that compute in floating point only (`sin` of an int64 tensor is float32). */
 export function asFloating(x: Tensor): Tensor {
-  return isFloating(x.dtype) ? x : new Tensor(convertStorage(x._data.subarray(0, x.numel()), get_default_dtype()), x.shape);
+  return isFloating(x._dtype) ? x : new Tensor(convertStorage(x._data.subarray(0, x.numel()), get_default_dtype()), x._shape);
 }
 
 /** The unary ops that keep an integer dtype (the rest compute in the default float dtype). */
@@ -75,11 +75,11 @@ const INTEGER_UNARY = new Set(['NegBackward0', 'AbsBackward0', 'SignBackward0', 
 
 /** A binary op's dtype checks for integer and bool operands, with PyTorch's texts. */
 function checkIntegerBinary(spec: BinarySpec, a: Tensor, b: Tensor): void {
-  if ((spec.name === 'SubBackward0' || spec.name === 'RsubBackward0') && (a.dtype === 'bool' || b.dtype === 'bool')) {
-    if (a.dtype === 'bool' && b.dtype === 'bool') {
+  if ((spec.name === 'SubBackward0' || spec.name === 'RsubBackward0') && (a._dtype === 'bool' || b._dtype === 'bool')) {
+    if (a._dtype === 'bool' && b._dtype === 'bool') {
       throw new RuntimeError('Subtraction, the `-` operator, with two bool tensors is not supported. Use the `^` or `logical_xor()` operator instead.');
     }
-    if (a.dtype === 'bool' || b.dtype === 'bool') {
+    if (a._dtype === 'bool' || b._dtype === 'bool') {
       throw new RuntimeError('Subtraction, the `-` operator, with a bool tensor is not supported. If you are trying to invert a mask, use the `~` or `logical_not()` operator instead.');
     }
   }
@@ -92,7 +92,7 @@ function intPow(base: number, e: number): number {
 }
 
 function storageAs(t: Tensor, dtype: DType): Storage {
-  if (t.dtype === dtype) return t._data;
+  if (t._dtype === dtype) return t._data;
   const s = allocStorage(dtype, t._data.length);
   s.set(t._data);
   return s;
@@ -100,7 +100,7 @@ function storageAs(t: Tensor, dtype: DType): Storage {
 
 export function applyBinary(spec: BinarySpec, a: Tensor, b: Tensor): Tensor {
   let dtype = promoteTypes(a, b);
-  if (!isFloating(a.dtype) || !isFloating(b.dtype)) checkIntegerBinary(spec, a, b);
+  if (!isFloating(a._dtype) || !isFloating(b._dtype)) checkIntegerBinary(spec, a, b);
   if (spec.name === 'PowBackward1' && dtype === 'bool') throw new RuntimeError(`"pow" not implemented for 'Bool'`);
   if (!isFloating(dtype)) {
     // true division of integers is floating
@@ -108,16 +108,16 @@ export function applyBinary(spec: BinarySpec, a: Tensor, b: Tensor): Tensor {
   }
   const A = storageAs(a, dtype);
   const B = storageAs(b, dtype);
-  const outShape = sameShape(a.shape, b.shape) ? a.shape : broadcastShapes(a.shape, b.shape);
+  const outShape = sameShape(a._shape, b._shape) ? a.shape : broadcastShapes(a._shape, b._shape);
   const f = spec.name === 'PowBackward1' && !isFloating(dtype) ? intPow : spec.f;
-  const out = map2(f, A, a.shape, B, b.shape, outShape, allocStorage(dtype, numel(outShape)));
+  const out = map2(f, A, a._shape, B, b._shape, outShape, allocStorage(dtype, numel(outShape)));
   // bool results are 0 or 1 (True + True is True)
   if (dtype === 'bool') for (let i = 0; i < out.length; i++) out[i] = out[i] !== 0 ? 1 : 0;
   else if (dtype === 'int64') for (let i = 0; i < out.length; i++) out[i] += 0; // no -0 among integers
   const result = new Tensor(out, outShape);
   if (!shouldRecord(a, b)) return result;
-  const aShape = a.shape;
-  const bShape = b.shape;
+  const aShape = a._shape;
+  const bShape = b._shape;
   const grad = (df: GradFn2, g: Storage): Storage =>
     df === PASS ? g : gradMap2(df, g, A, aShape, B, bShape, out, outShape, allocStorage(dtype, out.length));
   return attach(
@@ -132,38 +132,38 @@ export function applyBinary(spec: BinarySpec, a: Tensor, b: Tensor): Tensor {
 }
 
 export function applyUnary(spec: UnarySpec, x: Tensor): Tensor {
-  if (!isFloating(x.dtype)) {
+  if (!isFloating(x._dtype)) {
     if (!INTEGER_UNARY.has(spec.name)) return applyUnary(spec, asFloating(x));
-    if (x.dtype === 'bool' && spec.name === 'NegBackward0') {
+    if (x._dtype === 'bool' && spec.name === 'NegBackward0') {
       throw new RuntimeError('Negation, the `-` operator, on a bool tensor is not supported. If you are trying to invert a mask, use the `~` or `logical_not()` operator instead.');
     }
-    if (x.dtype === 'bool' && spec.name === 'AbsBackward0') throw new RuntimeError('"abs_cpu" not implemented for \'Bool\'');
-    if (x.dtype === 'bool' && spec.name === 'ReluBackward0') throw new RuntimeError('Boolean inputs not supported for relu');
+    if (x._dtype === 'bool' && spec.name === 'AbsBackward0') throw new RuntimeError('"abs_cpu" not implemented for \'Bool\'');
+    if (x._dtype === 'bool' && spec.name === 'ReluBackward0') throw new RuntimeError('Boolean inputs not supported for relu');
     // integers never require grad: no node
-    const out = map1(spec.f, x._data, allocStorage(x.dtype, x._data.length));
+    const out = map1(spec.f, x._data, allocStorage(x._dtype, x._data.length));
     for (let i = 0; i < out.length; i++) out[i] += 0; // no -0 among integers
-    return new Tensor(out, x.shape);
+    return new Tensor(out, x._shape);
   }
   const X = x._data;
-  const out = map1(x.dtype === 'float32' && spec.f32 !== undefined ? spec.f32 : spec.f, X, allocStorage(x.dtype, X.length));
-  if (x.dtype === 'float32' && spec.f32Vector !== undefined) spec.f32Vector(X, out);
-  if (x.dtype === 'float32' && spec.f32Tail !== undefined) {
+  const out = map1(x._dtype === 'float32' && spec.f32 !== undefined ? spec.f32 : spec.f, X, allocStorage(x._dtype, X.length));
+  if (x._dtype === 'float32' && spec.f32Vector !== undefined) spec.f32Vector(X, out);
+  if (x._dtype === 'float32' && spec.f32Tail !== undefined) {
     // PyTorch's vectorised loop takes 16 elements at a time and leaves the rest to its scalar function
     for (let i = X.length - (X.length % 16); i < X.length; i++) out[i] = spec.f32Tail(X[i]);
   }
-  if (x.dtype === 'float64' && spec.f64Tail !== undefined) {
+  if (x._dtype === 'float64' && spec.f64Tail !== undefined) {
     for (let i = X.length - (X.length % 8); i < X.length; i++) out[i] = spec.f64Tail(X[i]);
   }
-  const result = new Tensor(out, x.shape);
+  const result = new Tensor(out, x._shape);
   if (!shouldRecord(x)) return result;
   const df = spec.df;
-  const algebra = x.dtype === 'float32' ? float32Algebra : numberAlgebra;
+  const algebra = x._dtype === 'float32' ? float32Algebra : numberAlgebra;
   return attach(
     result,
     spec.name,
     [x],
     (g) => {
-      const gx = allocStorage(x.dtype, g.length);
+      const gx = allocStorage(x._dtype, g.length);
       for (let i = 0; i < gx.length; i++) gx[i] = df(algebra, g[i], X[i], out[i]);
       return [gx];
     },
@@ -194,7 +194,7 @@ const negFirst: BinaryGraph = (g, _a, _b, _out, needs) => [needs[0] ? at.neg(g) 
 
 /** pow_backward_self and pow_backward_exponent: where(exponent == 0, 0, ...), where(self == 0 & exponent >= 0, 0, ...). */
 const powGraph: BinaryGraph = (g, a, b, out, needs) => {
-  const zero = scalarTensor(0, g.dtype);
+  const zero = scalarTensor(0, g._dtype);
   let gb: Tensor | null = null;
   if (needs[1]) {
     const cond = broadcastMasks(maskOf(a, (x) => x === 0), maskOf(b, (e) => e >= 0));
@@ -267,16 +267,16 @@ function powValues(A: Storage, e: number, dtype: DType): Storage {
 }
 
 export function powScalar(a: Tensor, exponent: number): Tensor {
-  if (!isFloating(a.dtype)) {
+  if (!isFloating(a._dtype)) {
     // an integer tensor to a float power is floating; to a negative integer power, PyTorch's error
     if (!Number.isInteger(exponent)) return powScalar(asFloating(a), exponent);
     if (exponent < 0) throw new RuntimeError('Integers to negative integer powers are not allowed.');
     // a bool tensor to an int power is int64 (result_type(bool, int))
-    if (a.dtype === 'bool') return powScalar(new Tensor(convertStorage(a._data, 'int64'), a.shape), exponent);
+    if (a._dtype === 'bool') return powScalar(new Tensor(convertStorage(a._data, 'int64'), a._shape), exponent);
   }
-  const e = castScalar(exponent, a.dtype);
+  const e = castScalar(exponent, a._dtype);
   const A = a._data;
-  const result = new Tensor(powValues(A, e, a.dtype), a.shape);
+  const result = new Tensor(powValues(A, e, a._dtype), a._shape);
   if (!shouldRecord(a)) return result;
   return attach(
     result,
@@ -284,9 +284,9 @@ export function powScalar(a: Tensor, exponent: number): Tensor {
     [a],
     (g) => {
       // pow_backward: grad * (exponent * self.pow(exponent - 1)), each product rounded to the dtype
-      const ga = allocStorage(a.dtype, g.length);
+      const ga = allocStorage(a._dtype, g.length);
       if (e === 0) return [ga];
-      const p = powValues(A, e - 1, a.dtype);
+      const p = powValues(A, e - 1, a._dtype);
       for (let i = 0; i < ga.length; i++) p[i] = e * p[i];
       for (let i = 0; i < ga.length; i++) ga[i] = g[i] * p[i];
       return [ga];

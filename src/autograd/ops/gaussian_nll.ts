@@ -24,10 +24,10 @@ export interface GaussianNLLOptions {
 
 /** var broadcast against input: the same shape, input's shape without its last dim (unsqueezed), or that with a last dim of 1. */
 function matchedVar(input: Tensor, v: Tensor): Tensor {
-  if (sameShape(v.shape, input.shape)) return v;
-  const lead = input.shape.slice(0, -1);
-  if (sameShape(lead, v.shape)) return unsqueeze(v, -1);
-  if (v.ndim > 0 && sameShape(lead, v.shape.slice(0, -1)) && v.shape[v.ndim - 1] === 1) return v;
+  if (sameShape(v._shape, input._shape)) return v;
+  const lead = input._shape.slice(0, -1);
+  if (sameShape(lead, v._shape)) return unsqueeze(v, -1);
+  if (v.ndim > 0 && sameShape(lead, v._shape.slice(0, -1)) && v._shape[v.ndim - 1] === 1) return v;
   throw new ValueError('var is of incorrect size');
 }
 
@@ -39,7 +39,7 @@ export function gaussian_nll_loss(input: Tensor, target: Tensor, variance: Tenso
   if (reduction !== 'none' && reduction !== 'mean' && reduction !== 'sum') throw new ValueError(`${String(reduction)} is not valid`);
   if (v._data.some((x) => x < 0)) throw new ValueError('var has negative entry/entries');
   v = clone(v);
-  const floor = castScalar(eps, v.dtype);
+  const floor = castScalar(eps, v._dtype);
   no_grad(() => {
     // var.clamp_(min=eps): NaN stays NaN
     const d = v._data;

@@ -78,7 +78,7 @@ function arrayIndex(a: readonly NestedData[]): Tensor {
 function specifiedDims(list: readonly IndexItem[]): number {
   let n = 0;
   for (const it of list) {
-    if (it instanceof Tensor) n += it.dtype === 'bool' || it.dtype === 'uint8' ? it.ndim : 1;
+    if (it instanceof Tensor) n += it._dtype === 'bool' || it._dtype === 'uint8' ? it.ndim : 1;
     else if (Array.isArray(it)) n += 1;
     else if (typeof it === 'number' || typeof it === 'bigint' || it instanceof Slice) n += 1;
   }
@@ -90,7 +90,7 @@ function applySelect(x: Tensor, dim: number, i: number, realDim: number): Tensor
   if (i === 0 && dim === 0 && x.ndim === 0) {
     throw new IndexError('invalid index of a 0-dim tensor. Use `tensor.item()` in Python or `tensor.item<T>()` in C++ to convert a 0-dim tensor to a number');
   }
-  const size = x.shape[dim];
+  const size = x._shape[dim];
   if (!(i >= -size && i < size)) throw new IndexError(`index ${i} is out of bounds for dimension ${realDim} with size ${size}`);
   return select(x, dim, i < 0 ? i + size : i);
 }
@@ -122,7 +122,7 @@ function applySlicing(x: Tensor, list: readonly IndexItem[], tensors: Array<Tens
       result = applySelect(result, dim, Number(it), i);
     } else if (it instanceof Slice) {
       // PyTorch skips a slice of the whole dim spelled start 0, stop the size, step 1 (x[:3] of 3 rows, not x[:])
-      const whole = (it.start ?? 0) === 0 && it.stop === result.shape[dim] && (it.step ?? 1) === 1;
+      const whole = (it.start ?? 0) === 0 && it.stop === result._shape[dim] && (it.step ?? 1) === 1;
       if (!whole) result = applySlice(result, dim, it);
       dim++;
     } else if (it === '...') {
@@ -134,9 +134,9 @@ function applySlicing(x: Tensor, list: readonly IndexItem[], tensors: Array<Tens
       result = unsqueeze(result, dim);
       record(boolIndex(it));
     } else if (it instanceof Tensor) {
-      if (it.ndim === 0 && it.dtype !== 'bool' && it.dtype !== 'uint8' && it.dtype !== 'float32' && it.dtype !== 'float64') {
+      if (it.ndim === 0 && it._dtype !== 'bool' && it._dtype !== 'uint8' && it._dtype !== 'float32' && it._dtype !== 'float64') {
         result = applySelect(result, dim, it.item(), i);
-      } else if (it.ndim === 0 && (it.dtype === 'bool' || it.dtype === 'uint8')) {
+      } else if (it.ndim === 0 && (it._dtype === 'bool' || it._dtype === 'uint8')) {
         result = unsqueeze(result, dim);
         record(boolIndex(it.item() !== 0));
       } else {
@@ -171,11 +171,11 @@ export function getitem(x: Tensor, ...args: IndexItem[]): Tensor {
 /** Python's valueToTensor: a number as a 0-d tensor of x's dtype (a list is PyTorch 1.13's TypeError). */
 function valueTensor(x: Tensor, value: SetValue): Tensor {
   if (value instanceof Tensor) return value;
-  if (Array.isArray(value)) throw new ArgumentTypeError(`can't assign a list to a torch.${scalarTypeName(x.dtype)}Tensor`);
+  if (Array.isArray(value)) throw new ArgumentTypeError(`can't assign a list to a torch.${scalarTypeName(x._dtype)}Tensor`);
   const v = Number(value);
-  checkScalarFits(v, x.dtype, true);
-  const s = allocStorage(x.dtype, 1);
-  s[0] = castScalar(v, x.dtype);
+  checkScalarFits(v, x._dtype, true);
+  const s = allocStorage(x._dtype, 1);
+  s[0] = castScalar(v, x._dtype);
   return new Tensor(s, []);
 }
 
@@ -191,9 +191,9 @@ export function fillTensor_(x: Tensor, value: Tensor): Tensor {
   if (value.ndim !== 0) throw new RuntimeError(`fill_ only supports 0-dimension value tensor but got tensor with ${value.ndim} dimensions.`);
   return applyInplace(x, value, (a, b) => {
     const v = b as Tensor;
-    const out = allocStorage(a.dtype, a.numel());
-    out.fill(castScalar(v._data[0], a.dtype));
-    const result = new Tensor(out, a.shape);
+    const out = allocStorage(a._dtype, a.numel());
+    out.fill(castScalar(v._data[0], a._dtype));
+    const result = new Tensor(out, a._shape);
     if (!shouldRecord(a, v)) return result;
     return attach(result, 'FillBackward3', [a, v], (g, needs) => {
       let s = 0;
@@ -207,7 +207,7 @@ export function fillTensor_(x: Tensor, value: Tensor): Tensor {
 
 /** copy_to: copy_ of the same shape, fill_ from a 0-d value, else the value (leading 1s off) expanded. */
 function copyTo(dst: Tensor, src: Tensor): void {
-  if (sameShape(dst.shape, src.shape)) {
+  if (sameShape(dst._shape, src._shape)) {
     copy_(dst, src);
     return;
   }
@@ -215,7 +215,7 @@ function copyTo(dst: Tensor, src: Tensor): void {
     fillTensor_(dst, src);
     return;
   }
-  copy_(dst, expand(view(src, stripLeadingOnes(src.shape)), dst.shape));
+  copy_(dst, expand(view(src, stripLeadingOnes(src._shape)), dst._shape));
 }
 
 /** What `x[...] = value` takes: a tensor or a number (bigint, boolean); a list is refused, as in PyTorch 1.13. */
@@ -234,15 +234,15 @@ export function setitem(x: Tensor, ...args: [...IndexItem[], SetValue]): Tensor 
     if (typeof it === 'number' || typeof it === 'bigint') return done(x, () => copyTo(applySelect(x, 0, Number(it), 0), value));
     if (it instanceof Slice) {
       // the same skip of a whole-dim slice as applySlicing's (x[:3] = v of 3 rows writes x itself)
-      const whole = x.ndim > 0 && (it.start ?? 0) === 0 && it.stop === x.shape[0] && (it.step ?? 1) === 1;
+      const whole = x.ndim > 0 && (it.start ?? 0) === 0 && it.stop === x._shape[0] && (it.step ?? 1) === 1;
       return done(x, () => copyTo(whole ? x : applySlice(x, 0, it), value));
     }
   }
   const tensors: Array<Tensor | null> = [];
   const sliced = applySlicing(x, list, tensors);
   if (tensors.length === 0) return done(x, () => copyTo(sliced, value));
-  const stripped = stripLeadingOnes(value.shape);
-  const values = sameShape(stripped, value.shape) ? value : view(value, stripped);
+  const stripped = stripLeadingOnes(value._shape);
+  const values = sameShape(stripped, value._shape) ? value : view(value, stripped);
   indexPutInplace(sliced, tensors, values, false);
   return x;
 }

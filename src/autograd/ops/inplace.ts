@@ -40,7 +40,7 @@ function checkInplace(self: Tensor): void {
 
 /** A tensor with a copy of `self`'s current values and its current place in the graph. */
 function snapshot(self: Tensor): Tensor {
-  const s = new Tensor(self._data.slice(), self.shape);
+  const s = new Tensor(self._data.slice(), self._shape);
   const fn = self.grad_fn;
   if (fn !== null) s._setGradFn(fn);
   return s;
@@ -58,10 +58,10 @@ function copySlices(base: Tensor, node: Node, geom: ViewGeom | null): Node {
     [gradEdge(base), ...node.next_functions.slice(1)],
     inner === null ? null : geom === null ? (g, needs) => inner(g, needs) : (g, needs) => copySlicesStorage(g, needs, inner, sizes, geom),
     node._saved,
-    [base.shape, ...node._inputShapes.slice(1)],
-    [base.dtype, ...node._inputDtypes.slice(1)],
-    base.shape,
-    base.dtype,
+    [base._shape, ...node._inputShapes.slice(1)],
+    [base._dtype, ...node._inputDtypes.slice(1)],
+    base._shape,
+    base._dtype,
   );
   fn._gradShapes = [null, ...(node._gradShapes ?? node._inputShapes.map(() => null)).slice(1)];
   fn._inner = node;
@@ -161,20 +161,20 @@ export function applyInplace(self: Tensor, other: Tensor | null, op: (a: Tensor,
     syncStorage(self._data);
     throw new RuntimeError(INFERENCE_INPLACE_MESSAGE);
   }
-  const differentiable = !floatSelfOnly || isFloating(self.dtype);
+  const differentiable = !floatSelfOnly || isFloating(self._dtype);
   const record = is_grad_enabled() && differentiable && (self.requires_grad || (other !== null && other.requires_grad));
   if (record) checkInplace(self);
   if (internal && hasInternalOverlap(self)) throw new RuntimeError(INTERNAL_OVERLAP_MESSAGE);
   if (other !== null && overlap !== 'none') checkNoPartialOverlap(self, other, overlap === 'any');
   const before = record ? snapshot(self) : null;
   const result = before !== null ? op(before, other) : no_grad(() => op(self, other));
-  if (!sameShape(result.shape, self.shape)) {
-    throw new RuntimeError(`output with shape ${shapeStr(self.shape)} doesn't match the broadcast shape ${shapeStr(result.shape)}`);
+  if (!sameShape(result._shape, self._shape)) {
+    throw new RuntimeError(`output with shape ${shapeStr(self._shape)} doesn't match the broadcast shape ${shapeStr(result._shape)}`);
   }
-  if (!canCast(result.dtype, self.dtype)) {
-    throw new RuntimeError(`result type ${scalarTypeName(result.dtype)} can't be cast to the desired output type ${scalarTypeName(self.dtype)}`);
+  if (!canCast(result._dtype, self._dtype)) {
+    throw new RuntimeError(`result type ${scalarTypeName(result._dtype)} can't be cast to the desired output type ${scalarTypeName(self._dtype)}`);
   }
-  self._data.set(result.dtype === self.dtype || isFloating(self.dtype) ? result._data : convertStorage(result._data, self.dtype));
+  self._data.set(result.dtype === self.dtype || isFloating(self._dtype) ? result._data : convertStorage(result._data, self._dtype));
   syncStorage(self._data);
   self._version.value++;
   const node = result.grad_fn;
@@ -197,15 +197,15 @@ function originalSelf(before: Tensor, node: Node): void {
 
 /** A constant of self's shape and dtype whose node passes a zero gradient to self's history. */
 function constantLike(a: Tensor, value: number, name: string): Tensor {
-  const data = allocStorage(a.dtype, a.numel());
-  data.fill(castScalar(value, a.dtype));
-  const out = new Tensor(data, a.shape);
+  const data = allocStorage(a._dtype, a.numel());
+  data.fill(castScalar(value, a._dtype));
+  const out = new Tensor(data, a._shape);
   if (!is_grad_enabled() || !a.requires_grad) return out;
-  return attach(out, name, [a], () => [allocStorage(a.dtype, a.numel())], [], null, () => [at.zerosLike(a)]);
+  return attach(out, name, [a], () => [allocStorage(a._dtype, a.numel())], [], null, () => [at.zerosLike(a)]);
 }
 
 export function fill_(self: Tensor, value: number): Tensor {
-  checkScalarFits(value, self.dtype, true);
+  checkScalarFits(value, self._dtype, true);
   return applyInplace(self, null, (a) => constantLike(a, value, 'FillBackward2'), { internal: false });
 }
 
@@ -219,17 +219,17 @@ export function copy_(self: Tensor, src: Tensor): Tensor {
   const internal = src !== self;
   return applyInplace(self, src, (a, b) => {
     const s = b as Tensor;
-    const shape = broadcastShapes(a.shape, s.shape); // after check_inplace, as in PyTorch
-    if (!sameShape(shape, a.shape)) {
-      throw new RuntimeError(`output with shape ${shapeStr(a.shape)} doesn't match the broadcast shape ${shapeStr(shape)}`);
+    const shape = broadcastShapes(a._shape, s._shape); // after check_inplace, as in PyTorch
+    if (!sameShape(shape, a._shape)) {
+      throw new RuntimeError(`output with shape ${shapeStr(a._shape)} doesn't match the broadcast shape ${shapeStr(shape)}`);
     }
-    const values = convertStorage(s._data, a.dtype);
-    const out = new Tensor(expandTo(values, s.shape, a.shape, allocStorage(a.dtype, a.numel())), a.shape);
+    const values = convertStorage(s._data, a._dtype);
+    const out = new Tensor(expandTo(values, s._shape, a._shape, allocStorage(a._dtype, a.numel())), a._shape);
     // NOTE: an integer or bool result cannot require grad: PyTorch records no node
-    if (!is_grad_enabled() || !(a.requires_grad || s.requires_grad) || !isFloating(a.dtype)) return out;
+    if (!is_grad_enabled() || !(a.requires_grad || s.requires_grad) || !isFloating(a._dtype)) return out;
     return attach(out, 'torch::autograd::CopyBackwards', [a, s], (g, needs) => [
-      needs[0] ? allocStorage(a.dtype, a.numel()) : null,
-      needs[1] ? (sameShape(a.shape, s.shape) ? g : sumTo(g, a.shape, s.shape)) : null,
+      needs[0] ? allocStorage(a._dtype, a.numel()) : null,
+      needs[1] ? (sameShape(a._shape, s._shape) ? g : sumTo(g, a._shape, s._shape)) : null,
     ], [], null, (g, needs) => [needs[0] ? at.zerosLike(g) : null, needs[1] ? g : null]); // the engine sums and casts src's
   }, { internal, floatSelfOnly: true });
 }

@@ -34,20 +34,20 @@ export function checkReduction(reduction: string): asserts reduction is Reductio
 
 /** The UserWarning of F.l1_loss / smooth_l1_loss / huber_loss when the shapes differ; the broadcast shape. */
 export function warnedShape(input: Tensor, target: Tensor): number[] {
-  if (sameShape(input.shape, target.shape)) return input.shape.slice();
+  if (sameShape(input._shape, target._shape)) return input._shape.slice();
   warn(
-    `Using a target size (${sizeStr(target.shape)}) that is different to the input size (${sizeStr(input.shape)}). ` +
+    `Using a target size (${sizeStr(target._shape)}) that is different to the input size (${sizeStr(input._shape)}). ` +
       'This will likely lead to incorrect results due to broadcasting. Please ensure they have the same size.',
   );
-  return broadcastShapes(input.shape, target.shape);
+  return broadcastShapes(input._shape, target._shape);
 }
 
 /** `x.expand(shape)` (ExpandBackward0, its gradient summed back to x's shape), or x itself when it has that shape. */
 export function expandTo(x: Tensor, shape: Shape): Tensor {
-  if (sameShape(x.shape, shape)) return x;
-  const result = new Tensor(valuesAs(x, shape, x.dtype).slice(), shape);
+  if (sameShape(x._shape, shape)) return x;
+  const result = new Tensor(valuesAs(x, shape, x._dtype).slice(), shape);
   if (!shouldRecord(x)) return result;
-  return attach(result, 'ExpandBackward0', [x], (g) => [sumTo(g, shape, x.shape)], [], null, (g) => [at.sumTo(g, x.shape)]);
+  return attach(result, 'ExpandBackward0', [x], (g) => [sumTo(g, shape, x._shape)], [], null, (g) => [at.sumTo(g, x._shape)]);
 }
 
 /** torch.broadcast_tensors(input, target) after F.l1_loss's (smooth_l1's, huber's) size warning. */
@@ -58,8 +58,8 @@ export function broadcastPair(input: Tensor, target: Tensor): [Tensor, Tensor] {
 
 /** Values of `t` as `dtype` storage, broadcast to `shape` (a copy only when needed). */
 export function valuesAs(t: Tensor, shape: Shape, dtype: DType): Storage {
-  const idx = broadcastIndex(shape, t.shape);
-  if (idx === null && t.dtype === dtype) return t._data;
+  const idx = broadcastIndex(shape, t._shape);
+  if (idx === null && t._dtype === dtype) return t._data;
   const out = allocStorage(dtype, numel(shape));
   const src = t._data;
   for (let i = 0; i < out.length; i++) out[i] = src[idx === null ? i : idx[i]];

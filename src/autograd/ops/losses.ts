@@ -54,7 +54,7 @@ function pointwise(input: Tensor, target: Tensor, reduction: string): Pointwise 
   const [a, b] = broadcastPair(input, target);
   checkReduction(reduction);
   const dtype = promoteTypes(a, b);
-  const shape = a.shape.slice();
+  const shape = a._shape.slice();
   return { a, b, shape, dtype, X: valuesAs(a, shape, dtype), T: valuesAs(b, shape, dtype), n: numel(shape), r: dtype === 'float32' ? fr : exact };
 }
 
@@ -107,12 +107,12 @@ interface BackwardOpSpec {
  */
 function backwardOp(spec: BackwardOpSpec): BackwardOp {
   const op: BackwardOp = (g, a, b) => {
-    const dtype = a.dtype;
-    const shape = a.shape.slice();
+    const dtype = a._dtype;
+    const shape = a._shape.slice();
     const n = numel(shape);
     const gi = allocStorage(dtype, n);
     const G = g.numel() === 1 ? g._data : valuesAs(g, shape, dtype);
-    spec.kernel(a._data, b._data, G, gi, vectorPlan(shape, [...spec.layout, g.shape], dtype === 'float32' ? 8 : 4));
+    spec.kernel(a._data, b._data, G, gi, vectorPlan(shape, [...spec.layout, g._shape], dtype === 'float32' ? 8 : 4));
     const result = new Tensor(gi, shape);
     if (!is_grad_enabled() || !(g.requires_grad || a.requires_grad || b.requires_grad)) return result;
     return attach(result, spec.name, [g, a, b], null, [g, a, b], null, (gg, needs) => [
@@ -126,18 +126,18 @@ function backwardOp(spec: BackwardOpSpec): BackwardOp {
 
 /** `(input - target).abs() < bound` as 0/1 in `like`'s dtype (a constant: the comparison has no gradient). */
 function nearMask(a: Tensor, b: Tensor, bound: number, like: Tensor): Tensor {
-  const r = a.dtype === 'float32' ? fr : exact;
+  const r = a._dtype === 'float32' ? fr : exact;
   const A = a._data;
   const B = b._data;
-  const out = allocStorage(like.dtype, A.length);
+  const out = allocStorage(like._dtype, A.length);
   for (let i = 0; i < A.length; i++) out[i] = Math.abs(r(A[i] - B[i])) < bound ? 1 : 0;
-  return new Tensor(out, a.shape);
+  return new Tensor(out, a._shape);
 }
 
 /** NOTE: PyTorch's huber backward (like mse's) refuses an input and target of different dtypes. */
 function checkSameDtype(input: Tensor, target: Tensor, needs: readonly boolean[]): void {
-  if (input.dtype === target.dtype) return;
-  const [own, other] = needs[0] ? [input.dtype, target.dtype] : [target.dtype, input.dtype];
+  if (input._dtype === target._dtype) return;
+  const [own, other] = needs[0] ? [input._dtype, target._dtype] : [target._dtype, input._dtype];
   throw new RuntimeError(`Found dtype ${scalarTypeName(other)} but expected ${scalarTypeName(own)}`);
 }
 
@@ -158,7 +158,7 @@ function kernelOf(p: Pointwise, reduction: Reduction, h: number): Kernel {
 type BackwardKernel = (A: Storage, B: Storage, g: Storage, gi: Storage, plan: VectorPlan) => void;
 
 function backwardOf(p: Pointwise, input: Tensor, target: Tensor, reduction: Reduction, kernel: BackwardKernel): (A: Storage, B: Storage, g: Storage) => Storage {
-  const inputShapes = [input.shape, target.shape, reduction === 'none' ? p.shape : []];
+  const inputShapes = [input._shape, target._shape, reduction === 'none' ? p.shape : []];
   return (A: Storage, B: Storage, g: Storage): Storage => {
     const gi = allocStorage(p.dtype, p.n);
     kernel(A, B, g, gi, vectorPlan(p.shape, inputShapes, p.dtype === 'float32' ? 8 : 4));
@@ -239,9 +239,9 @@ export function huber_loss(input: Tensor, target: Tensor, reductionOrOptions?: R
   if (!(d > 0)) throw new RuntimeError('huber_loss does not support non-positive values for delta.');
   const k = kernelOf(p, reduction, d);
   // NOTE: the result has input's dtype (at::empty_like(input)), computed in the promoted one
-  const losses = allocStorage(input.dtype, p.n);
+  const losses = allocStorage(input._dtype, p.n);
   huberForward(k, p.X, p.T, losses);
-  const result = reduceLosses(losses, p.shape, reduction, input.dtype);
+  const result = reduceLosses(losses, p.shape, reduction, input._dtype);
   if (!shouldRecord(p.a, p.b)) return result;
   const kernel: BackwardKernel = (A, B, g, gi, plan) => huberBackward(k, A, B, g, gi, plan);
   const grad = backwardOf(p, input, target, reduction, kernel);
@@ -251,10 +251,10 @@ export function huber_loss(input: Tensor, target: Tensor, reductionOrOptions?: R
     reduction,
     k,
     kernel,
-    layout: [input.shape, target.shape],
+    layout: [input._shape, target._shape],
     // huber_loss_double_backward_grad_output: the op again for 'none', else (op(ones, ...)·grad).sum()
     gradOutput: (op, gg, g, a, b) =>
-      reduction === 'none' ? op(gg, a, b) : at.sum(at.mul(op(at.full(g.shape, 1, g.dtype), a, b), gg), null, false),
+      reduction === 'none' ? op(gg, a, b) : at.sum(at.mul(op(at.full(g._shape, 1, g._dtype), a, b), gg), null, false),
     // huber_loss_double_backward: grad·(|input - target| < delta), / numel for 'mean'
     self: (ggg, a, b) => {
       const out = at.mul(ggg, nearMask(a, b, k.hv, ggg));
@@ -283,12 +283,12 @@ export function smooth_l1_loss(input: Tensor, target: Tensor, reductionOrOptions
     reduction,
     k,
     kernel,
-    layout: [input.shape, target.shape],
+    layout: [input._shape, target._shape],
     // PyTorch 1.13's grad_output formula is smooth_l1_loss_backward(grad, self, target) itself, summed
     // to grad_output's shape for a reduction
     gradOutput: (op, gg, g, a, b) => {
       const out = op(gg, a, b);
-      return reduction === 'none' || sameShape(out.shape, g.shape) ? out : at.sumTo(out, g.shape);
+      return reduction === 'none' || sameShape(out._shape, g._shape) ? out : at.sumTo(out, g._shape);
     },
     // smooth_l1_loss_double_backward: zeros for beta = 0, else grad·(|input - target| < beta) / beta, / numel for 'mean'
     self: (ggg, a, b) => {

@@ -124,23 +124,23 @@ const mvError = (rows: number, cols: number, len: number): RuntimeError =>
  * the result's dtype.
  */
 function checkMatmul(a: Tensor, b: Tensor): DType {
-  const A = a.shape;
-  const B = b.shape;
+  const A = a._shape;
+  const B = b._shape;
   const path = matmulPath(A, B, virtualStrides(a), virtualStrides(b));
   const last = (s: Shape, i = 1): number => s[s.length - i];
   const lead = (s: Shape): number => numel(s.slice(0, -1));
-  let first = a.dtype;
-  let second = b.dtype;
+  let first = a._dtype;
+  let second = b._dtype;
   switch (path) {
     case 'dot':
       if (a.dtype !== b.dtype) {
-        throw new RuntimeError(`dot : expected both vectors to have same dtype, but found ${scalarTypeName(a.dtype)} and ${scalarTypeName(b.dtype)}`);
+        throw new RuntimeError(`dot : expected both vectors to have same dtype, but found ${scalarTypeName(a._dtype)} and ${scalarTypeName(b._dtype)}`);
       }
       if (A[0] !== B[0]) {
         throw new RuntimeError(`inconsistent tensor size, expected tensor [${A[0]}] and src [${B[0]}] to have the same number of elements, but got ${A[0]} and ${B[0]} elements respectively`);
       }
-      if (a.dtype === 'bool' && A[0] > 0) throw new RuntimeError('"dot" not implemented for \'Bool\'');
-      return a.dtype;
+      if (a._dtype === 'bool' && A[0] > 0) throw new RuntimeError('"dot" not implemented for \'Bool\'');
+      return a._dtype;
     case 'mv':
     case 'fold':
       if (B.length === 1 && last(A) !== B[0]) throw mvError(lead(A), last(A), B[0]);
@@ -155,8 +155,8 @@ function checkMatmul(a: Tensor, b: Tensor): DType {
       const folded = numel(B.slice(0, -2)) * last(B);
       if (A.length === 1 && A[0] !== last(B, 2)) throw mvError(folded, last(B, 2), A[0]);
       if (A.length === 2 && A[1] !== last(B, 2)) throw mmError(folded, last(B, 2), A[1], A[0]);
-      first = b.dtype;
-      second = a.dtype;
+      first = b._dtype;
+      second = a._dtype;
       break;
     }
     case 'bmm': {
@@ -171,13 +171,13 @@ function checkMatmul(a: Tensor, b: Tensor): DType {
   // NOTE: with an empty operand PyTorch's kernels return before checking dtypes: the result then has
   // the first matrix's dtype (mm), the vector's (mv) or the second batch's (bmm)
   if (a.numel() === 0 || b.numel() === 0) {
-    return path === 'mv' || path === 'bmm' || (path === 'fold' && B.length === 1) ? b.dtype : path === 'foldT' && A.length === 1 ? a.dtype : first;
+    return path === 'mv' || path === 'bmm' || (path === 'fold' && B.length === 1) ? b._dtype : path === 'foldT' && A.length === 1 ? a._dtype : first;
   }
   // the kernel each path ends in: addmv (matrix @ vector), bmm (batched), addmm (every folded path)
   const kernel = path === 'mv' || (path === 'fold' && B.length === 1) ? 'addmv_impl_cpu' : path === 'bmm' ? 'bmm' : 'addmm_impl_cpu_';
-  if (a.dtype === 'bool') throw new RuntimeError(`"${kernel}" not implemented for 'Bool'`);
+  if (a._dtype === 'bool') throw new RuntimeError(`"${kernel}" not implemented for 'Bool'`);
   if (first !== second) throw new RuntimeError(`expected scalar type ${scalarTypeName(first)} but found ${scalarTypeName(second)}`);
-  return a.dtype;
+  return a._dtype;
 }
 
 /** float32 a @ b's gradients for the upstream gradient g (shape gOut): PyTorch's formulas' values. */
@@ -265,16 +265,16 @@ function product(a: Tensor, b: Tensor, name: string | null): Tensor {
     throw new RuntimeError(`both arguments to matmul need to be at least 1D, but they are ${a.ndim}D and ${b.ndim}D`);
   }
   const dtype = checkMatmul(a, b);
-  const A = a.dtype === dtype ? a._data : convertStorage(a._data, dtype);
-  const B = b.dtype === dtype ? b._data : convertStorage(b._data, dtype);
-  const aS = a.ndim === 1 ? [1, a.shape[0]] : a.shape.slice();
-  const bS = b.ndim === 1 ? [b.shape[0], 1] : b.shape.slice();
+  const A = a._dtype === dtype ? a._data : convertStorage(a._data, dtype);
+  const B = b._dtype === dtype ? b._data : convertStorage(b._data, dtype);
+  const aS = a.ndim === 1 ? [1, a._shape[0]] : a._shape.slice();
+  const bS = b.ndim === 1 ? [b._shape[0], 1] : b._shape.slice();
   const m = aS[aS.length - 2];
   const k = aS[aS.length - 1];
   const n = bS[bS.length - 1];
   const batch = broadcastShapes(aS.slice(0, -2), bS.slice(0, -2));
   const out = allocPooled(dtype, numel(batch) * m * n);
-  const path = matmulPath(a.shape, b.shape, virtualStrides(a), virtualStrides(b));
+  const path = matmulPath(a._shape, b._shape, virtualStrides(a), virtualStrides(b));
   // float32 as OpenBLAS sums it on this machine (matmul_blas.ts); other dtypes by the loops above
   const f32 = dtype === 'float32';
   if (f32) {
@@ -292,7 +292,7 @@ function product(a: Tensor, b: Tensor, name: string | null): Tensor {
   const gOut = [...batch, m, n];
   return attach(
     result,
-    name ?? matmulName(a.shape, b.shape, path),
+    name ?? matmulName(a._shape, b._shape, path),
     [a, b],
     // float32: the values of PyTorch's own backward products too (its formulas, run unrecorded on a
     // scratch node, so that their no-grad intermediates are not cached as this node's forward tensors)

@@ -37,30 +37,30 @@ export function productFloat32(a: Tensor, b: Tensor, path: MatmulPath, out: Stor
   const B = b._data;
   switch (path) {
     case 'dot':
-      out[0] = sdot(a.shape[0], A, 0, B, 0);
+      out[0] = sdot(a._shape[0], A, 0, B, 0);
       return;
     case 'mv':
-      mvInto(A, 0, a.shape[0], a.shape[1], virtualStrides(a), B, 0, out, 0);
+      mvInto(A, 0, a._shape[0], a._shape[1], virtualStrides(a), B, 0, out, 0);
       return;
     case 'vm': {
       // a.unsqueeze(0).mm(b)
-      const [k, n] = b.shape;
+      const [k, n] = b._shape;
       sgemm(rowMajor(A, 0, k), rowMajor(B, 0, n), 1, k, n, out, 0);
       return;
     }
     case 'mm': {
-      const [m, k] = a.shape;
-      sgemm(rowMajor(A, 0, k), rowMajor(B, 0, b.shape[1]), m, k, b.shape[1], out, 0);
+      const [m, k] = a._shape;
+      sgemm(rowMajor(A, 0, k), rowMajor(B, 0, b._shape[1]), m, k, b._shape[1], out, 0);
       return;
     }
     case 'fold': {
       // a [..., k] folded to rows, then one mm or one mv
-      const k = a.shape[a.ndim - 1];
-      const rows = numel(a.shape) / Math.max(k, 1);
+      const k = a._shape[a.ndim - 1];
+      const rows = numel(a._shape) / Math.max(k, 1);
       if (b.ndim === 2) {
-        sgemm(rowMajor(A, 0, k), rowMajor(B, 0, b.shape[1]), rows, k, b.shape[1], out, 0);
+        sgemm(rowMajor(A, 0, k), rowMajor(B, 0, b._shape[1]), rows, k, b._shape[1], out, 0);
       } else {
-        mvInto(A, 0, rows, k, reshapedStrides(a.shape, virtualStrides(a), [rows, k]), B, 0, out, 0);
+        mvInto(A, 0, rows, k, reshapedStrides(a._shape, virtualStrides(a), [rows, k]), B, 0, out, 0);
       }
       return;
     }
@@ -76,22 +76,22 @@ export function productFloat32(a: Tensor, b: Tensor, path: MatmulPath, out: Stor
 /** (bᵀ folded to [batch·p, k]) @ aᵀ (or @ a for a vector), transposed back: PyTorch's transposed fold. */
 function foldT(a: Tensor, b: Tensor, out: Storage): void {
   const B = b._data;
-  const k = b.shape[b.ndim - 2];
-  const p = b.shape[b.ndim - 1];
-  const batch = numel(b.shape) / Math.max(k * p, 1);
+  const k = b._shape[b.ndim - 2];
+  const p = b._shape[b.ndim - 1];
+  const batch = numel(b._shape) / Math.max(k * p, 1);
   const rows = batch * p;
   // t2 = b.mT().reshape(rows, k), made row-major: t2[t·p + q, i] = b[t, i, q]
   const t2 = new Float32Array(rows * k);
   for (let t = 0; t < batch; t++) for (let i = 0; i < k; i++) for (let q = 0; q < p; q++) t2[(t * p + q) * k + i] = B[(t * k + i) * p + q];
   if (a.ndim === 1) {
-    const bT = [...b.shape.slice(0, -2), p, k];
+    const bT = [...b._shape.slice(0, -2), p, k];
     const s = virtualStrides(b).slice();
     [s[s.length - 1], s[s.length - 2]] = [s[s.length - 2], s[s.length - 1]];
     mvInto(t2, 0, rows, k, reshapedStrides(bT, s, [rows, k]), a._data, 0, out, 0);
     return;
   }
   // t2 @ a.t(): [rows, m], then each batch's [p, m] block transposed into out [..., m, p]
-  const m = a.shape[0];
+  const m = a._shape[0];
   const res = new Float32Array(rows * m);
   sgemm(rowMajor(t2, 0, k), { data: a._data, offset: 0, rs: 1, cs: k }, rows, k, m, res, 0);
   for (let t = 0; t < batch; t++) for (let c = 0; c < m; c++) for (let q = 0; q < p; q++) out[(t * m + c) * p + q] = res[(t * p + q) * m + c];
@@ -99,8 +99,8 @@ function foldT(a: Tensor, b: Tensor, out: Storage): void {
 
 /** bmm over the broadcast batch dims: ATen's small kernel under 400 multiply-adds, else one sgemm each. */
 function batched(a: Tensor, b: Tensor, out: Storage): void {
-  const aS = a.shape;
-  const bS = b.shape;
+  const aS = a._shape;
+  const bS = b._shape;
   const [m, k] = aS.slice(-2);
   const n = bS[bS.length - 1];
   const aBatch = aS.slice(0, -2);

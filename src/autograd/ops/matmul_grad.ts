@@ -14,7 +14,7 @@ export type MatmulPath = 'dot' | 'mv' | 'vm' | 'mm' | 'fold' | 'foldT' | 'bmm';
 
 /** `x.reshape(shape)` as PyTorch does it for x's strides: a view when possible, else clone + _unsafe_view. */
 function reshapeAs(x: Tensor, strides: readonly number[], shape: Shape): Tensor {
-  const s = viewStrides(x.shape, strides, shape);
+  const s = viewStrides(x._shape, strides, shape);
   if (s === null) return at.unsafeView(at.clone(x), shape);
   const v = at.reshape(x, shape);
   v._strides = s;
@@ -28,13 +28,13 @@ function columnMajor(strides: readonly number[], shape: Shape): boolean {
 
 /** d(mat1 @ mat2)/d mat1 for the upstream gradient g. */
 export function mmGradA(g: Tensor, mat1: Tensor, mat2: Tensor): Tensor {
-  if (columnMajor(virtualStrides(mat1), mat1.shape)) return at.t(at.mm(mat2, at.t(g)));
+  if (columnMajor(virtualStrides(mat1), mat1._shape)) return at.t(at.mm(mat2, at.t(g)));
   return at.mm(g, at.t(mat2));
 }
 
 /** d(mat1 @ mat2)/d mat2 for the upstream gradient g. */
 export function mmGradB(g: Tensor, mat1: Tensor, mat2: Tensor): Tensor {
-  if (columnMajor(virtualStrides(mat2), mat2.shape)) return at.t(at.mm(at.t(g), mat1));
+  if (columnMajor(virtualStrides(mat2), mat2._shape)) return at.t(at.mm(at.t(g), mat1));
   return at.mm(at.t(mat1), g);
 }
 
@@ -78,29 +78,29 @@ export function matmulGraph(path: MatmulPath, a: Tensor, b: Tensor, g: Tensor, n
 
 /** a (3+ dims) folded to [N, k] times b (1 or 2 dims), viewed back: _unsafe_view(a.reshape(-1, k).mm(b)). */
 function foldGraph(a: Tensor, b: Tensor, g: Tensor, needs: readonly boolean[], node: Node): Grads {
-  const k = a.shape[a.ndim - 1];
+  const k = a._shape[a.ndim - 1];
   const rows = a.numel() / Math.max(k, 1);
   const a2 = forwardOf(node, 0, () => reshapeAs(a, virtualStrides(a), [rows, k]));
   if (b.ndim === 2) {
-    const g2 = at.reshape(g, [rows, b.shape[1]]);
+    const g2 = at.reshape(g, [rows, b._shape[1]]);
     const gb = needs[1] ? mmGradB(g2, a2, b) : null;
     const ga2 = needs[0] ? mmGradA(g2, a2, b) : null;
-    return [ga2 === null ? null : at.reshape(ga2, a.shape), gb];
+    return [ga2 === null ? null : at.reshape(ga2, a._shape), gb];
   }
   const g2 = at.reshape(g, [rows]);
   const ga2 = needs[0] ? at.mul(at.reshape(g2, [rows, 1]), b) : null;
   const gb = needs[1] ? at.mv(at.t(a2), g2) : null;
-  return [ga2 === null ? null : at.reshape(ga2, a.shape), gb];
+  return [ga2 === null ? null : at.reshape(ga2, a._shape), gb];
 }
 
 /** The transposed fold: (bᵀ @ aᵀ)ᵀ for a of 1 or 2 dims and b of 3+ dims. */
 function foldTGraph(a: Tensor, b: Tensor, g: Tensor, needs: readonly boolean[], node: Node): Grads {
-  const m = b.shape[b.ndim - 2];
-  const p = b.shape[b.ndim - 1];
+  const m = b._shape[b.ndim - 2];
+  const p = b._shape[b.ndim - 1];
   const rows = (b.numel() / Math.max(m * p, 1)) * p;
   const bT = forwardOf(node, 0, () => at.transpose(b, -1, -2));
   // the gradient of t2 back to b: reshape to bᵀ's shape, then transpose
-  const toB = (gt2: Tensor): Tensor => at.transpose(at.reshape(gt2, bT.shape), -1, -2);
+  const toB = (gt2: Tensor): Tensor => at.transpose(at.reshape(gt2, bT._shape), -1, -2);
   if (a.ndim === 1) {
     const t2 = forwardOf(node, 2, () => reshapeAs(bT, virtualStrides(bT), [rows, m]));
     const g2 = at.reshape(g, [rows]);
@@ -111,21 +111,21 @@ function foldTGraph(a: Tensor, b: Tensor, g: Tensor, needs: readonly boolean[], 
   const t1 = forwardOf(node, 1, () => at.t(a));
   const t2 = forwardOf(node, 2, () => reshapeAs(bT, virtualStrides(bT), [rows, m]));
   const gT = at.transpose(g, -1, -2);
-  const g2 = reshapeAs(gT, virtualStrides(gT), [rows, a.shape[0]]);
+  const g2 = reshapeAs(gT, virtualStrides(gT), [rows, a._shape[0]]);
   const gt1 = needs[0] ? mmGradB(g2, t2, t1) : null;
   const gt2 = needs[1] ? mmGradA(g2, t2, t1) : null;
   // t2's nodes run first, then t1's TBackward0, then bᵀ's TransposeBackward0
-  const gbT = gt2 === null ? null : at.reshape(gt2, bT.shape);
+  const gbT = gt2 === null ? null : at.reshape(gt2, bT._shape);
   const ga = gt1 === null ? null : at.t(gt1);
   return [ga, gbT === null ? null : at.transpose(gbT, -1, -2)];
 }
 
 /** Broadcast batches: expand both, reshape to [batch, rows, cols], bmm, _unsafe_view back. */
 function bmmGraph(a: Tensor, b: Tensor, g: Tensor, needs: readonly boolean[], node: Node): Grads {
-  const batch = g.shape.slice(0, -2);
+  const batch = g._shape.slice(0, -2);
   const nb = numel(batch);
-  const [n, m1] = a.shape.slice(-2);
-  const [m2, p] = b.shape.slice(-2);
+  const [n, m1] = a._shape.slice(-2);
+  const [m2, p] = b._shape.slice(-2);
   const flat = (x: Tensor, rows: number, cols: number): Tensor => {
     const e = at.expand(x, [...batch, rows, cols]);
     return reshapeAs(e, virtualStrides(e), [nb, rows, cols]);
@@ -135,7 +135,7 @@ function bmmGraph(a: Tensor, b: Tensor, g: Tensor, needs: readonly boolean[], no
   const g3 = at.reshape(g, [nb, n, p]);
   const gbR = needs[1] ? at.bmm(at.transpose(aR, 1, 2), g3) : null;
   const gaR = needs[0] ? at.bmm(g3, at.transpose(bR, 1, 2)) : null;
-  const back = (gr: Tensor, x: Tensor, rows: number, cols: number): Tensor => at.sumTo(at.reshape(gr, [...batch, rows, cols]), x.shape);
+  const back = (gr: Tensor, x: Tensor, rows: number, cols: number): Tensor => at.sumTo(at.reshape(gr, [...batch, rows, cols]), x._shape);
   const gb = gbR === null ? null : back(gbR, b, m2, p);
   return [gaR === null ? null : back(gaR, a, n, m1), gb];
 }

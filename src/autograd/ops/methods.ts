@@ -7,7 +7,7 @@ import { registry, type RegistryMethods, type TensorTypeName } from './registry.
 import { unbind } from './cat.js';
 import { KEYWORDS, POSITIONAL } from './keywords.generated.js';
 import { bindKeywords, hasOptions, methodBinder, type Positional } from '../../tensor/keywords.js';
-import type { DType } from '../../tensor/dtype.js';
+import type { DTypeArg } from '../../tensor/dtype.js';
 import type { DimOptions } from './value_select.js';
 import type { ReturnTypes } from './return_types.js';
 import { Tensor } from '../../tensor/tensor.js';
@@ -30,7 +30,7 @@ declare module '../../tensor/tensor.js' {
     /** `x.type()`: the type's name, 'torch.LongTensor'. */
     type(): string;
     /** `x.type(torch.float64)` or `x.type('torch.DoubleTensor')`: a copy in that dtype. */
-    type(dtype: DType | TensorTypeName): Tensor;
+    type(dtype: DTypeArg | TensorTypeName): Tensor;
     /** The slices along the first dim (unbind(0)), as Python iterates a tensor. */
     [Symbol.iterator](): Iterator<Tensor>;
   }

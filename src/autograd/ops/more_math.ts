@@ -21,7 +21,7 @@ type Fn3 = (a: number, b: number, c: number) => number;
 
 /** f over three broadcast tensors in `dtype`. */
 function map3(a: Tensor, b: Tensor, c: Tensor, dtype: DType, f: Fn3): Tensor {
-  const shape = broadcastShapes(broadcastShapes(a.shape, b.shape), c.shape);
+  const shape = broadcastShapes(broadcastShapes(a._shape, b._shape), c._shape);
   const [A, B, C] = [a, b, c].map((t) => expandedValues(t, shape, dtype));
   const out = allocStorage(dtype, numel(shape));
   for (let i = 0; i < out.length; i++) out[i] = f(A[i], B[i], C[i]);
@@ -60,7 +60,7 @@ const ADDCDIV_INTEGER =
 export function addcdiv(input: Tensor, tensor1: Tensor, tensor2: Tensor, options: ValueOption = {}): Tensor {
   needTensor('addcdiv', 'tensor1', 2, tensor1);
   needTensor('addcdiv', 'tensor2', 3, tensor2);
-  if (!isFloating(tensor1.dtype) && !isFloating(tensor2.dtype)) throw new RuntimeError(ADDCDIV_INTEGER);
+  if (!isFloating(tensor1._dtype) && !isFloating(tensor2._dtype)) throw new RuntimeError(ADDCDIV_INTEGER);
   const value = options.value ?? 1;
   const dtype = resultType([input, tensor1, tensor2]);
   const v = castScalar(value, dtype);
@@ -92,7 +92,7 @@ export function xlogy(self: Tensor | number, other: Tensor | number): Tensor {
   if (!(self instanceof Tensor) && !(other instanceof Tensor)) throw new ArgumentTypeError(`xlogy(): argument 'self' (position 1) must be Tensor, not ${typeName(self)}`);
   const a = self instanceof Tensor ? self : null;
   const b = other instanceof Tensor ? other : null;
-  const dtype = floatResult(a !== null && b !== null ? resultType([a, b]) : ((a ?? b) as Tensor).dtype);
+  const dtype = floatResult(a !== null && b !== null ? resultType([a, b]) : ((a ?? b) as Tensor)._dtype);
   const ta = a ?? scalarTensor(self as number, dtype);
   const tb = b ?? scalarTensor(other as number, dtype);
   const out = map3(ta, tb, scalarTensor(0, dtype), dtype, dtype === 'float32' ? xlogyValue32 : xlogyValue);
@@ -109,7 +109,7 @@ export function xlogy(self: Tensor | number, other: Tensor | number): Tensor {
 }
 
 function floatResult(dtype: DType): DType {
-  return isFloating(dtype) ? dtype : asFloating(scalarTensor(0, dtype)).dtype;
+  return isFloating(dtype) ? dtype : asFloating(scalarTensor(0, dtype))._dtype;
 }
 
 const INV_LN2 = 1 / Math.LN2;
@@ -133,7 +133,7 @@ export function logaddexp2(self: Tensor, other: Tensor): Tensor {
 
 function angle(name: string, factor: number): (input: Tensor) => Tensor {
   return (input) => {
-    const x = isFloating(input.dtype) ? input : asFloating(input);
+    const x = isFloating(input._dtype) ? input : asFloating(input);
     const out = no_grad(() => mul(x, factor));
     // self: grad * factor (deg2rad: M_PI / 180, rad2deg: 180 / M_PI)
     return recordNode(out, name, [input], [], (g) => [at.mulScalar(g, factor)]);
@@ -155,16 +155,16 @@ const FLT_MAX = 3.4028234663852886e38;
 /** `torch.nan_to_num(x, nan=0, posinf=max, neginf=lowest)`: the dtype's finite extremes by default. */
 export function nan_to_num(input: Tensor, nan: number | NanToNumOptions = 0, posinf: number | null = null, neginf: number | null = null): Tensor {
   const o: NanToNumOptions = typeof nan === 'object' ? nan : { nan, posinf, neginf };
-  const big = input.dtype === 'float32' ? FLT_MAX : Number.MAX_VALUE;
-  const [n, p, m] = [o.nan ?? 0, o.posinf ?? big, o.neginf ?? -big].map((v) => castScalar(v, input.dtype));
-  const data = allocStorage(input.dtype, input.numel());
+  const big = input._dtype === 'float32' ? FLT_MAX : Number.MAX_VALUE;
+  const [n, p, m] = [o.nan ?? 0, o.posinf ?? big, o.neginf ?? -big].map((v) => castScalar(v, input._dtype));
+  const data = allocStorage(input._dtype, input.numel());
   const src = input._data;
-  const floating = isFloating(input.dtype);
+  const floating = isFloating(input._dtype);
   for (let i = 0; i < data.length; i++) {
     const v = src[i];
     data[i] = !floating ? v : v !== v ? n : v === Infinity ? p : v === -Infinity ? m : v;
   }
-  const out = new Tensor(data, input.shape);
+  const out = new Tensor(data, input._shape);
   // self: grad * at::isfinite(self)
   return recordNode(out, 'NanToNumBackward0', [input], [input], (g) => [at.maskedFill(g, mask2(input, input, (v) => !Number.isFinite(v)), 0)]);
 }
@@ -176,14 +176,14 @@ export function nan_to_num_(self: Tensor, nan: number | NanToNumOptions = 0, pos
 /** `torch.trace(x)` of a matrix: the diagonal summed in double (the kernel's accscalar_t); integers give int64. */
 export function trace(input: Tensor): Tensor {
   if (input.ndim !== 2) throw new RuntimeError(`trace: expected a matrix, but got tensor with dim ${input.ndim}`);
-  const [r, c] = input.shape;
+  const [r, c] = input._shape;
   let s = 0;
   for (let i = 0; i < Math.min(r, c); i++) s += input._data[i * c + i];
-  const out = scalarTensor(s, isFloating(input.dtype) ? input.dtype : 'int64');
+  const out = scalarTensor(s, isFloating(input._dtype) ? input._dtype : 'int64');
   // trace_backward: grad at flat indices arange(0, r·c, c + 1) of a zero matrix
   // (index_fill_ of zeros: +0 off the diagonal, whatever the sign of grad)
   return recordNode(out, 'TraceBackward0', [input], [], (g) => {
-    const ge = at.expand(g, input.shape);
+    const ge = at.expand(g, input._shape);
     return [at.where(traceMask(r, c), ge, at.zerosLike(ge))];
   }, false);
 }
@@ -201,7 +201,7 @@ export function signbit(input: Tensor): Tensor {
   const out = allocStorage('bool', input.numel());
   const src = input._data;
   for (let i = 0; i < out.length; i++) out[i] = src[i] < 0 || Object.is(src[i], -0) ? 1 : 0;
-  return new Tensor(out, input.shape);
+  return new Tensor(out, input._shape);
 }
 
 export function xlogy_(self: Tensor, other: Tensor | number): Tensor {
@@ -210,8 +210,8 @@ export function xlogy_(self: Tensor, other: Tensor | number): Tensor {
 
 /** `torch.logit(x, eps=None)`: log(x / (1 - x)), x clamped to [eps, 1 - eps] first when eps is given. */
 export function logit(input: Tensor, eps: number | null = null): Tensor {
-  const x = isFloating(input.dtype) ? input : asFloating(input);
-  const dtype = x.dtype;
+  const x = isFloating(input._dtype) ? input : asFloating(input);
+  const dtype = x._dtype;
   const [lo, hi] = eps === null || eps < 0 ? [null, null] : [castScalar(eps, dtype), castScalar(1 - eps, dtype)];
   const data = allocStorage(dtype, x.numel());
   const src = x._data;
@@ -221,7 +221,7 @@ export function logit(input: Tensor, eps: number | null = null): Tensor {
     data[i] = dtype === 'float32' ? fr(logf(fr(v / fr(1 - v)))) : Math.log(v / (1 - v));
   }
   // logit_backward: grad / (x·(1 - x)); outside [lo, hi] 0 with eps, NaN outside [0, 1] without
-  return recordNode(new Tensor(data, x.shape), 'LogitBackward0', [input], [input], (g) => {
+  return recordNode(new Tensor(data, x._shape), 'LogitBackward0', [input], [input], (g) => {
     const d = at.div(g, at.mul(input, at.addScalar(at.neg(input), 1)));
     if (lo !== null && hi !== null) return [at.maskedFill(d, logitEpsMask(input, lo, hi), 0)];
     return [at.maskedFill(d, mask2(input, input, (v) => v < 0 || v > 1), NaN)];
@@ -235,7 +235,7 @@ export function logit(input: Tensor, eps: number | null = null): Tensor {
  */
 function logitEpsMask(x: Tensor, lo: number, hi: number): ReturnType<typeof mask2> {
   const m = mask2(x, x, (v) => v < lo || v > hi);
-  const lanes = x.dtype === 'float32' ? 8 : 4;
+  const lanes = x._dtype === 'float32' ? 8 : 4;
   const vectorized = m.data.length - (m.data.length % lanes);
   for (let i = 0; i < vectorized; i++) if (x._data[i] !== x._data[i]) m.data[i] = 1;
   return m;

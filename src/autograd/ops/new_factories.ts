@@ -2,7 +2,7 @@
 // the tensor's dtype unless one is given; and the deprecated torch.range, whose end is inclusive.
 
 import { RuntimeError } from '../../errors.js';
-import { allocStorage, castScalar, checkDtype, checkScalarFits, get_default_dtype, isFloating } from '../../tensor/dtype.js';
+import { allocStorage, castScalar, toDType, checkScalarFits, get_default_dtype, isFloating } from '../../tensor/dtype.js';
 import { full, tensor, type SizeArgs, type TensorOptions, type TypedArray } from '../../tensor/factories.js';
 import type { NestedData } from '../../tensor/nested.js';
 import { randint, type RandomOptions } from '../../tensor/random.js';
@@ -47,7 +47,7 @@ export function new_empty(self: Tensor, ...size: SizeArgs<TensorOptions>): Tenso
 
 /** `x.new_full(size, fill_value)`: fill_value checked against the dtype's range (c10's checked_convert). */
 export function new_full(self: Tensor, size: readonly number[], fill_value: number | boolean, options: TensorOptions = {}): Tensor {
-  const dtype = options.dtype ?? self.dtype;
+  const dtype = options.dtype === undefined ? self._dtype : toDType(options.dtype);
   if (typeof fill_value === 'number') {
     checkScalarFits(fill_value, dtype, true);
     if (dtype === 'float32' && Number.isFinite(fill_value) && Math.abs(fill_value) > FLT_MAX) {
@@ -70,7 +70,7 @@ export function new_tensor(self: Tensor, data: NestedData | TypedArray | Tensor,
 /** `torch.randint_like(input, high)` or `(input, low, high)`: randint of input's shape and dtype. */
 export function randint_like(input: Tensor, low: number, high?: number | RandomOptions, options: RandomOptions = {}): Tensor {
   const [lo, hi, opts] = typeof high === 'number' ? [low, high, options] : [0, low, high ?? options];
-  return randint(lo, hi, input.shape, { ...opts, dtype: opts.dtype ?? input.dtype });
+  return randint(lo, hi, input._shape, { ...opts, dtype: opts.dtype ?? input.dtype });
 }
 
 const RANGE_WARNING =
@@ -80,8 +80,7 @@ const RANGE_WARNING =
 export function range(start: number, end: number, step: number | TensorOptions = 1, options: TensorOptions = {}): Tensor {
   warn(RANGE_WARNING);
   const [given, opts] = typeof step === 'number' ? [step, options] : [1, step];
-  const dtype = opts.dtype ?? get_default_dtype();
-  checkDtype(dtype);
+  const dtype = opts.dtype === undefined ? get_default_dtype() : toDType(opts.dtype);
   // an integer dtype's accscalar_t is int64: the ends and step are truncated first
   const int = (v: number): number => (isFloating(dtype) || !Number.isFinite(v) ? v : Math.trunc(v));
   [start, end] = [int(start), int(end)];

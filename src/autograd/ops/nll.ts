@@ -33,7 +33,7 @@ interface Frame {
 
 function checkTargets(target: Tensor): void {
   for (const v of target._data) {
-    if (!Number.isInteger(v)) throw new RuntimeError(`expected scalar type Long but found ${scalarTypeName(target.dtype)}`);
+    if (!Number.isInteger(v)) throw new RuntimeError(`expected scalar type Long but found ${scalarTypeName(target._dtype)}`);
   }
 }
 
@@ -135,7 +135,7 @@ function run(input: Tensor, target: Tensor, f: Frame, reduction: Reduction, none
   return attach(result, name, [input], (g) => [lossGrad(f, g, none, total, mean)], [input, target], null, (g) => {
     // nll_loss_backward (linear in grad_output) as its own node: derivatives.yaml's grad_output is the
     // loss of the upstream gradient, self's zeros_like(grad)
-    const gi = new Tensor(lossGrad(f, g._data, none, total, mean), input.shape);
+    const gi = new Tensor(lossGrad(f, g._data, none, total, mean), input._shape);
     if (!is_grad_enabled() || !(g.requires_grad || input.requires_grad)) return [gi];
     return [attach(gi, name.replace('Backward0', 'BackwardBackward0'), [g, input], null, [g, input], null, (gg, needs) => [
       needs[0] ? again(gg) : null,
@@ -146,7 +146,7 @@ function run(input: Tensor, target: Tensor, f: Frame, reduction: Reduction, none
 
 function weightStorage(weight: Tensor | null, input: Tensor): Storage | null {
   if (weight === null) return null;
-  if (weight.dtype !== input.dtype) throw new RuntimeError(`expected scalar type ${scalarTypeName(input.dtype)} but found ${scalarTypeName(weight.dtype)}`);
+  if (weight.dtype !== input.dtype) throw new RuntimeError(`expected scalar type ${scalarTypeName(input._dtype)} but found ${scalarTypeName(weight._dtype)}`);
   return weight._data;
 }
 
@@ -154,16 +154,16 @@ function weightStorage(weight: Tensor | null, input: Tensor): Storage | null {
 function nll1d2d(input: Tensor, target: Tensor, weight: Tensor | null, reduction: Reduction, ignore: number): Tensor {
   if (target.ndim > 1) throw new RuntimeError('0D or 1D target tensor expected, multi-target not supported');
   const noBatch = input.ndim === 1 && target.ndim === 0;
-  if (!noBatch && input.shape[0] !== target.shape[0]) {
-    throw new RuntimeError(`size mismatch (got input: ${shapeStr(input.shape)}, target: ${shapeStr(target.shape)})`);
+  if (!noBatch && input._shape[0] !== target._shape[0]) {
+    throw new RuntimeError(`size mismatch (got input: ${shapeStr(input._shape)}, target: ${shapeStr(target._shape)})`);
   }
-  const classes = input.shape[input.ndim - 1];
+  const classes = input._shape[input.ndim - 1];
   if (weight !== null && !(weight.ndim === 1 && weight.numel() === classes)) {
-    throw new RuntimeError(`weight tensor should be defined either for all ${classes} classes or no classes but got weight tensor of shape: ${shapeStr(weight.shape)}`);
+    throw new RuntimeError(`weight tensor should be defined either for all ${classes} classes or no classes but got weight tensor of shape: ${shapeStr(weight._shape)}`);
   }
   checkTargets(target);
-  const batch = input.ndim === 1 ? 1 : input.shape[0];
-  const f: Frame = { X: input._data, targets: target._data, W: weightStorage(weight, input), batch, classes, mapSize: 1, ignore, dtype: input.dtype };
+  const batch = input.ndim === 1 ? 1 : input._shape[0];
+  const f: Frame = { X: input._data, targets: target._data, W: weightStorage(weight, input), batch, classes, mapSize: 1, ignore, dtype: input._dtype };
   const again: Again = (x) => nll1d2d(x, target, weight, reduction, ignore);
   return run(input, target, f, reduction, reduction === 'none' && input.ndim === 2, [batch], 'NllLossBackward0', again);
 }
@@ -171,13 +171,13 @@ function nll1d2d(input: Tensor, target: Tensor, weight: Tensor | null, reduction
 /** nll_loss2d: input [N, C, H, W], target [N, H, W]. */
 function nll2d(input: Tensor, target: Tensor, weight: Tensor | null, reduction: Reduction, ignore: number): Tensor {
   if (target.ndim !== 3) throw new RuntimeError(`only batches of spatial targets supported (3D tensors) but got targets of dimension: ${target.ndim}`);
-  const [n, classes, h, w] = input.shape;
+  const [n, classes, h, w] = input._shape;
   if (weight !== null && weight.numel() !== classes) throw new RuntimeError('weight tensor should be defined either for all or no classes');
-  if (n !== target.shape[0] || h !== target.shape[1] || w !== target.shape[2]) {
-    throw new RuntimeError(`size mismatch (got input: ${shapeStr(input.shape)} , target: ${shapeStr(target.shape)}`);
+  if (n !== target._shape[0] || h !== target._shape[1] || w !== target._shape[2]) {
+    throw new RuntimeError(`size mismatch (got input: ${shapeStr(input._shape)} , target: ${shapeStr(target._shape)}`);
   }
   checkTargets(target);
-  const f: Frame = { X: input._data, targets: target._data, W: weightStorage(weight, input), batch: n, classes, mapSize: h * w, ignore, dtype: input.dtype };
+  const f: Frame = { X: input._data, targets: target._data, W: weightStorage(weight, input), batch: n, classes, mapSize: h * w, ignore, dtype: input._dtype };
   const again: Again = (x) => nll2d(x, target, weight, reduction, ignore);
   return run(input, target, f, reduction, reduction === 'none', [n, h, w], 'NllLoss2DBackward0', again);
 }
@@ -189,19 +189,19 @@ export function nll_loss(input: Tensor, target: Tensor, options: NLLOptions = {}
   const weight = options.weight ?? null;
   const ignore = options.ignore_index ?? -100;
   if (input.ndim < 1) throw new ValueError(`Expected 1 or more dimensions (got ${input.ndim})`);
-  if (input.ndim !== 1 && input.shape[0] !== (target.ndim === 0 ? 1 : target.shape[0])) {
-    throw new ValueError(`Expected input batch_size (${input.shape[0]}) to match target batch_size (${target.ndim === 0 ? 1 : target.shape[0]}).`);
+  if (input.ndim !== 1 && input._shape[0] !== (target.ndim === 0 ? 1 : target._shape[0])) {
+    throw new ValueError(`Expected input batch_size (${input._shape[0]}) to match target batch_size (${target.ndim === 0 ? 1 : target._shape[0]}).`);
   }
   if (input.ndim <= 2) return nll1d2d(input, target, weight, reduction, ignore);
   if (input.ndim === 4) return nll2d(input, target, weight, reduction, ignore);
-  const [n, c] = input.shape;
-  const outSize = [n, ...input.shape.slice(2)];
-  if (target.ndim !== input.ndim - 1 || target.shape.slice(1).some((s, i) => s !== input.shape[i + 2])) {
-    throw new RuntimeError(`Expected target size ${shapeStr(outSize)}, got ${shapeStr(target.shape)}`);
+  const [n, c] = input._shape;
+  const outSize = [n, ...input._shape.slice(2)];
+  if (target.ndim !== input.ndim - 1 || target._shape.slice(1).some((s, i) => s !== input._shape[i + 2])) {
+    throw new RuntimeError(`Expected target size ${shapeStr(outSize)}, got ${shapeStr(target._shape)}`);
   }
   const empty = input.numel() === 0;
   const input4 = view(input, empty ? [n, c, 0, 0] : [n, c, 1, -1]);
-  const target3 = new Tensor(target._data, empty ? [n, 0, 0] : [n, 1, numel(target.shape) / Math.max(n, 1)]);
+  const target3 = new Tensor(target._data, empty ? [n, 0, 0] : [n, 1, numel(target._shape) / Math.max(n, 1)]);
   const out = nll2d(input4, target3, weight, reduction, ignore);
   return reduction === 'none' ? view(out, outSize) : out;
 }

@@ -33,16 +33,16 @@ function checkLinearDtypes(x: Tensor, weight: Tensor, bias: Tensor | null): void
   if (bias !== null && (x.ndim === 2 || x.ndim === 3)) {
     if (bias.dtype !== weight.dtype) throw new RuntimeError('self and mat2 must have the same dtype');
     if (x.dtype !== weight.dtype) throw new RuntimeError('mat1 and mat2 must have the same dtype');
-  } else if (x.dtype === 'bool' && weight.shape[1] !== 0) {
+  } else if (x._dtype === 'bool' && weight._shape[1] !== 0) {
     throw new RuntimeError('"addmm_impl_cpu_" not implemented for \'Bool\'');
-  } else if (x.dtype !== weight.dtype && weight.shape[1] !== 0) {
+  } else if (x.dtype !== weight.dtype && weight._shape[1] !== 0) {
     // (matmul's kernels return before their dtype check when the product is empty)
-    throw new RuntimeError(`expected scalar type ${scalarTypeName(x.dtype)} but found ${scalarTypeName(weight.dtype)}`);
+    throw new RuntimeError(`expected scalar type ${scalarTypeName(x._dtype)} but found ${scalarTypeName(weight._dtype)}`);
   }
 }
 
 /** Column sums of a rows × cols matrix (db = Σ_rows dY): float32 in PyTorch's order (sum_to's cascade), float64 in row order. */
-export function sumRows(g: Storage, rows: number, cols: number, dtype: Tensor['dtype']): Storage {
+export function sumRows(g: Storage, rows: number, cols: number, dtype: Tensor['_dtype']): Storage {
   if (dtype === 'float32') return sumTo(g, [rows, cols], [cols]);
   const out = allocStorage(dtype, cols);
   if (cols === 1) {
@@ -62,7 +62,7 @@ export function sumRows(g: Storage, rows: number, cols: number, dtype: Tensor['d
  * `addmm` (2-d x) the bias is BLAS's C, into which the product's blocks are added; else it is added
  * after the product (matmul, then add_). Other dtypes: the bias added after the product.
  */
-export function linearForward(X: Storage, W: Storage, B: Storage | null, rows: number, inF: number, outF: number, dtype: Tensor['dtype'], addmm = true): Storage {
+export function linearForward(X: Storage, W: Storage, B: Storage | null, rows: number, inF: number, outF: number, dtype: Tensor['_dtype'], addmm = true): Storage {
   const out = allocPooled(dtype, rows * outF);
   if (dtype === 'float32') {
     const inC = B !== null && addmm;
@@ -79,7 +79,7 @@ export function linearForward(X: Storage, W: Storage, B: Storage | null, rows: n
 }
 
 /** dW = dYᵀ · X for the upstream gradient g [rows, outF] and X [rows, inF]. */
-export function linearWeightGrad(g: Storage, X: Storage, rows: number, inF: number, outF: number, dtype: Tensor['dtype']): Storage {
+export function linearWeightGrad(g: Storage, X: Storage, rows: number, inF: number, outF: number, dtype: Tensor['_dtype']): Storage {
   const gw = allocPooled(dtype, outF * inF);
   if (dtype === 'float32') {
     // PyTorch's mm_mat2_backward for weight.t() (column-major): grad.t().mm(x)
@@ -94,33 +94,33 @@ export function linearWeightGrad(g: Storage, X: Storage, rows: number, inF: numb
 /** matmul's should_fold exception for a 3-d operand: its last two dims transposed within contiguous batches. */
 function transposedBatches(x: Tensor): boolean {
   const s = virtualStrides(x);
-  return s[2] !== 1 && s[0] === x.shape[1] * x.shape[2];
+  return s[2] !== 1 && s[0] === x._shape[1] * x._shape[2];
 }
 
 /** PyTorch's is_contiguous of x (size-1 dims' strides do not count). */
 function isContiguous(x: Tensor): boolean {
   const strides = x._strides;
   if (strides === null || x.numel() === 0) return true;
-  const contiguous = contiguousStrides(x.shape);
-  return x.shape.every((size, d) => size === 1 || strides[d] === contiguous[d]);
+  const contiguous = contiguousStrides(x._shape);
+  return x._shape.every((size, d) => size === 1 || strides[d] === contiguous[d]);
 }
 
 /** y = x Wᵀ + b for x [..., in], W [out, in], b [out]: one node whose backward is three GEMM-shaped loops. */
 export function linear(x: Tensor, weight: Tensor, bias?: Tensor | null): Tensor {
   if (weight.ndim !== 2) throw new RuntimeError(`linear(): weight must be 2-D, got ${weight.ndim}-D`);
-  const [outF, inF] = weight.shape;
-  const xIn = x.ndim === 0 ? -1 : x.shape[x.ndim - 1];
-  const rows = x.ndim <= 1 ? 1 : numel(x.shape.slice(0, -1));
+  const [outF, inF] = weight._shape;
+  const xIn = x.ndim === 0 ? -1 : x._shape[x.ndim - 1];
+  const rows = x.ndim <= 1 ? 1 : numel(x._shape.slice(0, -1));
   if (xIn !== inF) {
     throw new RuntimeError(`mat1 and mat2 shapes cannot be multiplied (${rows}x${xIn} and ${inF}x${outF})`);
   }
   const b = bias ?? null;
-  if (b !== null && numel(b.shape) !== outF) {
-    throw new RuntimeError(`The size of tensor a (${outF}) must match the size of tensor b (${numel(b.shape)}) at non-singleton dimension ${x.ndim - 1}`);
+  if (b !== null && numel(b._shape) !== outF) {
+    throw new RuntimeError(`The size of tensor a (${outF}) must match the size of tensor b (${numel(b._shape)}) at non-singleton dimension ${x.ndim - 1}`);
   }
   checkLinearDtypes(x, weight, b);
   // a 3-d input transposed within contiguous batches: PyTorch's matmul(x, weight.t()) takes bmm there
-  if (x.ndim === 3 && x.dtype === 'float32' && !(b !== null && isContiguous(x)) && transposedBatches(x)) {
+  if (x.ndim === 3 && x._dtype === 'float32' && !(b !== null && isContiguous(x)) && transposedBatches(x)) {
     const y = matmul(x, at.t(weight));
     return b === null ? y : at.add(y, b);
   }
@@ -128,14 +128,14 @@ export function linear(x: Tensor, weight: Tensor, bias?: Tensor | null): Tensor 
   if (x.ndim === 3 && b !== null && !isContiguous(x)) return at.add(linear(x, weight, null), b);
   if (x.ndim === 3 && b !== null) {
     // PyTorch's _flatten_3d_linear: one addmm over x viewed as rows, its result viewed back (a real view)
-    return view(linear(view(x, [rows, inF]), weight, b), [x.shape[0], x.shape[1], outF]);
+    return view(linear(view(x, [rows, inF]), weight, b), [x._shape[0], x._shape[1], outF]);
   }
   // a 1-d input adds the bias in place into x Wᵀ: the result keeps x's dtype
-  const dtype = x.dtype;
+  const dtype = x._dtype;
   const X = x._data;
-  const W = weight.dtype === dtype ? weight._data : Float64Array.from(weight._data);
+  const W = weight._dtype === dtype ? weight._data : Float64Array.from(weight._data);
   const out = linearForward(X, W, b === null ? null : b._data, rows, inF, outF, dtype, x.ndim === 2);
-  const outShape = x.ndim <= 1 ? [outF] : [...x.shape.slice(0, -1), outF];
+  const outShape = x.ndim <= 1 ? [outF] : [...x._shape.slice(0, -1), outF];
   const result = new Tensor(out, outShape);
   if (!shouldRecord(x, weight, b)) return result;
   const inputs = b === null ? [x, weight] : [x, weight, b];
@@ -159,11 +159,11 @@ interface Pointwise {
 
 function pointwise(input: Tensor, target: Tensor): Pointwise {
   const shape = warnedShape(input, target);
-  return { shape, ia: broadcastIndex(shape, input.shape), it: broadcastIndex(shape, target.shape) };
+  return { shape, ia: broadcastIndex(shape, input._shape), it: broadcastIndex(shape, target._shape) };
 }
 
 /** Reduce elementwise losses (binary_cross_entropy_with_logits'), summed in index order in float64. */
-function reduceLoss(losses: Float64Array, shape: number[], reduction: Reduction, dtype: Tensor['dtype']): Tensor {
+function reduceLoss(losses: Float64Array, shape: number[], reduction: Reduction, dtype: Tensor['_dtype']): Tensor {
   if (reduction === 'none') {
     const out = allocPooled(dtype, losses.length);
     out.set(losses);
@@ -184,7 +184,7 @@ function upstreamAt(g: Storage, i: number, reduction: Reduction): number {
  * (input - target)² per element in the dtype's arithmetic, as PyTorch's mse kernel forms them: in float32
  * the difference and its square are each rounded to float32.
  */
-function squaredErrors(I: Storage, ia: Int32Array | null, T: Storage, it: Int32Array | null, n: number, dtype: Tensor['dtype']): Storage {
+function squaredErrors(I: Storage, ia: Int32Array | null, T: Storage, it: Int32Array | null, n: number, dtype: Tensor['_dtype']): Storage {
   const losses = allocPooled(dtype, n);
   if (dtype === 'float32') {
     for (let i = 0; i < n; i++) {
@@ -201,19 +201,19 @@ function squaredErrors(I: Storage, ia: Int32Array | null, T: Storage, it: Int32A
 }
 
 /** mse_loss's 'mean' or 'sum' of its squared errors: at::sum in PyTorch's order (tensor/cascade_sum.ts), then ÷ n for 'mean', in the dtype. */
-export function reduceSquaredErrors(losses: Storage, reduction: 'mean' | 'sum', dtype: Tensor['dtype']): number {
+export function reduceSquaredErrors(losses: Storage, reduction: 'mean' | 'sum', dtype: Tensor['_dtype']): number {
   const s = sumAll(losses, dtype);
   return reduction === 'mean' ? scalarOf(s / losses.length, dtype)._data[0] : s;
 }
 
-function scalarOf(value: number, dtype: Tensor['dtype']): Tensor {
+function scalarOf(value: number, dtype: Tensor['_dtype']): Tensor {
   const out = allocStorage(dtype, 1);
   out[0] = value;
   return new Tensor(out, []);
 }
 
 /** d/dinput of mse_loss: norm·(input - target)·g with norm 2/N ('mean') or 2, g the upstream gradient. */
-export function mseInputGrad(I: Storage, ia: Int32Array | null, T: Storage, it: Int32Array | null, n: number, reduction: Reduction, g: Storage, dtype: Tensor['dtype']): Storage {
+export function mseInputGrad(I: Storage, ia: Int32Array | null, T: Storage, it: Int32Array | null, n: number, reduction: Reduction, g: Storage, dtype: Tensor['_dtype']): Storage {
   const norm = reduction === 'mean' ? 2 / n : 2;
   const gi = allocPooled(dtype, n);
   for (let i = 0; i < n; i++) {
@@ -223,7 +223,7 @@ export function mseInputGrad(I: Storage, ia: Int32Array | null, T: Storage, it: 
 }
 
 /** The value of mse_loss with reduction 'mean' or 'sum' on same-shaped input and target, as its result tensor holds it. */
-export function mseLossValue(I: Storage, T: Storage, n: number, reduction: 'mean' | 'sum', dtype: Tensor['dtype']): number {
+export function mseLossValue(I: Storage, T: Storage, n: number, reduction: 'mean' | 'sum', dtype: Tensor['_dtype']): number {
   return reduceSquaredErrors(squaredErrors(I, null, T, null, n, dtype), reduction, dtype);
 }
 
@@ -231,7 +231,7 @@ export function mseLossValue(I: Storage, T: Storage, n: number, reduction: 'mean
 export function mse_loss(input: Tensor, target: Tensor, reductionArg: ReductionArg = 'mean'): Tensor {
   const reduction = reductionOf(reductionArg);
   // F.mse_loss broadcasts input and target to one shape first: their dtypes promote as tensors of one rank
-  const dtype = promoteDtypes(input.dtype, target.dtype);
+  const dtype = promoteDtypes(input._dtype, target._dtype);
   if (!isFloating(dtype)) throw new RuntimeError(`"mse_cpu" not implemented for '${scalarTypeName(dtype)}'`);
   const { shape, ia, it } = pointwise(input, target);
   const I = input._data;
@@ -243,8 +243,8 @@ export function mse_loss(input: Tensor, target: Tensor, reductionArg: ReductionA
   const out = attach(result, 'MseLossBackward0', [input, target], (g, needs) => {
     // NOTE: PyTorch 1.13's mse_loss_backward gives each input's gradient the other's dtype and then
     // refuses the mismatch (the forward promotes without complaint)
-    if (input.dtype !== target.dtype) {
-      const [own, other] = needs[0] ? [input.dtype, target.dtype] : [target.dtype, input.dtype];
+    if (input._dtype !== target._dtype) {
+      const [own, other] = needs[0] ? [input._dtype, target._dtype] : [target._dtype, input._dtype];
       throw new RuntimeError(`Found dtype ${scalarTypeName(other)} but expected ${scalarTypeName(own)}`);
     }
     const gi = mseInputGrad(I, ia, T, it, n, reduction, g, dtype);
@@ -253,7 +253,7 @@ export function mse_loss(input: Tensor, target: Tensor, reductionArg: ReductionA
     return [needs[0] ? gi : null, gt];
   }, [input, target], [shape, shape], (g, needs) => mseGraph(input, target, reduction, g, needs));
   // NOTE: PyTorch broadcasts input and target to views first when their shapes differ, and saves those
-  if (!sameShape(input.shape, target.shape)) for (const ref of (out.grad_fn as Node)._saved) ref.expanded = shape;
+  if (!sameShape(input._shape, target._shape)) for (const ref of (out.grad_fn as Node)._saved) ref.expanded = shape;
   return out;
 }
 
@@ -275,21 +275,21 @@ function logSigmoid(x: number): number {
 export function binary_cross_entropy_with_logits(input: Tensor, target: Tensor, options: BCEOptions = {}): Tensor {
   const reduction = options.reduction ?? 'mean';
   checkReduction(reduction);
-  if (!sameShape(input.shape, target.shape)) {
-    throw new ValueError(`Target size (${sizeStr(target.shape)}) must be the same as input size (${sizeStr(input.shape)})`);
+  if (!sameShape(input._shape, target._shape)) {
+    throw new ValueError(`Target size (${sizeStr(target._shape)}) must be the same as input size (${sizeStr(input._shape)})`);
   }
   const dtype = promoteTypes(input, target);
   // NOTE: the composite's (1 - target) and in-place steps meet an integer or bool target so in PyTorch
-  if (target.dtype === 'bool') throw new RuntimeError('Subtraction, the `-` operator, with two bool tensors is not supported. Use the `^` or `logical_xor()` operator instead.');
-  if (!isFloating(target.dtype)) throw new RuntimeError(`result type ${scalarTypeName(dtype)} can't be cast to the desired output type ${scalarTypeName(target.dtype)}`);
+  if (target._dtype === 'bool') throw new RuntimeError('Subtraction, the `-` operator, with two bool tensors is not supported. Use the `^` or `logical_xor()` operator instead.');
+  if (!isFloating(target._dtype)) throw new RuntimeError(`result type ${scalarTypeName(dtype)} can't be cast to the desired output type ${scalarTypeName(target._dtype)}`);
   const n = input.numel();
-  const shape = input.shape.slice();
+  const shape = input._shape.slice();
   const X = input._data;
   const Y = target._data;
   const pw = options.pos_weight ?? null;
   const w = options.weight ?? null;
-  const pwIdx = pw === null ? null : broadcastIndex(shape, pw.shape);
-  const wIdx = w === null ? null : broadcastIndex(shape, w.shape);
+  const pwIdx = pw === null ? null : broadcastIndex(shape, pw._shape);
+  const wIdx = w === null ? null : broadcastIndex(shape, w._shape);
   const losses = new Float64Array(n);
   for (let i = 0; i < n; i++) {
     const x = X[i];

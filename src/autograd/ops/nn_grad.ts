@@ -22,10 +22,10 @@ type Grads = Array<Tensor | null>;
  * one of linear's own forward tensors (forwardOf), transposed back last.
  */
 export function linearGraph(x: Tensor, weight: Tensor, bias: Tensor | null, g: Tensor, needs: readonly boolean[], node: Node): Grads {
-  const [outF, inF] = weight.shape;
+  const [outF, inF] = weight._shape;
   const wt = forwardOf(node, 0, () => at.t(weight));
   let gb: Tensor | null = null;
-  if (bias !== null && x.ndim > 2 && needs[2]) gb = at.sumTo(g, bias.shape); // add_(bias)'s AddBackward0 runs first
+  if (bias !== null && x.ndim > 2 && needs[2]) gb = at.sumTo(g, bias._shape); // add_(bias)'s AddBackward0 runs first
   let x2 = x;
   let g2 = g;
   if (x.ndim === 1) {
@@ -41,10 +41,10 @@ export function linearGraph(x: Tensor, weight: Tensor, bias: Tensor | null, g: T
   if (!addmm && needs[1]) gwt = mmGradB(g2, x2, wt);
   if (needs[0]) gx = mmGradA(g2, x2, wt);
   if (addmm && needs[1]) gwt = mmGradB(g2, x2, wt);
-  if (addmm && needs[2]) gb = at.sumTo(g, (bias as Tensor).shape);
+  if (addmm && needs[2]) gb = at.sumTo(g, (bias as Tensor)._shape);
   if (bias !== null && x.ndim === 1 && needs[2]) gb = g;
   if (gx !== null && x.ndim === 1) gx = at.squeeze(gx, 0);
-  else if (gx !== null && x.ndim > 2) gx = at.reshape(gx, x.shape);
+  else if (gx !== null && x.ndim > 2) gx = at.reshape(gx, x._shape);
   const out: Grads = [gx, gwt === null ? null : at.t(gwt)];
   if (bias !== null) out.push(gb);
   return out;
@@ -52,13 +52,13 @@ export function linearGraph(x: Tensor, weight: Tensor, bias: Tensor | null, g: T
 
 /** PyTorch's mse_loss_backward kernel: norm·(input - target)·grad, norm 2/N for 'mean' and 2 otherwise. */
 export function mseLossBackward(g: Tensor, input: Tensor, target: Tensor, reduction: Reduction): Tensor {
-  const dtype = input.dtype === target.dtype && target.dtype === g.dtype ? g.dtype : 'float64';
-  const shape = broadcastShapes(broadcastShapes(input.shape, target.shape), g.shape);
+  const dtype = input._dtype === target._dtype && target._dtype === g._dtype ? g._dtype : 'float64';
+  const shape = broadcastShapes(broadcastShapes(input._shape, target._shape), g._shape);
   const n = input.numel();
   const norm = castScalar(reduction === 'mean' ? 2 / n : 2, dtype);
-  const ii = broadcastIndex(shape, input.shape);
-  const it = broadcastIndex(shape, target.shape);
-  const ig = broadcastIndex(shape, g.shape);
+  const ii = broadcastIndex(shape, input._shape);
+  const it = broadcastIndex(shape, target._shape);
+  const ig = broadcastIndex(shape, g._shape);
   const out = allocStorage(dtype, numel(shape));
   const I = input._data;
   const T = target._data;
@@ -83,9 +83,9 @@ export function mseLossBackward(g: Tensor, input: Tensor, target: Tensor, reduct
 
 /** mse_loss's gradients: mse_loss_backward on input and target broadcast together (broadcast_tensors). */
 export function mseGraph(input: Tensor, target: Tensor, reduction: Reduction, g: Tensor, needs: readonly boolean[]): Grads {
-  const shape = broadcastShapes(input.shape, target.shape);
-  const I = sameShape(input.shape, shape) ? input : at.expand(input, shape);
-  const T = sameShape(target.shape, shape) ? target : at.expand(target, shape);
+  const shape = broadcastShapes(input._shape, target._shape);
+  const I = sameShape(input._shape, shape) ? input : at.expand(input, shape);
+  const T = sameShape(target._shape, shape) ? target : at.expand(target, shape);
   return [needs[0] ? at.mseLossBackward(g, I, T, reduction) : null, needs[1] ? at.mseLossBackward(g, T, I, reduction) : null];
 }
 

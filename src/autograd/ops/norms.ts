@@ -70,25 +70,25 @@ export function vector_norm(x: Tensor, ...args: NormArgs): Tensor {
 
 /** The `ord` vector norm over `dim` (all dims when undefined or null), recorded as node `name`. */
 function normOver(x: Tensor, ord: number, dim: DimArg, keepdim: boolean, name: string): Tensor {
-  const { keptShape, outShape } = reducedShapes(x.shape, dim, keepdim);
+  const { keptShape, outShape } = reducedShapes(x._shape, dim, keepdim);
   if (x.numel() === 0 && (ord < 0 || ord === Infinity)) {
     // NOTE: PyTorch names the dim as given, and runs the words together ("dimension 0because")
     const name = ord === Infinity ? 'inf' : ord === -Infinity ? '-inf' : String(ord);
     const dims = dim === undefined || dim === null ? [] : typeof dim === 'number' ? [dim] : dim;
     if (dims.length === 0) throw new RuntimeError(`linalg.vector_norm cannot compute the ${name} norm on an empty tensor because the operation does not have an identity`);
     for (const d of dims) {
-      if (x.shape[normalizeDim(d, x.ndim)] === 0) {
+      if (x._shape[normalizeDim(d, x.ndim)] === 0) {
         throw new RuntimeError(`linalg.vector_norm cannot compute the ${name} norm on the dimension ${d}because this dimension is empty and the operation does not have an identity`);
       }
     }
   }
-  const out = allocStorage(x.dtype, numel(keptShape));
-  const f32 = x.dtype === 'float32';
+  const out = allocStorage(x._dtype, numel(keptShape));
+  const f32 = x._dtype === 'float32';
   groupsOf(x, keptShape).forEach((vals, g) => {
     out[g] = normValue(vals, ord, f32);
   });
   const result = new Tensor(out, outShape);
-  const reduced = x.shape.map((_, d) => d).filter((d) => keptShape[d] === 1);
+  const reduced = x._shape.map((_, d) => d).filter((d) => keptShape[d] === 1);
   return recordNode(result, name, [x], [x, result], (grad, _needs, node) => {
     // norm_backward unsqueezes the reduced dims back (none when it reduced everything: dim is empty)
     const whole = dim === undefined || dim === null;
@@ -107,14 +107,14 @@ function normBackward(g: Tensor, x: Tensor, p: number, norm: Tensor, dims: numbe
   if (!Number.isFinite(p)) {
     // amax(abs(self))'s derivative respecting NaNs: the mask of |x| == norm or NaN, shared evenly
     const absX = x._data;
-    const mask = allocStorage(x.dtype, absX.length);
+    const mask = allocStorage(x._dtype, absX.length);
     const nd = norm._data;
     const idx = norm.numel() === 1 ? null : groupIndexOf(x, norm);
     for (let i = 0; i < mask.length; i++) {
       const a = Math.abs(absX[i]);
       mask[i] = a === nd[idx === null ? 0 : idx[i]] || a !== a ? 1 : 0;
     }
-    const m = new Tensor(mask, x.shape);
+    const m = new Tensor(mask, x._shape);
     return at.mul(at.sgn(x), at.mul(at.div(g, at.sum(m, dims, true)), m));
   }
   const absPow = (e: number): Tensor => at.powScalar(absOf(x), e);
@@ -133,7 +133,7 @@ function absOf(x: Tensor): Tensor {
 
 function groupIndexOf(x: Tensor, kept: Tensor): Int32Array {
   const out = new Int32Array(x.numel());
-  const ks = kept.shape;
+  const ks = kept._shape;
   const idx = new Array<number>(x.ndim).fill(0);
   for (let i = 0; i < out.length; i++) {
     let g = 0;
@@ -144,7 +144,7 @@ function groupIndexOf(x: Tensor, kept: Tensor): Int32Array {
     }
     out[i] = g;
     for (let d = x.ndim - 1; d >= 0; d--) {
-      if (++idx[d] < x.shape[d]) break;
+      if (++idx[d] < x._shape[d]) break;
       idx[d] = 0;
     }
   }
@@ -170,7 +170,7 @@ export function tensorNorm(x: Tensor, p: number | string | null | TensorNormOpti
   const ord = o.p !== undefined ? o.p : typeof p === 'object' && p !== null ? 'fro' : p;
   const dims = o.dim !== undefined ? o.dim : typeof dim === 'object' && dim !== null && !Array.isArray(dim) ? undefined : (dim as DimArg);
   const keep = o.keepdim ?? (typeof keepdim === 'boolean' ? keepdim : false);
-  if (!isFloating(x.dtype)) throw new RuntimeError(`norm(): input dtype should be either floating point or complex. Got ${scalarTypeName(x.dtype)} instead.`);
+  if (!isFloating(x._dtype)) throw new RuntimeError(`norm(): input dtype should be either floating point or complex. Got ${scalarTypeName(x._dtype)} instead.`);
   const list = dims === undefined || dims === null ? null : typeof dims === 'number' ? [dims] : dims;
   if (typeof ord === 'string') {
     if (ord === 'fro') {

@@ -43,7 +43,7 @@ function placeOf(t: Tensor): { base: Tensor; begin: number; strides: readonly nu
   const base = t._base ?? t;
   if (base._copyViewOf !== null || t._copyViewOf !== null) return null;
   const geom = t._viewGeom;
-  return { base, begin: geom?.offset ?? 0, strides: geom?.strides ?? contiguousStrides(t.shape) };
+  return { base, begin: geom?.offset ?? 0, strides: geom?.strides ?? contiguousStrides(t._shape) };
 }
 
 /** PyTorch's is_non_overlapping_and_dense: the strides are some order of a contiguous tensor's. */
@@ -67,7 +67,7 @@ function offsetOverlap(a: Tensor, b: Tensor): 'full' | 'partial' | 'none' | null
   const pa = placeOf(a);
   const pb = placeOf(b);
   if (pa === null || pb === null || pa.base !== pb.base) return null;
-  if (!isDense(a.shape, pa.strides) || !isDense(b.shape, pb.strides)) return 'none';
+  if (!isDense(a._shape, pa.strides) || !isDense(b._shape, pb.strides)) return 'none';
   const aEnd = pa.begin + a.numel();
   const bEnd = pb.begin + b.numel();
   if (pa.begin === pb.begin && aEnd === bEnd) return pa.strides.every((s, i) => s === pb.strides[i]) && pa.strides.length === pb.strides.length ? 'full' : 'partial';

@@ -21,11 +21,11 @@ export type Formula = (g: Tensor, needs: readonly boolean[], node: Node) => Read
 /** Attach a node whose gradients are its formula over tensors (broadcast gradients summed by the engine). */
 export function recordNode(out: Tensor, name: string, inputs: readonly Tensor[], saved: readonly Tensor[], formula: Formula, broadcast = true): Tensor {
   if (!shouldRecord(inputs[0], inputs[1], inputs[2])) return out;
-  return attach(out, name, inputs, null, saved, broadcast ? inputs.map(() => out.shape) : null, formula);
+  return attach(out, name, inputs, null, saved, broadcast ? inputs.map(() => out._shape) : null, formula);
 }
 
 function storageAs(t: Tensor, dtype: DType): Storage {
-  if (t.dtype === dtype) return t._data;
+  if (t._dtype === dtype) return t._data;
   const s = allocStorage(dtype, t._data.length);
   s.set(t._data);
   return s;
@@ -34,16 +34,16 @@ function storageAs(t: Tensor, dtype: DType): Storage {
 /** f over two broadcast tensors in their promoted dtype (`f32` for float32 where PyTorch rounds each step). */
 function map(a: Tensor, b: Tensor, f: Fn2, f32: Fn2 = f): Tensor {
   const dtype = promoteTypes(a, b);
-  const shape = sameShape(a.shape, b.shape) ? a.shape : broadcastShapes(a.shape, b.shape);
-  const out = map2(dtype === 'float32' ? f32 : f, storageAs(a, dtype), a.shape, storageAs(b, dtype), b.shape, shape, allocStorage(dtype, numel(shape)));
+  const shape = sameShape(a._shape, b._shape) ? a.shape : broadcastShapes(a._shape, b._shape);
+  const out = map2(dtype === 'float32' ? f32 : f, storageAs(a, dtype), a._shape, storageAs(b, dtype), b._shape, shape, allocStorage(dtype, numel(shape)));
   return new Tensor(out, shape);
 }
 
 /** The mask pred(a, b) over a and b broadcast together. */
 export function mask2(a: Tensor, b: Tensor, pred: (x: number, y: number) => boolean): Mask {
-  const shape = sameShape(a.shape, b.shape) ? a.shape : broadcastShapes(a.shape, b.shape);
+  const shape = sameShape(a._shape, b._shape) ? a.shape : broadcastShapes(a._shape, b._shape);
   const data = new Uint8Array(numel(shape));
-  walk2(shape, a.shape, b.shape, data.length, (i, ia, ib) => {
+  walk2(shape, a._shape, b._shape, data.length, (i, ia, ib) => {
     data[i] = pred(a._data[ia], b._data[ib]) ? 1 : 0;
   });
   return { data, shape };
@@ -106,11 +106,11 @@ export type TensorOrNumber = Tensor | number;
 
 /** A tensor op with a number: the Scalar overload, one input, `self: grad`. */
 function scalarPassOp(x: Tensor, s: number, f: Fn2, name: string): Tensor {
-  const c = castScalar(s, x.dtype);
+  const c = castScalar(s, x._dtype);
   const X = x._data;
-  const out = allocStorage(x.dtype, X.length);
+  const out = allocStorage(x._dtype, X.length);
   for (let i = 0; i < out.length; i++) out[i] = f(X[i], c);
-  return recordNode(new Tensor(out, x.shape), name, [x], [], (g) => [g], false);
+  return recordNode(new Tensor(out, x._shape), name, [x], [], (g) => [g], false);
 }
 
 /** self.div(other, rounding_mode): 'trunc' or 'floor' (DivBackward2: its gradient is zero). */
@@ -188,9 +188,9 @@ export function lerp(start: Tensor, end: Tensor, weight: TensorOrNumber): Tensor
     ]);
   }
   const se = map(start, end, (s) => s);
-  const shape = broadcastShapes(se.shape, weight.shape);
+  const shape = broadcastShapes(se._shape, weight._shape);
   checkLerpDtype(start, weight, 'weight');
-  const dtype = start.dtype;
+  const dtype = start._dtype;
   const out = allocStorage(dtype, numel(shape));
   const S = expandedValues(start, shape, dtype);
   const E = expandedValues(end, shape, dtype);
@@ -199,21 +199,21 @@ export function lerp(start: Tensor, end: Tensor, weight: TensorOrNumber): Tensor
   for (let i = 0; i < out.length; i++) out[i] = f(S[i], E[i], W[i]);
   // self: grad * (1 - weight), end: grad * weight, weight: grad * (end - self)
   return recordNode(new Tensor(out, shape), 'LerpBackward1', [start, end, weight], [start, end, weight], (g, needs) => [
-    needs[0] ? at.mul(g, at.sub(at.full(weight.shape, 1, weight.dtype), weight)) : null,
+    needs[0] ? at.mul(g, at.sub(at.full(weight._shape, 1, weight._dtype), weight)) : null,
     needs[1] ? at.mul(g, weight) : null,
     needs[2] ? at.mul(g, at.sub(end, start)) : null,
   ]);
 }
 
 function checkLerpDtype(start: Tensor, other: Tensor, what: string): void {
-  const c = (t: Tensor): string => (t.dtype === 'float64' ? 'double' : t.dtype === 'float32' ? 'float' : t.dtype);
+  const c = (t: Tensor): string => (t._dtype === 'float64' ? 'double' : t._dtype === 'float32' ? 'float' : t._dtype);
   if (other.dtype !== start.dtype) throw new RuntimeError(`expected dtype ${c(start)} for \`${what}\` but got dtype ${c(other)}`);
 }
 
 /** t's values broadcast to `shape`, in `dtype`. */
 export function expandedValues(t: Tensor, shape: Shape, dtype: DType): Storage {
   const out = allocStorage(dtype, numel(shape));
-  walk2(shape, t.shape, t.shape, out.length, (i, ia) => {
+  walk2(shape, t._shape, t._shape, out.length, (i, ia) => {
     out[i] = t._data[ia];
   });
   return out;
@@ -233,17 +233,17 @@ export function nearbyint(x: number): number {
 export function round(x: Tensor, options: RoundOptions = {}): Tensor {
   const d = options.decimals;
   const X = x._data;
-  const out = allocStorage(x.dtype, X.length);
+  const out = allocStorage(x._dtype, X.length);
   if (d === undefined) {
     for (let i = 0; i < out.length; i++) out[i] = nearbyint(X[i]);
-    return recordNode(new Tensor(out, x.shape), 'RoundBackward0', [x], [], (g) => [at.zerosLike(g)], false);
+    return recordNode(new Tensor(out, x._shape), 'RoundBackward0', [x], [], (g) => [at.zerosLike(g)], false);
   }
   // round_decimals_kernel: nearbyint(x·10^d) / 10^d, or nearbyint(x / 10^-d) · 10^-d for d < 0
-  const f32 = x.dtype === 'float32';
+  const f32 = x._dtype === 'float32';
   const r = (v: number): number => (f32 ? fr(v) : v);
   const ten = r(10 ** Math.abs(d));
   for (let i = 0; i < out.length; i++) out[i] = d < 0 ? nearbyint(r(X[i] / ten)) * ten : nearbyint(r(X[i] * ten)) / ten;
-  return recordNode(new Tensor(out, x.shape), 'RoundBackward1', [x], [], (g) => [at.zerosLike(g)], false);
+  return recordNode(new Tensor(out, x._shape), 'RoundBackward1', [x], [], (g) => [at.zerosLike(g)], false);
 }
 
 export function round_(x: Tensor, options: RoundOptions = {}): Tensor {

@@ -27,8 +27,8 @@ export function mv(a: Tensor, v: Tensor): Tensor {
 export function bmm(a: Tensor, b: Tensor): Tensor {
   if (a.ndim !== 3) throw new RuntimeError('batch1 must be a 3D tensor');
   if (b.ndim !== 3) throw new RuntimeError('batch2 must be a 3D tensor');
-  if (b.shape[0] !== a.shape[0] || b.shape[1] !== a.shape[2]) {
-    throw new RuntimeError(`Expected size for first two dimensions of batch2 tensor to be: [${a.shape[0]}, ${a.shape[2]}] but got: [${b.shape[0]}, ${b.shape[1]}].`);
+  if (b._shape[0] !== a._shape[0] || b._shape[1] !== a._shape[2]) {
+    throw new RuntimeError(`Expected size for first two dimensions of batch2 tensor to be: [${a._shape[0]}, ${a._shape[2]}] but got: [${b._shape[0]}, ${b._shape[1]}].`);
   }
   return bmmKernel(a, b);
 }
@@ -37,7 +37,7 @@ export function bmm(a: Tensor, b: Tensor): Tensor {
 export function outer(a: Tensor, b: Tensor): Tensor {
   if (a.ndim !== 1) throw new RuntimeError(`outer: Expected 1-D argument self, but got ${a.ndim}-D`);
   if (b.ndim !== 1) throw new RuntimeError(`outer: Expected 1-D argument vec2, but got ${b.ndim}-D`);
-  return mul(reshape(a, [a.shape[0], 1]), b);
+  return mul(reshape(a, [a._shape[0], 1]), b);
 }
 
 export interface AddmmOptions {
@@ -56,20 +56,20 @@ export function addmm(input: Tensor, mat1: Tensor, mat2: Tensor, options: AddmmO
   const alpha = options.alpha ?? 1;
   if (mat1.ndim !== 2) throw new RuntimeError(`mat1 must be a matrix, got ${mat1.ndim}-D tensor`);
   if (mat2.ndim !== 2) throw new RuntimeError(`mat2 must be a matrix, got ${mat2.ndim}-D tensor`);
-  if (mat1.shape[1] !== mat2.shape[0]) {
-    throw new RuntimeError(`mat1 and mat2 shapes cannot be multiplied (${mat1.shape[0]}x${mat1.shape[1]} and ${mat2.shape[0]}x${mat2.shape[1]})`);
+  if (mat1._shape[1] !== mat2._shape[0]) {
+    throw new RuntimeError(`mat1 and mat2 shapes cannot be multiplied (${mat1._shape[0]}x${mat1._shape[1]} and ${mat2._shape[0]}x${mat2._shape[1]})`);
   }
-  const target = [mat1.shape[0], mat2.shape[1]];
-  checkExpand(input.shape, target);
+  const target = [mat1._shape[0], mat2._shape[1]];
+  checkExpand(input._shape, target);
   if (input.dtype !== mat2.dtype) throw new RuntimeError('self and mat2 must have the same dtype');
   if (mat1.dtype !== mat2.dtype) throw new RuntimeError('mat1 and mat2 must have the same dtype');
   const expanded = at.expand(input.detach(), target)._data;
-  const out = allocStorage(input.dtype, target[0] * target[1]);
-  if (input.dtype === 'float32') {
+  const out = allocStorage(input._dtype, target[0] * target[1]);
+  if (input._dtype === 'float32') {
     // sgemm: C = beta·input (BLAS ignores the input when beta is 0, its NaNs too), then C = fma(A·B, alpha, C)
     for (let i = 0; i < out.length; i++) out[i] = beta === 0 ? 0 : beta === 1 ? expanded[i] : Math.fround(Math.fround(beta) * expanded[i]);
-    const [m, k] = mat1.shape;
-    const n = mat2.shape[1];
+    const [m, k] = mat1._shape;
+    const n = mat2._shape[1];
     if (alpha !== 0) sgemm({ data: mat1._data, offset: 0, rs: k, cs: 1 }, { data: mat2._data, offset: 0, rs: n, cs: 1 }, m, k, n, out, 0, Math.fround(alpha));
   } else {
     const prod = matmul(mat1.detach(), mat2.detach())._data;

@@ -36,23 +36,23 @@ export function reducedShapes(shape: Shape, dim: DimArg, keepdim: boolean): Redu
  * contiguous layout (x.t(), a permute) is summed in the order TensorIterator walks that memory.
  */
 function layoutSum(x: Tensor, reduced: readonly boolean[]): Float64Array {
-  const f32 = x.dtype === 'float32';
+  const f32 = x._dtype === 'float32';
   const strides = x._strides;
-  if (strides === null || !isPermutedDense(x.shape, strides)) return cascadeSum(x._data, x.shape, reduced, f32);
+  if (strides === null || !isPermutedDense(x._shape, strides)) return cascadeSum(x._data, x._shape, reduced, f32);
   const nd = x.ndim;
-  const phys = allocStorage(x.dtype, x.numel());
+  const phys = allocStorage(x._dtype, x.numel());
   const idx = new Array<number>(nd).fill(0);
   let off = 0;
   for (let k = 0; k < phys.length; k++) {
     phys[off] = x._data[k];
     for (let d = nd - 1; d >= 0; d--) {
       off += strides[d];
-      if (++idx[d] < x.shape[d]) break;
-      off -= strides[d] * x.shape[d];
+      if (++idx[d] < x._shape[d]) break;
+      off -= strides[d] * x._shape[d];
       idx[d] = 0;
     }
   }
-  return cascadeSum(phys, x.shape, reduced, f32, strides);
+  return cascadeSum(phys, x._shape, reduced, f32, strides);
 }
 
 /** The strides are those of a contiguous tensor of these sizes in some order of the dims. */
@@ -67,38 +67,38 @@ function isPermutedDense(shape: Shape, strides: readonly number[]): boolean {
 }
 
 function reduceSum(x: Tensor, dim: DimArg, keepdim: boolean, mean: boolean): Tensor {
-  const { keptShape, outShape, count, dims } = reducedShapes(x.shape, dim, keepdim);
-  if (!isFloating(x.dtype) && mean) {
-    throw new RuntimeError(`mean(): could not infer output dtype. Input dtype must be either a floating point or complex dtype. Got: ${scalarTypeName(x.dtype)}`);
+  const { keptShape, outShape, count, dims } = reducedShapes(x._shape, dim, keepdim);
+  if (!isFloating(x._dtype) && mean) {
+    throw new RuntimeError(`mean(): could not infer output dtype. Input dtype must be either a floating point or complex dtype. Got: ${scalarTypeName(x._dtype)}`);
   }
   // PyTorch's own summation order (float32 in float32): tensor/cascade_sum.ts; integers and bools sum to int64
-  const out = allocStorage(isFloating(x.dtype) ? x.dtype : 'int64', numel(keptShape));
-  out.set(layoutSum(x, keptShape.map((k, i) => k !== x.shape[i])));
+  const out = allocStorage(isFloating(x._dtype) ? x._dtype : 'int64', numel(keptShape));
+  out.set(layoutSum(x, keptShape.map((k, i) => k !== x._shape[i])));
   if (mean) for (let i = 0; i < out.length; i++) out[i] = out[i] / count;
   const result = new Tensor(out, outShape);
   if (!shouldRecord(x)) return result;
   // sum()/mean() without arguments are SumBackward0/MeanBackward0; any dim argument (None included) the dim overload's 1
   const name = `${mean ? 'Mean' : 'Sum'}Backward${dim === undefined ? 0 : 1}`;
   return attach(result, name, [x], (g) => {
-    const gx = expandTo(g, keptShape, x.shape, allocStorage(x.dtype, x.numel()));
+    const gx = expandTo(g, keptShape, x._shape, allocStorage(x._dtype, x.numel()));
     if (mean) for (let i = 0; i < gx.length; i++) gx[i] = gx[i] / count;
     return [gx];
   }, mean && dim !== undefined ? [x] : [], null, (g) => {
     // sum_backward: unsqueeze the reduced dims back (unless keepdim), expand; mean_backward then / n
     let gx = g;
     if (!keepdim && dims !== null && x.ndim > 0) for (const d of dims.slice().sort((p, q) => p - q)) gx = at.unsqueeze(gx, d);
-    gx = at.expand(gx, x.shape);
+    gx = at.expand(gx, x._shape);
     return [mean ? at.divScalar(gx, count, true) : gx];
   }); // NOTE: PyTorch's MeanBackward1 saves self (for its numel)
 }
 
 /** expand as derivative formulas use it (a copy; the public `x.expand` is a view, reorder.ts): ExpandBackward0, whose gradient is sum_to. */
 export function expand(x: Tensor, shape: Shape): Tensor {
-  const out = expandTo(x._data, x.shape, shape, allocStorage(x.dtype, numel(shape)));
+  const out = expandTo(x._data, x._shape, shape, allocStorage(x._dtype, numel(shape)));
   const result = new Tensor(out, shape);
   result._strides = expandedStrides(x, shape);
   if (!shouldRecord(x)) return result;
-  return attach(result, 'ExpandBackward0', [x], null, [], null, (g) => [sumToShape(g, x.shape)]);
+  return attach(result, 'ExpandBackward0', [x], null, [], null, (g) => [sumToShape(g, x._shape)]);
 }
 
 /**
@@ -109,7 +109,7 @@ export function sumToShape(x: Tensor, shape: Shape): Tensor {
   if (shape.length === 0) return sum(x); // NOTE: even of a 0-d tensor, as PyTorch's sum_to does
   const lead = x.ndim - shape.length;
   const dims: number[] = [];
-  for (let d = 0; d < x.ndim; d++) if (d < lead || (shape[d - lead] === 1 && x.shape[d] !== 1)) dims.push(d);
+  for (let d = 0; d < x.ndim; d++) if (d < lead || (shape[d - lead] === 1 && x._shape[d] !== 1)) dims.push(d);
   const reduced = dims.length > 0 ? sum(x, dims, true) : x;
   return lead > 0 ? view(reduced, shape) : reduced;
 }
@@ -128,8 +128,8 @@ function extreme(x: Tensor, isMax: boolean): Tensor {
   if (X.length === 0) {
     throw new RuntimeError(`${isMax ? 'max' : 'min'}(): Expected reduction dim to be specified for input.numel() == 0. Specify the reduction dim with the 'dim' argument.`);
   }
-  const best = isFloating(x.dtype) ? vectorExtreme(X, x.dtype === 'float32' ? 8 : 4, isMax) : scalarExtreme(X, isMax);
-  const out = allocStorage(x.dtype, 1);
+  const best = isFloating(x._dtype) ? vectorExtreme(X, x._dtype === 'float32' ? 8 : 4, isMax) : scalarExtreme(X, isMax);
+  const out = allocStorage(x._dtype, 1);
   out[0] = best;
   return evenlyDistributed(new Tensor(out, []), isMax ? 'MaxBackward1' : 'MinBackward1', x);
 }
@@ -179,7 +179,7 @@ export function evenlyDistributed(result: Tensor, name: string, x: Tensor): Tens
   const best = result._data[0];
   const tie = (v: number): boolean => v === best || (best !== best && v !== v);
   return attach(result, name, [x], (g) => {
-    const gx = allocStorage(x.dtype, X.length);
+    const gx = allocStorage(x._dtype, X.length);
     let ties = 0;
     for (let i = 0; i < X.length; i++) if (tie(X[i])) ties++;
     for (let i = 0; i < X.length; i++) if (tie(X[i])) gx[i] = g[0] / ties;
@@ -189,7 +189,7 @@ export function evenlyDistributed(result: Tensor, name: string, x: Tensor): Tens
     const mask = maskOf(x, tie);
     let ties = 0;
     for (let i = 0; i < mask.data.length; i++) ties += mask.data[i];
-    return [at.maskedFillTensor(at.zerosLike(x), mask, at.div(g, at.full([], ties, g.dtype)))];
+    return [at.maskedFillTensor(at.zerosLike(x), mask, at.div(g, at.full([], ties, g._dtype)))];
   });
 }
 

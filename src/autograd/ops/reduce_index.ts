@@ -12,10 +12,10 @@ function along(x: Tensor, dim: number | undefined, keepdim: boolean, dtype: DTyp
   if (dim === undefined) {
     const out = allocStorage(dtype, 1);
     out[0] = fold(X, 0, x.numel(), 1);
-    return new Tensor(out, keepdim ? x.shape.map(() => 1) : []);
+    return new Tensor(out, keepdim ? x._shape.map(() => 1) : []);
   }
   const d = x.ndim === 0 ? normalizeDim(dim, 1) : normalizeDim(dim, x.ndim);
-  const shape = x.ndim === 0 ? [1] : x.shape;
+  const shape = x.ndim === 0 ? [1] : x._shape;
   const [outer, n, inner] = around(shape, d);
   const out = allocStorage(dtype, outer * inner);
   for (let o = 0; o < outer; o++) for (let i = 0; i < inner; i++) out[o * inner + i] = fold(X, o * n * inner + i, n, inner);
@@ -27,12 +27,12 @@ function argExtreme(name: 'argmax' | 'argmin', x: Tensor, dim: number | undefine
   if (x.numel() === 0 && dim === undefined) {
     throw new IndexError(`${name}(): Expected reduction dim to be specified for input.numel() == 0.`);
   }
-  if (dim !== undefined && x.ndim > 0 && x.shape[normalizeDim(dim, x.ndim)] === 0) {
+  if (dim !== undefined && x.ndim > 0 && x._shape[normalizeDim(dim, x.ndim)] === 0) {
     throw new IndexError(`${name}(): Expected reduction dim ${normalizeDim(dim, x.ndim)} to have non-zero size.`);
   }
   // NOTE: PyTorch has no bool kernel, but a reduction along a dim of one element never reaches it
-  const length = dim === undefined ? Infinity : x.ndim === 0 ? 1 : x.shape[normalizeDim(dim, x.ndim)];
-  if (x.dtype === 'bool' && length > 1) throw new RuntimeError(`"${name}_cpu" not implemented for 'Bool'`);
+  const length = dim === undefined ? Infinity : x.ndim === 0 ? 1 : x._shape[normalizeDim(dim, x.ndim)];
+  if (x._dtype === 'bool' && length > 1) throw new RuntimeError(`"${name}_cpu" not implemented for 'Bool'`);
   const better = name === 'argmax' ? (v: number, b: number) => v > b : (v: number, b: number) => v < b;
   return along(x, dim, keepdim, 'int64', (X, start, n, stride) => {
     let best = X[start];
@@ -61,7 +61,7 @@ export function argmin(x: Tensor, dim?: number | null, keepdim = false): Tensor 
 
 /** `any()` / `any(dim, keepdim)`: whether some element is nonzero (NaN is); bool, or uint8 for uint8 (as PyTorch 1.13). */
 export function any(x: Tensor, dim?: number, keepdim = false): Tensor {
-  return along(x, dim, keepdim, x.dtype === 'uint8' ? 'uint8' : 'bool', (X, start, n, stride) => {
+  return along(x, dim, keepdim, x._dtype === 'uint8' ? 'uint8' : 'bool', (X, start, n, stride) => {
     for (let k = 0; k < n; k++) if (X[start + k * stride] !== 0) return 1;
     return 0;
   });
@@ -69,7 +69,7 @@ export function any(x: Tensor, dim?: number, keepdim = false): Tensor {
 
 /** `all()` / `all(dim, keepdim)`: whether every element is nonzero. */
 export function all(x: Tensor, dim?: number, keepdim = false): Tensor {
-  return along(x, dim, keepdim, x.dtype === 'uint8' ? 'uint8' : 'bool', (X, start, n, stride) => {
+  return along(x, dim, keepdim, x._dtype === 'uint8' ? 'uint8' : 'bool', (X, start, n, stride) => {
     for (let k = 0; k < n; k++) if (X[start + k * stride] === 0) return 0;
     return 1;
   });

@@ -33,7 +33,7 @@ export function groupIndex(shape: Shape, keptShape: Shape): Int32Array {
 
 /** The values of each reduction group, in order: groups[g] lists x's elements reduced into output g. */
 export function groupsOf(x: Tensor, keptShape: Shape): number[][] {
-  const gi = groupIndex(x.shape, keptShape);
+  const gi = groupIndex(x._shape, keptShape);
   const groups: number[][] = Array.from({ length: numel(keptShape) }, () => []);
   for (let i = 0; i < gi.length; i++) groups[gi[i]].push(x._data[i]);
   return groups;
@@ -53,9 +53,9 @@ export interface ProdOptions {
 export function prod(x: Tensor, dim?: number | ProdOptions, keepdim = false): Tensor {
   if (dim !== undefined && typeof dim === 'object') return prod(x, dim.dim, dim.keepdim ?? false);
   const d = dim === undefined ? undefined : normalizeDim(dim, x.ndim);
-  const { keptShape, outShape } = reducedShapes(x.shape, d === undefined ? null : [d], keepdim);
-  const f32 = x.dtype === 'float32';
-  const out = allocStorage(x.dtype, numel(keptShape));
+  const { keptShape, outShape } = reducedShapes(x._shape, d === undefined ? null : [d], keepdim);
+  const f32 = x._dtype === 'float32';
+  const out = allocStorage(x._dtype, numel(keptShape));
   groupsOf(x, keptShape).forEach((vals, g) => {
     let p = 1;
     for (const v of vals) p = f32 ? Math.fround(p * v) : p * v;
@@ -84,11 +84,11 @@ function zeroCount(x: Tensor): number {
 
 /** For each element, the product of the others in its group (prod_safe_zeros_backward's cumprods). */
 function exclusiveProducts(x: Tensor, keptShape: Shape): Tensor {
-  const gi = groupIndex(x.shape, keptShape);
+  const gi = groupIndex(x._shape, keptShape);
   const members: number[][] = Array.from({ length: numel(keptShape) }, () => []);
   for (let i = 0; i < gi.length; i++) members[gi[i]].push(i);
-  const out = allocStorage(x.dtype, x._data.length);
-  const f32 = x.dtype === 'float32';
+  const out = allocStorage(x._dtype, x._data.length);
+  const f32 = x._dtype === 'float32';
   const mul = (a: number, b: number): number => (f32 ? Math.fround(a * b) : a * b);
   for (const m of members) {
     // exclusive cumprod from the front times exclusive cumprod from the back
@@ -104,13 +104,13 @@ function exclusiveProducts(x: Tensor, keptShape: Shape): Tensor {
       p = mul(p, x._data[m[j]]);
     }
   }
-  const t = new Tensor(out, x.shape);
+  const t = new Tensor(out, x._shape);
   // d/dx_j of the product of the others in x_i's group: the product of all but x_i and x_j
   return recordNode(t, 'ProdSafeZerosBackward', [x], [x], (g) => [pairProducts(x, members, g)], false);
 }
 
 function pairProducts(x: Tensor, members: number[][], g: Tensor): Tensor {
-  const out = allocStorage(g.dtype, x._data.length);
+  const out = allocStorage(g._dtype, x._data.length);
   for (const m of members) {
     for (const j of m) {
       let s = 0;
@@ -123,7 +123,7 @@ function pairProducts(x: Tensor, members: number[][], g: Tensor): Tensor {
       out[j] = s;
     }
   }
-  return new Tensor(out, x.shape);
+  return new Tensor(out, x._shape);
 }
 
 /** Walk every line along `dim`: visit(offsets) with the flat offsets of its elements. */
@@ -155,14 +155,14 @@ function cumDim(x: Tensor, dim: number | CumOptions): number {
 /** cumsum along dim, accumulated in float64 and rounded per element (PyTorch's cpu_cum_base_kernel). */
 export function cumsum(x: Tensor, dim: number | CumOptions): Tensor {
   const d = cumDim(x, dim);
-  const out = allocStorage(x.dtype, x._data.length);
-  lines(x.shape, d, (offs) => {
+  const out = allocStorage(x._dtype, x._data.length);
+  lines(x._shape, d, (offs) => {
     let s = 0;
     for (const o of offs) out[o] = s += x._data[o];
   });
   // cumsum_backward: the grad itself for one element along dim, else grad.flip(dim).cumsum(dim).flip(dim)
-  return recordNode(new Tensor(out, x.shape), 'CumsumBackward0', [x], [], (g) => {
-    if (g.numel() <= 1 || (x.shape[d] ?? 1) === 1) return [g];
+  return recordNode(new Tensor(out, x._shape), 'CumsumBackward0', [x], [], (g) => {
+    if (g.numel() <= 1 || (x._shape[d] ?? 1) === 1) return [g];
     return [flip(cumsum(flip(g, d), d), d)];
   }, false);
 }
@@ -170,14 +170,14 @@ export function cumsum(x: Tensor, dim: number | CumOptions): Tensor {
 /** cumprod along dim (float64 accumulator): CumprodBackward0. */
 export function cumprod(x: Tensor, dim: number | CumOptions): Tensor {
   const d = cumDim(x, dim);
-  const out = allocStorage(x.dtype, x._data.length);
-  lines(x.shape, d, (offs) => {
+  const out = allocStorage(x._dtype, x._data.length);
+  lines(x._shape, d, (offs) => {
     let p = 1;
     for (const o of offs) out[o] = p *= x._data[o];
   });
-  const result = new Tensor(out, x.shape);
+  const result = new Tensor(out, x._shape);
   return recordNode(result, 'CumprodBackward0', [x], [x, result], (g, _needs, node) => {
-    if (x.numel() <= 1 || (x.shape[d] ?? 1) === 1) return [g];
+    if (x.numel() <= 1 || (x._shape[d] ?? 1) === 1) return [g];
     let zeros = false;
     for (let i = 0; i < x._data.length; i++) if (x._data[i] === 0) zeros = true;
     // cumprod_backward without zeros: reversed_cumsum(output * grad, dim).div(input)
@@ -191,9 +191,9 @@ export function cumprod(x: Tensor, dim: number | CumOptions): Tensor {
  * output·grad divided by the input; at z, out[z-1]·Σ_{i>=z} g_i·Π_{z<j<=i} x_j; after it, 0.
  */
 function cumprodZerosGrad(x: Tensor, g: Tensor, d: number): Tensor {
-  const out = allocStorage(g.dtype, x._data.length);
+  const out = allocStorage(g._dtype, x._data.length);
   const X = x._data;
-  lines(x.shape, d, (offs) => {
+  lines(x._shape, d, (offs) => {
     let z = offs.findIndex((o) => X[o] === 0);
     if (z < 0) z = offs.length;
     let before = 1;
@@ -223,16 +223,16 @@ function cumprodZerosGrad(x: Tensor, g: Tensor, d: number): Tensor {
       out[offs[z]] = before * s;
     }
   });
-  return new Tensor(out, x.shape);
+  return new Tensor(out, x._shape);
 }
 
 /** x.flip(dim): FlipBackward0, whose gradient is the flip of the gradient. */
 export function flip(x: Tensor, dim: number): Tensor {
-  const out = allocStorage(x.dtype, x._data.length);
-  lines(x.shape, dim, (offs) => {
+  const out = allocStorage(x._dtype, x._data.length);
+  lines(x._shape, dim, (offs) => {
     for (let k = 0; k < offs.length; k++) out[offs[k]] = x._data[offs[offs.length - 1 - k]];
   });
-  return recordNode(new Tensor(out, x.shape), 'FlipBackward0', [x], [], (g) => [flip(g, dim)], false);
+  return recordNode(new Tensor(out, x._shape), 'FlipBackward0', [x], [], (g) => [flip(g, dim)], false);
 }
 
 export interface ReduceDimsOptions {
@@ -252,18 +252,18 @@ function dimArgs(dim: DimArg | ReduceDimsOptions, keepdim: boolean): [DimArg, bo
 function extremum(x: Tensor, dimArg: DimArg | ReduceDimsOptions, keepdimArg: boolean, isMax: boolean): Tensor {
   const [dim, keepdim] = dimArgs(dimArg, keepdimArg);
   const name = isMax ? 'amax' : 'amin';
-  const { keptShape, outShape } = reducedShapes(x.shape, dim, keepdim);
+  const { keptShape, outShape } = reducedShapes(x._shape, dim, keepdim);
   const all = dim === null || dim === undefined || (Array.isArray(dim) && dim.length === 0);
   if (x.numel() === 0 && all) {
     throw new RuntimeError(`${name}(): Expected reduction dim to be specified for input.numel() == 0. Specify the reduction dim with the 'dim' argument.`);
   }
-  const empty = x.shape.findIndex((s, d) => s === 0 && keptShape[d] === 1);
+  const empty = x._shape.findIndex((s, d) => s === 0 && keptShape[d] === 1);
   if (empty >= 0) {
     // PyTorch names the dim as it was given (-1 stays -1)
     const given = (typeof dim === 'number' ? [dim] : (dim as readonly number[])).find((d) => (d < 0 ? d + x.ndim : d) === empty) ?? empty;
     throw new IndexError(`${name}(): Expected reduction dim ${given} to have non-zero size.`);
   }
-  const out = allocStorage(x.dtype, numel(keptShape));
+  const out = allocStorage(x._dtype, numel(keptShape));
   groupsOf(x, keptShape).forEach((vals, g) => {
     let best = vals[0];
     for (const v of vals) {
@@ -280,7 +280,7 @@ function extremum(x: Tensor, dimArg: DimArg | ReduceDimsOptions, keepdimArg: boo
     // scale_grad_by_count(restore_reduced_dims(grad), restore_reduced_dims(result) == self, dim)
     const y = restoreDims(savedOutput(node), keptShape, keepdim);
     const mask = equalMask(x, y);
-    const count = at.sum(mask, reducedList(x.shape, keptShape), true);
+    const count = at.sum(mask, reducedList(x._shape, keptShape), true);
     return [at.mul(at.div(restoreDims(g, keptShape, keepdim), count), mask)];
   }, false);
 }
@@ -294,10 +294,10 @@ function reducedList(shape: Shape, keptShape: Shape): number[] {
 /** self == y (broadcast) as a constant 0/1 tensor of self's dtype. */
 function equalMask(x: Tensor, y: Tensor): Tensor {
   const vals = y._data;
-  const gi = groupIndex(x.shape, y.shape.length === x.shape.length ? y.shape : x.shape.map(() => 1));
-  const out = allocStorage(x.dtype, x._data.length);
+  const gi = groupIndex(x._shape, y._shape.length === x._shape.length ? y.shape : x._shape.map(() => 1));
+  const out = allocStorage(x._dtype, x._data.length);
   for (let i = 0; i < out.length; i++) out[i] = x._data[i] === vals[gi[i]] ? 1 : 0;
-  return new Tensor(out, x.shape);
+  return new Tensor(out, x._shape);
 }
 
 export function amax(x: Tensor, dim: DimArg | ReduceDimsOptions = [], keepdim = false): Tensor {
@@ -314,15 +314,15 @@ export function amin(x: Tensor, dim: DimArg | ReduceDimsOptions = [], keepdim = 
  */
 export function logsumexp(x: Tensor, dimArg: DimArg | ReduceDimsOptions, keepdimArg = false): Tensor {
   const [dim, keepdim] = dimArgs(dimArg, keepdimArg);
-  const { keptShape, outShape } = reducedShapes(x.shape, dim, keepdim);
-  const f32 = x.dtype === 'float32';
-  const m = x.numel() === 0 ? allocStorage(x.dtype, numel(keptShape)) : amax(x, dim === null || dim === undefined ? [] : dim, true)._data;
+  const { keptShape, outShape } = reducedShapes(x._shape, dim, keepdim);
+  const f32 = x._dtype === 'float32';
+  const m = x.numel() === 0 ? allocStorage(x._dtype, numel(keptShape)) : amax(x, dim === null || dim === undefined ? [] : dim, true)._data;
   for (let i = 0; i < m.length; i++) if (Math.abs(m[i]) === Infinity) m[i] = 0;
-  const gi = groupIndex(x.shape, keptShape);
-  const e = allocStorage(x.dtype, x._data.length);
+  const gi = groupIndex(x._shape, keptShape);
+  const e = allocStorage(x._dtype, x._data.length);
   for (let i = 0; i < e.length; i++) e[i] = f32 ? expf(Math.fround(x._data[i] - m[gi[i]])) : expd(x._data[i] - m[gi[i]]);
-  const s = cascadeSum(e, x.shape, keptShape.map((k, i) => k !== x.shape[i]), f32);
-  const out: Storage = allocStorage(x.dtype, numel(keptShape));
+  const s = cascadeSum(e, x._shape, keptShape.map((k, i) => k !== x._shape[i]), f32);
+  const out: Storage = allocStorage(x._dtype, numel(keptShape));
   for (let i = 0; i < out.length; i++) out[i] = f32 ? Math.fround(logf(s[i]) + m[i]) : logd(s[i]) + m[i];
   const result = new Tensor(out, outShape);
   // logsumexp_backward: grad * (self - result).exp(), both unsqueezed back

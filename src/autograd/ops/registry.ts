@@ -5,7 +5,7 @@
 // PyTorch fixture cases.
 
 import { ArgumentTypeError, IndexError, RuntimeError, ValueError } from '../../errors.js';
-import { canCast, checkDtype, isFloating, scalarTypeName, tensorTypeName, type DType } from '../../tensor/dtype.js';
+import { canCast, isFloating, scalarTypeName, tensorTypeName, toDType, TorchDType, type DType, type DTypeArg } from '../../tensor/dtype.js';
 import { no_grad } from '../../tensor/autograd/grad_mode.js';
 import { Tensor } from '../../tensor/tensor.js';
 import { isContiguousStrides, pointwiseStrides } from '../../tensor/strided.js';
@@ -111,8 +111,8 @@ function pointwiseLayout<F extends AnyFn>(f: F, numbersAreOperands: boolean): F 
       if (a instanceof Tensor && a._strides !== null) strided = true;
     }
     if (!strided) return out;
-    const inputs = (args.filter((a) => a instanceof Tensor) as Tensor[]).map((t) => ({ shape: t.shape, strides: virtualStrides(t) }));
-    out._strides = pointwiseStrides(out.shape, inputs, numbersAreOperands && args.some((a) => typeof a === 'number' || typeof a === 'boolean'));
+    const inputs = (args.filter((a) => a instanceof Tensor) as Tensor[]).map((t) => ({ shape: t._shape, strides: virtualStrides(t) }));
+    out._strides = pointwiseStrides(out._shape, inputs, numbersAreOperands && args.some((a) => typeof a === 'number' || typeof a === 'boolean'));
     return out;
   };
   return wrapped as unknown as F;
@@ -177,7 +177,7 @@ function shapeArgs(args: ShapeArgs): number[] {
 
 /** `x.contiguous()`: x itself when PyTorch's x is contiguous, else a contiguous copy (CloneBackward0). */
 function contiguous(x: Tensor): Tensor {
-  if (isContiguousStrides(x.shape, virtualStrides(x))) return x;
+  if (isContiguousStrides(x._shape, virtualStrides(x))) return x;
   const copy = clone(x);
   copy._strides = null;
   return copy;
@@ -194,7 +194,7 @@ const square: Unary = (x) => powScalar(x, 2); // PyTorch's square is pow(x, 2): 
 
 function square_(x: Tensor): Tensor {
   // NOTE: pow_'s own check of a bool self against its Long result, before the in-place cast check
-  if (x.dtype === 'bool') throw new RuntimeError('Found dtype Bool but expected Long');
+  if (x._dtype === 'bool') throw new RuntimeError('Found dtype Bool but expected Long');
   return applyInplace(x, null, (a) => square(a));
 }
 
@@ -225,7 +225,7 @@ export const registry = {
   squeeze: op(squeeze),
   clone: op(clone, { layout: 'pointwise' }),
   contiguous: op(contiguous, { torch: false }),
-  is_contiguous: op((x: Tensor) => isContiguousStrides(x.shape, virtualStrides(x)), { torch: false, differentiable: false }),
+  is_contiguous: op((x: Tensor) => isContiguousStrides(x._shape, virtualStrides(x)), { torch: false, differentiable: false }),
   stride: op(stride, { torch: false, differentiable: false }),
   storage_offset: op((x: Tensor) => x._ptOffset, { torch: false, differentiable: false }),
   to: op(toDtype, { torch: false, method: toDtypeChecked, layout: 'pointwise' }),
@@ -238,7 +238,7 @@ export const registry = {
   char: op((x: Tensor) => toDtype(x, 'int8'), { torch: false, differentiable: false, layout: 'pointwise' }),
   byte: op((x: Tensor) => toDtype(x, 'uint8'), { torch: false, differentiable: false, layout: 'pointwise' }),
   bool: op((x: Tensor) => toDtype(x, 'bool'), { torch: false, differentiable: false, layout: 'pointwise' }),
-  is_floating_point: op((x: Tensor) => isFloating(x.dtype), { differentiable: false }),
+  is_floating_point: op((x: Tensor) => isFloating(x._dtype), { differentiable: false }),
   zero_: op(zero_, { torch: false, differentiable: false }),
   fill_: op(fill_, { torch: false, differentiable: false }),
   copy_: op(copy_, {
@@ -340,7 +340,7 @@ export const registry = {
   chunk: op(chunk),
   unbind: op(unbind),
   meshgrid: op(meshgrid, { method: null }),
-  as_tensor: op((data: Tensor | TypedArray | NestedData, options: { dtype?: DType } = {}) => asTensor(data, options, toDtype), { method: null, differentiable: false }),
+  as_tensor: op((data: Tensor | TypedArray | NestedData, options: { dtype?: DTypeArg } = {}) => asTensor(data, options, toDtype), { method: null, differentiable: false }),
   tril: op(tril),
   triu: op(triu),
   diag: op(diag),
@@ -400,8 +400,8 @@ export const registry = {
   new_tensor: op(new_tensor, { torch: false, differentiable: false }),
   randint_like: op(randint_like, { method: null, differentiable: false }),
   type_as: op((input: Tensor, other: Tensor) => toDtype(input, other.dtype), { torch: false, layout: 'pointwise' }),
-  view_as: op((input: Tensor, other: Tensor) => view(input, other.shape), { torch: false }),
-  reshape_as: op((input: Tensor, other: Tensor) => reshape(input, other.shape), { torch: false }),
+  view_as: op((input: Tensor, other: Tensor) => view(input, other._shape), { torch: false }),
+  reshape_as: op((input: Tensor, other: Tensor) => reshape(input, other._shape), { torch: false }),
   // in-place draws from the default generator (or { generator }), PyTorch's CPU kernels bit for bit
   uniform_: op(uniform_, { torch: false, differentiable: false }),
   normal_: op(normal_, { torch: false, differentiable: false }),
@@ -440,10 +440,10 @@ export const registry = {
 
 /** `x.pow_(exponent)`: PowBackward0 for a number, PowBackward1 for a tensor, as the out-of-place op. */
 function pow_(self: Tensor, exponent: TensorLike): Tensor {
-  if (!isFloating(self.dtype)) {
+  if (!isFloating(self._dtype)) {
     // NOTE: pow_'s own check of the result's dtype against self's comes before the in-place cast check
     const r = no_grad(() => pow(self, exponent));
-    if (r.dtype !== self.dtype && !canCast(r.dtype, self.dtype)) throw new RuntimeError(`Found dtype ${scalarTypeName(self.dtype)} but expected ${scalarTypeName(r.dtype)}`);
+    if (r.dtype !== self.dtype && !canCast(r._dtype, self._dtype)) throw new RuntimeError(`Found dtype ${scalarTypeName(self._dtype)} but expected ${scalarTypeName(r._dtype)}`);
   }
   return applyInplace(self, exponent instanceof Tensor ? exponent : null, (a) => pow(a, exponent));
 }
@@ -482,21 +482,21 @@ const TENSOR_TYPES = {
 /** `x.type()` is the type's name ('torch.LongTensor'); `x.type(dtype)` or `x.type('torch.DoubleTensor')` converts. */
 export type TensorTypeName = keyof typeof TENSOR_TYPES;
 
-function typeMethod(x: Tensor, dtype?: DType | string): Tensor | string {
-  if (dtype === undefined) return tensorTypeName(x.dtype);
+function typeMethod(x: Tensor, dtype?: DTypeArg | string): Tensor | string {
+  if (dtype === undefined) return tensorTypeName(x._dtype);
+  if (dtype instanceof TorchDType) return toDtype(x, dtype);
   if (Object.hasOwn(TENSOR_TYPES, dtype)) return toDtype(x, TENSOR_TYPES[dtype as TensorTypeName]);
   if (typeof dtype === 'string' && dtype.startsWith('torch.') && !dtype.endsWith('Tensor')) return toDtypeChecked(x, dtype.slice(6) as DType);
   if (typeof dtype === 'string' && dtype.endsWith('Tensor')) throw new ValueError(`invalid type: '${dtype}'`);
   return toDtypeChecked(x, dtype as DType);
 }
 
-function toDtypeChecked(x: Tensor, dtype: DType): Tensor {
-  checkDtype(dtype);
-  return toDtype(x, dtype);
+function toDtypeChecked(x: Tensor, dtype: DTypeArg): Tensor {
+  return toDtype(x, toDType(dtype));
 }
 
 function equal(a: Tensor, b: Tensor): boolean {
-  if (a.ndim !== b.ndim || a.shape.some((s, i) => s !== b.shape[i])) return false;
+  if (a.ndim !== b.ndim || a._shape.some((s, i) => s !== b._shape[i])) return false;
   for (let i = 0; i < a._data.length; i++) if (a._data[i] !== b._data[i]) return false;
   return true;
 }

@@ -20,7 +20,7 @@ type Formula = (g: Tensor) => Tensor;
 
 /** A copy of x read through per-dim tables, recorded as `name` with the formula `grad` over tensors. */
 function gathered(x: Tensor, shape: Shape, tables: readonly Int32Array[], name: string, grad: Formula): Tensor {
-  const result = new Tensor(gatherDims(x._data, shape, tables, x.dtype), shape);
+  const result = new Tensor(gatherDims(x._data, shape, tables, x._dtype), shape);
   if (!shouldRecord(x)) return result;
   return attach(result, name, [x], null, [], null, (g) => [grad(g)]);
 }
@@ -97,9 +97,9 @@ export function matrixT(x: Tensor): Tensor {
 /** `x.flip(dims)`: FlipBackward0, whose gradient is the gradient flipped. */
 export function flip(x: Tensor, ...args: DimsArgs): Tensor {
   const dims = normalizeDims(dimsOf(args), x.ndim);
-  const strides = stridesOf(x.shape);
-  const tables = x.shape.map((n, d) => table(n, strides[d], dims.includes(d) ? (i) => n - 1 - i : undefined));
-  return gathered(x, x.shape, tables, 'FlipBackward0', (g) => flip(g, dims));
+  const strides = stridesOf(x._shape);
+  const tables = x._shape.map((n, d) => table(n, strides[d], dims.includes(d) ? (i) => n - 1 - i : undefined));
+  return gathered(x, x._shape, tables, 'FlipBackward0', (g) => flip(g, dims));
 }
 
 /** `x.roll(shifts, dims)`: RollBackward0 (no dims: over the flattened tensor, shape kept). */
@@ -111,14 +111,14 @@ export function roll(x: Tensor, shifts: number | readonly number[], dims: number
     const n = x.numel();
     const s = n === 0 ? 0 : ((sh[0] % n) + n) % n;
     const t = table(n, 1, (i) => (i - s + n) % n);
-    const result = new Tensor(gatherDims(x._data, [n], [t], x.dtype), x.shape);
+    const result = new Tensor(gatherDims(x._data, [n], [t], x._dtype), x._shape);
     if (!shouldRecord(x)) return result;
     return attach(result, 'RollBackward0', [x], null, [], null, (g) => [roll(g, -sh[0])]);
   }
   if (sh.length !== ds.length) throw new RuntimeError(`shifts and dimensions must align. shifts: ${sh.length}, dims:${ds.length}`);
   const nd = ds.map((d) => normalizeDim(d, x.ndim));
-  const strides = stridesOf(x.shape);
-  const tables = x.shape.map((n, d) => {
+  const strides = stridesOf(x._shape);
+  const tables = x._shape.map((n, d) => {
     let s = 0;
     nd.forEach((dd, i) => {
       if (dd === d) s += sh[i];
@@ -126,7 +126,7 @@ export function roll(x: Tensor, shifts: number | readonly number[], dims: number
     s = ((s % n) + n) % n;
     return table(n, strides[d], (i) => (i - s + n) % n);
   });
-  return gathered(x, x.shape, tables, 'RollBackward0', (g) => roll(g, sh.map((s) => -s), ds));
+  return gathered(x, x._shape, tables, 'RollBackward0', (g) => roll(g, sh.map((s) => -s), ds));
 }
 
 /** `x.repeat(sizes)`: RepeatBackward0 (repeat_backward: reshape to (repeat, size) pairs, sum the repeats). */
@@ -134,17 +134,17 @@ export function repeat(x: Tensor, ...args: DimsArgs): Tensor {
   const repeats = dimsOf(args);
   if (repeats.length < x.ndim) throw new RuntimeError('Number of dimensions of repeat dims can not be smaller than number of dimensions of tensor');
   const lead = repeats.length - x.ndim;
-  const padded = [...new Array<number>(lead).fill(1), ...x.shape];
+  const padded = [...new Array<number>(lead).fill(1), ...x._shape];
   const shape = padded.map((s, d) => s * repeats[d]);
   const bad = shape.find((s) => s < 0);
   if (bad !== undefined) throw new RuntimeError(`Trying to create tensor with negative dimension ${bad}: ${shapeStr(shape)}`);
   const strides = stridesOf(padded);
   const tables = shape.map((n, d) => table(n, strides[d], (i) => i % padded[d]));
-  return gathered(x, shape, tables, 'RepeatBackward0', (g) => repeatBackward(g, repeats, x.shape));
+  return gathered(x, shape, tables, 'RepeatBackward0', (g) => repeatBackward(g, repeats, x._shape));
 }
 
 function repeatBackward(grad: Tensor, repeats: readonly number[], inputShape: Shape): Tensor {
-  if (repeats.includes(0)) return at.full(inputShape, 0, grad.dtype);
+  if (repeats.includes(0)) return at.full(inputShape, 0, grad._dtype);
   let g = grad;
   const lead = g.ndim - inputShape.length;
   for (let i = 0; i < lead; i++) g = at.sum(g, [0], false);
@@ -173,7 +173,7 @@ export function expand(x: Tensor, ...args: DimsArgs): Tensor {
   const sizes = dimsOf(args);
   if (sizes.length < x.ndim) {
     throw new RuntimeError(
-      `expand(torch.${x.dtype === 'float64' ? 'Double' : 'Float'}Tensor{${shapeStr(x.shape)}}, size=${shapeStr(sizes)}): the number of sizes provided (${sizes.length}) must be greater or equal to the number of dimensions in the tensor (${x.ndim})`,
+      `expand(torch.${x._dtype === 'float64' ? 'Double' : 'Float'}Tensor{${shapeStr(x._shape)}}, size=${shapeStr(sizes)}): the number of sizes provided (${sizes.length}) must be greater or equal to the number of dimensions in the tensor (${x.ndim})`,
     );
   }
   const lead = sizes.length - x.ndim;
@@ -186,21 +186,21 @@ export function expand(x: Tensor, ...args: DimsArgs): Tensor {
       if (s < 0) throw new RuntimeError(`The expanded size of the tensor (${s}) isn't allowed in a leading, non-existing dimension ${d}`);
       return s;
     }
-    const have = x.shape[d - lead];
+    const have = x._shape[d - lead];
     if (s === -1) return have;
     if (have !== s && have !== 1) {
       throw new RuntimeError(
-        `The expanded size of the tensor (${s}) must match the existing size (${have}) at non-singleton dimension ${d}.  Target sizes: ${shapeStr(sizes)}.  Tensor sizes: ${shapeStr(x.shape)}`,
+        `The expanded size of the tensor (${s}) must match the existing size (${have}) at non-singleton dimension ${d}.  Target sizes: ${shapeStr(sizes)}.  Tensor sizes: ${shapeStr(x._shape)}`,
       );
     }
     return s;
   }
-  return expandView(x, shape, 'ExpandBackward0', (g) => sumToShape(g, x.shape));
+  return expandView(x, shape, 'ExpandBackward0', (g) => sumToShape(g, x._shape));
 }
 
 /** `x.expand_as(other)`: x.expand(other.size()). */
 export function expand_as(x: Tensor, other: Tensor): Tensor {
-  return expand(x, other.shape);
+  return expand(x, other._shape);
 }
 
 /**
@@ -208,21 +208,21 @@ export function expand_as(x: Tensor, other: Tensor): Tensor {
  * SliceBackward0, whose gradient is slice_backward's zeros with the gradient in place (SliceBackwardBackward0).
  */
 export function narrowSlice(x: Tensor, dim: number, start: number, length: number): Tensor {
-  const strides = stridesOf(x.shape);
-  const tables = identityTables(x.shape);
+  const strides = stridesOf(x._shape);
+  const tables = identityTables(x._shape);
   tables[dim] = table(length, strides[dim], (i) => i + start);
-  const shape = x.shape.slice();
+  const shape = x._shape.slice();
   shape[dim] = length;
-  const result = gathered(x, shape, tables, 'SliceBackward0', (g) => sliceBackward(g, x.shape, dim, start));
+  const result = gathered(x, shape, tables, 'SliceBackward0', (g) => sliceBackward(g, x._shape, dim, start));
   result._strides = virtualStrides(x).slice();
   return result;
 }
 
 function sliceBackward(g: Tensor, sizes: Shape, dim: number, start: number): Tensor {
-  const out = allocStorage(g.dtype, numel(sizes));
+  const out = allocStorage(g._dtype, numel(sizes));
   const outer = numel(sizes.slice(0, dim));
   const inner = numel(sizes.slice(dim + 1));
-  const n = g.shape[dim];
+  const n = g._shape[dim];
   for (let o = 0; o < outer; o++) {
     const src = o * n * inner;
     out.set(g._data.subarray(src, src + n * inner), (o * sizes[dim] + start) * inner);

@@ -15,9 +15,9 @@ function scalarOp(
   graph: ((g: Tensor) => Tensor) | null,
 ): Tensor {
   const X = x._data;
-  const out = allocStorage(x.dtype, X.length);
+  const out = allocStorage(x._dtype, X.length);
   for (let i = 0; i < X.length; i++) out[i] = f(X[i]);
-  const result = new Tensor(out, x.shape);
+  const result = new Tensor(out, x._shape);
   if (!shouldRecord(x)) return result;
   return attach(result, name, [x], (g) => [df === null ? g : df(g)], [], null, (g) => [graph === null ? g : graph(g)]);
 }
@@ -30,7 +30,7 @@ function scalarOp(
  */
 function overScalarTensor(g: Tensor, s: number, op: (a: Tensor, b: Tensor) => Tensor): Tensor {
   const out = op(g, at.full([], s, 'float64'));
-  return out.dtype === g.dtype ? out : at.toDtype(out, g.dtype);
+  return out.dtype === g.dtype ? out : at.toDtype(out, g._dtype);
 }
 
 function mapped(g: Storage, f: (v: number) => number): Storage {
@@ -45,21 +45,21 @@ function mapped(g: Storage, f: (v: number) => number): Storage {
  * is then multiplied in float64 (and rounded once), a larger one by s as a float32.
  */
 export function mulScalar(x: Tensor, s: number): Tensor {
-  const c = castScalar(s, x.dtype);
+  const c = castScalar(s, x._dtype);
   const inGrad = x.ndim === 0 ? s : c;
   return scalarOp(x, 'MulBackward1', (v) => v * c, (g) => mapped(g, (v) => v * inGrad), (g) => overScalarTensor(g, s, at.mul));
 }
 
 /** `x + s` (add.Scalar): AddBackward1, gradient g. */
 export function addScalar(x: Tensor, s: number): Tensor {
-  const c = castScalar(s, x.dtype);
+  const c = castScalar(s, x._dtype);
   return scalarOp(x, 'AddBackward1', (v) => v + c, null, null);
 }
 
 /** `x / s` (div.Scalar): DivBackward1, gradient g / s. */
 export function divScalar(x: Tensor, s: number): Tensor {
-  const c = castScalar(s, x.dtype);
-  return scalarOp(x, 'DivBackward1', (v) => v / c, (g) => mapped(g, (v) => v / c), (g) => at.div(g, at.full([], s, g.dtype)));
+  const c = castScalar(s, x._dtype);
+  return scalarOp(x, 'DivBackward1', (v) => v / c, (g) => mapped(g, (v) => v / c), (g) => at.div(g, at.full([], s, g._dtype)));
 }
 
 /**
@@ -67,14 +67,14 @@ export function divScalar(x: Tensor, s: number): Tensor {
  * IndexPutBackward0 (CopySlices for a 0-d x), gradient g where not masked.
  */
 export function indexPutMask(x: Tensor, mask: readonly boolean[], value: number): Tensor {
-  const c = castScalar(value, x.dtype);
+  const c = castScalar(value, x._dtype);
   const X = x._data;
-  const out = allocStorage(x.dtype, X.length);
+  const out = allocStorage(x._dtype, X.length);
   for (let i = 0; i < X.length; i++) out[i] = mask[i] ? c : X[i];
-  const result = new Tensor(out, x.shape);
+  const result = new Tensor(out, x._shape);
   if (!shouldRecord(x)) return result;
   return attach(result, x.ndim === 0 ? 'torch::autograd::CopySlices' : 'IndexPutBackward0', [x], (g) => {
-    const gx = allocStorage(x.dtype, g.length);
+    const gx = allocStorage(x._dtype, g.length);
     for (let i = 0; i < g.length; i++) gx[i] = mask[i] ? 0 : g[i];
     return [gx];
   }, [], null, (g) => [indexPutZeros(g, mask)]);
@@ -87,14 +87,14 @@ export function indexPutMask(x: Tensor, mask: readonly boolean[], value: number)
  */
 function indexPutZeros(g: Tensor, mask: readonly boolean[]): Tensor {
   const G = g._data;
-  const out = allocStorage(g.dtype, G.length);
+  const out = allocStorage(g._dtype, G.length);
   let k = 0;
   for (let i = 0; i < G.length; i++) {
     if (mask[i]) k++;
     else out[i] = G[i];
   }
-  const result = new Tensor(out, g.shape);
+  const result = new Tensor(out, g._shape);
   if (!shouldRecord(g)) return result;
-  const values = new Tensor(allocStorage(g.dtype, k), [k]);
+  const values = new Tensor(allocStorage(g._dtype, k), [k]);
   return attach(result, 'IndexPutBackward0', [g, values], null, [], null, (gg) => [indexPutZeros(gg, mask), null]);
 }

@@ -16,11 +16,11 @@ function dims(t: Tensor): number {
 }
 
 function size(t: Tensor, d: number): number {
-  return t.ndim === 0 ? 1 : t.shape[d];
+  return t.ndim === 0 ? 1 : t._shape[d];
 }
 
 function strides(t: Tensor): number[] {
-  return t.ndim === 0 ? [1] : stridesOf(t.shape);
+  return t.ndim === 0 ? [1] : stridesOf(t._shape);
 }
 
 /**
@@ -28,7 +28,7 @@ function strides(t: Tensor): number[] {
  * strides `sa` with the dim `dim` coordinate taken from the index value, b the offset in one of strides `sb`.
  */
 function walk(index: Tensor, dim: number, bound: number, sa: number[], sb: number[], visit: (k: number, a: number, b: number) => void): void {
-  const shape = index.ndim === 0 ? [1] : index.shape;
+  const shape = index.ndim === 0 ? [1] : index._shape;
   const n = numel(shape);
   const nd = shape.length;
   const coord = new Array<number>(nd).fill(0);
@@ -51,7 +51,7 @@ function walk(index: Tensor, dim: number, bound: number, sa: number[], sb: numbe
 }
 
 function dtypeCheck(name: string, self: Tensor, index: Tensor, src: Tensor | null): void {
-  if (index.numel() !== 0 && index.dtype !== 'int64') throw new RuntimeError(`${name}(): Expected dtype int64 for index`);
+  if (index.numel() !== 0 && index._dtype !== 'int64') throw new RuntimeError(`${name}(): Expected dtype int64 for index`);
   // NOTE: scatter_add's dtype error names scatter() in PyTorch 1.13
   if (src !== null && src.dtype !== self.dtype) throw new RuntimeError('scatter(): Expected self.dtype to be equal to src.dtype');
 }
@@ -60,7 +60,7 @@ function gatherShapeCheck(self: Tensor, dim: number, index: Tensor): void {
   if (dims(self) !== dims(index)) throw new RuntimeError('Index tensor must have the same number of dimensions as input tensor');
   for (let d = 0; d < dims(self); d++) {
     if (d !== dim && size(index, d) > size(self, d)) {
-      throw new RuntimeError(`Size does not match at dimension ${d} expected index ${shapeStr(index.shape)} to be smaller than self ${shapeStr(self.shape)} apart from dimension ${dim}`);
+      throw new RuntimeError(`Size does not match at dimension ${d} expected index ${shapeStr(index._shape)} to be smaller than self ${shapeStr(self._shape)} apart from dimension ${dim}`);
     }
   }
 }
@@ -71,10 +71,10 @@ function scatterShapeCheck(self: Tensor, dim: number, index: Tensor, src: Tensor
   let wrong = false;
   for (let d = 0; d < dims(self) && !wrong; d++) if (d !== dim && size(index, d) > size(self, d)) wrong = true;
   if (!wrong && src !== null) for (let d = 0; d < dims(self) && !wrong; d++) if (size(index, d) > size(src, d)) wrong = true;
-  const expected = `Expected index ${shapeStr(index.shape)} to be smaller than self ${shapeStr(self.shape)} apart from dimension ${dim}`;
+  const expected = `Expected index ${shapeStr(index._shape)} to be smaller than self ${shapeStr(self._shape)} apart from dimension ${dim}`;
   if (src !== null) {
     if (dims(src) !== dims(index)) throw new RuntimeError('Index tensor must have the same number of dimensions as src tensor');
-    if (wrong) throw new RuntimeError(`${expected} and to be smaller size than src ${shapeStr(src.shape)}`);
+    if (wrong) throw new RuntimeError(`${expected} and to be smaller size than src ${shapeStr(src._shape)}`);
   } else if (wrong) throw new RuntimeError(expected);
 }
 
@@ -82,7 +82,7 @@ function scatterShapeCheck(self: Tensor, dim: number, index: Tensor, src: Tensor
 export function gather(x: Tensor, dim: number, index: Tensor): Tensor {
   const d = normalizeDim(dim, x.ndim);
   dtypeCheck('gather', x, index, null);
-  const out = allocStorage(x.dtype, index.numel());
+  const out = allocStorage(x._dtype, index.numel());
   if (index.numel() > 0) {
     gatherShapeCheck(x, d, index);
     const X = x._data;
@@ -90,10 +90,10 @@ export function gather(x: Tensor, dim: number, index: Tensor): Tensor {
       out[k] = X[a];
     });
   }
-  const result = new Tensor(out, index.shape);
+  const result = new Tensor(out, index._shape);
   if (!shouldRecord(x)) return result;
   // gather_backward: grad.new_zeros(self.sizes()).scatter_add_(dim, index, grad)
-  return attach(result, 'GatherBackward0', [x], null, [index], null, (g) => [at.scatterAdd(at.full(x.shape, 0, g.dtype), d, index, g)]);
+  return attach(result, 'GatherBackward0', [x], null, [index], null, (g) => [at.scatterAdd(at.full(x._shape, 0, g._dtype), d, index, g)]);
 }
 
 export type ScatterReduce = 'add' | 'multiply';
@@ -103,7 +103,7 @@ function scatterInto(self: Tensor, d: number, index: Tensor, src: Tensor | numbe
   const out = self._data.slice();
   if (index.numel() === 0) return out;
   const S = typeof src === 'number' ? null : src._data;
-  const v = typeof src === 'number' ? castScalar(src, self.dtype) : 0;
+  const v = typeof src === 'number' ? castScalar(src, self._dtype) : 0;
   walk(index, d, size(self, d), strides(self), typeof src === 'number' ? strides(index) : strides(src), (_k, a, b) => {
     const w = S === null ? v : S[b];
     out[a] = reduce === 'add' ? out[a] + w : reduce === 'multiply' ? out[a] * w : w;
@@ -122,7 +122,7 @@ export function scatter(x: Tensor, dim: number, index: Tensor, src: Tensor | num
   scatterShapeCheck(x, d, index, s);
   const reduce = options.reduce ?? null;
   if (reduce !== null && reduce !== 'add' && reduce !== 'multiply') throw new RuntimeError('reduce argument must be either add or multiply.');
-  const result = new Tensor(scatterInto(x, d, index, src, reduce), x.shape);
+  const result = new Tensor(scatterInto(x, d, index, src, reduce), x._shape);
   if (reduce !== null) {
     // NOTE: PyTorch 1.13 has no derivative for scatter with reduce: a NotImplemented node that raises
     if (!shouldRecord(x, s)) return result;
@@ -146,7 +146,7 @@ export function scatter_add(x: Tensor, dim: number, index: Tensor, src: Tensor):
   const d = normalizeDim(dim, x.ndim);
   dtypeCheck('scatter_add', x, index, src);
   scatterShapeCheck(x, d, index, src);
-  const result = new Tensor(scatterInto(x, d, index, src, 'add'), x.shape);
+  const result = new Tensor(scatterInto(x, d, index, src, 'add'), x._shape);
   if (!shouldRecord(x, src)) return result;
   return attach(result, 'ScatterAddBackward0', [x, src], null, [index], null, (g, needs) => [needs[0] ? g : null, needs[1] ? at.gather(g, d, index) : null]);
 }
@@ -158,7 +158,7 @@ export function scatter_add(x: Tensor, dim: number, index: Tensor, src: Tensor):
 export function take_along_dim(x: Tensor, indices: Tensor, dim?: number | null): Tensor {
   if (dim === undefined || dim === null) return gather(at.view(x, [-1]), 0, at.view(indices, [-1]));
   if (x.ndim !== indices.ndim) throw new RuntimeError(`torch.take_along_dim(): input and indices should have the same number of dimensions, but got ${x.ndim} dimensions for input, and ${indices.ndim} dimensions for indices`);
-  if (indices.dtype !== 'int64') throw new RuntimeError(`torch.take_along_dim(): dtype of indices should be Long but got ${scalarTypeName(indices.dtype)}`);
+  if (indices._dtype !== 'int64') throw new RuntimeError(`torch.take_along_dim(): dtype of indices should be Long but got ${scalarTypeName(indices._dtype)}`);
   const d = normalizeDim(dim, x.ndim);
   const broadcast = (of: Shape, other: Shape): number[] => {
     const a = of.slice();
@@ -169,9 +169,9 @@ export function take_along_dim(x: Tensor, indices: Tensor, dim?: number | null):
     s[d] = of[d];
     return s;
   };
-  const xs = broadcast(x.shape, indices.shape);
-  const is = broadcast(indices.shape, x.shape);
-  const xe = xs.every((s, k) => s === x.shape[k]) ? x : at.expand(x, xs);
-  const ie = is.every((s, k) => s === indices.shape[k]) ? indices : new Tensor(expandTo(indices._data, indices.shape, is, allocStorage('int64', numel(is))), is);
+  const xs = broadcast(x._shape, indices._shape);
+  const is = broadcast(indices._shape, x._shape);
+  const xe = xs.every((s, k) => s === x._shape[k]) ? x : at.expand(x, xs);
+  const ie = is.every((s, k) => s === indices._shape[k]) ? indices : new Tensor(expandTo(indices._data, indices._shape, is, allocStorage('int64', numel(is))), is);
   return gather(xe, d, ie);
 }

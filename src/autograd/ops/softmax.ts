@@ -13,7 +13,7 @@ import { float32Arith, float64Arith, lastDimBackward, lastDimForward, middleBack
 
 /** Where along `dim` the values of x lie: the last dimension (rows of n), or [outer, dim, inner]. */
 function layout(x: Tensor, dim: number): { last: boolean; rows: number; n: number; middle: Middle } {
-  const shape = x.ndim === 0 ? [1] : x.shape;
+  const shape = x.ndim === 0 ? [1] : x._shape;
   const d = normalizeDim(dim, x.ndim);
   let outer = 1;
   let inner = 1;
@@ -39,14 +39,14 @@ function softmaxOp(x: Tensor, dimArg: number | null | undefined, log: boolean): 
   const dim = dimArg ?? implicitDim(name, x.ndim);
   checkDim(name, dim);
   const lay = layout(x, dim);
-  const k = x.dtype === 'float32' ? float32Arith : float64Arith;
+  const k = x._dtype === 'float32' ? float32Arith : float64Arith;
   const X = x._data;
-  const out = allocStorage(x.dtype, X.length);
+  const out = allocStorage(x._dtype, X.length);
   if (X.length > 0) {
     if (lay.last) lastDimForward(k, X, out, lay.rows, lay.n, log);
     else middleForward(k, X, out, lay.middle, log);
   }
-  const result = new Tensor(out, x.shape);
+  const result = new Tensor(out, x._shape);
   if (!shouldRecord(x)) return result;
   return attach(result, log ? 'LogSoftmaxBackward0' : 'SoftmaxBackward0', [x], (g) => [backwardData(g, result, dim, log)], [result], null, (g, _needs, node) => [
     softmaxBackwardData(g, savedOutput(node), dim, log),
@@ -56,8 +56,8 @@ function softmaxOp(x: Tensor, dimArg: number | null | undefined, log: boolean): 
 /** _softmax_backward_data / _log_softmax_backward_data's kernel: the input's gradient from the output's. */
 function backwardData(g: Storage, y: Tensor, dim: number, log: boolean): Storage {
   const lay = layout(y, dim);
-  const k = y.dtype === 'float32' ? float32Arith : float64Arith;
-  const gi = allocStorage(y.dtype, g.length);
+  const k = y._dtype === 'float32' ? float32Arith : float64Arith;
+  const gi = allocStorage(y._dtype, g.length);
   if (g.length > 0) {
     if (lay.last) lastDimBackward(k, g, y._data, gi, lay.rows, lay.n, log);
     else middleBackward(k, g, y._data, gi, lay.middle, log);
@@ -71,7 +71,7 @@ function backwardData(g: Storage, y: Tensor, dim: number, log: boolean): Storage
  * right operand made first as GCC evaluates them.
  */
 function softmaxBackwardData(g: Tensor, y: Tensor, dim: number, log: boolean): Tensor {
-  const result = new Tensor(backwardData(g._data, y, dim, log), y.shape);
+  const result = new Tensor(backwardData(g._data, y, dim, log), y._shape);
   if (!is_grad_enabled() || !(g.requires_grad || y.requires_grad)) return result;
   const d = y.ndim === 0 ? [0] : [normalizeDim(dim, y.ndim)];
   const sum = (t: Tensor): Tensor => at.sum(t, d, true);

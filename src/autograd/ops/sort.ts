@@ -26,9 +26,9 @@ export interface Lines {
 /** Run `line` over every line of x along `dim`, each giving m values and indices. */
 export function alongLines(x: Tensor, dim: number, m: number, line: LineFn): Lines {
   const d = normalizeDim(dim, x.ndim);
-  const shape = x.ndim === 0 ? [1] : x.shape;
+  const shape = x.ndim === 0 ? [1] : x._shape;
   const [outer, n, inner] = around(shape, d);
-  const values = allocStorage(x.dtype, outer * m * inner);
+  const values = allocStorage(x._dtype, outer * m * inner);
   const indices = allocStorage('int64', outer * m * inner);
   const p: Pairs = { v: new Float64Array(n), ix: new Float64Array(n) };
   const outV = new Float64Array(m);
@@ -64,7 +64,7 @@ export function selected(opName: string, name: string, x: Tensor, r: Lines, keep
     const kept = new Tensor(r.indices, r.shape);
     attach(values, name, [x], null, [indices], null, (g) => {
       const gk = keepdim || x.ndim === 0 ? g : at.unsqueeze(g, r.dim);
-      return [at.scatter(at.full(x.shape, 0, g.dtype), r.dim, kept, gk)];
+      return [at.scatter(at.full(x._shape, 0, g._dtype), r.dim, kept, gk)];
     });
   }
   return new ReturnTypes(opName, values, indices);
@@ -91,7 +91,7 @@ function sortOptions(dim: number | SortOptions | undefined, desc: boolean | unde
 export function sort(x: Tensor, dim?: number | SortOptions, desc?: boolean): ReturnTypes {
   const o = sortOptions(dim, desc);
   const less = o.descending ? descending : ascending;
-  const n = x.ndim === 0 ? 1 : x.shape[normalizeDim(o.dim, x.ndim)];
+  const n = x.ndim === 0 ? 1 : x._shape[normalizeDim(o.dim, x.ndim)];
   const r = alongLines(x, o.dim, n, (p, len, outV, outI) => {
     // NOTE: std::sort is not stable; PyTorch 1.13 calls it unless stable=True
     (o.stable ? stableSort : stlSort)(p, 0, len, less);
@@ -126,7 +126,7 @@ export function topk(x: Tensor, k: number, dim?: number | TopkOptions, largest?:
   const d = o.dim ?? -1;
   const big = o.largest ?? true;
   const inOrder = o.sorted ?? true;
-  const n = x.ndim === 0 ? 1 : x.shape[normalizeDim(d, x.ndim)];
+  const n = x.ndim === 0 ? 1 : x._shape[normalizeDim(d, x.ndim)];
   if (!(k >= 0 && k <= n)) throw new RuntimeError('selected index k out of range');
   if (x.ndim > 0) noBool('topk_cpu', x);
   const less = big ? descending : ascending;
@@ -149,11 +149,11 @@ export function topk(x: Tensor, k: number, dim?: number | TopkOptions, largest?:
 
 /** The kernels PyTorch has no bool version of. */
 export function noBool(kernel: string, x: Tensor): void {
-  if (x.dtype === 'bool') throw new RuntimeError(`"${kernel}" not implemented for 'Bool'`);
+  if (x._dtype === 'bool') throw new RuntimeError(`"${kernel}" not implemented for 'Bool'`);
 }
 
 /** zero_numel_check_dims: a reduction along an empty dim has no value to select. */
 export function nonEmptyDim(name: string, x: Tensor, dim: number): void {
   const d = normalizeDim(dim, x.ndim);
-  if (x.ndim > 0 && x.shape[d] === 0) throw new IndexError(`${name}(): Expected reduction dim ${d} to have non-zero size.`);
+  if (x.ndim > 0 && x._shape[d] === 0) throw new IndexError(`${name}(): Expected reduction dim ${d} to have non-zero size.`);
 }

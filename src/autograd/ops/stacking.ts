@@ -15,7 +15,7 @@ import { flatten, reshape, unsqueeze } from './shape.js';
 /** `torch.kron(input, other)`: mul of (a0,1,a1,1,…) and (1,b0,1,b1,…) views, then _unsafe_view to (a0·b0, …). */
 export function kron(input: Tensor, other: Tensor): Tensor {
   const nd = Math.max(input.ndim, other.ndim);
-  const pad = (t: Tensor): number[] => [...new Array<number>(nd - t.ndim).fill(1), ...t.shape];
+  const pad = (t: Tensor): number[] => [...new Array<number>(nd - t.ndim).fill(1), ...t._shape];
   const [a, b] = [pad(input), pad(other)];
   const aView: number[] = [];
   const bView: number[] = [];
@@ -29,7 +29,7 @@ export function kron(input: Tensor, other: Tensor): Tensor {
 
 /** `torch.dstack(tensors)`: cat along dim 2 after atleast_3d. */
 export function dstack(tensors: readonly Tensor[]): Tensor {
-  const at3 = (t: Tensor): Tensor => (t.ndim === 0 ? reshape(t, [1, 1, 1]) : t.ndim === 1 ? reshape(t, [1, t.shape[0], 1]) : t.ndim === 2 ? unsqueeze(t, -1) : t);
+  const at3 = (t: Tensor): Tensor => (t.ndim === 0 ? reshape(t, [1, 1, 1]) : t.ndim === 1 ? reshape(t, [1, t._shape[0], 1]) : t.ndim === 2 ? unsqueeze(t, -1) : t);
   return cat(tensors.map(at3), 2);
 }
 
@@ -40,7 +40,7 @@ export function column_stack(tensors: readonly Tensor[]): Tensor {
 
 /** `torch.broadcast_tensors(*tensors)`: each expanded to the common shape. */
 export function broadcast_tensors(...tensors: Tensor[]): Tensor[] {
-  const shape = tensors.reduce<readonly number[]>((s, t) => broadcastShapes(s, t.shape), []);
+  const shape = tensors.reduce<readonly number[]>((s, t) => broadcastShapes(s, t._shape), []);
   return tensors.map((t) => expand(t, shape));
 }
 
@@ -51,7 +51,7 @@ export function broadcast_tensors(...tensors: Tensor[]): Tensor[] {
 export function repeat_interleave(input: Tensor, repeats: number | Tensor, dim: number | null = null): Tensor {
   const x = dim === null ? flatten(input) : input;
   const d = dim === null ? 0 : normalizeDim(dim, Math.max(x.ndim, 1));
-  const size = x.ndim === 0 ? 1 : x.shape[d];
+  const size = x.ndim === 0 ? 1 : x._shape[d];
   const counts = typeof repeats === 'number' ? new Array<number>(size).fill(repeats) : Array.from(repeats._data.subarray(0, repeats.numel()));
   if (typeof repeats !== 'number' && repeats.ndim > 1) throw new RuntimeError('repeats must be 0-dim or 1-dim tensor');
   if (counts.some((c) => c < 0)) throw new RuntimeError('repeats can not be negative');

@@ -10,7 +10,7 @@ import type { Tensor } from '../../tensor/tensor.js';
 
 /** The strides PyTorch's tensor has: marked by t/transpose/expand, else contiguous. */
 export function virtualStrides(t: Tensor): readonly number[] {
-  return t._strides ?? contiguousStrides(t.shape);
+  return t._strides ?? contiguousStrides(t._shape);
 }
 
 /** x.transpose(d0, d1)'s strides: x's, swapped. */
@@ -24,5 +24,5 @@ export function transposedStrides(x: Tensor, d0: number, d1: number): number[] {
 export function expandedStrides(x: Tensor, shape: Shape): number[] {
   const inner = virtualStrides(x);
   const lead = shape.length - x.ndim;
-  return shape.map((size, d) => (d < lead || (x.shape[d - lead] === 1 && size !== 1) ? 0 : inner[d - lead]));
+  return shape.map((size, d) => (d < lead || (x._shape[d - lead] === 1 && size !== 1) ? 0 : inner[d - lead]));
 }

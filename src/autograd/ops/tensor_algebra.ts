@@ -10,7 +10,7 @@ import type { Algebra } from './unary.js';
 type Operand = Tensor | number;
 
 function tensorOf(a: Operand, like: Tensor): Tensor {
-  return typeof a === 'number' ? at.full(like.shape, a, like.dtype) : a;
+  return typeof a === 'number' ? at.full(like._shape, a, like._dtype) : a;
 }
 
 export const tensorAlgebra: Algebra<Tensor> = {

@@ -20,7 +20,7 @@ export function is_tensor(obj: unknown): boolean {
 
 /** `x.element_size()`: bytes per element, the width of the dtype's storage (bool: 1, int64: 8). */
 export function element_size(input: Tensor): number {
-  return allocStorage(input.dtype as DType, 0).BYTES_PER_ELEMENT;
+  return allocStorage(input._dtype as DType, 0).BYTES_PER_ELEMENT;
 }
 
 /** `x.is_complex()`: no complex dtypes here. */
@@ -35,13 +35,13 @@ export function cpu(input: Tensor): Tensor {
 
 /** `torch.positive(x)`: x itself (no node), bool refused as PyTorch refuses unary +. */
 export function positive(input: Tensor): Tensor {
-  if (input.dtype === 'bool') throw new RuntimeError('The `+` operator, on a bool tensor is not supported.');
+  if (input._dtype === 'bool') throw new RuntimeError('The `+` operator, on a bool tensor is not supported.');
   return input;
 }
 
 /** `torch.ravel(x)`: contiguous().view(-1), a view when x is contiguous, else CloneBackward0 then ViewBackward0. */
 export function ravel(input: Tensor): Tensor {
-  if (isContiguousStrides(input.shape, virtualStrides(input))) return view(input, [-1]);
+  if (isContiguousStrides(input._shape, virtualStrides(input))) return view(input, [-1]);
   const copy = clone(input);
   copy._strides = null;
   return view(copy, [-1]);

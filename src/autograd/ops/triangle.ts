@@ -13,9 +13,9 @@ function triangle(x: Tensor, diagonal: number, lower: boolean): Tensor {
     if (x.ndim === 0) throw new IndexError('Dimension specified as -2 but tensor has no dimensions');
     normalizeDim(-2, x.ndim); // PyTorch's error for a 1-d tensor
   }
-  const rows = x.shape[x.ndim - 2];
-  const cols = x.shape[x.ndim - 1];
-  const out = allocStorage(x.dtype, x.numel());
+  const rows = x._shape[x.ndim - 2];
+  const cols = x._shape[x.ndim - 1];
+  const out = allocStorage(x._dtype, x.numel());
   const src = x._data;
   for (let base = 0; base < out.length; base += rows * cols) {
     for (let i = 0; i < rows; i++) {
@@ -25,7 +25,7 @@ function triangle(x: Tensor, diagonal: number, lower: boolean): Tensor {
       }
     }
   }
-  const result = new Tensor(out, x.shape);
+  const result = new Tensor(out, x._shape);
   if (!shouldRecord(x)) return result;
   return attach(result, lower ? 'TrilBackward0' : 'TriuBackward0', [x], null, [], null, (g) => [triangle(g, diagonal, lower)]);
 }
@@ -52,15 +52,15 @@ export function diag(x: Tensor, diagonal = 0): Tensor {
   const r0 = k >= 0 ? 0 : -k;
   const c0 = k >= 0 ? k : 0;
   if (x.ndim === 1) {
-    const n = x.shape[0];
+    const n = x._shape[0];
     const m = n + Math.abs(k);
-    const out = allocStorage(x.dtype, m * m);
+    const out = allocStorage(x._dtype, m * m);
     for (let i = 0; i < n; i++) out[(i + r0) * m + i + c0] = x._data[i];
     const result = new Tensor(out, [m, m]);
     if (!shouldRecord(x)) return result;
     return attach(result, 'DiagBackward0', [x], null, [], null, (g) => [diag(g, k)]);
   }
-  const [rows, cols] = x.shape;
+  const [rows, cols] = x._shape;
   // NOTE: a diagonal past the matrix's edge by more than one makes a negative length, which at::diag refuses
   if ((k >= 0 ? Math.min(rows, cols - k) : Math.min(rows + k, cols)) < 0) throw new RuntimeError('numel: integer multiplication overflow');
   const result = diagonalOf(x, k);
@@ -70,11 +70,11 @@ export function diag(x: Tensor, diagonal = 0): Tensor {
 }
 
 function diagonalOf(x: Tensor, k: number): Tensor {
-  const [rows, cols] = x.shape;
+  const [rows, cols] = x._shape;
   const len = diagonalLength(rows, cols, k);
   const r0 = k >= 0 ? 0 : -k;
   const c0 = k >= 0 ? k : 0;
-  const out = allocStorage(x.dtype, len);
+  const out = allocStorage(x._dtype, len);
   for (let i = 0; i < len; i++) out[i] = x._data[(i + r0) * cols + i + c0];
   return new Tensor(out, [len]);
 }
@@ -83,14 +83,14 @@ function diagonalOf(x: Tensor, k: number): Tensor {
 function diagonal(x: Tensor, k: number): Tensor {
   const result = diagonalOf(x, k);
   if (!shouldRecord(x)) return result;
-  return attach(result, 'DiagonalBackward0', [x], null, [], null, (g) => [diagonalBackward(g, x.shape[0], x.shape[1], k)]);
+  return attach(result, 'DiagonalBackward0', [x], null, [], null, (g) => [diagonalBackward(g, x._shape[0], x._shape[1], k)]);
 }
 
 /** diagonal_backward: zeros of rows×cols with the gradient on the k-th diagonal (DiagonalBackwardBackward0). */
 function diagonalBackward(g: Tensor, rows: number, cols: number, k: number): Tensor {
   const r0 = k >= 0 ? 0 : -k;
   const c0 = k >= 0 ? k : 0;
-  const out = allocStorage(g.dtype, rows * cols);
+  const out = allocStorage(g._dtype, rows * cols);
   for (let i = 0; i < g.numel(); i++) out[(i + r0) * cols + i + c0] = g._data[i];
   const result = new Tensor(out, [rows, cols]);
   if (!shouldRecord(g)) return result;

@@ -66,11 +66,11 @@ export function min(x: Tensor, dim?: number | Tensor | DimOptions, keepdim = fal
 function medianAll(x: Tensor, ignoreNan: boolean): Tensor {
   const n = x.numel();
   if (n > 0) noBool('median_cpu', x);
-  const out = allocStorage(x.dtype, 1);
+  const out = allocStorage(x._dtype, 1);
   const p: Pairs = { v: Float64Array.from(x._data), ix: new Float64Array(n) };
   let nans = 0;
   for (let i = 0; i < n; i++) if (isNaN(p.v[i])) nans++;
-  if (n === 0 || (!ignoreNan && nans > 0)) out[0] = castScalar(NaN, x.dtype);
+  if (n === 0 || (!ignoreNan && nans > 0)) out[0] = castScalar(NaN, x._dtype);
   else {
     const mid = Math.trunc((n - nans - 1) / 2); // C++'s division: (-1) / 2 is 0
     nthElement(p, 0, mid, n, (a, _i, b) => a < b || (isNaN(b) && !isNaN(a)));
@@ -199,7 +199,7 @@ export function kthvalue(x: Tensor, k: number, dim: number | Partial<DimOptions>
   if (typeof dim === 'object') return kthvalue(x, k, dim.dim ?? -1, dim.keepdim ?? false);
   const d = normalizeDim(dim, x.ndim);
   nonEmptyDim('kthvalue', x, d);
-  const size = x.ndim === 0 ? 1 : x.shape[d];
+  const size = x.ndim === 0 ? 1 : x._shape[d];
   if (!(k >= 1 && k <= size)) throw new RuntimeError(`kthvalue(): selected number k out of range for dimension ${d}`);
   if (x.ndim > 0) noBool('kthvalue_cpu', x);
   const r = alongLines(x, d, 1, (p, n, outV, outI) => {

@@ -64,8 +64,8 @@ function parse(name: string, args: VarArgs): Parsed {
 function varStd(x: Tensor, args: VarArgs, takeSqrt: boolean): Tensor {
   const { dim, correction, keepdim } = parse(takeSqrt ? 'std' : 'var', args);
   const all = dim === null || dim === undefined;
-  const { keptShape, outShape } = reducedShapes(x.shape, dim, keepdim);
-  const out = allocStorage(x.dtype, numel(keptShape));
+  const { keptShape, outShape } = reducedShapes(x._shape, dim, keepdim);
+  const out = allocStorage(x._dtype, numel(keptShape));
   // NOTE: a full reduction's mean is PyTorch's own (float32 in float32), the deviations in float64
   const fullMean = all && x.numel() > 0 ? mean(x)._data[0] : 0;
   groupsOf(x, keptShape).forEach((vals, g) => {
@@ -81,8 +81,8 @@ function varStd(x: Tensor, args: VarArgs, takeSqrt: boolean): Tensor {
     out[g] = takeSqrt ? Math.sqrt(v) : v;
   });
   const result = new Tensor(out, outShape);
-  const count = numel(x.shape) / numel(keptShape);
-  const reduced = x.shape.map((_, d) => d).filter((d) => keptShape[d] === 1);
+  const count = numel(x._shape) / numel(keptShape);
+  const reduced = x._shape.map((_, d) => d).filter((d) => keptShape[d] === 1);
   const varBackward = (grad: Tensor): Tensor => {
     // var_backward: (2 / (n - correction)) * grad * (self - self.mean(dim, true)); all dims: n == correction gives inf * grad
     if (x.ndim === 0 || all) {

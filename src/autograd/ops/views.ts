@@ -61,7 +61,7 @@ type Grad = (g: Tensor) => Tensor;
 /** x's layout in its base's storage. */
 function rootLayout(x: Tensor): Layout {
   const g = x._viewGeom;
-  return g === null ? { sizes: x.shape.slice(), strides: contiguousStrides(x.shape), offset: 0 } : { sizes: x.shape.slice(), strides: g.strides.slice(), offset: g.offset };
+  return g === null ? { sizes: x._shape.slice(), strides: contiguousStrides(x._shape), offset: 0 } : { sizes: x._shape.slice(), strides: g.strides.slice(), offset: g.offset };
 }
 
 /** A view of x's base over `root` (its layout in the base's storage), shared when contiguous, else a strided copy. */
@@ -73,7 +73,7 @@ function viewTensor(x: Tensor, root: Layout, ptStrides: readonly number[] | null
   if (isContiguousGeom(root.sizes, root.strides)) {
     data = base._data.subarray(root.offset, root.offset + n);
   } else {
-    data = gatherGeom(base._data, root.sizes, geom, allocStorage(x.dtype, n));
+    data = gatherGeom(base._data, root.sizes, geom, allocStorage(x._dtype, n));
     registerStridedCopy(data, base._data, root.sizes, geom);
   }
   const v = new Tensor(data, root.sizes, x._version);
@@ -88,15 +88,15 @@ function viewTensor(x: Tensor, root: Layout, ptStrides: readonly number[] | null
 
 /** x seen through one step: a view, recorded as node `name` whose gradient is zeros with g in the view's place. */
 function stepView(x: Tensor, step: Step, name: string, graph: Grad): Tensor {
-  const rel = applyStep({ sizes: x.shape.slice(), strides: contiguousStrides(x.shape), offset: 0 }, step);
-  const pt = applyStep({ sizes: x.shape.slice(), strides: virtualStrides(x).slice(), offset: 0 }, step);
+  const rel = applyStep({ sizes: x._shape.slice(), strides: contiguousStrides(x._shape), offset: 0 }, step);
+  const pt = applyStep({ sizes: x._shape.slice(), strides: virtualStrides(x).slice(), offset: 0 }, step);
   const v = viewTensor(x, applyStep(rootLayout(x), step), pt.strides);
   v._ptOffset = x._ptOffset + pt.offset;
   if (!shouldRecord(x)) return v;
   const n = x.numel();
   const sizes = rel.sizes;
   // an expanded view's gradient sums (in sum_to's order): its formula over tensors runs for both
-  const storage = step.k === 'expand' ? null : (g: Storage) => [scatterGeom(g, sizes, rel, allocStorage(x.dtype, n))];
+  const storage = step.k === 'expand' ? null : (g: Storage) => [scatterGeom(g, sizes, rel, allocStorage(x._dtype, n))];
   return attach(v, name, [x], storage, [], null, (g) => [graph(g)]);
 }
 
@@ -109,7 +109,7 @@ export function pieceViews(x: Tensor, d: number, sizes: readonly number[], drop:
   return sizes.map((n) => {
     const step: Step = drop ? { k: 'select', dim: d, index: start } : { k: 'slice', dim: d, start, len: n, step: 1 };
     start += n;
-    const pt = applyStep({ sizes: x.shape.slice(), strides: virtualStrides(x).slice(), offset: 0 }, step);
+    const pt = applyStep({ sizes: x._shape.slice(), strides: virtualStrides(x).slice(), offset: 0 }, step);
     return viewTensor(x, applyStep(rootLayout(x), step), pt.strides, true);
   });
 }
@@ -118,19 +118,19 @@ export function pieceViews(x: Tensor, d: number, sizes: readonly number[], drop:
 export function select(x: Tensor, dim: number, index: number): Tensor {
   if (x.ndim === 0) throw new IndexError('select() cannot be applied to a 0-dim tensor.');
   const d = normalizeDim(dim, x.ndim);
-  const size = x.shape[d];
+  const size = x._shape[d];
   if (index < -size || index >= size) {
-    throw new IndexError(`select(): index ${index} out of range for tensor of size ${shapeStr(x.shape)} at dimension ${d}`);
+    throw new IndexError(`select(): index ${index} out of range for tensor of size ${shapeStr(x._shape)} at dimension ${d}`);
   }
   const i = index < 0 ? index + size : index;
-  const sizes = x.shape.slice();
+  const sizes = x._shape.slice();
   return stepView(x, { k: 'select', dim: d, index: i }, 'SelectBackward0', (g) => selectBackward(g, sizes, d, i));
 }
 
 /** select_backward: zeros of the input's sizes with the gradient at `index` along `dim` (SelectBackwardBackward0). */
 export function selectBackward(g: Tensor, sizes: Shape, dim: number, index: number): Tensor {
   const rel = applyStep({ sizes: sizes.slice(), strides: contiguousStrides(sizes), offset: 0 }, { k: 'select', dim, index });
-  const result = new Tensor(scatterGeom(g._data, rel.sizes, rel, allocStorage(g.dtype, numel(sizes))), sizes);
+  const result = new Tensor(scatterGeom(g._data, rel.sizes, rel, allocStorage(g._dtype, numel(sizes))), sizes);
   if (!shouldRecord(g)) return result;
   return attach(result, 'SelectBackwardBackward0', [g], null, [], null, (gg) => [select(gg, dim, index)]);
 }
@@ -153,16 +153,16 @@ export function slice(x: Tensor, dim: number, start: number | null, end: number 
   if (x.ndim === 0) throw new IndexError('slice() cannot be applied to a 0-dim tensor.');
   if (step <= 0) throw new ValueError('step must be greater than zero');
   const d = normalizeDim(dim, x.ndim);
-  const [s, len] = sliceBounds(x.shape[d], start, end, step);
-  const sizes = x.shape.slice();
+  const [s, len] = sliceBounds(x._shape[d], start, end, step);
+  const sizes = x._shape.slice();
   return stepView(x, { k: 'slice', dim: d, start: s, len, step }, 'SliceBackward0', (g) => sliceBackward(g, sizes, d, s, s + len * step, step));
 }
 
 /** slice_backward: zeros of the input's sizes with the gradient in the slice (SliceBackwardBackward0). */
 export function sliceBackward(g: Tensor, sizes: Shape, dim: number, start: number, end: number, step: number): Tensor {
-  const len = g.shape[dim];
+  const len = g._shape[dim];
   const rel = applyStep({ sizes: sizes.slice(), strides: contiguousStrides(sizes), offset: 0 }, { k: 'slice', dim, start, len, step });
-  const result = new Tensor(scatterGeom(g._data, rel.sizes, rel, allocStorage(g.dtype, numel(sizes))), sizes);
+  const result = new Tensor(scatterGeom(g._data, rel.sizes, rel, allocStorage(g._dtype, numel(sizes))), sizes);
   if (!shouldRecord(g)) return result;
   return attach(result, 'SliceBackwardBackward0', [g], null, [], null, (gg) => [slice(gg, dim, start, end, step)]);
 }
@@ -171,7 +171,7 @@ export function sliceBackward(g: Tensor, sizes: Shape, dim: number, start: numbe
 export function narrow(x: Tensor, dim: number, start: number, length: number): Tensor {
   if (x.ndim === 0) throw new RuntimeError('narrow() cannot be applied to a 0-dim tensor.');
   const d = normalizeDim(dim, x.ndim);
-  const size = x.shape[d];
+  const size = x._shape[d];
   if (start < -size || start > size) {
     throw new IndexError(`Dimension out of range (expected to be in range of [${-size}, ${size - 1}], but got ${start})`);
   }
@@ -206,7 +206,7 @@ export function asStridedGeom(x: Tensor, sizes: Shape, geom: ViewGeom): Tensor {
   const v = viewTensor(x, { sizes: sizes.slice(), strides: geom.strides.slice(), offset: geom.offset }, null);
   if (!shouldRecord(x)) return v;
   const n = x.numel();
-  return attach(v, 'AsStridedBackward0', [x], (g) => [asStridedBackwardStorage(g, sizes, geom, allocStorage(x.dtype, n))], [], null, (g) => [asStridedGeomBackward(g, x.shape, geom)]);
+  return attach(v, 'AsStridedBackward0', [x], (g) => [asStridedBackwardStorage(g, sizes, geom, allocStorage(x._dtype, n))], [], null, (g) => [asStridedGeomBackward(g, x._shape, geom)]);
 }
 
 /**
@@ -214,9 +214,9 @@ export function asStridedGeom(x: Tensor, sizes: Shape, geom: ViewGeom): Tensor {
  * copied into the view's place, read in the input's shape.
  */
 export function asStridedGeomBackward(g: Tensor, inputShape: Shape, geom: ViewGeom): Tensor {
-  const storage = new Tensor(allocStorage(g.dtype, numel(inputShape)), inputShape);
+  const storage = new Tensor(allocStorage(g._dtype, numel(inputShape)), inputShape);
   let grad = g;
-  for (let d = g.ndim - 1; d >= 0; d--) if (g.shape[d] > 1 && geom.strides[d] === 0) grad = at.sum(grad, [d], true);
-  copy_(asStridedGeom(storage, grad.shape, geom), grad);
+  for (let d = g.ndim - 1; d >= 0; d--) if (g._shape[d] > 1 && geom.strides[d] === 0) grad = at.sum(grad, [d], true);
+  copy_(asStridedGeom(storage, grad._shape, geom), grad);
   return storage;
 }

@@ -70,7 +70,7 @@ function gradList(given: Many<GraphTensor | null> | null | undefined, n: number)
 }
 
 function ones(like: GraphTensor): GraphTensor {
-  const data = allocStorage(like.dtype, like._data.length);
+  const data = allocStorage(like._dtype, like._data.length);
   data.fill(1);
   return wrapStorage(data, like.shape);
 }
@@ -214,7 +214,7 @@ function batchedGrad(
   return ins.map((t, j) => {
     if (per.every((r) => r[j] === null)) return null;
     const size = t._data.length;
-    const data = allocStorage(t.dtype, n * size);
+    const data = allocStorage(t._dtype, n * size);
     per.forEach((r, k) => {
       const g = r[j];
       if (g !== null) data.set(g._data, k * size);

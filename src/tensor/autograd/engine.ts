@@ -81,15 +81,15 @@ export function attach<T extends GraphTensor>(
 ): T {
   const edges = new Array<Edge>(inputs.length);
   const shapes = new Array<Shape>(inputs.length);
-  const dtypes = new Array<GraphTensor['dtype']>(inputs.length);
+  const dtypes = new Array<GraphTensor['_dtype']>(inputs.length);
   for (let i = 0; i < inputs.length; i++) {
     edges[i] = gradEdge(inputs[i]);
     shapes[i] = inputs[i].shape;
-    dtypes[i] = inputs[i].dtype;
+    dtypes[i] = inputs[i]._dtype;
   }
   if (saved.some((t) => t._inference) && !is_inference_mode_enabled()) throw new RuntimeError(INFERENCE_SAVED);
   const refs: SavedRef[] = saved.map((t) => ({ tensor: t, version: t._version.value, output: null }));
-  const node = new Node(name, edges, backward, refs, shapes, dtypes, out.shape, out.dtype);
+  const node = new Node(name, edges, backward, refs, shapes, dtypes, out.shape, out._dtype);
   for (const r of refs) if (r.tensor === out) r.output = node;
   node._gradShapes = gradShapes;
   node._graphBackward = graph as GraphBackwardFn | null;
@@ -119,7 +119,7 @@ export function sumTo(grad: Storage, from: Shape, to: Shape): Storage {
 
 export function savedError(ref: SavedRef): RuntimeError {
   const t = ref.tensor;
-  const kind = `torch.${scalarTypeName(t.dtype)}Tensor`;
+  const kind = `torch.${scalarTypeName(t._dtype)}Tensor`;
   // a saved output names the node that saved it; any other tensor its grad_fn now (after the in-place op)
   // a broadcast view saved by PyTorch was remade (AsStridedBackward0) by the in-place change
   const expanded = ref.expanded ?? null;

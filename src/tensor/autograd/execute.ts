@@ -283,11 +283,11 @@ export function runBackward(req: BackwardRequest): Captured {
     const slot = <G>(v: G | Array<G | null> | undefined, node: Node, nr: number): G | null | undefined =>
       v === undefined ? undefined : node._numOutputs > 1 ? (v as Array<G | null>)[nr] : (v as G);
     if (req.createGraph) {
-      const seeds = req.grads.map((g, i) => (g.dtype === dtypeOf(req, i) ? g : graphOps().cast(g, dtypeOf(req, i))));
+      const seeds = req.grads.map((g, i) => (g._dtype === dtypeOf(req, i) ? g : graphOps().cast(g, dtypeOf(req, i))));
       const captured = execute(graphMode, req, seeds);
       return (node, nr) => slot(captured.get(node), node, nr) ?? undefined;
     }
-    const seeds = req.grads.map((g, i) => (g.dtype === dtypeOf(req, i) ? g._data : convertStorage(g._data, dtypeOf(req, i))));
+    const seeds = req.grads.map((g, i) => (g._dtype === dtypeOf(req, i) ? g._data : convertStorage(g._data, dtypeOf(req, i))));
     const captured = execute(storageMode, req, seeds);
     return (node, nr) => {
       const g = slot(captured.get(node), node, nr);

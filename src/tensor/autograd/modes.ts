@@ -125,9 +125,9 @@ function notDifferentiable(node: Node, i: number, s: Storage, grad: GraphTensor)
     },
     [],
     sources.map((x) => x.shape),
-    sources.map((x) => x.dtype),
+    sources.map((x) => x._dtype),
     t.shape,
-    t.dtype,
+    t._dtype,
   );
   t._setGradFn(fn);
   return t;
@@ -142,7 +142,7 @@ export const graphMode: Mode<GraphTensor> = {
       g = graphOps().sumTo(g, inShape);
     }
     const dtype = node._inputDtypes[i];
-    return g.dtype === dtype ? g : graphOps().cast(g, dtype);
+    return g._dtype === dtype ? g : graphOps().cast(g, dtype);
   },
   run(node, g, needs) {
     if (node._graphBackward !== null) return node._graphBackward(g, needs, node);
@@ -162,9 +162,9 @@ export const graphMode: Mode<GraphTensor> = {
 
 /** PyTorch's check of a hook's replacement gradient against the one it was given. */
 export function checkHookResult(name: string, original: GraphTensor, result: GraphTensor): void {
-  if (original.dtype !== result.dtype) {
+  if (original._dtype !== result._dtype) {
     throw new RuntimeError(
-      `hook '${name}' has changed the type of value (was torch.${scalarTypeName(original.dtype)}Tensor got torch.${scalarTypeName(result.dtype)}Tensor)`,
+      `hook '${name}' has changed the type of value (was torch.${scalarTypeName(original._dtype)}Tensor got torch.${scalarTypeName(result._dtype)}Tensor)`,
     );
   }
   if (!sameShape(original.shape, result.shape)) throw new RuntimeError(`hook '${name}' has changed the size of value`);

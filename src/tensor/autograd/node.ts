@@ -12,7 +12,7 @@ export interface GraphTensor {
   readonly shape: readonly number[];
   readonly _data: Storage;
   grad: GraphTensor | null;
-  readonly dtype: DType;
+  readonly _dtype: DType;
   readonly _version: VersionCounter;
   readonly grad_fn: Node | null;
   readonly requires_grad: boolean;
@@ -345,7 +345,7 @@ export function hookName(fn: { name: string }): string {
 export class AccumulateGrad<T extends GraphTensor = GraphTensor> extends Node {
   readonly variable: T;
   constructor(variable: T) {
-    super('torch::autograd::AccumulateGrad', [], null, [], [variable.shape], [variable.dtype], variable.shape, variable.dtype);
+    super('torch::autograd::AccumulateGrad', [], null, [], [variable.shape], [variable._dtype], variable.shape, variable._dtype);
     this.variable = variable;
     this._seq = Infinity;
   }

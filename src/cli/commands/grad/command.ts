@@ -69,7 +69,7 @@ export function requireGraph(value: Value): Tensor {
 /** PyTorch's own refusal, plus what to do about it on the command line. */
 export function nonScalarError(t: Tensor, what: string, remedy: string): UsageError {
   return new UsageError(
-    `grad can be implicitly created only for scalar outputs (${what} has shape [${t.shape.join(', ')}]: ${remedy})`,
+    `grad can be implicitly created only for scalar outputs (${what} has shape [${t._shape.join(', ')}]: ${remedy})`,
   );
 }
 
@@ -205,7 +205,7 @@ function gradJson(source: string, options: GradOptions, outcome: Outcome): Recor
     dtype: options.dtype,
     at: Object.fromEntries(options.at.map((b) => [b.name, b.value])),
     value: jsonValue(result),
-    shape: result.shape,
+    shape: result._shape,
     grad_fn: result.grad_fn?.name() ?? null,
   };
   if (reduced !== null) {

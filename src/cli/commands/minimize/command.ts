@@ -51,7 +51,7 @@ interface StepRecord {
 /** Python's f-string of a tensor: a 0-d tensor formats as its float (`9.800000190734863`), others as str(). */
 function fstring(t: Tensor | null): string {
   if (t === null) return 'None';
-  return t.shape.length === 0 ? pyRepr(t.item()) : String(t);
+  return t._shape.length === 0 ? pyRepr(t.item()) : String(t);
 }
 
 /** `step 1: w=9.800000190734863 grad=20.0 loss=120.0`; with several variables each gradient is named. */

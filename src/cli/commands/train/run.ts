@@ -83,7 +83,7 @@ export async function runInMemory(o: TrainOptions, hooks: RunHooks): Promise<Tra
   manual_seed(o.seed);
   const data = split(o, from_numpy(table.X, [table.rows, F]), from_numpy(table.y, [table.rows, T]), default_generator);
   // --missing mean: the training rows' means fill the missing cells of every part
-  const fill = fillTraining(o, { X: data.X.numpy(), Y: data.Y.numpy(), rows: data.X.shape[0], names: table.featureNames }, [table.X, data.X.numpy(), data.Xv?.numpy() ?? null, data.Xt?.numpy() ?? null], resumed?.model.preprocessing ?? null);
+  const fill = fillTraining(o, { X: data.X.numpy(), Y: data.Y.numpy(), rows: data.X._shape[0], names: table.featureNames }, [table.X, data.X.numpy(), data.Xv?.numpy() ?? null, data.Xt?.numpy() ?? null], resumed?.model.preprocessing ?? null);
   const preprocessing: Preprocessing = { columns: table.encoding.columns, categories: table.encoding.categories, missing: fill !== null ? 'mean' : (o.missing ?? 'error'), fill };
   // resumed weights apply to the features as they were standardized when saved
   const stats = resumed !== null ? resumedStandardization(resumed) : o.standardize ? fitStandardization(data.X) : null;
@@ -96,19 +96,19 @@ export async function runInMemory(o: TrainOptions, hooks: RunHooks): Promise<Tra
   const { loss_fn, optimizer, scheduler, text } = setup;
   const epochsBefore = resumed === null ? 0 : applyResume(resumed, o, model, setup, warn);
   const loader = new DataLoader(new TensorDataset(X, data.Y), { batch_size: o.batchSize, shuffle: o.shuffle, drop_last: o.dropLast });
-  if (loader.length === 0) throw new UsageError(`--batch-size ${o.batchSize} with --drop-last leaves no batch from ${X.shape[0]} training rows`);
+  if (loader.length === 0) throw new UsageError(`--batch-size ${o.batchSize} with --drop-last leaves no batch from ${X._shape[0]} training rows`);
   // views, not copies: evaluation only reads the rows (copies of a large dataset were most of the peak memory)
   const valLoader = Xv === null || data.Yv === null ? null : rowViews([Xv, data.Yv], 4096);
   const header: TrainHeader = {
     data: {
-      file: o.data, rows: table.rows, train_rows: X.shape[0], val_rows: Xv?.shape[0] ?? 0, test_rows: Xt?.shape[0] ?? 0, features: table.featureNames, targets: table.targetNames,
+      file: o.data, rows: table.rows, train_rows: X._shape[0], val_rows: Xv?._shape[0] ?? 0, test_rows: Xt?._shape[0] ?? 0, features: table.featureNames, targets: table.targetNames,
       delimiter: table.delimiter, dropped_rows: table.skippedRows, filled_cells: fill === null ? 0 : table.missingCells,
     },
     model: String(model),
     ...text,
     settings: trainSettings(o, table.delimiter),
   };
-  const samplesPerEpoch = o.dropLast ? loader.length * o.batchSize : X.shape[0];
+  const samplesPerEpoch = o.dropLast ? loader.length * o.batchSize : X._shape[0];
   const callbacks = hooks.onStart(header, samplesPerEpoch);
   const t1 = nowMs();
   const early_stopping = o.earlyStopping === undefined ? null : { patience: o.earlyStopping, min_delta: o.minDelta ?? 0 };
@@ -124,9 +124,9 @@ export async function runInMemory(o: TrainOptions, hooks: RunHooks): Promise<Tra
       val: valLoader === null ? null : regressionMetrics(model, valLoader),
       test: Xt === null || data.Yt === null ? null : regressionMetrics(model, rowViews([Xt, data.Yt], 65536)),
     },
-    baseline_loss: baselineLoss(data.Y.numpy(), data.Y.shape[0], T),
+    baseline_loss: baselineLoss(data.Y.numpy(), data.Y._shape[0], T),
     // least squares on the raw training features: the solution is the same whatever the affine scaling
-    least_squares: leastSquares(data.X.numpy(), data.X.shape[0], F, data.Y.numpy(), T),
+    least_squares: leastSquares(data.X.numpy(), data.X._shape[0], F, data.Y.numpy(), T),
     weight: model.weight.detach().tolist() as number[][],
     bias: Array.from(model.bias === null ? [] : model.bias.detach().numpy()),
     standardization: stats,
