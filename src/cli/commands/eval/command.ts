@@ -23,7 +23,7 @@ export function evalCommand(ctx: CliContext): Command {
     .option('--json', 'print the metrics as one JSON document', false)
     .addHelpText('after', EXAMPLES)
     .action(async (o: EvalOptions) => {
-      const { evalAction } = await import('../predict/run.js');
+      const { evalAction } = await import('./run.js');
       await evalAction(o, ctx);
     });
 }

@@ -1,18 +1,16 @@
-// `autograd predict` and `autograd eval`: a saved model applied to a CSV by the model's column names.
+// `autograd predict`: a saved model applied to a CSV by the model's column names (`autograd eval` reads it the same way).
 
 import { fillMissing, loadCsv, type CsvOptions, type CsvTable } from '../../../data/csv.js';
 import { InterruptedError } from '../../../errors.js';
-import type { EvalOptions } from '../eval/options.js';
 import type { PredictOptions } from './options.js';
 import type { CliContext } from '../../context.js';
 import { exactText } from '../../format_values.js';
-import { firstNonFinite, nonFiniteMetrics, nonFinitePrediction, overflowRow } from '../../finite_output.js';
+import { firstNonFinite, nonFinitePrediction } from '../../finite_output.js';
 import { dataPath, resolvePath, writeFileAtomic } from '../../io.js';
-import { regressionMetrics } from '../../metrics.js';
 import { csvOptionsFor, loadModel, predictRows, type ModelFile } from '../../model_file.js';
 
 /** The model's data, its missing cells filled with the model's training means. */
-async function loadFor(model: ModelFile, data: string, options: CsvOptions): Promise<CsvTable> {
+export async function loadFor(model: ModelFile, data: string, options: CsvOptions): Promise<CsvTable> {
   const table = await loadCsv(data, options);
   const fill = model.preprocessing?.fill ?? null;
   if (fill !== null) fillMissing(table.X, table.rows, fill);
@@ -47,23 +45,4 @@ export async function predictAction(o: PredictOptions, ctx: CliContext): Promise
   if (ctx.signal.aborted) throw new InterruptedError('interrupted; nothing was written');
   writeFileAtomic(resolvePath(ctx.cwd, o.out), csv);
   ctx.stderr(`wrote ${table.rows} predictions to ${o.out}\n`);
-}
-
-export async function evalAction(o: EvalOptions, ctx: CliContext): Promise<void> {
-  const model = loadModel(resolvePath(ctx.cwd, o.model));
-  const data = dataPath(ctx.cwd, o.data);
-  const options = csvOptionsFor(model, { targets: true, delimiter: o.delimiter });
-  const table = await loadFor(model, data, options);
-  const T = model.target_names.length;
-  const pred = predictRows(model, table.X, table.rows);
-  const bad = firstNonFinite(pred, T);
-  if (bad !== null) throw await nonFinitePrediction(data, options, model.target_names, pred, bad);
-  const m = regressionMetrics(pred, table.y, table.rows, T);
-  if (![m.mse, m.rmse, m.mae, m.r2].every(Number.isFinite)) throw await nonFiniteMetrics(data, options, overflowRow(pred, table.y, table.rows, T));
-  if (o.json) {
-    ctx.stdout(`${JSON.stringify({ command: 'eval', model: o.model, data: o.data, ...m }, null, 2)}\n`);
-    return;
-  }
-  const f = (x: number): string => x.toFixed(6);
-  ctx.stdout(`${m.rows} rows of ${o.data}\nMSE   ${f(m.mse)}\nRMSE  ${f(m.rmse)}\nMAE   ${f(m.mae)}\nR²    ${f(m.r2)}\n`);
 }
