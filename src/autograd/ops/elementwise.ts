@@ -120,11 +120,16 @@ export function applyBinary(spec: BinarySpec, a: Tensor, b: Tensor): Tensor {
   const bShape = b._shape;
   const grad = (df: GradFn2, g: Storage): Storage =>
     df === PASS ? g : gradMap2(df, g, A, aShape, B, bShape, out, outShape, allocStorage(dtype, out.length));
+  // NOTE: 1.13's pow_backward_exponent takes self.log() in self's own dtype: a float32 base of a float64
+  // power has a float32 log, which the tensor formula (spec.graph) computes as torch.log does
+  const ownLog = spec.name === 'PowBackward1' && a._dtype !== dtype && isFloating(a._dtype);
+  const viaGraph = (g: Storage, needs: readonly boolean[]): Array<Storage | null> =>
+    spec.graph(new Tensor(g, outShape), a, b, () => new Tensor(out, outShape), needs).map((t) => (t === null ? null : t._data));
   return attach(
     result,
     spec.name,
     [a, b],
-    (g, needs) => [needs[0] ? grad(spec.da, g) : null, needs[1] ? grad(spec.db, g) : null],
+    (g, needs) => (ownLog ? viaGraph(g, needs) : [needs[0] ? grad(spec.da, g) : null, needs[1] ? grad(spec.db, g) : null]),
     savedOf(spec, a, b, result),
     [outShape, outShape],
     (g, needs, node) => spec.graph(g, a, b, () => savedOutput(node), needs),

@@ -252,8 +252,9 @@ export function mse_loss(input: Tensor, target: Tensor, reductionArg: ReductionA
     const gt = needs[1] ? mseInputGrad(T, it, I, ia, n, reduction, g, dtype) : null;
     return [needs[0] ? gi : null, gt];
   }, [input, target], [shape, shape], (g, needs) => mseGraph(input, target, reduction, g, needs));
-  // NOTE: PyTorch broadcasts input and target to views first when their shapes differ, and saves those
-  if (!sameShape(input._shape, target._shape)) for (const ref of (out.grad_fn as Node)._saved) ref.expanded = shape;
+  // NOTE: PyTorch broadcasts input and target to views first when their shapes differ, and saves those;
+  // broadcast_tensors hands an operand already of the broadcast shape back as itself (expand_outplace)
+  if (!sameShape(input._shape, target._shape)) for (const ref of (out.grad_fn as Node)._saved) if (!sameShape(ref.tensor.shape, shape)) ref.expanded = shape;
   return out;
 }
 
