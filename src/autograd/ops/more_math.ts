@@ -7,7 +7,7 @@ import { allocStorage, castScalar, isFloating, type DType } from '../../tensor/d
 import { broadcastShapes, numel } from '../../tensor/shape.js';
 import { Tensor } from '../../tensor/tensor.js';
 import { no_grad } from '../../tensor/autograd/grad_mode.js';
-import { logf } from '../../math/sleef.js';
+import { fma, fmaf, logf } from '../../math/sleef.js';
 import { log1pf } from '../../math/sleef_log1pf.js';
 import { log1pd } from '../../math/sleef64.js';
 import { at, type Mask } from './at.js';
@@ -36,14 +36,18 @@ export interface ValueOption {
   value?: number;
 }
 
-/** `torch.addcmul(input, tensor1, tensor2, { value })`: input + value·tensor1·tensor2, (value·t1)·t2 as the kernel groups it. */
+/**
+ * `torch.addcmul(input, tensor1, tensor2, { value })`: input + value·tensor1·tensor2 as PyTorch's kernel
+ * computes it: value·t1 rounded, then one fused multiply-add with t2 and input (GCC contracts the kernel's
+ * `self + scalar * t1 * t2`, vector and scalar loops alike).
+ */
 export function addcmul(input: Tensor, tensor1: Tensor, tensor2: Tensor, options: ValueOption = {}): Tensor {
   needTensor('addcmul', 'tensor1', 2, tensor1);
   needTensor('addcmul', 'tensor2', 3, tensor2);
   const value = options.value ?? 1;
   const dtype = resultType([input, tensor1, tensor2]);
   const v = castScalar(value, dtype);
-  const f: Fn3 = dtype === 'float32' ? (s, a, b) => fr(s + fr(fr(v * a) * b)) : (s, a, b) => s + v * a * b;
+  const f: Fn3 = dtype === 'float32' ? (s, a, b) => fmaf(fr(v * a), b, s) : (s, a, b) => fma(v * a, b, s);
   const out = map3(input, tensor1, tensor2, dtype, isFloating(dtype) ? f : (s, a, b) => s + v * a * b);
   // self: grad, tensor1: grad * (tensor2 * value), tensor2: grad * (tensor1 * value)
   return recordNode(out, 'AddcmulBackward0', [input, tensor1, tensor2], [tensor1, tensor2], (g, needs) => [

@@ -4,6 +4,7 @@ import { RuntimeError, ValueError } from '../../errors.js';
 import { allocStorage, isFloating, promoteTypes as promoteDtypes, scalarTypeName, type Storage } from '../../tensor/dtype.js';
 import { allocPooled } from '../../kernels/pool.js';
 import { numel, sameShape, sizeStr } from '../../tensor/shape.js';
+import { no_grad } from '../../tensor/autograd/grad_mode.js';
 import { Tensor } from '../../tensor/tensor.js';
 import { attach, shouldRecord, sumTo } from '../../tensor/autograd/engine.js';
 import type { Node } from '../../tensor/autograd/node.js';
@@ -162,20 +163,6 @@ function pointwise(input: Tensor, target: Tensor): Pointwise {
   return { shape, ia: broadcastIndex(shape, input._shape), it: broadcastIndex(shape, target._shape) };
 }
 
-/** Reduce elementwise losses (binary_cross_entropy_with_logits'), summed in index order in float64. */
-function reduceLoss(losses: Float64Array, shape: number[], reduction: Reduction, dtype: Tensor['_dtype']): Tensor {
-  if (reduction === 'none') {
-    const out = allocPooled(dtype, losses.length);
-    out.set(losses);
-    return new Tensor(out, shape);
-  }
-  let s = 0;
-  for (let i = 0; i < losses.length; i++) s += losses[i];
-  const out = allocStorage(dtype, 1);
-  out[0] = reduction === 'mean' ? s / losses.length : s;
-  return new Tensor(out, []);
-}
-
 function upstreamAt(g: Storage, i: number, reduction: Reduction): number {
   return reduction === 'none' ? g[i] : g[0];
 }
@@ -258,15 +245,41 @@ export function mse_loss(input: Tensor, target: Tensor, reductionArg: ReductionA
   return out;
 }
 
+/** `into.op_(value)`: an in-place result is computed in the promoted dtype and stored in the target's. */
+function into(target: Tensor, value: Tensor): Tensor {
+  return value._dtype === target._dtype ? value : at.toDtype(value, target._dtype);
+}
+
+/**
+ * PyTorch 1.13's composite, op by op (each rounded in its dtype, the in-place ones stored in the loss's,
+ * which is the target's): max_val = (-input).clamp_min_(0); loss = (1 - target).mul_(input), then
+ * .add_(max_val).add_((-max_val).exp_().add_((-input - max_val).exp_()).log_()), or with pos_weight
+ * .add_(log_weight.mul_(… .log_().add_(max_val))) where log_weight = (pos_weight - 1).mul(target).add_(1);
+ * then .mul_(weight) and the reduction.
+ */
+function bceLoss(x: Tensor, t: Tensor, pw: Tensor | null, w: Tensor | null, reduction: Reduction): Tensor {
+  const negX = at.neg(x);
+  const maxVal = new Tensor(Float64Array.from(negX._data, (v) => (v < 0 ? 0 : v)), negX._shape);
+  const m = into(negX, maxVal);
+  const terms = at.log(into(at.exp(at.neg(m)), at.add(at.exp(at.neg(m)), at.exp(at.sub(negX, m)))));
+  let loss = at.addScalar(at.neg(t), 1);
+  loss = into(loss, at.mul(loss, x));
+  if (pw === null) {
+    loss = into(loss, at.add(loss, m));
+    loss = into(loss, at.add(loss, terms));
+  } else {
+    const lw0 = at.mul(at.subScalar(pw, 1), t);
+    const logWeight = into(lw0, at.addScalar(lw0, 1));
+    loss = into(loss, at.add(loss, into(logWeight, at.mul(logWeight, into(terms, at.add(terms, m))))));
+  }
+  if (w !== null) loss = into(loss, at.mul(loss, w));
+  return reduction === 'none' ? loss : reduction === 'sum' ? at.sum(loss, null, false) : at.meanDims(loss, null);
+}
+
 export interface BCEOptions {
   reduction?: Reduction;
   weight?: Tensor | null;
   pos_weight?: Tensor | null;
-}
-
-function logSigmoid(x: number): number {
-  // log σ(x) = min(x, 0) - log1p(exp(-|x|)), stable for any x
-  return Math.min(x, 0) - Math.log1p(Math.exp(-Math.abs(x)));
 }
 
 /**
@@ -283,40 +296,14 @@ export function binary_cross_entropy_with_logits(input: Tensor, target: Tensor, 
   // NOTE: the composite's (1 - target) and in-place steps meet an integer or bool target so in PyTorch
   if (target._dtype === 'bool') throw new RuntimeError('Subtraction, the `-` operator, with two bool tensors is not supported. Use the `^` or `logical_xor()` operator instead.');
   if (!isFloating(target._dtype)) throw new RuntimeError(`result type ${scalarTypeName(dtype)} can't be cast to the desired output type ${scalarTypeName(target._dtype)}`);
-  const n = input.numel();
-  const shape = input._shape.slice();
-  const X = input._data;
-  const Y = target._data;
   const pw = options.pos_weight ?? null;
   const w = options.weight ?? null;
-  const pwIdx = pw === null ? null : broadcastIndex(shape, pw._shape);
-  const wIdx = w === null ? null : broadcastIndex(shape, w._shape);
-  const losses = new Float64Array(n);
-  for (let i = 0; i < n; i++) {
-    const x = X[i];
-    const t = Y[i];
-    const m = Math.max(-x, 0);
-    const lw = pw === null ? 1 : (pw._data[pwIdx === null ? i : pwIdx[i]] - 1) * t + 1;
-    let l = (1 - t) * x + lw * (Math.log(Math.exp(-m) + Math.exp(-x - m)) + m);
-    if (w !== null) l *= w._data[wIdx === null ? i : wIdx[i]];
-    losses[i] = l;
-  }
-  const result = reduceLoss(losses, shape, reduction, dtype);
+  const result = no_grad(() => bceLoss(input.detach(), target.detach(), pw?.detach() ?? null, w?.detach() ?? null, reduction));
   if (!shouldRecord(input, target)) return result;
-  const scale = reduction === 'mean' ? n : 1;
+  const outShape = result._shape;
+  // the gradients are PyTorch's binary_cross_entropy_with_logits_backward (and its target twin), op by op
   return attach(result, 'BinaryCrossEntropyWithLogitsBackward0', [input, target], (g, needs) => {
-    const gi = needs[0] ? allocPooled(dtype, n) : null;
-    const gt = needs[1] ? allocPooled(dtype, n) : null;
-    for (let i = 0; i < n; i++) {
-      const x = X[i];
-      const t = Y[i];
-      const p = pw === null ? 1 : pw._data[(pwIdx as Int32Array)[i]];
-      const wi = w === null ? 1 : w._data[wIdx === null ? i : wIdx[i]];
-      const up = upstreamAt(g, i, reduction);
-      const sig = 1 / (1 + Math.exp(-x));
-      if (gi !== null) gi[i] = ((pw === null ? sig - t : (p * t + 1 - t) * sig - p * t) * up * wi) / scale;
-      if (gt !== null) gt[i] = ((pw === null ? -x : logSigmoid(-x) - logSigmoid(x) * p) * up * wi) / scale;
-    }
-    return [gi, gt];
+    const grads = no_grad(() => bceGraph(input.detach(), target.detach(), { reduction, weight: w?.detach() ?? null, pos_weight: pw?.detach() ?? null }, new Tensor(g, outShape), needs));
+    return grads.map((t) => (t === null ? null : t.contiguous()._data));
   }, [input, target], null, (g, needs) => bceGraph(input, target, { reduction, weight: w, pos_weight: pw }, g, needs));
 }
