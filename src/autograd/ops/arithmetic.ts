@@ -3,7 +3,8 @@
 
 import { ArgumentTypeError, RuntimeError } from '../../errors.js';
 import { allocStorage, castScalar, get_default_dtype, isFloating, resultTypeOf, scalarDtype, type DType, type Storage } from '../../tensor/dtype.js';
-import { map2 } from '../../tensor/kernels.js';
+import { map2, type Fn2 } from '../../tensor/kernels.js';
+import { fma, fmaf } from '../../math/sleef.js';
 import { recordNode } from './pointwise.js';
 import { attach, shouldRecord } from '../../tensor/autograd/engine.js';
 
@@ -68,18 +69,29 @@ function tensorFirst(a: TensorLike, b: TensorLike): [TensorLike, TensorLike] {
   return typeof a === 'number' ? [b, a] : [a, b];
 }
 
-/** `a + alpha·b` (`a - alpha·b`) for a tensor b: one AddBackward0 (SubBackward0) node, as in PyTorch. */
-function alphaSpec(negate: boolean, alpha: number): BinarySpec {
-  const s = negate ? -alpha : alpha;
+/**
+ * `a + alpha·b` (`a - alpha·b`): one AddBackward0 (SubBackward0) node, as in PyTorch, whose kernel casts
+ * alpha to the dtype (sub: -alpha; a bool alpha is its truth) and computes fma(b, alpha, a) (its vector
+ * fmadd; GCC contracts the scalar loop's `a + alpha * b` alike).
+ */
+function alphaSpec(negate: boolean, alpha: number, dtype: DType): BinarySpec {
+  const s = castScalar(negate ? -alpha : alpha, dtype);
+  const f: Fn2 = dtype === 'float32' ? (x, y) => fmaf(y, s, x) : dtype === 'float64' ? (x, y) => fma(y, s, x) : (x, y) => x + s * y;
   return {
     name: negate ? 'SubBackward0' : 'AddBackward0',
-    f: (x, y) => x + s * y,
+    f,
     da: (g) => g,
     db: (g) => g * s,
     saves: false,
     // maybe_multiply(grad, alpha), and for sub maybe_multiply(-grad, alpha)
     graph: (g, _a, _b, _out, needs) => [g, needs[1] ? at.mulScalar(negate ? at.neg(g) : g, alpha, Number.isInteger(alpha)) : null],
   };
+}
+
+/** a + alpha·b (negate: a - alpha·b) for a tensor a and a tensor or number b. */
+function withAlpha(negate: boolean, a: TensorLike, b: TensorLike, alpha: number): Tensor {
+  const [x, y] = pair(a, b, negate ? 'sub' : 'add');
+  return applyBinary(alphaSpec(negate, alpha, resultType([x, y])), x, y);
 }
 
 /** alpha_check: a fractional alpha needs a floating result. */
@@ -92,7 +104,7 @@ function checkAlpha(a: TensorLike, b: TensorLike, alpha: number | undefined, op:
 
 export function add(a: TensorLike, b: TensorLike, options: AlphaOption = {}): Tensor {
   checkAlpha(a, b, options.alpha, 'add');
-  if (options.alpha !== undefined && options.alpha !== 1 && b instanceof Tensor) return applyBinary(alphaSpec(false, options.alpha), ...pair(a, b, 'add'));
+  if (options.alpha !== undefined && options.alpha !== 1 && (b instanceof Tensor || a instanceof Tensor)) return withAlpha(false, a, b, options.alpha);
   if (options.alpha !== undefined) return applyBinary(binaryOps.add, ...scaledPair(a, b, options.alpha, 'add'));
   return applyBinary(binaryOps.add, ...pair(...tensorFirst(a, b), 'add'));
 }
@@ -100,7 +112,7 @@ export function add(a: TensorLike, b: TensorLike, options: AlphaOption = {}): Te
 /** `sub(a, b)` is `a - b`; with a number first it is PyTorch's `2.5 - a` (RsubBackward1). */
 export function sub(a: TensorLike, b: TensorLike, options: AlphaOption = {}): Tensor {
   checkAlpha(a, b, options.alpha, 'sub');
-  if (options.alpha !== undefined && options.alpha !== 1 && b instanceof Tensor && a instanceof Tensor) return applyBinary(alphaSpec(true, options.alpha), a, b);
+  if (options.alpha !== undefined && options.alpha !== 1 && a instanceof Tensor) return withAlpha(true, a, b, options.alpha);
   const bb = scaled(b, options.alpha);
   if (typeof a === 'number' && bb instanceof Tensor) return rsubScalar(bb, a);
   return applyBinary(binaryOps.sub, ...scaledPair(a, b, options.alpha, 'sub'));

@@ -139,7 +139,7 @@ function checkMatmul(a: Tensor, b: Tensor): DType {
       if (A[0] !== B[0]) {
         throw new RuntimeError(`inconsistent tensor size, expected tensor [${A[0]}] and src [${B[0]}] to have the same number of elements, but got ${A[0]} and ${B[0]} elements respectively`);
       }
-      if (a._dtype === 'bool' && A[0] > 0) throw new RuntimeError('"dot" not implemented for \'Bool\'');
+      if (a._dtype === 'bool') throw new RuntimeError('"dot" not implemented for \'Bool\''); // even for empty vectors
       return a._dtype;
     case 'mv':
     case 'fold':
