@@ -95,15 +95,17 @@ interface Spellings<M, I, T, P> {
    * (tensor/strided.ts pointwiseStrides): `x.t().exp()` has x.t()'s strides, so `.view(-1)` of it fails
    * and `.reshape(-1)` copies, as in PyTorch. 'binary': the same, a Python number among the operands being
    * a 0-d tensor (add, mul, comparisons... wrap it), where for 'pointwise' numbers are parameters (pow, clamp).
+   * 'reversed': 'binary' over its two operands in the other order (rsub is sub(other, self)).
    */
-  layout?: 'pointwise' | 'binary';
+  layout?: 'pointwise' | 'binary' | 'reversed';
 }
 
 /** `f` whose new result takes the layout of a pointwise op over the tensors among its arguments. */
-function pointwiseLayout<F extends AnyFn>(f: F, numbersAreOperands: boolean): F {
+function pointwiseLayout<F extends AnyFn>(f: F, numbersAreOperands: boolean, reversed = false): F {
   const call = f as unknown as (...a: unknown[]) => unknown;
-  const wrapped = (...args: unknown[]): unknown => {
-    const out = call(...args);
+  const wrapped = (...given: unknown[]): unknown => {
+    const out = call(...given);
+    const args = reversed && given.length >= 2 ? [given[1], given[0], ...given.slice(2)] : given;
     if (!(out instanceof Tensor) || out._strides !== null) return out;
     let strided = false;
     for (const a of args) {
@@ -122,7 +124,7 @@ function op<F extends AnyFn, M extends AnyFn | null = F, I extends AnyFn | null 
   fn: F,
   s: Spellings<M, I, T, P> = {},
 ): OpEntry<F, M, I, T, P> {
-  const layout = s.layout === undefined ? <G extends AnyFn>(g: G): G => g : <G extends AnyFn>(g: G): G => pointwiseLayout(g, s.layout === 'binary');
+  const layout = s.layout === undefined ? <G extends AnyFn>(g: G): G => g : <G extends AnyFn>(g: G): G => pointwiseLayout(g, s.layout !== 'pointwise', s.layout === 'reversed');
   const method = s.method === undefined ? fn : s.method;
   return {
     fn: layout(fn),
@@ -207,7 +209,7 @@ export const registry = {
   true_divide: op(true_divide, { inplace: (x: Tensor, other: TensorLike) => div_(x, other), layout: 'binary' }),
   floor_divide: op(floor_divide, { differentiable: false, inplace: (x: Tensor, other: TensorLike) => applyInplace(x, other instanceof Tensor ? other : null, (a) => floor_divide(a, other)), layout: 'binary' }),
   pow: op(pow, { inplace: pow_, expr: { kind: 'binary', operator: '**' }, layout: 'pointwise' }),
-  rsub: op(rsub, { layout: 'binary' }),
+  rsub: op(rsub, { layout: 'reversed' }),
   ...unaryEntries(),
   square: op(square, { inplace: square_, expr: { kind: 'unary' }, layout: 'pointwise' }),
   sum: op(sum, { method: (x: Tensor, ...args: ReduceArgs) => sum(x, ...reduceArgs(args)), expr: { kind: 'reduce' } }),

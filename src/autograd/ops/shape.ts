@@ -52,9 +52,12 @@ export function view(x: Tensor, shape: readonly number[]): Tensor {
   return strided(viewOp(x, size, 'ViewBackward0', (g) => reshape(g, x._shape)), strides);
 }
 
-/** `_unsafe_view` (matmul's and linear's results): UnsafeViewBackward0, whose gradient is a reshape. */
+/** `_unsafe_view` (reshape's copies, matmul's and linear's results): UnsafeViewBackward0, whose gradient is a reshape. */
 export function unsafeView(x: Tensor, shape: readonly number[]): Tensor {
-  return viewOp(x, inferReshape(shape, x.numel()), 'UnsafeViewBackward0', (g) => reshape(g, x._shape));
+  // NOTE: not a view for autograd (its input is a temporary): in-place ops on it record their own node
+  const result = new Tensor(x._data, inferReshape(shape, x.numel()));
+  if (!shouldRecord(x)) return result;
+  return attach(result, 'UnsafeViewBackward0', [x], (g) => [g], [], null, (g) => [reshape(g, x._shape)]);
 }
 
 /**
