@@ -13,6 +13,7 @@ import { simdTakes, wasmDot, wasmRows } from '../../kernels/gemm.js';
 import { bmmGraph3, matmulGraph, type MatmulPath } from './matmul_grad.js';
 import { productFloat32 } from './matmul_blas.js';
 import { virtualStrides } from './strides.js';
+import { at } from './at.js';
 import type { MatView } from '../../kernels/blas_order.js';
 
 export type { MatView };
@@ -290,9 +291,15 @@ function product(a: Tensor, b: Tensor, name: string | null): Tensor {
   const fullA = a.ndim === 1 ? [...batch, k] : [...batch, m, k];
   const fullB = b.ndim === 1 ? [...batch, k] : [...batch, k, n];
   const gOut = [...batch, m, n];
-  return attach(
-    result,
-    name ?? matmulName(a._shape, b._shape, path),
+  const nodeName = name ?? matmulName(a._shape, b._shape, path);
+  // NOTE: PyTorch's folded product of a matrix and a batch is (b.mT @ a.mT).mT: with m or n of 1 that
+  // transpose is already contiguous, so the result is a view (TransposeBackward0) of the product
+  // (UnsafeViewBackward0), whose memory order is the same: in-place ops and detach_ treat it as a view
+  const viewed = nodeName === 'TransposeBackward0' && b.ndim >= 3 && a.ndim === 2;
+  const recorded = viewed ? new Tensor(out, [...batch, n, m]) : result;
+  const product = attach(
+    recorded,
+    viewed ? 'UnsafeViewBackward0' : nodeName,
     [a, b],
     // float32: the values of PyTorch's own backward products too (its formulas, run unrecorded on a
     // scratch node, so that their no-grad intermediates are not cached as this node's forward tensors)
@@ -312,6 +319,7 @@ function product(a: Tensor, b: Tensor, name: string | null): Tensor {
     // mm/mv/dot save a for b's gradient and b for a's
     [...(b.requires_grad ? [a] : []), ...(a.requires_grad ? [b] : [])],
     [fullA, fullB],
-    (g, needs, node) => (name === null ? matmulGraph(path, a, b, g, needs, node) : bmmGraph3(a, b, g, needs)),
+    (g, needs, node) => (name === null ? matmulGraph(path, a, b, g, needs, node, viewed) : bmmGraph3(a, b, g, needs)),
   );
+  return viewed ? at.transpose(product, -1, -2) : product;
 }

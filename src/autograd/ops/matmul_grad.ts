@@ -46,7 +46,7 @@ type Grads = [Tensor | null, Tensor | null];
 // nodes by creation order, so this decides the order in which gradients are summed there.
 
 /** The gradients of `a @ b` (taken along `path`) for the upstream gradient g. */
-export function matmulGraph(path: MatmulPath, a: Tensor, b: Tensor, g: Tensor, needs: readonly boolean[], node: Node): Grads {
+export function matmulGraph(path: MatmulPath, a: Tensor, b: Tensor, g: Tensor, needs: readonly boolean[], node: Node, transposedGrad = false): Grads {
   switch (path) {
     case 'dot':
       return [needs[0] ? at.mul(g, b) : null, needs[1] ? at.mul(g, a) : null];
@@ -70,7 +70,7 @@ export function matmulGraph(path: MatmulPath, a: Tensor, b: Tensor, g: Tensor, n
     case 'fold':
       return foldGraph(a, b, g, needs, node);
     case 'foldT':
-      return foldTGraph(a, b, g, needs, node);
+      return foldTGraph(a, b, g, needs, node, transposedGrad);
     case 'bmm':
       return bmmGraph(a, b, g, needs, node);
   }
@@ -93,8 +93,8 @@ function foldGraph(a: Tensor, b: Tensor, g: Tensor, needs: readonly boolean[], n
   return [ga2 === null ? null : at.reshape(ga2, a._shape), gb];
 }
 
-/** The transposed fold: (bᵀ @ aᵀ)ᵀ for a of 1 or 2 dims and b of 3+ dims. */
-function foldTGraph(a: Tensor, b: Tensor, g: Tensor, needs: readonly boolean[], node: Node): Grads {
+/** The transposed fold: (bᵀ @ aᵀ)ᵀ for a of 1 or 2 dims and b of 3+ dims (`transposedGrad`: g is the gradient of bᵀ @ aᵀ). */
+function foldTGraph(a: Tensor, b: Tensor, g: Tensor, needs: readonly boolean[], node: Node, transposedGrad: boolean): Grads {
   const m = b._shape[b.ndim - 2];
   const p = b._shape[b.ndim - 1];
   const rows = (b.numel() / Math.max(m * p, 1)) * p;
@@ -110,7 +110,8 @@ function foldTGraph(a: Tensor, b: Tensor, g: Tensor, needs: readonly boolean[], 
   }
   const t1 = forwardOf(node, 1, () => at.t(a));
   const t2 = forwardOf(node, 2, () => reshapeAs(bT, virtualStrides(bT), [rows, m]));
-  const gT = at.transpose(g, -1, -2);
+  // the product's own node (when the result is its transposed view) gets the gradient already transposed
+  const gT = transposedGrad ? g : at.transpose(g, -1, -2);
   const g2 = reshapeAs(gT, virtualStrides(gT), [rows, a._shape[0]]);
   const gt1 = needs[0] ? mmGradB(g2, t2, t1) : null;
   const gt2 = needs[1] ? mmGradA(g2, t2, t1) : null;
