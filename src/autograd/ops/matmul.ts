@@ -1,7 +1,7 @@
 // matmul with PyTorch's 1-d / 2-d / batched rules, on one strided GEMM kernel.
 
 import { RuntimeError } from '../../errors.js';
-import { convertStorage, scalarTypeName, type DType, type Storage } from '../../tensor/dtype.js';
+import { convertStorage, isFloating, scalarTypeName, type DType, type Storage } from '../../tensor/dtype.js';
 import { allocPooled } from '../../kernels/pool.js';
 import { broadcastShapes, numel, stridesOf, type Shape } from '../../tensor/shape.js';
 import { Tensor } from '../../tensor/tensor.js';
@@ -260,12 +260,20 @@ export function bmm(a: Tensor, b: Tensor): Tensor {
   return product(a, b, 'BmmBackward0');
 }
 
+/**
+ * PyTorch's assert when an empty product (its kernels return before the dtype check) of an integer
+ * tensor and one that requires grad would record an integer result.
+ */
+export const NOT_DIFFERENTIABLE_ASSERT =
+  'isDifferentiableType(variable.scalar_type()) INTERNAL ASSERT FAILED at "./torch/csrc/autograd/functions/utils.h":75, please report a bug to PyTorch. ';
+
 /** a @ b; `name` overrides the grad_fn matmul's path gives (bmm). */
 function product(a: Tensor, b: Tensor, name: string | null): Tensor {
   if (a.ndim === 0 || b.ndim === 0) {
     throw new RuntimeError(`both arguments to matmul need to be at least 1D, but they are ${a.ndim}D and ${b.ndim}D`);
   }
   const dtype = checkMatmul(a, b);
+  if (!isFloating(dtype) && shouldRecord(a, b)) throw new RuntimeError(NOT_DIFFERENTIABLE_ASSERT);
   const A = a._dtype === dtype ? a._data : convertStorage(a._data, dtype);
   const B = b._dtype === dtype ? b._data : convertStorage(b._data, dtype);
   const aS = a.ndim === 1 ? [1, a._shape[0]] : a._shape.slice();

@@ -16,6 +16,7 @@ import { gemm, matmul } from './matmul.js';
 import { sgemm } from '../../kernels/blas_order.js';
 import { view } from './shape.js';
 import { bceGraph, linearGraph, mseGraph } from './nn_grad.js';
+import { NOT_DIFFERENTIABLE_ASSERT } from './matmul.js';
 import './bind.js'; // linear's backward runs PyTorch's formulas through the graph ops (at.ts), bound there
 
 export type { Reduction };
@@ -36,7 +37,7 @@ function checkLinearDtypes(x: Tensor, weight: Tensor, bias: Tensor | null): void
     if (x.dtype !== weight.dtype) throw new RuntimeError('mat1 and mat2 must have the same dtype');
   } else if (x._dtype === 'bool' && weight._shape[1] !== 0) {
     throw new RuntimeError('"addmm_impl_cpu_" not implemented for \'Bool\'');
-  } else if (x.dtype !== weight.dtype && weight._shape[1] !== 0) {
+  } else if (x._dtype !== weight._dtype && x.numel() !== 0 && weight.numel() !== 0) {
     // (matmul's kernels return before their dtype check when the product is empty)
     throw new RuntimeError(`expected scalar type ${scalarTypeName(x._dtype)} but found ${scalarTypeName(weight._dtype)}`);
   }
@@ -120,6 +121,7 @@ export function linear(x: Tensor, weight: Tensor, bias?: Tensor | null): Tensor 
     throw new RuntimeError(`The size of tensor a (${outF}) must match the size of tensor b (${numel(b._shape)}) at non-singleton dimension ${x.ndim - 1}`);
   }
   checkLinearDtypes(x, weight, b);
+  if (!isFloating(x._dtype) && shouldRecord(x, weight, ...(b === null ? [] : [b]))) throw new RuntimeError(NOT_DIFFERENTIABLE_ASSERT);
   // a 3-d input transposed within contiguous batches: PyTorch's matmul(x, weight.t()) takes bmm there
   if (x.ndim === 3 && x._dtype === 'float32' && !(b !== null && isContiguous(x)) && transposedBatches(x)) {
     const y = matmul(x, at.t(weight));
