@@ -516,12 +516,17 @@ export function bmmSmall(A: MatView, B: MatView, m: number, k: number, n: number
 /** Whether ATen's bmm takes its own small kernel rather than BLAS. */
 export const bmmIsSmall = (m: number, k: number, n: number): boolean => k * m * n < 400;
 
+/** Whether sgemm of C [m × n] (BLAS coordinates) over k runs on two threads, which splits k's last blocks otherwise (stepK). */
+export function kThreaded(m: number, n: number, k: number): boolean {
+  return m * n * k > GEMM_SERIAL_WORK && partitions(m, n) !== null;
+}
+
 /**
  * The lengths of the k blocks sgemm adds one after the other for C [m × n] (BLAS coordinates): the same
  * for every output, on one thread or two.
  */
 export function kBlocks(m: number, n: number, k: number): number[] {
-  const threaded = m * n * k > GEMM_SERIAL_WORK && partitions(m, n) !== null;
+  const threaded = kThreaded(m, n, k);
   const out: number[] = [];
   for (let ls = 0, l = 0; ls < k; ls += l) {
     l = stepK(k - ls, threaded);
