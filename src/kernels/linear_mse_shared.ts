@@ -130,8 +130,8 @@ function scratchFor(rows: number, features: number): Scratch | null {
   const R = Math.max(rows, scratch?.rows ?? 0);
   const F = Math.max(features, scratch?.features ?? 0);
   if (chunksOf(F, FEATURE_CHUNK) > 0x4000) return null; // over 262,144 features: the JavaScript kernels
-  // each thread's scratch: F float64 (unused now), then a row chunk's predictions (in fours: 3 more)
-  const small = [1, 2 * F + rowChunkOf(R) + 4, 2 * F + rowChunkOf(R) + 4].map((n) => allocShared('float32', n));
+  // each thread's scratch: F float64 (a feature chunk's 8 sums at its head), then a row chunk's predictions (in eights: 7 more)
+  const small = [1, 2 * F + rowChunkOf(R) + 8, 2 * F + rowChunkOf(R) + 8].map((n) => allocShared('float32', n));
   if (small.some((p) => p === null)) return null;
   const [inJob, accMain, accHelper] = small as Float32Array[];
   const jobs = Array.from({ length: JOBS }, () => makeJob(R, F, inJob.byteOffset));

@@ -25,6 +25,8 @@
   ;; set when a chain step's sum was a float32 midpoint or below float32's normal range (per instance:
   ;; each thread has its own)
   (global $inexact (mut i32) (i32.const 0))
+  ;; set by the quick kernels ($predict8, $grad8) where a sum may need the full check
+  (global $maybe (mut i32) (i32.const 0))
 
   ;; the address of row idx[r]
   (func $row (param $x i32) (param $idx i32) (param $r i32) (param $rowBytes i32) (result i32)
@@ -81,8 +83,9 @@
   ;;   flags |= (p - (s - bb)) + (c - bb) != 0 & ((s & MID_MASK) == MID | ((s & ABS) + ABS) < TINY_K), bb = s - p
 
   ;; The predictions of four rows x0..x3 (float32, k each) with w (k float64), c (float32x4) the bias
-  ;; (BLAS's C): per k block one fma chain per row from 0 over the block's features, added to c.
-  (func $predict4 (param $x0 i32) (param $x1 i32) (param $x2 i32) (param $x3 i32) (param $w i32) (param $k i32)
+  ;; (BLAS's C): per k block one fma chain per row from 0 over the block's features, added to c. Every
+  ;; step checked in full ($inexact: the JavaScript kernels take the step).
+  (func $predict4x (param $x0 i32) (param $x1 i32) (param $x2 i32) (param $x3 i32) (param $w i32) (param $k i32)
         (param $threaded i32) (param $c v128) (result v128)
     (local $p i32) (local $e i32) (local $q i32) (local $v v128) (local $wv v128)
     (local $a01 v128) (local $a23 v128) (local $s01 v128) (local $s23 v128) (local $flags v128)
@@ -138,7 +141,7 @@
   ;; Four columns of the weight gradient (x: the address of the first in row 0 of a batch of n rows of
   ;; rowBytes; lanes outside `keep` read as 0) with the output gradients g (n float64): per k block of
   ;; rows one fma chain per column from 0, added to the float32 sum (from 0) of the blocks before.
-  (func $grad4 (param $x i32) (param $rowBytes i32) (param $n i32) (param $g i32) (param $threaded i32)
+  (func $grad4x (param $x i32) (param $rowBytes i32) (param $n i32) (param $g i32) (param $threaded i32)
         (param $keep v128) (result v128)
     (local $r i32) (local $e i32) (local $v v128) (local $gv v128) (local $gw v128)
     (local $a01 v128) (local $a23 v128) (local $s01 v128) (local $s23 v128) (local $flags v128)
@@ -224,11 +227,121 @@
       (br_if $again (i32.ne (i32.atomic.rmw.cmpxchg offset=4 (local.get $s) (local.get $v) (i32.add (local.get $v) (i32.const 1))) (local.get $v))))
     (local.get $c))
 
-  ;; row chunk $c: copy, predict, output gradients
+  ;; The predictions of eight rows x0..x7 into out (8 float32), as $predict4x forms them, but each chain
+  ;; step only checked for a midpoint or a sum in (0, 2^-126), without TwoSum: where one shows
+  ;; ($maybe set), the caller does the rows again with $predict4x, which tells the exact sums apart.
+  (func $predict8 (param $x0 i32) (param $x1 i32) (param $x2 i32) (param $x3 i32) (param $x4 i32) (param $x5 i32)
+        (param $x6 i32) (param $x7 i32) (param $w i32) (param $k i32) (param $threaded i32) (param $c v128) (param $out i32)
+    (local $p i32) (local $e i32) (local $q i32) (local $v v128) (local $u v128) (local $wv v128) (local $d v128)
+    (local $a0 v128) (local $a1 v128) (local $a2 v128) (local $a3 v128)
+    (local $s0 v128) (local $s1 v128) (local $s2 v128) (local $s3 v128) (local $flags v128)
+    (local $midMask v128) (local $mid v128) (local $abs v128) (local $tinyK v128)
+    (local.set $midMask (v128.const i64x2 0x1FFFFFFF 0x1FFFFFFF))
+    (local.set $mid (v128.const i64x2 0x10000000 0x10000000))
+    (local.set $abs (v128.const i64x2 0x7FFFFFFFFFFFFFFF 0x7FFFFFFFFFFFFFFF))
+    (local.set $tinyK (v128.const i64x2 0xB80FFFFFFFFFFFFF 0xB80FFFFFFFFFFFFF))
+    (local.set $d (local.get $c))
+    (block $all
+      (loop $blocks
+        (br_if $all (i32.ge_u (local.get $p) (local.get $k)))
+        (local.set $e (i32.add (local.get $p) (call $step_k (i32.sub (local.get $k) (local.get $p)) (local.get $threaded))))
+        (local.set $a0 (v128.const i64x2 0 0))
+        (local.set $a1 (v128.const i64x2 0 0))
+        (local.set $a2 (v128.const i64x2 0 0))
+        (local.set $a3 (v128.const i64x2 0 0))
+        (block $done
+          (loop $next
+            (br_if $done (i32.ge_u (local.get $p) (local.get $e)))
+            (local.set $q (i32.shl (local.get $p) (i32.const 2)))
+            (local.set $v (v128.load32_zero (i32.add (local.get $x0) (local.get $q))))
+            (local.set $v (v128.load32_lane 1 (i32.add (local.get $x1) (local.get $q)) (local.get $v)))
+            (local.set $v (v128.load32_lane 2 (i32.add (local.get $x2) (local.get $q)) (local.get $v)))
+            (local.set $v (v128.load32_lane 3 (i32.add (local.get $x3) (local.get $q)) (local.get $v)))
+            (local.set $u (v128.load32_zero (i32.add (local.get $x4) (local.get $q))))
+            (local.set $u (v128.load32_lane 1 (i32.add (local.get $x5) (local.get $q)) (local.get $u)))
+            (local.set $u (v128.load32_lane 2 (i32.add (local.get $x6) (local.get $q)) (local.get $u)))
+            (local.set $u (v128.load32_lane 3 (i32.add (local.get $x7) (local.get $q)) (local.get $u)))
+            (local.set $wv (v128.load64_splat (i32.add (local.get $w) (i32.shl (local.get $p) (i32.const 3)))))
+            (local.set $s0 (f64x2.add (f64x2.mul (f64x2.promote_low_f32x4 (local.get $v)) (local.get $wv)) (local.get $a0)))
+            (local.set $a0 (f64x2.promote_low_f32x4 (f32x4.demote_f64x2_zero (local.get $s0))))
+            (local.set $s1 (f64x2.add (f64x2.mul (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $v) (local.get $v))) (local.get $wv)) (local.get $a1)))
+            (local.set $a1 (f64x2.promote_low_f32x4 (f32x4.demote_f64x2_zero (local.get $s1))))
+            (local.set $s2 (f64x2.add (f64x2.mul (f64x2.promote_low_f32x4 (local.get $u)) (local.get $wv)) (local.get $a2)))
+            (local.set $a2 (f64x2.promote_low_f32x4 (f32x4.demote_f64x2_zero (local.get $s2))))
+            (local.set $s3 (f64x2.add (f64x2.mul (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $u) (local.get $u))) (local.get $wv)) (local.get $a3)))
+            (local.set $a3 (f64x2.promote_low_f32x4 (f32x4.demote_f64x2_zero (local.get $s3))))
+            (local.set $flags (v128.or (local.get $flags) (v128.or
+              (v128.or (v128.or (i64x2.eq (v128.and (local.get $s0) (local.get $midMask)) (local.get $mid)) (i64x2.lt_s (i64x2.add (v128.and (local.get $s0) (local.get $abs)) (local.get $abs)) (local.get $tinyK)))
+                       (v128.or (i64x2.eq (v128.and (local.get $s1) (local.get $midMask)) (local.get $mid)) (i64x2.lt_s (i64x2.add (v128.and (local.get $s1) (local.get $abs)) (local.get $abs)) (local.get $tinyK))))
+              (v128.or (v128.or (i64x2.eq (v128.and (local.get $s2) (local.get $midMask)) (local.get $mid)) (i64x2.lt_s (i64x2.add (v128.and (local.get $s2) (local.get $abs)) (local.get $abs)) (local.get $tinyK)))
+                       (v128.or (i64x2.eq (v128.and (local.get $s3) (local.get $midMask)) (local.get $mid)) (i64x2.lt_s (i64x2.add (v128.and (local.get $s3) (local.get $abs)) (local.get $abs)) (local.get $tinyK)))))))
+            (local.set $p (i32.add (local.get $p) (i32.const 1)))
+            (br $next)))
+        (local.set $c (f32x4.add (local.get $c) (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 (f32x4.demote_f64x2_zero (local.get $a0)) (f32x4.demote_f64x2_zero (local.get $a1)))))
+        (local.set $d (f32x4.add (local.get $d) (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 (f32x4.demote_f64x2_zero (local.get $a2)) (f32x4.demote_f64x2_zero (local.get $a3)))))
+        (br $blocks)))
+    (if (v128.any_true (local.get $flags)) (then (global.set $maybe (i32.const 1))))
+    (v128.store (local.get $out) (local.get $c))
+    (v128.store offset=16 (local.get $out) (local.get $d)))
+
+  ;; Eight columns of the weight gradient into out (8 float32; lanes outside keep0/keep1 read as 0), as
+  ;; $grad4x forms them, with $predict8's quick check ($maybe: the caller does them again with $grad4x).
+  (func $grad8 (param $x i32) (param $rowBytes i32) (param $n i32) (param $g i32) (param $threaded i32)
+        (param $keep0 v128) (param $keep1 v128) (param $out i32)
+    (local $r i32) (local $e i32) (local $v v128) (local $u v128) (local $gv v128) (local $gw v128) (local $gw1 v128)
+    (local $a0 v128) (local $a1 v128) (local $a2 v128) (local $a3 v128)
+    (local $s0 v128) (local $s1 v128) (local $s2 v128) (local $s3 v128) (local $flags v128)
+    (local $midMask v128) (local $mid v128) (local $abs v128) (local $tinyK v128)
+    (local.set $midMask (v128.const i64x2 0x1FFFFFFF 0x1FFFFFFF))
+    (local.set $mid (v128.const i64x2 0x10000000 0x10000000))
+    (local.set $abs (v128.const i64x2 0x7FFFFFFFFFFFFFFF 0x7FFFFFFFFFFFFFFF))
+    (local.set $tinyK (v128.const i64x2 0xB80FFFFFFFFFFFFF 0xB80FFFFFFFFFFFFF))
+    (block $all
+      (loop $blocks
+        (br_if $all (i32.ge_u (local.get $r) (local.get $n)))
+        (local.set $e (i32.add (local.get $r) (call $step_k (i32.sub (local.get $n) (local.get $r)) (local.get $threaded))))
+        (local.set $a0 (v128.const i64x2 0 0))
+        (local.set $a1 (v128.const i64x2 0 0))
+        (local.set $a2 (v128.const i64x2 0 0))
+        (local.set $a3 (v128.const i64x2 0 0))
+        (block $done
+          (loop $next
+            (br_if $done (i32.ge_u (local.get $r) (local.get $e)))
+            (local.set $v (v128.and (v128.load (local.get $x)) (local.get $keep0)))
+            (local.set $u (v128.and (v128.load offset=16 (local.get $x)) (local.get $keep1)))
+            (local.set $gv (v128.load64_splat (i32.add (local.get $g) (i32.shl (local.get $r) (i32.const 3)))))
+            (local.set $s0 (f64x2.add (f64x2.mul (local.get $gv) (f64x2.promote_low_f32x4 (local.get $v))) (local.get $a0)))
+            (local.set $a0 (f64x2.promote_low_f32x4 (f32x4.demote_f64x2_zero (local.get $s0))))
+            (local.set $s1 (f64x2.add (f64x2.mul (local.get $gv) (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $v) (local.get $v)))) (local.get $a1)))
+            (local.set $a1 (f64x2.promote_low_f32x4 (f32x4.demote_f64x2_zero (local.get $s1))))
+            (local.set $s2 (f64x2.add (f64x2.mul (local.get $gv) (f64x2.promote_low_f32x4 (local.get $u))) (local.get $a2)))
+            (local.set $a2 (f64x2.promote_low_f32x4 (f32x4.demote_f64x2_zero (local.get $s2))))
+            (local.set $s3 (f64x2.add (f64x2.mul (local.get $gv) (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $u) (local.get $u)))) (local.get $a3)))
+            (local.set $a3 (f64x2.promote_low_f32x4 (f32x4.demote_f64x2_zero (local.get $s3))))
+            (local.set $flags (v128.or (local.get $flags) (v128.or
+              (v128.or (v128.or (i64x2.eq (v128.and (local.get $s0) (local.get $midMask)) (local.get $mid)) (i64x2.lt_s (i64x2.add (v128.and (local.get $s0) (local.get $abs)) (local.get $abs)) (local.get $tinyK)))
+                       (v128.or (i64x2.eq (v128.and (local.get $s1) (local.get $midMask)) (local.get $mid)) (i64x2.lt_s (i64x2.add (v128.and (local.get $s1) (local.get $abs)) (local.get $abs)) (local.get $tinyK))))
+              (v128.or (v128.or (i64x2.eq (v128.and (local.get $s2) (local.get $midMask)) (local.get $mid)) (i64x2.lt_s (i64x2.add (v128.and (local.get $s2) (local.get $abs)) (local.get $abs)) (local.get $tinyK)))
+                       (v128.or (i64x2.eq (v128.and (local.get $s3) (local.get $midMask)) (local.get $mid)) (i64x2.lt_s (i64x2.add (v128.and (local.get $s3) (local.get $abs)) (local.get $abs)) (local.get $tinyK)))))))
+            (local.set $x (i32.add (local.get $x) (local.get $rowBytes)))
+            (local.set $r (i32.add (local.get $r) (i32.const 1)))
+            (br $next)))
+        (local.set $gw (f32x4.add (local.get $gw) (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 (f32x4.demote_f64x2_zero (local.get $a0)) (f32x4.demote_f64x2_zero (local.get $a1)))))
+        (local.set $gw1 (f32x4.add (local.get $gw1) (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 (f32x4.demote_f64x2_zero (local.get $a2)) (f32x4.demote_f64x2_zero (local.get $a3)))))
+        (br $blocks)))
+    (if (v128.any_true (local.get $flags)) (then (global.set $maybe (i32.const 1))))
+    ;; a non-finite sum: $grad4x reports it
+    (if (i32.eqz (i32x4.all_true (f32x4.lt (f32x4.abs (local.get $gw)) (v128.const f32x4 inf inf inf inf))))
+      (then (global.set $maybe (i32.const 1))))
+    (if (i32.eqz (i32x4.all_true (f32x4.lt (f32x4.abs (local.get $gw1)) (v128.const f32x4 inf inf inf inf))))
+      (then (global.set $maybe (i32.const 1))))
+    (v128.store (local.get $out) (local.get $gw))
+    (v128.store offset=16 (local.get $out) (local.get $gw1)))
+
   ;; row chunk $c: copy, predict, output gradients
   (func $row_chunk (param $s i32) (param $c i32) (param $tmp i32)
     (local $r0 i32) (local $r1 i32) (local $k i32) (local $rowBytes i32) (local $r i32) (local $at i32)
-    (local $norm f64) (local $p f32) (local $g f32) (local $buf i32) (local $last i32) (local $bias v128) (local $x i32)
+    (local $norm f64) (local $p f32) (local $g f32) (local $buf i32) (local $last i32) (local $bias v128) (local $x i32) (local $out i32)
     (local.set $k (i32.load offset=20 (local.get $s)))
     (local.set $rowBytes (i32.shl (local.get $k) (i32.const 2)))
     (local.set $r0 (i32.mul (local.get $c) (i32.load offset=60 (local.get $s))))
@@ -246,7 +359,7 @@
           (call $row (i32.load offset=8 (local.get $s)) (i32.load offset=12 (local.get $s)) (local.get $r) (local.get $rowBytes)) (local.get $rowBytes))
         (local.set $r (i32.add (local.get $r) (i32.const 1)))
         (br $rows)))
-    ;; the predictions of the rows just copied (in cache now), four at a time (a last group of fewer
+    ;; the predictions of the rows just copied (in cache now), eight at a time (a last group of fewer
     ;; repeats its last row), into this thread's $tmp (indexed from r0): pred and grad are then each
     ;; stored once, with their final values (a chunk done twice must never show the other thread a value
     ;; half made). BLAS's C is the bias, or zeros without one.
@@ -254,18 +367,36 @@
       (then (f32.load offset=32 (local.get $s))) (else (f32.const 0)))))
     (local.set $last (i32.add (local.get $buf) (i32.mul (i32.sub (local.get $r1) (i32.const 1)) (local.get $rowBytes))))
     (local.set $r (local.get $r0))
-    (block $fours_done
-      (loop $fours
-        (br_if $fours_done (i32.ge_u (local.get $r) (local.get $r1)))
+    (block $eights_done
+      (loop $eights
+        (br_if $eights_done (i32.ge_u (local.get $r) (local.get $r1)))
         (local.set $x (i32.add (local.get $buf) (i32.mul (local.get $r) (local.get $rowBytes))))
-        (v128.store (i32.add (local.get $tmp) (i32.shl (i32.sub (local.get $r) (local.get $r0)) (i32.const 2)))
-          (call $predict4 (local.get $x)
-            (select (i32.add (local.get $x) (local.get $rowBytes)) (local.get $last) (i32.lt_u (i32.add (local.get $r) (i32.const 1)) (local.get $r1)))
-            (select (i32.add (local.get $x) (i32.shl (local.get $rowBytes) (i32.const 1))) (local.get $last) (i32.lt_u (i32.add (local.get $r) (i32.const 2)) (local.get $r1)))
+        (local.set $out (i32.add (local.get $tmp) (i32.shl (i32.sub (local.get $r) (local.get $r0)) (i32.const 2))))
+        (call $predict8
+            (local.get $x)
+            (select (i32.add (local.get $x) (i32.mul (local.get $rowBytes) (i32.const 1))) (local.get $last) (i32.lt_u (i32.add (local.get $r) (i32.const 1)) (local.get $r1)))
+            (select (i32.add (local.get $x) (i32.mul (local.get $rowBytes) (i32.const 2))) (local.get $last) (i32.lt_u (i32.add (local.get $r) (i32.const 2)) (local.get $r1)))
             (select (i32.add (local.get $x) (i32.mul (local.get $rowBytes) (i32.const 3))) (local.get $last) (i32.lt_u (i32.add (local.get $r) (i32.const 3)) (local.get $r1)))
-            (i32.load offset=24 (local.get $s)) (local.get $k) (i32.load offset=104 (local.get $s)) (local.get $bias)))
-        (local.set $r (i32.add (local.get $r) (i32.const 4)))
-        (br $fours)))
+            (select (i32.add (local.get $x) (i32.mul (local.get $rowBytes) (i32.const 4))) (local.get $last) (i32.lt_u (i32.add (local.get $r) (i32.const 4)) (local.get $r1)))
+            (select (i32.add (local.get $x) (i32.mul (local.get $rowBytes) (i32.const 5))) (local.get $last) (i32.lt_u (i32.add (local.get $r) (i32.const 5)) (local.get $r1)))
+            (select (i32.add (local.get $x) (i32.mul (local.get $rowBytes) (i32.const 6))) (local.get $last) (i32.lt_u (i32.add (local.get $r) (i32.const 6)) (local.get $r1)))
+            (select (i32.add (local.get $x) (i32.mul (local.get $rowBytes) (i32.const 7))) (local.get $last) (i32.lt_u (i32.add (local.get $r) (i32.const 7)) (local.get $r1)))
+            (i32.load offset=24 (local.get $s)) (local.get $k) (i32.load offset=104 (local.get $s)) (local.get $bias) (local.get $out))
+        (if (global.get $maybe)
+          (then
+            (global.set $maybe (i32.const 0))
+            (v128.store (local.get $out) (call $predict4x (local.get $x)
+              (select (i32.add (local.get $x) (i32.mul (local.get $rowBytes) (i32.const 1))) (local.get $last) (i32.lt_u (i32.add (local.get $r) (i32.const 1)) (local.get $r1)))
+              (select (i32.add (local.get $x) (i32.mul (local.get $rowBytes) (i32.const 2))) (local.get $last) (i32.lt_u (i32.add (local.get $r) (i32.const 2)) (local.get $r1)))
+              (select (i32.add (local.get $x) (i32.mul (local.get $rowBytes) (i32.const 3))) (local.get $last) (i32.lt_u (i32.add (local.get $r) (i32.const 3)) (local.get $r1)))
+              (i32.load offset=24 (local.get $s)) (local.get $k) (i32.load offset=104 (local.get $s)) (local.get $bias)))
+            (v128.store offset=16 (local.get $out) (call $predict4x (select (i32.add (local.get $x) (i32.mul (local.get $rowBytes) (i32.const 4))) (local.get $last) (i32.lt_u (i32.add (local.get $r) (i32.const 4)) (local.get $r1)))
+              (select (i32.add (local.get $x) (i32.mul (local.get $rowBytes) (i32.const 5))) (local.get $last) (i32.lt_u (i32.add (local.get $r) (i32.const 5)) (local.get $r1)))
+              (select (i32.add (local.get $x) (i32.mul (local.get $rowBytes) (i32.const 6))) (local.get $last) (i32.lt_u (i32.add (local.get $r) (i32.const 6)) (local.get $r1)))
+              (select (i32.add (local.get $x) (i32.mul (local.get $rowBytes) (i32.const 7))) (local.get $last) (i32.lt_u (i32.add (local.get $r) (i32.const 7)) (local.get $r1)))
+              (i32.load offset=24 (local.get $s)) (local.get $k) (i32.load offset=104 (local.get $s)) (local.get $bias)))))
+        (local.set $r (i32.add (local.get $r) (i32.const 8)))
+        (br $eights)))
     (local.set $norm (f64.load offset=80 (local.get $s)))
     (local.set $r (local.get $r0))
     (block $grads_done
@@ -285,9 +416,11 @@
         (local.set $r (i32.add (local.get $r) (i32.const 1)))
         (br $grads))))
 
-  ;; feature chunk $f: gw[j0..j1) from the rows of buf and their output gradients, four columns at a time
+  ;; feature chunk $f: gw[j0..j1) from the rows of buf and their output gradients, eight columns at a
+  ;; time into this thread's $acc (32 bytes), then stored
   (func $feature_chunk (param $s i32) (param $f i32) (param $acc i32)
-    (local $j0 i32) (local $w i32) (local $q i32) (local $left i32) (local $out i32) (local $v v128)
+    (local $j0 i32) (local $w i32) (local $q i32) (local $left i32) (local $out i32) (local $x i32) (local $i i32)
+    (local $keep0 v128) (local $keep1 v128)
     (local.set $j0 (i32.mul (local.get $f) (i32.load offset=68 (local.get $s))))
     (local.set $w (i32.load offset=68 (local.get $s)))
     (if (i32.gt_u (i32.add (local.get $j0) (local.get $w)) (i32.load offset=20 (local.get $s)))
@@ -296,22 +429,34 @@
       (loop $groups
         (br_if $done (i32.ge_u (local.get $q) (local.get $w)))
         (local.set $left (i32.sub (local.get $w) (local.get $q)))
-        (local.set $v (call $grad4
-          (i32.add (i32.load offset=40 (local.get $s)) (i32.shl (i32.add (local.get $j0) (local.get $q)) (i32.const 2)))
-          (i32.shl (i32.load offset=20 (local.get $s)) (i32.const 2))
-          (i32.load offset=16 (local.get $s))
-          (i32.load offset=100 (local.get $s))
-          (i32.load offset=108 (local.get $s))
-          ;; the lanes of columns that exist: all ones for the first `left`
-          (i32x4.gt_s (i32x4.splat (local.get $left)) (v128.const i32x4 0 1 2 3))))
+        ;; the lanes of columns that exist: all ones for the first `left`
+        (local.set $keep0 (i32x4.gt_s (i32x4.splat (local.get $left)) (v128.const i32x4 0 1 2 3)))
+        (local.set $keep1 (i32x4.gt_s (i32x4.splat (local.get $left)) (v128.const i32x4 4 5 6 7)))
+        (local.set $x (i32.add (i32.load offset=40 (local.get $s)) (i32.shl (i32.add (local.get $j0) (local.get $q)) (i32.const 2))))
+        (call $grad8 (local.get $x) (i32.shl (i32.load offset=20 (local.get $s)) (i32.const 2)) (i32.load offset=16 (local.get $s))
+          (i32.load offset=100 (local.get $s)) (i32.load offset=108 (local.get $s)) (local.get $keep0) (local.get $keep1) (local.get $acc))
+        (if (global.get $maybe)
+          (then
+            (global.set $maybe (i32.const 0))
+            (v128.store (local.get $acc) (call $grad4x (local.get $x) (i32.shl (i32.load offset=20 (local.get $s)) (i32.const 2))
+              (i32.load offset=16 (local.get $s)) (i32.load offset=100 (local.get $s)) (i32.load offset=108 (local.get $s)) (local.get $keep0)))
+            (v128.store offset=16 (local.get $acc) (call $grad4x (i32.add (local.get $x) (i32.const 16)) (i32.shl (i32.load offset=20 (local.get $s)) (i32.const 2))
+              (i32.load offset=16 (local.get $s)) (i32.load offset=100 (local.get $s)) (i32.load offset=108 (local.get $s)) (local.get $keep1)))))
         (local.set $out (i32.add (i32.load offset=52 (local.get $s)) (i32.shl (i32.add (local.get $j0) (local.get $q)) (i32.const 2))))
-        (if (i32.ge_u (local.get $left) (i32.const 4))
-          (then (v128.store (local.get $out) (local.get $v)))
+        (if (i32.ge_u (local.get $left) (i32.const 8))
+          (then
+            (v128.store (local.get $out) (v128.load (local.get $acc)))
+            (v128.store offset=16 (local.get $out) (v128.load offset=16 (local.get $acc))))
           (else
-            (v128.store32_lane 0 (local.get $out) (local.get $v))
-            (if (i32.gt_u (local.get $left) (i32.const 1)) (then (v128.store32_lane offset=4 1 (local.get $out) (local.get $v))))
-            (if (i32.gt_u (local.get $left) (i32.const 2)) (then (v128.store32_lane offset=8 2 (local.get $out) (local.get $v))))))
-        (local.set $q (i32.add (local.get $q) (i32.const 4)))
+            (local.set $i (i32.const 0))
+            (block $copied
+              (loop $copy
+                (br_if $copied (i32.ge_u (local.get $i) (local.get $left)))
+                (f32.store (i32.add (local.get $out) (i32.shl (local.get $i) (i32.const 2)))
+                  (f32.load (i32.add (local.get $acc) (i32.shl (local.get $i) (i32.const 2)))))
+                (local.set $i (i32.add (local.get $i) (i32.const 1)))
+                (br $copy)))))
+        (local.set $q (i32.add (local.get $q) (i32.const 8)))
         (br $groups))))
 
   ;; chunk $c of job $s done (its inexact flag, if any, added to the job's first), and marked done for $gen
