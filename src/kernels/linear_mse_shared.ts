@@ -58,8 +58,10 @@ export function sharedRowsApply(X: Storage): boolean {
 }
 
 /** Word offsets in a job block (rows.wat's job words). */
-const J = { gen: 0, claim: 1, x: 2, idx: 3, n: 4, k: 5, w: 6, hasBias: 7, bias: 8, y: 9, buf: 10, pred: 11, grad: 12, gw: 13, done: 14, rowChunk: 15, rowChunks: 16, featureChunk: 17, chunks: 18, touch: 19, norm: 20, inJob: 22, helped: 23, redone: 24, g64: 25, threadedF: 26, threadedB: 27, inexact: 28 };
+const J = { gen: 0, claim: 1, x: 2, idx: 3, n: 4, k: 5, w: 6, hasBias: 7, bias: 8, y: 9, buf: 10, pred: 11, grad: 12, gw: 13, done: 14, rowChunk: 15, rowChunks: 16, featureChunk: 17, chunks: 18, touch: 19, norm: 20, inJob: 22, helped: 23, redone: 24, g64: 25, threadedF: 26, threadedB: 27, inexact: 28, tinyRows: 29, tinyW: 30 };
 const JOB_WORDS = 32;
+/** Below this magnitude a weight makes rows.wat check every sum of its products in full (its products need not be multiples of 2^-149). */
+const TINY = 2 ** -50;
 /** Rows per row chunk (a 64-row chunk of W3 is ~7 µs) and features per feature chunk (rows.wat has cols16 for it). */
 const ROW_CHUNK = 64;
 const FEATURE_CHUNK = 16;
@@ -244,7 +246,14 @@ export function forwardShared(rb: RowBatch, inF: number, W: Storage, B: Storage 
   const { Y, order, start } = rb;
   const y = job.y;
   for (let r = 0; r < n; r++) y[r] = Y[order[start + r]];
-  for (let j = 0; j < inF; j++) job.w64[j] = W[j];
+  let tinyW = 0;
+  for (let j = 0; j < inF; j++) {
+    const v = W[j];
+    job.w64[j] = v;
+    if (v !== 0 && Math.abs(v) < TINY) tinyW = 1;
+  }
+  w[J.tinyW] = tinyW;
+  w[J.tinyRows] = 0;
   const helper = wantsHelper(rb.X.byteLength) ? helperOf(l) : null;
   if (helper !== null && helper.ready()) helper.post('work', [w.byteOffset, 0, s.accHelper]);
   l.kernels.work(w.byteOffset, 1, s.accMain);

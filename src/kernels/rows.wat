@@ -212,7 +212,8 @@
   ;; (f64), 22 the address of the word where a helper's work() shows the gen it is in (0: none),
   ;; 23 chunks done by a helper, 24 chunks done again after a wait (counts, for tests), 25 g (float64
   ;; output gradients), 26 / 27 whether the product's / weight gradient's k blocks are split as on two
-  ;; threads, 28 inexact (non-zero: a chunk could not round a sum once, see the header)
+  ;; threads, 28 inexact (non-zero: a chunk could not round a sum once, see the header), 29 non-zero when
+  ;; a row or output gradient of the batch has a value in (0, 2^-50), 30 the same for the weights
 
   ;; the next chunk of job $s for generation $gen, or -1 when none is left (or the job is newer)
   (func $claim (param $s i32) (param $gen i32) (result i32)
@@ -228,18 +229,20 @@
     (local.get $c))
 
   ;; The predictions of eight rows x0..x7 into out (8 float32), as $predict4x forms them, but each chain
-  ;; step only checked for a midpoint or a sum in (0, 2^-126), without TwoSum: where one shows
-  ;; ($maybe set), the caller does the rows again with $predict4x, which tells the exact sums apart.
+  ;; step only checked for a float32 midpoint, without TwoSum (where one shows, $maybe: the caller does the
+  ;; rows again with $predict4x, which tells the exact sums apart), and not for sums below 2^-126: the
+  ;; caller takes this only when every product is 0 or a multiple of 2^-149 (both factors 0 or at least
+  ;; 2^-50 in magnitude), so that a sum below 2^-126 is exact.
   (func $predict8 (param $x0 i32) (param $x1 i32) (param $x2 i32) (param $x3 i32) (param $x4 i32) (param $x5 i32)
         (param $x6 i32) (param $x7 i32) (param $w i32) (param $k i32) (param $threaded i32) (param $c v128) (param $out i32)
     (local $p i32) (local $e i32) (local $q i32) (local $v v128) (local $u v128) (local $wv v128) (local $d v128)
+    (local $l0 v128) (local $l1 v128) (local $l2 v128) (local $l3 v128) (local $l4 v128) (local $l5 v128) (local $l6 v128) (local $l7 v128)
+    (local $t0 v128) (local $t1 v128) (local $t2 v128) (local $t3 v128) (local $h0 v128) (local $h1 v128) (local $h2 v128) (local $h3 v128)
     (local $a0 v128) (local $a1 v128) (local $a2 v128) (local $a3 v128)
     (local $s0 v128) (local $s1 v128) (local $s2 v128) (local $s3 v128) (local $flags v128)
-    (local $midMask v128) (local $mid v128) (local $abs v128) (local $tinyK v128)
+    (local $midMask v128) (local $mid v128)
     (local.set $midMask (v128.const i64x2 0x1FFFFFFF 0x1FFFFFFF))
     (local.set $mid (v128.const i64x2 0x10000000 0x10000000))
-    (local.set $abs (v128.const i64x2 0x7FFFFFFFFFFFFFFF 0x7FFFFFFFFFFFFFFF))
-    (local.set $tinyK (v128.const i64x2 0xB80FFFFFFFFFFFFF 0xB80FFFFFFFFFFFFF))
     (local.set $d (local.get $c))
     (block $all
       (loop $blocks
@@ -249,6 +252,78 @@
         (local.set $a1 (v128.const i64x2 0 0))
         (local.set $a2 (v128.const i64x2 0 0))
         (local.set $a3 (v128.const i64x2 0 0))
+        ;; four features at a time: four consecutive values of each row, interleaved by pairs of rows
+        ;; (t01: rows 0 and 1 at features p, p + 1; h01 at p + 2, p + 3; likewise for rows 2-3, 4-5, 6-7)
+        (block $fours_done
+          (loop $fours
+            (br_if $fours_done (i32.gt_u (i32.add (local.get $p) (i32.const 4)) (local.get $e)))
+            (local.set $q (i32.shl (local.get $p) (i32.const 2)))
+            (local.set $l0 (v128.load (i32.add (local.get $x0) (local.get $q))))
+            (local.set $l1 (v128.load (i32.add (local.get $x1) (local.get $q))))
+            (local.set $t0 (i8x16.shuffle 0 1 2 3 16 17 18 19 4 5 6 7 20 21 22 23 (local.get $l0) (local.get $l1)))
+            (local.set $h0 (i8x16.shuffle 8 9 10 11 24 25 26 27 12 13 14 15 28 29 30 31 (local.get $l0) (local.get $l1)))
+            (local.set $l2 (v128.load (i32.add (local.get $x2) (local.get $q))))
+            (local.set $l3 (v128.load (i32.add (local.get $x3) (local.get $q))))
+            (local.set $t1 (i8x16.shuffle 0 1 2 3 16 17 18 19 4 5 6 7 20 21 22 23 (local.get $l2) (local.get $l3)))
+            (local.set $h1 (i8x16.shuffle 8 9 10 11 24 25 26 27 12 13 14 15 28 29 30 31 (local.get $l2) (local.get $l3)))
+            (local.set $l4 (v128.load (i32.add (local.get $x4) (local.get $q))))
+            (local.set $l5 (v128.load (i32.add (local.get $x5) (local.get $q))))
+            (local.set $t2 (i8x16.shuffle 0 1 2 3 16 17 18 19 4 5 6 7 20 21 22 23 (local.get $l4) (local.get $l5)))
+            (local.set $h2 (i8x16.shuffle 8 9 10 11 24 25 26 27 12 13 14 15 28 29 30 31 (local.get $l4) (local.get $l5)))
+            (local.set $l6 (v128.load (i32.add (local.get $x6) (local.get $q))))
+            (local.set $l7 (v128.load (i32.add (local.get $x7) (local.get $q))))
+            (local.set $t3 (i8x16.shuffle 0 1 2 3 16 17 18 19 4 5 6 7 20 21 22 23 (local.get $l6) (local.get $l7)))
+            (local.set $h3 (i8x16.shuffle 8 9 10 11 24 25 26 27 12 13 14 15 28 29 30 31 (local.get $l6) (local.get $l7)))
+            (local.set $wv (v128.load64_splat offset=0 (i32.add (local.get $w) (i32.shl (local.get $p) (i32.const 3)))))
+            (local.set $s0 (f64x2.add (f64x2.mul (f64x2.promote_low_f32x4 (local.get $t0)) (local.get $wv)) (local.get $a0)))
+            (local.set $a0 (f64x2.promote_low_f32x4 (f32x4.demote_f64x2_zero (local.get $s0))))
+            (local.set $s1 (f64x2.add (f64x2.mul (f64x2.promote_low_f32x4 (local.get $t1)) (local.get $wv)) (local.get $a1)))
+            (local.set $a1 (f64x2.promote_low_f32x4 (f32x4.demote_f64x2_zero (local.get $s1))))
+            (local.set $s2 (f64x2.add (f64x2.mul (f64x2.promote_low_f32x4 (local.get $t2)) (local.get $wv)) (local.get $a2)))
+            (local.set $a2 (f64x2.promote_low_f32x4 (f32x4.demote_f64x2_zero (local.get $s2))))
+            (local.set $s3 (f64x2.add (f64x2.mul (f64x2.promote_low_f32x4 (local.get $t3)) (local.get $wv)) (local.get $a3)))
+            (local.set $a3 (f64x2.promote_low_f32x4 (f32x4.demote_f64x2_zero (local.get $s3))))
+            (local.set $flags (v128.or (local.get $flags) (v128.or
+              (v128.or (i64x2.eq (v128.and (local.get $s0) (local.get $midMask)) (local.get $mid)) (i64x2.eq (v128.and (local.get $s1) (local.get $midMask)) (local.get $mid)))
+              (v128.or (i64x2.eq (v128.and (local.get $s2) (local.get $midMask)) (local.get $mid)) (i64x2.eq (v128.and (local.get $s3) (local.get $midMask)) (local.get $mid))))))
+            (local.set $wv (v128.load64_splat offset=8 (i32.add (local.get $w) (i32.shl (local.get $p) (i32.const 3)))))
+            (local.set $s0 (f64x2.add (f64x2.mul (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $t0) (local.get $t0))) (local.get $wv)) (local.get $a0)))
+            (local.set $a0 (f64x2.promote_low_f32x4 (f32x4.demote_f64x2_zero (local.get $s0))))
+            (local.set $s1 (f64x2.add (f64x2.mul (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $t1) (local.get $t1))) (local.get $wv)) (local.get $a1)))
+            (local.set $a1 (f64x2.promote_low_f32x4 (f32x4.demote_f64x2_zero (local.get $s1))))
+            (local.set $s2 (f64x2.add (f64x2.mul (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $t2) (local.get $t2))) (local.get $wv)) (local.get $a2)))
+            (local.set $a2 (f64x2.promote_low_f32x4 (f32x4.demote_f64x2_zero (local.get $s2))))
+            (local.set $s3 (f64x2.add (f64x2.mul (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $t3) (local.get $t3))) (local.get $wv)) (local.get $a3)))
+            (local.set $a3 (f64x2.promote_low_f32x4 (f32x4.demote_f64x2_zero (local.get $s3))))
+            (local.set $flags (v128.or (local.get $flags) (v128.or
+              (v128.or (i64x2.eq (v128.and (local.get $s0) (local.get $midMask)) (local.get $mid)) (i64x2.eq (v128.and (local.get $s1) (local.get $midMask)) (local.get $mid)))
+              (v128.or (i64x2.eq (v128.and (local.get $s2) (local.get $midMask)) (local.get $mid)) (i64x2.eq (v128.and (local.get $s3) (local.get $midMask)) (local.get $mid))))))
+            (local.set $wv (v128.load64_splat offset=16 (i32.add (local.get $w) (i32.shl (local.get $p) (i32.const 3)))))
+            (local.set $s0 (f64x2.add (f64x2.mul (f64x2.promote_low_f32x4 (local.get $h0)) (local.get $wv)) (local.get $a0)))
+            (local.set $a0 (f64x2.promote_low_f32x4 (f32x4.demote_f64x2_zero (local.get $s0))))
+            (local.set $s1 (f64x2.add (f64x2.mul (f64x2.promote_low_f32x4 (local.get $h1)) (local.get $wv)) (local.get $a1)))
+            (local.set $a1 (f64x2.promote_low_f32x4 (f32x4.demote_f64x2_zero (local.get $s1))))
+            (local.set $s2 (f64x2.add (f64x2.mul (f64x2.promote_low_f32x4 (local.get $h2)) (local.get $wv)) (local.get $a2)))
+            (local.set $a2 (f64x2.promote_low_f32x4 (f32x4.demote_f64x2_zero (local.get $s2))))
+            (local.set $s3 (f64x2.add (f64x2.mul (f64x2.promote_low_f32x4 (local.get $h3)) (local.get $wv)) (local.get $a3)))
+            (local.set $a3 (f64x2.promote_low_f32x4 (f32x4.demote_f64x2_zero (local.get $s3))))
+            (local.set $flags (v128.or (local.get $flags) (v128.or
+              (v128.or (i64x2.eq (v128.and (local.get $s0) (local.get $midMask)) (local.get $mid)) (i64x2.eq (v128.and (local.get $s1) (local.get $midMask)) (local.get $mid)))
+              (v128.or (i64x2.eq (v128.and (local.get $s2) (local.get $midMask)) (local.get $mid)) (i64x2.eq (v128.and (local.get $s3) (local.get $midMask)) (local.get $mid))))))
+            (local.set $wv (v128.load64_splat offset=24 (i32.add (local.get $w) (i32.shl (local.get $p) (i32.const 3)))))
+            (local.set $s0 (f64x2.add (f64x2.mul (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $h0) (local.get $h0))) (local.get $wv)) (local.get $a0)))
+            (local.set $a0 (f64x2.promote_low_f32x4 (f32x4.demote_f64x2_zero (local.get $s0))))
+            (local.set $s1 (f64x2.add (f64x2.mul (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $h1) (local.get $h1))) (local.get $wv)) (local.get $a1)))
+            (local.set $a1 (f64x2.promote_low_f32x4 (f32x4.demote_f64x2_zero (local.get $s1))))
+            (local.set $s2 (f64x2.add (f64x2.mul (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $h2) (local.get $h2))) (local.get $wv)) (local.get $a2)))
+            (local.set $a2 (f64x2.promote_low_f32x4 (f32x4.demote_f64x2_zero (local.get $s2))))
+            (local.set $s3 (f64x2.add (f64x2.mul (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $h3) (local.get $h3))) (local.get $wv)) (local.get $a3)))
+            (local.set $a3 (f64x2.promote_low_f32x4 (f32x4.demote_f64x2_zero (local.get $s3))))
+            (local.set $flags (v128.or (local.get $flags) (v128.or
+              (v128.or (i64x2.eq (v128.and (local.get $s0) (local.get $midMask)) (local.get $mid)) (i64x2.eq (v128.and (local.get $s1) (local.get $midMask)) (local.get $mid)))
+              (v128.or (i64x2.eq (v128.and (local.get $s2) (local.get $midMask)) (local.get $mid)) (i64x2.eq (v128.and (local.get $s3) (local.get $midMask)) (local.get $mid))))))
+            (local.set $p (i32.add (local.get $p) (i32.const 4)))
+            (br $fours)))
         (block $done
           (loop $next
             (br_if $done (i32.ge_u (local.get $p) (local.get $e)))
@@ -271,10 +346,8 @@
             (local.set $s3 (f64x2.add (f64x2.mul (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $u) (local.get $u))) (local.get $wv)) (local.get $a3)))
             (local.set $a3 (f64x2.promote_low_f32x4 (f32x4.demote_f64x2_zero (local.get $s3))))
             (local.set $flags (v128.or (local.get $flags) (v128.or
-              (v128.or (v128.or (i64x2.eq (v128.and (local.get $s0) (local.get $midMask)) (local.get $mid)) (i64x2.lt_s (i64x2.add (v128.and (local.get $s0) (local.get $abs)) (local.get $abs)) (local.get $tinyK)))
-                       (v128.or (i64x2.eq (v128.and (local.get $s1) (local.get $midMask)) (local.get $mid)) (i64x2.lt_s (i64x2.add (v128.and (local.get $s1) (local.get $abs)) (local.get $abs)) (local.get $tinyK))))
-              (v128.or (v128.or (i64x2.eq (v128.and (local.get $s2) (local.get $midMask)) (local.get $mid)) (i64x2.lt_s (i64x2.add (v128.and (local.get $s2) (local.get $abs)) (local.get $abs)) (local.get $tinyK)))
-                       (v128.or (i64x2.eq (v128.and (local.get $s3) (local.get $midMask)) (local.get $mid)) (i64x2.lt_s (i64x2.add (v128.and (local.get $s3) (local.get $abs)) (local.get $abs)) (local.get $tinyK)))))))
+              (v128.or (i64x2.eq (v128.and (local.get $s0) (local.get $midMask)) (local.get $mid)) (i64x2.eq (v128.and (local.get $s1) (local.get $midMask)) (local.get $mid)))
+              (v128.or (i64x2.eq (v128.and (local.get $s2) (local.get $midMask)) (local.get $mid)) (i64x2.eq (v128.and (local.get $s3) (local.get $midMask)) (local.get $mid))))))
             (local.set $p (i32.add (local.get $p) (i32.const 1)))
             (br $next)))
         (local.set $c (f32x4.add (local.get $c) (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 (f32x4.demote_f64x2_zero (local.get $a0)) (f32x4.demote_f64x2_zero (local.get $a1)))))
@@ -291,11 +364,9 @@
     (local $r i32) (local $e i32) (local $v v128) (local $u v128) (local $gv v128) (local $gw v128) (local $gw1 v128)
     (local $a0 v128) (local $a1 v128) (local $a2 v128) (local $a3 v128)
     (local $s0 v128) (local $s1 v128) (local $s2 v128) (local $s3 v128) (local $flags v128)
-    (local $midMask v128) (local $mid v128) (local $abs v128) (local $tinyK v128)
+    (local $midMask v128) (local $mid v128)
     (local.set $midMask (v128.const i64x2 0x1FFFFFFF 0x1FFFFFFF))
     (local.set $mid (v128.const i64x2 0x10000000 0x10000000))
-    (local.set $abs (v128.const i64x2 0x7FFFFFFFFFFFFFFF 0x7FFFFFFFFFFFFFFF))
-    (local.set $tinyK (v128.const i64x2 0xB80FFFFFFFFFFFFF 0xB80FFFFFFFFFFFFF))
     (block $all
       (loop $blocks
         (br_if $all (i32.ge_u (local.get $r) (local.get $n)))
@@ -319,10 +390,8 @@
             (local.set $s3 (f64x2.add (f64x2.mul (local.get $gv) (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $u) (local.get $u)))) (local.get $a3)))
             (local.set $a3 (f64x2.promote_low_f32x4 (f32x4.demote_f64x2_zero (local.get $s3))))
             (local.set $flags (v128.or (local.get $flags) (v128.or
-              (v128.or (v128.or (i64x2.eq (v128.and (local.get $s0) (local.get $midMask)) (local.get $mid)) (i64x2.lt_s (i64x2.add (v128.and (local.get $s0) (local.get $abs)) (local.get $abs)) (local.get $tinyK)))
-                       (v128.or (i64x2.eq (v128.and (local.get $s1) (local.get $midMask)) (local.get $mid)) (i64x2.lt_s (i64x2.add (v128.and (local.get $s1) (local.get $abs)) (local.get $abs)) (local.get $tinyK))))
-              (v128.or (v128.or (i64x2.eq (v128.and (local.get $s2) (local.get $midMask)) (local.get $mid)) (i64x2.lt_s (i64x2.add (v128.and (local.get $s2) (local.get $abs)) (local.get $abs)) (local.get $tinyK)))
-                       (v128.or (i64x2.eq (v128.and (local.get $s3) (local.get $midMask)) (local.get $mid)) (i64x2.lt_s (i64x2.add (v128.and (local.get $s3) (local.get $abs)) (local.get $abs)) (local.get $tinyK)))))))
+              (v128.or (i64x2.eq (v128.and (local.get $s0) (local.get $midMask)) (local.get $mid)) (i64x2.eq (v128.and (local.get $s1) (local.get $midMask)) (local.get $mid)))
+              (v128.or (i64x2.eq (v128.and (local.get $s2) (local.get $midMask)) (local.get $mid)) (i64x2.eq (v128.and (local.get $s3) (local.get $midMask)) (local.get $mid))))))
             (local.set $x (i32.add (local.get $x) (local.get $rowBytes)))
             (local.set $r (i32.add (local.get $r) (i32.const 1)))
             (br $next)))
@@ -338,10 +407,34 @@
     (v128.store (local.get $out) (local.get $gw))
     (v128.store offset=16 (local.get $out) (local.get $gw1)))
 
+  ;; Whether any of the n float32 at x is non-zero and below 2^-50 in magnitude (|x|'s bits - 1 below
+  ;; 2^-50's bits - 1, unsigned: zero wraps to the largest), which the quick kernels cannot take.
+  (func $has_tiny (param $x i32) (param $n i32) (result i32)
+    (local $e i32) (local $end i32) (local $any v128)
+    (local.set $e (i32.add (local.get $x) (i32.shl (i32.and (local.get $n) (i32.const -4)) (i32.const 2))))
+    (local.set $end (i32.add (local.get $x) (i32.shl (local.get $n) (i32.const 2))))
+    (block $done
+      (loop $fours
+        (br_if $done (i32.ge_u (local.get $x) (local.get $e)))
+        (local.set $any (v128.or (local.get $any) (i32x4.lt_u
+          (i32x4.sub (v128.and (v128.load (local.get $x)) (v128.const i32x4 0x7FFFFFFF 0x7FFFFFFF 0x7FFFFFFF 0x7FFFFFFF)) (v128.const i32x4 1 1 1 1))
+          (v128.const i32x4 0x267FFFFF 0x267FFFFF 0x267FFFFF 0x267FFFFF))))
+        (local.set $x (i32.add (local.get $x) (i32.const 16)))
+        (br $fours)))
+    (block $tail_done
+      (loop $tail
+        (br_if $tail_done (i32.ge_u (local.get $x) (local.get $end)))
+        (if (i32.lt_u (i32.sub (i32.and (i32.load (local.get $x)) (i32.const 0x7FFFFFFF)) (i32.const 1)) (i32.const 0x267FFFFF))
+          (then (return (i32.const 1))))
+        (local.set $x (i32.add (local.get $x) (i32.const 4)))
+        (br $tail)))
+    (v128.any_true (local.get $any)))
+
   ;; row chunk $c: copy, predict, output gradients
   (func $row_chunk (param $s i32) (param $c i32) (param $tmp i32)
     (local $r0 i32) (local $r1 i32) (local $k i32) (local $rowBytes i32) (local $r i32) (local $at i32)
     (local $norm f64) (local $p f32) (local $g f32) (local $buf i32) (local $last i32) (local $bias v128) (local $x i32) (local $out i32)
+    (local $tiny i32) (local $tinyG i32)
     (local.set $k (i32.load offset=20 (local.get $s)))
     (local.set $rowBytes (i32.shl (local.get $k) (i32.const 2)))
     (local.set $r0 (i32.mul (local.get $c) (i32.load offset=60 (local.get $s))))
@@ -359,6 +452,10 @@
           (call $row (i32.load offset=8 (local.get $s)) (i32.load offset=12 (local.get $s)) (local.get $r) (local.get $rowBytes)) (local.get $rowBytes))
         (local.set $r (i32.add (local.get $r) (i32.const 1)))
         (br $rows)))
+    ;; a weight or a value of these rows in (0, 2^-50): the full check for their products; for the weight
+    ;; gradient too (the job's word 29, which the feature chunks read once every row chunk is done)
+    (local.set $tiny (i32.or (i32.load offset=120 (local.get $s))
+      (call $has_tiny (i32.add (local.get $buf) (i32.mul (local.get $r0) (local.get $rowBytes))) (i32.mul (i32.sub (local.get $r1) (local.get $r0)) (local.get $k)))))
     ;; the predictions of the rows just copied (in cache now), eight at a time (a last group of fewer
     ;; repeats its last row), into this thread's $tmp (indexed from r0): pred and grad are then each
     ;; stored once, with their final values (a chunk done twice must never show the other thread a value
@@ -372,7 +469,7 @@
         (br_if $eights_done (i32.ge_u (local.get $r) (local.get $r1)))
         (local.set $x (i32.add (local.get $buf) (i32.mul (local.get $r) (local.get $rowBytes))))
         (local.set $out (i32.add (local.get $tmp) (i32.shl (i32.sub (local.get $r) (local.get $r0)) (i32.const 2))))
-        (call $predict8
+        (if (local.get $tiny) (then (global.set $maybe (i32.const 1))) (else (call $predict8
             (local.get $x)
             (select (i32.add (local.get $x) (i32.mul (local.get $rowBytes) (i32.const 1))) (local.get $last) (i32.lt_u (i32.add (local.get $r) (i32.const 1)) (local.get $r1)))
             (select (i32.add (local.get $x) (i32.mul (local.get $rowBytes) (i32.const 2))) (local.get $last) (i32.lt_u (i32.add (local.get $r) (i32.const 2)) (local.get $r1)))
@@ -381,7 +478,7 @@
             (select (i32.add (local.get $x) (i32.mul (local.get $rowBytes) (i32.const 5))) (local.get $last) (i32.lt_u (i32.add (local.get $r) (i32.const 5)) (local.get $r1)))
             (select (i32.add (local.get $x) (i32.mul (local.get $rowBytes) (i32.const 6))) (local.get $last) (i32.lt_u (i32.add (local.get $r) (i32.const 6)) (local.get $r1)))
             (select (i32.add (local.get $x) (i32.mul (local.get $rowBytes) (i32.const 7))) (local.get $last) (i32.lt_u (i32.add (local.get $r) (i32.const 7)) (local.get $r1)))
-            (i32.load offset=24 (local.get $s)) (local.get $k) (i32.load offset=104 (local.get $s)) (local.get $bias) (local.get $out))
+            (i32.load offset=24 (local.get $s)) (local.get $k) (i32.load offset=104 (local.get $s)) (local.get $bias) (local.get $out))))
         (if (global.get $maybe)
           (then
             (global.set $maybe (i32.const 0))
@@ -411,16 +508,20 @@
                      (f64.promote_f32 (f32.load (i32.add (i32.load offset=36 (local.get $s)) (local.get $at))))))))
         (if (i32.eqz (f32.lt (f32.abs (local.get $g)) (f32.const inf)))
           (then (global.set $inexact (i32.const 1))))
+        (if (i32.lt_u (i32.sub (i32.and (i32.reinterpret_f32 (local.get $g)) (i32.const 0x7FFFFFFF)) (i32.const 1)) (i32.const 0x267FFFFF))
+          (then (local.set $tinyG (i32.const 1))))
         (f32.store (i32.add (i32.load offset=48 (local.get $s)) (local.get $at)) (local.get $g))
         (f64.store (i32.add (i32.load offset=100 (local.get $s)) (i32.shl (local.get $r) (i32.const 3))) (f64.promote_f32 (local.get $g)))
         (local.set $r (i32.add (local.get $r) (i32.const 1)))
-        (br $grads))))
+        (br $grads)))
+    (if (i32.or (local.get $tiny) (local.get $tinyG)) (then (drop (i32.atomic.rmw.or offset=116 (local.get $s) (i32.const 1))))))
 
   ;; feature chunk $f: gw[j0..j1) from the rows of buf and their output gradients, eight columns at a
   ;; time into this thread's $acc (32 bytes), then stored
   (func $feature_chunk (param $s i32) (param $f i32) (param $acc i32)
     (local $j0 i32) (local $w i32) (local $q i32) (local $left i32) (local $out i32) (local $x i32) (local $i i32)
-    (local $keep0 v128) (local $keep1 v128)
+    (local $keep0 v128) (local $keep1 v128) (local $tiny i32)
+    (local.set $tiny (i32.atomic.load offset=116 (local.get $s)))
     (local.set $j0 (i32.mul (local.get $f) (i32.load offset=68 (local.get $s))))
     (local.set $w (i32.load offset=68 (local.get $s)))
     (if (i32.gt_u (i32.add (local.get $j0) (local.get $w)) (i32.load offset=20 (local.get $s)))
@@ -433,8 +534,9 @@
         (local.set $keep0 (i32x4.gt_s (i32x4.splat (local.get $left)) (v128.const i32x4 0 1 2 3)))
         (local.set $keep1 (i32x4.gt_s (i32x4.splat (local.get $left)) (v128.const i32x4 4 5 6 7)))
         (local.set $x (i32.add (i32.load offset=40 (local.get $s)) (i32.shl (i32.add (local.get $j0) (local.get $q)) (i32.const 2))))
-        (call $grad8 (local.get $x) (i32.shl (i32.load offset=20 (local.get $s)) (i32.const 2)) (i32.load offset=16 (local.get $s))
-          (i32.load offset=100 (local.get $s)) (i32.load offset=108 (local.get $s)) (local.get $keep0) (local.get $keep1) (local.get $acc))
+        (if (local.get $tiny) (then (global.set $maybe (i32.const 1))) (else
+          (call $grad8 (local.get $x) (i32.shl (i32.load offset=20 (local.get $s)) (i32.const 2)) (i32.load offset=16 (local.get $s))
+            (i32.load offset=100 (local.get $s)) (i32.load offset=108 (local.get $s)) (local.get $keep0) (local.get $keep1) (local.get $acc))))
         (if (global.get $maybe)
           (then
             (global.set $maybe (i32.const 0))
