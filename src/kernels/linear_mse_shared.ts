@@ -14,20 +14,15 @@
 // nothing. Neither thread ever waits long for the other: a chunk claimed but not done after a short spin
 // is done again by the thread that needs it (rows.wat's `ensure`), which writes the same values.
 
-import { ROWS_WASM_BASE64 } from './rows_wasm.js';
 import { HelperThread } from './helper_thread.js';
+import { rowsModule, type RowsExports } from './rows_module.js';
 import { helperThreadsEnabled } from './select.js';
-import { allocShared, sharedAddress, sharedMemory } from './shared_memory.js';
+import { allocShared, sharedAddress } from './shared_memory.js';
 import { OUT_OF_CACHE_BYTES } from './touch_rows.js';
-import { instantiate } from './wasm_module.js';
 import { sumSquaredErrors, type RowBatch } from './linear_mse_rows.js';
 import { kThreaded } from './blas_order.js';
 import { cascadeSum1d } from '../tensor/cascade_sum.js';
 import type { Storage } from '../tensor/dtype.js';
-
-interface RowsExports {
-  work(job: number, main: number, acc: number): void;
-}
 
 interface Loaded {
   module: object;
@@ -41,14 +36,8 @@ let loaded: Loaded | null | undefined;
 
 function load(): Loaded | null {
   if (loaded !== undefined) return loaded;
-  try {
-    const memory = sharedMemory();
-    if (memory === null) throw new Error('no shared WebAssembly memory');
-    const { module, exports } = instantiate(ROWS_WASM_BASE64, { env: { memory } });
-    loaded = { module, memory, kernels: exports as RowsExports, helper: undefined };
-  } catch {
-    loaded = null;
-  }
+  const m = rowsModule();
+  loaded = m === null ? null : { ...m, helper: undefined };
   return loaded;
 }
 

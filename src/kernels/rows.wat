@@ -5,14 +5,18 @@
 ;; added in float32 (the prediction's C is the bias; the weight gradient's is zero).
 ;;
 ;; The fused multiply-add, fma(a, b, c) rounded once to float32: a·b of two float32 values is exact in
-;; float64, s = a·b + c rounds once there, and float32(s) is then fma's result unless s is exactly halfway
-;; between two float32 values (a double rounding can only go wrong at such a midpoint: no double lies
-;; between s and the exact sum) or below float32's normal range (where its midpoints are spaced otherwise).
-;; Each chain step checks s for both (`flags`, off the chain's critical path); a chunk where either showed
-;; sets the job's inexact word, and the caller does the whole step with the JavaScript kernels instead.
+;; float64, s = a·b + c rounds once there, and float32(s) is then fma's result unless s is inexact and
+;; either exactly halfway between two float32 values (no double lies between s and the exact sum, so a
+;; double rounding can only go wrong at such a midpoint) or below float32's normal range (where its
+;; midpoints are spaced otherwise). The quick kernels ($predict8, $grad8) check each chain step's s for a
+;; midpoint only (off the chain's critical path); a group where one showed is done again by $predict4x /
+;; $grad4x, which check every step in full (TwoSum's error tells the exact sums apart), and where those
+;; find a sum that cannot be rounded once the job's inexact word is set and the caller does the whole step
+;; with the JavaScript kernels instead. Sums below 2^-126 are inexact only when a product is not a
+;; multiple of 2^-149, which needs a factor in (0, 2^-50): such inputs send their chunk to the full check.
 ;; Infinities and NaNs (whose NaN bits may differ from JavaScript's) make a non-finite output gradient
-;; or weight gradient, which sets the word too. SIMD runs across independent outputs (four rows of a
-;; prediction, four columns of the weight gradient), never along a chain.
+;; or weight gradient, which sets the inexact word too. SIMD runs across independent outputs (rows of a
+;; prediction, columns of the weight gradient), never along a chain.
 ;; Regenerate src/kernels/rows_wasm.ts with scripts/build-wasm.sh.
 ;;
 ;; Pointers are byte offsets into the shared memory; `idx` points to the batch's row numbers (u32).
@@ -140,10 +144,10 @@
 
   ;; Four columns of the weight gradient (x: the address of the first in row 0 of a batch of n rows of
   ;; rowBytes; lanes outside `keep` read as 0) with the output gradients g (n float64): per k block of
-  ;; rows one fma chain per column from 0, added to the float32 sum (from 0) of the blocks before.
+  ;; rows one fma chain per column from 0, added to gw (BLAS's C) after the blocks before.
   (func $grad4x (param $x i32) (param $rowBytes i32) (param $n i32) (param $g i32) (param $threaded i32)
-        (param $keep v128) (result v128)
-    (local $r i32) (local $e i32) (local $v v128) (local $gv v128) (local $gw v128)
+        (param $keep v128) (param $gw v128) (result v128)
+    (local $r i32) (local $e i32) (local $v v128) (local $gv v128)
     (local $a01 v128) (local $a23 v128) (local $s01 v128) (local $s23 v128) (local $flags v128)
     (local $midMask v128) (local $mid v128) (local $abs v128) (local $tinyK v128)
     (local $p01 v128) (local $p23 v128) (local $c01 v128) (local $c23 v128) (local $bb v128) (local $zero v128)
@@ -228,14 +232,14 @@
       (br_if $again (i32.ne (i32.atomic.rmw.cmpxchg offset=4 (local.get $s) (local.get $v) (i32.add (local.get $v) (i32.const 1))) (local.get $v))))
     (local.get $c))
 
-  ;; The predictions of eight rows x0..x7 into out (8 float32), as $predict4x forms them, but each chain
+  ;; The predictions of eight rows x0..x7 into out (8 float32; C: c for rows 0-3, d for 4-7), as $predict4x forms them, but each chain
   ;; step only checked for a float32 midpoint, without TwoSum (where one shows, $maybe: the caller does the
   ;; rows again with $predict4x, which tells the exact sums apart), and not for sums below 2^-126: the
   ;; caller takes this only when every product is 0 or a multiple of 2^-149 (both factors 0 or at least
   ;; 2^-50 in magnitude), so that a sum below 2^-126 is exact.
   (func $predict8 (param $x0 i32) (param $x1 i32) (param $x2 i32) (param $x3 i32) (param $x4 i32) (param $x5 i32)
-        (param $x6 i32) (param $x7 i32) (param $w i32) (param $k i32) (param $threaded i32) (param $c v128) (param $out i32)
-    (local $p i32) (local $e i32) (local $q i32) (local $v v128) (local $u v128) (local $wv v128) (local $d v128)
+        (param $x6 i32) (param $x7 i32) (param $w i32) (param $k i32) (param $threaded i32) (param $c v128) (param $d v128) (param $out i32)
+    (local $p i32) (local $e i32) (local $q i32) (local $v v128) (local $u v128) (local $wv v128)
     (local $l0 v128) (local $l1 v128) (local $l2 v128) (local $l3 v128) (local $l4 v128) (local $l5 v128) (local $l6 v128) (local $l7 v128)
     (local $t0 v128) (local $t1 v128) (local $t2 v128) (local $t3 v128) (local $h0 v128) (local $h1 v128) (local $h2 v128) (local $h3 v128)
     (local $a0 v128) (local $a1 v128) (local $a2 v128) (local $a3 v128)
@@ -243,7 +247,6 @@
     (local $midMask v128) (local $mid v128)
     (local.set $midMask (v128.const i64x2 0x1FFFFFFF 0x1FFFFFFF))
     (local.set $mid (v128.const i64x2 0x10000000 0x10000000))
-    (local.set $d (local.get $c))
     (block $all
       (loop $blocks
         (br_if $all (i32.ge_u (local.get $p) (local.get $k)))
@@ -357,11 +360,11 @@
     (v128.store (local.get $out) (local.get $c))
     (v128.store offset=16 (local.get $out) (local.get $d)))
 
-  ;; Eight columns of the weight gradient into out (8 float32; lanes outside keep0/keep1 read as 0), as
+  ;; Eight columns of the weight gradient into out (8 float32, from C = gw, gw1; lanes outside keep0/keep1 read as 0), as
   ;; $grad4x forms them, with $predict8's quick check ($maybe: the caller does them again with $grad4x).
   (func $grad8 (param $x i32) (param $rowBytes i32) (param $n i32) (param $g i32) (param $threaded i32)
-        (param $keep0 v128) (param $keep1 v128) (param $out i32)
-    (local $r i32) (local $e i32) (local $v v128) (local $u v128) (local $gv v128) (local $gw v128) (local $gw1 v128)
+        (param $keep0 v128) (param $keep1 v128) (param $gw v128) (param $gw1 v128) (param $out i32)
+    (local $r i32) (local $e i32) (local $v v128) (local $u v128) (local $gv v128)
     (local $a0 v128) (local $a1 v128) (local $a2 v128) (local $a3 v128)
     (local $s0 v128) (local $s1 v128) (local $s2 v128) (local $s3 v128) (local $flags v128)
     (local $midMask v128) (local $mid v128)
@@ -409,7 +412,7 @@
 
   ;; Whether any of the n float32 at x is non-zero and below 2^-50 in magnitude (|x|'s bits - 1 below
   ;; 2^-50's bits - 1, unsigned: zero wraps to the largest), which the quick kernels cannot take.
-  (func $has_tiny (param $x i32) (param $n i32) (result i32)
+  (func $has_tiny (export "has_tiny") (param $x i32) (param $n i32) (result i32)
     (local $e i32) (local $end i32) (local $any v128)
     (local.set $e (i32.add (local.get $x) (i32.shl (i32.and (local.get $n) (i32.const -4)) (i32.const 2))))
     (local.set $end (i32.add (local.get $x) (i32.shl (local.get $n) (i32.const 2))))
@@ -478,7 +481,7 @@
             (select (i32.add (local.get $x) (i32.mul (local.get $rowBytes) (i32.const 5))) (local.get $last) (i32.lt_u (i32.add (local.get $r) (i32.const 5)) (local.get $r1)))
             (select (i32.add (local.get $x) (i32.mul (local.get $rowBytes) (i32.const 6))) (local.get $last) (i32.lt_u (i32.add (local.get $r) (i32.const 6)) (local.get $r1)))
             (select (i32.add (local.get $x) (i32.mul (local.get $rowBytes) (i32.const 7))) (local.get $last) (i32.lt_u (i32.add (local.get $r) (i32.const 7)) (local.get $r1)))
-            (i32.load offset=24 (local.get $s)) (local.get $k) (i32.load offset=104 (local.get $s)) (local.get $bias) (local.get $out))))
+            (i32.load offset=24 (local.get $s)) (local.get $k) (i32.load offset=104 (local.get $s)) (local.get $bias) (local.get $bias) (local.get $out))))
         (if (global.get $maybe)
           (then
             (global.set $maybe (i32.const 0))
@@ -536,14 +539,14 @@
         (local.set $x (i32.add (i32.load offset=40 (local.get $s)) (i32.shl (i32.add (local.get $j0) (local.get $q)) (i32.const 2))))
         (if (local.get $tiny) (then (global.set $maybe (i32.const 1))) (else
           (call $grad8 (local.get $x) (i32.shl (i32.load offset=20 (local.get $s)) (i32.const 2)) (i32.load offset=16 (local.get $s))
-            (i32.load offset=100 (local.get $s)) (i32.load offset=108 (local.get $s)) (local.get $keep0) (local.get $keep1) (local.get $acc))))
+            (i32.load offset=100 (local.get $s)) (i32.load offset=108 (local.get $s)) (local.get $keep0) (local.get $keep1) (v128.const i64x2 0 0) (v128.const i64x2 0 0) (local.get $acc))))
         (if (global.get $maybe)
           (then
             (global.set $maybe (i32.const 0))
             (v128.store (local.get $acc) (call $grad4x (local.get $x) (i32.shl (i32.load offset=20 (local.get $s)) (i32.const 2))
-              (i32.load offset=16 (local.get $s)) (i32.load offset=100 (local.get $s)) (i32.load offset=108 (local.get $s)) (local.get $keep0)))
+              (i32.load offset=16 (local.get $s)) (i32.load offset=100 (local.get $s)) (i32.load offset=108 (local.get $s)) (local.get $keep0) (v128.const i64x2 0 0)))
             (v128.store offset=16 (local.get $acc) (call $grad4x (i32.add (local.get $x) (i32.const 16)) (i32.shl (i32.load offset=20 (local.get $s)) (i32.const 2))
-              (i32.load offset=16 (local.get $s)) (i32.load offset=100 (local.get $s)) (i32.load offset=108 (local.get $s)) (local.get $keep1)))))
+              (i32.load offset=16 (local.get $s)) (i32.load offset=100 (local.get $s)) (i32.load offset=108 (local.get $s)) (local.get $keep1) (v128.const i64x2 0 0)))))
         (local.set $out (i32.add (i32.load offset=52 (local.get $s)) (i32.shl (i32.add (local.get $j0) (local.get $q)) (i32.const 2))))
         (if (i32.ge_u (local.get $left) (i32.const 8))
           (then
@@ -560,6 +563,88 @@
                 (br $copy)))))
         (local.set $q (i32.add (local.get $q) (i32.const 8)))
         (br $groups))))
+
+  ;; ---------------------------------------------------------------------------------------------------
+  ;; sgemm where BLAS's n is 1 (blas_order.ts: each output one fma chain per k block, the blocks added to
+  ;; C in turn), for kernels/sgemm_n1.ts, on operands it copies into the shared memory. Each returns 1
+  ;; where a sum could not be rounded once (the caller then does the product in JavaScript), else 0;
+  ;; $tiny: an input in (0, 2^-50), which takes the full check throughout.
+
+  ;; c[i] += a_i · b for i < m: a row-major (rows of rowBytes, k float32 each), b k float64, c m float32
+  ;; read and written in eights (the caller pads it with zeros to a multiple of 8).
+  (func (export "gemv_rows") (param $a i32) (param $rowBytes i32) (param $m i32) (param $k i32) (param $b i32)
+        (param $threaded i32) (param $tiny i32) (param $c i32) (result i32)
+    (local $r i32) (local $x i32) (local $last i32) (local $out i32) (local $c0 v128) (local $c1 v128)
+    (global.set $inexact (i32.const 0))
+    (global.set $maybe (i32.const 0))
+    (local.set $last (i32.add (local.get $a) (i32.mul (i32.sub (local.get $m) (i32.const 1)) (local.get $rowBytes))))
+    (block $done
+      (loop $eights
+        (br_if $done (i32.ge_u (local.get $r) (local.get $m)))
+        (local.set $x (i32.add (local.get $a) (i32.mul (local.get $r) (local.get $rowBytes))))
+        (local.set $out (i32.add (local.get $c) (i32.shl (local.get $r) (i32.const 2))))
+        (local.set $c0 (v128.load (local.get $out)))
+        (local.set $c1 (v128.load offset=16 (local.get $out)))
+        (if (local.get $tiny) (then (global.set $maybe (i32.const 1))) (else (call $predict8
+            (local.get $x)
+            (select (i32.add (local.get $x) (i32.mul (local.get $rowBytes) (i32.const 1))) (local.get $last) (i32.lt_u (i32.add (local.get $r) (i32.const 1)) (local.get $m)))
+            (select (i32.add (local.get $x) (i32.mul (local.get $rowBytes) (i32.const 2))) (local.get $last) (i32.lt_u (i32.add (local.get $r) (i32.const 2)) (local.get $m)))
+            (select (i32.add (local.get $x) (i32.mul (local.get $rowBytes) (i32.const 3))) (local.get $last) (i32.lt_u (i32.add (local.get $r) (i32.const 3)) (local.get $m)))
+            (select (i32.add (local.get $x) (i32.mul (local.get $rowBytes) (i32.const 4))) (local.get $last) (i32.lt_u (i32.add (local.get $r) (i32.const 4)) (local.get $m)))
+            (select (i32.add (local.get $x) (i32.mul (local.get $rowBytes) (i32.const 5))) (local.get $last) (i32.lt_u (i32.add (local.get $r) (i32.const 5)) (local.get $m)))
+            (select (i32.add (local.get $x) (i32.mul (local.get $rowBytes) (i32.const 6))) (local.get $last) (i32.lt_u (i32.add (local.get $r) (i32.const 6)) (local.get $m)))
+            (select (i32.add (local.get $x) (i32.mul (local.get $rowBytes) (i32.const 7))) (local.get $last) (i32.lt_u (i32.add (local.get $r) (i32.const 7)) (local.get $m)))
+            (local.get $b) (local.get $k) (local.get $threaded) (local.get $c0) (local.get $c1) (local.get $out))))
+        (if (global.get $maybe)
+          (then
+            (global.set $maybe (i32.const 0))
+            (v128.store (local.get $out) (call $predict4x (local.get $x)
+              (select (i32.add (local.get $x) (i32.mul (local.get $rowBytes) (i32.const 1))) (local.get $last) (i32.lt_u (i32.add (local.get $r) (i32.const 1)) (local.get $m)))
+              (select (i32.add (local.get $x) (i32.mul (local.get $rowBytes) (i32.const 2))) (local.get $last) (i32.lt_u (i32.add (local.get $r) (i32.const 2)) (local.get $m)))
+              (select (i32.add (local.get $x) (i32.mul (local.get $rowBytes) (i32.const 3))) (local.get $last) (i32.lt_u (i32.add (local.get $r) (i32.const 3)) (local.get $m)))
+              (local.get $b) (local.get $k) (local.get $threaded) (local.get $c0)))
+            (v128.store offset=16 (local.get $out) (call $predict4x (select (i32.add (local.get $x) (i32.mul (local.get $rowBytes) (i32.const 4))) (local.get $last) (i32.lt_u (i32.add (local.get $r) (i32.const 4)) (local.get $m)))
+              (select (i32.add (local.get $x) (i32.mul (local.get $rowBytes) (i32.const 5))) (local.get $last) (i32.lt_u (i32.add (local.get $r) (i32.const 5)) (local.get $m)))
+              (select (i32.add (local.get $x) (i32.mul (local.get $rowBytes) (i32.const 6))) (local.get $last) (i32.lt_u (i32.add (local.get $r) (i32.const 6)) (local.get $m)))
+              (select (i32.add (local.get $x) (i32.mul (local.get $rowBytes) (i32.const 7))) (local.get $last) (i32.lt_u (i32.add (local.get $r) (i32.const 7)) (local.get $m)))
+              (local.get $b) (local.get $k) (local.get $threaded) (local.get $c1)))))
+        ;; a non-finite output: JavaScript's NaN bits may differ
+        (if (i32.eqz (i32x4.all_true (f32x4.lt (f32x4.abs (v128.load (local.get $out))) (v128.const f32x4 inf inf inf inf))))
+          (then (global.set $inexact (i32.const 1))))
+        (if (i32.eqz (i32x4.all_true (f32x4.lt (f32x4.abs (v128.load offset=16 (local.get $out))) (v128.const f32x4 inf inf inf inf))))
+          (then (global.set $inexact (i32.const 1))))
+        (local.set $r (i32.add (local.get $r) (i32.const 8)))
+        (br $eights)))
+    (global.get $inexact))
+
+  ;; c[j] += Σ_r g[r]·x[r, j] for j < cols: x row-major (n rows of rowBytes; read up to 7 columns past the
+  ;; last), g n float64, c cols float32 read and written in eights (padded with zeros as for gemv_rows).
+  (func (export "gemv_cols") (param $x i32) (param $rowBytes i32) (param $n i32) (param $cols i32) (param $g i32)
+        (param $threaded i32) (param $tiny i32) (param $c i32) (result i32)
+    (local $q i32) (local $left i32) (local $keep0 v128) (local $keep1 v128) (local $c0 v128) (local $c1 v128) (local $out i32) (local $xq i32)
+    (global.set $inexact (i32.const 0))
+    (global.set $maybe (i32.const 0))
+    (block $done
+      (loop $groups
+        (br_if $done (i32.ge_u (local.get $q) (local.get $cols)))
+        (local.set $left (i32.sub (local.get $cols) (local.get $q)))
+        (local.set $keep0 (i32x4.gt_s (i32x4.splat (local.get $left)) (v128.const i32x4 0 1 2 3)))
+        (local.set $keep1 (i32x4.gt_s (i32x4.splat (local.get $left)) (v128.const i32x4 4 5 6 7)))
+        (local.set $out (i32.add (local.get $c) (i32.shl (local.get $q) (i32.const 2))))
+        (local.set $xq (i32.add (local.get $x) (i32.shl (local.get $q) (i32.const 2))))
+        (local.set $c0 (v128.load (local.get $out)))
+        (local.set $c1 (v128.load offset=16 (local.get $out)))
+        (if (local.get $tiny) (then (global.set $maybe (i32.const 1))) (else
+          (call $grad8 (local.get $xq) (local.get $rowBytes) (local.get $n) (local.get $g) (local.get $threaded)
+            (local.get $keep0) (local.get $keep1) (local.get $c0) (local.get $c1) (local.get $out))))
+        (if (global.get $maybe)
+          (then
+            (global.set $maybe (i32.const 0))
+            (v128.store (local.get $out) (call $grad4x (local.get $xq) (local.get $rowBytes) (local.get $n) (local.get $g) (local.get $threaded) (local.get $keep0) (local.get $c0)))
+            (v128.store offset=16 (local.get $out) (call $grad4x (i32.add (local.get $xq) (i32.const 16)) (local.get $rowBytes) (local.get $n) (local.get $g) (local.get $threaded) (local.get $keep1) (local.get $c1)))))
+        (local.set $q (i32.add (local.get $q) (i32.const 8)))
+        (br $groups)))
+    (global.get $inexact))
 
   ;; chunk $c of job $s done (its inexact flag, if any, added to the job's first), and marked done for $gen
   (func $do_chunk (param $s i32) (param $gen i32) (param $c i32) (param $acc i32)
