@@ -5,10 +5,17 @@
 // left to blas_order.ts's loops, which then compute it from the untouched output.
 
 import type { Storage } from '../tensor/dtype.js';
-import type { MatView } from './blas_order.js';
 import { rowsModule } from './rows_module.js';
 import { fastKernelsEnabled, WASM_MIN_WORK } from './select.js';
 import { allocShared } from './shared_memory.js';
+
+/** A matrix inside a flat array, as blas_order.ts's Operand: element (i, j) at offset + i·rs + j·cs. */
+interface Operand {
+  data: Storage;
+  offset: number;
+  rs: number;
+  cs: number;
+}
 
 let scratch: Float32Array | null = null;
 
@@ -27,7 +34,7 @@ const TINY = 2 ** -50;
 const roundUp8 = (n: number): number => (n + 7) & ~7;
 
 /** The K × W matrix at `v` (element (i, j) at offset + i·rs + j·cs) into s from `at`, row-major. */
-function copyMatrix(v: MatView, rows: number, cols: number, s: Float32Array, at: number): void {
+function copyMatrix(v: Operand, rows: number, cols: number, s: Float32Array, at: number): void {
   const d = v.data;
   if (v.cs === 1 && v.rs === cols && d instanceof Float32Array) {
     s.set(d.subarray(v.offset, v.offset + rows * cols), at);
@@ -53,7 +60,7 @@ function copyVector(d: Storage, offset: number, step: number, n: number, s: Floa
  * transposed), as blas_order.ts's sgemm adds with alpha 1; `threaded`: its k blocks split as on two
  * threads. Returns false, leaving `out` as it was, when the kernels do not take the product.
  */
-export function sgemmN1(A: MatView, B: MatView, M: number, K: number, N: number, out: Storage, outOffset: number, threaded: boolean): boolean {
+export function sgemmN1(A: Operand, B: Operand, M: number, K: number, N: number, out: Storage, outOffset: number, threaded: boolean): boolean {
   if (M * K * N < WASM_MIN_WORK || !fastKernelsEnabled() || !(out instanceof Float32Array)) return false;
   const rows = rowsModule();
   if (rows === null) return false;
