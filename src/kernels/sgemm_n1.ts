@@ -5,7 +5,7 @@
 // left to blas_order.ts's loops, which then compute it from the untouched output.
 
 import type { Storage } from '../tensor/dtype.js';
-import { rowsModule } from './rows_module.js';
+import { rowsModule, type RowsExports } from './rows_module.js';
 import { fastKernelsEnabled, WASM_MIN_WORK } from './select.js';
 import { allocShared } from './shared_memory.js';
 
@@ -19,7 +19,7 @@ interface Operand {
 
 let scratch: Float32Array | null = null;
 
-/** Products done here, and products the kernels declined after trying (for tests). */
+/** Products done here, and products the kernels declined (for tests). */
 export const sgemmN1Stats = { products: 0, declined: 0 };
 
 /** At least `floats` float32 of scratch in the shared memory (a larger area when more is needed). */
@@ -55,6 +55,9 @@ function copyVector(d: Storage, offset: number, step: number, n: number, s: Floa
   return tiny;
 }
 
+/** At most this many float32 of scratch (16 MB of the shared memory, which is never given back). */
+const CAP = 1 << 22;
+
 /**
  * out (row-major M × N at outOffset, holding C) += A·B where BLAS's n is 1 (N = 1, or M = 1 passed
  * transposed), as blas_order.ts's sgemm adds with alpha 1; `threaded`: its k blocks split as on two
@@ -64,33 +67,44 @@ export function sgemmN1(A: Operand, B: Operand, M: number, K: number, N: number,
   if (M * K * N < WASM_MIN_WORK || !fastKernelsEnabled() || !(out instanceof Float32Array)) return false;
   const rows = rowsModule();
   if (rows === null) return false;
-  const outputs = N === 1 ? M : N;
-  // the matrix (M × K rows, or K × N), then the vector as float64, then C padded to eights
-  const mat = N === 1 ? M * K : K * N;
-  const vec = roundUp8(mat + 8);
+  const done = N === 1 ? byRows(rows.kernels, A, B, M, K, out, outOffset, threaded) : K * N <= CAP && byColumns(rows.kernels, A, B, K, N, out, outOffset, threaded);
+  if (done) sgemmN1Stats.products++;
+  else sgemmN1Stats.declined++;
+  return done;
+}
+
+/** N = 1: the rows of A in blocks that fit the scratch (each output's sums are its row's alone). */
+function byRows(k: RowsExports, A: Operand, B: Operand, M: number, K: number, out: Float32Array, outOffset: number, threaded: boolean): boolean {
+  const block = Math.max(8, Math.floor(CAP / Math.max(K, 1)) & ~7);
+  const dest = M <= block ? out : new Float32Array(M);
+  const dOff = M <= block ? outOffset : 0;
+  for (let i0 = 0; i0 < M; i0 += block) {
+    const m = Math.min(block, M - i0);
+    const vec = roundUp8(m * K + 8);
+    const c = vec + 2 * K;
+    const s = area(c + roundUp8(m) + 8);
+    if (s === null) return false;
+    copyMatrix({ data: A.data, offset: A.offset + i0 * A.rs, rs: A.rs, cs: A.cs }, m, K, s, 0);
+    const tiny = copyVector(B.data, B.offset, B.rs, K, s, vec) || k.has_tiny(s.byteOffset, m * K) !== 0;
+    prepareC(s, c, out, outOffset + i0, m);
+    if (k.gemv_rows(s.byteOffset, 4 * K, m, K, s.byteOffset + 4 * vec, threaded ? 1 : 0, tiny ? 1 : 0, s.byteOffset + 4 * c) !== 0) return false;
+    dest.set(s.subarray(c, c + m), dOff + i0);
+  }
+  if (dest !== out) out.set(dest, outOffset);
+  return true;
+}
+
+/** M = 1 (BLAS's m is N): the K × N matrix B whole, A's row as the vector. */
+function byColumns(k: RowsExports, A: Operand, B: Operand, K: number, N: number, out: Float32Array, outOffset: number, threaded: boolean): boolean {
+  const vec = roundUp8(K * N + 8);
   const c = vec + 2 * K;
-  const s = area(c + roundUp8(outputs) + 8);
+  const s = area(c + roundUp8(N) + 8);
   if (s === null) return false;
-  const k = rows.kernels;
-  let tiny: boolean;
-  let inexact: number;
-  if (N === 1) {
-    copyMatrix(A, M, K, s, 0);
-    tiny = copyVector(B.data, B.offset, B.rs, K, s, vec) || k.has_tiny(s.byteOffset, mat) !== 0;
-    prepareC(s, c, out, outOffset, outputs);
-    inexact = k.gemv_rows(s.byteOffset, 4 * K, M, K, s.byteOffset + 4 * vec, threaded ? 1 : 0, tiny ? 1 : 0, s.byteOffset + 4 * c);
-  } else {
-    copyMatrix(B, K, N, s, 0);
-    tiny = copyVector(A.data, A.offset, A.cs, K, s, vec) || k.has_tiny(s.byteOffset, mat) !== 0;
-    prepareC(s, c, out, outOffset, outputs);
-    inexact = k.gemv_cols(s.byteOffset, 4 * N, K, N, s.byteOffset + 4 * vec, threaded ? 1 : 0, tiny ? 1 : 0, s.byteOffset + 4 * c);
-  }
-  if (inexact !== 0) {
-    sgemmN1Stats.declined++;
-    return false;
-  }
-  sgemmN1Stats.products++;
-  out.set(s.subarray(c, c + outputs), outOffset);
+  copyMatrix(B, K, N, s, 0);
+  const tiny = copyVector(A.data, A.offset, A.cs, K, s, vec) || k.has_tiny(s.byteOffset, K * N) !== 0;
+  prepareC(s, c, out, outOffset, N);
+  if (k.gemv_cols(s.byteOffset, 4 * N, K, N, s.byteOffset + 4 * vec, threaded ? 1 : 0, tiny ? 1 : 0, s.byteOffset + 4 * c) !== 0) return false;
+  out.set(s.subarray(c, c + N), outOffset);
   return true;
 }
 

@@ -70,6 +70,8 @@ describe('one-column products in the SIMD kernels', () => {
     ['weight gradient 700 rows × 13 with C (320, 192 + 188)', weightGrad(700, 13, 6, true)],
     ['weight gradient 3500 rows × 100 (310 + 310, as on two threads)', weightGrad(3500, 100, 7, false)],
     ['weight gradient 333 rows × 15', weightGrad(333, 15, 8, true)],
+    // past the 2^22 float32 of scratch: the rows in two blocks
+    ['forward 50,000×100 with C', forward(50_000, 100, 12, true)],
   ];
   for (const [label, p] of shapes) {
     test(`the same bits as blas_order.ts's loops: ${label}`, () => {
