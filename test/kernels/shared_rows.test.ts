@@ -285,6 +285,9 @@ describe('row kernels on shared memory', () => {
       const rows = rowsWith(64, F, 3, special);
       oneBatch(rows, W, 1, rows.map((_, r) => r - 30));
     }
+    // factors below 2^-50 (whose products need not be multiples of 2^-149): the full check, in wasm still
+    const small = rowsWith(64, F, 7, [2 ** -60, -(2 ** -55) * 3, 2 ** -70]);
+    assert.equal(oneBatch(small, W, 1, small.map((_, r) => r - 30)), false, 'the wasm kernels kept the step');
     // zeros everywhere: exact sums, the wasm kernels keep the step
     const zeros = Array.from({ length: 64 }, () => new Array<number>(F).fill(0));
     assert.equal(oneBatch(zeros, W.map(() => -0), null, zeros.map(() => 0)), false);
