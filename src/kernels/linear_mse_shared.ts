@@ -2,10 +2,11 @@
 // (shared_memory.ts), by the wasm kernels of rows.wat: the same values as the JavaScript row kernels
 // (linear_mse_rows.ts, PyTorch's OpenBLAS order), which they replace for batches large enough for SIMD;
 // a step where rows.wat could not round a fused multiply-add in one go (a float32 midpoint, a sum below
-// float32's normal range, a non-finite value) is left to those JavaScript kernels (forwardShared: null). A step is one job of
-// chunks that this thread and, on a dataset larger than the caches, a helper thread take from a shared
-// counter: row chunks (each row copied to a contiguous buffer once, its prediction and output gradient
-// computed from cache), then feature chunks (columns of the weight gradient over all the batch's rows).
+// float32's normal range, a non-finite value) is left to those JavaScript kernels (forwardShared: null).
+// A step is one job of chunks that this thread and, on a dataset larger than the caches, a helper thread
+// take from a shared counter: row chunks (each row copied to a contiguous buffer once, its prediction and
+// output gradient computed from cache), then feature chunks (columns of the weight gradient over all the
+// batch's rows).
 // Both threads thus read the batch's random rows at once, each missing the caches for half of them.
 //
 // NOTE: deterministic by construction: every value a chunk writes is computed by one fixed sequence of
@@ -51,7 +52,7 @@ const J = { gen: 0, claim: 1, x: 2, idx: 3, n: 4, k: 5, w: 6, hasBias: 7, bias: 
 const JOB_WORDS = 32;
 /** Below this magnitude a weight makes rows.wat check every sum of its products in full (its products need not be multiples of 2^-149). */
 const TINY = 2 ** -50;
-/** Rows per row chunk (a 64-row chunk of W3 is ~7 µs) and features per feature chunk (rows.wat has cols16 for it). */
+/** Rows per row chunk (a 64-row chunk of W3 is ~7 µs) and features per feature chunk (two calls of rows.wat's grad8). */
 const ROW_CHUNK = 64;
 const FEATURE_CHUNK = 16;
 
