@@ -20,6 +20,7 @@
 
 import type { Storage } from '../tensor/dtype.js';
 import { fma32 } from '../math/fma.js';
+import { sgemmN1 } from './sgemm_n1.js';
 
 /** A matrix inside a flat array: element (i, j) is at offset + i*rs + j*cs. */
 export interface MatView {
@@ -206,6 +207,8 @@ export function sgemm(A: MatView, B: MatView, M: number, K: number, N: number, o
   const b = B.data;
   // BLAS's m runs along C's columns (PyTorch passes Cᵀ = Bᵀ·Aᵀ), except for a single column
   const swapped = N !== 1;
+  // one BLAS column: every output one chain per k block, which rows.wat's SIMD kernels form alike
+  if (alpha === 1 && (!swapped || M === 1) && sgemmN1(A, B, M, K, N, out, outOffset, kThreaded(swapped ? N : M, 1, K))) return;
   const tile: TileFn = (i0, i1, j0, j1, ls, l, split) => {
     const r0 = swapped ? j0 : i0;
     const r1 = swapped ? j1 : i1;
@@ -516,12 +519,17 @@ export function bmmSmall(A: MatView, B: MatView, m: number, k: number, n: number
 /** Whether ATen's bmm takes its own small kernel rather than BLAS. */
 export const bmmIsSmall = (m: number, k: number, n: number): boolean => k * m * n < 400;
 
+/** Whether sgemm of C [m × n] (BLAS coordinates) over k runs on two threads, which splits k's last blocks otherwise (stepK). */
+export function kThreaded(m: number, n: number, k: number): boolean {
+  return m * n * k > GEMM_SERIAL_WORK && partitions(m, n) !== null;
+}
+
 /**
  * The lengths of the k blocks sgemm adds one after the other for C [m × n] (BLAS coordinates): the same
  * for every output, on one thread or two.
  */
 export function kBlocks(m: number, n: number, k: number): number[] {
-  const threaded = m * n * k > GEMM_SERIAL_WORK && partitions(m, n) !== null;
+  const threaded = kThreaded(m, n, k);
   const out: number[] = [];
   for (let ls = 0, l = 0; ls < k; ls += l) {
     l = stepK(k - ls, threaded);

@@ -2,12 +2,13 @@
 // dataset, without gathering a batch first: each row is read from memory once and used from cache by
 // both the prediction and the weight gradient.
 //
-// NOTE: bit-identical to the graph path because it forms every sum as that path's kernels do: the
-// prediction and the weight gradient through the same loops (dot.ts: gemmDot's dot4, gemmRows' axpy4 over
-// rows in fours, then axpy one row at a time; with one feature the weight gradient is gemmDot's dot4),
-// the bias added after the product is stored, the loss summed as mse_loss sums it (sumSquaredErrors) and
-// the bias gradient over rows in order (as sumRows). The stores into `pred`, `grad` and `gw` round exactly where the
-// graph path's storages do. test/train/fused.test.ts compares the two paths bit for bit.
+// NOTE: bit-identical to the graph path because it forms every sum as that path's kernels do. float32 as
+// PyTorch's OpenBLAS does (blas_order.ts): the prediction in addmm's order (per k block of features one
+// fused multiply-add chain, added to the bias), the weight gradient in mm's (per k block of rows one chain
+// per feature, added to zero), the loss and the bias gradient by the cascade sum (cascade_sum.ts). float64
+// through dot.ts's loops (gemmDot's dot4, gemmRows' axpy4 over rows in fours, then axpy), the bias
+// gradient over rows in order. The stores into `pred`, `grad` and `gw` round exactly where the graph
+// path's storages do. test/train/fused.test.ts compares the two paths bit for bit.
 
 import { cascadeSum1d } from '../tensor/cascade_sum.js';
 import { dtypeOf, type Storage } from '../tensor/dtype.js';

@@ -1,29 +1,29 @@
 // The fused Linear (one output) + MSELoss step on rows of a float32 dataset in the shared memory
 // (shared_memory.ts), by the wasm kernels of rows.wat: the same values as the JavaScript row kernels
-// (linear_mse_rows.ts), which they replace for batches large enough for SIMD. A step is one job of
-// chunks that this thread and, on a dataset larger than the caches, a helper thread take from a shared
-// counter: row chunks (each row copied to a contiguous buffer once, its prediction and output gradient
-// computed from cache), then feature chunks (columns of the weight gradient over all the batch's rows).
+// (linear_mse_rows.ts, PyTorch's OpenBLAS order), which they replace for batches large enough for SIMD;
+// a step where rows.wat could not round a fused multiply-add in one go (a float32 midpoint, a sum below
+// float32's normal range, a non-finite value) is left to those JavaScript kernels (forwardShared: null).
+// A step is one job of chunks that this thread and, on a dataset larger than the caches, a helper thread
+// take from a shared counter: row chunks (each row copied to a contiguous buffer once, its prediction and
+// output gradient computed from cache), then feature chunks (columns of the weight gradient over all the
+// batch's rows).
 // Both threads thus read the batch's random rows at once, each missing the caches for half of them.
 //
 // NOTE: deterministic by construction: every value a chunk writes is computed by one fixed sequence of
-// operations (per row the prediction, per column the weight gradient in gemmRows' order over all rows),
+// operations (per row the prediction, per column the weight gradient in sgemm's k blocks over all rows),
 // so which thread takes which chunk, and whether there is a helper at all (AUTOGRAD_THREADS=1), changes
 // nothing. Neither thread ever waits long for the other: a chunk claimed but not done after a short spin
 // is done again by the thread that needs it (rows.wat's `ensure`), which writes the same values.
 
-import { ROWS_WASM_BASE64 } from './rows_wasm.js';
 import { HelperThread } from './helper_thread.js';
+import { rowsModule, type RowsExports } from './rows_module.js';
 import { helperThreadsEnabled } from './select.js';
-import { allocShared, sharedAddress, sharedMemory } from './shared_memory.js';
+import { allocShared, sharedAddress } from './shared_memory.js';
 import { OUT_OF_CACHE_BYTES } from './touch_rows.js';
-import { instantiate } from './wasm_module.js';
 import { sumSquaredErrors, type RowBatch } from './linear_mse_rows.js';
+import { kThreaded } from './blas_order.js';
+import { cascadeSum1d } from '../tensor/cascade_sum.js';
 import type { Storage } from '../tensor/dtype.js';
-
-interface RowsExports {
-  work(job: number, main: number, acc: number): void;
-}
 
 interface Loaded {
   module: object;
@@ -37,31 +37,22 @@ let loaded: Loaded | null | undefined;
 
 function load(): Loaded | null {
   if (loaded !== undefined) return loaded;
-  try {
-    const memory = sharedMemory();
-    if (memory === null) throw new Error('no shared WebAssembly memory');
-    const { module, exports } = instantiate(ROWS_WASM_BASE64, { env: { memory } });
-    loaded = { module, memory, kernels: exports as RowsExports, helper: undefined };
-  } catch {
-    loaded = null;
-  }
+  const m = rowsModule();
+  loaded = m === null ? null : { ...m, helper: undefined };
   return loaded;
 }
 
-/** Whether rows.wat sums in PyTorch's order (OpenBLAS's, kernels/blas_order.ts): not yet, so the step stays in JavaScript. */
-export const SHARED_ROWS_ORDER_MATCHES = false;
-
 /** Whether the kernels can read rows of X: float32 in the shared memory, kernels available. */
 export function sharedRowsApply(X: Storage): boolean {
-  // NOTE: off until rows.wat sums as OpenBLAS does (kernels/blas_order.ts); the JavaScript row kernels do
-  if (!SHARED_ROWS_ORDER_MATCHES) return false;
   return X instanceof Float32Array && sharedAddress(X) >= 0 && load() !== null;
 }
 
 /** Word offsets in a job block (rows.wat's job words). */
-const J = { gen: 0, claim: 1, x: 2, idx: 3, n: 4, k: 5, w: 6, hasBias: 7, bias: 8, y: 9, buf: 10, pred: 11, grad: 12, gw: 13, done: 14, rowChunk: 15, rowChunks: 16, featureChunk: 17, chunks: 18, touch: 19, norm: 20, inJob: 22, helped: 23, redone: 24 };
+const J = { gen: 0, claim: 1, x: 2, idx: 3, n: 4, k: 5, w: 6, hasBias: 7, bias: 8, y: 9, buf: 10, pred: 11, grad: 12, gw: 13, done: 14, rowChunk: 15, rowChunks: 16, featureChunk: 17, chunks: 18, touch: 19, norm: 20, inJob: 22, helped: 23, redone: 24, g64: 25, threadedF: 26, threadedB: 27, inexact: 28, tinyRows: 29, tinyW: 30 };
 const JOB_WORDS = 32;
-/** Rows per row chunk (a 64-row chunk of W3 is ~7 µs) and features per feature chunk (rows.wat has cols16 for it). */
+/** Below this magnitude a weight makes rows.wat check every sum of its products in full (its products need not be multiples of 2^-149). */
+const TINY = 2 ** -50;
+/** Rows per row chunk (a 64-row chunk of W3 is ~7 µs) and features per feature chunk (two calls of rows.wat's grad8). */
 const ROW_CHUNK = 64;
 const FEATURE_CHUNK = 16;
 
@@ -107,9 +98,9 @@ const chunksOf = (n: number, size: number): number => Math.ceil(n / size);
 const rowChunkOf = (n: number): number => Math.max(ROW_CHUNK, Math.ceil(n / 0x4000));
 
 function makeJob(R: number, F: number, inJob: number): Job | null {
-  const parts = [JOB_WORDS, R, 2 * F, R, R * F, R, R, F, Math.min(chunksOf(R, ROW_CHUNK), 0x4000) + chunksOf(F, FEATURE_CHUNK)].map((n) => allocShared('float32', n));
+  const parts = [JOB_WORDS, R, 2 * F, R, R * F, R, R, F, Math.min(chunksOf(R, ROW_CHUNK), 0x4000) + chunksOf(F, FEATURE_CHUNK), 2 * R].map((n) => allocShared('float32', n));
   if (parts.some((p) => p === null)) return null;
-  const [block, idx, w64, y, buf, pred, grad, gw, done] = parts as Float32Array[];
+  const [block, idx, w64, y, buf, pred, grad, gw, done, g64] = parts as Float32Array[];
   const words = new Int32Array(block.buffer, block.byteOffset, JOB_WORDS);
   const job: Job = { words, f32: block, f64: f64(block, JOB_WORDS / 2), idx: u32(idx), w64: f64(w64, F), y, pred, grad, gw };
   words[J.idx] = idx.byteOffset;
@@ -120,6 +111,7 @@ function makeJob(R: number, F: number, inJob: number): Job | null {
   words[J.grad] = grad.byteOffset;
   words[J.gw] = gw.byteOffset;
   words[J.done] = done.byteOffset;
+  words[J.g64] = g64.byteOffset;
   words[J.inJob] = inJob;
   return job;
 }
@@ -130,7 +122,8 @@ function scratchFor(rows: number, features: number): Scratch | null {
   const R = Math.max(rows, scratch?.rows ?? 0);
   const F = Math.max(features, scratch?.features ?? 0);
   if (chunksOf(F, FEATURE_CHUNK) > 0x4000) return null; // over 262,144 features: the JavaScript kernels
-  const small = [1, 2 * F + rowChunkOf(R), 2 * F + rowChunkOf(R)].map((n) => allocShared('float32', n));
+  // each thread's scratch: F float64 (a feature chunk's 8 sums at its head), then a row chunk's predictions (in eights: 7 more)
+  const small = [1, 2 * F + rowChunkOf(R) + 8, 2 * F + rowChunkOf(R) + 8].map((n) => allocShared('float32', n));
   if (small.some((p) => p === null)) return null;
   const [inJob, accMain, accHelper] = small as Float32Array[];
   const jobs = Array.from({ length: JOBS }, () => makeJob(R, F, inJob.byteOffset));
@@ -194,8 +187,8 @@ function wantsHelper(bytes: number): boolean {
   return bytes > OUT_OF_CACHE_BYTES && helperThreadsEnabled();
 }
 
-/** Steps run so far, chunks of them the helper did, and chunks done twice (for tests). */
-export const sharedRowStats = { steps: 0, helperChunks: 0, redone: 0 };
+/** Steps run so far, chunks of them the helper did, chunks done twice, and steps left to JavaScript (for tests). */
+export const sharedRowStats = { steps: 0, helperChunks: 0, redone: 0, inexact: 0 };
 
 /** Whether the helper thread has started and can take jobs (for tests). */
 export function helperReady(): boolean {
@@ -209,7 +202,8 @@ let lastBiasGrad = 0;
 /**
  * The whole step on the batch's rows: predictions, Σ (pred - y)² over the rows in order returned (the
  * caller divides for 'mean'), as forwardRows does, and the gradients for backwardShared, with output
- * gradients norm·(pred - y); null when the shared memory is full. X must satisfy sharedRowsApply.
+ * gradients norm·(pred - y); null when the shared memory is full or a sum could not be rounded in one go
+ * (the JavaScript row kernels then take the step). X must satisfy sharedRowsApply.
  */
 export function forwardShared(rb: RowBatch, inF: number, W: Storage, B: Storage | null, norm: number): number | null {
   const l = load();
@@ -234,23 +228,35 @@ export function forwardShared(rb: RowBatch, inF: number, W: Storage, B: Storage 
   job.f64[J.norm / 2] = norm;
   w[J.helped] = 0;
   w[J.redone] = 0;
+  w[J.inexact] = 0;
+  // addmm's product x·wᵀ (BLAS m = rows, k = features) and mm's gᵀ·x (m = features, k = rows)
+  w[J.threadedF] = kThreaded(n, 1, inF) ? 1 : 0;
+  w[J.threadedB] = kThreaded(inF, 1, n) ? 1 : 0;
   copyIndices(rb.order, rb.start, rb.end, job.idx);
   const { Y, order, start } = rb;
   const y = job.y;
   for (let r = 0; r < n; r++) y[r] = Y[order[start + r]];
-  for (let j = 0; j < inF; j++) job.w64[j] = W[j];
+  let tinyW = 0;
+  for (let j = 0; j < inF; j++) {
+    const v = W[j];
+    job.w64[j] = v;
+    if (v !== 0 && Math.abs(v) < TINY) tinyW = 1;
+  }
+  w[J.tinyW] = tinyW;
+  w[J.tinyRows] = 0;
   const helper = wantsHelper(rb.X.byteLength) ? helperOf(l) : null;
   if (helper !== null && helper.ready()) helper.post('work', [w.byteOffset, 0, s.accHelper]);
   l.kernels.work(w.byteOffset, 1, s.accMain);
   sharedRowStats.steps++;
   sharedRowStats.helperChunks += Atomics.load(w, J.helped);
   sharedRowStats.redone += Atomics.load(w, J.redone);
+  if (Atomics.load(w, J.inexact) !== 0) {
+    sharedRowStats.inexact++;
+    return null;
+  }
   last = job;
-  const { pred, grad } = job;
-  let gb = 0;
-  for (let r = 0; r < n; r++) gb += grad[r];
-  lastBiasGrad = gb;
-  return sumSquaredErrors(pred, rb.Y, rb.order, rb.start, n);
+  lastBiasGrad = cascadeSum1d(job.grad, n, true); // sum_to's cascade, as backwardRows
+  return sumSquaredErrors(job.pred, rb.Y, rb.order, rb.start, n);
 }
 
 /**
