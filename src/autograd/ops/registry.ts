@@ -30,7 +30,8 @@ import { allclose, isclose } from './closeness.js';
 import { clone, flatten, reshape, squeeze, t, toDtype, transpose, unflatten, unsqueeze, view } from './shape.js';
 import { all, any, argmax, argmin, count_nonzero } from './reduce_index.js';
 import { eq, ge, gt, isfinite, isinf, isnan, le, logical_and, logical_not, logical_or, logical_xor, lt, ne } from './compare.js';
-import { elu, gelu, leaky_relu, silu, softplus } from './activations.js';
+import { elu, elu_, gelu, leaky_relu, leaky_relu_, silu, softplus } from './activations.js';
+import { celu, celu_, hardsigmoid, hardswish, hardtanh, hardtanh_, logsigmoid, mish, relu6, selu, selu_, softmin, softsign } from './activations_more.js';
 import { unaryOps, type UnarySpec } from './unary.js';
 import { clamp, clamp_, clamp_max, clamp_max_, clamp_min, clamp_min_ } from './clamp.js';
 import { atan2, fmod, hypot, inplace2, lerp, logaddexp, maximum, minimum, remainder, round, round_ } from './pointwise.js';
@@ -270,6 +271,21 @@ export const registry = {
   gelu: op(gelu, { torch: false, method: null, layout: 'pointwise' }),
   elu: op(elu, { torch: false, method: null, layout: 'pointwise' }),
   silu: op(silu, { torch: false, method: null, layout: 'pointwise' }),
+  leaky_relu_: op(leaky_relu_, { torch: false, method: null }),
+  elu_: op(elu_, { torch: false, method: null }),
+  relu6: op(relu6, { torch: false, method: null, layout: 'pointwise' }),
+  hardtanh: op(hardtanh, { torch: false, method: null, layout: 'pointwise' }),
+  hardtanh_: op(hardtanh_, { torch: false, method: null }),
+  selu: op(selu, { method: null, layout: 'pointwise' }),
+  selu_: op(selu_, { method: null }),
+  celu: op(celu, { method: null, layout: 'pointwise' }),
+  celu_: op(celu_, { method: null }),
+  mish: op(mish, { torch: false, method: null, layout: 'pointwise' }),
+  hardsigmoid: op(hardsigmoid, { torch: false, method: null, layout: 'pointwise' }),
+  hardswish: op(hardswish, { torch: false, method: null, layout: 'pointwise' }),
+  logsigmoid: op(logsigmoid, { torch: false, method: null, layout: 'pointwise' }),
+  softsign: op(softsign, { torch: false, method: null }),
+  softmin: op(softmin, { torch: false, method: null }),
   softmax: op(softmax),
   log_softmax: op(log_softmax),
   eq: op(eq, { differentiable: false, layout: 'binary' }),
