@@ -13,6 +13,7 @@ export { type NLLOptions } from '../autograd/ops/nll.js';
 export { type CrossEntropyOptions } from '../autograd/ops/cross_entropy.js';
 export { type GaussianNLLOptions } from '../autograd/ops/gaussian_nll.js';
 export { type GeluApproximate } from '../autograd/ops/activations.js';
+export { type KLReduction } from '../autograd/ops/similarity.js';
 
 // the registry's spellings, which check their keyword options
 export const linear = withKeywordCheck('linear', registry.linear.fn, KEYWORDS.linear.fn, POSITIONAL.linear.functional ?? POSITIONAL.linear.fn);
@@ -49,6 +50,11 @@ export const hardswish = withKeywordCheck('hardswish', registry.hardswish.fn, KE
 export const logsigmoid = withKeywordCheck('logsigmoid', registry.logsigmoid.fn, KEYWORDS.logsigmoid.fn, POSITIONAL.logsigmoid.functional ?? POSITIONAL.logsigmoid.fn);
 export const softsign = withKeywordCheck('softsign', registry.softsign.fn, KEYWORDS.softsign.fn, POSITIONAL.softsign.functional ?? POSITIONAL.softsign.fn);
 export const softmin = withKeywordCheck('softmin', registry.softmin.fn, KEYWORDS.softmin.fn, POSITIONAL.softmin.functional ?? POSITIONAL.softmin.fn);
+export const one_hot = withKeywordCheck('one_hot', registry.one_hot.fn, KEYWORDS.one_hot.fn, POSITIONAL.one_hot.functional ?? POSITIONAL.one_hot.fn);
+export const normalize = withKeywordCheck('normalize', registry.normalize.fn, KEYWORDS.normalize.fn, POSITIONAL.normalize.functional ?? POSITIONAL.normalize.fn);
+export const cosine_similarity = withKeywordCheck('cosine_similarity', registry.cosine_similarity.fn, KEYWORDS.cosine_similarity.fn, POSITIONAL.cosine_similarity.functional ?? POSITIONAL.cosine_similarity.fn);
+export const pairwise_distance = withKeywordCheck('pairwise_distance', registry.pairwise_distance.fn, KEYWORDS.pairwise_distance.fn, POSITIONAL.pairwise_distance.functional ?? POSITIONAL.pairwise_distance.fn);
+export const kl_div = withKeywordCheck('kl_div', registry.kl_div.fn, KEYWORDS.kl_div.fn, POSITIONAL.kl_div.functional ?? POSITIONAL.kl_div.fn);
 export { type DropoutOptions } from './dropout.js';
 export const dropout = withKeywordCheck('dropout', dropoutImpl, PUBLIC_POSITIONAL.F_dropout.keys, PUBLIC_POSITIONAL.F_dropout.positional);
 

@@ -157,6 +157,20 @@ Object.assign(samples, {
   softmin: [{ shapes: [[3, 5]], fn: (a: Tensor) => F.softmin(a, 1) }, { shapes: [[4, 3]], fn: (a: Tensor) => F.softmin(a, 0) }],
   elu_: un((a) => F.elu_(a.mul(1), 0.5), { awayFromZero: true }),
   leaky_relu_: un((a) => F.leaky_relu_(a.mul(1), 0.2), { awayFromZero: true }),
+  normalize: [{ shapes: [[3, 4]], fn: (a: Tensor) => F.normalize(a) }, { shapes: [[2, 5]], fn: (a: Tensor) => F.normalize(a, 3, 0) }, { shapes: [[6]], fn: (a: Tensor) => F.normalize(a, 1, 0) }],
+  cosine_similarity: [
+    { shapes: [[3, 4], [3, 4]], fn: (a: Tensor, b: Tensor) => F.cosine_similarity(a, b) },
+    { shapes: [[2, 3], [3]], fn: (a: Tensor, b: Tensor) => F.cosine_similarity(a, b, -1) },
+  ],
+  pairwise_distance: [
+    { shapes: [[3, 4], [3, 4]], fn: (a: Tensor, b: Tensor) => F.pairwise_distance(a, b) },
+    { shapes: [[2, 3], [3]], fn: (a: Tensor, b: Tensor) => F.pairwise_distance(a, b, 3, 1e-6, true) },
+  ],
+  kl_div: [
+    { shapes: [[3, 4], [3, 4]], fn: (a: Tensor, b: Tensor) => F.kl_div(a, b.sigmoid(), { reduction: 'batchmean' }) },
+    { shapes: [[2, 3], [2, 3]], fn: (a: Tensor, b: Tensor) => F.kl_div(a, b, { reduction: 'none', log_target: true }) },
+    { shapes: [[4], [4]], fn: (a: Tensor, b: Tensor) => F.kl_div(a, b.sigmoid(), { reduction: 'sum' }) },
+  ],
   flatten: [{ shapes: [[2, 3, 4]], fn: (a: Tensor) => torch.flatten(a, 1) }, { shapes: [[]], fn: (a: Tensor) => torch.flatten(a) }],
   unflatten: [{ shapes: [[2, 6]], fn: (a: Tensor) => torch.unflatten(a, 1, [3, -1]) }],
   softmax: [
@@ -381,7 +395,7 @@ const SECOND_ORDER: ReadonlySet<string> = new Set([
   ...Object.keys(unaryOps), 'add', 'sub', 'rsub', 'mul', 'div', 'pow', 'square', 'sum', 'mean', 'min', 'max', 'norm', 'matmul',
   'reshape', 'view', 'unsqueeze', 'squeeze', 'transpose', 't', 'clone', 'to', 'linear', 'mse_loss', 'binary_cross_entropy_with_logits',
   'leaky_relu', 'softplus', 'gelu', 'elu', 'silu', 'relu6', 'hardtanh', 'hardtanh_', 'selu', 'selu_', 'celu', 'celu_', 'mish', 'hardswish',
-  'logsigmoid', 'softsign', 'softmin', 'elu_', 'leaky_relu_', 'flatten', 'unflatten', 'softmax', 'log_softmax',
+  'logsigmoid', 'softsign', 'softmin', 'elu_', 'leaky_relu_', 'normalize', 'cosine_similarity', 'pairwise_distance', 'kl_div', 'flatten', 'unflatten', 'softmax', 'log_softmax',
   'round', 'clamp', 'clip', 'clamp_min', 'clamp_max', 'maximum', 'minimum', 'fmod', 'remainder', 'lerp', 'hypot', 'atan2', 'logaddexp',
   'prod', 'cumsum', 'cumprod', 'var', 'std', 'logsumexp', 'amax', 'amin', 'dot', 'mv', 'bmm', 'outer', 'ger', 'addmm', 'einsum',
   'linalg_vector_norm', 'linalg_norm',

@@ -31,6 +31,7 @@ import { clone, flatten, reshape, squeeze, t, toDtype, transpose, unflatten, uns
 import { all, any, argmax, argmin, count_nonzero } from './reduce_index.js';
 import { eq, ge, gt, isfinite, isinf, isnan, le, logical_and, logical_not, logical_or, logical_xor, lt, ne } from './compare.js';
 import { elu, elu_, gelu, leaky_relu, leaky_relu_, silu, softplus } from './activations.js';
+import { cosine_similarity, kl_div, normalize, one_hot, pairwise_distance } from './similarity.js';
 import { celu, celu_, hardsigmoid, hardswish, hardtanh, hardtanh_, logsigmoid, mish, relu6, selu, selu_, softmin, softsign } from './activations_more.js';
 import { unaryOps, type UnarySpec } from './unary.js';
 import { clamp, clamp_, clamp_max, clamp_max_, clamp_min, clamp_min_ } from './clamp.js';
@@ -286,6 +287,11 @@ export const registry = {
   logsigmoid: op(logsigmoid, { torch: false, method: null, layout: 'pointwise' }),
   softsign: op(softsign, { torch: false, method: null }),
   softmin: op(softmin, { torch: false, method: null }),
+  one_hot: op(one_hot, { torch: false, method: null, differentiable: false }),
+  normalize: op(normalize, { torch: false, method: null }),
+  cosine_similarity: op(cosine_similarity, { method: null }),
+  pairwise_distance: op(pairwise_distance, { method: null }),
+  kl_div: op(kl_div, { torch: false, method: null }),
   softmax: op(softmax),
   log_softmax: op(log_softmax),
   eq: op(eq, { differentiable: false, layout: 'binary' }),

@@ -1,0 +1,34 @@
+// nn.functional's one_hot, normalize, cosine_similarity, pairwise_distance and kl_div against PyTorch 1.13
+// (test/fixtures/torch/gen_similarity.py): programs compared on values, gradients, grad_fn names, flags
+// and error texts, as the differential tester compares them.
+
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import * as torch from '../../src/index.js';
+import { readFixture } from '../helpers/fixtures.js';
+import { compare, runProgram, type Program } from '../autograd/programs.js';
+
+const fixture = readFixture<{ torch: string; cases: Array<Program & { op: string }>; warnings: Record<string, string> }>('torch/similarity.json');
+
+describe(`one_hot, normalize, cosine_similarity, pairwise_distance and kl_div against PyTorch ${fixture.torch}`, () => {
+  for (const c of fixture.cases) {
+    test(c.id, () => {
+      assert.deepEqual(compare(c, runProgram(c)).slice(0, 3), []);
+    });
+  }
+});
+
+test("kl_div's reduction='mean' warns with PyTorch's text; one_hot is int64 and not differentiable", () => {
+  const seen: string[] = [];
+  torch.resetWarnings();
+  const previous = torch.setWarningHandler((m) => seen.push(m));
+  try {
+    torch.nn.functional.kl_div(torch.zeros(2), torch.ones(2));
+  } finally {
+    torch.setWarningHandler(previous);
+  }
+  assert.deepEqual(seen, [fixture.warnings.kl_div_mean]);
+  const h = torch.nn.functional.one_hot(torch.tensor([2n, 0n]), 3);
+  assert.equal(String(h), 'tensor([[0, 0, 1],\n        [1, 0, 0]])');
+  assert.equal(h.requires_grad, false);
+});
