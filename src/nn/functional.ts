@@ -55,6 +55,8 @@ export const normalize = withKeywordCheck('normalize', registry.normalize.fn, KE
 export const cosine_similarity = withKeywordCheck('cosine_similarity', registry.cosine_similarity.fn, KEYWORDS.cosine_similarity.fn, POSITIONAL.cosine_similarity.functional ?? POSITIONAL.cosine_similarity.fn);
 export const pairwise_distance = withKeywordCheck('pairwise_distance', registry.pairwise_distance.fn, KEYWORDS.pairwise_distance.fn, POSITIONAL.pairwise_distance.functional ?? POSITIONAL.pairwise_distance.fn);
 export const kl_div = withKeywordCheck('kl_div', registry.kl_div.fn, KEYWORDS.kl_div.fn, POSITIONAL.kl_div.functional ?? POSITIONAL.kl_div.fn);
+export const embedding = withKeywordCheck('embedding', registry.embedding.fn, KEYWORDS.embedding.fn, POSITIONAL.embedding.functional ?? POSITIONAL.embedding.fn);
+export { type EmbeddingOptions } from '../autograd/ops/embedding.js';
 export { type DropoutOptions } from './dropout.js';
 export const dropout = withKeywordCheck('dropout', dropoutImpl, PUBLIC_POSITIONAL.F_dropout.keys, PUBLIC_POSITIONAL.F_dropout.positional);
 

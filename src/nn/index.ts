@@ -15,3 +15,4 @@ export { MSELoss, BCEWithLogitsLoss } from './loss.js';
 export { L1Loss, HuberLoss, SmoothL1Loss, BCELoss, NLLLoss, CrossEntropyLoss, GaussianNLLLoss } from './loss.js';
 export * as functional from './functional.js';
 export * as init from './init.js';
+export { Embedding, type EmbeddingModuleOptions } from './embedding.js';

@@ -166,6 +166,10 @@ Object.assign(samples, {
     { shapes: [[3, 4], [3, 4]], fn: (a: Tensor, b: Tensor) => F.pairwise_distance(a, b) },
     { shapes: [[2, 3], [3]], fn: (a: Tensor, b: Tensor) => F.pairwise_distance(a, b, 3, 1e-6, true) },
   ],
+  embedding: [
+    { shapes: [[5, 3]], fn: (w: Tensor) => F.embedding(torch.tensor([[0n, 2n], [4n, 2n]]), w) },
+    { shapes: [[4, 2]], fn: (w: Tensor) => F.embedding(torch.tensor([3n, 3n, 1n]), w, { padding_idx: 2 }) },
+  ],
   kl_div: [
     { shapes: [[3, 4], [3, 4]], fn: (a: Tensor, b: Tensor) => F.kl_div(a, b.sigmoid(), { reduction: 'batchmean' }) },
     { shapes: [[2, 3], [2, 3]], fn: (a: Tensor, b: Tensor) => F.kl_div(a, b, { reduction: 'none', log_target: true }) },
@@ -395,7 +399,7 @@ const SECOND_ORDER: ReadonlySet<string> = new Set([
   ...Object.keys(unaryOps), 'add', 'sub', 'rsub', 'mul', 'div', 'pow', 'square', 'sum', 'mean', 'min', 'max', 'norm', 'matmul',
   'reshape', 'view', 'unsqueeze', 'squeeze', 'transpose', 't', 'clone', 'to', 'linear', 'mse_loss', 'binary_cross_entropy_with_logits',
   'leaky_relu', 'softplus', 'gelu', 'elu', 'silu', 'relu6', 'hardtanh', 'hardtanh_', 'selu', 'selu_', 'celu', 'celu_', 'mish', 'hardswish',
-  'logsigmoid', 'softsign', 'softmin', 'elu_', 'leaky_relu_', 'normalize', 'cosine_similarity', 'pairwise_distance', 'kl_div', 'flatten', 'unflatten', 'softmax', 'log_softmax',
+  'logsigmoid', 'softsign', 'softmin', 'elu_', 'leaky_relu_', 'normalize', 'cosine_similarity', 'pairwise_distance', 'kl_div', 'embedding', 'flatten', 'unflatten', 'softmax', 'log_softmax',
   'round', 'clamp', 'clip', 'clamp_min', 'clamp_max', 'maximum', 'minimum', 'fmod', 'remainder', 'lerp', 'hypot', 'atan2', 'logaddexp',
   'prod', 'cumsum', 'cumprod', 'var', 'std', 'logsumexp', 'amax', 'amin', 'dot', 'mv', 'bmm', 'outer', 'ger', 'addmm', 'einsum',
   'linalg_vector_norm', 'linalg_norm',

@@ -1,4 +1,4 @@
-// nn.functional's one_hot, normalize, cosine_similarity, pairwise_distance and kl_div against PyTorch 1.13
+// nn.functional's one_hot, normalize, cosine_similarity, pairwise_distance, kl_div and embedding against PyTorch 1.13
 // (test/fixtures/torch/gen_similarity.py): programs compared on values, gradients, grad_fn names, flags
 // and error texts, as the differential tester compares them.
 
@@ -8,7 +8,17 @@ import * as torch from '../../src/index.js';
 import { readFixture } from '../helpers/fixtures.js';
 import { compare, runProgram, type Program } from '../autograd/programs.js';
 
-const fixture = readFixture<{ torch: string; cases: Array<Program & { op: string }>; warnings: Record<string, string> }>('torch/similarity.json');
+interface EmbeddingModuleCase {
+  args: [number, number];
+  kwargs: Record<string, number | boolean>;
+  repr: string;
+  weight: number[];
+  padding_idx: number | null;
+}
+
+const fixture = readFixture<{ torch: string; cases: Array<Program & { op: string }>; warnings: Record<string, string>; embedding_modules: EmbeddingModuleCase[] }>(
+  'torch/similarity.json',
+);
 
 describe(`one_hot, normalize, cosine_similarity, pairwise_distance and kl_div against PyTorch ${fixture.torch}`, () => {
   for (const c of fixture.cases) {
@@ -31,4 +41,16 @@ test("kl_div's reduction='mean' warns with PyTorch's text; one_hot is int64 and 
   const h = torch.nn.functional.one_hot(torch.tensor([2n, 0n]), 3);
   assert.equal(String(h), 'tensor([[0, 0, 1],\n        [1, 0, 0]])');
   assert.equal(h.requires_grad, false);
+});
+
+describe('nn.Embedding against PyTorch: repr, padding_idx, weights drawn after torch.manual_seed(7)', () => {
+  for (const [i, c] of fixture.embedding_modules.entries()) {
+    test(`${i}: ${c.repr}`, () => {
+      torch.manual_seed(7);
+      const m = new torch.nn.Embedding(c.args[0], c.args[1], c.kwargs);
+      assert.equal(String(m), c.repr);
+      assert.equal(m.padding_idx, c.padding_idx);
+      assert.deepEqual(Array.from(m.weight.detach().numpy()), c.weight);
+    });
+  }
 });

@@ -31,6 +31,7 @@ import { clone, flatten, reshape, squeeze, t, toDtype, transpose, unflatten, uns
 import { all, any, argmax, argmin, count_nonzero } from './reduce_index.js';
 import { eq, ge, gt, isfinite, isinf, isnan, le, logical_and, logical_not, logical_or, logical_xor, lt, ne } from './compare.js';
 import { elu, elu_, gelu, leaky_relu, leaky_relu_, silu, softplus } from './activations.js';
+import { embedding } from './embedding.js';
 import { cosine_similarity, kl_div, normalize, one_hot, pairwise_distance } from './similarity.js';
 import { celu, celu_, hardsigmoid, hardswish, hardtanh, hardtanh_, logsigmoid, mish, relu6, selu, selu_, softmin, softsign } from './activations_more.js';
 import { unaryOps, type UnarySpec } from './unary.js';
@@ -292,6 +293,7 @@ export const registry = {
   cosine_similarity: op(cosine_similarity, { method: null }),
   pairwise_distance: op(pairwise_distance, { method: null }),
   kl_div: op(kl_div, { torch: false, method: null }),
+  embedding: op(embedding, { torch: false, method: null }),
   softmax: op(softmax),
   log_softmax: op(log_softmax),
   eq: op(eq, { differentiable: false, layout: 'binary' }),
