@@ -166,6 +166,15 @@ Object.assign(samples, {
     { shapes: [[3, 4], [3, 4]], fn: (a: Tensor, b: Tensor) => F.pairwise_distance(a, b) },
     { shapes: [[2, 3], [3]], fn: (a: Tensor, b: Tensor) => F.pairwise_distance(a, b, 3, 1e-6, true) },
   ],
+  var_mean: [
+    { shapes: [[3, 4]], fn: (a: Tensor) => { const [v, m] = torch.var_mean(a, 1); return v.add(m.mul(3)); } },
+    { shapes: [[5]], fn: (a: Tensor) => torch.var_mean(a)[0] },
+    { shapes: [[2, 3]], fn: (a: Tensor) => torch.var_mean(a, 0, { correction: 0, keepdim: true })[1] },
+  ],
+  std_mean: [
+    { shapes: [[3, 4]], fn: (a: Tensor) => { const [s, m] = torch.std_mean(a, 1); return s.mul(m); } },
+    { shapes: [[6]], fn: (a: Tensor) => torch.std_mean(a, false)[0] },
+  ],
   embedding: [
     { shapes: [[5, 3]], fn: (w: Tensor) => F.embedding(torch.tensor([[0n, 2n], [4n, 2n]]), w) },
     { shapes: [[4, 2]], fn: (w: Tensor) => F.embedding(torch.tensor([3n, 3n, 1n]), w, { padding_idx: 2 }) },
@@ -399,7 +408,7 @@ const SECOND_ORDER: ReadonlySet<string> = new Set([
   ...Object.keys(unaryOps), 'add', 'sub', 'rsub', 'mul', 'div', 'pow', 'square', 'sum', 'mean', 'min', 'max', 'norm', 'matmul',
   'reshape', 'view', 'unsqueeze', 'squeeze', 'transpose', 't', 'clone', 'to', 'linear', 'mse_loss', 'binary_cross_entropy_with_logits',
   'leaky_relu', 'softplus', 'gelu', 'elu', 'silu', 'relu6', 'hardtanh', 'hardtanh_', 'selu', 'selu_', 'celu', 'celu_', 'mish', 'hardswish',
-  'logsigmoid', 'softsign', 'softmin', 'elu_', 'leaky_relu_', 'normalize', 'cosine_similarity', 'pairwise_distance', 'kl_div', 'embedding', 'flatten', 'unflatten', 'softmax', 'log_softmax',
+  'logsigmoid', 'softsign', 'softmin', 'elu_', 'leaky_relu_', 'normalize', 'cosine_similarity', 'pairwise_distance', 'kl_div', 'embedding', 'var_mean', 'std_mean', 'flatten', 'unflatten', 'softmax', 'log_softmax',
   'round', 'clamp', 'clip', 'clamp_min', 'clamp_max', 'maximum', 'minimum', 'fmod', 'remainder', 'lerp', 'hypot', 'atan2', 'logaddexp',
   'prod', 'cumsum', 'cumprod', 'var', 'std', 'logsumexp', 'amax', 'amin', 'dot', 'mv', 'bmm', 'outer', 'ger', 'addmm', 'einsum',
   'linalg_vector_norm', 'linalg_norm',

@@ -109,6 +109,8 @@ export const cumprod = withKeywordCheck('cumprod', registry.cumprod.fn, KEYWORDS
 const var_ = withKeywordCheck('var', registry.var.fn, KEYWORDS.var.fn, POSITIONAL.var.fn);
 export { var_ as var };
 export const std = withKeywordCheck('std', registry.std.fn, KEYWORDS.std.fn, POSITIONAL.std.fn);
+export const var_mean = withKeywordCheck('var_mean', registry.var_mean.fn, KEYWORDS.var_mean.fn, POSITIONAL.var_mean.fn);
+export const std_mean = withKeywordCheck('std_mean', registry.std_mean.fn, KEYWORDS.std_mean.fn, POSITIONAL.std_mean.fn);
 export const logsumexp = withKeywordCheck('logsumexp', registry.logsumexp.fn, KEYWORDS.logsumexp.fn, POSITIONAL.logsumexp.fn);
 export const amax = withKeywordCheck('amax', registry.amax.fn, KEYWORDS.amax.fn, POSITIONAL.amax.fn);
 export const amin = withKeywordCheck('amin', registry.amin.fn, KEYWORDS.amin.fn, POSITIONAL.amin.fn);

@@ -38,7 +38,7 @@ import { unaryOps, type UnarySpec } from './unary.js';
 import { clamp, clamp_, clamp_max, clamp_max_, clamp_min, clamp_min_ } from './clamp.js';
 import { atan2, fmod, hypot, inplace2, lerp, logaddexp, maximum, minimum, remainder, round, round_ } from './pointwise.js';
 import { amax, amin, cumprod, cumsum, logsumexp, prod } from './reductions.js';
-import { std, variance } from './variance.js';
+import { std, std_mean, var_mean, variance } from './variance.js';
 import { addmm, bmm, dot, mv, outer } from './products.js';
 import { einsum } from './einsum.js';
 import { norm as linalgNorm, tensorNorm, vector_norm } from './norms.js';
@@ -334,6 +334,8 @@ export const registry = {
   cumprod: op(cumprod),
   var: op(variance),
   std: op(std),
+  var_mean: op(var_mean, { method: null }),
+  std_mean: op(std_mean, { method: null }),
   logsumexp: op(logsumexp),
   amax: op(amax),
   amin: op(amin),
