@@ -16,3 +16,4 @@ export { L1Loss, HuberLoss, SmoothL1Loss, BCELoss, NLLLoss, CrossEntropyLoss, Ga
 export * as functional from './functional.js';
 export * as init from './init.js';
 export { Embedding, type EmbeddingModuleOptions } from './embedding.js';
+export { CosineSimilarity, PairwiseDistance, KLDivLoss } from './distance.js';

@@ -54,3 +54,18 @@ describe('nn.Embedding against PyTorch: repr, padding_idx, weights drawn after t
     });
   }
 });
+
+test('nn.CosineSimilarity, nn.PairwiseDistance and nn.KLDivLoss are their functions, printed as PyTorch prints them', () => {
+  const x = torch.tensor([[1, 2, 3], [-1, 0.5, 2]]);
+  const y = torch.tensor([[0.5, 2, -1], [1, 1, 1]]);
+  const cos = new torch.nn.CosineSimilarity({ dim: 0, eps: 1e-6 });
+  assert.equal(String(cos), 'CosineSimilarity()');
+  assert.deepEqual(Array.from(cos.forward(x, y).numpy()), Array.from(torch.nn.functional.cosine_similarity(x, y, 0, 1e-6).numpy()));
+  const pd = new torch.nn.PairwiseDistance({ p: 1, keepdim: true });
+  assert.equal(String(pd), 'PairwiseDistance()');
+  assert.deepEqual(pd.forward(x, y).shape, [2, 1]);
+  assert.deepEqual(Array.from(pd.forward(x, y).numpy()), Array.from(torch.nn.functional.pairwise_distance(x, y, 1, 1e-6, true).numpy()));
+  const kl = new torch.nn.KLDivLoss({ reduction: 'batchmean', log_target: true });
+  assert.equal(String(kl), 'KLDivLoss()');
+  assert.equal(kl.forward(x, y).item(), torch.nn.functional.kl_div(x, y, { reduction: 'batchmean', log_target: true }).item());
+});
