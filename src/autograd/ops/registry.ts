@@ -32,6 +32,7 @@ import { all, any, argmax, argmin, count_nonzero } from './reduce_index.js';
 import { eq, ge, gt, isfinite, isinf, isnan, le, logical_and, logical_not, logical_or, logical_xor, lt, ne } from './compare.js';
 import { elu, elu_, gelu, leaky_relu, leaky_relu_, silu, softplus } from './activations.js';
 import { embedding } from './embedding.js';
+import { squeeze_, t_, transpose_, unsqueeze_ } from './views_inplace.js';
 import { cosine_similarity, kl_div, normalize, one_hot, pairwise_distance } from './similarity.js';
 import { celu, celu_, hardsigmoid, hardswish, hardtanh, hardtanh_, logsigmoid, mish, relu6, selu, selu_, softmin, softsign } from './activations_more.js';
 import { unaryOps, type UnarySpec } from './unary.js';
@@ -220,12 +221,12 @@ export const registry = {
   norm: op(tensorNorm),
   matmul: op(matmul),
   mm: op(mm, { differentiable: false }),
-  t: op(t),
-  transpose: op(transpose),
+  t: op(t, { inplace: t_ }),
+  transpose: op(transpose, { inplace: transpose_ }),
   reshape: op(reshape, { method: (x: Tensor, ...shape: ShapeArgs) => reshape(x, shapeArgs(shape)) }),
   view: op(view, { torch: false, method: (x: Tensor, ...shape: ShapeArgs) => view(x, shapeArgs(shape)) }),
-  unsqueeze: op(unsqueeze),
-  squeeze: op(squeeze),
+  unsqueeze: op(unsqueeze, { inplace: unsqueeze_ }),
+  squeeze: op(squeeze, { inplace: squeeze_ }),
   clone: op(clone, { layout: 'pointwise' }),
   contiguous: op(contiguous, { torch: false }),
   is_contiguous: op((x: Tensor) => isContiguousStrides(x.shape, virtualStrides(x)), { torch: false, differentiable: false }),
