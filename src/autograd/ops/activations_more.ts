@@ -29,7 +29,7 @@ function floatOnly(x: Tensor, kernel: string): void {
  * the scalar lambda tests `x <= min || x >= max`, the vector one `x > min && x < max`, so a NaN passes
  * its gradient in the scalar tail and gives 0 in vector lanes.
  */
-function hardtanhSpec(lo: number, hi: number, inplace: boolean): ActivationSpec {
+function hardtanhSpec(lo: number, hi: number): ActivationSpec {
   const inside = (k: Arith, v: number): boolean => (k.vector ? v > k.r(lo) && v < k.r(hi) : !(v <= k.r(lo) || v >= k.r(hi)));
   return {
     name: 'HardtanhBackward0',
@@ -37,9 +37,10 @@ function hardtanhSpec(lo: number, hi: number, inplace: boolean): ActivationSpec 
       const max = k.r(x < k.r(lo) ? lo : x);
       return k.r(hi) < max ? k.r(hi) : max;
     },
-    backward: (k, g, x, y) => (inside(k, inplace ? y : x) ? g : 0),
-    // hardtanh_ saves its result (the same test: the result is inside where the input was)
-    saves: inplace ? 'output' : 'input',
+    backward: (k, g, x) => (inside(k, x) ? g : 0),
+    // NOTE: hardtanh_ saves self (the original values, cloned), not its result: later in-place changes of the
+    // result do not invalidate it
+    saves: 'input',
     double: { name: 'HardtanhBackwardBackward0', self: (gg) => at.zerosLike(gg) },
   };
 }
@@ -64,7 +65,7 @@ function hardtanhOp(input: Tensor, lo: number, hi: number, inplace: boolean): Te
   if (!isFloating(dtype)) {
     return inplace ? applyInplace(input, null, (a) => hardtanhIntegral(a, dtype, lo, hi)) : hardtanhIntegral(input, dtype, lo, hi);
   }
-  return inplaceOr(input, inplace, hardtanhSpec(lo, hi, inplace));
+  return inplaceOr(input, inplace, hardtanhSpec(lo, hi));
 }
 
 /** `F.hardtanh(input, min_val=-1.0, max_val=1.0, inplace=False)`. */

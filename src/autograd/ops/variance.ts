@@ -157,7 +157,8 @@ function moments(x: Tensor, args: VarArgs, takeSqrt: boolean): [Tensor, Tensor] 
   const spread = allocStorage(x.dtype, numel(keptShape));
   const centre = allocStorage(x.dtype, numel(keptShape));
   groupsOf(x, keptShape).forEach((vals, g) => {
-    const [m, m2] = welford(vals);
+    // an empty reduction is NaN in both outputs
+    const [m, m2] = vals.length === 0 ? [NaN, NaN] : welford(vals);
     const divisor = vals.length > correction ? vals.length - correction : 0;
     const v = m2 / divisor;
     spread[g] = takeSqrt ? Math.sqrt(v) : v;
@@ -168,11 +169,12 @@ function moments(x: Tensor, args: VarArgs, takeSqrt: boolean): [Tensor, Tensor] 
   if (!shouldRecord(x)) return [first, second];
   attach(first, takeSqrt ? 'StdMeanBackward0' : 'VarMeanBackward0', [x], null, takeSqrt ? [x, first] : [x], null, null);
   const node = first._recordedGradFn as Node;
-  const all = dims === null || dims.length === x.ndim;
-  const reduced = all ? null : dims;
+  // var_backward's full-reduction formula is for no dim given; a dim list covering every dim takes the other
+  const all = dim === null || dim === undefined;
+  const reduced = dims;
   const meanBackward = (gm: Tensor): Tensor => {
     let g = gm;
-    if (!keepdim && reduced !== null && x.ndim > 0) for (const d of reduced.slice().sort((p, q) => p - q)) g = at.unsqueeze(g, d);
+    if (!keepdim && reduced !== null && reduced.length < x.ndim && x.ndim > 0) for (const d of reduced.slice().sort((p, q) => p - q)) g = at.unsqueeze(g, d);
     return at.divScalar(at.expand(g, x.shape), count, true);
   };
   node._setOutputs([first, second].map((o) => ({ shape: o.shape.slice(), dtype: o.dtype })), (grads) => {
@@ -180,7 +182,8 @@ function moments(x: Tensor, args: VarArgs, takeSqrt: boolean): [Tensor, Tensor] 
     let gself: Tensor | null = null;
     if (gs !== null) {
       const gv = takeSqrt ? at.maskedFill(at.div(gs, at.mulScalar(first, 2, true)), maskOf(first, (v) => v === 0), 0) : gs;
-      gself = varBackwardOf(x, gv, keptShape, keepdim, all, correction, count, reduced ?? [], Array.isArray(dim) && dim.length === 0);
+      const emptyDims = Array.isArray(dim) && dim.length === 0;
+      gself = varBackwardOf(x, gv, keptShape, keepdim, all || emptyDims, correction, count, reduced ?? [], emptyDims);
     }
     if (gm !== null) gself = gself === null ? meanBackward(gm) : at.add(gself, meanBackward(gm));
     return [gself];
