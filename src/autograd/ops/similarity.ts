@@ -71,8 +71,9 @@ function clampedNorm(x: Tensor, dim: number, eps: number): Tensor {
 /** `F.cosine_similarity(x1, x2, dim=1, eps=1e-8)`: Σ (x1/‖x1‖)·(x2/‖x2‖) along dim, each norm at least eps. */
 export function cosine_similarity(x1: Tensor, x2: Tensor, dim = 1, eps = 1e-8): Tensor {
   const dtype = commonFloating(x1, x2);
-  const a = isFloating(dtypeOf(x1._data)) ? x1 : toDtype(x1, dtype);
-  const b = isFloating(dtypeOf(x2._data)) ? x2 : toDtype(x2, dtype);
+  // both in the common dtype first (a float32 x1 with a float64 x2 is computed in float64: ToCopyBackward0)
+  const a = toDtype(x1, dtype);
+  const b = toDtype(x2, dtype);
   const shape = sameShape(a.shape, b.shape) ? a.shape : broadcastShapes(a.shape, b.shape);
   const e1 = expand(a, [...shape]);
   const e2 = expand(b, [...shape]);

@@ -12,6 +12,14 @@ import { at } from './at.js';
 import { checkInplace } from './inplace.js';
 import { squeeze, t, transpose, unsqueeze } from './shape.js';
 
+const OP_OF: Record<string, string> = {
+  TBackward1: 't_',
+  TransposeBackward1: 'transpose_',
+  SqueezeBackward2: 'squeeze_',
+  SqueezeBackward3: 'squeeze_',
+  UnsqueezeBackward1: 'unsqueeze_',
+};
+
 /**
  * Give `self` the geometry of `view(self)`. Only t_ and transpose_ reorder the values (this library keeps
  * them in logical order); squeeze_ and unsqueeze_ keep the storage.
@@ -20,7 +28,7 @@ function inplaceView(self: Tensor, view: (a: Tensor) => Tensor, name: string, gr
   const record = is_grad_enabled() && self.requires_grad;
   if (record) checkInplace(self);
   // NOTE: a view's geometry into its base is not rewritten: in-place view ops of views are refused
-  if (self._base !== null || self._copyViewOf !== null) throw new RuntimeError(`${name.replace(/Backward\d$/, '')}: in-place view ops on a view are not supported`);
+  if (self._base !== null || self._copyViewOf !== null) throw new RuntimeError(`${OP_OF[name]}(): in-place view ops on a view are not supported here`);
   const r = no_grad(() => view(self));
   const data = reorders ? r._data.slice(0, r.numel()) : self._data;
   // the node, recorded on a stand-in of the new geometry while self still has its old history and shape
