@@ -69,6 +69,13 @@ export class AttributeError extends AutogradError {
   }
 }
 
+/** Python AssertionError (a bare `assert` in PyTorch's Python code: nn.Hardtanh's bounds). */
+export class AssertionError extends AutogradError {
+  constructor(message: string) {
+    super(message, 'runtime');
+  }
+}
+
 /** Python NotImplementedError (a Module without a forward, such as ModuleList). */
 export class NotImplementedError extends AutogradError {
   constructor(message: string) {

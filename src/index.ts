@@ -12,6 +12,7 @@ export {
 export { float32, float64, float, double, int64, long, int32, int, int16, short, int8, uint8, bool, defaultDtypeObject as get_default_dtype, set_default_dtype, LongStorage, BoolStorage, TorchDType as dtype, type DType, type DTypeArg, type Storage } from './tensor/dtype.js';
 export { promote_types, result_type, can_cast } from './tensor/promotion.js';
 export { Size } from './tensor/size.js';
+export { finfo, iinfo, FInfo, IInfo } from './tensor/type_info.js';
 export { set_printoptions, get_printoptions, type PrintOptions } from './tensor/format.js';
 export * from './autograd/ops/functions.generated.js';
 export { ReturnTypes } from './autograd/ops/return_types.js';

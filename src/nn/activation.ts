@@ -1,7 +1,9 @@
 // Activation modules (torch/nn/modules/activation.py): each forward is the nn.functional op, each repr
 // PyTorch's (`LeakyReLU(negative_slope=0.01)`, `GELU(approximate='none')`, `ReLU(inplace=True)`).
 
+import { AssertionError } from '../errors.js';
 import { elu, gelu, leaky_relu, silu, softplus, type GeluApproximate } from '../autograd/ops/activations.js';
+import { celu, hardsigmoid, hardswish, hardtanh, logsigmoid, mish, relu6, selu, softmin, softsign } from '../autograd/ops/activations_more.js';
 import { registry } from '../autograd/ops/registry.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { log_softmax, softmax } from './functional.js';
@@ -180,6 +182,154 @@ export class LogSoftmax extends Module {
 
   forward(input: Tensor): Tensor {
     return log_softmax(input, this.dim);
+  }
+
+  override extra_repr(): string {
+    return `dim=${this.dim === null ? 'None' : this.dim}`;
+  }
+}
+
+/** An activation with only an `inplace` flag, printed as PyTorch prints it (ReLU6, SELU, Mish: `inplace=True`). */
+abstract class InplaceActivation extends Module {
+  readonly inplace: boolean;
+
+  constructor(options: { inplace?: boolean } = {}) {
+    super();
+    this.inplace = options.inplace ?? false;
+  }
+
+  override extra_repr(): string {
+    return inplaceRepr(this.inplace);
+  }
+}
+
+export class ReLU6 extends InplaceActivation {
+  static override readonly __module__ = PATH;
+
+  forward(input: Tensor): Tensor {
+    return relu6(input, this.inplace);
+  }
+}
+
+export class SELU extends InplaceActivation {
+  static override readonly __module__ = PATH;
+
+  forward(input: Tensor): Tensor {
+    return selu(input, this.inplace);
+  }
+}
+
+export class Mish extends InplaceActivation {
+  static override readonly __module__ = PATH;
+
+  forward(input: Tensor): Tensor {
+    return mish(input, this.inplace);
+  }
+}
+
+/** Hardsigmoid and Hardswish keep `inplace` but, as in PyTorch, print no extra_repr. */
+export class Hardsigmoid extends InplaceActivation {
+  static override readonly __module__ = PATH;
+
+  forward(input: Tensor): Tensor {
+    return hardsigmoid(input, this.inplace);
+  }
+
+  override extra_repr(): string {
+    return '';
+  }
+}
+
+export class Hardswish extends InplaceActivation {
+  static override readonly __module__ = PATH;
+
+  forward(input: Tensor): Tensor {
+    return hardswish(input, this.inplace);
+  }
+
+  override extra_repr(): string {
+    return '';
+  }
+}
+
+export class CELU extends Module {
+  static override readonly __module__ = PATH;
+  readonly alpha: number;
+  readonly inplace: boolean;
+  private readonly alphaGiven: boolean;
+
+  constructor(options: { alpha?: number; inplace?: boolean } = {}) {
+    super();
+    this.alpha = options.alpha ?? 1.0;
+    this.alphaGiven = options.alpha !== undefined;
+    this.inplace = options.inplace ?? false;
+  }
+
+  forward(input: Tensor): Tensor {
+    return celu(input, this.alpha, this.inplace);
+  }
+
+  override extra_repr(): string {
+    return `alpha=${hyperRepr(this.alpha, this.alphaGiven, '1.0')}${this.inplace ? ', inplace=True' : ''}`;
+  }
+}
+
+export class Hardtanh extends Module {
+  static override readonly __module__ = PATH;
+  readonly min_val: number;
+  readonly max_val: number;
+  readonly inplace: boolean;
+  private readonly given: { min: boolean; max: boolean };
+
+  constructor(options: { min_val?: number; max_val?: number; inplace?: boolean } = {}) {
+    super();
+    this.min_val = options.min_val ?? -1.0;
+    this.max_val = options.max_val ?? 1.0;
+    this.inplace = options.inplace ?? false;
+    this.given = { min: options.min_val !== undefined, max: options.max_val !== undefined };
+    // NOTE: PyTorch's own check is a bare `assert self.max_val > self.min_val`
+    if (!(this.max_val > this.min_val)) throw new AssertionError('');
+  }
+
+  forward(input: Tensor): Tensor {
+    return hardtanh(input, this.min_val, this.max_val, this.inplace);
+  }
+
+  override extra_repr(): string {
+    const min = hyperRepr(this.min_val, this.given.min, '-1.0');
+    const max = hyperRepr(this.max_val, this.given.max, '1.0');
+    return `min_val=${min}, max_val=${max}${this.inplace ? ', inplace=True' : ''}`;
+  }
+}
+
+export class Softsign extends Module {
+  static override readonly __module__ = PATH;
+
+  forward(input: Tensor): Tensor {
+    return softsign(input);
+  }
+}
+
+export class LogSigmoid extends Module {
+  static override readonly __module__ = PATH;
+
+  forward(input: Tensor): Tensor {
+    return logsigmoid(input);
+  }
+}
+
+/** Softmin({ dim }): F.softmin along dim (softmax's implicit choice, with its warning, when dim is null). */
+export class Softmin extends Module {
+  static override readonly __module__ = PATH;
+  readonly dim: number | null;
+
+  constructor(options: { dim?: number | null } = {}) {
+    super();
+    this.dim = options.dim ?? null;
+  }
+
+  forward(input: Tensor): Tensor {
+    return softmin(input, this.dim);
   }
 
   override extra_repr(): string {

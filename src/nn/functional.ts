@@ -13,6 +13,7 @@ export { type NLLOptions } from '../autograd/ops/nll.js';
 export { type CrossEntropyOptions } from '../autograd/ops/cross_entropy.js';
 export { type GaussianNLLOptions } from '../autograd/ops/gaussian_nll.js';
 export { type GeluApproximate } from '../autograd/ops/activations.js';
+export { type KLReduction } from '../autograd/ops/similarity.js';
 
 // the registry's spellings, which check their keyword options
 export const linear = withKeywordCheck('linear', registry.linear.fn, KEYWORDS.linear.fn, POSITIONAL.linear.functional ?? POSITIONAL.linear.fn);
@@ -34,6 +35,28 @@ export const softplus = withKeywordCheck('softplus', registry.softplus.fn, KEYWO
 export const gelu = withKeywordCheck('gelu', registry.gelu.fn, KEYWORDS.gelu.fn, POSITIONAL.gelu.functional ?? POSITIONAL.gelu.fn);
 export const elu = withKeywordCheck('elu', registry.elu.fn, KEYWORDS.elu.fn, POSITIONAL.elu.functional ?? POSITIONAL.elu.fn);
 export const silu = withKeywordCheck('silu', registry.silu.fn, KEYWORDS.silu.fn, POSITIONAL.silu.functional ?? POSITIONAL.silu.fn);
+export const leaky_relu_ = withKeywordCheck('leaky_relu_', registry.leaky_relu_.fn, KEYWORDS.leaky_relu_.fn, POSITIONAL.leaky_relu_.functional ?? POSITIONAL.leaky_relu_.fn);
+export const elu_ = withKeywordCheck('elu_', registry.elu_.fn, KEYWORDS.elu_.fn, POSITIONAL.elu_.functional ?? POSITIONAL.elu_.fn);
+export const relu6 = withKeywordCheck('relu6', registry.relu6.fn, KEYWORDS.relu6.fn, POSITIONAL.relu6.functional ?? POSITIONAL.relu6.fn);
+export const hardtanh = withKeywordCheck('hardtanh', registry.hardtanh.fn, KEYWORDS.hardtanh.fn, POSITIONAL.hardtanh.functional ?? POSITIONAL.hardtanh.fn);
+export const hardtanh_ = withKeywordCheck('hardtanh_', registry.hardtanh_.fn, KEYWORDS.hardtanh_.fn, POSITIONAL.hardtanh_.functional ?? POSITIONAL.hardtanh_.fn);
+export const selu = withKeywordCheck('selu', registry.selu.fn, KEYWORDS.selu.fn, POSITIONAL.selu.functional ?? POSITIONAL.selu.fn);
+export const selu_ = withKeywordCheck('selu_', registry.selu_.fn, KEYWORDS.selu_.fn, POSITIONAL.selu_.functional ?? POSITIONAL.selu_.fn);
+export const celu = withKeywordCheck('celu', registry.celu.fn, KEYWORDS.celu.fn, POSITIONAL.celu.functional ?? POSITIONAL.celu.fn);
+export const celu_ = withKeywordCheck('celu_', registry.celu_.fn, KEYWORDS.celu_.fn, POSITIONAL.celu_.functional ?? POSITIONAL.celu_.fn);
+export const mish = withKeywordCheck('mish', registry.mish.fn, KEYWORDS.mish.fn, POSITIONAL.mish.functional ?? POSITIONAL.mish.fn);
+export const hardsigmoid = withKeywordCheck('hardsigmoid', registry.hardsigmoid.fn, KEYWORDS.hardsigmoid.fn, POSITIONAL.hardsigmoid.functional ?? POSITIONAL.hardsigmoid.fn);
+export const hardswish = withKeywordCheck('hardswish', registry.hardswish.fn, KEYWORDS.hardswish.fn, POSITIONAL.hardswish.functional ?? POSITIONAL.hardswish.fn);
+export const logsigmoid = withKeywordCheck('logsigmoid', registry.logsigmoid.fn, KEYWORDS.logsigmoid.fn, POSITIONAL.logsigmoid.functional ?? POSITIONAL.logsigmoid.fn);
+export const softsign = withKeywordCheck('softsign', registry.softsign.fn, KEYWORDS.softsign.fn, POSITIONAL.softsign.functional ?? POSITIONAL.softsign.fn);
+export const softmin = withKeywordCheck('softmin', registry.softmin.fn, KEYWORDS.softmin.fn, POSITIONAL.softmin.functional ?? POSITIONAL.softmin.fn);
+export const one_hot = withKeywordCheck('one_hot', registry.one_hot.fn, KEYWORDS.one_hot.fn, POSITIONAL.one_hot.functional ?? POSITIONAL.one_hot.fn);
+export const normalize = withKeywordCheck('normalize', registry.normalize.fn, KEYWORDS.normalize.fn, POSITIONAL.normalize.functional ?? POSITIONAL.normalize.fn);
+export const cosine_similarity = withKeywordCheck('cosine_similarity', registry.cosine_similarity.fn, KEYWORDS.cosine_similarity.fn, POSITIONAL.cosine_similarity.functional ?? POSITIONAL.cosine_similarity.fn);
+export const pairwise_distance = withKeywordCheck('pairwise_distance', registry.pairwise_distance.fn, KEYWORDS.pairwise_distance.fn, POSITIONAL.pairwise_distance.functional ?? POSITIONAL.pairwise_distance.fn);
+export const kl_div = withKeywordCheck('kl_div', registry.kl_div.fn, KEYWORDS.kl_div.fn, POSITIONAL.kl_div.functional ?? POSITIONAL.kl_div.fn);
+export const embedding = withKeywordCheck('embedding', registry.embedding.fn, KEYWORDS.embedding.fn, POSITIONAL.embedding.functional ?? POSITIONAL.embedding.fn);
+export { type EmbeddingOptions } from '../autograd/ops/embedding.js';
 export { type DropoutOptions } from './dropout.js';
 export const dropout = withKeywordCheck('dropout', dropoutImpl, PUBLIC_POSITIONAL.F_dropout.keys, PUBLIC_POSITIONAL.F_dropout.positional);
 

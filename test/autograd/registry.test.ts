@@ -44,6 +44,8 @@ const sorting = readFixture<{ cases: Array<{ op: string }> }>('torch/sorting.jso
 const indexing = readFixture<{ get: unknown[]; set: unknown[]; cases: Array<{ op: string }> }>('torch/indexing.json');
 const divModes = readFixture<{ cases: Array<{ mode: string | null }> }>('torch/div_modes.json');
 const breadth = readFixture<{ cases: Array<{ op: string }> }>('torch/breadth.json');
+const similarity = readFixture<{ cases: Array<{ op: string }> }>('torch/similarity.json');
+const moments = readFixture<{ cases: Array<{ op: string }> }>('torch/moments.json');
 const nnModules = readFixture<{ activations: Array<{ op: string }>; shape_ops: Array<{ op: string }>; softmax: Array<{ op: string }> }>('torch/nn_modules.json');
 
 function decode(values: Encoded[]): number[] {
@@ -69,6 +71,8 @@ function fixtureSamples(): Map<string, number> {
   for (const c of shapes.cases) bump(c.op);
   for (const c of sorting.cases) bump(c.op);
   for (const c of breadth.cases) bump(c.op);
+  for (const c of similarity.cases) bump(c.op);
+  for (const c of moments.cases) bump(c.op);
   for (const c of indexing.cases) bump(c.op);
   for (const _ of indexing.get) bump('index');
   for (const _ of indexing.set) bump('setitem');

@@ -37,6 +37,17 @@ interface ActivationCase {
   output: Encoded[];
   grad: Encoded[];
   grad_fn: string;
+  /** grad(y, x, upstream, create_graph) and the gradients of (g * v).sum() for x and upstream. */
+  double?: { v: Encoded[]; grad_fn: string | null; gx?: Encoded[] | null; gup?: Encoded[]; error?: string };
+}
+interface ActivationErrorCase {
+  op: string;
+  kwargs: Kwargs;
+  dtype: torch.DType;
+  input: number[] | boolean[];
+  output?: Encoded[];
+  out_dtype?: torch.DType;
+  error?: string;
 }
 interface DropoutCase {
   seed: number;
@@ -83,6 +94,7 @@ interface ShapeCase {
 const fx = readFixture<{
   models: ModelCase[];
   activations: ActivationCase[];
+  activation_errors: ActivationErrorCase[];
   dropout: DropoutCase[];
   load_state_dict: LoadCase[];
   shape_ops: ShapeCase[];
@@ -195,6 +207,37 @@ const RUN: Record<string, (x: Tensor, k: Kwargs) => Tensor> = {
   elu: (x, k) => F.elu(x, (k.alpha as number | undefined) ?? 1, k.inplace === true),
   silu: (x, k) => F.silu(x, k.inplace === true),
   relu: (x, k) => F.relu(x, k.inplace === true),
+  relu6: (x, k) => F.relu6(x, k.inplace === true),
+  hardtanh: (x, k) => F.hardtanh(x, (k.min_val as number | undefined) ?? -1, (k.max_val as number | undefined) ?? 1, k.inplace === true),
+  hardtanh_: (x) => F.hardtanh_(x),
+  selu: (x, k) => F.selu(x, k.inplace === true),
+  selu_: (x) => torch.selu_(x),
+  celu: (x, k) => F.celu(x, (k.alpha as number | undefined) ?? 1, k.inplace === true),
+  celu_: (x, k) => torch.celu_(x, k.alpha as number),
+  mish: (x, k) => F.mish(x, k.inplace === true),
+  hardsigmoid: (x, k) => F.hardsigmoid(x, k.inplace === true),
+  hardswish: (x, k) => F.hardswish(x, k.inplace === true),
+  logsigmoid: (x) => F.logsigmoid(x),
+  softsign: (x) => F.softsign(x),
+  softmin: (x, k) => F.softmin(x, k.dim as number),
+  elu_: (x, k) => F.elu_(x, k.alpha as number),
+  leaky_relu_: (x, k) => F.leaky_relu_(x, k.negative_slope as number),
+};
+
+/** The keyword form of each call (`F.celu(x, { alpha })`), through the keyword layer. */
+const ERROR_RUN: Record<string, (x: Tensor, k: Kwargs) => Tensor> = {
+  relu6: (x) => F.relu6(x),
+  hardtanh: (x, k) => (Object.keys(k).length > 0 ? (F.hardtanh as unknown as (x: Tensor, k: Kwargs) => Tensor)(x, k) : F.hardtanh(x)),
+  selu: (x) => F.selu(x),
+  celu: (x, k) => (Object.keys(k).length > 0 ? (F.celu as unknown as (x: Tensor, k: Kwargs) => Tensor)(x, k) : F.celu(x)),
+  mish: (x) => F.mish(x),
+  hardsigmoid: (x) => F.hardsigmoid(x),
+  hardswish: (x) => F.hardswish(x),
+  logsigmoid: (x) => F.logsigmoid(x),
+  softsign: (x) => F.softsign(x),
+  hardtanh_: (x) => F.hardtanh_(x),
+  selu_: (x) => torch.selu_(x),
+  celu_: (x) => torch.celu_(x),
 };
 
 /** The distance in units in the last place of `expected` (0 for equal values, NaN with NaN, and the same zero). */
@@ -225,6 +268,59 @@ describe('activations against PyTorch (forward, grad_fn, backward; special value
       const upstream = decode(c.upstream);
       y.backward(torch.tensor(upstream, { dtype: c.dtype }));
       checkExact((x.grad as Tensor).numpy(), decode(c.grad), c, 'grad');
+      if (c.double !== undefined) checkDouble(c, c.double);
+    });
+  }
+});
+
+/**
+ * Where the second derivative is not bit for bit (README, Differences): mish's composite formula through
+ * tanh, log1p, exp and sigmoid, whose double backward PyTorch rounds otherwise near t = tanh(softplus(x)) ≈ 1
+ * (relative error), and softsign's through abs and div, where only the sign of a zero differs.
+ */
+const SECOND_ORDER_TOLERANCE: Record<string, { relative: number; signOfZero: boolean }> = {
+  mish: { relative: 1e-4, signOfZero: false },
+  softsign: { relative: 0, signOfZero: true },
+};
+
+function checkNear(actual: ArrayLike<number>, expected: number[], c: ActivationCase, tol: { relative: number; signOfZero: boolean }): void {
+  for (let i = 0; i < expected.length; i++) {
+    const [a, e] = [actual[i], expected[i]];
+    if (Object.is(a, e) || (Number.isNaN(a) && Number.isNaN(e)) || (tol.signOfZero && a === 0 && e === 0)) continue;
+    assert.ok(Math.abs(a - e) <= tol.relative * Math.abs(e), `second derivative (x)[${i}] (x = ${c.input[i]}): got ${a}, expected ${e}`);
+  }
+}
+
+/** The second derivative through create_graph: the backward op's node and its gradients, bit for bit. */
+function checkDouble(c: ActivationCase, d: NonNullable<ActivationCase['double']>): void {
+  const x = torch.tensor(decode(c.input), { dtype: c.dtype }).requires_grad_(true);
+  const up = torch.tensor(decode(c.upstream), { dtype: c.dtype }).requires_grad_(true);
+  const y = RUN[c.op](c.kwargs.inplace === true ? x.mul(1) : x, c.kwargs);
+  const [g] = torch.autograd.grad(y, [x], [up], { create_graph: true });
+  assert.equal(g?.grad_fn?.name() ?? null, d.grad_fn, 'the gradient\'s grad_fn');
+  const s = (g as Tensor).mul(torch.tensor(decode(d.v), { dtype: c.dtype })).sum();
+  if (d.error !== undefined) {
+    assert.throws(() => torch.autograd.grad(s, [x, up], null, { allow_unused: true }), { name: 'RuntimeError', message: d.error });
+    return;
+  }
+  const [gx, gup] = torch.autograd.grad(s, [x, up], null, { allow_unused: true });
+  if (d.gx === null || d.gx === undefined) assert.equal(gx, null);
+  else if (SECOND_ORDER_TOLERANCE[c.op] !== undefined) checkNear((gx as Tensor).numpy(), decode(d.gx), c, SECOND_ORDER_TOLERANCE[c.op]);
+  else checkExact((gx as Tensor).numpy(), decode(d.gx), c, 'second derivative (x)');
+  checkExact((gup as Tensor).numpy(), decode(d.gup as Encoded[]), c, 'second derivative (upstream)');
+}
+
+describe('activations of integer and bool tensors: PyTorch\'s results and errors', () => {
+  for (const [i, c] of fx.activation_errors.entries()) {
+    test(`${i}: ${c.op} ${JSON.stringify(c.kwargs)} ${c.dtype}`, () => {
+      const x = torch.tensor(c.input as number[], { dtype: c.dtype });
+      if (c.error !== undefined) {
+        assert.throws(() => ERROR_RUN[c.op](x.clone(), c.kwargs), { name: 'RuntimeError', message: c.error });
+        return;
+      }
+      const y = ERROR_RUN[c.op](x.clone(), c.kwargs);
+      assert.equal(y.dtype.name, c.out_dtype);
+      assert.deepEqual(Array.from(y.numpy(), Number), decode(c.output as Encoded[]));
     });
   }
 });

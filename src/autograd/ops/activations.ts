@@ -7,11 +7,13 @@
 import { RuntimeError } from '../../errors.js';
 import { allocStorage } from '../../tensor/dtype.js';
 import { erf, erfAvx2f } from '../../math/erf.js';
-import { expf, fma, fmaf, tanhf } from '../../math/sleef.js';
-import { erfd, expd, log1pd, tanhd } from '../../math/sleef64.js';
+import { expf, fma, fmaf, logf, tanhf } from '../../math/sleef.js';
+import { erfd, expd, log1pd, logd, tanhd } from '../../math/sleef64.js';
 import { log1pf } from '../../math/sleef_log1pf.js';
 import { expf as glibcExpf, log1pf as glibcLog1pf, tanhf as glibcTanhf } from '../../math/glibcf.js';
 import { exp as glibcExp } from '../../math/glibc_exp.js';
+import { log as glibcLog } from '../../math/glibc_log.js';
+import { logf as glibcLogf } from '../../math/glibc_logf.js';
 import { log1p as glibcLog1p, tanh as glibcTanh } from '../../math/glibc64.js';
 import { geluErfDerivativeOnednn, geluErfOnednn } from '../../tensor/onednn_gelu.js';
 import { Tensor } from '../../tensor/tensor.js';
@@ -21,7 +23,7 @@ import { applyInplace } from './inplace.js';
 import { at, savedOutput } from './at.js';
 
 /** The arithmetic of one dtype on one path: rounding, fused multiply-add and the transcendental functions. */
-interface Arith {
+export interface Arith {
   /** The vector lambda (true) or the scalar one. */
   vector: boolean;
   r(v: number): number;
@@ -30,17 +32,18 @@ interface Arith {
   log1p(v: number): number;
   tanh(v: number): number;
   erf(v: number): number;
+  log(v: number): number;
 }
 
 const fr = Math.fround;
 const same = (v: number): number => v;
 
 /** float64 vector lanes: SLEEF's double kernels, as PyTorch's. */
-const F64_VECTOR: Arith = { vector: true, r: same, fma, exp: expd, log1p: log1pd, tanh: tanhd, erf: erfd };
+export const F64_VECTOR: Arith = { vector: true, r: same, fma, exp: expd, log1p: log1pd, tanh: tanhd, erf: erfd, log: logd };
 /** float64 scalar tail: glibc 2.36's exp, log1p, tanh and erf. */
-const F64_SCALAR: Arith = { vector: false, r: same, fma, exp: glibcExp, log1p: glibcLog1p, tanh: glibcTanh, erf };
+const F64_SCALAR: Arith = { vector: false, r: same, fma, exp: glibcExp, log1p: glibcLog1p, tanh: glibcTanh, erf, log: glibcLog };
 /** float32 vector lanes: SLEEF's expf, log1pf and tanhf, ATen's own erf approximation. */
-const F32_VECTOR: Arith = {
+export const F32_VECTOR: Arith = {
   vector: true,
   r: fr,
   fma: fmaf,
@@ -48,6 +51,7 @@ const F32_VECTOR: Arith = {
   log1p: log1pf,
   tanh: tanhf,
   erf: erfAvx2f,
+  log: logf,
 };
 /** float32 scalar tail: glibc 2.36's float functions (expf, fdlibm's log1pf and tanhf). */
 const F32_SCALAR: Arith = {
@@ -59,6 +63,7 @@ const F32_SCALAR: Arith = {
   tanh: glibcTanhf,
   // NOTE: glibc's erff (fdlibm's float algorithm) is not reproduced: the double erf rounded once
   erf: (v) => fr(erf(v)),
+  log: glibcLogf,
 };
 
 /** One activation: y = forward(x), dx = backward(g, x, y), over an Arith. */
@@ -74,13 +79,13 @@ export interface ActivationSpec {
    * result with respect to `self` (or `result`), given that node's upstream gradient `gg` and its own
    * grad_output `g`: derivatives.yaml's formula for the *_backward op.
    */
-  double?: { name: string; self(gg: Tensor, g: Tensor, s: Tensor): Tensor };
+  double?: { name: string; self(gg: Tensor, g: Tensor, s: Tensor): Tensor } | { notImplemented: string };
   /** create_graph: a composite formula over tensors instead of a backward op (silu's). */
   graph?(g: Tensor, x: Tensor): Tensor;
 }
 
 /** Each element through the vector or the scalar arithmetic, as PyTorch's loop splits them. */
-function mapSplit(n: number, float32: boolean, each: (k: Arith, i: number) => number, out: { [i: number]: number }): void {
+export function mapSplit(n: number, float32: boolean, each: (k: Arith, i: number) => number, out: { [i: number]: number }): void {
   const vectorEnd = n - (n % (float32 ? 16 : 8));
   const vector = float32 ? F32_VECTOR : F64_VECTOR;
   const scalar = float32 ? F32_SCALAR : F64_SCALAR;
@@ -118,7 +123,7 @@ export function applyActivation(spec: ActivationSpec, x: Tensor): Tensor {
  * recorded as its own node whose derivatives are derivatives.yaml's: the backward op again for the
  * grad_output, the spec's `double` for self (or result).
  */
-function activationBackward(spec: ActivationSpec, g: Tensor, s: Tensor): Tensor {
+export function activationBackward(spec: ActivationSpec, g: Tensor, s: Tensor): Tensor {
   const G = g._data;
   const S = s._data;
   const out = allocStorage(s._dtype, G.length);
@@ -127,6 +132,12 @@ function activationBackward(spec: ActivationSpec, g: Tensor, s: Tensor): Tensor 
   const double = spec.double;
   if (double === undefined) throw new Error(`internal: ${spec.name} has no backward op`);
   if (!is_grad_enabled() || !(g.requires_grad || s.requires_grad)) return result;
+  if ('notImplemented' in double) {
+    // NOTE: PyTorch 1.13 has no derivative for this backward op: a node that raises when reached
+    return attach(result, 'torch::autograd::NotImplemented', [g, s], () => {
+      throw new RuntimeError(`derivative for aten::${double.notImplemented} is not implemented`);
+    });
+  }
   return attach(result, double.name, [g, s], null, [g, s], null, (gg, needs) => [
     needs[0] ? activationBackward(spec, gg, s) : null,
     needs[1] ? double.self(gg, g, s) : null,
@@ -134,7 +145,7 @@ function activationBackward(spec: ActivationSpec, g: Tensor, s: Tensor): Tensor 
 }
 
 /** `(t < bound).type_as(like)` (or `<=`): a constant 0/1 tensor. */
-function below(t: Tensor, bound: number, like: Tensor, orEqual = false): Tensor {
+export function below(t: Tensor, bound: number, like: Tensor, orEqual = false): Tensor {
   const T = t._data;
   const out = allocStorage(like._dtype, T.length);
   for (let i = 0; i < T.length; i++) out[i] = (orEqual ? T[i] <= bound : T[i] < bound) ? 1 : 0;
@@ -281,24 +292,44 @@ const geluTanh: ActivationSpec = {
 
 const positive = (k: Arith, v: number): boolean => (k.vector ? v > 0 : !(v <= 0));
 
-/** elu: x <= 0 ? (exp(x) - 1)·α : x; backward from x, or in place from the result (EluBackward1). */
-function eluSpec(alpha: number, inplace: boolean): ActivationSpec {
+/** elu's Scalars (selu's and celu's are elu's with a scale and an input scale) and its node names. */
+export interface EluParams {
+  alpha: number;
+  scale: number;
+  inputScale: number;
+  /** The input scale of the backward, when it is not the forward's (celu's 1.0/alpha.toFloat()). */
+  backwardInputScale?: number;
+  /** EluBackward0/1 or CeluBackward0/1. */
+  names: readonly [string, string];
+}
+
+const ELU_NAMES = ['EluBackward0', 'EluBackward1'] as const;
+
+/**
+ * elu: x <= 0 ? (exp(x·input_scale) - 1)·α·scale : x·scale; backward from x, or in place from the result
+ * (EluBackward1), with the kernel's coefficients negcoef = α·scale, poscoef = scale in the tensor's dtype.
+ */
+export function eluSpec(p: EluParams, inplace: boolean): ActivationSpec {
+  const { alpha, scale } = p;
+  const inputScale = p.inputScale;
+  const backScale = p.backwardInputScale ?? inputScale;
   return {
-    name: inplace ? 'EluBackward1' : 'EluBackward0',
+    name: p.names[inplace ? 1 : 0],
     // NOTE: the scalar lambda tests x <= 0, the vector one x > 0: a NaN takes the positive branch in one
     // and the negative in the other (the backward of NaN is g in the scalar tail, NaN in vector lanes)
-    forward: (k, x) => (positive(k, x) ? x : k.r(k.r(k.exp(x) - 1) * k.r(alpha))),
+    forward: (k, x) => (positive(k, x) ? k.r(x * k.r(scale)) : k.r(k.r(k.exp(k.r(x * k.r(inputScale))) - 1) * k.r(k.r(alpha) * k.r(scale)))),
     backward: inplace
-      ? (k, g, _x, y) => (positive(k, y) ? g : k.r(g * k.r(y + k.r(alpha))))
-      : (k, g, x) => (positive(k, x) ? g : k.r(k.r(g * k.r(alpha)) * k.exp(x))),
+      ? (k, g, _x, y) => (positive(k, y) ? k.r(g * k.r(scale)) : k.r(k.r(g * k.r(backScale)) * k.r(y + k.r(k.r(alpha) * k.r(scale)))))
+      : (k, g, x) =>
+          positive(k, x) ? k.r(g * k.r(scale)) : k.r(k.r(k.r(g * k.r(backScale)) * k.r(k.r(alpha) * k.r(scale))) * k.exp(k.r(x * k.r(backScale)))),
     saves: inplace ? 'output' : 'input',
     double: {
       name: 'EluBackwardBackward0',
-      // elu_double_backward (scale and input_scale 1): grad·grad_output·input_scale·(result < 0) in
-      // place, else elu_backward(grad·grad_output·input_scale, ..., self)·(self < 0)
+      // elu_double_backward: grad·grad_output·input_scale·(result < 0) in place, else
+      // elu_backward(grad·grad_output·input_scale, ..., self)·(self < 0)
       self: (gg, g, s) => {
-        const scaled = at.mulScalar(at.mul(gg, g), 1, true);
-        const d = inplace ? scaled : activationBackward(eluSpec(alpha, false), scaled, s);
+        const scaled = at.mulScalar(at.mul(gg, g), backScale, Number.isInteger(backScale));
+        const d = inplace ? scaled : activationBackward(eluSpec(p, false), scaled, s);
         return at.mul(d, below(s, 0, gg));
       },
     },
@@ -326,7 +357,7 @@ const siluSpec: ActivationSpec = {
 
 // ---- the functions ----
 
-function inplaceOr(x: Tensor, inplace: boolean, spec: ActivationSpec): Tensor {
+export function inplaceOr(x: Tensor, inplace: boolean, spec: ActivationSpec): Tensor {
   return inplace ? applyInplace(x, null, (a) => applyActivation(spec, a)) : applyActivation(spec, x);
 }
 
@@ -352,10 +383,20 @@ export function gelu(input: Tensor, options: { approximate?: GeluApproximate } =
 
 /** `F.elu(input, alpha=1.0, inplace=False)`. */
 export function elu(input: Tensor, alpha = 1.0, inplace = false): Tensor {
-  return inplaceOr(input, inplace, eluSpec(alpha, inplace));
+  return inplaceOr(input, inplace, eluSpec({ alpha, scale: 1, inputScale: 1, names: ELU_NAMES }, inplace));
 }
 
 /** `F.silu(input, inplace=False)`. */
 export function silu(input: Tensor, inplace = false): Tensor {
   return inplaceOr(input, inplace, siluSpec);
+}
+
+/** `F.leaky_relu_(input, negative_slope=0.01)`. */
+export function leaky_relu_(input: Tensor, negative_slope = 0.01): Tensor {
+  return leaky_relu(input, negative_slope, true);
+}
+
+/** `F.elu_(input, alpha=1.0)`. */
+export function elu_(input: Tensor, alpha = 1.0): Tensor {
+  return elu(input, alpha, true);
 }

@@ -22,6 +22,8 @@ export interface BinarySpec {
   f: Fn2;
   da: GradFn2;
   db: GradFn2;
+  /** db in float32 where its formula is more than one operation (each rounded, as PyTorch's tensor ops are). */
+  db32?: GradFn2;
   /**
    * What the gradients read, so what in-place changes are detected: nothing, or as derivatives.yaml's
    * mul/div do ('cross': a when b needs a gradient, b when a does; 'div': b when a needs one, both when b
@@ -129,7 +131,7 @@ export function applyBinary(spec: BinarySpec, a: Tensor, b: Tensor): Tensor {
     result,
     spec.name,
     [a, b],
-    (g, needs) => (ownLog ? viaGraph(g, needs) : [needs[0] ? grad(spec.da, g) : null, needs[1] ? grad(spec.db, g) : null]),
+    (g, needs) => (ownLog ? viaGraph(g, needs) : [needs[0] ? grad(spec.da, g) : null, needs[1] ? grad(dtype === 'float32' ? spec.db32 ?? spec.db : spec.db, g) : null]),
     savedOf(spec, a, b, result),
     [outShape, outShape],
     (g, needs, node) => spec.graph(g, a, b, () => savedOutput(node), needs),
@@ -230,6 +232,8 @@ export const binaryOps = {
     f: (a, b) => a / b,
     da: (g, _a, b) => g / b,
     db: (g, a, b) => -g * (a / b / b),
+    // -grad * ((self / other) / other): three float32 ops
+    db32: (g, a, b) => Math.fround(-g * Math.fround(Math.fround(a / b) / b)),
     saves: 'div',
     graph: (g, a, b, _o, needs) => {
       const gb = needs[1] ? at.mul(at.neg(g), at.div(at.div(a, b), b)) : null;

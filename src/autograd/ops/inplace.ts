@@ -27,7 +27,7 @@ const INFERENCE_INPLACE_MESSAGE =
   'See https://github.com/pytorch/rfcs/pull/17 for more details.';
 
 /** PyTorch's check_inplace, for an in-place op that records a node. */
-function checkInplace(self: Tensor): void {
+export function checkInplace(self: Tensor): void {
   const base = self._base;
   if (base !== null) {
     if (self._viewMeta !== 'default') throw new RuntimeError(viewRebaseMessage(self, false));

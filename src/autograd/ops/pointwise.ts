@@ -9,7 +9,7 @@ import { Tensor } from '../../tensor/tensor.js';
 import { attach, shouldRecord } from '../../tensor/autograd/engine.js';
 import type { Node } from '../../tensor/autograd/node.js';
 import { map2, walk2, type Fn2 } from '../../tensor/kernels.js';
-import { expf } from '../../math/sleef.js';
+import { expf, fma, fmaf } from '../../math/sleef.js';
 import { log1pf } from '../../math/sleef_log1pf.js';
 import { expd, log1pd } from '../../math/sleef64.js';
 import { at, savedOutput, type Mask } from './at.js';
@@ -170,10 +170,14 @@ export function logaddexp(a: Tensor, b: Tensor): Tensor {
   ]);
 }
 
-/** PyTorch's lerp: self + w·(end - self) for |w| < 0.5, else end - (end - self)·(1 - w). */
-const lerpValue = (s: number, e: number, w: number): number => (Math.abs(w) < 0.5 ? s + w * (e - s) : e - (e - s) * (1 - w));
-const lerpValue32 = (s: number, e: number, w: number): number =>
-  Math.abs(w) < 0.5 ? fr(s + fr(w * fr(e - s))) : fr(e - fr(fr(e - s) * fr(1 - w)));
+/**
+ * PyTorch's lerp as its vectorized kernel computes it (measured against 1.13, float32 and float64, tensor
+ * and number weights): one fused multiply-add, fma(w, end - self, self) for w < 0.5, else
+ * fma(w - 1, end - self, end).
+ */
+// NOTE: the test is w < 0.5, not |w| < 0.5 as Lerp.h's scalar comment suggests: a weight below -0.5 takes the first form
+const lerpValue = (s: number, e: number, w: number): number => (w < 0.5 ? fma(w, e - s, s) : fma(w - 1, e - s, e));
+const lerpValue32 = (s: number, e: number, w: number): number => (w < 0.5 ? fmaf(w, fr(e - s), s) : fmaf(fr(w - 1), fr(e - s), e));
 
 export function lerp(start: Tensor, end: Tensor, weight: TensorOrNumber): Tensor {
   if (!(end instanceof Tensor)) throw new ArgumentTypeError(`lerp(): argument 'end' (position 2) must be Tensor, not ${typeName(end)}`);

@@ -30,12 +30,16 @@ import { allclose, isclose } from './closeness.js';
 import { clone, flatten, reshape, squeeze, t, toDtype, transpose, unflatten, unsqueeze, view } from './shape.js';
 import { all, any, argmax, argmin, count_nonzero } from './reduce_index.js';
 import { eq, ge, gt, isfinite, isinf, isnan, le, logical_and, logical_not, logical_or, logical_xor, lt, ne } from './compare.js';
-import { elu, gelu, leaky_relu, silu, softplus } from './activations.js';
+import { elu, elu_, gelu, leaky_relu, leaky_relu_, silu, softplus } from './activations.js';
+import { embedding } from './embedding.js';
+import { squeeze_, t_, transpose_, unsqueeze_ } from './views_inplace.js';
+import { cosine_similarity, kl_div, normalize, one_hot, pairwise_distance } from './similarity.js';
+import { celu, celu_, hardsigmoid, hardswish, hardtanh, hardtanh_, logsigmoid, mish, relu6, selu, selu_, softmin, softsign } from './activations_more.js';
 import { unaryOps, type UnarySpec } from './unary.js';
 import { clamp, clamp_, clamp_max, clamp_max_, clamp_min, clamp_min_ } from './clamp.js';
 import { atan2, fmod, hypot, inplace2, lerp, logaddexp, maximum, minimum, remainder, round, round_ } from './pointwise.js';
 import { amax, amin, cumprod, cumsum, logsumexp, prod } from './reductions.js';
-import { std, variance } from './variance.js';
+import { std, std_mean, var_mean, variance } from './variance.js';
 import { addmm, bmm, dot, mv, outer } from './products.js';
 import { einsum } from './einsum.js';
 import { norm as linalgNorm, tensorNorm, vector_norm } from './norms.js';
@@ -219,12 +223,12 @@ export const registry = {
   norm: op(tensorNorm),
   matmul: op(matmul),
   mm: op(mm, { differentiable: false }),
-  t: op(t),
-  transpose: op(transpose),
+  t: op(t, { inplace: t_ }),
+  transpose: op(transpose, { inplace: transpose_ }),
   reshape: op(reshape, { method: (x: Tensor, ...shape: ShapeArgs) => reshape(x, shapeArgs(shape)) }),
   view: op(view, { torch: false, method: (x: Tensor, ...shape: ShapeArgs) => view(x, shapeArgs(shape)) }),
-  unsqueeze: op(unsqueeze),
-  squeeze: op(squeeze),
+  unsqueeze: op(unsqueeze, { inplace: unsqueeze_ }),
+  squeeze: op(squeeze, { inplace: squeeze_ }),
   clone: op(clone, { layout: 'pointwise' }),
   contiguous: op(contiguous, { torch: false }),
   is_contiguous: op((x: Tensor) => isContiguousStrides(x._shape, virtualStrides(x)), { torch: false, differentiable: false }),
@@ -272,6 +276,27 @@ export const registry = {
   gelu: op(gelu, { torch: false, method: null, layout: 'pointwise' }),
   elu: op(elu, { torch: false, method: null, layout: 'pointwise' }),
   silu: op(silu, { torch: false, method: null, layout: 'pointwise' }),
+  leaky_relu_: op(leaky_relu_, { torch: false, method: null }),
+  elu_: op(elu_, { torch: false, method: null }),
+  relu6: op(relu6, { torch: false, method: null, layout: 'pointwise' }),
+  hardtanh: op(hardtanh, { torch: false, method: null, layout: 'pointwise' }),
+  hardtanh_: op(hardtanh_, { torch: false, method: null }),
+  selu: op(selu, { method: null, layout: 'pointwise' }),
+  selu_: op(selu_, { method: null }),
+  celu: op(celu, { method: null, layout: 'pointwise' }),
+  celu_: op(celu_, { method: null }),
+  mish: op(mish, { torch: false, method: null, layout: 'pointwise' }),
+  hardsigmoid: op(hardsigmoid, { torch: false, method: null, layout: 'pointwise' }),
+  hardswish: op(hardswish, { torch: false, method: null, layout: 'pointwise' }),
+  logsigmoid: op(logsigmoid, { torch: false, method: null, layout: 'pointwise' }),
+  softsign: op(softsign, { torch: false, method: null }),
+  softmin: op(softmin, { torch: false, method: null }),
+  one_hot: op(one_hot, { torch: false, method: null, differentiable: false }),
+  normalize: op(normalize, { torch: false, method: null }),
+  cosine_similarity: op(cosine_similarity, { method: null }),
+  pairwise_distance: op(pairwise_distance, { method: null }),
+  kl_div: op(kl_div, { torch: false, method: null }),
+  embedding: op(embedding, { torch: false, method: null }),
   softmax: op(softmax),
   log_softmax: op(log_softmax),
   eq: op(eq, { differentiable: false, layout: 'binary' }),
@@ -312,6 +337,8 @@ export const registry = {
   cumprod: op(cumprod),
   var: op(variance),
   std: op(std),
+  var_mean: op(var_mean, { method: null }),
+  std_mean: op(std_mean, { method: null }),
   logsumexp: op(logsumexp),
   amax: op(amax),
   amin: op(amin),

@@ -23,7 +23,7 @@ function layout(x: Tensor, dim: number): { last: boolean; rows: number; n: numbe
 }
 
 /** F.softmax's choice when no dim is given (with its deprecation warning). */
-function implicitDim(name: string, ndim: number): number {
+export function implicitDim(name: string, ndim: number): number {
   warn(`Implicit dimension choice for ${name} has been deprecated. Change the call to include dim=X as an argument.`);
   return ndim === 0 || ndim === 1 || ndim === 3 ? 0 : 1;
 }
