@@ -8,7 +8,7 @@ export { typedArrayDtype, type TensorOptions, type LogspaceOptions, type TypedAr
 export {
   tensor, from_numpy, zeros, ones, full, empty, eye, arange, linspace, zeros_like, ones_like, full_like, empty_like, logspace,
   rand, randn, rand_like, randn_like, randint, randperm, normal, bernoulli, multinomial,
-} from './tensor/creation.js';
+} from './autograd/creation.js';
 export { float32, float64, float, double, int64, long, int32, int, int16, short, int8, uint8, bool, defaultDtypeObject as get_default_dtype, set_default_dtype, LongStorage, BoolStorage, TorchDType as dtype, type DType, type DTypeArg, type Storage } from './tensor/dtype.js';
 export { promote_types, result_type, can_cast } from './tensor/promotion.js';
 export { Size } from './tensor/size.js';

@@ -2,11 +2,11 @@
 // factories.ts, random.ts and multinomial.ts, taking PyTorch's keywords for their positional parameters
 // too (`torch.zeros({ size: [2, 3] })`, `torch.arange(0, 5, { step: 2 })`), as every op does.
 
-import { PUBLIC_POSITIONAL } from '../autograd/ops/keywords.generated.js';
-import * as factories from './factories.js';
-import { withKeywordCheck } from './keywords.js';
-import * as multinomials from './multinomial.js';
-import * as random from './random.js';
+import { PUBLIC_POSITIONAL } from './ops/keywords.generated.js';
+import * as factories from '../tensor/factories.js';
+import { withKeywordCheck } from '../tensor/keywords.js';
+import * as multinomials from '../tensor/multinomial.js';
+import * as random from '../tensor/random.js';
 
 type AnyFn = (...args: never[]) => unknown;
 
