@@ -110,8 +110,8 @@ export class GELU extends Module {
   }
 }
 
-export class ELU extends Module {
-  static override readonly __module__ = PATH;
+/** ELU and CELU: an `alpha` (1.0 by default) and `inplace`, printed as PyTorch prints them. */
+abstract class AlphaActivation extends Module {
   readonly alpha: number;
   readonly inplace: boolean;
   private readonly alphaGiven: boolean;
@@ -123,12 +123,16 @@ export class ELU extends Module {
     this.inplace = options.inplace ?? false;
   }
 
-  forward(input: Tensor): Tensor {
-    return elu(input, this.alpha, this.inplace);
-  }
-
   override extra_repr(): string {
     return `alpha=${hyperRepr(this.alpha, this.alphaGiven, '1.0')}${this.inplace ? ', inplace=True' : ''}`;
+  }
+}
+
+export class ELU extends AlphaActivation {
+  static override readonly __module__ = PATH;
+
+  forward(input: Tensor): Tensor {
+    return elu(input, this.alpha, this.inplace);
   }
 }
 
@@ -252,25 +256,11 @@ export class Hardswish extends InplaceActivation {
   }
 }
 
-export class CELU extends Module {
+export class CELU extends AlphaActivation {
   static override readonly __module__ = PATH;
-  readonly alpha: number;
-  readonly inplace: boolean;
-  private readonly alphaGiven: boolean;
-
-  constructor(options: { alpha?: number; inplace?: boolean } = {}) {
-    super();
-    this.alpha = options.alpha ?? 1.0;
-    this.alphaGiven = options.alpha !== undefined;
-    this.inplace = options.inplace ?? false;
-  }
 
   forward(input: Tensor): Tensor {
     return celu(input, this.alpha, this.inplace);
-  }
-
-  override extra_repr(): string {
-    return `alpha=${hyperRepr(this.alpha, this.alphaGiven, '1.0')}${this.inplace ? ', inplace=True' : ''}`;
   }
 }
 
