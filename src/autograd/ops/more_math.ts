@@ -91,18 +91,18 @@ export function addcdiv_(self: Tensor, tensor1: Tensor, tensor2: Tensor, options
 const xlogyValue = (x: number, y: number): number => (y !== y ? NaN : x === 0 ? 0 : x * Math.log(y));
 const xlogyValue32 = (x: number, y: number): number => (y !== y ? NaN : x === 0 ? 0 : fr(x * logf(y)));
 
-/** `torch.xlogy(self, other)`: a number on either side (XlogyBackward1 for a number self, 2 for a number other). */
-export function xlogy(self: Tensor | number, other: Tensor | number): Tensor {
-  if (!(self instanceof Tensor) && !(other instanceof Tensor)) throw new ArgumentTypeError(`xlogy(): argument 'self' (position 1) must be Tensor, not ${typeName(self)}`);
-  const a = self instanceof Tensor ? self : null;
+/** `torch.xlogy(input, other)`: a number on either side (XlogyBackward1 for a number self, 2 for a number other). */
+export function xlogy(input: Tensor | number, other: Tensor | number): Tensor {
+  if (!(input instanceof Tensor) && !(other instanceof Tensor)) throw new ArgumentTypeError(`xlogy(): argument 'self' (position 1) must be Tensor, not ${typeName(input)}`);
+  const a = input instanceof Tensor ? input : null;
   const b = other instanceof Tensor ? other : null;
   const dtype = floatResult(a !== null && b !== null ? resultType([a, b]) : ((a ?? b) as Tensor)._dtype);
-  const ta = a ?? scalarTensor(self as number, dtype);
+  const ta = a ?? scalarTensor(input as number, dtype);
   const tb = b ?? scalarTensor(other as number, dtype);
   const out = map3(ta, tb, scalarTensor(0, dtype), dtype, dtype === 'float32' ? xlogyValue32 : xlogyValue);
   const name = a === null ? 'XlogyBackward1' : b === null ? 'XlogyBackward2' : 'XlogyBackward0';
   const inputs = [a, b].filter((t): t is Tensor => t !== null);
-  // self: at::xlogy(grad, other).masked_fill((self == 0.) & (other <= 0.), 0.), other: grad * self / other
+  // input: at::xlogy(grad, other).masked_fill((input == 0.) & (other <= 0.), 0.), other: grad * input / other
   return recordNode(out, name, inputs, inputs, (g, needs) => {
     const selfGrad = (): Tensor => at.maskedFill(xlogy(g, tb), mask2(ta, tb, (x, y) => x === 0 && y <= 0), 0);
     const otherGrad = (): Tensor => at.div(at.mul(g, ta), tb);

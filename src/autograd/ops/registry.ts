@@ -54,7 +54,7 @@ import { narrow, select } from './views.js';
 import { index_select, masked_fill, masked_fill_, masked_select, take, where, whereMethod } from './index_ops.js';
 import { cpu, element_size, is_complex, is_tensor, numel, positive, ravel } from './tensor_info.js';
 import { new_empty, new_full, new_ones, new_tensor, new_zeros, randint_like, range } from './new_factories.js';
-import { bernoulli_, exponential_, normal_, random_, uniform_ } from '../../tensor/random.js';
+import { bernoulli_, exponential_, normal_, random_, uniform_ } from './random_inplace.js';
 import { addcdiv, addcdiv_, addcmul, addcmul_, deg2rad, logaddexp2, nan_to_num, nan_to_num_, rad2deg, signbit, trace, xlogy, xlogy_, logit } from './more_math.js';
 import { diff, fill_diagonal_, nanmean, nansum } from './fill_diagonal.js';
 import { cummax, cummin } from './cummax.js';
