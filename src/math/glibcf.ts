@@ -1,4 +1,4 @@
-// glibc 2.36's float32 expm1f, tanhf, expf, log1pf and sinhf (Sun's fdlibm, float versions by Cygnus), which PyTorch's scalar
+// glibc 2.36's float32 expm1f, tanhf, expf, exp2f, log1pf and sinhf (Sun's fdlibm, float versions by Cygnus), which PyTorch's scalar
 // loops call through std::tanh(float): every step in float32, no fused multiply-adds (x86-64 glibc is
 // built without FMA). Not correctly rounded, so fround(Math.tanh(x)) differs from them now and then.
 // fdlibm: Copyright (C) 1993 by Sun Microsystems, Inc.; "Permission to use, copy, modify, and distribute
@@ -171,6 +171,34 @@ export function expf(x0: number): number {
   const r2 = r * r;
   let y = fma(EXPF_C2, r, 1);
   y = fma(zz, r2, y);
+  return fr(y * s);
+}
+
+const EXP2F_SHIFT = hexFloat('0x1.8p+52') / EXP2F_N;
+const EXP2F_C0 = hexFloat('0x1.c6af84b912394p-5');
+const EXP2F_C1 = hexFloat('0x1.ebfce50fac4f3p-3');
+const EXP2F_C2 = hexFloat('0x1.62e42ff0c52d6p-1');
+
+/** glibc's exp2f (sysdeps/ieee754/flt-32/e_exp2f.c, its FMA build): 2^(k/32) from the table, a cubic in double. */
+export function exp2f(x0: number): number {
+  const x = fr(x0);
+  const abstop = (bitsOf(x) >>> 20) & 0x7ff;
+  if (abstop >= 0x430) {
+    if (x === -Infinity) return 0;
+    if (abstop >= 0x7f8) return x + x;
+    if (x > 0) return Infinity;
+    if (x <= -150) return 0;
+  }
+  d64[0] = x + EXP2F_SHIFT;
+  const ki = b64[0];
+  const kd = d64[0] - EXP2F_SHIFT;
+  const r = x - kd;
+  b64[0] = BigInt.asUintN(64, EXP2F_TAB[Number(ki % BigInt(EXP2F_N))] + (ki << BigInt(52 - EXP2F_BITS)));
+  const s = d64[0];
+  const z = fma(EXP2F_C0, r, EXP2F_C1);
+  const r2 = r * r;
+  let y = fma(EXP2F_C2, r, 1);
+  y = fma(z, r2, y);
   return fr(y * s);
 }
 

@@ -1,4 +1,4 @@
-// float32 exp, log, sin, cos, tanh, sinh, cosh, expm1, sigmoid and rsqrt print PyTorch's own digits:
+// float32 exp, log, log2, log10, sin, cos, tan, asin, acos, atan, tanh, sinh, cosh, expm1, exp2, sigmoid and rsqrt print PyTorch's own digits:
 // each equals PyTorch 1.13's output bit for bit on 6,013 inputs (gen_sleef.py), special values and the
 // scalar tail of PyTorch's vectorised loop included, through the public torch.* functions.
 
@@ -12,18 +12,19 @@ const fixture = readFixture<Record<string, Num[]>>('torch/sleef.json');
 const dec = (v: Num): number => (v === 'nan' ? NaN : v === 'inf' ? Infinity : v === '-inf' ? -Infinity : v === '-0' ? -0 : v);
 const same = (a: number, b: number): boolean => Object.is(a, b) || (Number.isNaN(a) && Number.isNaN(b));
 
-const FUNCS = ['exp', 'log', 'sin', 'cos', 'tanh', 'sinh', 'cosh', 'expm1', 'sigmoid', 'rsqrt'] as const;
+const FUNCS = ['exp', 'log', 'sin', 'cos', 'tanh', 'sinh', 'cosh', 'expm1', 'sigmoid', 'rsqrt', 'tan', 'atan', 'asin', 'acos', 'log2', 'log10', 'exp2'] as const;
 const x = torch.tensor(fixture.x.map(dec));
 const n = fixture.x.length;
 
 /**
- * Where the result is not bit-exact (README, Differences from PyTorch): sin and cos of |x| > 5e9 (SLEEF's
+ * Where the result is not bit-exact (README, Differences from PyTorch): sin, cos and tan of |x| > 5e9 (SLEEF's
  * table-driven reduction is not reproduced) and sinh in the scalar tail (glibc's expm1f); there it is
  * within one float32 ulp.
  */
 const approximate: Partial<Record<(typeof FUNCS)[number], (v: number, i: number) => boolean>> = {
   sin: (v) => Math.abs(v) > 5e9,
   cos: (v) => Math.abs(v) > 5e9,
+  tan: (v) => Math.abs(v) > 5e9,
   sinh: (_v, i) => i >= n - (n % 16),
 };
 
