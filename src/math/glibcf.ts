@@ -283,3 +283,96 @@ export function sinhf(x0: number): number {
   }
   return fr(x * 1e37);
 }
+
+// ---- atanf and atan2f: fdlibm's float versions (glibc 2.36's s_atanf.c, e_atan2f.c) ----
+
+const ATANHI = [4.6364760399e-1, 7.8539812565e-1, 9.8279368877e-1, 1.5707962513].map(fr);
+const ATANLO = [5.012158244e-9, 3.7748947079e-8, 3.447321717e-8, 7.5497894159e-8].map(fr);
+const AT = [
+  3.3333334327e-1, -2.0000000298e-1, 1.4285714924e-1, -1.1111110449e-1, 9.0908870101e-2, -7.6918758452e-2, 6.6610731184e-2,
+  -5.8335702866e-2, 4.9768779427e-2, -3.6531571299e-2, 1.6285819933e-2,
+].map(fr);
+
+/** glibc's atanf. */
+export function atanf(x0: number): number {
+  let x = fr(x0);
+  const hx = bitsOf(x) | 0;
+  const ix = hx & 0x7fffffff;
+  let id: number;
+  if (ix >= 0x4c000000) {
+    if (ix > 0x7f800000) return x + x;
+    return hx > 0 ? fr(ATANHI[3] + ATANLO[3]) : fr(-ATANHI[3] - ATANLO[3]);
+  }
+  if (ix < 0x3ee00000) {
+    if (ix < 0x31000000) return x;
+    id = -1;
+  } else {
+    x = Math.abs(x);
+    if (ix < 0x3f980000) {
+      if (ix < 0x3f300000) {
+        id = 0;
+        x = fr(fr(fr(2 * x) - 1) / fr(2 + x));
+      } else {
+        id = 1;
+        x = fr(fr(x - 1) / fr(x + 1));
+      }
+    } else if (ix < 0x401c0000) {
+      id = 2;
+      x = fr(fr(x - 1.5) / fr(1 + fr(1.5 * x)));
+    } else {
+      id = 3;
+      x = fr(-1 / x);
+    }
+  }
+  const z = fr(x * x);
+  const w = fr(z * z);
+  let p1 = AT[10];
+  for (const k of [8, 6, 4, 2, 0]) p1 = fr(AT[k] + fr(w * p1));
+  const s1 = fr(z * p1);
+  let p2 = AT[9];
+  for (const k of [7, 5, 3, 1]) p2 = fr(AT[k] + fr(w * p2));
+  const s2 = fr(w * p2);
+  if (id < 0) return fr(x - fr(x * fr(s1 + s2)));
+  const r = fr(ATANHI[id] - fr(fr(fr(x * fr(s1 + s2)) - ATANLO[id]) - x));
+  return hx < 0 ? -r : r;
+}
+
+const PI_O_4 = fr(7.8539818525e-1);
+const PI_O_2 = fr(1.5707963705);
+const PI_F = fr(3.141592741);
+const PI_LO = fr(-8.7422776573e-8);
+
+/** glibc's atan2f(y, x). */
+export function atan2f(y0: number, x0: number): number {
+  const x = fr(x0);
+  const y = fr(y0);
+  const hx = bitsOf(x) | 0;
+  const hy = bitsOf(y) | 0;
+  const ix = hx & 0x7fffffff;
+  const iy = hy & 0x7fffffff;
+  if (ix > 0x7f800000 || iy > 0x7f800000) return NaN;
+  if (hx === 0x3f800000) return atanf(y);
+  const m = ((hy >>> 31) & 1) | ((hx >>> 30) & 2);
+  if (iy === 0) return m < 2 ? y : m === 2 ? PI_F : -PI_F;
+  if (ix === 0) return hy < 0 ? -PI_O_2 : PI_O_2;
+  if (ix === 0x7f800000) {
+    if (iy === 0x7f800000) return [PI_O_4, -PI_O_4, fr(3 * PI_O_4), fr(-3 * PI_O_4)][m];
+    return [0, -0, PI_F, -PI_F][m];
+  }
+  if (iy === 0x7f800000) return hy < 0 ? -PI_O_2 : PI_O_2;
+  const k = (iy - ix) >> 23;
+  let z: number;
+  if (k > 60) z = fr(PI_O_2 + fr(0.5 * PI_LO));
+  else if (hx < 0 && k < -60) z = 0;
+  else z = atanf(Math.abs(fr(y / x)));
+  switch (m) {
+    case 0:
+      return z;
+    case 1:
+      return -z;
+    case 2:
+      return fr(PI_F - fr(z - PI_LO));
+    default:
+      return fr(fr(z - PI_LO) - PI_F);
+  }
+}

@@ -6,7 +6,7 @@ import { allocStorage, castScalar, convertStorage, get_default_dtype, isFloating
 import { broadcastShapes, numel, sameShape } from '../../tensor/shape.js';
 import { Tensor } from '../../tensor/tensor.js';
 import { attach, shouldRecord } from '../../tensor/autograd/engine.js';
-import { gradMap2, map1, map2, walk2, type Fn2, type GradFn2 } from '../../tensor/kernels.js';
+import { gradMap2, map1, map2, map2Lanes, walk2, type Fn2, type GradFn2 } from '../../tensor/kernels.js';
 import { at, maskAnd, maskOf, savedOutput, type Mask } from './at.js';
 import { tensorAlgebra } from './tensor_algebra.js';
 import { cPow, float32Algebra, numberAlgebra, powScalarValue, type UnarySpec } from './unary.js';
@@ -30,6 +30,8 @@ export interface BinarySpec {
   saves: false | 'cross' | 'div' | 'pow';
   /** The gradients over tensors (create_graph), derivatives.yaml's formula op for op; `out` is the saved result. */
   graph: (g: Tensor, a: Tensor, b: Tensor, out: () => Tensor, needs: readonly boolean[]) => [Tensor | null, Tensor | null];
+  /** float32 as PyTorch's cpu_kernel_vec computes it: its vector lanes' function, then its scalar tail's. */
+  f32Lanes?: readonly [Fn2, Fn2];
 }
 
 function savedOf(spec: BinarySpec, a: Tensor, b: Tensor, out: Tensor): Tensor[] {
@@ -110,7 +112,10 @@ export function applyBinary(spec: BinarySpec, a: Tensor, b: Tensor): Tensor {
   const B = storageAs(b, dtype);
   const outShape = sameShape(a._shape, b._shape) ? a.shape : broadcastShapes(a._shape, b._shape);
   const f = spec.name === 'PowBackward1' && !isFloating(dtype) ? intPow : spec.f;
-  const out = map2(f, A, a._shape, B, b._shape, outShape, allocStorage(dtype, numel(outShape)));
+  const out =
+    dtype === 'float32' && spec.f32Lanes !== undefined
+      ? map2Lanes(spec.f32Lanes[0], spec.f32Lanes[1], A, a._shape, B, b._shape, outShape, allocStorage(dtype, numel(outShape)))
+      : map2(f, A, a._shape, B, b._shape, outShape, allocStorage(dtype, numel(outShape)));
   // bool results are 0 or 1 (True + True is True)
   if (dtype === 'bool') for (let i = 0; i < out.length; i++) out[i] = out[i] !== 0 ? 1 : 0;
   else if (dtype === 'int64') for (let i = 0; i < out.length; i++) out[i] += 0; // no -0 among integers
@@ -236,7 +241,9 @@ export const binaryOps = {
       return [needs[0] ? at.div(g, b) : null, gb];
     },
   },
-  pow: { name: 'PowBackward1', f: cPow, da: powSelfGrad, db: powExponentGrad, saves: 'pow', graph: powGraph },
+  // NOTE: float32: SLEEF's powf in PyTorch's vector lanes; its scalar tail's glibc powf is not reproduced
+  // (correctly rounded here: README)
+  pow: { name: 'PowBackward1', f: cPow, da: powSelfGrad, db: powExponentGrad, saves: 'pow', graph: powGraph, f32Lanes: [powf, (x, y) => Math.fround(cPow(x, y))] },
 } satisfies Record<string, BinarySpec>;
 
 /** `a && b` for two masks broadcast together. */
