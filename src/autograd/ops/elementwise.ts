@@ -11,6 +11,7 @@ import { at, maskAnd, maskOf, savedOutput, type Mask } from './at.js';
 import { tensorAlgebra } from './tensor_algebra.js';
 import { cPow, float32Algebra, numberAlgebra, powScalarValue, type UnarySpec } from './unary.js';
 import { powf } from '../../math/sleef.js';
+import { powd } from '../../math/sleef64.js';
 
 export { cPow, powScalarValue };
 
@@ -241,9 +242,10 @@ export const binaryOps = {
       return [needs[0] ? at.div(g, b) : null, gb];
     },
   },
-  // NOTE: float32: SLEEF's powf in PyTorch's vector lanes; its scalar tail's glibc powf is not reproduced
-  // (correctly rounded here: README)
-  pow: { name: 'PowBackward1', f: cPow, da: powSelfGrad, db: powExponentGrad, saves: 'pow', graph: powGraph, f32Lanes: [powf, (x, y) => Math.fround(cPow(x, y))] },
+  // NOTE: float64: SLEEF's powd4_u10 (PyTorch's vector lanes) on every element: glibc's pow of its scalar
+  // tail is not reproduced. float32: SLEEF's powf in the vector lanes; glibc's powf of the tail is not
+  // reproduced (correctly rounded here). README, Differences from PyTorch
+  pow: { name: 'PowBackward1', f: powd, da: powSelfGrad, db: powExponentGrad, saves: 'pow', graph: powGraph, f32Lanes: [powf, (x, y) => Math.fround(cPow(x, y))] },
 } satisfies Record<string, BinarySpec>;
 
 /** `a && b` for two masks broadcast together. */
