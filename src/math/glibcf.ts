@@ -1,4 +1,4 @@
-// glibc 2.36's float32 expm1f, tanhf, expf, log1pf and sinhf (Sun's fdlibm, float versions by Cygnus), which PyTorch's scalar
+// glibc 2.36's float32 expm1f, tanhf, expf, exp2f, log1pf and sinhf (Sun's fdlibm, float versions by Cygnus), which PyTorch's scalar
 // loops call through std::tanh(float): every step in float32, no fused multiply-adds (x86-64 glibc is
 // built without FMA). Not correctly rounded, so fround(Math.tanh(x)) differs from them now and then.
 // fdlibm: Copyright (C) 1993 by Sun Microsystems, Inc.; "Permission to use, copy, modify, and distribute
@@ -174,6 +174,34 @@ export function expf(x0: number): number {
   return fr(y * s);
 }
 
+const EXP2F_SHIFT = hexFloat('0x1.8p+52') / EXP2F_N;
+const EXP2F_C0 = hexFloat('0x1.c6af84b912394p-5');
+const EXP2F_C1 = hexFloat('0x1.ebfce50fac4f3p-3');
+const EXP2F_C2 = hexFloat('0x1.62e42ff0c52d6p-1');
+
+/** glibc's exp2f (sysdeps/ieee754/flt-32/e_exp2f.c, its FMA build): 2^(k/32) from the table, a cubic in double. */
+export function exp2f(x0: number): number {
+  const x = fr(x0);
+  const abstop = (bitsOf(x) >>> 20) & 0x7ff;
+  if (abstop >= 0x430) {
+    if (x === -Infinity) return 0;
+    if (abstop >= 0x7f8) return x + x;
+    if (x > 0) return Infinity;
+    if (x <= -150) return 0;
+  }
+  d64[0] = x + EXP2F_SHIFT;
+  const ki = b64[0];
+  const kd = d64[0] - EXP2F_SHIFT;
+  const r = x - kd;
+  b64[0] = BigInt.asUintN(64, EXP2F_TAB[Number(ki % BigInt(EXP2F_N))] + (ki << BigInt(52 - EXP2F_BITS)));
+  const s = d64[0];
+  const z = fma(EXP2F_C0, r, EXP2F_C1);
+  const r2 = r * r;
+  let y = fma(EXP2F_C2, r, 1);
+  y = fma(z, r2, y);
+  return fr(y * s);
+}
+
 // ---- log1pf: fdlibm's float log1p (glibc 2.36's sysdeps/ieee754/flt-32/s_log1pf.c) ----
 
 const LN2_HI_F = fr(6.9313812256e-1);
@@ -254,4 +282,97 @@ export function sinhf(x0: number): number {
     return fr(fr(h * w) * w);
   }
   return fr(x * 1e37);
+}
+
+// ---- atanf and atan2f: fdlibm's float versions (glibc 2.36's s_atanf.c, e_atan2f.c) ----
+
+const ATANHI = [4.6364760399e-1, 7.8539812565e-1, 9.8279368877e-1, 1.5707962513].map(fr);
+const ATANLO = [5.012158244e-9, 3.7748947079e-8, 3.447321717e-8, 7.5497894159e-8].map(fr);
+const AT = [
+  3.3333334327e-1, -2.0000000298e-1, 1.4285714924e-1, -1.1111110449e-1, 9.0908870101e-2, -7.6918758452e-2, 6.6610731184e-2,
+  -5.8335702866e-2, 4.9768779427e-2, -3.6531571299e-2, 1.6285819933e-2,
+].map(fr);
+
+/** glibc's atanf. */
+export function atanf(x0: number): number {
+  let x = fr(x0);
+  const hx = bitsOf(x) | 0;
+  const ix = hx & 0x7fffffff;
+  let id: number;
+  if (ix >= 0x4c000000) {
+    if (ix > 0x7f800000) return x + x;
+    return hx > 0 ? fr(ATANHI[3] + ATANLO[3]) : fr(-ATANHI[3] - ATANLO[3]);
+  }
+  if (ix < 0x3ee00000) {
+    if (ix < 0x31000000) return x;
+    id = -1;
+  } else {
+    x = Math.abs(x);
+    if (ix < 0x3f980000) {
+      if (ix < 0x3f300000) {
+        id = 0;
+        x = fr(fr(fr(2 * x) - 1) / fr(2 + x));
+      } else {
+        id = 1;
+        x = fr(fr(x - 1) / fr(x + 1));
+      }
+    } else if (ix < 0x401c0000) {
+      id = 2;
+      x = fr(fr(x - 1.5) / fr(1 + fr(1.5 * x)));
+    } else {
+      id = 3;
+      x = fr(-1 / x);
+    }
+  }
+  const z = fr(x * x);
+  const w = fr(z * z);
+  let p1 = AT[10];
+  for (const k of [8, 6, 4, 2, 0]) p1 = fr(AT[k] + fr(w * p1));
+  const s1 = fr(z * p1);
+  let p2 = AT[9];
+  for (const k of [7, 5, 3, 1]) p2 = fr(AT[k] + fr(w * p2));
+  const s2 = fr(w * p2);
+  if (id < 0) return fr(x - fr(x * fr(s1 + s2)));
+  const r = fr(ATANHI[id] - fr(fr(fr(x * fr(s1 + s2)) - ATANLO[id]) - x));
+  return hx < 0 ? -r : r;
+}
+
+const PI_O_4 = fr(7.8539818525e-1);
+const PI_O_2 = fr(1.5707963705);
+const PI_F = fr(3.141592741);
+const PI_LO = fr(-8.7422776573e-8);
+
+/** glibc's atan2f(y, x). */
+export function atan2f(y0: number, x0: number): number {
+  const x = fr(x0);
+  const y = fr(y0);
+  const hx = bitsOf(x) | 0;
+  const hy = bitsOf(y) | 0;
+  const ix = hx & 0x7fffffff;
+  const iy = hy & 0x7fffffff;
+  if (ix > 0x7f800000 || iy > 0x7f800000) return NaN;
+  if (hx === 0x3f800000) return atanf(y);
+  const m = ((hy >>> 31) & 1) | ((hx >>> 30) & 2);
+  if (iy === 0) return m < 2 ? y : m === 2 ? PI_F : -PI_F;
+  if (ix === 0) return hy < 0 ? -PI_O_2 : PI_O_2;
+  if (ix === 0x7f800000) {
+    if (iy === 0x7f800000) return [PI_O_4, -PI_O_4, fr(3 * PI_O_4), fr(-3 * PI_O_4)][m];
+    return [0, -0, PI_F, -PI_F][m];
+  }
+  if (iy === 0x7f800000) return hy < 0 ? -PI_O_2 : PI_O_2;
+  const k = (iy - ix) >> 23;
+  let z: number;
+  if (k > 60) z = fr(PI_O_2 + fr(0.5 * PI_LO));
+  else if (hx < 0 && k < -60) z = 0;
+  else z = atanf(Math.abs(fr(y / x)));
+  switch (m) {
+    case 0:
+      return z;
+    case 1:
+      return -z;
+    case 2:
+      return fr(PI_F - fr(z - PI_LO));
+    default:
+      return fr(fr(z - PI_LO) - PI_F);
+  }
 }

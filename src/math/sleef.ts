@@ -371,6 +371,8 @@ export function rsqrtf(x: number): number {
 
 // the double-float arithmetic, for the other SLEEF ports (sleef_log1pf.ts)
 export { addFF, addF2F, addF2F2, mulF2F, divF2F2, type F2 };
+// and the rest of it, with the wide trigonometric reduction, for sleef_trig.ts
+export { add2FF, add2FF2, add2F2F, addFF2, add2F2F2, mulF2F2, mulF2F2toF, squF2, recF2, normalizeF2, subF2F2, reduceWide, TRIG_RANGE, TRIG_RANGE_MAX, bitsOf, fromBits, ldexp2, LN2_F2, FLT_MIN };
 
 // ---- pow (SLEEF's xpowf, 1-ulp: Sleef_powf8_u10): exp(y·log|x|) in double-float ----
 

@@ -291,3 +291,80 @@ export function coshd(x: number): number {
   const r = (s[0] + s[1]) * 0.5;
   return y > 710 || r !== r ? Infinity : r;
 }
+
+// ---- pow (Sleef_powd4_u10: xpow, exp(y·log|x|) in double-double) ----
+
+const LOGK_POLY = [
+  0.116255524079935043668677, 0.103239680901072952701192, 0.117754809412463995466069, 0.13332981086846273921509, 0.153846227114512262845736,
+  0.181818180850050775676507, 0.222222222230083560345903, 0.285714285714249172087875, 0.400000000000000077715612,
+];
+const LOGK_C: D2 = [0.666666666666666629659233, 3.80554962542412056336616e-17];
+
+/** log(d) for d > 0 as a double-double (SLEEF's logk; POLY9 in Estrin's scheme). */
+function logk(d0: number): D2 {
+  const tiny = d0 < DBL_MIN;
+  const d = tiny ? d0 * 2 ** 64 : d0;
+  let e = ilogb2k(d * (1.0 / 0.75));
+  f64[0] = d;
+  u32[1] = (u32[1] - (e << 20)) >>> 0;
+  const m = f64[0];
+  if (tiny) e -= 64;
+  let x = divD2D2(add2DD(-1, m), add2DD(1, m));
+  const x2 = squD2(x);
+  const x4 = x2[0] * x2[0];
+  const x8 = x4 * x4;
+  const x16 = x8 * x8;
+  const t = fma(x16, LOGK_POLY[0], poly8(x2[0], x4, x8, LOGK_POLY.slice(1)));
+  let s = mulD2D(LN2_D2, e);
+  s = addD2D2fast(s, [x[0] * 2, x[1] * 2]);
+  x = mulD2D2(x2, x);
+  s = addD2D2fast(s, mulD2D2(x, LOGK_C));
+  x = mulD2D2(x2, x);
+  return addD2D2fast(s, mulD2D(x, t));
+}
+
+const EXPK_POLY = [
+  2.51069683420950419527139e-8, 2.76286166770270649116855e-7, 2.75572496725023574143864e-6, 2.48014973989819794114153e-5,
+  0.000198412698809069797676111, 0.0013888888939977128960529, 0.00833333333332371417601081, 0.0416666666665409524128449,
+  0.166666666666666740681535, 0.500000000000000999200722,
+];
+
+/** exp of a double-double, as one double (SLEEF's expk; POLY10 in Estrin's scheme). */
+function expk(d: D2): number {
+  const dq = rint((d[0] + d[1]) * R_LN2);
+  let s = add2D2D(d, dq * -L2U);
+  s = add2D2D(s, dq * -L2L);
+  const h = s[0] + s[1];
+  s = [h, s[0] - h + s[1]];
+  const s2 = s[0] * s[0];
+  const s4 = s2 * s2;
+  const s8 = s4 * s4;
+  const u = fma(s8, poly2(s[0], EXPK_POLY[0], EXPK_POLY[1]), poly8(s[0], s2, s4, EXPK_POLY.slice(2)));
+  let t = addDD2(1, s);
+  t = addD2D2fast(t, mulD2D(squD2(s), u));
+  // NOTE: vrint_vi_vd converts to int32 (cvtpd2dq): out of range (or NaN) is 0x80000000
+  const q = Math.abs(dq) < 2 ** 31 ? dq : -2147483648;
+  const r = ldexp2(t[0] + t[1], q);
+  return d[0] < -1000 ? 0 : r;
+}
+
+/** PyTorch's float64 x ** y in its vector lanes (SLEEF's xpow with its special cases). */
+export function powd(x: number, y: number): number {
+  if (y === 0 || x === 1) return 1;
+  if (x !== x || y !== y) return NaN;
+  const yIsInt = Number.isInteger(y) || Math.abs(y) >= 2 ** 53;
+  const yIsOdd = yIsInt && Math.abs(y) < 2 ** 53 && Math.abs(y % 2) === 1;
+  if (x === Infinity || x === -Infinity || x === 0) {
+    const big = (x === 0 ? -y : y) < 0 ? 0 : Infinity;
+    const sign = yIsOdd ? (x < 0 || Object.is(x, -0) ? -1 : 1) : 1;
+    return sign * big;
+  }
+  if (y === Infinity || y === -Infinity) {
+    const efx = mulsign(Math.abs(x) - 1, y);
+    return efx < 0 ? 0 : efx === 0 ? 1 : Infinity;
+  }
+  const d = mulD2D(logk(Math.abs(x)), y);
+  let result = expk(d);
+  if (d[0] > 709.78271114955742909217217426) result = Infinity;
+  return x > 0 ? result : yIsInt ? (yIsOdd ? -result : result) : NaN;
+}

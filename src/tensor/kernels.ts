@@ -91,3 +91,46 @@ export function expandTo(src: Storage, from: Shape, to: Shape, out: Storage): St
   });
   return out;
 }
+
+/**
+ * The length of the rows PyTorch's vectorised binary loop (cpu_kernel_vec) runs over and whether it
+ * vectorises them: TensorIterator drops size-1 dims and coalesces the inner ones while every operand
+ * stays evenly strided; a row is vectorised where both inputs are contiguous along it or one of them is
+ * a broadcast scalar (stride 0). `null` when nothing is vectorised (every element takes the scalar loop).
+ */
+export function vectorRow(outShape: Shape, aShape: Shape, bShape: Shape): number | null {
+  const as = broadcastStrides(aShape, outShape);
+  const bs = broadcastStrides(bShape, outShape);
+  const dims: Array<[number, number, number, number]> = [];
+  let os = 1;
+  const outStrides = new Array<number>(outShape.length);
+  for (let d = outShape.length - 1; d >= 0; d--) {
+    outStrides[d] = os;
+    os *= outShape[d];
+  }
+  for (let d = 0; d < outShape.length; d++) if (outShape[d] !== 1) dims.push([outShape[d], outStrides[d], as[d], bs[d]]);
+  if (dims.length === 0) return 1;
+  let [len, so, sa, sb] = dims[dims.length - 1];
+  for (let d = dims.length - 2; d >= 0; d--) {
+    const [n, o, a, b] = dims[d];
+    if (o !== so * len || a !== sa * len || b !== sb * len) break;
+    len *= n;
+  }
+  const vectorised = (sa === 1 && sb === 1) || (sa === 0 && sb === 1) || (sa === 1 && sb === 0);
+  return vectorised ? len : null;
+}
+
+/**
+ * f over two broadcast inputs as PyTorch's cpu_kernel_vec computes it: `vec` where its loop takes 16
+ * elements of a row at a time (two vectors of 8), `scalar` on each row's last len mod 16 elements and
+ * wherever the loop is not vectorised.
+ */
+export function map2Lanes(vec: Fn2, scalar: Fn2, a: Storage, aShape: Shape, b: Storage, bShape: Shape, outShape: Shape, out: Storage, width = 16): Storage {
+  const row = vectorRow(outShape, aShape, bShape);
+  const cut = row === null ? 0 : row - (row % width);
+  const rowLen = row ?? 1;
+  walk2(outShape, aShape, bShape, out.length, (i, ia, ib) => {
+    out[i] = i % rowLen < cut ? vec(a[ia], b[ib]) : scalar(a[ia], b[ib]);
+  });
+  return out;
+}

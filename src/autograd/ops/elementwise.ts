@@ -6,11 +6,12 @@ import { allocStorage, castScalar, convertStorage, get_default_dtype, isFloating
 import { broadcastShapes, numel, sameShape } from '../../tensor/shape.js';
 import { Tensor } from '../../tensor/tensor.js';
 import { attach, shouldRecord } from '../../tensor/autograd/engine.js';
-import { gradMap2, map1, map2, walk2, type Fn2, type GradFn2 } from '../../tensor/kernels.js';
+import { gradMap2, map1, map2, map2Lanes, walk2, type Fn2, type GradFn2 } from '../../tensor/kernels.js';
 import { at, maskAnd, maskOf, savedOutput, type Mask } from './at.js';
 import { tensorAlgebra } from './tensor_algebra.js';
 import { cPow, float32Algebra, numberAlgebra, powScalarValue, type UnarySpec } from './unary.js';
 import { powf } from '../../math/sleef.js';
+import { powd } from '../../math/sleef64.js';
 
 export { cPow, powScalarValue };
 
@@ -32,6 +33,8 @@ export interface BinarySpec {
   saves: false | 'cross' | 'div' | 'pow';
   /** The gradients over tensors (create_graph), derivatives.yaml's formula op for op; `out` is the saved result. */
   graph: (g: Tensor, a: Tensor, b: Tensor, out: () => Tensor, needs: readonly boolean[]) => [Tensor | null, Tensor | null];
+  /** float32 as PyTorch's cpu_kernel_vec computes it: its vector lanes' function, then its scalar tail's. */
+  f32Lanes?: readonly [Fn2, Fn2];
 }
 
 function savedOf(spec: BinarySpec, a: Tensor, b: Tensor, out: Tensor): Tensor[] {
@@ -112,7 +115,10 @@ export function applyBinary(spec: BinarySpec, a: Tensor, b: Tensor): Tensor {
   const B = storageAs(b, dtype);
   const outShape = sameShape(a._shape, b._shape) ? a.shape : broadcastShapes(a._shape, b._shape);
   const f = spec.name === 'PowBackward1' && !isFloating(dtype) ? intPow : spec.f;
-  const out = map2(f, A, a._shape, B, b._shape, outShape, allocStorage(dtype, numel(outShape)));
+  const out =
+    dtype === 'float32' && spec.f32Lanes !== undefined
+      ? map2Lanes(spec.f32Lanes[0], spec.f32Lanes[1], A, a._shape, B, b._shape, outShape, allocStorage(dtype, numel(outShape)))
+      : map2(f, A, a._shape, B, b._shape, outShape, allocStorage(dtype, numel(outShape)));
   // bool results are 0 or 1 (True + True is True)
   if (dtype === 'bool') for (let i = 0; i < out.length; i++) out[i] = out[i] !== 0 ? 1 : 0;
   else if (dtype === 'int64') for (let i = 0; i < out.length; i++) out[i] += 0; // no -0 among integers
@@ -240,7 +246,10 @@ export const binaryOps = {
       return [needs[0] ? at.div(g, b) : null, gb];
     },
   },
-  pow: { name: 'PowBackward1', f: cPow, da: powSelfGrad, db: powExponentGrad, saves: 'pow', graph: powGraph },
+  // NOTE: float64: SLEEF's powd4_u10 (PyTorch's vector lanes) on every element: glibc's pow of its scalar
+  // tail is not reproduced. float32: SLEEF's powf in the vector lanes; glibc's powf of the tail is not
+  // reproduced (correctly rounded here). README, Differences from PyTorch
+  pow: { name: 'PowBackward1', f: powd, da: powSelfGrad, db: powExponentGrad, saves: 'pow', graph: powGraph, f32Lanes: [powf, (x, y) => Math.fround(cPow(x, y))] },
 } satisfies Record<string, BinarySpec>;
 
 /** `a && b` for two masks broadcast together. */

@@ -8,7 +8,9 @@ import { broadcastShapes, numel, sameShape, type Shape } from '../../tensor/shap
 import { Tensor } from '../../tensor/tensor.js';
 import { attach, shouldRecord } from '../../tensor/autograd/engine.js';
 import type { Node } from '../../tensor/autograd/node.js';
-import { map2, walk2, type Fn2 } from '../../tensor/kernels.js';
+import { map2, map2Lanes, walk2, type Fn2 } from '../../tensor/kernels.js';
+import { atan2f as sleefAtan2f } from '../../math/sleef_trig.js';
+import { atan2f as glibcAtan2f } from '../../math/glibcf.js';
 import { expf, fma, fmaf } from '../../math/sleef.js';
 import { log1pf } from '../../math/sleef_log1pf.js';
 import { expd, log1pd } from '../../math/sleef64.js';
@@ -36,6 +38,15 @@ function map(a: Tensor, b: Tensor, f: Fn2, f32: Fn2 = f): Tensor {
   const dtype = promoteTypes(a, b);
   const shape = sameShape(a._shape, b._shape) ? a.shape : broadcastShapes(a._shape, b._shape);
   const out = map2(dtype === 'float32' ? f32 : f, storageAs(a, dtype), a._shape, storageAs(b, dtype), b._shape, shape, allocStorage(dtype, numel(shape)));
+  return new Tensor(out, shape);
+}
+
+/** f over two broadcast tensors, but in float32 PyTorch's vectorised loop: `vec32` in its vector lanes, `scalar32` in its scalar tail. */
+function mapLanes(a: Tensor, b: Tensor, f: Fn2, vec32: Fn2, scalar32: Fn2): Tensor {
+  const dtype = promoteTypes(a, b);
+  if (dtype !== 'float32') return map(a, b, f);
+  const shape = sameShape(a._shape, b._shape) ? a.shape : broadcastShapes(a._shape, b._shape);
+  const out = map2Lanes(vec32, scalar32, storageAs(a, dtype), a._shape, storageAs(b, dtype), b._shape, shape, allocStorage(dtype, numel(shape)));
   return new Tensor(out, shape);
 }
 
@@ -150,7 +161,8 @@ export function hypot(a: Tensor, b: Tensor): Tensor {
 export function atan2(a: Tensor, b: Tensor): Tensor {
   needTensors('atan2', a, b);
   // atan2_backward: recip = (self*self + other*other).reciprocal(); grad*other*recip, grad*-self*recip
-  return recordNode(map(a, b, Math.atan2), 'Atan2Backward0', [a, b], [a, b], (g, needs) => {
+  // float32: SLEEF's atan2f_u1 in PyTorch's vector lanes, glibc's atan2f in its scalar tail
+  return recordNode(mapLanes(a, b, Math.atan2, sleefAtan2f, glibcAtan2f), 'Atan2Backward0', [a, b], [a, b], (g, needs) => {
     const recip = at.reciprocal(at.add(at.mul(a, a), at.mul(b, b)));
     return [needs[0] ? at.mul(at.mul(g, b), recip) : null, needs[1] ? at.mul(at.mul(g, at.neg(a)), recip) : null];
   });

@@ -11,7 +11,8 @@ import { erf, erfc } from '../../math/erf.js';
 import { erfinv, erfinvf } from '../../math/erfinv.js';
 import { cosh as glibcCosh } from '../../math/glibc64.js';
 import { coshf, coshTailf, cosf, cosVector, expf, expm1f, logf, rsqrtf, sigmoidf, sigmoidTailf, sinf, sinhf, sinVector, tanhf } from '../../math/sleef.js';
-import { sinhf as glibcSinhf } from '../../math/glibcf.js';
+import { exp2f as glibcExp2f, sinhf as glibcSinhf } from '../../math/glibcf.js';
+import { acosf, asinf, atanf, log10f, log2f, tanf, tanVector } from '../../math/sleef_trig.js';
 
 /** The arithmetic a derivative formula is written in; numbers mix with values as constants. */
 export interface Algebra<T> {
@@ -160,13 +161,13 @@ const fromOutput = (spec: UnarySpec): UnarySpec => ({ ...spec, saves: 'output' }
 
 export const unaryOps = {
   neg: { ...unary('NegBackward0', (x) => -x, (k, g) => k.neg(g)), saves: 'none' },
-  // NOTE: float32 exp, log, sin, cos, tanh, sinh, cosh, expm1, sigmoid and rsqrt are PyTorch's own (SLEEF 3.5's AVX2
+  // NOTE: float32 exp, log, log2, log10, sin, cos, tan, asin, acos, atan, tanh, sinh, cosh, expm1, exp2, sigmoid and rsqrt are PyTorch's own (SLEEF 3.5's AVX2
   // kernels; 1 / sqrt in two roundings; a scalar tail where PyTorch's loop has one): see math/sleef.ts
   // float64 exp, tanh and log1p: SLEEF's double kernels, which PyTorch's vml runs on every element (sleef64.ts)
   exp: { ...fromOutput(unary('ExpBackward0', expd, (k, g, _x, y) => k.mul(g, y))), f32: expf },
   log: { ...unary('LogBackward0', Math.log, (k, g, x) => k.div(g, x), 'positive'), f32: logf },
-  log2: unary('Log2Backward0', Math.log2, (k, g, x) => k.div(g, k.mul(x, Math.LN2)), 'positive'),
-  log10: unary('Log10Backward0', Math.log10, (k, g, x) => k.div(g, k.mul(x, Math.LN10)), 'positive'),
+  log2: { ...unary('Log2Backward0', Math.log2, (k, g, x) => k.div(g, k.mul(x, Math.LN2)), 'positive'), f32: log2f },
+  log10: { ...unary('Log10Backward0', Math.log10, (k, g, x) => k.div(g, k.mul(x, Math.LN10)), 'positive'), f32: log10f },
   sqrt: fromOutput(unary('SqrtBackward0', Math.sqrt, (k, g, _x, y) => k.div(g, k.mul(2, y)), 'positive')),
   // d|x|/dx = sgn(x), with sgn(0) = 0
   abs: unary('AbsBackward0', Math.abs, (k, g, x) => k.mul(g, k.sgn(x)), 'awayFromZero'),
@@ -184,18 +185,19 @@ export const unaryOps = {
   reciprocal: fromOutput(unary('ReciprocalBackward0', (x) => 1 / x, (k, g, _x, y) => k.mul(k.neg(g), k.mul(y, y)), 'positive')),
   sin: { ...unary('SinBackward0', Math.sin, (k, g, x) => k.mul(g, k.cos(x))), f32: sinf, f32Vector: sinVector },
   cos: { ...unary('CosBackward0', Math.cos, (k, g, x) => k.mul(g, k.neg(k.sin(x)))), f32: cosf, f32Vector: cosVector },
-  tan: fromOutput(unary('TanBackward0', Math.tan, (k, g, _x, y) => k.mul(g, k.add(1, k.pow(y, 2))))),
+  tan: { ...fromOutput(unary('TanBackward0', Math.tan, (k, g, _x, y) => k.mul(g, k.add(1, k.pow(y, 2))))), f32: tanf, f32Vector: tanVector },
   // d asin = 1/sqrt(1 - x²), d acos = its negation: PyTorch's (-x*x + 1).rsqrt()
-  asin: unary('AsinBackward0', Math.asin, (k, g, x) => k.mul(g, k.rsqrt(k.add(k.mul(k.neg(x), x), 1))), 'open unit interval'),
-  acos: unary('AcosBackward0', Math.acos, (k, g, x) => k.mul(g, k.neg(k.rsqrt(k.add(k.mul(k.neg(x), x), 1)))), 'open unit interval'),
-  atan: unary('AtanBackward0', Math.atan, (k, g, x) => k.div(g, k.add(k.mul(x, x), 1))),
+  asin: { ...unary('AsinBackward0', Math.asin, (k, g, x) => k.mul(g, k.rsqrt(k.add(k.mul(k.neg(x), x), 1))), 'open unit interval'), f32: asinf },
+  acos: { ...unary('AcosBackward0', Math.acos, (k, g, x) => k.mul(g, k.neg(k.rsqrt(k.add(k.mul(k.neg(x), x), 1)))), 'open unit interval'), f32: acosf },
+  atan: { ...unary('AtanBackward0', Math.atan, (k, g, x) => k.div(g, k.add(k.mul(x, x), 1))), f32: atanf },
   sinh: { ...unary('SinhBackward0', Math.sinh, (k, g, x) => k.mul(g, k.cosh(x))), f32: sinhf, f32Tail: glibcSinhf },
   // float64 cosh: SLEEF's in vector lanes, glibc's cosh in the scalar tail
   cosh: { ...unary('CoshBackward0', coshd, (k, g, x) => k.mul(g, k.sinh(x))), f64Tail: glibcCosh, f32: coshf, f32Tail: coshTailf },
   expm1: { ...fromOutput(unary('Expm1Backward0', Math.expm1, (k, g, _x, y) => k.mul(g, k.add(y, 1)))), f32: expm1f },
   // NOTE: SLEEF's float32 log1p, which PyTorch uses, returns inf for inputs above 1e38
   log1p: { ...unary('Log1PBackward0', log1pd, (k, g, x) => k.div(g, k.add(x, 1)), 'positive'), f32: log1pf },
-  exp2: fromOutput(unary('Exp2Backward0', (x) => 2 ** x, (k, g, _x, y) => k.mul(k.mul(g, y), Math.LN2))),
+  // float32 exp2: glibc's exp2f on every element (PyTorch 1.13's measured values; not SLEEF's exp2f)
+  exp2: { ...fromOutput(unary('Exp2Backward0', (x) => 2 ** x, (k, g, _x, y) => k.mul(k.mul(g, y), Math.LN2))), f32: glibcExp2f },
   // d x^(-1/2) = -1/2 · x^(-3/2) = -0.5 · y³
   rsqrt: { ...fromOutput(unary('RsqrtBackward0', (x) => 1 / Math.sqrt(x), (k, g, _x, y) => k.mul(k.mul(-0.5, g), k.pow(y, 3)), 'positive')), f32: rsqrtf },
   // PyTorch 1.13: sign(nan) = 0, sign(-0) = 0
