@@ -82,6 +82,8 @@ const samples: Partial<Record<OpName, Sample[]>> = {
     { shapes: [[4, 3], [2, 3], [2]], fn: torch.nn.functional.linear },
     { shapes: [[3], [2, 3], [2]], fn: torch.nn.functional.linear },
     { shapes: [[2, 4, 3], [1, 3]], fn: (x, w) => torch.nn.functional.linear(x, w) },
+    // an empty contraction (in_features 0) of a 4-d input: its double backward reshapes by the leading dims
+    { shapes: [[1, 1, 3, 0], [2, 0], [2]], fn: torch.nn.functional.linear },
   ],
   mse_loss: [
     { shapes: [[4, 2], [4, 2]], fn: (a, b) => torch.nn.functional.mse_loss(a, b) },

@@ -32,8 +32,9 @@ export function linearGraph(x: Tensor, weight: Tensor, bias: Tensor | null, g: T
     x2 = forwardOf(node, 1, () => at.unsqueeze(x, 0));
     g2 = at.unsqueeze(g, 0);
   } else if (x.ndim > 2) {
-    x2 = forwardOf(node, 1, () => at.reshape(x, [x.numel() / inF, inF]));
-    g2 = at.reshape(g, [x.numel() / inF, outF]);
+    const rows = numel(x._shape.slice(0, -1)); // (not numel / inF: inF may be 0)
+    x2 = forwardOf(node, 1, () => at.reshape(x, [rows, inF]));
+    g2 = at.reshape(g, [rows, outF]);
   }
   const addmm = x.ndim === 2 && bias !== null;
   let gwt: Tensor | null = null;
