@@ -41,3 +41,8 @@ export class Size extends Array<number> {
     return this.toString();
   }
 }
+
+/** A Size of these sizes (already integers), made without the constructor's checks: a tensor's `shape`. */
+export function asSize(sizes: readonly number[]): Size {
+  return Object.freeze(Object.setPrototypeOf(sizes.slice(), Size.prototype) as Size);
+}

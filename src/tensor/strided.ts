@@ -161,9 +161,9 @@ export function viewStrides(shape: Shape, strides: readonly number[], newShape: 
 }
 
 /** True when some element of `t` is read from the same place in storage as another (an expanded view). */
-export function hasInternalOverlap(t: { readonly _viewGeom: ViewGeom | null; readonly shape: readonly number[] }): boolean {
+export function hasInternalOverlap(t: { readonly _viewGeom: ViewGeom | null; readonly _shape: readonly number[] }): boolean {
   const g = t._viewGeom;
-  return g !== null && t.shape.some((n, d) => n > 1 && g.strides[d] === 0);
+  return g !== null && t._shape.some((n, d) => n > 1 && g.strides[d] === 0);
 }
 
 /** PyTorch's is_contiguous: the strides of size-1 dims do not count, and an empty tensor is contiguous. */

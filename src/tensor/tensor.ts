@@ -9,7 +9,7 @@ import { checkHookResult } from './autograd/modes.js';
 import { pythonTypeName } from './autograd/execute.js';
 import { is_grad_enabled, is_inference_mode_enabled } from './autograd/grad_mode.js';
 import { AccumulateGrad, hookName, nextHookId, Node, RemovableHandle, type GraphTensor, type VersionCounter } from './autograd/node.js';
-import { Size } from './size.js';
+import { asSize, type Size } from './size.js';
 import { allocStorage, dtypeObject, dtypeOf, get_default_dtype, isFloating, type DType, type Storage, type TorchDType } from './dtype.js';
 import { formatTensor } from './format.js';
 import { numel, shapeStr, type Shape } from './shape.js';
@@ -169,7 +169,7 @@ export class Tensor implements GraphTensor {
   /** The sizes as a `torch.Size` (made once per shape: internal code reads `_shape`). */
   get shape(): Size {
     if (this.sizeOf !== this._shape) {
-      this.sizeCache = new Size(this._shape);
+      this.sizeCache = asSize(this._shape);
       this.sizeOf = this._shape;
     }
     return this.sizeCache as Size;

@@ -56,7 +56,7 @@ export class FusedLinearMse {
   /** Whether the parameters are as the fused kernels expect (both require grad, one dtype) and grad mode is on. */
   private paramsReady(): boolean {
     const { weight, bias } = this.model;
-    return is_grad_enabled() && weight.requires_grad && (bias === null || (bias.requires_grad && bias.dtype === weight.dtype));
+    return is_grad_enabled() && weight.requires_grad && (bias === null || (bias.requires_grad && bias._dtype === weight._dtype));
   }
 
   /**

@@ -56,7 +56,7 @@ function hardtanhIntegral(x: Tensor, dtype: DType, lo: number, hi: number): Tens
     const max = X[i] < l ? l : X[i];
     out[i] = castScalar(h < max ? h : max, dtype);
   }
-  return new Tensor(out, x.shape);
+  return new Tensor(out, x._shape);
 }
 
 function hardtanhOp(input: Tensor, lo: number, hi: number, inplace: boolean): Tensor {
@@ -140,7 +140,7 @@ const mishSpec: ActivationSpec = {
   graph: (g, x) => {
     const sigmoid = at.sigmoid(x);
     const tanhSoftplus = at.tanh(applyUnary(unaryOps.log1p, at.exp(x)));
-    const oneMinus = at.sub(at.full(tanhSoftplus.shape, 1, tanhSoftplus._dtype), at.mul(tanhSoftplus, tanhSoftplus));
+    const oneMinus = at.sub(at.full(tanhSoftplus._shape, 1, tanhSoftplus._dtype), at.mul(tanhSoftplus, tanhSoftplus));
     return at.mul(g, at.add(tanhSoftplus, at.mul(at.mul(x, sigmoid), oneMinus)));
   },
 };
@@ -220,7 +220,7 @@ function logSigmoidForward(x: Tensor): { out: Tensor; buffer: Tensor } {
     buffer[i] = b;
     out[i] = k.r(min - k.log1p(b));
   }
-  return { out: new Tensor(out, x.shape), buffer: new Tensor(buffer, x.shape) };
+  return { out: new Tensor(out, x._shape), buffer: new Tensor(buffer, x._shape) };
 }
 
 /** log_sigmoid_backward: (max_deriv - sign·b/(1 + b))·g, max_deriv 1 and sign 1 where x < 0, else 0 and -1. */
@@ -234,7 +234,7 @@ function logSigmoidBackwardStorage(g: ArrayLike<number>, x: Tensor, buffer: Tens
     const q = r(B[i] / r(1 + B[i]));
     out[i] = r((X[i] < 0 ? r(1 - q) : q) * g[i]);
   }
-  return new Tensor(out, x.shape);
+  return new Tensor(out, x._shape);
 }
 
 /** The backward op over tensors (create_graph): LogSigmoidBackwardBackward0. */

@@ -199,7 +199,7 @@ function broadcastToIndex(from: Shape, to: Shape): Int32Array {
 }
 
 function checkPut(x: Tensor, values: Tensor): void {
-  if (x.dtype !== values.dtype) {
+  if (x._dtype !== values._dtype) {
     throw new RuntimeError(
       `Index put requires the source and destination dtypes match, got ${scalarTypeName(x._dtype)} for the destination and ${scalarTypeName(values._dtype)} for the source.`,
     );
@@ -226,7 +226,7 @@ function indexPutNode(x: Tensor, indices: IndexList, values: Tensor, acc: boolea
   const map = valuesMap(values, plan);
   if (!castsValue) checkPut(x, values);
   checkBounds(layout);
-  const put = castsValue && values.dtype !== x.dtype ? new Tensor(convertStorage(values._data, x._dtype), values._shape) : values;
+  const put = castsValue && values._dtype !== x._dtype ? new Tensor(convertStorage(values._data, x._dtype), values._shape) : values;
   const result = new Tensor(putValues(x, plan, put, map, acc), x._shape);
   if (!shouldRecord(x, values)) return result;
   return holdsSaved(attach(result, name, [x, values], (g, needs) => {
@@ -292,7 +292,7 @@ function partialWrite(x: Tensor, a: Tensor, indices: IndexList, values: Tensor, 
   } catch {
     return;
   }
-  if (layout.firstBad <= 0 || layout.badMessage !== message || values.dtype !== x.dtype) return;
+  if (layout.firstBad <= 0 || layout.badMessage !== message || values._dtype !== x._dtype) return;
   const map = valuesMap(values, layout.plan);
   const o = layout.plan.offsets;
   for (let i = 0; i < layout.firstBad; i++) x._data[o[i]] = acc ? x._data[o[i]] + values._data[map[i]] : values._data[map[i]];

@@ -75,7 +75,7 @@ export function sgn(a: Tensor): Tensor {
 /** out[i] = f(a[i], b[i]) for two tensors of one shape, in their promoted dtype. */
 function zip(a: Tensor, b: Tensor, f: (x: number, y: number) => number): Tensor {
   const dtype = promoteTypes(a, b);
-  const shape = sameShape(a._shape, b._shape) ? a.shape : broadcastShapes(a._shape, b._shape);
+  const shape = sameShape(a._shape, b._shape) ? a._shape : broadcastShapes(a._shape, b._shape);
   const ia = broadcastIndex(shape, a._shape);
   const ib = broadcastIndex(shape, b._shape);
   const out = allocStorage(dtype, numel(shape));

@@ -45,7 +45,7 @@ export function binary_cross_entropy(
       throw new RuntimeError(`output with shape ${shapeStr(input._shape)} doesn't match the broadcast shape ${shapeStr(expanded)}`);
     }
   }
-  if (target.dtype !== input.dtype) throw new RuntimeError(`Found dtype ${scalarTypeName(target._dtype)} but expected ${scalarTypeName(input._dtype)}`);
+  if (target._dtype !== input._dtype) throw new RuntimeError(`Found dtype ${scalarTypeName(target._dtype)} but expected ${scalarTypeName(input._dtype)}`);
   const dtype = input._dtype;
   const shape = input._shape.slice();
   const X = valuesAs(input, shape, dtype);

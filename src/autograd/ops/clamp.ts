@@ -141,7 +141,7 @@ export function clamp_max(x: Tensor, max: Tensor | number): Tensor {
 
 /** clamp_min.Tensor / clamp_max.Tensor: self gets grad where self >= min (<= max), the bound where it wins. */
 function boundTensor(x: Tensor, b: Tensor, isMin: boolean): Tensor {
-  const shape = sameShape(x._shape, b._shape) ? x.shape : broadcastShapes(x._shape, b._shape);
+  const shape = sameShape(x._shape, b._shape) ? x._shape : broadcastShapes(x._shape, b._shape);
   const dtype = promoteTypes(x, b);
   const X = broadcastValues(x, shape);
   const B = broadcastValues(b, shape);

@@ -26,7 +26,7 @@ function options(rtol: number | CloseOptions | undefined, atol: number | undefin
 /** `torch.isclose(a, b, rtol=1e-05, atol=1e-08, equal_nan=false)` (or `{ rtol, atol, equal_nan }`): bool. */
 export function isclose(a: Tensor, b: Tensor, rtol?: number | CloseOptions, atol?: number, equal_nan?: boolean): Tensor {
   const o = options(rtol, atol, equal_nan);
-  if (a.dtype !== b.dtype) throw new RuntimeError(`${scalarTypeName(a._dtype)} did not match ${scalarTypeName(b._dtype)}`);
+  if (a._dtype !== b._dtype) throw new RuntimeError(`${scalarTypeName(a._dtype)} did not match ${scalarTypeName(b._dtype)}`);
   if (!(o.rtol >= 0)) throw new RuntimeError(`rtol must be greater than or equal to zero, but got ${o.rtol}`);
   if (!(o.atol >= 0)) throw new RuntimeError(`atol must be greater than or equal to zero, but got ${o.atol}`);
   return no_grad(() => {

@@ -45,7 +45,7 @@ function truth(x: Tensor): Storage {
 
 function logical(f: Fn2): (a: Tensor, b: Tensor) => Tensor {
   return (a, b) => {
-    const outShape = sameShape(a._shape, b._shape) ? a.shape : broadcastShapes(a._shape, b._shape);
+    const outShape = sameShape(a._shape, b._shape) ? a._shape : broadcastShapes(a._shape, b._shape);
     return new Tensor(map2(f, truth(a), a._shape, truth(b), b._shape, outShape, allocStorage('bool', numel(outShape))), outShape);
   };
 }

@@ -20,7 +20,7 @@ export function linalg_cross(input: Tensor, other: Tensor, dim: number | { dim?:
     throw new RuntimeError(`linalg.cross: inputs dimension ${d} must have length 3. Got ${input._shape[d]} and ${other._shape[d]}`);
   }
   const shape = broadcastShapes(input._shape, other._shape);
-  if (input.dtype !== other.dtype) throw new RuntimeError(`expected scalar type ${scalarTypeName(input._dtype)} but found ${scalarTypeName(other._dtype)}`);
+  if (input._dtype !== other._dtype) throw new RuntimeError(`expected scalar type ${scalarTypeName(input._dtype)} but found ${scalarTypeName(other._dtype)}`);
   const dtype = input._dtype;
   const A = expandedValues(input, shape, dtype);
   const B = expandedValues(other, shape, dtype);

@@ -61,7 +61,7 @@ function savedOf(spec: BinarySpec, a: Tensor, b: Tensor, out: Tensor): Tensor[] 
 
 /** PyTorch's type promotion for two tensors (at::result_type): dimensioned tensors outrank 0-d ones, which count only when of a higher category (bool < integral < floating). */
 export function promoteTypes(a: Tensor, b: Tensor): DType {
-  if (a.dtype === b.dtype) return a._dtype;
+  if (a._dtype === b._dtype) return a._dtype;
   return resultType([a, b]);
 }
 
@@ -113,7 +113,7 @@ export function applyBinary(spec: BinarySpec, a: Tensor, b: Tensor): Tensor {
   }
   const A = storageAs(a, dtype);
   const B = storageAs(b, dtype);
-  const outShape = sameShape(a._shape, b._shape) ? a.shape : broadcastShapes(a._shape, b._shape);
+  const outShape = sameShape(a._shape, b._shape) ? a._shape : broadcastShapes(a._shape, b._shape);
   const f = spec.name === 'PowBackward1' && !isFloating(dtype) ? intPow : spec.f;
   const out =
     dtype === 'float32' && spec.f32Lanes !== undefined

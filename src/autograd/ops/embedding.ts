@@ -70,13 +70,13 @@ function denseBackward(g: Storage, indices: Tensor, num: number, dim: number, pa
 function doubleBackward(gg: Tensor, indices: Tensor, padding: number): Tensor {
   const flat = reshape(indices, [-1]);
   let rows = index_select(gg, 0, flat);
-  if (padding >= 0) rows = at.maskedFill(rows, maskOf(at.reshape(at.expand(at.reshape(flat, [-1, 1]), rows.shape), rows.shape), (v) => v === padding), 0);
-  return at.view(rows, [...indices.shape, gg.shape[1]]);
+  if (padding >= 0) rows = at.maskedFill(rows, maskOf(at.reshape(at.expand(at.reshape(flat, [-1, 1]), rows._shape), rows._shape), (v) => v === padding), 0);
+  return at.view(rows, [...indices._shape, gg._shape[1]]);
 }
 
 /** The weight's gradient over tensors (create_graph): EmbeddingDenseBackwardBackward0 when the upstream gradient requires grad. */
 function embeddingBackward(g: Tensor, indices: Tensor, num: number, padding: number, byFreq: boolean): Tensor {
-  const dim = g.shape[g.ndim - 1];
+  const dim = g._shape[g.ndim - 1];
   const result = new Tensor(denseBackward(g._data, indices, num, dim, padding, byFreq), [num, dim]);
   if (!is_grad_enabled() || !g.requires_grad) return result;
   return attach(result, 'EmbeddingDenseBackwardBackward0', [g], null, [indices], null, (gg) => [doubleBackward(gg, indices, padding)]);
@@ -84,7 +84,7 @@ function embeddingBackward(g: Tensor, indices: Tensor, num: number, padding: num
 
 /** `F.embedding(input, weight, padding_idx=None, max_norm=None, norm_type=2.0, scale_grad_by_freq=False, sparse=False)`. */
 export function embedding(input: Tensor, weight: Tensor, options: EmbeddingOptions = {}): Tensor {
-  const num = weight.shape[0];
+  const num = weight._shape[0];
   const padding = paddingIndex(options.padding_idx, num ?? 0);
   const itype = dtypeOf(input._data);
   if (options.max_norm !== null && options.max_norm !== undefined) renorm(weight, input, options.max_norm, options.norm_type ?? 2);
@@ -97,11 +97,11 @@ export function embedding(input: Tensor, weight: Tensor, options: EmbeddingOptio
   if (options.sparse === true) throw new NotImplementedError('embedding: sparse gradients are not supported');
   const I = input._data;
   for (let i = 0; i < I.length; i++) if (!(I[i] >= 0 && I[i] < num)) throw new IndexError('index out of range in self');
-  const dim = weight.shape[1];
+  const dim = weight._shape[1];
   const W = weight._data;
   const out = allocStorage(dtypeOf(W), I.length * dim);
   for (let i = 0; i < I.length; i++) out.set(W.subarray(Number(I[i]) * dim, (Number(I[i]) + 1) * dim), i * dim);
-  const result = new Tensor(out, [...input.shape, dim]);
+  const result = new Tensor(out, [...input._shape, dim]);
   if (!shouldRecord(weight)) return result;
   const byFreq = options.scale_grad_by_freq === true;
   const indices = input;

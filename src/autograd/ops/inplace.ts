@@ -174,7 +174,7 @@ export function applyInplace(self: Tensor, other: Tensor | null, op: (a: Tensor,
   if (!canCast(result._dtype, self._dtype)) {
     throw new RuntimeError(`result type ${scalarTypeName(result._dtype)} can't be cast to the desired output type ${scalarTypeName(self._dtype)}`);
   }
-  self._data.set(result.dtype === self.dtype || isFloating(self._dtype) ? result._data : convertStorage(result._data, self._dtype));
+  self._data.set(result._dtype === self._dtype || isFloating(self._dtype) ? result._data : convertStorage(result._data, self._dtype));
   syncStorage(self._data);
   self._version.value++;
   const node = result.grad_fn;

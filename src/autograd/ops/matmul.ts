@@ -134,7 +134,7 @@ function checkMatmul(a: Tensor, b: Tensor): DType {
   let second = b._dtype;
   switch (path) {
     case 'dot':
-      if (a.dtype !== b.dtype) {
+      if (a._dtype !== b._dtype) {
         throw new RuntimeError(`dot : expected both vectors to have same dtype, but found ${scalarTypeName(a._dtype)} and ${scalarTypeName(b._dtype)}`);
       }
       if (A[0] !== B[0]) {

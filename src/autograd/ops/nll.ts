@@ -146,7 +146,7 @@ function run(input: Tensor, target: Tensor, f: Frame, reduction: Reduction, none
 
 function weightStorage(weight: Tensor | null, input: Tensor): Storage | null {
   if (weight === null) return null;
-  if (weight.dtype !== input.dtype) throw new RuntimeError(`expected scalar type ${scalarTypeName(input._dtype)} but found ${scalarTypeName(weight._dtype)}`);
+  if (weight._dtype !== input._dtype) throw new RuntimeError(`expected scalar type ${scalarTypeName(input._dtype)} but found ${scalarTypeName(weight._dtype)}`);
   return weight._data;
 }
 

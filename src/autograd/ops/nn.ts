@@ -33,8 +33,8 @@ function linearName(xNd: number, hasBias: boolean): string {
 /** No promotion in linear: addmm's or mm's dtype errors, in their order. */
 function checkLinearDtypes(x: Tensor, weight: Tensor, bias: Tensor | null): void {
   if (bias !== null && (x.ndim === 2 || x.ndim === 3)) {
-    if (bias.dtype !== weight.dtype) throw new RuntimeError('self and mat2 must have the same dtype');
-    if (x.dtype !== weight.dtype) throw new RuntimeError('mat1 and mat2 must have the same dtype');
+    if (bias._dtype !== weight._dtype) throw new RuntimeError('self and mat2 must have the same dtype');
+    if (x._dtype !== weight._dtype) throw new RuntimeError('mat1 and mat2 must have the same dtype');
   } else if (x._dtype === 'bool' && weight._shape[1] !== 0) {
     throw new RuntimeError('"addmm_impl_cpu_" not implemented for \'Bool\'');
   } else if (x._dtype !== weight._dtype && x.numel() !== 0 && weight.numel() !== 0) {
@@ -243,7 +243,7 @@ export function mse_loss(input: Tensor, target: Tensor, reductionArg: ReductionA
   }, [input, target], [shape, shape], (g, needs) => mseGraph(input, target, reduction, g, needs));
   // NOTE: PyTorch broadcasts input and target to views first when their shapes differ, and saves those;
   // broadcast_tensors hands an operand already of the broadcast shape back as itself (expand_outplace)
-  if (!sameShape(input._shape, target._shape)) for (const ref of (out.grad_fn as Node)._saved) if (!sameShape(ref.tensor.shape, shape)) ref.expanded = shape;
+  if (!sameShape(input._shape, target._shape)) for (const ref of (out.grad_fn as Node)._saved) if (!sameShape(ref.tensor._shape, shape)) ref.expanded = shape;
   return out;
 }
 

@@ -36,7 +36,7 @@ function storageAs(t: Tensor, dtype: DType): Storage {
 /** f over two broadcast tensors in their promoted dtype (`f32` for float32 where PyTorch rounds each step). */
 function map(a: Tensor, b: Tensor, f: Fn2, f32: Fn2 = f): Tensor {
   const dtype = promoteTypes(a, b);
-  const shape = sameShape(a._shape, b._shape) ? a.shape : broadcastShapes(a._shape, b._shape);
+  const shape = sameShape(a._shape, b._shape) ? a._shape : broadcastShapes(a._shape, b._shape);
   const out = map2(dtype === 'float32' ? f32 : f, storageAs(a, dtype), a._shape, storageAs(b, dtype), b._shape, shape, allocStorage(dtype, numel(shape)));
   return new Tensor(out, shape);
 }
@@ -45,14 +45,14 @@ function map(a: Tensor, b: Tensor, f: Fn2, f32: Fn2 = f): Tensor {
 function mapLanes(a: Tensor, b: Tensor, f: Fn2, vec32: Fn2, scalar32: Fn2): Tensor {
   const dtype = promoteTypes(a, b);
   if (dtype !== 'float32') return map(a, b, f);
-  const shape = sameShape(a._shape, b._shape) ? a.shape : broadcastShapes(a._shape, b._shape);
+  const shape = sameShape(a._shape, b._shape) ? a._shape : broadcastShapes(a._shape, b._shape);
   const out = map2Lanes(vec32, scalar32, storageAs(a, dtype), a._shape, storageAs(b, dtype), b._shape, shape, allocStorage(dtype, numel(shape)));
   return new Tensor(out, shape);
 }
 
 /** The mask pred(a, b) over a and b broadcast together. */
 export function mask2(a: Tensor, b: Tensor, pred: (x: number, y: number) => boolean): Mask {
-  const shape = sameShape(a._shape, b._shape) ? a.shape : broadcastShapes(a._shape, b._shape);
+  const shape = sameShape(a._shape, b._shape) ? a._shape : broadcastShapes(a._shape, b._shape);
   const data = new Uint8Array(numel(shape));
   walk2(shape, a._shape, b._shape, data.length, (i, ia, ib) => {
     data[i] = pred(a._data[ia], b._data[ib]) ? 1 : 0;
@@ -223,7 +223,7 @@ export function lerp(start: Tensor, end: Tensor, weight: TensorOrNumber): Tensor
 
 function checkLerpDtype(start: Tensor, other: Tensor, what: string): void {
   const c = (t: Tensor): string => (t._dtype === 'float64' ? 'double' : t._dtype === 'float32' ? 'float' : t._dtype);
-  if (other.dtype !== start.dtype) throw new RuntimeError(`expected dtype ${c(start)} for \`${what}\` but got dtype ${c(other)}`);
+  if (other._dtype !== start._dtype) throw new RuntimeError(`expected dtype ${c(start)} for \`${what}\` but got dtype ${c(other)}`);
 }
 
 /** t's values broadcast to `shape`, in `dtype`. */

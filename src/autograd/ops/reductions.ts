@@ -294,7 +294,7 @@ function reducedList(shape: Shape, keptShape: Shape): number[] {
 /** self == y (broadcast) as a constant 0/1 tensor of self's dtype. */
 function equalMask(x: Tensor, y: Tensor): Tensor {
   const vals = y._data;
-  const gi = groupIndex(x._shape, y._shape.length === x._shape.length ? y.shape : x._shape.map(() => 1));
+  const gi = groupIndex(x._shape, y._shape.length === x._shape.length ? y._shape : x._shape.map(() => 1));
   const out = allocStorage(x._dtype, x._data.length);
   for (let i = 0; i < out.length; i++) out[i] = x._data[i] === vals[gi[i]] ? 1 : 0;
   return new Tensor(out, x._shape);

@@ -472,7 +472,7 @@ function pow_(self: Tensor, exponent: TensorLike): Tensor {
   if (!isFloating(self._dtype)) {
     // NOTE: pow_'s own check of the result's dtype against self's comes before the in-place cast check
     const r = no_grad(() => pow(self, exponent));
-    if (r.dtype !== self.dtype && !canCast(r._dtype, self._dtype)) throw new RuntimeError(`Found dtype ${scalarTypeName(self._dtype)} but expected ${scalarTypeName(r._dtype)}`);
+    if (r._dtype !== self._dtype && !canCast(r._dtype, self._dtype)) throw new RuntimeError(`Found dtype ${scalarTypeName(self._dtype)} but expected ${scalarTypeName(r._dtype)}`);
   }
   return applyInplace(self, exponent instanceof Tensor ? exponent : null, (a) => pow(a, exponent));
 }

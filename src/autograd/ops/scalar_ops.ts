@@ -30,7 +30,7 @@ function scalarOp(
  */
 function overScalarTensor(g: Tensor, s: number, op: (a: Tensor, b: Tensor) => Tensor): Tensor {
   const out = op(g, at.full([], s, 'float64'));
-  return out.dtype === g.dtype ? out : at.toDtype(out, g._dtype);
+  return out._dtype === g._dtype ? out : at.toDtype(out, g._dtype);
 }
 
 function mapped(g: Storage, f: (v: number) => number): Storage {

@@ -53,7 +53,7 @@ function walk(index: Tensor, dim: number, bound: number, sa: number[], sb: numbe
 function dtypeCheck(name: string, self: Tensor, index: Tensor, src: Tensor | null): void {
   if (index.numel() !== 0 && index._dtype !== 'int64') throw new RuntimeError(`${name}(): Expected dtype int64 for index`);
   // NOTE: scatter_add's dtype error names scatter() in PyTorch 1.13
-  if (src !== null && src.dtype !== self.dtype) throw new RuntimeError('scatter(): Expected self.dtype to be equal to src.dtype');
+  if (src !== null && src._dtype !== self._dtype) throw new RuntimeError('scatter(): Expected self.dtype to be equal to src.dtype');
 }
 
 function gatherShapeCheck(self: Tensor, dim: number, index: Tensor): void {

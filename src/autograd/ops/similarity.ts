@@ -26,7 +26,7 @@ import { unaryOps } from './unary.js';
 export function one_hot(tensor: Tensor, num_classes = -1): Tensor {
   if (dtypeOf(tensor._data) !== 'int64') throw new RuntimeError('one_hot is only applicable to index tensor.');
   const X = tensor._data;
-  const shape = [...tensor.shape];
+  const shape = [...tensor._shape];
   if (X.length === 0) {
     if (num_classes <= 0) throw new RuntimeError('Can not infer total number of classes from empty tensor.');
     return new Tensor(allocStorage('int64', 0), [...shape, num_classes]);
@@ -74,7 +74,7 @@ export function cosine_similarity(x1: Tensor, x2: Tensor, dim = 1, eps = 1e-8): 
   // both in the common dtype first (a float32 x1 with a float64 x2 is computed in float64: ToCopyBackward0)
   const a = toDtype(x1, dtype);
   const b = toDtype(x2, dtype);
-  const shape = sameShape(a.shape, b.shape) ? a.shape : broadcastShapes(a.shape, b.shape);
+  const shape = sameShape(a._shape, b._shape) ? a._shape : broadcastShapes(a._shape, b._shape);
   const e1 = expand(a, [...shape]);
   const e2 = expand(b, [...shape]);
   const d = normalizeDim(dim, shape.length);
@@ -104,7 +104,7 @@ export function kl_div(input: Tensor, target: Tensor, options: { reduction?: KLR
   if (reduction === 'none') return output;
   if (reduction === 'mean') return mean(output);
   const total = sum(output);
-  return reduction === 'batchmean' && input.ndim !== 0 ? div(total, input.shape[0]) : total;
+  return reduction === 'batchmean' && input.ndim !== 0 ? div(total, input._shape[0]) : total;
 }
 
 // NOTE: GCC evaluates an operator's right operand first, so these ops are recorded in that order (which

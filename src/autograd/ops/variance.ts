@@ -153,7 +153,7 @@ function moments(x: Tensor, args: VarArgs, takeSqrt: boolean): [Tensor, Tensor] 
   const name = takeSqrt ? 'std_mean' : 'var_mean';
   if (!isFloating(x._dtype)) throw new RuntimeError(`${name} only support floating point and complex dtypes`);
   const { dim, correction, keepdim } = parse(name, args);
-  const { keptShape, outShape, count, dims } = reducedShapes(x.shape, dim, keepdim);
+  const { keptShape, outShape, count, dims } = reducedShapes(x._shape, dim, keepdim);
   const spread = allocStorage(x._dtype, numel(keptShape));
   const centre = allocStorage(x._dtype, numel(keptShape));
   groupsOf(x, keptShape).forEach((vals, g) => {
@@ -175,9 +175,9 @@ function moments(x: Tensor, args: VarArgs, takeSqrt: boolean): [Tensor, Tensor] 
   const meanBackward = (gm: Tensor): Tensor => {
     let g = gm;
     if (!keepdim && reduced !== null && reduced.length < x.ndim && x.ndim > 0) for (const d of reduced.slice().sort((p, q) => p - q)) g = at.unsqueeze(g, d);
-    return at.divScalar(at.expand(g, x.shape), count, true);
+    return at.divScalar(at.expand(g, x._shape), count, true);
   };
-  node._setOutputs([first, second].map((o) => ({ shape: o.shape.slice(), dtype: o._dtype })), (grads) => {
+  node._setOutputs([first, second].map((o) => ({ shape: o._shape.slice(), dtype: o._dtype })), (grads) => {
     const [gs, gm] = grads as [Tensor | null, Tensor | null];
     let gself: Tensor | null = null;
     if (gs !== null) {

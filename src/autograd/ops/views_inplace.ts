@@ -32,10 +32,10 @@ function inplaceView(self: Tensor, view: (a: Tensor) => Tensor, name: string, gr
   const r = no_grad(() => view(self));
   const data = reorders ? r._data.slice(0, r.numel()) : self._data;
   // the node, recorded on a stand-in of the new geometry while self still has its old history and shape
-  const holder = new Tensor(data, r.shape);
+  const holder = new Tensor(data, r._shape);
   if (record) attach(holder, name, [self], null, [], null, (g) => [grad(g)]);
   self._data = data;
-  self._shape = r.shape.slice();
+  self._shape = r._shape.slice();
   self._strides = r._strides;
   self._version.value++;
   const node = holder._recordedGradFn;
@@ -59,7 +59,7 @@ export function transpose_(self: Tensor, dim0: number, dim1: number): Tensor {
 
 /** `x.squeeze_()` (SqueezeBackward2) or `x.squeeze_(dim)` (SqueezeBackward3). */
 export function squeeze_(self: Tensor, dim?: number): Tensor {
-  const shape = self.shape.slice();
+  const shape = self._shape.slice();
   // unsqueeze_to(grad, sizes): an unsqueeze at each size-1 dim (of dim only, for squeeze_(dim))
   const back = (g: Tensor, dims: readonly number[]): Tensor => dims.reduce((acc, d) => (shape[d] === 1 ? at.unsqueeze(acc, d) : acc), g);
   if (dim === undefined) {

@@ -72,7 +72,7 @@ function gradList(given: Many<GraphTensor | null> | null | undefined, n: number)
 function ones(like: GraphTensor): GraphTensor {
   const data = allocStorage(like._dtype, like._data.length);
   data.fill(1);
-  return wrapStorage(data, like.shape);
+  return wrapStorage(data, like._shape);
 }
 
 /** PyTorch's _make_grads: the given gradients checked, ones for one-element outputs that require grad. */
@@ -82,11 +82,11 @@ function makeGrads(outputs: readonly GraphTensor[], grads: ReadonlyArray<GraphTe
     if (g !== null) {
       if (!isTensorLike(g)) throw new ArgumentTypeError(`gradients can be either Tensors or None, but got ${typeof g}`);
       if (batched) {
-        if (!sameShape(out.shape, g.shape.slice(1))) {
+        if (!sameShape(out._shape, g._shape.slice(1))) {
           throw new RuntimeError(
             'If `is_grads_batched=True`, we interpret the first dimension of each grad_output as the batch dimension. The sizes of the ' +
               'remaining dimensions are expected to match the shape of corresponding output, but a mismatch was detected: ' +
-              `grad_output[${i}] has a shape of ${sizeStr(g.shape)} and output[${i}] has a shape of ${sizeStr(out.shape)}. ` +
+              `grad_output[${i}] has a shape of ${sizeStr(g._shape)} and output[${i}] has a shape of ${sizeStr(out._shape)}. ` +
               'If you only want some tensors in `grad_output` to be considered batched, consider using vmap.',
           );
         }
@@ -198,14 +198,14 @@ function batchedGrad(
 ): Array<GraphTensor | null> {
   const given = grads.filter((g): g is GraphTensor => g !== null);
   for (const g of given) {
-    if (g.shape.length === 0) {
+    if (g._shape.length === 0) {
       throw new ValueError(
         'vmap(vjp, in_dims=0, ...)(<inputs>): Got in_dim=0 for some input, but that input is a Tensor of dimensionality 0 so expected in_dim to satisfy 0 <= in_dim < 0.',
       );
     }
   }
   if (createGraph) throw new RuntimeError('is_grads_batched=True with create_graph=True is not supported (PyTorch batches the backward with vmap)');
-  const n = given.length > 0 ? given[0].shape[0] : 1;
+  const n = given.length > 0 ? given[0]._shape[0] : 1;
   const per: Array<Array<GraphTensor | null>> = [];
   for (let k = 0; k < n; k++) {
     const slice = grads.map((g) => (g === null ? null : sliceFirst(g, k)));
@@ -219,11 +219,11 @@ function batchedGrad(
       const g = r[j];
       if (g !== null) data.set(g._data, k * size);
     });
-    return wrapStorage(data, [n, ...t.shape]);
+    return wrapStorage(data, [n, ...t._shape]);
   });
 }
 
 function sliceFirst(g: GraphTensor, k: number): GraphTensor {
-  const size = g._data.length / g.shape[0];
-  return wrapStorage(g._data.slice(k * size, (k + 1) * size), g.shape.slice(1));
+  const size = g._data.length / g._shape[0];
+  return wrapStorage(g._data.slice(k * size, (k + 1) * size), g._shape.slice(1));
 }

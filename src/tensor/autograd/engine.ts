@@ -84,12 +84,12 @@ export function attach<T extends GraphTensor>(
   const dtypes = new Array<GraphTensor['_dtype']>(inputs.length);
   for (let i = 0; i < inputs.length; i++) {
     edges[i] = gradEdge(inputs[i]);
-    shapes[i] = inputs[i].shape;
+    shapes[i] = inputs[i]._shape;
     dtypes[i] = inputs[i]._dtype;
   }
   if (saved.some((t) => t._inference) && !is_inference_mode_enabled()) throw new RuntimeError(INFERENCE_SAVED);
   const refs: SavedRef[] = saved.map((t) => ({ tensor: t, version: t._version.value, output: null }));
-  const node = new Node(name, edges, backward, refs, shapes, dtypes, out.shape, out._dtype);
+  const node = new Node(name, edges, backward, refs, shapes, dtypes, out._shape, out._dtype);
   for (const r of refs) if (r.tensor === out) r.output = node;
   node._gradShapes = gradShapes;
   node._graphBackward = graph as GraphBackwardFn | null;
@@ -127,7 +127,7 @@ export function savedError(ref: SavedRef): RuntimeError {
   const origin = fn !== null ? `, which is output ${ref.outputNr ?? 0} of ${fn},` : '';
   return new RuntimeError(
     `one of the variables needed for gradient computation has been modified by an inplace operation: ` +
-      `[${kind} ${shapeStr(expanded ?? t.shape)}]${origin} is at version ${t._version.value}; expected version ` +
+      `[${kind} ${shapeStr(expanded ?? t._shape)}]${origin} is at version ${t._version.value}; expected version ` +
       `${ref.version} instead. Hint: enable anomaly detection to find the operation that failed to ` +
       `compute its gradient, with torch.autograd.set_detect_anomaly(True).`,
   );
@@ -143,11 +143,11 @@ export const FREED_MESSAGE =
   'or if you need to access saved tensors after calling backward.';
 
 /** Check a user-given gradient against the output it is for, with PyTorch's error text. */
-export function checkGradShape(out: { readonly shape: Shape }, grad: { readonly shape: Shape }, index = 0): void {
-  if (!sameShape(out.shape, grad.shape)) {
+export function checkGradShape(out: { readonly _shape: Shape }, grad: { readonly _shape: Shape }, index = 0): void {
+  if (!sameShape(out._shape, grad._shape)) {
     throw new RuntimeError(
-      `Mismatch in shape: grad_output[${index}] has a shape of torch.Size(${shapeStr(grad.shape)}) and ` +
-        `output[${index}] has a shape of torch.Size(${shapeStr(out.shape)}).`,
+      `Mismatch in shape: grad_output[${index}] has a shape of torch.Size(${shapeStr(grad._shape)}) and ` +
+        `output[${index}] has a shape of torch.Size(${shapeStr(out._shape)}).`,
     );
   }
 }

@@ -90,8 +90,8 @@ export const storageMode: Mode<Storage> = {
     const results = no_grad(() => graph(wrapStorage(g, node._outShape), needs, node));
     return results.map((t, i) => {
       if (t === null) return null;
-      if (!sameShape(t.shape, node._inputShapes[i])) checkExpandable(node, i, t.shape);
-      return fitStorage(node, i, t._data, t.shape, true);
+      if (!sameShape(t._shape, node._inputShapes[i])) checkExpandable(node, i, t._shape);
+      return fitStorage(node, i, t._data, t._shape, true);
     });
   },
   runMulti(node, gs, needs) {
@@ -100,8 +100,8 @@ export const storageMode: Mode<Storage> = {
     const results = no_grad(() => fn(gs.map((g, i) => (g === null ? null : wrapStorage(g, meta[i].shape))), needs, node));
     return results.map((t, i) => {
       if (t === null) return null;
-      if (!sameShape(t.shape, node._inputShapes[i])) checkExpandable(node, i, t.shape);
-      return fitStorage(node, i, t._data, t.shape);
+      if (!sameShape(t._shape, node._inputShapes[i])) checkExpandable(node, i, t._shape);
+      return fitStorage(node, i, t._data, t._shape);
     });
   },
   tensor: (g, shape) => wrapStorage(g, shape),
@@ -124,9 +124,9 @@ function notDifferentiable(node: Node, i: number, s: Storage, grad: GraphTensor)
       throw new RuntimeError(message);
     },
     [],
-    sources.map((x) => x.shape),
+    sources.map((x) => x._shape),
     sources.map((x) => x._dtype),
-    t.shape,
+    t._shape,
     t._dtype,
   );
   t._setGradFn(fn);
@@ -137,8 +137,8 @@ export const graphMode: Mode<GraphTensor> = {
   add: (_node, a, b) => graphOps().add(a, b),
   fit(node, i, g) {
     const inShape = node._inputShapes[i];
-    if (!sameShape(g.shape, inShape)) {
-      checkExpandable(node, i, g.shape);
+    if (!sameShape(g._shape, inShape)) {
+      checkExpandable(node, i, g._shape);
       g = graphOps().sumTo(g, inShape);
     }
     const dtype = node._inputDtypes[i];
@@ -167,5 +167,5 @@ export function checkHookResult(name: string, original: GraphTensor, result: Gra
       `hook '${name}' has changed the type of value (was torch.${scalarTypeName(original._dtype)}Tensor got torch.${scalarTypeName(result._dtype)}Tensor)`,
     );
   }
-  if (!sameShape(original.shape, result.shape)) throw new RuntimeError(`hook '${name}' has changed the size of value`);
+  if (!sameShape(original._shape, result._shape)) throw new RuntimeError(`hook '${name}' has changed the size of value`);
 }

@@ -10,6 +10,7 @@ import { forwardTrace, is_anomaly_enabled } from './anomaly.js';
 /** What the engine needs of a tensor; Tensor implements it. */
 export interface GraphTensor {
   readonly shape: readonly number[];
+  readonly _shape: readonly number[];
   readonly _data: Storage;
   grad: GraphTensor | null;
   readonly _dtype: DType;
@@ -345,7 +346,7 @@ export function hookName(fn: { name: string }): string {
 export class AccumulateGrad<T extends GraphTensor = GraphTensor> extends Node {
   readonly variable: T;
   constructor(variable: T) {
-    super('torch::autograd::AccumulateGrad', [], null, [], [variable.shape], [variable._dtype], variable.shape, variable._dtype);
+    super('torch::autograd::AccumulateGrad', [], null, [], [variable._shape], [variable._dtype], variable._shape, variable._dtype);
     this.variable = variable;
     this._seq = Infinity;
   }
