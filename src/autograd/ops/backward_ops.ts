@@ -167,7 +167,8 @@ export function maskedSelect(x: Tensor, mask: Mask): Tensor {
   const out = allocStorage(x._dtype, picked.length);
   out.set(picked);
   // masked_select_backward: zeros of the broadcast shape, masked_scatter'ed with the gradient
-  return holdsSaved(record(new Tensor(out, [picked.length]), 'MaskedSelectBackward0', [x], [], (g) => [
+  // (masked_select_backward takes self itself: it is saved, and an in-place change of it is an error)
+  return holdsSaved(record(new Tensor(out, [picked.length]), 'MaskedSelectBackward0', [x], [x], (g) => [
     at.maskedScatter(at.full(shape, 0, g._dtype), mask, g),
   ]));
 }
