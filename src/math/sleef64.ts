@@ -257,18 +257,22 @@ const LOG_POLY = [
   0.6666666666667333541,
 ];
 
+/** SLEEF's split of d > 0 for its logarithms: m in [0.75, 1.5) and e with d = m·2^e (subnormals scaled first). */
+function logSplit(d0: number): [number, number] {
+  const tiny = d0 < DBL_MIN;
+  const d = tiny ? d0 * 2 ** 64 : d0;
+  const e = ilogb2k(d * (1.0 / 0.75));
+  f64[0] = d;
+  u32[1] = (u32[1] - (e << 20)) >>> 0;
+  return [f64[0], tiny ? e - 64 : e];
+}
+
 /** Sleef_logd4_u10 (xlog_u1): x = (m - 1)/(m + 1) in double-double, 2x + x³·P(x²) + e·ln 2. */
 export function logd(d0: number): number {
   if (d0 !== d0 || d0 < 0) return NaN;
   if (d0 === 0) return -Infinity;
   if (d0 === Infinity) return Infinity;
-  const tiny = d0 < DBL_MIN;
-  const d = tiny ? d0 * 2 ** 64 : d0;
-  let e = ilogb2k(d * (1.0 / 0.75));
-  f64[0] = d;
-  u32[1] = (u32[1] - (e << 20)) >>> 0;
-  const m = f64[0];
-  if (tiny) e -= 64;
+  const [m, e] = logSplit(d0);
   const x = divD2D2(add2DD(-1, m), add2DD(1, m));
   const x2 = x[0] * x[0];
   const x4 = x2 * x2;
@@ -302,13 +306,7 @@ const LOGK_C: D2 = [0.666666666666666629659233, 3.80554962542412056336616e-17];
 
 /** log(d) for d > 0 as a double-double (SLEEF's logk; POLY9 in Estrin's scheme). */
 function logk(d0: number): D2 {
-  const tiny = d0 < DBL_MIN;
-  const d = tiny ? d0 * 2 ** 64 : d0;
-  let e = ilogb2k(d * (1.0 / 0.75));
-  f64[0] = d;
-  u32[1] = (u32[1] - (e << 20)) >>> 0;
-  const m = f64[0];
-  if (tiny) e -= 64;
+  const [m, e] = logSplit(d0);
   let x = divD2D2(add2DD(-1, m), add2DD(1, m));
   const x2 = squD2(x);
   const x4 = x2[0] * x2[0];
