@@ -214,9 +214,9 @@ export function convertStorage(src: Storage, dtype: DType): Storage {
   return out;
 }
 
-/** Python's name for the dtype, as PyTorch prints it (`torch.int64`). */
+/** Python's name for the dtype, as PyTorch prints it (`torch.int64`): its torch.dtype's text. */
 export function dtypeName(dtype: DType): string {
-  return `torch.${dtype}`;
+  return TorchDType.all[dtype].toString();
 }
 
 /** C++'s ScalarType name of a dtype, as PyTorch's messages spell it ("expected scalar type Float but found Double"). */

@@ -196,12 +196,16 @@ function originalSelf(before: Tensor, node: Node): void {
 }
 
 /** A constant of self's shape and dtype whose node passes a zero gradient to self's history. */
+/** `values` as the result of an in-place op on `a` whose gradient is zeros (fill_, zero_, the random draws): `name`'s node when `a` requires grad. */
+export function zeroGradResult(a: Tensor, values: Tensor, name: string): Tensor {
+  if (!is_grad_enabled() || !a.requires_grad) return values;
+  return attach(values, name, [a], () => [allocStorage(a._dtype, a.numel())], [], null, () => [at.zerosLike(a)]);
+}
+
 function constantLike(a: Tensor, value: number, name: string): Tensor {
   const data = allocStorage(a._dtype, a.numel());
   data.fill(castScalar(value, a._dtype));
-  const out = new Tensor(data, a._shape);
-  if (!is_grad_enabled() || !a.requires_grad) return out;
-  return attach(out, name, [a], () => [allocStorage(a._dtype, a.numel())], [], null, () => [at.zerosLike(a)]);
+  return zeroGradResult(a, new Tensor(data, a._shape), name);
 }
 
 export function fill_(self: Tensor, value: number): Tensor {

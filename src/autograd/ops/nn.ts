@@ -263,7 +263,8 @@ function bceLoss(x: Tensor, t: Tensor, pw: Tensor | null, w: Tensor | null, redu
   const negX = at.neg(x);
   const maxVal = new Tensor(Float64Array.from(negX._data, (v) => (v < 0 ? 0 : v)), negX._shape);
   const m = into(negX, maxVal);
-  const terms = at.log(into(at.exp(at.neg(m)), at.add(at.exp(at.neg(m)), at.exp(at.sub(negX, m)))));
+  const expNegM = at.exp(at.neg(m));
+  const terms = at.log(into(expNegM, at.add(expNegM, at.exp(at.sub(negX, m)))));
   let loss = at.addScalar(at.neg(t), 1);
   loss = into(loss, at.mul(loss, x));
   if (pw === null) {

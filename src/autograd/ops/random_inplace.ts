@@ -6,11 +6,8 @@
 
 import { allocStorage } from '../../tensor/dtype.js';
 import { Tensor } from '../../tensor/tensor.js';
-import { attach } from '../../tensor/autograd/engine.js';
-import { is_grad_enabled } from '../../tensor/autograd/grad_mode.js';
 import { bernoulli_ as bernoulliDraw, exponential_ as exponentialDraw, normal_ as normalDraw, random_ as randomDraw, uniform_ as uniformDraw, type GeneratorOption } from '../../tensor/random.js';
-import { at } from './at.js';
-import { applyInplace } from './inplace.js';
+import { applyInplace, zeroGradResult } from './inplace.js';
 
 /** self filled by `draw` (which fills a fresh tensor of self's shape and dtype), recorded as `name`. */
 function drawInto(self: Tensor, name: string, draw: (fresh: Tensor) => void): Tensor {
@@ -20,8 +17,7 @@ function drawInto(self: Tensor, name: string, draw: (fresh: Tensor) => void): Te
     (a) => {
       const out = new Tensor(allocStorage(a._dtype, a.numel()), a._shape);
       draw(out);
-      if (!is_grad_enabled() || !a.requires_grad) return out;
-      return attach(out, name, [a], () => [allocStorage(a._dtype, a.numel())], [], null, () => [at.zerosLike(a)]);
+      return zeroGradResult(a, out, name);
     },
     { internal: false },
   );
