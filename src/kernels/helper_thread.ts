@@ -33,8 +33,10 @@ const GIVE_UP_MS = 10_000;
 /** The worker: CommonJS source, run with `eval` (so it needs no file of its own, in the bundle or not). */
 const SOURCE = `'use strict';
 const { workerData } = require('node:worker_threads');
-const { module, memory, control, ops } = workerData;
-const kernels = new WebAssembly.Instance(module, { env: { memory } }).exports;
+const { module, memory, fma, control, ops } = workerData;
+const noFma = () => { throw new Error('no fused multiply-add kernels'); };
+const linked = fma === null ? { predict8: noFma, grad8: noFma } : new WebAssembly.Instance(fma, { env: { memory } }).exports;
+const kernels = new WebAssembly.Instance(module, { env: { memory }, fma: linked }).exports;
 const c = new Int32Array(memory.buffer, control, ${SLOTS});
 const args = new Int32Array(memory.buffer, control + ${4 * ARGS}, ${SLOTS - ARGS});
 Atomics.store(c, ${READY}, 1);
@@ -74,16 +76,17 @@ export class HelperThread {
   }
 
   /**
-   * Start a helper that calls exports `ops` of `module` (instantiated on the shared `memory`), or null
-   * where there is no second core or no worker.
+   * Start a helper that calls exports `ops` of `module` (rows.wat, instantiated on the shared `memory`
+   * with rows_fma.wat's module `fma` where there is one), or null where there is no second core or no
+   * worker.
    */
-  static start(module: object, memory: object, ops: readonly string[]): HelperThread | null {
+  static start(module: object, memory: object, fma: object | null, ops: readonly string[]): HelperThread | null {
     if (availableParallelism() < 2) return null;
     const block = allocShared('float32', SLOTS);
     if (block === null) return null;
     const control = new Int32Array(block.buffer, block.byteOffset, SLOTS);
     try {
-      const worker = new (load().Worker)(SOURCE, { eval: true, workerData: { module, memory, control: sharedAddress(block), ops } });
+      const worker = new (load().Worker)(SOURCE, { eval: true, workerData: { module, memory, fma, control: sharedAddress(block), ops } });
       const helper = new HelperThread(control, ops);
       worker.on('error', () => {
         helper.broken = true;

@@ -16,7 +16,7 @@
 // is done again by the thread that needs it (rows.wat's `ensure`), which writes the same values.
 
 import { HelperThread } from './helper_thread.js';
-import { rowsModule, type RowsExports } from './rows_module.js';
+import { fusedMultiplyAdd, rowsModule, type RowsModule } from './rows_module.js';
 import { helperThreadsEnabled } from './select.js';
 import { allocShared, sharedAddress } from './shared_memory.js';
 import { OUT_OF_CACHE_BYTES } from './touch_rows.js';
@@ -25,10 +25,7 @@ import { kThreaded } from './blas_order.js';
 import { cascadeSum1d } from '../tensor/cascade_sum.js';
 import type { Storage } from '../tensor/dtype.js';
 
-interface Loaded {
-  module: object;
-  memory: object;
-  kernels: RowsExports;
+interface Loaded extends RowsModule {
   /** Started for the first dataset out of cache; null when there is none to be had. */
   helper: HelperThread | null | undefined;
 }
@@ -48,7 +45,7 @@ export function sharedRowsApply(X: Storage): boolean {
 }
 
 /** Word offsets in a job block (rows.wat's job words). */
-const J = { gen: 0, claim: 1, x: 2, idx: 3, n: 4, k: 5, w: 6, hasBias: 7, bias: 8, y: 9, buf: 10, pred: 11, grad: 12, gw: 13, done: 14, rowChunk: 15, rowChunks: 16, featureChunk: 17, chunks: 18, touch: 19, norm: 20, inJob: 22, helped: 23, redone: 24, g64: 25, threadedF: 26, threadedB: 27, inexact: 28, tinyRows: 29, tinyW: 30 };
+const J = { gen: 0, claim: 1, x: 2, idx: 3, n: 4, k: 5, w: 6, hasBias: 7, bias: 8, y: 9, buf: 10, pred: 11, grad: 12, gw: 13, done: 14, rowChunk: 15, rowChunks: 16, featureChunk: 17, chunks: 18, touch: 19, norm: 20, inJob: 22, helped: 23, redone: 24, g64: 25, threadedF: 26, threadedB: 27, inexact: 28, tinyRows: 29, tinyW: 30, fused: 31 };
 const JOB_WORDS = 32;
 /** Below this magnitude a weight makes rows.wat check every sum of its products in full (its products need not be multiples of 2^-149). */
 const TINY = 2 ** -50;
@@ -173,7 +170,7 @@ export function prepareSharedRows(bytes: number): void {
 }
 
 function helperOf(l: Loaded): HelperThread | null {
-  if (l.helper === undefined) l.helper = HelperThread.start(l.module, l.memory, ['work']);
+  if (l.helper === undefined) l.helper = HelperThread.start(l.module, l.memory, l.fma, ['work']);
   return l.helper;
 }
 
@@ -243,6 +240,7 @@ export function forwardShared(rb: RowBatch, inF: number, W: Storage, B: Storage 
     if (v !== 0 && Math.abs(v) < TINY) tinyW = 1;
   }
   w[J.tinyW] = tinyW;
+  w[J.fused] = fusedMultiplyAdd(l);
   w[J.tinyRows] = 0;
   const helper = wantsHelper(rb.X.byteLength) ? helperOf(l) : null;
   if (helper !== null && helper.ready()) helper.post('work', [w.byteOffset, 0, s.accHelper]);

@@ -22,6 +22,11 @@
 ;; Pointers are byte offsets into the shared memory; `idx` points to the batch's row numbers (u32).
 (module
   (import "env" "memory" (memory 1 65536 shared))
+  ;; rows_fma.wat's $predict8 and $grad8 (the same signatures as this module's, returning 1 where this
+  ;; module's full check must redo the group), for jobs and calls that ask for them (fma_module.ts: only
+  ;; where relaxed SIMD's multiply-add is fused); elsewhere stubs that are never called
+  (import "fma" "predict8" (func $predict8_fma (param i32 i32 i32 i32 i32 i32 i32 i32 i32 i32 i32 v128 v128 i32) (result i32)))
+  (import "fma" "grad8" (func $grad8_fma (param i32 i32 i32 i32 i32 v128 v128 v128 v128 i32) (result i32)))
 
   ;; NOTE: V8 (Node 20) does not inline functions that take or return v128, so the chain step is written
   ;; out in place; a call per 4 outputs × k is cheap, a call per step is not.
@@ -217,7 +222,8 @@
   ;; 23 chunks done by a helper, 24 chunks done again after a wait (counts, for tests), 25 g (float64
   ;; output gradients), 26 / 27 whether the product's / weight gradient's k blocks are split as on two
   ;; threads, 28 inexact (non-zero: a chunk could not round a sum once, see the header), 29 non-zero when
-  ;; a row or output gradient of the batch has a value in (0, 2^-50), 30 the same for the weights
+  ;; a row or output gradient of the batch has a value in (0, 2^-50), 30 the same for the weights, 31 non-zero:
+  ;; the quick kernels are rows_fma.wat's (fused multiply-adds, no checks needed)
 
   ;; the next chunk of job $s for generation $gen, or -1 when none is left (or the job is newer)
   (func $claim (param $s i32) (param $gen i32) (result i32)
@@ -437,7 +443,8 @@
   (func $row_chunk (param $s i32) (param $c i32) (param $tmp i32)
     (local $r0 i32) (local $r1 i32) (local $k i32) (local $rowBytes i32) (local $r i32) (local $at i32)
     (local $norm f64) (local $p f32) (local $g f32) (local $buf i32) (local $last i32) (local $bias v128) (local $x i32) (local $out i32)
-    (local $tiny i32) (local $tinyG i32)
+    (local $tiny i32) (local $tinyG i32) (local $fused i32)
+    (local.set $fused (i32.load offset=124 (local.get $s)))
     (local.set $k (i32.load offset=20 (local.get $s)))
     (local.set $rowBytes (i32.shl (local.get $k) (i32.const 2)))
     (local.set $r0 (i32.mul (local.get $c) (i32.load offset=60 (local.get $s))))
@@ -457,8 +464,10 @@
         (br $rows)))
     ;; a weight or a value of these rows in (0, 2^-50): the full check for their products; for the weight
     ;; gradient too (the job's word 29, which the feature chunks read once every row chunk is done)
-    (local.set $tiny (i32.or (i32.load offset=120 (local.get $s))
-      (call $has_tiny (i32.add (local.get $buf) (i32.mul (local.get $r0) (local.get $rowBytes))) (i32.mul (i32.sub (local.get $r1) (local.get $r0)) (local.get $k)))))
+    ;; (a true fma needs no such check)
+    (if (i32.eqz (local.get $fused)) (then
+      (local.set $tiny (i32.or (i32.load offset=120 (local.get $s))
+        (call $has_tiny (i32.add (local.get $buf) (i32.mul (local.get $r0) (local.get $rowBytes))) (i32.mul (i32.sub (local.get $r1) (local.get $r0)) (local.get $k)))))))
     ;; the predictions of the rows just copied (in cache now), eight at a time (a last group of fewer
     ;; repeats its last row), into this thread's $tmp (indexed from r0): pred and grad are then each
     ;; stored once, with their final values (a chunk done twice must never show the other thread a value
@@ -472,7 +481,8 @@
         (br_if $eights_done (i32.ge_u (local.get $r) (local.get $r1)))
         (local.set $x (i32.add (local.get $buf) (i32.mul (local.get $r) (local.get $rowBytes))))
         (local.set $out (i32.add (local.get $tmp) (i32.shl (i32.sub (local.get $r) (local.get $r0)) (i32.const 2))))
-        (if (local.get $tiny) (then (global.set $maybe (i32.const 1))) (else (call $predict8
+        (if (local.get $fused)
+          (then (global.set $maybe (call $predict8_fma
             (local.get $x)
             (select (i32.add (local.get $x) (i32.mul (local.get $rowBytes) (i32.const 1))) (local.get $last) (i32.lt_u (i32.add (local.get $r) (i32.const 1)) (local.get $r1)))
             (select (i32.add (local.get $x) (i32.mul (local.get $rowBytes) (i32.const 2))) (local.get $last) (i32.lt_u (i32.add (local.get $r) (i32.const 2)) (local.get $r1)))
@@ -482,6 +492,16 @@
             (select (i32.add (local.get $x) (i32.mul (local.get $rowBytes) (i32.const 6))) (local.get $last) (i32.lt_u (i32.add (local.get $r) (i32.const 6)) (local.get $r1)))
             (select (i32.add (local.get $x) (i32.mul (local.get $rowBytes) (i32.const 7))) (local.get $last) (i32.lt_u (i32.add (local.get $r) (i32.const 7)) (local.get $r1)))
             (i32.load offset=24 (local.get $s)) (local.get $k) (i32.load offset=104 (local.get $s)) (local.get $bias) (local.get $bias) (local.get $out))))
+          (else (if (local.get $tiny) (then (global.set $maybe (i32.const 1))) (else (call $predict8
+            (local.get $x)
+            (select (i32.add (local.get $x) (i32.mul (local.get $rowBytes) (i32.const 1))) (local.get $last) (i32.lt_u (i32.add (local.get $r) (i32.const 1)) (local.get $r1)))
+            (select (i32.add (local.get $x) (i32.mul (local.get $rowBytes) (i32.const 2))) (local.get $last) (i32.lt_u (i32.add (local.get $r) (i32.const 2)) (local.get $r1)))
+            (select (i32.add (local.get $x) (i32.mul (local.get $rowBytes) (i32.const 3))) (local.get $last) (i32.lt_u (i32.add (local.get $r) (i32.const 3)) (local.get $r1)))
+            (select (i32.add (local.get $x) (i32.mul (local.get $rowBytes) (i32.const 4))) (local.get $last) (i32.lt_u (i32.add (local.get $r) (i32.const 4)) (local.get $r1)))
+            (select (i32.add (local.get $x) (i32.mul (local.get $rowBytes) (i32.const 5))) (local.get $last) (i32.lt_u (i32.add (local.get $r) (i32.const 5)) (local.get $r1)))
+            (select (i32.add (local.get $x) (i32.mul (local.get $rowBytes) (i32.const 6))) (local.get $last) (i32.lt_u (i32.add (local.get $r) (i32.const 6)) (local.get $r1)))
+            (select (i32.add (local.get $x) (i32.mul (local.get $rowBytes) (i32.const 7))) (local.get $last) (i32.lt_u (i32.add (local.get $r) (i32.const 7)) (local.get $r1)))
+            (i32.load offset=24 (local.get $s)) (local.get $k) (i32.load offset=104 (local.get $s)) (local.get $bias) (local.get $bias) (local.get $out))))))
         (if (global.get $maybe)
           (then
             (global.set $maybe (i32.const 0))
@@ -517,7 +537,8 @@
         (f64.store (i32.add (i32.load offset=100 (local.get $s)) (i32.shl (local.get $r) (i32.const 3))) (f64.promote_f32 (local.get $g)))
         (local.set $r (i32.add (local.get $r) (i32.const 1)))
         (br $grads)))
-    (if (i32.or (local.get $tiny) (local.get $tinyG)) (then (drop (i32.atomic.rmw.or offset=116 (local.get $s) (i32.const 1))))))
+    (if (i32.and (i32.eqz (local.get $fused)) (i32.or (local.get $tiny) (local.get $tinyG)))
+      (then (drop (i32.atomic.rmw.or offset=116 (local.get $s) (i32.const 1))))))
 
   ;; feature chunk $f: gw[j0..j1) from the rows of buf and their output gradients, eight columns at a
   ;; time into this thread's $acc (32 bytes), then stored
@@ -537,9 +558,12 @@
         (local.set $keep0 (i32x4.gt_s (i32x4.splat (local.get $left)) (v128.const i32x4 0 1 2 3)))
         (local.set $keep1 (i32x4.gt_s (i32x4.splat (local.get $left)) (v128.const i32x4 4 5 6 7)))
         (local.set $x (i32.add (i32.load offset=40 (local.get $s)) (i32.shl (i32.add (local.get $j0) (local.get $q)) (i32.const 2))))
-        (if (local.get $tiny) (then (global.set $maybe (i32.const 1))) (else
-          (call $grad8 (local.get $x) (i32.shl (i32.load offset=20 (local.get $s)) (i32.const 2)) (i32.load offset=16 (local.get $s))
+        (if (i32.load offset=124 (local.get $s))
+          (then (global.set $maybe (call $grad8_fma (local.get $x) (i32.shl (i32.load offset=20 (local.get $s)) (i32.const 2)) (i32.load offset=16 (local.get $s))
             (i32.load offset=100 (local.get $s)) (i32.load offset=108 (local.get $s)) (local.get $keep0) (local.get $keep1) (v128.const i64x2 0 0) (v128.const i64x2 0 0) (local.get $acc))))
+          (else (if (local.get $tiny) (then (global.set $maybe (i32.const 1))) (else
+            (call $grad8 (local.get $x) (i32.shl (i32.load offset=20 (local.get $s)) (i32.const 2)) (i32.load offset=16 (local.get $s))
+              (i32.load offset=100 (local.get $s)) (i32.load offset=108 (local.get $s)) (local.get $keep0) (local.get $keep1) (v128.const i64x2 0 0) (v128.const i64x2 0 0) (local.get $acc))))))
         (if (global.get $maybe)
           (then
             (global.set $maybe (i32.const 0))
@@ -573,7 +597,7 @@
   ;; c[i] += a_i · b for i < m: a row-major (rows of rowBytes, k float32 each), b k float64, c m float32
   ;; read and written in eights (the caller pads it with zeros to a multiple of 8).
   (func (export "gemv_rows") (param $a i32) (param $rowBytes i32) (param $m i32) (param $k i32) (param $b i32)
-        (param $threaded i32) (param $tiny i32) (param $c i32) (result i32)
+        (param $threaded i32) (param $tiny i32) (param $fused i32) (param $c i32) (result i32)
     (local $r i32) (local $x i32) (local $last i32) (local $out i32) (local $c0 v128) (local $c1 v128)
     (global.set $inexact (i32.const 0))
     (global.set $maybe (i32.const 0))
@@ -585,7 +609,8 @@
         (local.set $out (i32.add (local.get $c) (i32.shl (local.get $r) (i32.const 2))))
         (local.set $c0 (v128.load (local.get $out)))
         (local.set $c1 (v128.load offset=16 (local.get $out)))
-        (if (local.get $tiny) (then (global.set $maybe (i32.const 1))) (else (call $predict8
+        (if (local.get $fused)
+          (then (global.set $maybe (call $predict8_fma
             (local.get $x)
             (select (i32.add (local.get $x) (i32.mul (local.get $rowBytes) (i32.const 1))) (local.get $last) (i32.lt_u (i32.add (local.get $r) (i32.const 1)) (local.get $m)))
             (select (i32.add (local.get $x) (i32.mul (local.get $rowBytes) (i32.const 2))) (local.get $last) (i32.lt_u (i32.add (local.get $r) (i32.const 2)) (local.get $m)))
@@ -595,6 +620,16 @@
             (select (i32.add (local.get $x) (i32.mul (local.get $rowBytes) (i32.const 6))) (local.get $last) (i32.lt_u (i32.add (local.get $r) (i32.const 6)) (local.get $m)))
             (select (i32.add (local.get $x) (i32.mul (local.get $rowBytes) (i32.const 7))) (local.get $last) (i32.lt_u (i32.add (local.get $r) (i32.const 7)) (local.get $m)))
             (local.get $b) (local.get $k) (local.get $threaded) (local.get $c0) (local.get $c1) (local.get $out))))
+          (else (if (local.get $tiny) (then (global.set $maybe (i32.const 1))) (else (call $predict8
+            (local.get $x)
+            (select (i32.add (local.get $x) (i32.mul (local.get $rowBytes) (i32.const 1))) (local.get $last) (i32.lt_u (i32.add (local.get $r) (i32.const 1)) (local.get $m)))
+            (select (i32.add (local.get $x) (i32.mul (local.get $rowBytes) (i32.const 2))) (local.get $last) (i32.lt_u (i32.add (local.get $r) (i32.const 2)) (local.get $m)))
+            (select (i32.add (local.get $x) (i32.mul (local.get $rowBytes) (i32.const 3))) (local.get $last) (i32.lt_u (i32.add (local.get $r) (i32.const 3)) (local.get $m)))
+            (select (i32.add (local.get $x) (i32.mul (local.get $rowBytes) (i32.const 4))) (local.get $last) (i32.lt_u (i32.add (local.get $r) (i32.const 4)) (local.get $m)))
+            (select (i32.add (local.get $x) (i32.mul (local.get $rowBytes) (i32.const 5))) (local.get $last) (i32.lt_u (i32.add (local.get $r) (i32.const 5)) (local.get $m)))
+            (select (i32.add (local.get $x) (i32.mul (local.get $rowBytes) (i32.const 6))) (local.get $last) (i32.lt_u (i32.add (local.get $r) (i32.const 6)) (local.get $m)))
+            (select (i32.add (local.get $x) (i32.mul (local.get $rowBytes) (i32.const 7))) (local.get $last) (i32.lt_u (i32.add (local.get $r) (i32.const 7)) (local.get $m)))
+            (local.get $b) (local.get $k) (local.get $threaded) (local.get $c0) (local.get $c1) (local.get $out))))))
         (if (global.get $maybe)
           (then
             (global.set $maybe (i32.const 0))
@@ -620,7 +655,7 @@
   ;; c[j] += Σ_r g[r]·x[r, j] for j < cols: x row-major (n rows of rowBytes; read up to 7 columns past the
   ;; last), g n float64, c cols float32 read and written in eights (padded with zeros as for gemv_rows).
   (func (export "gemv_cols") (param $x i32) (param $rowBytes i32) (param $n i32) (param $cols i32) (param $g i32)
-        (param $threaded i32) (param $tiny i32) (param $c i32) (result i32)
+        (param $threaded i32) (param $tiny i32) (param $fused i32) (param $c i32) (result i32)
     (local $q i32) (local $left i32) (local $keep0 v128) (local $keep1 v128) (local $c0 v128) (local $c1 v128) (local $out i32) (local $xq i32)
     (global.set $inexact (i32.const 0))
     (global.set $maybe (i32.const 0))
@@ -634,9 +669,12 @@
         (local.set $xq (i32.add (local.get $x) (i32.shl (local.get $q) (i32.const 2))))
         (local.set $c0 (v128.load (local.get $out)))
         (local.set $c1 (v128.load offset=16 (local.get $out)))
-        (if (local.get $tiny) (then (global.set $maybe (i32.const 1))) (else
-          (call $grad8 (local.get $xq) (local.get $rowBytes) (local.get $n) (local.get $g) (local.get $threaded)
+        (if (local.get $fused)
+          (then (global.set $maybe (call $grad8_fma (local.get $xq) (local.get $rowBytes) (local.get $n) (local.get $g) (local.get $threaded)
             (local.get $keep0) (local.get $keep1) (local.get $c0) (local.get $c1) (local.get $out))))
+          (else (if (local.get $tiny) (then (global.set $maybe (i32.const 1))) (else
+            (call $grad8 (local.get $xq) (local.get $rowBytes) (local.get $n) (local.get $g) (local.get $threaded)
+              (local.get $keep0) (local.get $keep1) (local.get $c0) (local.get $c1) (local.get $out))))))
         (if (global.get $maybe)
           (then
             (global.set $maybe (i32.const 0))

@@ -5,7 +5,7 @@
 // left to blas_order.ts's loops, which then compute it from the untouched output.
 
 import type { Storage } from '../tensor/dtype.js';
-import { rowsModule, type RowsExports } from './rows_module.js';
+import { fusedMultiplyAdd, rowsModule, type RowsExports } from './rows_module.js';
 import { fastKernelsEnabled, WASM_MIN_WORK } from './select.js';
 import { allocShared } from './shared_memory.js';
 
@@ -67,14 +67,15 @@ export function sgemmN1(A: Operand, B: Operand, M: number, K: number, N: number,
   if (M * K * N < WASM_MIN_WORK || !fastKernelsEnabled() || !(out instanceof Float32Array)) return false;
   const rows = rowsModule();
   if (rows === null) return false;
-  const done = N === 1 ? byRows(rows.kernels, A, B, M, K, out, outOffset, threaded) : K * N <= CAP && byColumns(rows.kernels, A, B, K, N, out, outOffset, threaded);
+  const fused = fusedMultiplyAdd(rows);
+  const done = N === 1 ? byRows(rows.kernels, A, B, M, K, out, outOffset, threaded, fused) : K * N <= CAP && byColumns(rows.kernels, A, B, K, N, out, outOffset, threaded, fused);
   if (done) sgemmN1Stats.products++;
   else sgemmN1Stats.declined++;
   return done;
 }
 
 /** N = 1: the rows of A in blocks that fit the scratch (each output's sums are its row's alone). */
-function byRows(k: RowsExports, A: Operand, B: Operand, M: number, K: number, out: Float32Array, outOffset: number, threaded: boolean): boolean {
+function byRows(k: RowsExports, A: Operand, B: Operand, M: number, K: number, out: Float32Array, outOffset: number, threaded: boolean, fused: 0 | 1): boolean {
   const block = Math.max(8, Math.floor(CAP / Math.max(K, 1)) & ~7);
   const dest = M <= block ? out : new Float32Array(M);
   const dOff = M <= block ? outOffset : 0;
@@ -87,7 +88,7 @@ function byRows(k: RowsExports, A: Operand, B: Operand, M: number, K: number, ou
     copyMatrix({ data: A.data, offset: A.offset + i0 * A.rs, rs: A.rs, cs: A.cs }, m, K, s, 0);
     const tiny = copyVector(B.data, B.offset, B.rs, K, s, vec) || k.has_tiny(s.byteOffset, m * K) !== 0;
     prepareC(s, c, out, outOffset + i0, m);
-    if (k.gemv_rows(s.byteOffset, 4 * K, m, K, s.byteOffset + 4 * vec, threaded ? 1 : 0, tiny ? 1 : 0, s.byteOffset + 4 * c) !== 0) return false;
+    if (k.gemv_rows(s.byteOffset, 4 * K, m, K, s.byteOffset + 4 * vec, threaded ? 1 : 0, tiny ? 1 : 0, fused, s.byteOffset + 4 * c) !== 0) return false;
     dest.set(s.subarray(c, c + m), dOff + i0);
   }
   if (dest !== out) out.set(dest, outOffset);
@@ -95,7 +96,7 @@ function byRows(k: RowsExports, A: Operand, B: Operand, M: number, K: number, ou
 }
 
 /** M = 1 (BLAS's m is N): the K × N matrix B whole, A's row as the vector. */
-function byColumns(k: RowsExports, A: Operand, B: Operand, K: number, N: number, out: Float32Array, outOffset: number, threaded: boolean): boolean {
+function byColumns(k: RowsExports, A: Operand, B: Operand, K: number, N: number, out: Float32Array, outOffset: number, threaded: boolean, fused: 0 | 1): boolean {
   const vec = roundUp8(K * N + 8);
   const c = vec + 2 * K;
   const s = area(c + roundUp8(N) + 8);
@@ -103,7 +104,7 @@ function byColumns(k: RowsExports, A: Operand, B: Operand, K: number, N: number,
   copyMatrix(B, K, N, s, 0);
   const tiny = copyVector(A.data, A.offset, A.cs, K, s, vec) || k.has_tiny(s.byteOffset, K * N) !== 0;
   prepareC(s, c, out, outOffset, N);
-  if (k.gemv_cols(s.byteOffset, 4 * N, K, N, s.byteOffset + 4 * vec, threaded ? 1 : 0, tiny ? 1 : 0, s.byteOffset + 4 * c) !== 0) return false;
+  if (k.gemv_cols(s.byteOffset, 4 * N, K, N, s.byteOffset + 4 * vec, threaded ? 1 : 0, tiny ? 1 : 0, fused, s.byteOffset + 4 * c) !== 0) return false;
   out.set(s.subarray(c, c + N), outOffset);
   return true;
 }
