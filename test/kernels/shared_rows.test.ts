@@ -4,7 +4,7 @@
 
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { HelperThread } from '../../src/kernels/helper_thread.js';
 import { backwardRows, forwardRows, type RowBatch } from '../../src/kernels/linear_mse_rows.js';
@@ -13,7 +13,8 @@ import { fma32 } from '../../src/math/fma.js';
 import { ROWS_WASM_BASE64 } from '../../src/kernels/rows_wasm.js';
 import { NO_FMA } from '../../src/kernels/fma_module.js';
 import { rowsModule } from '../../src/kernels/rows_module.js';
-import { setFmaKernels, setHelperThreads } from '../../src/kernels/select.js';
+import { inEachFmaMode } from '../helpers/fma_modes.js';
+import { setHelperThreads } from '../../src/kernels/select.js';
 import { allocShared, resizeShared, sharedAddress, sharedMemory } from '../../src/kernels/shared_memory.js';
 import { instantiate } from '../../src/kernels/wasm_module.js';
 
@@ -207,184 +208,175 @@ describe('row kernels on shared memory', () => {
   });
 
   // each test with rows_fma.wat's kernels (where this machine has them) and with rows.wat's emulation
-  for (const hardware of rowsModule()?.fma != null ? [true, false] : [false]) {
-    describe(hardware ? 'with the hardware fused multiply-add (rows_fma.wat)' : "with rows.wat's exact emulation of it", () => {
-      let previous = true;
-      before(() => {
-        previous = setFmaKernels(hardware);
-      });
-      after(() => {
-        setFmaKernels(previous);
-      });
+  inEachFmaMode((hardware) => {
 
-    const CASES: KernelCase[] = [
-      { features: 2, batch: 5, bias: true },
-      { features: 3, batch: 4, bias: false },
-      { features: 4, batch: 1, bias: true },
-      { features: 5, batch: 9, bias: true },
-      { features: 7, batch: 64, bias: false },
-      { features: 100, batch: 33, bias: true },
-      { features: 101, batch: 16, bias: true },
-      // k blocks: 401 features in two halves (200 + 201 on one thread), 700 rows in 320 + 192 + 188
-      { features: 401, batch: 700, bias: true },
-      { features: 330, batch: 641, bias: false },
-      // on two threads in OpenBLAS: the last blocks of 3500 rows are 310 + 310 (one thread: 312 + 308)
-      { features: 100, batch: 3500, bias: true },
-      // and 401 features of 1024 rows 201 + 200
-      { features: 401, batch: 1024, bias: true },
-    ];
-    for (const c of CASES) {
-      test(`same losses and gradients as the JavaScript row kernels: ${c.features} features, batches of ${c.batch}, ${c.bias ? 'with' : 'without'} bias`, () => {
-        const rows = Math.max(150, 2 * c.batch + 7);
-        const before = sharedRowStats.inexact;
-        const X = sharedF32(rows * c.features, c.features * 31 + c.batch);
-        const Y = new Float32Array(rows);
-        fill(Y, 3);
-        compareEpoch(X, Y, rows, c, shuffled(rows, c.batch));
-        compareEpoch(X, Y, rows, c, Array.from(shuffled(rows, 7))); // any array of row numbers
-        compareEpoch(X, Y, rows, c, shuffled(rows, 8), true);
-        assert.equal(sharedRowStats.inexact, before, 'every step by the wasm kernels (no sum needed the JavaScript ones)');
-      });
-    }
-
-    /**
-     * One batch of the given rows (rows × F, in order) by the shared kernels, with the JavaScript kernels
-     * taking over where forwardShared declines, against the JavaScript kernels alone; returns whether the
-     * shared kernels declined.
-     */
-    function oneBatch(rowsData: number[][], W: number[], bias: number | null, targets: number[]): boolean {
-      const n = rowsData.length;
-      const F = W.length;
-      const X = allocShared('float32', n * F) as Float32Array;
-      rowsData.forEach((row, r) => X.set(row, r * F));
-      const Y = Float32Array.from(targets);
-      const w = Float32Array.from(W);
-      const B = bias === null ? null : Float32Array.of(bias);
-      const rb: RowBatch = { X, Y, order: Uint32Array.from({ length: n }, (_, i) => i), start: 0, end: n };
-      const norm = 2 / n;
-      const [pred, grad, gwJs, gwShared] = [n, n, F, F].map((len) => new Float32Array(len));
-      const acc = new Float64Array(Math.max(F, n));
-      const shared = forwardShared(rb, F, w, B, norm);
-      const lossShared = shared ?? forwardRows(rb, F, w, B, pred);
-      const gbShared = shared === null ? backwardRows(rb, F, pred, grad, norm, acc, gwShared) : backwardShared(F, gwShared);
-      const lossJs = forwardRows(rb, F, w, B, pred);
-      const gbJs = backwardRows(rb, F, pred, grad, norm, acc, gwJs);
-      assert.equal(lossShared, lossJs, 'loss');
-      assert.equal(gbShared, gbJs, 'bias gradient');
-      assert.deepEqual(new Uint32Array(gwShared.buffer), new Uint32Array(gwJs.buffer), 'weight gradient, bit for bit');
-      return shared === null;
-    }
-
-    /** rows of F features: `special` at the head of row `at`, the rest ordinary values. */
-    function rowsWith(n: number, F: number, at: number, special: number[]): number[][] {
-      return Array.from({ length: n }, (_, r) => Array.from({ length: F }, (_, j) => (r === at && j < special.length ? special[j] : ((r * 7 + j * 3) % 11) / 8 - 0.6)));
-    }
-
-    test('a sum that lands on a float32 midpoint: float32(a·b + c) is not fma there, so the emulation leaves the step to the JavaScript kernels', () => {
-      // c = 1 + 2^-23, then a·b = 2^-24 - 2^-70 (exact in float64): a·b + c rounds in float64
-      // onto the midpoint 1 + 3·2^-24, and from there to even (1 + 2^-22), while fma gives 1 + 2^-23
-      const a = 1 + 2 ** -23;
-      const b = Math.fround(2 ** -24 - 2 ** -47);
-      const c = 1 + 2 ** -23;
-      assert.notEqual(Math.fround(a * b + c), fma32(a, b, c), 'the double rounding shows here');
-      const F = 40;
-      const W = Array.from({ length: F }, (_, j) => (j === 0 ? c : j === 1 ? b : 0.25));
-      const rows = rowsWith(64, F, 5, [1, a]);
+  const CASES: KernelCase[] = [
+    { features: 2, batch: 5, bias: true },
+    { features: 3, batch: 4, bias: false },
+    { features: 4, batch: 1, bias: true },
+    { features: 5, batch: 9, bias: true },
+    { features: 7, batch: 64, bias: false },
+    { features: 100, batch: 33, bias: true },
+    { features: 101, batch: 16, bias: true },
+    // k blocks: 401 features in two halves (200 + 201 on one thread), 700 rows in 320 + 192 + 188
+    { features: 401, batch: 700, bias: true },
+    { features: 330, batch: 641, bias: false },
+    // on two threads in OpenBLAS: the last blocks of 3500 rows are 310 + 310 (one thread: 312 + 308)
+    { features: 100, batch: 3500, bias: true },
+    // and 401 features of 1024 rows 201 + 200
+    { features: 401, batch: 1024, bias: true },
+  ];
+  for (const c of CASES) {
+    test(`same losses and gradients as the JavaScript row kernels: ${c.features} features, batches of ${c.batch}, ${c.bias ? 'with' : 'without'} bias`, () => {
+      const rows = Math.max(150, 2 * c.batch + 7);
       const before = sharedRowStats.inexact;
-      // the hardware's fma rounds once: the wasm kernels keep the step, with the same values
-      assert.equal(oneBatch(rows, W, 0.5, rows.map((_, r) => r / 10)), !hardware);
-      assert.equal(sharedRowStats.inexact, before + (hardware ? 0 : 1));
-    });
-
-    test('a sum below float32\'s normal range that float64 cannot hold: the emulation leaves the step to the JavaScript kernels', () => {
-      // c = 2^-127 + 2^-149 (subnormal), a·b = 2^-150 - 2^-182: float64 rounds the sum onto c + 2^-150, a
-      // float32 midpoint, and from there to c + 2^-149; fma gives c
-      const a = 2 ** -75 * (1 + 2 ** -16);
-      const b = 2 ** -75 * (1 - 2 ** -16);
-      const c = 2 ** -127 + 2 ** -149;
-      assert.notEqual(Math.fround(a * b + c), fma32(a, b, c), 'the double rounding shows here');
-      const F = 40;
-      const W = Array.from({ length: F }, (_, j) => (j === 0 ? c : j === 1 ? b : 0));
-      const rows = rowsWith(64, F, 9, [1, a]);
-      assert.equal(oneBatch(rows, W, null, rows.map(() => 0)), !hardware);
-    });
-
-    test('special values (0, -0, ±inf, NaN, tiny, huge) give the JavaScript kernels\' values', () => {
-      const F = 24;
-      const W = Array.from({ length: F }, (_, j) => (j % 5) / 4 - 0.5);
-      const specials: number[][] = [[0, -0, 0, -0], [Infinity, 1], [-Infinity, 2], [NaN], [1e-45, 1e-40, -1e-42], [3e38, 3e38, 3e38], [-0, -0]];
-      for (const special of specials) {
-        const rows = rowsWith(64, F, 3, special);
-        oneBatch(rows, W, 1, rows.map((_, r) => r - 30));
-      }
-      // factors below 2^-50 (whose products need not be multiples of 2^-149): the full check, in wasm still
-      const small = rowsWith(64, F, 7, [2 ** -60, -(2 ** -55) * 3, 2 ** -70]);
-      assert.equal(oneBatch(small, W, 1, small.map((_, r) => r - 30)), false, 'the wasm kernels kept the step');
-      // zeros everywhere: exact sums, the wasm kernels keep the step
-      const zeros = Array.from({ length: 64 }, () => new Array<number>(F).fill(0));
-      assert.equal(oneBatch(zeros, W.map(() => -0), null, zeros.map(() => 0)), false);
-    });
-
-    test('the adversarial rows tell apart sums formed in another order (or the test above could not fail)', () => {
-      const F = 100;
-      const n = 32;
-      const X = new Float32Array(n * F);
-      const order = Uint32Array.from({ length: n }, (_, i) => i);
-      adversarialBatch(X, order, 0, n, F, 5);
-      const g = 2 / n;
-      let rowsDiffering = 0;
-      for (let r = 0; r < n; r++) {
-        const s = [0, 0, 0, 0];
-        for (let p = 0; p < F; p++) s[p % 4] += X[r * F + p];
-        if (Math.fround(s[0] + s[1] + (s[2] + s[3])) !== Math.fround(s[0] + (s[1] + s[2]) + s[3])) rowsDiffering++;
-      }
-      let colsDiffering = 0;
-      for (let j = 0; j < F; j++) {
-        let fours = 0;
-        let oneByOne = 0;
-        for (let r = 0; r < n; r += 4) {
-          const [a, b, c, d] = [0, 1, 2, 3].map((k) => g * X[(r + k) * F + j]);
-          fours += a + b + (c + d);
-          oneByOne = oneByOne + a + b + c + d;
-        }
-        if (Math.fround(fours) !== Math.fround(oneByOne)) colsDiffering++;
-      }
-      assert.ok(rowsDiffering >= n / 4, `products: ${rowsDiffering} of ${n} rows differ`);
-      assert.ok(colsDiffering >= F / 4, `weight gradient: ${colsDiffering} of ${F} columns differ`);
-    });
-
-    test('on a dataset larger than the caches the helper takes part of the steps, and the values stay the same', async () => {
-      const F = 100;
-      const rows = 90_000; // 36 MB of float32: past the size from which the helper shares the steps
-      const X = sharedF32(rows * F, 11);
+      const X = sharedF32(rows * c.features, c.features * 31 + c.batch);
       const Y = new Float32Array(rows);
-      fill(Y, 12);
-      const c: KernelCase = { features: F, batch: 1000, bias: true };
-      compareEpoch(X, Y, 3000, c, shuffled(rows, 1)); // starts the helper
-      for (let i = 0; i < 500 && !helperReady(); i++) await sleep(10);
-      assert.ok(helperReady(), 'the helper started');
-      const before = { ...sharedRowStats };
-      compareEpoch(X, Y, rows, c, shuffled(rows, 2));
-      compareEpoch(X, Y, rows, c, shuffled(rows, 3), true);
-      assert.equal(sharedRowStats.steps - before.steps, 180);
-      assert.ok(sharedRowStats.helperChunks > before.helperChunks, 'the helper took chunks');
-    });
-
-    test('with the helper switched off this thread takes every chunk', () => {
-      const previous = setHelperThreads(false);
-      try {
-        const F = 100;
-        const rows = 90_000;
-        const X = sharedF32(rows * F, 21);
-        const Y = new Float32Array(rows);
-        const before = { ...sharedRowStats };
-        compareEpoch(X, Y, 5000, { features: F, batch: 1000, bias: false }, shuffled(rows, 4));
-        assert.equal(sharedRowStats.helperChunks, before.helperChunks);
-        assert.equal(sharedRowStats.steps, before.steps + 5);
-      } finally {
-        setHelperThreads(previous);
-      }
-    });
+      fill(Y, 3);
+      compareEpoch(X, Y, rows, c, shuffled(rows, c.batch));
+      compareEpoch(X, Y, rows, c, Array.from(shuffled(rows, 7))); // any array of row numbers
+      compareEpoch(X, Y, rows, c, shuffled(rows, 8), true);
+      assert.equal(sharedRowStats.inexact, before, 'every step by the wasm kernels (no sum needed the JavaScript ones)');
     });
   }
+
+  /**
+   * One batch of the given rows (rows × F, in order) by the shared kernels, with the JavaScript kernels
+   * taking over where forwardShared declines, against the JavaScript kernels alone; returns whether the
+   * shared kernels declined.
+   */
+  function oneBatch(rowsData: number[][], W: number[], bias: number | null, targets: number[]): boolean {
+    const n = rowsData.length;
+    const F = W.length;
+    const X = allocShared('float32', n * F) as Float32Array;
+    rowsData.forEach((row, r) => X.set(row, r * F));
+    const Y = Float32Array.from(targets);
+    const w = Float32Array.from(W);
+    const B = bias === null ? null : Float32Array.of(bias);
+    const rb: RowBatch = { X, Y, order: Uint32Array.from({ length: n }, (_, i) => i), start: 0, end: n };
+    const norm = 2 / n;
+    const [pred, grad, gwJs, gwShared] = [n, n, F, F].map((len) => new Float32Array(len));
+    const acc = new Float64Array(Math.max(F, n));
+    const shared = forwardShared(rb, F, w, B, norm);
+    const lossShared = shared ?? forwardRows(rb, F, w, B, pred);
+    const gbShared = shared === null ? backwardRows(rb, F, pred, grad, norm, acc, gwShared) : backwardShared(F, gwShared);
+    const lossJs = forwardRows(rb, F, w, B, pred);
+    const gbJs = backwardRows(rb, F, pred, grad, norm, acc, gwJs);
+    assert.equal(lossShared, lossJs, 'loss');
+    assert.equal(gbShared, gbJs, 'bias gradient');
+    assert.deepEqual(new Uint32Array(gwShared.buffer), new Uint32Array(gwJs.buffer), 'weight gradient, bit for bit');
+    return shared === null;
+  }
+
+  /** rows of F features: `special` at the head of row `at`, the rest ordinary values. */
+  function rowsWith(n: number, F: number, at: number, special: number[]): number[][] {
+    return Array.from({ length: n }, (_, r) => Array.from({ length: F }, (_, j) => (r === at && j < special.length ? special[j] : ((r * 7 + j * 3) % 11) / 8 - 0.6)));
+  }
+
+  test('a sum that lands on a float32 midpoint: float32(a·b + c) is not fma there, so the emulation leaves the step to the JavaScript kernels', () => {
+    // c = 1 + 2^-23, then a·b = 2^-24 - 2^-70 (exact in float64): a·b + c rounds in float64
+    // onto the midpoint 1 + 3·2^-24, and from there to even (1 + 2^-22), while fma gives 1 + 2^-23
+    const a = 1 + 2 ** -23;
+    const b = Math.fround(2 ** -24 - 2 ** -47);
+    const c = 1 + 2 ** -23;
+    assert.notEqual(Math.fround(a * b + c), fma32(a, b, c), 'the double rounding shows here');
+    const F = 40;
+    const W = Array.from({ length: F }, (_, j) => (j === 0 ? c : j === 1 ? b : 0.25));
+    const rows = rowsWith(64, F, 5, [1, a]);
+    const before = sharedRowStats.inexact;
+    // the hardware's fma rounds once: the wasm kernels keep the step, with the same values
+    assert.equal(oneBatch(rows, W, 0.5, rows.map((_, r) => r / 10)), !hardware);
+    assert.equal(sharedRowStats.inexact, before + (hardware ? 0 : 1));
+  });
+
+  test('a sum below float32\'s normal range that float64 cannot hold: the emulation leaves the step to the JavaScript kernels', () => {
+    // c = 2^-127 + 2^-149 (subnormal), a·b = 2^-150 - 2^-182: float64 rounds the sum onto c + 2^-150, a
+    // float32 midpoint, and from there to c + 2^-149; fma gives c
+    const a = 2 ** -75 * (1 + 2 ** -16);
+    const b = 2 ** -75 * (1 - 2 ** -16);
+    const c = 2 ** -127 + 2 ** -149;
+    assert.notEqual(Math.fround(a * b + c), fma32(a, b, c), 'the double rounding shows here');
+    const F = 40;
+    const W = Array.from({ length: F }, (_, j) => (j === 0 ? c : j === 1 ? b : 0));
+    const rows = rowsWith(64, F, 9, [1, a]);
+    assert.equal(oneBatch(rows, W, null, rows.map(() => 0)), !hardware);
+  });
+
+  test('special values (0, -0, ±inf, NaN, tiny, huge) give the JavaScript kernels\' values', () => {
+    const F = 24;
+    const W = Array.from({ length: F }, (_, j) => (j % 5) / 4 - 0.5);
+    const specials: number[][] = [[0, -0, 0, -0], [Infinity, 1], [-Infinity, 2], [NaN], [1e-45, 1e-40, -1e-42], [3e38, 3e38, 3e38], [-0, -0]];
+    for (const special of specials) {
+      const rows = rowsWith(64, F, 3, special);
+      oneBatch(rows, W, 1, rows.map((_, r) => r - 30));
+    }
+    // factors below 2^-50 (whose products need not be multiples of 2^-149): the full check, in wasm still
+    const small = rowsWith(64, F, 7, [2 ** -60, -(2 ** -55) * 3, 2 ** -70]);
+    assert.equal(oneBatch(small, W, 1, small.map((_, r) => r - 30)), false, 'the wasm kernels kept the step');
+    // zeros everywhere: exact sums, the wasm kernels keep the step
+    const zeros = Array.from({ length: 64 }, () => new Array<number>(F).fill(0));
+    assert.equal(oneBatch(zeros, W.map(() => -0), null, zeros.map(() => 0)), false);
+  });
+
+  test('the adversarial rows tell apart sums formed in another order (or the test above could not fail)', () => {
+    const F = 100;
+    const n = 32;
+    const X = new Float32Array(n * F);
+    const order = Uint32Array.from({ length: n }, (_, i) => i);
+    adversarialBatch(X, order, 0, n, F, 5);
+    const g = 2 / n;
+    let rowsDiffering = 0;
+    for (let r = 0; r < n; r++) {
+      const s = [0, 0, 0, 0];
+      for (let p = 0; p < F; p++) s[p % 4] += X[r * F + p];
+      if (Math.fround(s[0] + s[1] + (s[2] + s[3])) !== Math.fround(s[0] + (s[1] + s[2]) + s[3])) rowsDiffering++;
+    }
+    let colsDiffering = 0;
+    for (let j = 0; j < F; j++) {
+      let fours = 0;
+      let oneByOne = 0;
+      for (let r = 0; r < n; r += 4) {
+        const [a, b, c, d] = [0, 1, 2, 3].map((k) => g * X[(r + k) * F + j]);
+        fours += a + b + (c + d);
+        oneByOne = oneByOne + a + b + c + d;
+      }
+      if (Math.fround(fours) !== Math.fround(oneByOne)) colsDiffering++;
+    }
+    assert.ok(rowsDiffering >= n / 4, `products: ${rowsDiffering} of ${n} rows differ`);
+    assert.ok(colsDiffering >= F / 4, `weight gradient: ${colsDiffering} of ${F} columns differ`);
+  });
+
+  test('on a dataset larger than the caches the helper takes part of the steps, and the values stay the same', async () => {
+    const F = 100;
+    const rows = 90_000; // 36 MB of float32: past the size from which the helper shares the steps
+    const X = sharedF32(rows * F, 11);
+    const Y = new Float32Array(rows);
+    fill(Y, 12);
+    const c: KernelCase = { features: F, batch: 1000, bias: true };
+    compareEpoch(X, Y, 3000, c, shuffled(rows, 1)); // starts the helper
+    for (let i = 0; i < 500 && !helperReady(); i++) await sleep(10);
+    assert.ok(helperReady(), 'the helper started');
+    const before = { ...sharedRowStats };
+    compareEpoch(X, Y, rows, c, shuffled(rows, 2));
+    compareEpoch(X, Y, rows, c, shuffled(rows, 3), true);
+    assert.equal(sharedRowStats.steps - before.steps, 180);
+    assert.ok(sharedRowStats.helperChunks > before.helperChunks, 'the helper took chunks');
+  });
+
+  test('with the helper switched off this thread takes every chunk', () => {
+    const previous = setHelperThreads(false);
+    try {
+      const F = 100;
+      const rows = 90_000;
+      const X = sharedF32(rows * F, 21);
+      const Y = new Float32Array(rows);
+      const before = { ...sharedRowStats };
+      compareEpoch(X, Y, 5000, { features: F, batch: 1000, bias: false }, shuffled(rows, 4));
+      assert.equal(sharedRowStats.helperChunks, before.helperChunks);
+      assert.equal(sharedRowStats.steps, before.steps + 5);
+    } finally {
+      setHelperThreads(previous);
+    }
+  });
+  });
 });
