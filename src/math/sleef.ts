@@ -180,6 +180,19 @@ function reduceWide(d: number, dfq: F2, half: boolean): F2 {
 }
 
 /**
+ * SLEEF's wide-range split of d for sin and tan: q = rint(d·inv) (inv = 1/π, or 2/π for tan's half
+ * turns) formed in two parts, and d - q·π (or q·π/2: `half`) by reduceWide.
+ */
+function wideQuadrant(d: number, inv: F2, half: boolean): [number, F2] {
+  const dfq = mulF2F(inv, d);
+  const t = rintf(mul(dfq[0], fr(1 / 65536)));
+  dfq[1] = rintf(add(fmaf(t, -65536, dfq[0]), dfq[1]));
+  const q = dfq[1];
+  dfq[0] = mul(t, 65536);
+  return [q, reduceWide(d, normalizeF2(dfq), half)];
+}
+
+/**
  * PyTorch's float32 sin of one lane (SLEEF's xsinf_u1). `wide` is SLEEF's choice for the whole vector
  * of 8 lanes: true when any lane has |x| >= 125 (or is NaN).
  */
@@ -192,12 +205,7 @@ export function sinf(d: number, wide = !(Math.abs(d) < TRIG_RANGE)): number {
     s = add2FF(fmaf(u, -PI_A2F, d), mul(u, -PI_B2F));
     s = addF2F(s, mul(u, -PI_C2F));
   } else {
-    const dfq = mulF2F(M_1_PI_F2, d);
-    const t = rintf(mul(dfq[0], fr(1 / 65536)));
-    dfq[1] = rintf(add(fmaf(t, -65536, dfq[0]), dfq[1]));
-    q = dfq[1];
-    dfq[0] = mul(t, 65536);
-    s = reduceWide(d, normalizeF2(dfq), false);
+    [q, s] = wideQuadrant(d, M_1_PI_F2, false);
   }
   let r = sinPoly(squF2(s), s);
   if ((q & 1) === 1) r = -r;
@@ -372,7 +380,7 @@ export function rsqrtf(x: number): number {
 // the double-float arithmetic, for the other SLEEF ports (sleef_log1pf.ts)
 export { addFF, addF2F, addF2F2, mulF2F, divF2F2, type F2 };
 // and the rest of it, with the wide trigonometric reduction, for sleef_trig.ts
-export { add2FF, add2FF2, add2F2F, addFF2, add2F2F2, mulF2F2, mulF2F2toF, squF2, recF2, normalizeF2, subF2F2, reduceWide, TRIG_RANGE, TRIG_RANGE_MAX, bitsOf, fromBits, ldexp2, LN2_F2, FLT_MIN };
+export { add2FF, add2FF2, add2F2F, addFF2, add2F2F2, mulF2F2, mulF2F2toF, squF2, recF2, normalizeF2, subF2F2, wideQuadrant, TRIG_RANGE, TRIG_RANGE_MAX, bitsOf, fromBits, ldexp2, LN2_F2, FLT_MIN };
 
 // ---- pow (SLEEF's xpowf, 1-ulp: Sleef_powf8_u10): exp(y·log|x|) in double-float ----
 

@@ -5,7 +5,7 @@
 // algorithms and coefficients are SLEEF's.
 
 import { fmaf, type F2, addFF, addF2F, addF2F2, mulF2F, divF2F2, rintf } from './sleef.js';
-import { add2FF, add2FF2, add2F2F, addFF2, mulF2F2, squF2, recF2, normalizeF2, subF2F2, reduceWide, TRIG_RANGE, TRIG_RANGE_MAX } from './sleef.js';
+import { add2FF, add2FF2, add2F2F, addFF2, mulF2F2, squF2, recF2, normalizeF2, subF2F2, wideQuadrant, TRIG_RANGE, TRIG_RANGE_MAX } from './sleef.js';
 import { bitsOf, fromBits, ldexp2, FLT_MIN } from './sleef.js';
 
 const fr = Math.fround;
@@ -36,12 +36,7 @@ export function tanf(d: number, wide = !(Math.abs(d) < TRIG_RANGE)): number {
     s = add2FF(v, mul(u, -PI_B2F_H));
     s = addF2F(s, mul(u, -PI_C2F_H));
   } else {
-    const dfq = mulF2F(M_2_PI_F2, d);
-    const t = rintf(mul(dfq[0], fr(1 / 65536)));
-    dfq[1] = rintf(add(fmaf(t, -65536, dfq[0]), dfq[1]));
-    q = dfq[1];
-    dfq[0] = mul(t, 65536);
-    s = reduceWide(d, normalizeF2(dfq), true);
+    [q, s] = wideQuadrant(d, M_2_PI_F2, true);
   }
   const odd = (q & 1) === 1;
   if (odd) s = [-s[0], -s[1]];
