@@ -150,6 +150,20 @@ const EXPF_UNDERFLOW = -hexFloat('0x1.9fe368p+6');
 const d64 = new Float64Array(1);
 const b64 = new BigUint64Array(d64.buffer);
 
+/**
+ * The end of glibc's expf and exp2f: float32(2^(ki/N) · (1 + c2·r + (c0·r + c1)·r²)), 2^(ki/N) from the
+ * table with ki's high bits added to its exponent, the cubic in double with fused multiply-adds.
+ */
+function scaledCubic(ki: bigint, r: number, c0: number, c1: number, c2: number): number {
+  b64[0] = BigInt.asUintN(64, EXP2F_TAB[Number(ki % BigInt(EXP2F_N))] + (ki << BigInt(52 - EXP2F_BITS)));
+  const s = d64[0];
+  const z = fma(c0, r, c1);
+  const r2 = r * r;
+  let y = fma(c2, r, 1);
+  y = fma(z, r2, y);
+  return fr(y * s);
+}
+
 /** glibc's expf. */
 export function expf(x0: number): number {
   const x = fr(x0);
@@ -165,13 +179,7 @@ export function expf(x0: number): number {
   const ki = b64[0];
   const kd = d64[0] - SHIFT;
   const r = z - kd;
-  b64[0] = BigInt.asUintN(64, EXP2F_TAB[Number(ki % BigInt(EXP2F_N))] + (ki << BigInt(52 - EXP2F_BITS)));
-  const s = d64[0];
-  const zz = fma(EXPF_C0, r, EXPF_C1);
-  const r2 = r * r;
-  let y = fma(EXPF_C2, r, 1);
-  y = fma(zz, r2, y);
-  return fr(y * s);
+  return scaledCubic(ki, r, EXPF_C0, EXPF_C1, EXPF_C2);
 }
 
 const EXP2F_SHIFT = hexFloat('0x1.8p+52') / EXP2F_N;
@@ -193,13 +201,7 @@ export function exp2f(x0: number): number {
   const ki = b64[0];
   const kd = d64[0] - EXP2F_SHIFT;
   const r = x - kd;
-  b64[0] = BigInt.asUintN(64, EXP2F_TAB[Number(ki % BigInt(EXP2F_N))] + (ki << BigInt(52 - EXP2F_BITS)));
-  const s = d64[0];
-  const z = fma(EXP2F_C0, r, EXP2F_C1);
-  const r2 = r * r;
-  let y = fma(EXP2F_C2, r, 1);
-  y = fma(z, r2, y);
-  return fr(y * s);
+  return scaledCubic(ki, r, EXP2F_C0, EXP2F_C1, EXP2F_C2);
 }
 
 // ---- log1pf: fdlibm's float log1p (glibc 2.36's sysdeps/ieee754/flt-32/s_log1pf.c) ----
