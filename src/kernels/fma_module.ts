@@ -14,6 +14,8 @@ export interface FmaExports {
   probe(a: number, b: number, c: number): number;
   predict8: (...args: never[]) => number;
   grad8: (...args: never[]) => number;
+  predict16: (...args: never[]) => number;
+  grad16: (...args: never[]) => number;
 }
 
 /** fma(a, b, c) → its float32 result, where a multiply then an add (or a flush of subnormals to zero) gives another. */
@@ -68,11 +70,7 @@ export function fmaModule(memory: object): { module: object; exports: FmaExports
 }
 
 /** The imports rows.wat takes in place of rows_fma.wat's where there is none: never called (jobs do not ask for them). */
-export const NO_FMA = {
-  predict8: (): never => {
-    throw new Error('no fused multiply-add kernels');
-  },
-  grad8: (): never => {
-    throw new Error('no fused multiply-add kernels');
-  },
+const none = (): never => {
+  throw new Error('no fused multiply-add kernels');
 };
+export const NO_FMA = { predict8: none, grad8: none, predict16: none, grad16: none };

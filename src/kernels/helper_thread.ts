@@ -35,7 +35,7 @@ const SOURCE = `'use strict';
 const { workerData } = require('node:worker_threads');
 const { module, memory, fma, control, ops } = workerData;
 const noFma = () => { throw new Error('no fused multiply-add kernels'); };
-const linked = fma === null ? { predict8: noFma, grad8: noFma } : new WebAssembly.Instance(fma, { env: { memory } }).exports;
+const linked = fma === null ? { predict8: noFma, grad8: noFma, predict16: noFma, grad16: noFma } : new WebAssembly.Instance(fma, { env: { memory } }).exports;
 const kernels = new WebAssembly.Instance(module, { env: { memory }, fma: linked }).exports;
 const c = new Int32Array(memory.buffer, control, ${SLOTS});
 const args = new Int32Array(memory.buffer, control + ${4 * ARGS}, ${SLOTS - ARGS});

@@ -45,8 +45,8 @@ export function sharedRowsApply(X: Storage): boolean {
 }
 
 /** Word offsets in a job block (rows.wat's job words). */
-const J = { gen: 0, claim: 1, x: 2, idx: 3, n: 4, k: 5, w: 6, hasBias: 7, bias: 8, y: 9, buf: 10, pred: 11, grad: 12, gw: 13, done: 14, rowChunk: 15, rowChunks: 16, featureChunk: 17, chunks: 18, touch: 19, norm: 20, inJob: 22, helped: 23, redone: 24, g64: 25, threadedF: 26, threadedB: 27, inexact: 28, tinyRows: 29, tinyW: 30, fused: 31 };
-const JOB_WORDS = 32;
+const J = { gen: 0, claim: 1, x: 2, idx: 3, n: 4, k: 5, w: 6, hasBias: 7, bias: 8, y: 9, buf: 10, pred: 11, grad: 12, gw: 13, done: 14, rowChunk: 15, rowChunks: 16, featureChunk: 17, chunks: 18, touch: 19, norm: 20, inJob: 22, helped: 23, redone: 24, g64: 25, threadedF: 26, threadedB: 27, inexact: 28, tinyRows: 29, tinyW: 30, fused: 31, w32: 32 };
+const JOB_WORDS = 34;
 /** Below this magnitude a weight makes rows.wat check every sum of its products in full (its products need not be multiples of 2^-149). */
 const TINY = 2 ** -50;
 /** Rows per row chunk (a 64-row chunk of W3 is ~7 µs) and features per feature chunk (two calls of rows.wat's grad8). */
@@ -63,6 +63,8 @@ interface Job {
   f64: Float64Array;
   idx: Uint32Array;
   w64: Float64Array;
+  /** The weights as float32 too, for the fused multiply-add kernels. */
+  w32: Float32Array;
   y: Float32Array;
   pred: Float32Array;
   grad: Float32Array;
@@ -95,11 +97,11 @@ const chunksOf = (n: number, size: number): number => Math.ceil(n / size);
 const rowChunkOf = (n: number): number => Math.max(ROW_CHUNK, Math.ceil(n / 0x4000));
 
 function makeJob(R: number, F: number, inJob: number): Job | null {
-  const parts = [JOB_WORDS, R, 2 * F, R, R * F, R, R, F, Math.min(chunksOf(R, ROW_CHUNK), 0x4000) + chunksOf(F, FEATURE_CHUNK), 2 * R].map((n) => allocShared('float32', n));
+  const parts = [JOB_WORDS, R, 2 * F, R, R * F, R, R, F, Math.min(chunksOf(R, ROW_CHUNK), 0x4000) + chunksOf(F, FEATURE_CHUNK), 2 * R, F].map((n) => allocShared('float32', n));
   if (parts.some((p) => p === null)) return null;
-  const [block, idx, w64, y, buf, pred, grad, gw, done, g64] = parts as Float32Array[];
+  const [block, idx, w64, y, buf, pred, grad, gw, done, g64, w32] = parts as Float32Array[];
   const words = new Int32Array(block.buffer, block.byteOffset, JOB_WORDS);
-  const job: Job = { words, f32: block, f64: f64(block, JOB_WORDS / 2), idx: u32(idx), w64: f64(w64, F), y, pred, grad, gw };
+  const job: Job = { words, f32: block, f64: f64(block, JOB_WORDS / 2), idx: u32(idx), w64: f64(w64, F), w32, y, pred, grad, gw };
   words[J.idx] = idx.byteOffset;
   words[J.w] = w64.byteOffset;
   words[J.y] = y.byteOffset;
@@ -109,6 +111,7 @@ function makeJob(R: number, F: number, inJob: number): Job | null {
   words[J.gw] = gw.byteOffset;
   words[J.done] = done.byteOffset;
   words[J.g64] = g64.byteOffset;
+  words[J.w32] = w32.byteOffset;
   words[J.inJob] = inJob;
   return job;
 }
@@ -119,8 +122,8 @@ function scratchFor(rows: number, features: number): Scratch | null {
   const R = Math.max(rows, scratch?.rows ?? 0);
   const F = Math.max(features, scratch?.features ?? 0);
   if (chunksOf(F, FEATURE_CHUNK) > 0x4000) return null; // over 262,144 features: the JavaScript kernels
-  // each thread's scratch: F float64 (a feature chunk's 8 sums at its head), then a row chunk's predictions (in eights: 7 more)
-  const small = [1, 2 * F + rowChunkOf(R) + 8, 2 * F + rowChunkOf(R) + 8].map((n) => allocShared('float32', n));
+  // each thread's scratch: F float64 (a feature chunk's 8 or 16 sums at its head), then a row chunk's predictions (in sixteens: 15 more)
+  const small = [1, 2 * F + rowChunkOf(R) + 16, 2 * F + rowChunkOf(R) + 16].map((n) => allocShared('float32', n));
   if (small.some((p) => p === null)) return null;
   const [inJob, accMain, accHelper] = small as Float32Array[];
   const jobs = Array.from({ length: JOBS }, () => makeJob(R, F, inJob.byteOffset));
@@ -237,6 +240,7 @@ export function forwardShared(rb: RowBatch, inF: number, W: Storage, B: Storage 
   for (let j = 0; j < inF; j++) {
     const v = W[j];
     job.w64[j] = v;
+    job.w32[j] = v;
     if (v !== 0 && Math.abs(v) < TINY) tinyW = 1;
   }
   w[J.tinyW] = tinyW;

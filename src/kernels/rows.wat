@@ -27,6 +27,8 @@
   ;; where relaxed SIMD's multiply-add is fused); elsewhere stubs that are never called
   (import "fma" "predict8" (func $predict8_fma (param i32 i32 i32 i32 i32 i32 i32 i32 i32 i32 i32 v128 v128 i32) (result i32)))
   (import "fma" "grad8" (func $grad8_fma (param i32 i32 i32 i32 i32 v128 v128 v128 v128 i32) (result i32)))
+  (import "fma" "predict16" (func $predict16_fma (param i32 i32 i32 i32 i32 i32 v128 i32) (result i32)))
+  (import "fma" "grad16" (func $grad16_fma (param i32 i32 i32 i32 i32 v128 v128 v128 v128 i32) (result i32)))
 
   ;; NOTE: V8 (Node 20) does not inline functions that take or return v128, so the chain step is written
   ;; out in place; a call per 4 outputs × k is cheap, a call per step is not.
@@ -223,7 +225,8 @@
   ;; output gradients), 26 / 27 whether the product's / weight gradient's k blocks are split as on two
   ;; threads, 28 inexact (non-zero: a chunk could not round a sum once, see the header), 29 non-zero when
   ;; a row or output gradient of the batch has a value in (0, 2^-50), 30 the same for the weights, 31 non-zero:
-  ;; the quick kernels are rows_fma.wat's (fused multiply-adds, no checks needed)
+  ;; the quick kernels are rows_fma.wat's (fused multiply-adds, no checks needed), 32 w (float32, for
+  ;; those)
 
   ;; the next chunk of job $s for generation $gen, or -1 when none is left (or the job is newer)
   (func $claim (param $s i32) (param $gen i32) (result i32)
@@ -439,6 +442,42 @@
         (br $tail)))
     (v128.any_true (local.get $any)))
 
+  ;; the address of row r + i of the batch in buf (rows of rowBytes), or of its row r1 - 1 past that
+  (func $clamped (param $buf i32) (param $rowBytes i32) (param $r i32) (param $i i32) (param $r1 i32) (result i32)
+    (i32.add (local.get $buf) (i32.mul (local.get $rowBytes)
+      (select (i32.add (local.get $r) (local.get $i)) (i32.sub (local.get $r1) (i32.const 1)) (i32.lt_u (i32.add (local.get $r) (local.get $i)) (local.get $r1))))))
+
+  ;; With the hardware's fma (job word 31): the predictions of the rows r0..r1 of buf into $tmp (indexed
+  ;; from r0; a last group of fewer than 16 repeats its last row) by rows_fma.wat's $predict16, on the
+  ;; float32 weights (job word 32); where an output is not finite, $predict4x's full check on those 16
+  ;; rows reports it.
+  (func $predict_rows16 (param $s i32) (param $r0 i32) (param $r1 i32) (param $rowBytes i32) (param $k i32) (param $bias v128) (param $tmp i32)
+    (local $r i32) (local $buf i32) (local $out i32) (local $q i32)
+    (local.set $buf (i32.load offset=40 (local.get $s)))
+    (local.set $r (local.get $r0))
+    (block $done
+      (loop $sixteens
+        (br_if $done (i32.ge_u (local.get $r) (local.get $r1)))
+        (local.set $out (i32.add (local.get $tmp) (i32.shl (i32.sub (local.get $r) (local.get $r0)) (i32.const 2))))
+        (if (call $predict16_fma (i32.add (local.get $buf) (i32.mul (local.get $r) (local.get $rowBytes))) (local.get $rowBytes)
+              (select (i32.const 16) (i32.sub (local.get $r1) (local.get $r)) (i32.gt_u (i32.sub (local.get $r1) (local.get $r)) (i32.const 16)))
+              (i32.load offset=128 (local.get $s)) (local.get $k) (i32.load offset=104 (local.get $s)) (local.get $bias) (local.get $out))
+          (then
+            (local.set $q (i32.const 0))
+            (block $quads_done
+              (loop $quads
+                (br_if $quads_done (i32.ge_u (local.get $q) (i32.const 16)))
+                (v128.store (i32.add (local.get $out) (i32.shl (local.get $q) (i32.const 2))) (call $predict4x
+                  (call $clamped (local.get $buf) (local.get $rowBytes) (local.get $r) (local.get $q) (local.get $r1))
+                  (call $clamped (local.get $buf) (local.get $rowBytes) (local.get $r) (i32.add (local.get $q) (i32.const 1)) (local.get $r1))
+                  (call $clamped (local.get $buf) (local.get $rowBytes) (local.get $r) (i32.add (local.get $q) (i32.const 2)) (local.get $r1))
+                  (call $clamped (local.get $buf) (local.get $rowBytes) (local.get $r) (i32.add (local.get $q) (i32.const 3)) (local.get $r1))
+                  (i32.load offset=24 (local.get $s)) (local.get $k) (i32.load offset=104 (local.get $s)) (local.get $bias)))
+                (local.set $q (i32.add (local.get $q) (i32.const 4)))
+                (br $quads)))))
+        (local.set $r (i32.add (local.get $r) (i32.const 16)))
+        (br $sixteens))))
+
   ;; row chunk $c: copy, predict, output gradients
   (func $row_chunk (param $s i32) (param $c i32) (param $tmp i32)
     (local $r0 i32) (local $r1 i32) (local $k i32) (local $rowBytes i32) (local $r i32) (local $at i32)
@@ -475,48 +514,40 @@
     (local.set $bias (f32x4.splat (if (result f32) (i32.load offset=28 (local.get $s))
       (then (f32.load offset=32 (local.get $s))) (else (f32.const 0)))))
     (local.set $last (i32.add (local.get $buf) (i32.mul (i32.sub (local.get $r1) (i32.const 1)) (local.get $rowBytes))))
-    (local.set $r (local.get $r0))
-    (block $eights_done
-      (loop $eights
-        (br_if $eights_done (i32.ge_u (local.get $r) (local.get $r1)))
-        (local.set $x (i32.add (local.get $buf) (i32.mul (local.get $r) (local.get $rowBytes))))
-        (local.set $out (i32.add (local.get $tmp) (i32.shl (i32.sub (local.get $r) (local.get $r0)) (i32.const 2))))
-        (if (local.get $fused)
-          (then (global.set $maybe (call $predict8_fma
-            (local.get $x)
-            (select (i32.add (local.get $x) (i32.mul (local.get $rowBytes) (i32.const 1))) (local.get $last) (i32.lt_u (i32.add (local.get $r) (i32.const 1)) (local.get $r1)))
-            (select (i32.add (local.get $x) (i32.mul (local.get $rowBytes) (i32.const 2))) (local.get $last) (i32.lt_u (i32.add (local.get $r) (i32.const 2)) (local.get $r1)))
-            (select (i32.add (local.get $x) (i32.mul (local.get $rowBytes) (i32.const 3))) (local.get $last) (i32.lt_u (i32.add (local.get $r) (i32.const 3)) (local.get $r1)))
-            (select (i32.add (local.get $x) (i32.mul (local.get $rowBytes) (i32.const 4))) (local.get $last) (i32.lt_u (i32.add (local.get $r) (i32.const 4)) (local.get $r1)))
-            (select (i32.add (local.get $x) (i32.mul (local.get $rowBytes) (i32.const 5))) (local.get $last) (i32.lt_u (i32.add (local.get $r) (i32.const 5)) (local.get $r1)))
-            (select (i32.add (local.get $x) (i32.mul (local.get $rowBytes) (i32.const 6))) (local.get $last) (i32.lt_u (i32.add (local.get $r) (i32.const 6)) (local.get $r1)))
-            (select (i32.add (local.get $x) (i32.mul (local.get $rowBytes) (i32.const 7))) (local.get $last) (i32.lt_u (i32.add (local.get $r) (i32.const 7)) (local.get $r1)))
-            (i32.load offset=24 (local.get $s)) (local.get $k) (i32.load offset=104 (local.get $s)) (local.get $bias) (local.get $bias) (local.get $out))))
-          (else (if (local.get $tiny) (then (global.set $maybe (i32.const 1))) (else (call $predict8
-            (local.get $x)
-            (select (i32.add (local.get $x) (i32.mul (local.get $rowBytes) (i32.const 1))) (local.get $last) (i32.lt_u (i32.add (local.get $r) (i32.const 1)) (local.get $r1)))
-            (select (i32.add (local.get $x) (i32.mul (local.get $rowBytes) (i32.const 2))) (local.get $last) (i32.lt_u (i32.add (local.get $r) (i32.const 2)) (local.get $r1)))
-            (select (i32.add (local.get $x) (i32.mul (local.get $rowBytes) (i32.const 3))) (local.get $last) (i32.lt_u (i32.add (local.get $r) (i32.const 3)) (local.get $r1)))
-            (select (i32.add (local.get $x) (i32.mul (local.get $rowBytes) (i32.const 4))) (local.get $last) (i32.lt_u (i32.add (local.get $r) (i32.const 4)) (local.get $r1)))
-            (select (i32.add (local.get $x) (i32.mul (local.get $rowBytes) (i32.const 5))) (local.get $last) (i32.lt_u (i32.add (local.get $r) (i32.const 5)) (local.get $r1)))
-            (select (i32.add (local.get $x) (i32.mul (local.get $rowBytes) (i32.const 6))) (local.get $last) (i32.lt_u (i32.add (local.get $r) (i32.const 6)) (local.get $r1)))
-            (select (i32.add (local.get $x) (i32.mul (local.get $rowBytes) (i32.const 7))) (local.get $last) (i32.lt_u (i32.add (local.get $r) (i32.const 7)) (local.get $r1)))
-            (i32.load offset=24 (local.get $s)) (local.get $k) (i32.load offset=104 (local.get $s)) (local.get $bias) (local.get $bias) (local.get $out))))))
-        (if (global.get $maybe)
-          (then
-            (global.set $maybe (i32.const 0))
-            (v128.store (local.get $out) (call $predict4x (local.get $x)
+    (if (local.get $fused)
+      (then (call $predict_rows16 (local.get $s) (local.get $r0) (local.get $r1) (local.get $rowBytes) (local.get $k) (local.get $bias) (local.get $tmp)))
+      (else
+        (local.set $r (local.get $r0))
+        (block $eights_done
+          (loop $eights
+            (br_if $eights_done (i32.ge_u (local.get $r) (local.get $r1)))
+            (local.set $x (i32.add (local.get $buf) (i32.mul (local.get $r) (local.get $rowBytes))))
+            (local.set $out (i32.add (local.get $tmp) (i32.shl (i32.sub (local.get $r) (local.get $r0)) (i32.const 2))))
+            (if (local.get $tiny) (then (global.set $maybe (i32.const 1))) (else (call $predict8
+              (local.get $x)
               (select (i32.add (local.get $x) (i32.mul (local.get $rowBytes) (i32.const 1))) (local.get $last) (i32.lt_u (i32.add (local.get $r) (i32.const 1)) (local.get $r1)))
               (select (i32.add (local.get $x) (i32.mul (local.get $rowBytes) (i32.const 2))) (local.get $last) (i32.lt_u (i32.add (local.get $r) (i32.const 2)) (local.get $r1)))
               (select (i32.add (local.get $x) (i32.mul (local.get $rowBytes) (i32.const 3))) (local.get $last) (i32.lt_u (i32.add (local.get $r) (i32.const 3)) (local.get $r1)))
-              (i32.load offset=24 (local.get $s)) (local.get $k) (i32.load offset=104 (local.get $s)) (local.get $bias)))
-            (v128.store offset=16 (local.get $out) (call $predict4x (select (i32.add (local.get $x) (i32.mul (local.get $rowBytes) (i32.const 4))) (local.get $last) (i32.lt_u (i32.add (local.get $r) (i32.const 4)) (local.get $r1)))
+              (select (i32.add (local.get $x) (i32.mul (local.get $rowBytes) (i32.const 4))) (local.get $last) (i32.lt_u (i32.add (local.get $r) (i32.const 4)) (local.get $r1)))
               (select (i32.add (local.get $x) (i32.mul (local.get $rowBytes) (i32.const 5))) (local.get $last) (i32.lt_u (i32.add (local.get $r) (i32.const 5)) (local.get $r1)))
               (select (i32.add (local.get $x) (i32.mul (local.get $rowBytes) (i32.const 6))) (local.get $last) (i32.lt_u (i32.add (local.get $r) (i32.const 6)) (local.get $r1)))
               (select (i32.add (local.get $x) (i32.mul (local.get $rowBytes) (i32.const 7))) (local.get $last) (i32.lt_u (i32.add (local.get $r) (i32.const 7)) (local.get $r1)))
-              (i32.load offset=24 (local.get $s)) (local.get $k) (i32.load offset=104 (local.get $s)) (local.get $bias)))))
-        (local.set $r (i32.add (local.get $r) (i32.const 8)))
-        (br $eights)))
+              (i32.load offset=24 (local.get $s)) (local.get $k) (i32.load offset=104 (local.get $s)) (local.get $bias) (local.get $bias) (local.get $out))))
+            (if (global.get $maybe)
+              (then
+                (global.set $maybe (i32.const 0))
+                (v128.store (local.get $out) (call $predict4x (local.get $x)
+                  (select (i32.add (local.get $x) (i32.mul (local.get $rowBytes) (i32.const 1))) (local.get $last) (i32.lt_u (i32.add (local.get $r) (i32.const 1)) (local.get $r1)))
+                  (select (i32.add (local.get $x) (i32.mul (local.get $rowBytes) (i32.const 2))) (local.get $last) (i32.lt_u (i32.add (local.get $r) (i32.const 2)) (local.get $r1)))
+                  (select (i32.add (local.get $x) (i32.mul (local.get $rowBytes) (i32.const 3))) (local.get $last) (i32.lt_u (i32.add (local.get $r) (i32.const 3)) (local.get $r1)))
+                  (i32.load offset=24 (local.get $s)) (local.get $k) (i32.load offset=104 (local.get $s)) (local.get $bias)))
+                (v128.store offset=16 (local.get $out) (call $predict4x (select (i32.add (local.get $x) (i32.mul (local.get $rowBytes) (i32.const 4))) (local.get $last) (i32.lt_u (i32.add (local.get $r) (i32.const 4)) (local.get $r1)))
+                  (select (i32.add (local.get $x) (i32.mul (local.get $rowBytes) (i32.const 5))) (local.get $last) (i32.lt_u (i32.add (local.get $r) (i32.const 5)) (local.get $r1)))
+                  (select (i32.add (local.get $x) (i32.mul (local.get $rowBytes) (i32.const 6))) (local.get $last) (i32.lt_u (i32.add (local.get $r) (i32.const 6)) (local.get $r1)))
+                  (select (i32.add (local.get $x) (i32.mul (local.get $rowBytes) (i32.const 7))) (local.get $last) (i32.lt_u (i32.add (local.get $r) (i32.const 7)) (local.get $r1)))
+                  (i32.load offset=24 (local.get $s)) (local.get $k) (i32.load offset=104 (local.get $s)) (local.get $bias)))))
+            (local.set $r (i32.add (local.get $r) (i32.const 8)))
+            (br $eights)))))
     (local.set $norm (f64.load offset=80 (local.get $s)))
     (local.set $r (local.get $r0))
     (block $grads_done
@@ -540,7 +571,48 @@
     (if (i32.and (i32.eqz (local.get $fused)) (i32.or (local.get $tiny) (local.get $tinyG)))
       (then (drop (i32.atomic.rmw.or offset=116 (local.get $s) (i32.const 1))))))
 
-  ;; feature chunk $f: gw[j0..j1) from the rows of buf and their output gradients, eight columns at a
+;; With the hardware's fma (job word 31): gw[j0..j0 + w) from the rows of buf and their float32 output
+  ;; gradients (the job's grad), sixteen columns at a time by rows_fma.wat's $grad16 into $acc (64
+  ;; bytes), then stored; where a sum is not finite, $grad4x's full check on those columns reports it.
+  (func $grad_columns16 (param $s i32) (param $j0 i32) (param $w i32) (param $acc i32)
+    (local $q i32) (local $left i32) (local $x i32) (local $out i32) (local $i i32) (local $rowBytes i32)
+    (local $keep0 v128) (local $keep1 v128) (local $keep2 v128) (local $keep3 v128) (local $all v128)
+    (local.set $rowBytes (i32.shl (i32.load offset=20 (local.get $s)) (i32.const 2)))
+    (block $done
+      (loop $groups
+        (br_if $done (i32.ge_u (local.get $q) (local.get $w)))
+        (local.set $left (i32.sub (local.get $w) (local.get $q)))
+        ;; the lanes of columns that exist: all ones for the first `left`
+        (local.set $all (i32x4.splat (local.get $left)))
+        (local.set $keep0 (i32x4.gt_s (local.get $all) (v128.const i32x4 0 1 2 3)))
+        (local.set $keep1 (i32x4.gt_s (local.get $all) (v128.const i32x4 4 5 6 7)))
+        (local.set $keep2 (i32x4.gt_s (local.get $all) (v128.const i32x4 8 9 10 11)))
+        (local.set $keep3 (i32x4.gt_s (local.get $all) (v128.const i32x4 12 13 14 15)))
+        (local.set $x (i32.add (i32.load offset=40 (local.get $s)) (i32.shl (i32.add (local.get $j0) (local.get $q)) (i32.const 2))))
+        (if (call $grad16_fma (local.get $x) (local.get $rowBytes) (i32.load offset=16 (local.get $s)) (i32.load offset=48 (local.get $s))
+              (i32.load offset=108 (local.get $s)) (local.get $keep0) (local.get $keep1) (local.get $keep2) (local.get $keep3) (local.get $acc))
+          (then
+            (v128.store (local.get $acc) (call $grad4x (local.get $x) (local.get $rowBytes)
+              (i32.load offset=16 (local.get $s)) (i32.load offset=100 (local.get $s)) (i32.load offset=108 (local.get $s)) (local.get $keep0) (v128.const i64x2 0 0)))
+            (v128.store offset=16 (local.get $acc) (call $grad4x (i32.add (local.get $x) (i32.const 16)) (local.get $rowBytes)
+              (i32.load offset=16 (local.get $s)) (i32.load offset=100 (local.get $s)) (i32.load offset=108 (local.get $s)) (local.get $keep1) (v128.const i64x2 0 0)))
+            (v128.store offset=32 (local.get $acc) (call $grad4x (i32.add (local.get $x) (i32.const 32)) (local.get $rowBytes)
+              (i32.load offset=16 (local.get $s)) (i32.load offset=100 (local.get $s)) (i32.load offset=108 (local.get $s)) (local.get $keep2) (v128.const i64x2 0 0)))
+            (v128.store offset=48 (local.get $acc) (call $grad4x (i32.add (local.get $x) (i32.const 48)) (local.get $rowBytes)
+              (i32.load offset=16 (local.get $s)) (i32.load offset=100 (local.get $s)) (i32.load offset=108 (local.get $s)) (local.get $keep3) (v128.const i64x2 0 0)))))
+        (local.set $out (i32.add (i32.load offset=52 (local.get $s)) (i32.shl (i32.add (local.get $j0) (local.get $q)) (i32.const 2))))
+        (local.set $i (i32.const 0))
+        (block $copied
+          (loop $copy
+            (br_if $copied (i32.ge_u (local.get $i) (select (i32.const 16) (local.get $left) (i32.gt_u (local.get $left) (i32.const 16)))))
+            (f32.store (i32.add (local.get $out) (i32.shl (local.get $i) (i32.const 2)))
+              (f32.load (i32.add (local.get $acc) (i32.shl (local.get $i) (i32.const 2)))))
+            (local.set $i (i32.add (local.get $i) (i32.const 1)))
+            (br $copy)))
+        (local.set $q (i32.add (local.get $q) (i32.const 16)))
+        (br $groups))))
+
+    ;; feature chunk $f: gw[j0..j1) from the rows of buf and their output gradients, eight columns at a
   ;; time into this thread's $acc (32 bytes), then stored
   (func $feature_chunk (param $s i32) (param $f i32) (param $acc i32)
     (local $j0 i32) (local $w i32) (local $q i32) (local $left i32) (local $out i32) (local $x i32) (local $i i32)
@@ -550,6 +622,8 @@
     (local.set $w (i32.load offset=68 (local.get $s)))
     (if (i32.gt_u (i32.add (local.get $j0) (local.get $w)) (i32.load offset=20 (local.get $s)))
       (then (local.set $w (i32.sub (i32.load offset=20 (local.get $s)) (local.get $j0)))))
+    (if (i32.load offset=124 (local.get $s))
+      (then (call $grad_columns16 (local.get $s) (local.get $j0) (local.get $w) (local.get $acc)) (return)))
     (block $done
       (loop $groups
         (br_if $done (i32.ge_u (local.get $q) (local.get $w)))
