@@ -177,8 +177,10 @@ async function readCache(cacheFile: string, want: Identity, shared: boolean): Pr
     if (typeof checked === 'string') return checked;
     const { h, head, hBytes, hLen, xBytes, yBytes } = checked;
     const sum = new Checksum();
+    // with `shared`, both in the shared memory (as loadCsv puts them), y first: X, the last allocation,
+    // can then be given back if the cache proves corrupt
+    const y = (shared ? allocShared(h.dtype, h.rows * h.targets) : null) ?? allocStorage(h.dtype, h.rows * h.targets);
     const X = (shared ? allocShared(h.dtype, h.rows * h.features) : null) ?? allocStorage(h.dtype, h.rows * h.features);
-    const y = allocStorage(h.dtype, h.rows * h.targets);
     // the checksum covers the data, then the header: a cache written while streaming knows its header last
     await readHashed(fd, [bytesOf(X), bytesOf(y)], 12 + hLen, sum);
     const stored = Buffer.alloc(HASH_BYTES);

@@ -1,7 +1,7 @@
 // CSV files into typed arrays (the public API): options, the table, and loadCsv, which reads the file
 // in chunks straight into typed arrays sized from the first rows, never into an array of row objects.
 
-import { allocBeside, allocShared, resizeShared } from '../kernels/shared_memory.js';
+import { allocBeside, allocShared, resizeShared, sharedAddress, sharedCopy } from '../kernels/shared_memory.js';
 import type { DType, Storage } from '../tensor/dtype.js';
 import type { RowBlock } from './csv_fast.js';
 import { encodedNames, fillMissing, imputationMeans, oneHotRows } from './csv_encode.js';
@@ -51,13 +51,23 @@ function fit(a: Storage, n: number): Storage {
 /** Load a whole CSV file (see CsvOptions) into typed arrays. */
 export async function loadCsv(file: string, options: CsvOptions = {}): Promise<CsvTable> {
   // a large file: parsed on every core (csv_parallel.ts), with the same values and errors
-  const table = (await loadCsvParallel(file, options)) ?? (await loadSerial(file, options));
+  const table = targetsBeside(options, (await loadCsvParallel(file, options)) ?? (await loadSerial(file, options)));
   if (options.missing === 'mean') {
     const fill = imputationMeans(table.X, table.rows, table.featureNames, file === STDIN ? 'stdin' : file);
     fillMissing(table.X, table.rows, fill);
     return { ...table, fill };
   }
   return table;
+}
+
+/**
+ * With `shared`, y in the shared memory beside X (copied there once the file is read: X, the last
+ * allocation, grew in place while it was), where the fused step reads a batch's targets in place.
+ */
+function targetsBeside(options: CsvOptions, table: CsvTable): CsvTable {
+  if (options.shared !== true || sharedAddress(table.X) < 0 || sharedAddress(table.y) >= 0) return table;
+  const y = sharedCopy(table.y);
+  return y === null ? table : { ...table, y };
 }
 
 /**

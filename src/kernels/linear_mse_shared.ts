@@ -20,7 +20,7 @@ import { fusedMultiplyAdd, rowsModule, type RowsModule } from './rows_module.js'
 import { helperThreadsEnabled } from './select.js';
 import { allocShared, sharedAddress } from './shared_memory.js';
 import { OUT_OF_CACHE_BYTES } from './touch_rows.js';
-import { sumSquaredErrors, type RowBatch } from './linear_mse_rows.js';
+import type { RowBatch } from './linear_mse_rows.js';
 import { kThreaded } from './blas_order.js';
 import { cascadeSum1d } from '../tensor/cascade_sum.js';
 import type { Storage } from '../tensor/dtype.js';
@@ -45,8 +45,8 @@ export function sharedRowsApply(X: Storage): boolean {
 }
 
 /** Word offsets in a job block (rows.wat's job words). */
-const J = { gen: 0, claim: 1, x: 2, idx: 3, n: 4, k: 5, w: 6, hasBias: 7, bias: 8, y: 9, buf: 10, pred: 11, grad: 12, gw: 13, done: 14, rowChunk: 15, rowChunks: 16, featureChunk: 17, chunks: 18, touch: 19, norm: 20, inJob: 22, helped: 23, redone: 24, g64: 25, threadedF: 26, threadedB: 27, inexact: 28, tinyRows: 29, tinyW: 30, fused: 31, w32: 32 };
-const JOB_WORDS = 34;
+const J = { gen: 0, claim: 1, x: 2, idx: 3, n: 4, k: 5, w: 6, hasBias: 7, bias: 8, y: 9, buf: 10, pred: 11, grad: 12, gw: 13, done: 14, rowChunk: 15, rowChunks: 16, featureChunk: 17, chunks: 18, touch: 19, norm: 20, inJob: 22, helped: 23, redone: 24, g64: 25, threadedF: 26, threadedB: 27, inexact: 28, tinyRows: 29, tinyW: 30, fused: 31, w32: 32, yIndexed: 33, sq: 34 };
+const JOB_WORDS = 36;
 /** Below this magnitude a weight makes rows.wat check every sum of its products in full (its products need not be multiples of 2^-149). */
 const TINY = 2 ** -50;
 /** Rows per row chunk (a 64-row chunk of W3 is ~7 µs) and features per feature chunk (two calls of rows.wat's grad8). */
@@ -66,6 +66,8 @@ interface Job {
   /** The weights as float32 too, for the fused multiply-add kernels. */
   w32: Float32Array;
   y: Float32Array;
+  /** The squared errors (pred - y)² of the batch's rows, rounded as mse_loss rounds them. */
+  sq: Float32Array;
   pred: Float32Array;
   grad: Float32Array;
   gw: Float32Array;
@@ -97,14 +99,13 @@ const chunksOf = (n: number, size: number): number => Math.ceil(n / size);
 const rowChunkOf = (n: number): number => Math.max(ROW_CHUNK, Math.ceil(n / 0x4000));
 
 function makeJob(R: number, F: number, inJob: number): Job | null {
-  const parts = [JOB_WORDS, R, 2 * F, R, R * F, R, R, F, Math.min(chunksOf(R, ROW_CHUNK), 0x4000) + chunksOf(F, FEATURE_CHUNK), 2 * R, F].map((n) => allocShared('float32', n));
+  const parts = [JOB_WORDS, R, 2 * F, R, R * F, R, R, F, Math.min(chunksOf(R, ROW_CHUNK), 0x4000) + chunksOf(F, FEATURE_CHUNK), 2 * R, F, R].map((n) => allocShared('float32', n));
   if (parts.some((p) => p === null)) return null;
-  const [block, idx, w64, y, buf, pred, grad, gw, done, g64, w32] = parts as Float32Array[];
+  const [block, idx, w64, y, buf, pred, grad, gw, done, g64, w32, sq] = parts as Float32Array[];
   const words = new Int32Array(block.buffer, block.byteOffset, JOB_WORDS);
-  const job: Job = { words, f32: block, f64: f64(block, JOB_WORDS / 2), idx: u32(idx), w64: f64(w64, F), w32, y, pred, grad, gw };
+  const job: Job = { words, f32: block, f64: f64(block, JOB_WORDS / 2), idx: u32(idx), w64: f64(w64, F), w32, y, sq, pred, grad, gw };
   words[J.idx] = idx.byteOffset;
   words[J.w] = w64.byteOffset;
-  words[J.y] = y.byteOffset;
   words[J.buf] = buf.byteOffset;
   words[J.pred] = pred.byteOffset;
   words[J.grad] = grad.byteOffset;
@@ -112,6 +113,7 @@ function makeJob(R: number, F: number, inJob: number): Job | null {
   words[J.done] = done.byteOffset;
   words[J.g64] = g64.byteOffset;
   words[J.w32] = w32.byteOffset;
+  words[J.sq] = sq.byteOffset;
   words[J.inJob] = inJob;
   return job;
 }
@@ -187,8 +189,11 @@ function wantsHelper(bytes: number): boolean {
   return bytes > OUT_OF_CACHE_BYTES && helperThreadsEnabled();
 }
 
-/** Steps run so far, chunks of them the helper did, chunks done twice, and steps left to JavaScript (for tests). */
-export const sharedRowStats = { steps: 0, helperChunks: 0, redone: 0, inexact: 0 };
+/**
+ * Steps run so far, chunks of them the helper did, chunks done twice, steps left to JavaScript, and steps
+ * that read the targets in place (for tests).
+ */
+export const sharedRowStats = { steps: 0, helperChunks: 0, redone: 0, inexact: 0, targetsInPlace: 0 };
 
 /** Whether the helper thread has started and can take jobs (for tests). */
 export function helperReady(): boolean {
@@ -233,9 +238,7 @@ export function forwardShared(rb: RowBatch, inF: number, W: Storage, B: Storage 
   w[J.threadedF] = kThreaded(n, 1, inF) ? 1 : 0;
   w[J.threadedB] = kThreaded(inF, 1, n) ? 1 : 0;
   copyIndices(rb.order, rb.start, rb.end, job.idx);
-  const { Y, order, start } = rb;
-  const y = job.y;
-  for (let r = 0; r < n; r++) y[r] = Y[order[start + r]];
+  targets(rb, job);
   let tinyW = 0;
   for (let j = 0; j < inF; j++) {
     const v = W[j];
@@ -258,7 +261,25 @@ export function forwardShared(rb: RowBatch, inF: number, W: Storage, B: Storage 
   }
   last = job;
   lastBiasGrad = cascadeSum1d(job.grad, n, true); // sum_to's cascade, as backwardRows
-  return sumSquaredErrors(job.pred, rb.Y, rb.order, rb.start, n);
+  return cascadeSum1d(job.sq, n, true); // the squared errors summed as sumSquaredErrors sums them
+}
+
+/**
+ * Where the kernels read the batch's targets: by row number from Y itself where it is float32 in the
+ * shared memory (loadCsv's `shared` puts it there), else gathered into the job first.
+ */
+function targets(rb: RowBatch, job: Job): void {
+  const { Y, order, start } = rb;
+  const at = Y instanceof Float32Array ? sharedAddress(Y) : -1;
+  job.words[J.yIndexed] = at >= 0 ? 1 : 0;
+  if (at >= 0) {
+    job.words[J.y] = at;
+    sharedRowStats.targetsInPlace++;
+    return;
+  }
+  const y = job.y;
+  for (let r = 0; r < rb.end - start; r++) y[r] = Y[order[start + r]];
+  job.words[J.y] = y.byteOffset;
 }
 
 /**

@@ -217,7 +217,7 @@
   ;; but not done after a while does it itself (the other thread may have been descheduled), and no sum
   ;; depends on which thread did what, or on how many threads there are.
   ;;
-  ;; job words: 0 gen, 1 claim, 2 x, 3 idx, 4 n, 5 k, 6 w (float64), 7 hasBias, 8 bias (f32), 9 y,
+  ;; job words: 0 gen, 1 claim, 2 x, 3 idx, 4 n, 5 k, 6 w (float64), 7 hasBias, 8 bias (f32), 9 y (see 33),
   ;; 10 buf, 11 pred, 12 grad, 13 gw, 14 done (i32 per chunk: the gen that finished it), 15 rows per
   ;; row chunk, 16 row chunks, 17 features per feature chunk, 18 chunks in all, 19 touch, 20-21 norm
   ;; (f64), 22 the address of the word where a helper's work() shows the gen it is in (0: none),
@@ -226,7 +226,8 @@
   ;; threads, 28 inexact (non-zero: a chunk could not round a sum once, see the header), 29 non-zero when
   ;; a row or output gradient of the batch has a value in (0, 2^-50), 30 the same for the weights, 31 non-zero:
   ;; the quick kernels are rows_fma.wat's (fused multiply-adds, no checks needed), 32 w (float32, for
-  ;; those)
+  ;; those), 33 non-zero: the targets at word 9 are the dataset's (row idx[r]'s at idx[r]; else row
+  ;; idx[r]'s at r), 34 the squared errors (float32, n)
 
   ;; the next chunk of job $s for generation $gen, or -1 when none is left (or the job is newer)
   (func $claim (param $s i32) (param $gen i32) (result i32)
@@ -482,7 +483,7 @@
   (func $row_chunk (param $s i32) (param $c i32) (param $tmp i32)
     (local $r0 i32) (local $r1 i32) (local $k i32) (local $rowBytes i32) (local $r i32) (local $at i32)
     (local $norm f64) (local $p f32) (local $g f32) (local $buf i32) (local $last i32) (local $bias v128) (local $x i32) (local $out i32)
-    (local $tiny i32) (local $tinyG i32) (local $fused i32)
+    (local $tiny i32) (local $tinyG i32) (local $fused i32) (local $yv f32) (local $d f32)
     (local.set $fused (i32.load offset=124 (local.get $s)))
     (local.set $k (i32.load offset=20 (local.get $s)))
     (local.set $rowBytes (i32.shl (local.get $k) (i32.const 2)))
@@ -556,10 +557,16 @@
         (local.set $at (i32.shl (local.get $r) (i32.const 2)))
         (local.set $p (f32.load (i32.add (local.get $tmp) (i32.shl (i32.sub (local.get $r) (local.get $r0)) (i32.const 2)))))
         (f32.store (i32.add (i32.load offset=44 (local.get $s)) (local.get $at)) (local.get $p))
+        ;; y: the target of row idx[r] (job word 33 non-zero: read by index from the dataset's targets at
+        ;; word 9), or the r-th of those gathered at word 9
+        (local.set $yv (f32.load (i32.add (i32.load offset=36 (local.get $s))
+          (i32.shl (select (i32.load (i32.add (i32.load offset=12 (local.get $s)) (local.get $at))) (local.get $r) (i32.load offset=132 (local.get $s))) (i32.const 2)))))
+        ;; the squared error as mse_loss rounds it (the difference, then its square, each to float32)
+        (local.set $d (f32.sub (local.get $p) (local.get $yv)))
+        (f32.store (i32.add (i32.load offset=136 (local.get $s)) (local.get $at)) (f32.mul (local.get $d) (local.get $d)))
         ;; grad = norm·(pred - y) rounded once, as backwardRows forms it; kept as float64 too for the chains
         (local.set $g (f32.demote_f64 (f64.mul (local.get $norm)
-            (f64.sub (f64.promote_f32 (local.get $p))
-                     (f64.promote_f32 (f32.load (i32.add (i32.load offset=36 (local.get $s)) (local.get $at))))))))
+            (f64.sub (f64.promote_f32 (local.get $p)) (f64.promote_f32 (local.get $yv))))))
         (if (i32.eqz (f32.lt (f32.abs (local.get $g)) (f32.const inf)))
           (then (global.set $inexact (i32.const 1))))
         (if (i32.lt_u (i32.sub (i32.and (i32.reinterpret_f32 (local.get $g)) (i32.const 0x7FFFFFFF)) (i32.const 1)) (i32.const 0x267FFFFF))

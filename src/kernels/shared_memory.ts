@@ -85,6 +85,13 @@ export function allocBeside(source: Storage, dtype: DType, length: number): Stor
   return (sharedAddress(source) >= 0 ? allocShared(dtype, length) : null) ?? allocStorage(dtype, length);
 }
 
+/** A copy of `source` in the shared memory, or null when it is unavailable or full. */
+export function sharedCopy(source: Storage): Storage | null {
+  const copy = allocShared(source instanceof Float32Array ? 'float32' : 'float64', source.length);
+  copy?.set(source);
+  return copy;
+}
+
 /** Address of `storage` in the shared memory, or -1 when it is not there. */
 export function sharedAddress(storage: Storage): number {
   return buffers.has(storage.buffer) ? storage.byteOffset : -1;

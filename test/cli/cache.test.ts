@@ -9,6 +9,7 @@ import path from 'node:path';
 import { describe, test } from 'node:test';
 import { cachePath, loadCsvCached } from '../../src/data/cache.js';
 import { loadCsv } from '../../src/data/csv.js';
+import { sharedAddress } from '../../src/kernels/shared_memory.js';
 import { runCli } from '../helpers/cli.js';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'autograd-cache-'));
@@ -47,6 +48,17 @@ describe('autograd train --cache', () => {
     const hit = await loadCsvCached(file, { dtype: 'float32' }, cacheDir);
     assert.equal(hit.status, 'hit');
     const csv = await loadCsv(file);
+    assert.deepEqual(Array.from(hit.table.X), Array.from(csv.X));
+    assert.deepEqual(Array.from(hit.table.y), Array.from(csv.y));
+  });
+
+  test('with shared, a cache hit puts X and y in the shared memory, as loadCsv does, with the same values', async () => {
+    const options = { dtype: 'float32', shared: true } as const;
+    await loadCsvCached(file, options, cacheDir);
+    const hit = await loadCsvCached(file, options, cacheDir);
+    assert.equal(hit.status, 'hit');
+    const csv = await loadCsv(file, options);
+    for (const t of [hit.table, csv]) assert.ok(sharedAddress(t.X) >= 0 && sharedAddress(t.y) >= 0);
     assert.deepEqual(Array.from(hit.table.X), Array.from(csv.X));
     assert.deepEqual(Array.from(hit.table.y), Array.from(csv.y));
   });

@@ -301,12 +301,12 @@ describe('files of several chunks', () => {
     assert.ok(t.X.buffer.byteLength <= t.X.byteLength * 1.05, `${t.X.buffer.byteLength} bytes for ${t.X.byteLength}`);
   });
 
-  test('shared: X in the shared memory (y not), grown in place as the estimate is redone, same values', async () => {
+  test('shared: X in the shared memory, grown in place as the estimate is redone, and y beside it, same values', async () => {
     const file = csv('big3.csv', text);
     for (const dtype of ['float32', 'float64'] as const) {
       const plain = await loadCsv(file, { dtype, invalidRows: 'skip', features });
       const shared = await loadCsv(file, { dtype, invalidRows: 'skip', features, shared: true });
-      assert.ok(sharedAddress(shared.X) >= 0 && sharedAddress(plain.X) < 0 && sharedAddress(shared.y) < 0);
+      assert.ok(sharedAddress(shared.X) >= 0 && sharedAddress(plain.X) < 0 && sharedAddress(shared.y) >= 0 && sharedAddress(plain.y) < 0);
       assert.deepEqual(shared.X, plain.X);
       assert.deepEqual(shared.y, plain.y);
       assert.equal(shared.rows, plain.rows);

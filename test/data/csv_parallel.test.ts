@@ -104,6 +104,9 @@ describe('loadCsv on several threads', () => {
     const t = await loadCsvParallel(file, { shared: true }, { threads: 2, minBytes: 0, chunkBytes: 4000 });
     assert.ok(t !== null && sharedAddress(t.X) >= 0);
     const s = await loadCsv(file);
+    const ts = await loadCsv(file, { shared: true });
+    assert.ok(sharedAddress(ts.y) >= 0, 'loadCsv puts y beside a shared X');
+    assert.deepEqual(Array.from(ts.y), Array.from(s.y));
     assert.deepEqual(Array.from(t.X), Array.from(s.X));
   });
 

@@ -236,6 +236,12 @@ describe('row kernels on shared memory', () => {
       compareEpoch(X, Y, rows, c, shuffled(rows, c.batch));
       compareEpoch(X, Y, rows, c, Array.from(shuffled(rows, 7))); // any array of row numbers
       compareEpoch(X, Y, rows, c, shuffled(rows, 8), true);
+      // the targets in the shared memory too: the kernels read them by row number
+      const inPlace = sharedRowStats.targetsInPlace;
+      const Yshared = allocShared('float32', rows) as Float32Array;
+      compareEpoch(X, Yshared, rows, c, shuffled(rows, 9));
+      compareEpoch(X, Yshared, rows, c, shuffled(rows, 10), true);
+      assert.equal(sharedRowStats.targetsInPlace - inPlace, 2 * Math.ceil(rows / c.batch), 'every step of the last two epochs read the targets in place');
       assert.equal(sharedRowStats.inexact, before, 'every step by the wasm kernels (no sum needed the JavaScript ones)');
     });
   }

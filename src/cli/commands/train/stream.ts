@@ -74,7 +74,7 @@ class StreamSource implements AsyncIterable<torch.RowsBatch> {
   ySum = 0;
   ySq = 0;
   private epoch = 0;
-  private sharedX: Storage | null = null;
+  private readonly sharedBuffers: { X: Storage | null; y: Storage | null } = { X: null, y: null };
   private opened: { first: Chunk; rest: AsyncIterator<Chunk> } | null = null;
 
   constructor(
@@ -121,18 +121,20 @@ class StreamSource implements AsyncIterable<torch.RowsBatch> {
   }
 
   /**
-   * The chunk's X where the fused step reads rows in place on two threads: float32 in the shared memory
-   * (a cache's chunks are read there; a CSV chunk is copied into one buffer there, reused). A new view
-   * per chunk, so that nothing gathered from an earlier chunk is taken for this one's rows.
+   * The chunk's X (or y) where the fused step reads rows (and targets) in place on two threads: float32
+   * in the shared memory (a cache's chunks are read there; a CSV chunk is copied into one buffer there
+   * for each, reused). A new view per chunk, so that nothing gathered from an earlier chunk is taken for
+   * this one's rows.
    */
-  private inShared(c: Chunk): Storage {
-    if (this.o.dtype !== 'float32' || sharedAddress(c.X) >= 0) return c.X;
-    if (this.sharedX === null || this.sharedX.length < c.X.length) this.sharedX = allocShared('float32', c.X.length) ?? new Float32Array(0);
-    const buffer = this.sharedX;
-    if (buffer.length < c.X.length) return c.X; // no shared memory: the rows stay where they are
-    const X = new Float32Array(buffer.buffer, buffer.byteOffset, c.X.length);
-    X.set(c.X);
-    return X;
+  private inShared(a: Storage, which: 'X' | 'y'): Storage {
+    if (this.o.dtype !== 'float32' || sharedAddress(a) >= 0) return a;
+    const had = this.sharedBuffers[which];
+    if (had === null || had.length < a.length) this.sharedBuffers[which] = allocShared('float32', a.length) ?? new Float32Array(0);
+    const buffer = this.sharedBuffers[which] as Storage;
+    if (buffer.length < a.length) return a; // no shared memory: the values stay where they are
+    const copy = new Float32Array(buffer.buffer, buffer.byteOffset, a.length);
+    copy.set(a);
+    return copy;
   }
 
   async *[Symbol.asyncIterator](): AsyncGenerator<torch.RowsBatch> {
@@ -142,11 +144,11 @@ class StreamSource implements AsyncIterable<torch.RowsBatch> {
     for await (const c of this.pass()) {
       if (this.epoch === 1) this.count(c);
       const F = c.featureNames.length;
-      const data = this.inShared(c);
+      const data = this.inShared(c.X, 'X');
       if (this.stats !== null) standardizeRows(data, c.rows, F, this.stats);
       const order = o.shuffle ? shuffled(this.gen, c.rows) : Uint32Array.from({ length: c.rows }, (_, i) => i);
       const X = torch.from_numpy(data, [c.rows, F]);
-      const Y = torch.from_numpy(c.y, [c.rows, c.targetNames.length]);
+      const Y = torch.from_numpy(this.inShared(c.y, 'y'), [c.rows, c.targetNames.length]);
       const last = c.rows < o.batchSize * BUFFER_BATCHES;
       for (let s = 0; s < c.rows; s += o.batchSize) {
         const n = Math.min(o.batchSize, c.rows - s);
