@@ -136,6 +136,20 @@ function uint32Mod(r: number, m: number): number {
   return z < 0 ? z + m : z >= m ? z - m : z;
 }
 
+/** randpermFill's block of draws. */
+const DRAWS = new Uint32Array(4096);
+
+/** Fisher-Yates steps i0..i0 + m of randperm_cpu, with the draws in DRAWS. */
+function swaps(out: Out, n: number, i0: number, m: number): void {
+  for (let k = 0; k < m; k++) {
+    const i = i0 + k;
+    const z = uint32Mod(DRAWS[k], n - i);
+    const t = out[i];
+    out[i] = out[z + i];
+    out[z + i] = t;
+  }
+}
+
 /**
  * randperm_cpu: for n < (2^32 - 1) / 20, identity then for i in [0, n-1) swap i with i + random() % (n - i);
  * beyond, the inside-out shuffle with random64() % (i + 1).
@@ -143,11 +157,11 @@ function uint32Mod(r: number, m: number): number {
 export function randpermFill(g: Generator, out: Out, n: number): void {
   if (n < Math.floor(4294967295 / 20)) {
     for (let i = 0; i < n; i++) out[i] = i;
-    for (let i = 0; i < n - 1; i++) {
-      const z = uint32Mod(g.random(), n - i);
-      const t = out[i];
-      out[i] = out[z + i];
-      out[z + i] = t;
+    // the draws made a block at a time (the same draws in the same order as one random() per swap)
+    for (let i0 = 0; i0 < n - 1; i0 += DRAWS.length) {
+      const m = Math.min(DRAWS.length, n - 1 - i0);
+      g._randomFill(DRAWS, m);
+      swaps(out, n, i0, m);
     }
     return;
   }

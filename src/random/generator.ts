@@ -69,6 +69,11 @@ export class Generator {
     return this.engine.nextUint32();
   }
 
+  /** The next `count` random() draws into out[0..count) (internal: not a PyTorch method). */
+  _randomFill(out: Uint32Array, count: number): void {
+    this.engine.fillUint32(out, count);
+  }
+
   /** The state after `count` random() draws, without making them (internal: not a PyTorch method). */
   _skip(count: number): void {
     this.engine.skip(count);

@@ -37,6 +37,7 @@ export class MT19937 {
     this.next = other.next;
   }
 
+  /** The next 624 words of state. NOTE: the MATRIX_A term without a branch: a coin-flip branch per word was most of a draw's time. */
   private nextState(): void {
     const s = this.state;
     this.left = N;
@@ -44,14 +45,14 @@ export class MT19937 {
     let i = 0;
     for (; i < N - M; i++) {
       const y = (s[i] & UMASK) | (s[i + 1] & LMASK);
-      s[i] = s[i + M] ^ (y >>> 1) ^ (s[i + 1] & 1 ? MATRIX_A : 0);
+      s[i] = s[i + M] ^ (y >>> 1) ^ (-(s[i + 1] & 1) & MATRIX_A);
     }
     for (; i < N - 1; i++) {
       const y = (s[i] & UMASK) | (s[i + 1] & LMASK);
-      s[i] = s[i + M - N] ^ (y >>> 1) ^ (s[i + 1] & 1 ? MATRIX_A : 0);
+      s[i] = s[i + M - N] ^ (y >>> 1) ^ (-(s[i + 1] & 1) & MATRIX_A);
     }
     const y = (s[N - 1] & UMASK) | (s[0] & LMASK);
-    s[N - 1] = s[M - 1] ^ (y >>> 1) ^ (s[0] & 1 ? MATRIX_A : 0);
+    s[N - 1] = s[M - 1] ^ (y >>> 1) ^ (-(s[0] & 1) & MATRIX_A);
   }
 
   /** The state after `count` more draws, as nextUint32 would leave it (without tempering the draws). */
@@ -66,6 +67,23 @@ export class MT19937 {
       this.nextState(); // that draw: left reaches 0, the state is made, then next++
       this.next = 1;
       count -= free + 1;
+    }
+  }
+
+  /**
+   * The next `count` tempered draws into out[0..count), as that many nextUint32() calls make them (a
+   * typed array holds them unboxed: a million-element randperm's draws, one call each, took most of its time).
+   */
+  fillUint32(out: Uint32Array, count: number): void {
+    const s = this.state;
+    for (let i = 0; i < count; i++) {
+      if (--this.left === 0) this.nextState();
+      let y = s[this.next++];
+      y ^= y >>> 11;
+      y ^= (y << 7) & 0x9d2c5680;
+      y ^= (y << 15) & 0xefc60000;
+      y ^= y >>> 18;
+      out[i] = y;
     }
   }
 
