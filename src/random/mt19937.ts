@@ -7,6 +7,15 @@ const MATRIX_A = 0x9908b0df;
 const UMASK = 0x80000000;
 const LMASK = 0x7fffffff;
 
+/** MT19937's tempering of one state word (as an int32: callers store it or take >>> 0). */
+function temper(word: number): number {
+  let y = word;
+  y ^= y >>> 11;
+  y ^= (y << 7) & 0x9d2c5680;
+  y ^= (y << 15) & 0xefc60000;
+  return y ^ (y >>> 18);
+}
+
 export class MT19937 {
   readonly state = new Uint32Array(N);
   /** The 64-bit seed as given (PyTorch keeps all 64 bits; only the low 32 seed the state). */
@@ -78,23 +87,13 @@ export class MT19937 {
     const s = this.state;
     for (let i = 0; i < count; i++) {
       if (--this.left === 0) this.nextState();
-      let y = s[this.next++];
-      y ^= y >>> 11;
-      y ^= (y << 7) & 0x9d2c5680;
-      y ^= (y << 15) & 0xefc60000;
-      y ^= y >>> 18;
-      out[i] = y;
+      out[i] = temper(s[this.next++]);
     }
   }
 
   /** One tempered 32-bit draw, as an unsigned number. */
   nextUint32(): number {
     if (--this.left === 0) this.nextState();
-    let y = this.state[this.next++];
-    y ^= y >>> 11;
-    y ^= (y << 7) & 0x9d2c5680;
-    y ^= (y << 15) & 0xefc60000;
-    y ^= y >>> 18;
-    return y >>> 0;
+    return temper(this.state[this.next++]) >>> 0;
   }
 }
