@@ -10,10 +10,10 @@
 // lines and code as in the serial parse; a range's error counts only once every range before it is good.
 
 import { closeSync, openSync, readSync, statSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { availableParallelism } from 'node:os';
 import { helperThreadsEnabled } from '../kernels/select.js';
 import { allocBeside, allocShared, resizeShared, sharedMemory } from '../kernels/shared_memory.js';
+import { loadWorkerThreads, retireWorker } from '../kernels/workers.js';
 import { allocStorage, toDType, type DType, type Storage } from '../tensor/dtype.js';
 import type { CsvOptions, CsvTable } from './csv_options.js';
 import { parseChunk, type ChunkOptions, type ChunkResult, type ChunkTask, type SharedRows } from './csv_chunk.js';
@@ -133,7 +133,6 @@ function sharedRows(dtype: DType, rows: number, F: number, T: number, inWasm: bo
   return { out, X };
 }
 
-const loadWorkers = (): typeof import('node:worker_threads') => createRequire(import.meta.url)('node:worker_threads') as typeof import('node:worker_threads');
 
 export type Outcome = ChunkResult | 'failed';
 
@@ -153,7 +152,7 @@ export class ParseWorker {
   }
 
   static start(file: string, options: ChunkOptions): ParseWorker | null {
-    const { Worker } = loadWorkers();
+    const { Worker } = loadWorkerThreads();
     const none: SharedRows = { xBuffer: new SharedArrayBuffer(0), xOffset: 0, yBuffer: new SharedArrayBuffer(0), features: 0, targets: 0, dtype: options.dtype === undefined ? 'float32' : toDType(options.dtype) };
     try {
       return new ParseWorker(new Worker(SOURCE, { eval: true, workerData: { entry: import.meta.url, file, options, out: none } satisfies WorkerSetup }));
@@ -180,8 +179,7 @@ export class ParseWorker {
   }
 
   close(): void {
-    this.worker.removeAllListeners();
-    void this.worker.terminate();
+    retireWorker(this.worker);
   }
 }
 
@@ -196,13 +194,12 @@ async function runAll(file: string, options: ChunkOptions, out: SharedRows, task
     }
   };
   const remote = (): Promise<void> => new Promise((resolve) => {
-    const { Worker } = loadWorkers();
+    const { Worker } = loadWorkerThreads();
     const setup: WorkerSetup = { entry: import.meta.url, file, options, out };
     let current: ChunkTask | undefined;
     let worker: InstanceType<typeof Worker>;
     const done = (): void => {
-      worker.removeAllListeners();
-      void worker.terminate();
+      retireWorker(worker);
       resolve();
     };
     const post = (): void => {

@@ -4,12 +4,10 @@
 // training step posts the next one within microseconds), then sleeps in Atomics.wait, so an idle helper
 // costs nothing; only a sleeping worker is woken with Atomics.notify.
 
-import { createRequire } from 'node:module';
 import { availableParallelism } from 'node:os';
 import { allocShared, sharedAddress } from './shared_memory.js';
+import { loadWorkerThreads } from './workers.js';
 
-/** node:worker_threads, loaded when a helper first starts (~2 ms that a small run need not spend). */
-const load = (): typeof import('node:worker_threads') => createRequire(import.meta.url)('node:worker_threads') as typeof import('node:worker_threads');
 
 /** Control block: int32 slots. */
 const SEQ = 0; // the last job posted
@@ -86,7 +84,7 @@ export class HelperThread {
     if (block === null) return null;
     const control = new Int32Array(block.buffer, block.byteOffset, SLOTS);
     try {
-      const worker = new (load().Worker)(SOURCE, { eval: true, workerData: { module, memory, fma, control: sharedAddress(block), ops } });
+      const worker = new (loadWorkerThreads().Worker)(SOURCE, { eval: true, workerData: { module, memory, fma, control: sharedAddress(block), ops } });
       const helper = new HelperThread(control, ops);
       worker.on('error', () => {
         helper.broken = true;

@@ -46,6 +46,11 @@ function interrupt(args: string[], signal: NodeJS.Signals, when: () => boolean):
   }, 5);
   const killer = setTimeout(() => child.kill('SIGKILL'), 60_000);
   return new Promise((resolve) => {
+    child.on('error', (err) => {
+      clearInterval(poll);
+      clearTimeout(killer);
+      resolve({ code: null, stderr: `${stderr}could not run the CLI: ${err.message}`, took: Infinity });
+    });
     child.on('exit', (code) => {
       const took = performance.now() - sent;
       clearInterval(poll);
@@ -75,7 +80,8 @@ describe('gen-data: Ctrl-C acts within 0.5 s at any size, leaving no file', () =
       const dir = folder();
       const out = path.join(dir, 'wide.csv');
       // the temporary file exists and has data in it: the writing phase
-      const writing = (): boolean => readdirSync(dir).some((f) => TEMPORARY.test(f) && statSync(path.join(dir, f)).size > 0);
+      // (a file may go between the listing and the stat: that is not the writing phase)
+      const writing = (): boolean => readdirSync(dir).some((f) => TEMPORARY.test(f) && (statSync(path.join(dir, f), { throwIfNoEntry: false })?.size ?? 0) > 0);
       const r = await interrupt(['--n-samples', '3000', '--n-features', '3000', '--out', out], signal, writing);
       assert.equal(r.code, code, r.stderr);
       assert.match(r.stderr, new RegExp(`^autograd gen-data: ${said}; the output file was not written\\n$`));

@@ -3,10 +3,10 @@
 // --effective-rank), which would keep the main thread from seeing the signal. The worker is terminated
 // on the signal; its arrays come back by transfer (no copy) when it finishes.
 
-import { createRequire } from 'node:module';
 import { AutogradError, InterruptedError, UsageError } from '../../../errors.js';
 import type { MakeRegressionArrays } from '../../../data/make_regression.js';
 import type { GenDataOptions } from './options.js';
+import { loadWorkerThreads, retireWorker } from '../../../kernels/workers.js';
 
 /** Worker source: loads the module that import.meta.url names (this one, or the CLI bundle it is in). */
 const SOURCE = `'use strict';
@@ -39,8 +39,6 @@ export function generationCost(o: Pick<GenDataOptions, 'nSamples' | 'nFeatures' 
 /** Below this many operations (a few tens of milliseconds) the generation runs on this thread. */
 export const WORKER_COST = 2_000_000;
 
-const loadWorkers = (): typeof import('node:worker_threads') => createRequire(import.meta.url)('node:worker_threads') as typeof import('node:worker_threads');
-
 /**
  * Generate on a worker; a signal on `signal` terminates it at once (InterruptedError). The worker's
  * UsageError (a refused size or a non-finite value) is thrown here as a UsageError.
@@ -51,12 +49,11 @@ export function generateOnWorker(o: GenDataOptions, signal: AbortSignal): Promis
       reject(new InterruptedError('interrupted; nothing was written'));
       return;
     }
-    const { Worker } = loadWorkers();
+    const { Worker } = loadWorkerThreads();
     const worker = new Worker(SOURCE, { eval: true, workerData: { entry: import.meta.url, options: o } });
     const finish = (settle: () => void): void => {
       signal.removeEventListener('abort', onAbort);
-      worker.removeAllListeners();
-      void worker.terminate();
+      retireWorker(worker);
       settle();
     };
     const onAbort = (): void => finish(() => reject(new InterruptedError('interrupted; nothing was written')));
