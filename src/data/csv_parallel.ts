@@ -133,7 +133,6 @@ function sharedRows(dtype: DType, rows: number, F: number, T: number, inWasm: bo
   return { out, X };
 }
 
-
 export type Outcome = ChunkResult | 'failed';
 
 /** A worker parsing one range at a time into the rows each task brings; a task it cannot do is 'failed'. */
