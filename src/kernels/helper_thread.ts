@@ -8,7 +8,6 @@ import { availableParallelism } from 'node:os';
 import { allocShared, sharedAddress } from './shared_memory.js';
 import { loadWorkerThreads } from './workers.js';
 
-
 /** Control block: int32 slots. */
 const SEQ = 0; // the last job posted
 const DONE = 1; // the last job finished: its number, or minus it when it failed
